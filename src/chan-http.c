@@ -1,0 +1,322 @@
+/*
+ * chan-http.c: the HTTP listener for inbound SMS webhooks. A request is
+ * matched to its inbound route by path, checked against the route's allowed
+ * addresses, turned into a message by the route's format (fmt.c), handed to
+ * the core, and answered only after the core has committed.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "checkind.h"
+#include "chan-http.h"
+#include "config.h"
+#include "dialog.h"
+#include "fmt.h"
+#include "log.h"
+#include "server.h"
+
+#define CHAN_HTTP_TIMEOUT	30	/* seconds a client may take to send a request */
+#define CHAN_HTTP_MAX_HEADERS	8192	/* bytes of request headers */
+#define CHAN_HTTP_URL_MAX	2048	/* bytes of a reconstructed request URL */
+
+struct chan_http {
+	struct server			*srv;
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*sock;
+};
+
+static const struct {
+	int		 code;
+	const char	*reason;
+} chan_http_reasons[] = {
+	{ 200, "OK" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 413, "Payload Too Large" },
+	{ 415, "Unsupported Media Type" },
+	{ 500, "Internal Server Error" },
+	{ 503, "Service Unavailable" },
+};
+
+static const char *
+chan_http_reason(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(chan_http_reasons); i++) {
+		if (chan_http_reasons[i].code == code)
+			return chan_http_reasons[i].reason;
+	}
+	return "Error";
+}
+
+/* Answer with a status and a one-line plain-text reason. */
+static void
+chan_http_error(struct evhttp_request *req, int code, const char *why)
+{
+	struct evbuffer	*buf = evbuffer_new();
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add_printf(buf, "%s\n", why);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	    "text/plain; charset=UTF-8");
+	evhttp_send_reply(req, code, chan_http_reason(code), buf);
+	evbuffer_free(buf);
+}
+
+static const char *
+chan_http_header(void *arg, const char *name)
+{
+	struct evhttp_request	*req = arg;
+
+	return evhttp_find_header(evhttp_request_get_input_headers(req), name);
+}
+
+/* 1 if the peer may use the route. */
+static int
+chan_http_allowed(struct evhttp_request *req, const struct inbound_route *route)
+{
+	struct evhttp_connection	*conn;
+	const struct sockaddr		*sa;
+
+	if (route->nallow == 0)
+		return 1;
+	if ((conn = evhttp_request_get_connection(req)) == NULL ||
+	    (sa = evhttp_connection_get_addr(conn)) == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return config_allowed(route, AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr);
+	if (sa->sa_family == AF_INET6)
+		return config_allowed(route, AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+	return 0;
+}
+
+/* The URL the client asked for, as a signing client (Twilio) saw it. */
+static void
+chan_http_url(struct evhttp_request *req, const struct inbound_route *route,
+    char *out, size_t len)
+{
+	const char	*host;
+
+	if (route->url != NULL) {
+		const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+
+		snprintf(out, len, "%s%s%s", route->url, q != NULL ? "?" : "",
+		    q != NULL ? q : "");
+		return;
+	}
+	host = chan_http_header(req, "Host");
+	snprintf(out, len, "http://%s%s", host != NULL ? host : "localhost",
+	    evhttp_request_get_uri(req));
+}
+
+static void
+chan_http_send(struct evhttp_request *req, struct fmt_response *resp)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evbuffer		*buf = evbuffer_new();
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	if (resp->content_type != NULL)
+		evhttp_add_header(out, "Content-Type", resp->content_type);
+	if (resp->header_name != NULL && resp->header_value != NULL)
+		evhttp_add_header(out, resp->header_name, resp->header_value);
+	if (resp->bodylen > 0)
+		evbuffer_add(buf, resp->body, resp->bodylen);
+	evhttp_send_reply(req, resp->status, chan_http_reason(resp->status), buf);
+	evbuffer_free(buf);
+}
+
+/* One inbound message: parse, hand to the core, answer after commit. */
+static void
+chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
+    const struct inbound_route *route)
+{
+	const struct fmt_entry	*fmt;
+	struct fmt_request	 fr;
+	struct fmt_inbound	 in;
+	struct fmt_response	 resp;
+	struct dialog_msg	 m;
+	struct dialog_reply	 reply;
+	struct evbuffer		*body;
+	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
+	char			 url[CHAN_HTTP_URL_MAX], err[256];
+	int			 r;
+
+	if ((fmt = fmt_find(route->format)) == NULL) {
+		chan_http_error(req, 500, "route has no format");
+		return;
+	}
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_POST) {
+		chan_http_error(req, 405, "use GET or POST");
+		return;
+	}
+	body = evhttp_request_get_input_buffer(req);
+	chan_http_url(req, route, url, sizeof url);
+
+	memset(&fr, 0, sizeof fr);
+	fr.post = cmd == EVHTTP_REQ_POST;
+	fr.query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	fr.bodylen = evbuffer_get_length(body);
+	fr.body = fr.bodylen > 0 ? (const char *)evbuffer_pullup(body, -1) : "";
+	fr.url = url;
+	fr.header = chan_http_header;
+	fr.hctx = req;
+	fr.route = route;
+
+	memset(&in, 0, sizeof in);
+	err[0] = '\0';
+	if ((r = fmt->parse(&fr, &in, err, sizeof err)) != 0) {
+		log_info("chan=%s status=%d reason=\"%s\"", route->name, r, err);
+		chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
+		fmt_inbound_free(&in);
+		return;
+	}
+
+	memset(&m, 0, sizeof m);
+	m.channel = route->name;
+	m.ext_id = in.ext_id;
+	m.from = in.from;
+	m.to = in.to != NULL ? in.to : "";
+	m.text = in.text != NULL ? in.text : "";
+	m.textlen = in.text != NULL ? in.textlen : 0;
+	m.sent_at = in.sent_at;
+	m.received_at = time(NULL);
+
+	r = dialog_handle(ch->srv->store, ch->srv->cfg, &m, &reply);
+	fmt_inbound_free(&in);
+	switch (r) {
+	case DIALOG_OK:
+		memset(&resp, 0, sizeof resp);
+		fmt->render(&reply, &resp);
+		chan_http_send(req, &resp);
+		fmt_response_free(&resp);
+		dialog_reply_free(&reply);
+		break;
+	case DIALOG_ESENDER:
+		chan_http_error(req, 400, "invalid sender number");
+		break;
+	default:
+		log_warnx("chan=%s status=503 reason=\"storage failed\"", route->name);
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		break;
+	}
+}
+
+static void
+chan_http_request(struct evhttp_request *req, void *arg)
+{
+	struct chan_http		*ch = arg;
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	const struct inbound_route	*route;
+	const char			*path;
+
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || path[0] == '\0')
+		path = "/";
+	if (strcmp(path, "/healthz") == 0) {
+		chan_http_error(req, 200, "ok");
+		return;
+	}
+	if (ch->srv->stopping) {
+		chan_http_error(req, 503, "shutting down, retry later");
+		return;
+	}
+	if ((route = config_inbound_by_path(ch->srv->cfg, path)) == NULL) {
+		chan_http_error(req, 404, "no inbound route at this path");
+		return;
+	}
+	if (!chan_http_allowed(req, route)) {
+		log_info("chan=%s status=403 reason=\"address not allowed\"", route->name);
+		chan_http_error(req, 403, "address not allowed for this route");
+		return;
+	}
+	chan_http_inbound(ch, req, route);
+}
+
+/* Split "host:port" or "[v6]:port". */
+static int
+chan_http_listen_addr(const char *listen, char *host, size_t hostlen, uint16_t *port)
+{
+	const char	*colon, *errstr, *h = listen;
+	size_t		 hl;
+
+	if ((colon = strrchr(listen, ':')) == NULL)
+		return -1;
+	*port = (uint16_t)num_parse(colon + 1, 1, 65535, &errstr);
+	if (errstr != NULL)
+		return -1;
+	hl = (size_t)(colon - listen);
+	if (hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= hostlen)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	return 0;
+}
+
+void
+chan_http_reload(struct chan_http *ch)
+{
+	evhttp_set_max_body_size(ch->http, (ev_ssize_t)ch->srv->cfg->http_max_body);
+}
+
+struct chan_http *
+chan_http_start(struct server *srv)
+{
+	struct chan_http	*ch;
+	char			 host[256];
+	uint16_t		 port;
+
+	if (chan_http_listen_addr(srv->cfg->http_listen, host, sizeof host, &port) == -1) {
+		log_warnx("http: bad listen address \"%s\"", srv->cfg->http_listen);
+		return NULL;
+	}
+	ch = xcalloc(1, sizeof *ch);
+	ch->srv = srv;
+	if ((ch->http = evhttp_new(srv->base)) == NULL)
+		fatalx("evhttp_new");
+	evhttp_set_allowed_methods(ch->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(ch->http, CHAN_HTTP_MAX_HEADERS);
+	evhttp_set_timeout(ch->http, CHAN_HTTP_TIMEOUT);
+	evhttp_set_gencb(ch->http, chan_http_request, ch);
+	chan_http_reload(ch);
+	if ((ch->sock = evhttp_bind_socket_with_handle(ch->http, host, port)) == NULL) {
+		log_warn("http: cannot listen on %s", srv->cfg->http_listen);
+		evhttp_free(ch->http);
+		free(ch);
+		return NULL;
+	}
+	log_info("http: listening on %s", srv->cfg->http_listen);
+	return ch;
+}
+
+void
+chan_http_stop(struct chan_http *ch)
+{
+	if (ch == NULL)
+		return;
+	evhttp_free(ch->http);
+	free(ch);
+}

@@ -1,0 +1,1508 @@
+/* config.c: the configuration file (libconfig), described once, validated once at load. */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkind.h"
+#include "config.h"
+#include "gsm.h"
+#include "log.h"
+#include "msg.h"
+
+#define CONFIG_ZONEINFO		"/usr/share/zoneinfo"
+#define CONFIG_NAME_MAX		32	/* route names, question ids, venue kinds */
+#define CONFIG_SECRET_MAX	1024	/* bytes of a secret or token */
+#define CONFIG_TEMPLATE_MAX	1000	/* bytes of a reply template */
+#define CONFIG_QUESTION_MAX	480	/* bytes of a question text */
+#define CONFIG_QUESTIONS_MAX	10	/* questions in one declaration */
+#define CONFIG_ALLOW_MAX	64	/* CIDR blocks per route */
+#define CONFIG_ROUTES_MAX	64	/* inbound routes */
+#define CONFIG_PATH_MAX		256	/* a setting's dotted name, for messages */
+
+/* What the loader is doing: the file and where the first error goes. */
+struct config_ctx {
+	const char	*file;
+	char		*err;
+	size_t		 errlen;
+};
+
+/* The shape a setting must have in the file. */
+enum config_type {
+	CT_STRING,
+	CT_INT,
+	CT_BOOL,
+	CT_GROUP,
+	CT_LIST,	/* ( { ... }, { ... } ) */
+	CT_STRINGS	/* [ "a", "b" ] or ( "a", "b" ) */
+};
+
+/* Where and how a value is kept in the target struct. */
+enum config_store {
+	CS_STR,		/* char *, a copy */
+	CS_INT,		/* int */
+	CS_SIZE,	/* size_t */
+	CS_BOOL,	/* int, 0 or 1 */
+	CS_ENUM,	/* int, the value of the matching word */
+	CS_FILE,	/* char *, the first line of the named file */
+	CS_LOAD		/* a group or list: the entry's loader keeps it */
+};
+
+/* An allowed value of a string setting. */
+struct config_word {
+	const char	*name;
+	int		 value;
+};
+
+struct config_entry;
+typedef int	(*config_load_cb)(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+typedef int	(*config_check_cb)(const char *, char *, size_t);
+typedef int	(*config_post_cb)(struct config_ctx *, const config_setting_t *,
+		    const char *, void *);
+
+/*
+ * One setting: its name, shape, limits, default and help. Every group of the
+ * file (top level, http, each inbound route, each question set, each
+ * question) is a table of these, walked by config_group().
+ */
+struct config_entry {
+	const char			*name;
+	enum config_type		 type;
+	enum config_store		 store;
+	size_t				 off;		/* into the target struct */
+	int				 required;
+	long long			 min;		/* numbers: range; strings: length */
+	long long			 max;
+	long long			 def_num;	/* default of a number or bool */
+	const char			*def_str;	/* default of a string, or NULL */
+	const struct config_word	*words;		/* allowed values, NULL-ended */
+	config_check_cb			 check;		/* further checks of a string */
+	config_load_cb			 load;		/* CS_LOAD: keeps the value */
+	const char			*conflicts;	/* entry sharing the same field */
+	const char			*help;
+};
+
+static int	config_check_timezone(const char *, char *, size_t);
+static int	config_check_digits(const char *, char *, size_t);
+static int	config_check_number(const char *, char *, size_t);
+static int	config_check_hotline(const char *, char *, size_t);
+static int	config_check_listen(const char *, char *, size_t);
+static int	config_check_name(const char *, char *, size_t);
+static int	config_check_path(const char *, char *, size_t);
+static int	config_check_url(const char *, char *, size_t);
+static int	config_check_utf8(const char *, char *, size_t);
+
+static int	config_load_http(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_inbound(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_allow(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_templates(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_questions(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_ask(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+
+static const struct config_word config_words_lang[] = {
+	{ "vi", LANG_VI },
+	{ "en", LANG_EN },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_type[] = {
+	{ "sms", 0 },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_format[] = {
+	{ "json", 0 },
+	{ "kannel", 0 },
+	{ "twilio", 0 },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_reply[] = {
+	{ "inline", 0 },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_qtype[] = {
+	{ "yesno", QUESTION_YESNO },
+	{ "text", QUESTION_TEXT },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_flag[] = {
+	{ "yes", FLAG_ON_YES },
+	{ "no", FLAG_ON_NO },
+	{ NULL, 0 }
+};
+
+#define CFG_OFF(f)	offsetof(struct config, f)
+#define ROUTE_OFF(f)	offsetof(struct inbound_route, f)
+#define QSET_OFF(f)	offsetof(struct question_set, f)
+#define Q_OFF(f)	offsetof(struct question, f)
+
+/* The top level of the file. */
+static const struct config_entry config_top[] = {
+	{ .name = "database", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(database), .required = 1, .min = 1, .max = 4096,
+	  .help = "SQLite database file; created with its folder if missing" },
+	{ .name = "timezone", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(timezone), .min = 1, .max = 128,
+	  .def_str = "Asia/Ho_Chi_Minh", .check = config_check_timezone,
+	  .help = "IANA time zone of the times in replies and reports" },
+	{ .name = "country_code", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(country_code), .min = 1, .max = 3, .def_str = "84",
+	  .check = config_check_digits,
+	  .help = "country calling code that makes national numbers E.164" },
+	{ .name = "language", .type = CT_STRING, .store = CS_ENUM,
+	  .off = CFG_OFF(language), .def_num = LANG_VI,
+	  .words = config_words_lang,
+	  .help = "reply language of a number that never chose one" },
+	{ .name = "short_number", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(short_number), .min = 2, .max = NUMBER_MAX - 1,
+	  .def_str = "8088", .check = config_check_number,
+	  .help = "the number residents text, shown in help and on posters" },
+	{ .name = "hotline", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(hotline), .min = 3, .max = 20, .def_str = "1900 9095",
+	  .check = config_check_hotline,
+	  .help = "health hotline given after a flagged declaration" },
+	{ .name = "retention_days", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(retention_days), .min = 1, .max = 3650, .def_num = 28,
+	  .help = "days personal records are kept before the purge" },
+	{ .name = "code_digits", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(code_digits), .min = 4, .max = 9, .def_num = 6,
+	  .help = "payload digits of a venue code, before its check digit" },
+	{ .name = "duplicate_window", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(duplicate_window), .min = 0, .max = 86400,
+	  .def_num = 600,
+	  .help = "seconds in which a check-in at the same venue is a repeat" },
+	{ .name = "declaration_valid", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(declaration_valid), .min = 0, .max = 2592000,
+	  .def_num = 86400,
+	  .help = "seconds a health declaration stays valid" },
+	{ .name = "session_timeout", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(session_timeout), .min = 60, .max = 86400,
+	  .def_num = 1800,
+	  .help = "seconds a pending question waits for its answer" },
+	{ .name = "default_stay", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(default_stay), .min = 60, .max = 86400,
+	  .def_num = 3600,
+	  .help = "seconds an open check-in counts for in overlap queries" },
+	{ .name = "help_interval", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(help_interval), .min = 0, .max = 86400,
+	  .def_num = 600,
+	  .help = "seconds between two unprompted help replies to one number" },
+	{ .name = "max_clock_skew", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(max_clock_skew), .min = 0, .max = 86400,
+	  .def_num = 300,
+	  .help = "seconds an SMSC time stamp may be ahead of arrival" },
+	{ .name = "max_delay", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(max_delay), .min = 0, .max = 2592000,
+	  .def_num = 259200,
+	  .help = "seconds an SMSC time stamp may be behind arrival" },
+	{ .name = "fold_diacritics", .type = CT_BOOL, .store = CS_BOOL,
+	  .off = CFG_OFF(fold_diacritics), .def_num = 0,
+	  .help = "send replies without Vietnamese diacritics (GSM-7)" },
+	{ .name = "http", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_http,
+	  .help = "the listener for webhooks from the network side" },
+	{ .name = "inbound", .type = CT_LIST, .store = CS_LOAD, .required = 1,
+	  .load = config_load_inbound,
+	  .help = "HTTP entry points for inbound SMS, at least one" },
+	{ .name = "templates", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_templates,
+	  .help = "reply texts replacing the built-in ones, per language" },
+	{ .name = "questions", .type = CT_LIST, .store = CS_LOAD,
+	  .load = config_load_questions,
+	  .help = "health declaration questions per venue kind" },
+};
+
+/* http = { ... } */
+static const struct config_entry config_http[] = {
+	{ .name = "listen", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(http_listen), .min = 3, .max = 300,
+	  .def_str = "127.0.0.1:8080", .check = config_check_listen,
+	  .help = "address and port: \"127.0.0.1:8080\", \"[::1]:8080\"" },
+	{ .name = "max_body", .type = CT_INT, .store = CS_SIZE,
+	  .off = CFG_OFF(http_max_body), .min = 256, .max = 1048576,
+	  .def_num = 16384,
+	  .help = "largest request body accepted, in bytes" },
+};
+
+/* inbound = ( { ... }, ... ) */
+static const struct config_entry config_route[] = {
+	{ .name = "name", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(name), .required = 1, .min = 1,
+	  .max = CONFIG_NAME_MAX, .check = config_check_name,
+	  .help = "the route's name in logs and the database: [a-z0-9_-]" },
+	{ .name = "type", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(type), .def_str = "sms", .words = config_words_type,
+	  .help = "what arrives: sms" },
+	{ .name = "format", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(format), .required = 1,
+	  .words = config_words_format,
+	  .help = "the sender's request format: json, kannel or twilio" },
+	{ .name = "path", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(path), .required = 1, .min = 1, .max = 255,
+	  .check = config_check_path,
+	  .help = "the URL path the sender posts to, starting with /" },
+	{ .name = "reply", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(reply), .def_str = "inline",
+	  .words = config_words_reply,
+	  .help = "how replies leave: inline, in the HTTP response" },
+	{ .name = "secret", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(secret), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .conflicts = "secret_file",
+	  .help = "shared secret (json: bearer token; kannel: ?secret=)" },
+	{ .name = "secret_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = ROUTE_OFF(secret), .min = 1, .max = 4096,
+	  .conflicts = "secret",
+	  .help = "file holding the shared secret on its first line" },
+	{ .name = "auth_token", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(auth_token), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .conflicts = "auth_token_file",
+	  .help = "Twilio auth token that signs requests" },
+	{ .name = "auth_token_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = ROUTE_OFF(auth_token), .min = 1, .max = 4096,
+	  .conflicts = "auth_token",
+	  .help = "file holding the Twilio auth token on its first line" },
+	{ .name = "url", .type = CT_STRING, .store = CS_STR,
+	  .off = ROUTE_OFF(url), .min = 8, .max = 1024,
+	  .check = config_check_url,
+	  .help = "the public URL Twilio signs, if not http://HOST/PATH" },
+	{ .name = "allow", .type = CT_STRINGS, .store = CS_LOAD,
+	  .load = config_load_allow,
+	  .help = "addresses or CIDR blocks requests may come from" },
+};
+
+/* questions = ( { kind = ...; ask = ( ... ); }, ... ) */
+static const struct config_entry config_qset[] = {
+	{ .name = "kind", .type = CT_STRING, .store = CS_STR,
+	  .off = QSET_OFF(kind), .required = 1, .min = 1,
+	  .max = CONFIG_NAME_MAX, .check = config_check_name,
+	  .help = "venue kind these questions are for; \"default\": the rest" },
+	{ .name = "ask", .type = CT_LIST, .store = CS_LOAD, .required = 1,
+	  .load = config_load_ask,
+	  .help = "the questions, asked one SMS each in this order" },
+};
+
+/* ask = ( { id = ...; type = ...; vi = ...; en = ...; flag_on = ...; }, ... ) */
+static const struct config_entry config_question[] = {
+	{ .name = "id", .type = CT_STRING, .store = CS_STR, .off = Q_OFF(id),
+	  .required = 1, .min = 1, .max = CONFIG_NAME_MAX,
+	  .check = config_check_name,
+	  .help = "stored with each answer: [a-z0-9_-]" },
+	{ .name = "type", .type = CT_STRING, .store = CS_ENUM,
+	  .off = Q_OFF(type), .def_num = QUESTION_YESNO,
+	  .words = config_words_qtype,
+	  .help = "yesno (1/2, C/K, Y/N) or text (any answer)" },
+	{ .name = "vi", .type = CT_STRING, .store = CS_STR,
+	  .off = Q_OFF(text[LANG_VI]), .min = 1, .max = CONFIG_QUESTION_MAX,
+	  .check = config_check_utf8,
+	  .help = "the question in Vietnamese" },
+	{ .name = "en", .type = CT_STRING, .store = CS_STR,
+	  .off = Q_OFF(text[LANG_EN]), .min = 1, .max = CONFIG_QUESTION_MAX,
+	  .check = config_check_utf8,
+	  .help = "the question in English" },
+	{ .name = "flag_on", .type = CT_STRING, .store = CS_ENUM,
+	  .off = Q_OFF(flag_on), .def_num = FLAG_NONE,
+	  .words = config_words_flag,
+	  .help = "the yes/no answer that flags the declaration" },
+};
+
+/*
+ * The declaration used when the configuration has none: COVID-19 screening
+ * as Hanoi's check-in points asked it in 2021. Vietnamese without
+ * diacritics keeps every question SMS in one GSM-7 segment.
+ */
+#define CONFIG_Q_SYMPTOMS { "symptoms", QUESTION_YESNO, {		\
+	"Trong 14 ngay qua ban co sot, ho, kho tho hoac mat vi giac, "	\
+	"khuu giac khong?",						\
+	"In the last 14 days have you had fever, cough, shortness of "	\
+	"breath, or lost taste or smell?" }, FLAG_ON_YES }
+#define CONFIG_Q_CONTACT { "contact", QUESTION_YESNO, {			\
+	"Trong 14 ngay qua ban co tiep xuc gan voi nguoi mac COVID-19 "	\
+	"(F0) khong?",							\
+	"In the last 14 days have you been in close contact with a "	\
+	"confirmed COVID-19 (F0) case?" }, FLAG_ON_YES }
+#define CONFIG_Q_ROUTE { "route", QUESTION_TEXT, {			\
+	"Ban di tu dau den dau? VD: Gia Lam - Hoan Kiem",		\
+	"Where are you travelling from and to? E.g. Gia Lam - "		\
+	"Hoan Kiem" }, FLAG_NONE }
+
+static struct question config_builtin_default[] = {
+	CONFIG_Q_SYMPTOMS,
+	CONFIG_Q_CONTACT,
+};
+static struct question config_builtin_checkpoint[] = {
+	CONFIG_Q_SYMPTOMS,
+	CONFIG_Q_CONTACT,
+	CONFIG_Q_ROUTE,
+};
+static const struct question_set config_builtin_sets[] = {
+	{ "default", config_builtin_default, nitems(config_builtin_default) },
+	{ "checkpoint", config_builtin_checkpoint,
+	  nitems(config_builtin_checkpoint) },
+};
+
+/* Write "FILE:LINE: SETTING: reason" for the setting s (or its parent). */
+static int __attribute__((format(printf, 4, 5)))
+config_fail(struct config_ctx *ctx, const config_setting_t *s,
+    const char *setting, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		 reason[512];
+	const char	*file;
+	unsigned int	 line;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+
+	file = ctx->file;
+	line = 0;
+	if (s != NULL) {
+		line = config_setting_source_line(s);
+		if (config_setting_source_file(s) != NULL)
+			file = config_setting_source_file(s);
+	}
+	if (line != 0)
+		snprintf(ctx->err, ctx->errlen, "%s:%u: %s: %s", file, line,
+		    setting, reason);
+	else
+		snprintf(ctx->err, ctx->errlen, "%s: %s: %s", file, setting,
+		    reason);
+	return -1;
+}
+
+/* "path.name", or "name" at the top level. */
+static void
+config_join(char *buf, size_t len, const char *path, const char *name)
+{
+	int	 n;
+
+	if (path == NULL || *path == '\0')
+		n = snprintf(buf, len, "%s", name);
+	else
+		n = snprintf(buf, len, "%s.%s", path, name);
+	if (n < 0 || (size_t)n >= len)
+		buf[len - 1] = '\0';	/* a cut name still shows where */
+}
+
+static const char *
+config_type_name(enum config_type type)
+{
+	static const char *names[] = {
+		[CT_STRING] = "a string in double quotes",
+		[CT_INT] = "a whole number",
+		[CT_BOOL] = "true or false",
+		[CT_GROUP] = "a group { ... }",
+		[CT_LIST] = "a list ( { ... }, ... )",
+		[CT_STRINGS] = "an array of strings [ \"...\", ... ]",
+	};
+
+	return names[type];
+}
+
+/* 1 if libconfig's type of s is the shape the entry wants. */
+static int
+config_type_ok(const config_setting_t *s, enum config_type type)
+{
+	int	 t, i, n;
+
+	t = config_setting_type(s);
+	switch (type) {
+	case CT_STRING:
+		return t == CONFIG_TYPE_STRING;
+	case CT_INT:
+		return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+	case CT_BOOL:
+		return t == CONFIG_TYPE_BOOL;
+	case CT_GROUP:
+		return t == CONFIG_TYPE_GROUP;
+	case CT_LIST:
+		return t == CONFIG_TYPE_LIST;
+	case CT_STRINGS:
+		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+			return 0;
+		n = config_setting_length(s);
+		for (i = 0; i < n; i++) {
+			if (config_setting_type(config_setting_get_elem(s, i)) !=
+			    CONFIG_TYPE_STRING)
+				return 0;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static const struct config_entry *
+config_entry_find(const struct config_entry *tab, size_t ntab,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < ntab; i++) {
+		if (strcmp(tab[i].name, name) == 0)
+			return &tab[i];
+	}
+	return NULL;
+}
+
+/* The allowed values of a word setting, for an error message. */
+static void
+config_words_list(const struct config_word *w, char *buf, size_t len)
+{
+	size_t	 n;
+
+	*buf = '\0';
+	for (n = 0; w->name != NULL; w++) {
+		snprintf(buf + n, len - n, "%s\"%s\"", n == 0 ? "" : ", ",
+		    w->name);
+		n = strlen(buf);
+	}
+}
+
+/* Read the first line of a secret file: trailing CR/LF stripped. */
+static int
+config_read_secret(struct config_ctx *ctx, const config_setting_t *s,
+    const char *setting, const char *path, char **out)
+{
+	FILE	*f;
+	char	 buf[CONFIG_SECRET_MAX + 2];
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return config_fail(ctx, s, setting, "cannot read %s: %s", path,
+		    strerror(errno));
+	n = fread(buf, 1, sizeof buf - 1, f);
+	if (ferror(f)) {
+		fclose(f);
+		return config_fail(ctx, s, setting, "cannot read %s: %s", path,
+		    strerror(errno));
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (strlen(buf) != n)
+		return config_fail(ctx, s, setting, "%s holds a NUL byte", path);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (strchr(buf, '\n') != NULL)
+		return config_fail(ctx, s, setting,
+		    "%s must hold one line, the secret", path);
+	if (n == 0)
+		return config_fail(ctx, s, setting, "%s is empty", path);
+	if (n > CONFIG_SECRET_MAX)
+		return config_fail(ctx, s, setting,
+		    "%s is longer than %d bytes", path, CONFIG_SECRET_MAX);
+	*out = xstrdup(buf);
+	return 0;
+}
+
+/*
+ * libconfig 1.5 keeps a decimal number too large for an int wrapped around
+ * (4294967324 reads as 28). Read the number as written on the setting's
+ * line instead, so that such a value is refused rather than changed.
+ */
+static void
+config_int_as_written(struct config_ctx *ctx, const config_setting_t *s,
+    long long *v)
+{
+	FILE		*f;
+	char		*line = NULL, *end;
+	const char	*file, *name, *p, *q;
+	size_t		 size = 0, nlen;
+	unsigned int	 n, want;
+	long long	 w;
+
+	want = config_setting_source_line(s);
+	name = config_setting_name(s);
+	file = config_setting_source_file(s) != NULL ?
+	    config_setting_source_file(s) : ctx->file;
+	if (want == 0 || name == NULL || (f = fopen(file, "r")) == NULL)
+		return;
+	for (n = 1; getline(&line, &size, f) != -1; n++) {
+		if (n == want)
+			break;
+	}
+	fclose(f);
+	if (n != want || line == NULL) {
+		free(line);
+		return;
+	}
+	nlen = strlen(name);
+	for (p = line; (p = strstr(p, name)) != NULL; p += nlen) {
+		if (p != line && (p[-1] == '_' || p[-1] == '-' ||
+		    (p[-1] >= 'a' && p[-1] <= 'z') ||
+		    (p[-1] >= 'A' && p[-1] <= 'Z') ||
+		    (p[-1] >= '0' && p[-1] <= '9')))
+			continue;
+		q = p + nlen + strspn(p + nlen, " \t");
+		if (*q != '=' && *q != ':')
+			continue;
+		q++;
+		q += strspn(q, " \t");
+		errno = 0;
+		if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
+			w = strtoll(q, &end, 16);
+		else
+			w = strtoll(q, &end, 10);
+		if (end != q)
+			*v = w;		/* LLONG_MIN/MAX on overflow: out of range */
+		break;
+	}
+	free(line);
+}
+
+/* Check one present setting against its entry and keep its value. */
+static int
+config_value(struct config_ctx *ctx, const config_setting_t *s,
+    const char *name, const struct config_entry *e, void *target)
+{
+	char				*field = (char *)target + e->off;
+	const struct config_word	*w;
+	const char			*str;
+	char				 why[256], list[128];
+	long long			 v;
+	size_t				 len;
+
+	if (!config_type_ok(s, e->type))
+		return config_fail(ctx, s, name, "must be %s",
+		    config_type_name(e->type));
+
+	switch (e->type) {
+	case CT_INT:
+		v = config_setting_get_int64(s);
+		config_int_as_written(ctx, s, &v);
+		if (v < e->min || v > e->max)
+			return config_fail(ctx, s, name,
+			    "%lld is out of range %lld..%lld (%s)", v, e->min,
+			    e->max, e->help);
+		if (e->store == CS_SIZE)
+			*(size_t *)field = (size_t)v;
+		else
+			*(int *)field = (int)v;
+		return 0;
+	case CT_BOOL:
+		*(int *)field = config_setting_get_bool(s) ? 1 : 0;
+		return 0;
+	case CT_STRING:
+		break;
+	default:
+		return e->load(ctx, s, NULL, name, target);
+	}
+
+	str = config_setting_get_string(s);
+	len = strlen(str);
+	if (e->words != NULL) {
+		for (w = e->words; w->name != NULL; w++) {
+			if (strcmp(w->name, str) == 0)
+				break;
+		}
+		if (w->name == NULL) {
+			config_words_list(e->words, list, sizeof list);
+			return config_fail(ctx, s, name,
+			    "\"%s\" is not one of %s", str, list);
+		}
+		if (e->store == CS_ENUM) {
+			*(int *)field = w->value;
+			return 0;
+		}
+	} else if (e->max != 0 && ((long long)len < e->min ||
+	    (long long)len > e->max)) {
+		if (len == 0)
+			return config_fail(ctx, s, name, "must not be empty");
+		return config_fail(ctx, s, name,
+		    "must be %lld to %lld bytes long", e->min, e->max);
+	}
+	if (e->check != NULL && e->check(str, why, sizeof why) != 0)
+		return config_fail(ctx, s, name, "%s", why);
+
+	if (*(char **)field != NULL)
+		return config_fail(ctx, s, name, "cannot be set with %s",
+		    e->conflicts != NULL ? e->conflicts : "another setting");
+	if (e->store == CS_FILE)
+		return config_read_secret(ctx, s, name, str, (char **)field);
+	*(char **)field = xstrdup(str);
+	return 0;
+}
+
+/* Give an absent setting its default, or fail if it is required. */
+static int
+config_default(struct config_ctx *ctx, const config_setting_t *group,
+    const config_setting_t *parent, const char *name,
+    const struct config_entry *e, void *target)
+{
+	char	*field = (char *)target + e->off;
+
+	if (e->required)
+		return config_fail(ctx, group != NULL ? group : parent, name,
+		    "required setting is missing (%s)", e->help);
+	switch (e->store) {
+	case CS_STR:
+		if (e->def_str != NULL && *(char **)field == NULL)
+			*(char **)field = xstrdup(e->def_str);
+		break;
+	case CS_INT:
+	case CS_BOOL:
+	case CS_ENUM:
+		*(int *)field = (int)e->def_num;
+		break;
+	case CS_SIZE:
+		*(size_t *)field = (size_t)e->def_num;
+		break;
+	case CS_FILE:
+		break;
+	case CS_LOAD:
+		return e->load(ctx, NULL, group != NULL ? group : parent, name,
+		    target);
+	}
+	return 0;
+}
+
+/*
+ * Walk a group against its table: every setting in it must be known, of the
+ * right type and in range; absent ones take their defaults. group may be
+ * NULL (the whole group is absent): then errors point at parent. post runs
+ * the checks that involve more than one setting.
+ */
+static int
+config_group(struct config_ctx *ctx, const config_setting_t *group,
+    const config_setting_t *parent, const char *path,
+    const struct config_entry *tab, size_t ntab, void *target,
+    config_post_cb post)
+{
+	const struct config_entry	*e;
+	const config_setting_t		*s;
+	char				 name[CONFIG_PATH_MAX];
+	int				 i, n;
+	size_t				 j;
+
+	n = group != NULL ? config_setting_length(group) : 0;
+	for (i = 0; i < n; i++) {
+		s = config_setting_get_elem(group, i);
+		config_join(name, sizeof name, path, config_setting_name(s));
+		if ((e = config_entry_find(tab, ntab,
+		    config_setting_name(s))) == NULL)
+			return config_fail(ctx, s, name, "unknown setting");
+		if (config_value(ctx, s, name, e, target) != 0)
+			return -1;
+	}
+	for (j = 0; j < ntab; j++) {
+		e = &tab[j];
+		if (group != NULL && config_setting_get_member(group,
+		    e->name) != NULL)
+			continue;
+		config_join(name, sizeof name, path, e->name);
+		if (config_default(ctx, group, parent, name, e, target) != 0)
+			return -1;
+	}
+	if (post != NULL)
+		return post(ctx, group != NULL ? group : parent, path, target);
+	return 0;
+}
+
+static int
+config_check_timezone(const char *s, char *why, size_t len)
+{
+	char		 path[512];
+	struct stat	 sb;
+
+	/* A zone name is a relative path under the zoneinfo folder. */
+	if (*s == '/' || strstr(s, "..") != NULL ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789/_+-") != strlen(s)) {
+		snprintf(why, len, "\"%s\" is not a time zone name", s);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/%s", CONFIG_ZONEINFO, s);
+	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    access(path, R_OK) == -1) {
+		snprintf(why, len, "unknown time zone \"%s\" (no %s)", s, path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_check_digits(const char *s, char *why, size_t len)
+{
+	if (strspn(s, "0123456789") != strlen(s)) {
+		snprintf(why, len, "\"%s\" must be digits only", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_check_number(const char *s, char *why, size_t len)
+{
+	if (*s == '+')
+		s++;
+	if (*s == '\0' || strspn(s, "0123456789") != strlen(s)) {
+		snprintf(why, len, "\"%s\" must be digits, with an optional "
+		    "leading +", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_check_hotline(const char *s, char *why, size_t len)
+{
+	if (strspn(s, "0123456789 +-.") != strlen(s) ||
+	    strpbrk(s, "0123456789") == NULL) {
+		snprintf(why, len, "\"%s\" must be a phone number (digits, "
+		    "spaces, + - .)", s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_listen_split(const char *listen, char *host, size_t hostlen,
+    uint16_t *port)
+{
+	const char		*colon, *end;
+	const char		*errstr;
+	struct in6_addr		 a6;
+	size_t			 n;
+	long long		 p;
+
+	if (listen == NULL)
+		return -1;
+	if (*listen == '[') {
+		if ((end = strchr(listen, ']')) == NULL || end[1] != ':')
+			return -1;
+		n = end - listen - 1;
+		colon = end + 1;
+		if (n == 0 || n >= hostlen || n >= INET6_ADDRSTRLEN)
+			return -1;
+		memcpy(host, listen + 1, n);
+		host[n] = '\0';
+		if (inet_pton(AF_INET6, host, &a6) != 1)
+			return -1;
+	} else {
+		if ((colon = strrchr(listen, ':')) == NULL)
+			return -1;
+		n = colon - listen;
+		if (n == 0 || n >= hostlen || memchr(listen, ':', n) != NULL)
+			return -1;
+		memcpy(host, listen, n);
+		host[n] = '\0';
+		/* An IPv4 address or a host name: letters, digits, - and . */
+		if (strspn(host, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != n ||
+		    *host == '-' || *host == '.')
+			return -1;
+	}
+	if (strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return -1;
+	p = num_parse(colon + 1, 1, 65535, &errstr);
+	if (errstr != NULL)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+config_check_listen(const char *s, char *why, size_t len)
+{
+	char		 host[256];
+	uint16_t	 port;
+
+	if (config_listen_split(s, host, sizeof host, &port) != 0) {
+		snprintf(why, len, "\"%s\" is not HOST:PORT (\"127.0.0.1:8080\", "
+		    "\"[::1]:8080\"; port 1..65535)", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_check_name(const char *s, char *why, size_t len)
+{
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(s)) {
+		snprintf(why, len, "\"%s\" may hold only a-z, 0-9, _ and -", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_check_path(const char *s, char *why, size_t len)
+{
+	const char	*p;
+
+	if (*s != '/') {
+		snprintf(why, len, "\"%s\" must start with /", s);
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (*p <= ' ' || *p >= 0x7f || *p == '?' || *p == '#' ||
+		    *p == '%') {
+			snprintf(why, len, "\"%s\" may not hold spaces, control "
+			    "bytes, ?, # or %%", s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+config_check_url(const char *s, char *why, size_t len)
+{
+	const char	*p;
+
+	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) {
+		snprintf(why, len, "\"%s\" must start with http:// or https://",
+		    s);
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (*p <= ' ' || *p >= 0x7f) {
+			snprintf(why, len, "\"%s\" may not hold spaces or "
+			    "control bytes", s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+config_check_utf8(const char *s, char *why, size_t len)
+{
+	struct gsm_count	 gc;
+
+	if (gsm_count(s, strlen(s), &gc) == -1) {
+		snprintf(why, len, "not valid UTF-8");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_load_http(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	return config_group(ctx, s, parent, name, config_http,
+	    nitems(config_http), target, NULL);
+}
+
+/* Parse "ADDR" or "ADDR/PREFIX" (IPv4 or IPv6) into a CIDR block. */
+static int
+config_allow_parse(const char *s, struct allow_net *an, char *why, size_t len)
+{
+	char		 addr[INET6_ADDRSTRLEN];
+	const char	*slash, *errstr;
+	size_t		 n;
+	int		 bits, i;
+
+	memset(an, 0, sizeof *an);
+	slash = strchr(s, '/');
+	n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	if (n == 0 || n >= sizeof addr)
+		goto bad;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (strchr(addr, ':') != NULL) {
+		an->family = AF_INET6;
+		bits = 128;
+	} else {
+		an->family = AF_INET;
+		bits = 32;
+	}
+	if (inet_pton(an->family, addr, an->addr) != 1)
+		goto bad;
+	an->prefix = bits;
+	if (slash != NULL) {
+		if (strspn(slash + 1, "0123456789") != strlen(slash + 1))
+			goto bad;
+		an->prefix = (int)num_parse(slash + 1, 0, bits, &errstr);
+		if (errstr != NULL)
+			goto bad;
+	}
+	/* Host bits set mean a typo: 10.0.0.1/8 is not a network. */
+	for (i = an->prefix; i < bits; i++) {
+		if (an->addr[i / 8] & (0x80 >> (i % 8))) {
+			snprintf(why, len, "\"%s\" has host bits set beyond /%d",
+			    s, an->prefix);
+			return -1;
+		}
+	}
+	return 0;
+
+bad:
+	snprintf(why, len, "\"%s\" is not an address or CIDR block "
+	    "(\"10.0.0.0/8\", \"::1\")", s);
+	return -1;
+}
+
+static int
+config_load_allow(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct inbound_route	*r = target;
+	const config_setting_t	*el;
+	char			 why[256], elname[CONFIG_PATH_MAX];
+	int			 i, n;
+
+	if (s == NULL)
+		return 0;
+	n = config_setting_length(s);
+	if (n > CONFIG_ALLOW_MAX)
+		return config_fail(ctx, s, name, "more than %d entries",
+		    CONFIG_ALLOW_MAX);
+	if (n == 0)
+		return 0;
+	r->allow = xcalloc(n, sizeof *r->allow);
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		if (config_allow_parse(config_setting_get_string(el),
+		    &r->allow[i], why, sizeof why) != 0)
+			return config_fail(ctx, config_setting_source_line(el) ?
+			    el : s, elname, "%s", why);
+		r->nallow++;
+	}
+	return 0;
+}
+
+/* Checks of one route that involve several of its settings. */
+static int
+config_route_post(struct config_ctx *ctx, const config_setting_t *s,
+    const char *path, void *target)
+{
+	struct inbound_route	*r = target;
+	char			 name[CONFIG_PATH_MAX];
+
+	if (strcmp(r->format, "twilio") == 0 && r->auth_token == NULL) {
+		config_join(name, sizeof name, path, "auth_token");
+		return config_fail(ctx, s, name, "required for a twilio route "
+		    "(or auth_token_file)");
+	}
+	return 0;
+}
+
+static int
+config_load_inbound(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config		*cfg = target;
+	const config_setting_t	*el, *member;
+	struct inbound_route	*r;
+	char			 elname[CONFIG_PATH_MAX], what[CONFIG_PATH_MAX];
+	int			 i, n;
+	size_t			 j;
+
+	n = config_setting_length(s);
+	if (n == 0)
+		return config_fail(ctx, s, name, "at least one route is needed");
+	if (n > CONFIG_ROUTES_MAX)
+		return config_fail(ctx, s, name, "more than %d routes",
+		    CONFIG_ROUTES_MAX);
+	cfg->inbound = xcalloc(n, sizeof *cfg->inbound);
+	cfg->ninbound = n;
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		r = &cfg->inbound[i];
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			return config_fail(ctx, el, elname,
+			    "must be a group { name = ...; ... }");
+		if (config_group(ctx, el, s, elname, config_route,
+		    nitems(config_route), r, config_route_post) != 0)
+			return -1;
+		for (j = 0; j < (size_t)i; j++) {
+			if (strcmp(cfg->inbound[j].name, r->name) == 0) {
+				member = config_setting_get_member(el, "name");
+				config_join(what, sizeof what, elname, "name");
+				return config_fail(ctx, member, what,
+				    "\"%s\" is already the name of %s[%zu]",
+				    r->name, name, j);
+			}
+			if (strcmp(cfg->inbound[j].path, r->path) == 0) {
+				member = config_setting_get_member(el, "path");
+				config_join(what, sizeof what, elname, "path");
+				return config_fail(ctx, member, what,
+				    "\"%s\" is already the path of route \"%s\"",
+				    r->path, cfg->inbound[j].name);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Check a template's placeholders against what its message is given. */
+static int
+config_check_placeholders(enum msg_id id, const char *t, char *why,
+    size_t len)
+{
+	const char	*open, *close;
+
+	for (open = strchr(t, '{'); open != NULL; open = strchr(open + 1,
+	    '{')) {
+		close = open + 1;
+		while ((*close >= 'a' && *close <= 'z') || *close == '_' ||
+		    (*close >= '0' && *close <= '9'))
+			close++;
+		if (*close != '}' || close == open + 1)
+			continue;
+		if (!msg_var_known(id, open + 1, close - open - 1)) {
+			snprintf(why, len, "unknown placeholder {%.*s} (this "
+			    "message has: %s)", (int)(close - open - 1),
+			    open + 1, *msg_vars(id) != '\0' ? msg_vars(id) :
+			    "none");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+config_load_templates(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config		*cfg = target;
+	const config_setting_t	*lg, *t;
+	char			 lname[CONFIG_PATH_MAX], tname[CONFIG_PATH_MAX];
+	char			 why[256];
+	const char		*str;
+	int			 i, j, n, m, lang, id;
+
+	if (s == NULL)
+		return 0;
+	n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		lg = config_setting_get_elem(s, i);
+		config_join(lname, sizeof lname, name, config_setting_name(lg));
+		if ((lang = msg_lang_parse(config_setting_name(lg))) == -1)
+			return config_fail(ctx, lg, lname,
+			    "unknown setting (languages are vi and en)");
+		if (config_setting_type(lg) != CONFIG_TYPE_GROUP)
+			return config_fail(ctx, lg, lname, "must be %s",
+			    config_type_name(CT_GROUP));
+		m = config_setting_length(lg);
+		for (j = 0; j < m; j++) {
+			t = config_setting_get_elem(lg, j);
+			config_join(tname, sizeof tname, lname,
+			    config_setting_name(t));
+			if ((id = msg_lookup(config_setting_name(t))) == -1)
+				return config_fail(ctx, t, tname,
+				    "unknown setting (not a message name)");
+			if (config_setting_type(t) != CONFIG_TYPE_STRING)
+				return config_fail(ctx, t, tname, "must be %s",
+				    config_type_name(CT_STRING));
+			str = config_setting_get_string(t);
+			if (*str == '\0')
+				return config_fail(ctx, t, tname,
+				    "must not be empty");
+			if (strlen(str) > CONFIG_TEMPLATE_MAX)
+				return config_fail(ctx, t, tname,
+				    "longer than %d bytes", CONFIG_TEMPLATE_MAX);
+			if (config_check_utf8(str, why, sizeof why) != 0 ||
+			    config_check_placeholders(id, str, why,
+			    sizeof why) != 0)
+				return config_fail(ctx, t, tname, "%s", why);
+			cfg->tmpl[lang][id] = xstrdup(str);
+		}
+	}
+	return 0;
+}
+
+/* Checks of one question that involve several of its settings. */
+static int
+config_question_post(struct config_ctx *ctx, const config_setting_t *s,
+    const char *path, void *target)
+{
+	struct question	*q = target;
+	char		 name[CONFIG_PATH_MAX];
+
+	if (q->text[LANG_VI] == NULL && q->text[LANG_EN] == NULL) {
+		config_join(name, sizeof name, path, "vi");
+		return config_fail(ctx, s, name, "a question needs its text "
+		    "in vi, en or both");
+	}
+	if (q->text[LANG_VI] == NULL)
+		q->text[LANG_VI] = xstrdup(q->text[LANG_EN]);
+	if (q->text[LANG_EN] == NULL)
+		q->text[LANG_EN] = xstrdup(q->text[LANG_VI]);
+	if (q->type == QUESTION_TEXT && q->flag_on != FLAG_NONE) {
+		config_join(name, sizeof name, path, "flag_on");
+		return config_fail(ctx, s, name,
+		    "only a yesno question can flag a declaration");
+	}
+	return 0;
+}
+
+static int
+config_load_ask(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct question_set	*qs = target;
+	const config_setting_t	*el;
+	char			 elname[CONFIG_PATH_MAX], what[CONFIG_PATH_MAX];
+	int			 i, n;
+	size_t			 j;
+
+	n = config_setting_length(s);
+	if (n > CONFIG_QUESTIONS_MAX)
+		return config_fail(ctx, s, name, "more than %d questions",
+		    CONFIG_QUESTIONS_MAX);
+	if (n == 0)
+		return 0;
+	qs->questions = xcalloc(n, sizeof *qs->questions);
+	qs->nquestions = n;
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			return config_fail(ctx, el, elname,
+			    "must be a group { id = ...; ... }");
+		if (config_group(ctx, el, s, elname, config_question,
+		    nitems(config_question), &qs->questions[i],
+		    config_question_post) != 0)
+			return -1;
+		for (j = 0; j < (size_t)i; j++) {
+			if (strcmp(qs->questions[j].id,
+			    qs->questions[i].id) == 0) {
+				config_join(what, sizeof what, elname, "id");
+				return config_fail(ctx,
+				    config_setting_get_member(el, "id"), what,
+				    "\"%s\" is asked twice", qs->questions[i].id);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Copy a built-in question set into the configuration. */
+static void
+config_qset_copy(struct question_set *dst, const struct question_set *src)
+{
+	size_t	 i;
+	int	 l;
+
+	dst->kind = xstrdup(src->kind);
+	dst->nquestions = src->nquestions;
+	dst->questions = xcalloc(src->nquestions, sizeof *dst->questions);
+	for (i = 0; i < src->nquestions; i++) {
+		dst->questions[i].id = xstrdup(src->questions[i].id);
+		dst->questions[i].type = src->questions[i].type;
+		dst->questions[i].flag_on = src->questions[i].flag_on;
+		for (l = 0; l < LANG_COUNT; l++)
+			dst->questions[i].text[l] =
+			    xstrdup(src->questions[i].text[l]);
+	}
+}
+
+/* Add the built-in sets the file does not define ("default" always). */
+static void
+config_questions_builtin(struct config *cfg, int all)
+{
+	const struct question_set	*b;
+	size_t				 i, j;
+
+	for (i = 0; i < nitems(config_builtin_sets); i++) {
+		b = &config_builtin_sets[i];
+		if (!all && strcmp(b->kind, "default") != 0)
+			continue;
+		for (j = 0; j < cfg->nqsets; j++) {
+			if (strcmp(cfg->qsets[j].kind, b->kind) == 0)
+				break;
+		}
+		if (j < cfg->nqsets)
+			continue;
+		cfg->qsets = xreallocarray(cfg->qsets, cfg->nqsets + 1,
+		    sizeof *cfg->qsets);
+		memset(&cfg->qsets[cfg->nqsets], 0, sizeof *cfg->qsets);
+		config_qset_copy(&cfg->qsets[cfg->nqsets], b);
+		cfg->nqsets++;
+	}
+}
+
+static int
+config_load_questions(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config		*cfg = target;
+	const config_setting_t	*el;
+	char			 elname[CONFIG_PATH_MAX], what[CONFIG_PATH_MAX];
+	int			 i, n;
+	size_t			 j;
+
+	n = s != NULL ? config_setting_length(s) : 0;
+	if (n == 0) {
+		/* Nothing configured: the built-in declaration. */
+		config_questions_builtin(cfg, 1);
+		return 0;
+	}
+	cfg->qsets = xcalloc(n, sizeof *cfg->qsets);
+	cfg->nqsets = n;
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			return config_fail(ctx, el, elname,
+			    "must be a group { kind = ...; ask = ( ... ); }");
+		if (config_group(ctx, el, s, elname, config_qset,
+		    nitems(config_qset), &cfg->qsets[i], NULL) != 0)
+			return -1;
+		for (j = 0; j < (size_t)i; j++) {
+			if (strcmp(cfg->qsets[j].kind, cfg->qsets[i].kind) == 0) {
+				config_join(what, sizeof what, elname, "kind");
+				return config_fail(ctx,
+				    config_setting_get_member(el, "kind"), what,
+				    "\"%s\" has questions already",
+				    cfg->qsets[i].kind);
+			}
+		}
+	}
+	/* Venues of kinds not listed fall back to "default": make sure it exists. */
+	config_questions_builtin(cfg, 0);
+	return 0;
+}
+
+/* Warn about questions that will not fit one SMS with their template. */
+static void
+config_questions_warn(const struct config *cfg)
+{
+	const struct question_set	*qs;
+	const struct question		*q;
+	struct msg_var			 vars[3];
+	struct gsm_count		 gc;
+	char				 total[16], *text;
+	size_t				 i, j;
+	int				 l;
+
+	for (i = 0; i < cfg->nqsets; i++) {
+		qs = &cfg->qsets[i];
+		snprintf(total, sizeof total, "%zu", qs->nquestions);
+		for (j = 0; j < qs->nquestions; j++) {
+			q = &qs->questions[j];
+			for (l = 0; l < LANG_COUNT; l++) {
+				vars[0] = (struct msg_var){ "n", total };
+				vars[1] = (struct msg_var){ "total", total };
+				vars[2] = (struct msg_var){ "question",
+				    q->text[l] };
+				text = msg_render(cfg, l, q->type == QUESTION_YESNO ?
+				    MSG_QUESTION_YESNO : MSG_QUESTION_TEXT, vars,
+				    nitems(vars));
+				if (gsm_count(text, strlen(text), &gc) == 0 &&
+				    gc.segments > 1)
+					log_warnx("config: file=%s kind=%s "
+					    "question=%s lang=%s segments=%zu "
+					    "(the question SMS does not fit "
+					    "one message)", cfg->file, qs->kind,
+					    q->id, msg_lang_name(l), gc.segments);
+				free(text);
+			}
+		}
+	}
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	struct config_ctx	 ctx = { path, err, errlen };
+	struct config		*cfg;
+	config_t		 lc;
+	FILE			*f;
+	const char		*file;
+
+	if (errlen > 0)
+		*err = '\0';
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	fclose(f);
+
+	config_init(&lc);
+	if (config_read_file(&lc, path) != CONFIG_TRUE) {
+		file = config_error_file(&lc) != NULL ?
+		    config_error_file(&lc) : path;
+		if (config_error_type(&lc) == CONFIG_ERR_PARSE &&
+		    strcmp(config_error_text(&lc), "syntax error") == 0)
+			snprintf(err, errlen, "%s:%d: syntax error", file,
+			    config_error_line(&lc));
+		else if (config_error_type(&lc) == CONFIG_ERR_PARSE)
+			snprintf(err, errlen, "%s:%d: syntax error: %s", file,
+			    config_error_line(&lc), config_error_text(&lc));
+		else
+			snprintf(err, errlen, "%s: cannot read: %s", file,
+			    config_error_text(&lc));
+		config_destroy(&lc);
+		return NULL;
+	}
+
+	cfg = xcalloc(1, sizeof *cfg);
+	cfg->file = xstrdup(path);
+	if (config_group(&ctx, config_root_setting(&lc), NULL, "", config_top,
+	    nitems(config_top), cfg, NULL) != 0) {
+		config_destroy(&lc);
+		config_free(cfg);
+		return NULL;
+	}
+	config_destroy(&lc);
+	config_questions_warn(cfg);
+	return cfg;
+}
+
+static void
+config_question_free(struct question *q)
+{
+	int	 l;
+
+	free(q->id);
+	for (l = 0; l < LANG_COUNT; l++)
+		free(q->text[l]);
+}
+
+void
+config_free(struct config *cfg)
+{
+	struct inbound_route	*r;
+	struct question_set	*qs;
+	size_t			 i, j;
+	int			 l, m;
+
+	if (cfg == NULL)
+		return;
+	free(cfg->file);
+	free(cfg->database);
+	free(cfg->timezone);
+	free(cfg->country_code);
+	free(cfg->short_number);
+	free(cfg->hotline);
+	free(cfg->http_listen);
+	for (i = 0; i < cfg->ninbound; i++) {
+		r = &cfg->inbound[i];
+		free(r->name);
+		free(r->type);
+		free(r->format);
+		free(r->path);
+		free(r->reply);
+		if (r->secret != NULL)
+			explicit_bzero(r->secret, strlen(r->secret));
+		free(r->secret);
+		if (r->auth_token != NULL)
+			explicit_bzero(r->auth_token, strlen(r->auth_token));
+		free(r->auth_token);
+		free(r->url);
+		free(r->allow);
+	}
+	free(cfg->inbound);
+	for (l = 0; l < LANG_COUNT; l++) {
+		for (m = 0; m < MSG_COUNT; m++)
+			free(cfg->tmpl[l][m]);
+	}
+	for (i = 0; i < cfg->nqsets; i++) {
+		qs = &cfg->qsets[i];
+		free(qs->kind);
+		for (j = 0; j < qs->nquestions; j++)
+			config_question_free(&qs->questions[j]);
+		free(qs->questions);
+	}
+	free(cfg->qsets);
+	free(cfg);
+}
+
+const struct question_set *
+config_builtin_questions(const char *kind)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(config_builtin_sets); i++) {
+		if (kind != NULL && strcmp(config_builtin_sets[i].kind,
+		    kind) == 0)
+			return &config_builtin_sets[i];
+	}
+	return NULL;
+}
+
+const struct question_set *
+config_questions(const struct config *cfg, const char *kind)
+{
+	const struct question_set	*dflt = NULL;
+	size_t				 i;
+
+	if (cfg == NULL)
+		return config_builtin_questions("default");
+	for (i = 0; i < cfg->nqsets; i++) {
+		if (kind != NULL && strcmp(cfg->qsets[i].kind, kind) == 0)
+			return &cfg->qsets[i];
+		if (strcmp(cfg->qsets[i].kind, "default") == 0)
+			dflt = &cfg->qsets[i];
+	}
+	if (dflt == NULL)
+		dflt = config_builtin_questions("default");
+	return dflt;
+}
+
+const struct inbound_route *
+config_inbound_by_path(const struct config *cfg, const char *path)
+{
+	size_t	 i;
+
+	if (cfg == NULL || path == NULL)
+		return NULL;
+	for (i = 0; i < cfg->ninbound; i++) {
+		if (strcmp(cfg->inbound[i].path, path) == 0)
+			return &cfg->inbound[i];
+	}
+	return NULL;
+}
+
+/* 1 if the first bits of a and b are the same. */
+static int
+config_prefix_match(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int		 whole = bits / 8, rest = bits % 8;
+	unsigned char	 mask;
+
+	if (memcmp(a, b, whole) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	mask = (unsigned char)(0xff << (8 - rest));
+	return (a[whole] & mask) == (b[whole] & mask);
+}
+
+int
+config_allowed(const struct inbound_route *r, int family, const void *addr)
+{
+	static const unsigned char	 v4mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	const unsigned char		*a = addr;
+	size_t				 i;
+
+	if (r == NULL || addr == NULL)
+		return 0;
+	if (r->nallow == 0)
+		return 1;
+	/* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d (RFC 4291 2.5.5.2). */
+	if (family == AF_INET6 && memcmp(a, v4mapped, sizeof v4mapped) == 0) {
+		family = AF_INET;
+		a += sizeof v4mapped;
+	}
+	for (i = 0; i < r->nallow; i++) {
+		if (r->allow[i].family == family &&
+		    config_prefix_match(r->allow[i].addr, a, r->allow[i].prefix))
+			return 1;
+	}
+	return 0;
+}

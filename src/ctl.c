@@ -1,0 +1,1004 @@
+/*
+ * ctl.c: checkinctl, the administrator's tool. It works on the database
+ * directly, through store.h only (WAL lets it run beside the daemon). Each
+ * command is an entry of ctl_cmds, the way tmux describes its commands.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <unistr.h>
+
+#include "checkind.h"
+#include "code.h"
+#include "config.h"
+#include "ctl.h"
+#include "log.h"
+#include "number.h"
+#include "store.h"
+#include "tz.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+#define CTL_DEFAULT_TZ		"Asia/Ho_Chi_Minh"
+#define CTL_DEFAULT_CC		"84"
+#define CTL_DEFAULT_DIGITS	6
+#define CTL_DEFAULT_DISTRICT	"Hoàn Kiếm"
+#define CTL_DEFAULT_KIND	"default"
+
+#define CTL_NAME_MAX		120	/* bytes of UTF-8 in a venue name */
+#define CTL_ADDRESS_MAX		255
+#define CTL_WARD_MAX		120
+#define CTL_DISTRICT_MAX	120
+#define CTL_KIND_MAX		63	/* a session keeps it in 64 bytes */
+
+#define CTL_IMPORT_FIELDS	5	/* name,address,ward,kind,owner_phone */
+#define CTL_PROGRESS_EVERY	100	/* rows between two progress lines */
+
+/* What every command works with. */
+struct ctl {
+	struct config	*cfg;		/* NULL in -d mode without -c */
+	const char	*database;
+	const char	*country_code;
+	size_t		 code_digits;	/* payload digits of a new code */
+	struct store	*store;		/* opened on first use */
+};
+
+struct ctl_cmd {
+	const char	*name;
+	const char	*sub;
+	const char	*usage;
+	int		(*exec)(struct ctl *, const struct ctl_cmd *, int,
+			    char **);
+};
+
+/* A venue as the administrator typed it, before checking. */
+struct ctl_fields {
+	const char	*name;
+	const char	*address;
+	const char	*ward;
+	const char	*district;
+	const char	*kind;
+	const char	*owner;
+};
+
+/* The state of one venue import while libcsv calls back. */
+struct ctl_import {
+	struct ctl	*ctl;
+	const char	*file;		/* as named in messages */
+	size_t		 line;		/* line of the byte being fed */
+	size_t		 row_line;	/* line the current row began on */
+	int		 in_row;
+	int		 first_done;	/* the first row (a header?) was seen */
+	char		*fields[CTL_IMPORT_FIELDS];
+	size_t		 nfields;	/* fields in the row, 6th on too */
+	const char	*bad;		/* why the row is already known bad */
+	size_t		 rows;
+	size_t		 imported;
+	size_t		 rejected;
+	int		 failed;	/* storage error: stop, roll back */
+	int		 progress;	/* stderr is a terminal */
+	int		 progress_shown;
+	FILE		*out;		/* lines for stdout, after commit */
+};
+
+static int	ctl_venue_add(struct ctl *, const struct ctl_cmd *, int,
+		    char **);
+static int	ctl_venue_list(struct ctl *, const struct ctl_cmd *, int,
+		    char **);
+static int	ctl_venue_show(struct ctl *, const struct ctl_cmd *, int,
+		    char **);
+static int	ctl_venue_import(struct ctl *, const struct ctl_cmd *, int,
+		    char **);
+static int	ctl_venue_deactivate(struct ctl *, const struct ctl_cmd *, int,
+		    char **);
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ .name = "venue", .sub = "add",
+	  .usage = "--name NAME [--address A] [--ward W] [--district D] "
+		   "[--kind K] [--owner PHONE]",
+	  .exec = ctl_venue_add },
+	{ .name = "venue", .sub = "list",
+	  .usage = "[--ward W] [--all]",
+	  .exec = ctl_venue_list },
+	{ .name = "venue", .sub = "show",
+	  .usage = "CODE",
+	  .exec = ctl_venue_show },
+	{ .name = "venue", .sub = "import",
+	  .usage = "FILE|-",
+	  .exec = ctl_venue_import },
+	{ .name = "venue", .sub = "deactivate",
+	  .usage = "CODE",
+	  .exec = ctl_venue_deactivate },
+};
+
+static const struct option ctl_global_opts[] = {
+	{ "config",	required_argument,	NULL,	'c' },
+	{ "database",	required_argument,	NULL,	'd' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "verbose",	no_argument,		NULL,	'v' },
+	{ NULL,		0,			NULL,	0 }
+};
+
+/* The general usage, listing every command; usage errors exit 2. */
+static __dead void
+ctl_usage(void)
+{
+	size_t	i;
+
+	fprintf(stderr, "usage: checkinctl [-v] [-c config] [-d database] "
+	    "command [arguments]\ncommands:\n");
+	for (i = 0; i < nitems(ctl_cmds); i++) {
+		fprintf(stderr, "    %s %s %s\n", ctl_cmds[i].name,
+		    ctl_cmds[i].sub, ctl_cmds[i].usage);
+	}
+	exit(2);
+}
+
+/* The usage of one command. */
+static __dead void
+ctl_cmd_usage(const struct ctl_cmd *cmd)
+{
+	fprintf(stderr, "usage: checkinctl %s %s %s\n", cmd->name, cmd->sub,
+	    cmd->usage);
+	exit(2);
+}
+
+/* Report what getopt_long did not like ('?' or ':'), then the usage. */
+static __dead void
+ctl_bad_option(const struct ctl_cmd *cmd, int ch, char **argv)
+{
+	const char	*arg = argv[optind - 1];
+
+	if (ch == ':')
+		fprintf(stderr, "checkinctl: option needs an argument: %s\n",
+		    arg);
+	else if (ch == '?')
+		fprintf(stderr, "checkinctl: unknown option: %s\n", arg);
+	if (cmd == NULL)
+		ctl_usage();
+	ctl_cmd_usage(cmd);
+}
+
+/* Options of a command that takes none (only -h). */
+static void
+ctl_no_options(const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int				ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		ctl_bad_option(cmd, ch, argv);
+}
+
+/* The store, opened on first use so usage errors never touch the file. */
+static struct store *
+ctl_store(struct ctl *ctl)
+{
+	char	err[512];
+
+	if (ctl->store != NULL)
+		return ctl->store;
+	ctl->store = store_open(ctl->database, err, sizeof err);
+	if (ctl->store == NULL)
+		fprintf(stderr, "checkinctl: %s: %s\n", ctl->database, err);
+	return ctl->store;
+}
+
+/* A copy of s without leading and trailing blanks (spaces, tabs, newlines). */
+static char *
+ctl_trim(const char *s)
+{
+	size_t	len;
+
+	if (s == NULL)
+		return xstrdup("");
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	return xstrndup(s, len);
+}
+
+/*
+ * Check one text field: valid UTF-8, at most max bytes, no control
+ * characters (line breaks allowed where multiline). -1 and a reason naming
+ * the field in err if not.
+ */
+static int
+ctl_text_check(const char *what, const char *s, size_t max, int multiline,
+    char *err, size_t errlen)
+{
+	const unsigned char	*p;
+	size_t			 len = strlen(s);
+
+	if (u8_check((const uint8_t *)s, len) != NULL) {
+		snprintf(err, errlen, "%s is not valid UTF-8", what);
+		return -1;
+	}
+	if (len > max) {
+		snprintf(err, errlen, "%s is longer than %zu bytes", what, max);
+		return -1;
+	}
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (multiline && (*p == '\n' || *p == '\r'))
+			continue;
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(err, errlen, "%s has a control character",
+			    what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Free the strings of a venue built by ctl_venue_make. */
+static void
+ctl_venue_clear(struct venue *v)
+{
+	free(v->name);
+	free(v->address);
+	free(v->ward);
+	free(v->district);
+	free(v->kind);
+	free(v->owner);
+	memset(v, 0, sizeof *v);
+}
+
+/*
+ * Check what the administrator typed and build a venue from it: fields
+ * trimmed, kind lower-cased (it names a question set), the owner made E.164.
+ * -1 and a reason naming the field in err if something is wrong.
+ */
+static int
+ctl_venue_make(struct ctl *ctl, const struct ctl_fields *in, struct venue *v,
+    char *err, size_t errlen)
+{
+	char	 owner[NUMBER_MAX], *s, *p;
+
+	memset(v, 0, sizeof *v);
+	v->active = 1;
+	v->name = ctl_trim(in->name);
+	v->address = ctl_trim(in->address);
+	v->ward = ctl_trim(in->ward);
+	v->district = ctl_trim(in->district);
+	v->kind = ctl_trim(in->kind);
+
+	if (ctl_text_check("name", v->name, CTL_NAME_MAX, 0, err, errlen) != 0)
+		goto fail;
+	if (*v->name == '\0') {
+		snprintf(err, errlen, "name is empty");
+		goto fail;
+	}
+	if (ctl_text_check("address", v->address, CTL_ADDRESS_MAX, 1, err,
+	    errlen) != 0)
+		goto fail;
+	if (ctl_text_check("ward", v->ward, CTL_WARD_MAX, 0, err, errlen) != 0)
+		goto fail;
+	if (*v->district == '\0') {
+		free(v->district);
+		v->district = xstrdup(CTL_DEFAULT_DISTRICT);
+	}
+	if (ctl_text_check("district", v->district, CTL_DISTRICT_MAX, 0, err,
+	    errlen) != 0)
+		goto fail;
+
+	if (*v->kind == '\0') {
+		free(v->kind);
+		v->kind = xstrdup(CTL_DEFAULT_KIND);
+	}
+	for (p = v->kind; *p != '\0'; p++) {
+		*p = (char)tolower((unsigned char)*p);
+		if (!islower((unsigned char)*p) &&
+		    !isdigit((unsigned char)*p) && *p != '-' && *p != '_') {
+			snprintf(err, errlen, "kind may have only letters, "
+			    "digits, '-' and '_'");
+			goto fail;
+		}
+	}
+	if (strlen(v->kind) > CTL_KIND_MAX) {
+		snprintf(err, errlen, "kind is longer than %d bytes",
+		    CTL_KIND_MAX);
+		goto fail;
+	}
+
+	s = ctl_trim(in->owner);
+	if (*s != '\0') {
+		if (number_normalize(s, ctl->country_code, owner) !=
+		    NUMBER_E164) {
+			free(s);
+			snprintf(err, errlen, "owner phone is not a valid "
+			    "phone number");
+			goto fail;
+		}
+		v->owner = xstrdup(owner);
+	}
+	free(s);
+	return 0;
+
+fail:
+	ctl_venue_clear(v);
+	return -1;
+}
+
+/* Print text for a line-oriented listing: control characters become spaces. */
+static void
+ctl_put(FILE *f, const char *s)
+{
+	const unsigned char	*p;
+
+	if (s == NULL || *s == '\0') {
+		fputc('-', f);
+		return;
+	}
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
+}
+
+/*
+ * The code given as the remaining arguments ("123 4567", "123.4567",
+ * "123-4567", or "123" "4567" unquoted): separators dropped, digits only.
+ */
+static int
+ctl_code_arg(int argc, char **argv, char out[CODE_MAX])
+{
+	const char	*p;
+	size_t		 n = 0;
+	int		 i;
+
+	for (i = 0; i < argc; i++) {
+		for (p = argv[i]; *p != '\0'; p++) {
+			if (*p == ' ' || *p == '\t' || *p == '.' || *p == '-')
+				continue;
+			if (!isdigit((unsigned char)*p) || n == CODE_MAX - 1)
+				return -1;
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+	return n == 0 ? -1 : 0;
+}
+
+/* The code of a command taking CODE, from what getopt left; exits on errors. */
+static int
+ctl_code_of(const struct ctl_cmd *cmd, int argc, char **argv,
+    char code[CODE_MAX], char *grouped, size_t glen)
+{
+	ctl_no_options(cmd, argc, argv);
+	if (optind == argc)
+		ctl_cmd_usage(cmd);
+	if (ctl_code_arg(argc - optind, argv + optind, code) != 0) {
+		fprintf(stderr, "checkinctl: not a venue code: %s\n",
+		    argv[optind]);
+		return -1;
+	}
+	code_group(code, grouped, glen);
+	return 0;
+}
+
+/* venue add: register one venue and print its new code. */
+static int
+ctl_venue_add(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "name",	required_argument,	NULL,	'n' },
+		{ "address",	required_argument,	NULL,	'a' },
+		{ "ward",	required_argument,	NULL,	'w' },
+		{ "district",	required_argument,	NULL,	'D' },
+		{ "kind",	required_argument,	NULL,	'k' },
+		{ "owner",	required_argument,	NULL,	'o' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct ctl_fields		in;
+	struct venue			v;
+	struct store			*st;
+	char				err[256], grouped[CODE_MAX + 4];
+	int				ch;
+
+	memset(&in, 0, sizeof in);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			in.name = optarg;
+			break;
+		case 'a':
+			in.address = optarg;
+			break;
+		case 'w':
+			in.ward = optarg;
+			break;
+		case 'D':
+			in.district = optarg;
+			break;
+		case 'k':
+			in.kind = optarg;
+			break;
+		case 'o':
+			in.owner = optarg;
+			break;
+		default:
+			ctl_bad_option(cmd, ch, argv);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "checkinctl: unexpected argument: %s\n",
+		    argv[optind]);
+		ctl_cmd_usage(cmd);
+	}
+	if (in.name == NULL) {
+		fprintf(stderr, "checkinctl: venue add needs --name\n");
+		ctl_cmd_usage(cmd);
+	}
+	if (ctl_venue_make(ctl, &in, &v, err, sizeof err) != 0) {
+		fprintf(stderr, "checkinctl: venue add: %s\n", err);
+		return 1;
+	}
+	if ((st = ctl_store(ctl)) == NULL) {
+		ctl_venue_clear(&v);
+		return 1;
+	}
+	if (store_venue_add(st, &v, ctl->code_digits) == -1) {
+		fprintf(stderr, "checkinctl: venue add: cannot store the "
+		    "venue\n");
+		ctl_venue_clear(&v);
+		return 1;
+	}
+	code_group(v.code, grouped, sizeof grouped);
+	printf("%s\n", grouped);
+	ctl_venue_clear(&v);
+	return 0;
+}
+
+/* One line of venue list. */
+static int
+ctl_venue_list_cb(const struct venue *v, void *arg)
+{
+	char	grouped[CODE_MAX + 4];
+
+	code_group(v->code, grouped, sizeof grouped);
+	printf("%s\t", grouped);
+	ctl_put(stdout, v->name);
+	putchar('\t');
+	ctl_put(stdout, v->ward);
+	putchar('\t');
+	ctl_put(stdout, v->kind);
+	putchar('\t');
+	ctl_put(stdout, v->owner);
+	printf("\t%s\n", v->active ? "active" : "inactive");
+	return 0;
+}
+
+/* venue list: the venues, one a line, tab-separated. */
+static int
+ctl_venue_list(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
+    char **argv)
+{
+	static const struct option	opts[] = {
+		{ "ward",	required_argument,	NULL,	'w' },
+		{ "all",	no_argument,		NULL,	'a' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct store			*st;
+	const char			*ward = NULL;
+	int				 ch, all = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":aw:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w':
+			ward = optarg;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		default:
+			ctl_bad_option(cmd, ch, argv);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "checkinctl: unexpected argument: %s\n",
+		    argv[optind]);
+		ctl_cmd_usage(cmd);
+	}
+	if ((st = ctl_store(ctl)) == NULL)
+		return 1;
+	if (store_venue_list(st, ward, all, ctl_venue_list_cb, NULL) == -1) {
+		fprintf(stderr, "checkinctl: venue list: cannot read venues\n");
+		return 1;
+	}
+	return 0;
+}
+
+/* venue show: every field of one venue, "key: value" a line. */
+static int
+ctl_venue_show(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
+    char **argv)
+{
+	struct store	*st;
+	struct venue	 v;
+	char		 code[CODE_MAX], grouped[CODE_MAX + 4], created[64];
+	int		 found;
+
+	if (ctl_code_of(cmd, argc, argv, code, grouped, sizeof grouped) != 0)
+		return 1;
+	if ((st = ctl_store(ctl)) == NULL)
+		return 1;
+	memset(&v, 0, sizeof v);
+	found = store_venue_by_code(st, code, &v);
+	if (found == -1) {
+		fprintf(stderr, "checkinctl: venue show: cannot read venue\n");
+		return 1;
+	}
+	if (found == 0) {
+		fprintf(stderr, "checkinctl: no venue with code %s\n", grouped);
+		return 1;
+	}
+	tz_format_iso(v.created_at, created, sizeof created);
+	code_group(v.code, grouped, sizeof grouped);
+	printf("code: %s\nname: ", grouped);
+	ctl_put(stdout, v.name);
+	printf("\naddress: ");
+	ctl_put(stdout, v.address);
+	printf("\nward: ");
+	ctl_put(stdout, v.ward);
+	printf("\ndistrict: ");
+	ctl_put(stdout, v.district);
+	printf("\nkind: ");
+	ctl_put(stdout, v.kind);
+	printf("\nowner: ");
+	ctl_put(stdout, v.owner);
+	printf("\nactive: %s\ncreated: %s\n", v.active ? "yes" : "no", created);
+	store_venue_free(&v);
+	return 0;
+}
+
+/* venue deactivate: the code stops taking check-ins. */
+static int
+ctl_venue_deactivate(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
+    char **argv)
+{
+	struct store	*st;
+	char		 code[CODE_MAX], grouped[CODE_MAX + 4];
+
+	if (ctl_code_of(cmd, argc, argv, code, grouped, sizeof grouped) != 0)
+		return 1;
+	if ((st = ctl_store(ctl)) == NULL)
+		return 1;
+	switch (store_venue_set_active(st, code, 0)) {
+	case 0:
+		printf("deactivated %s\n", grouped);
+		return 0;
+	case 1:
+		fprintf(stderr, "checkinctl: no venue with code %s\n", grouped);
+		return 1;
+	default:
+		fprintf(stderr, "checkinctl: venue deactivate: cannot store\n");
+		return 1;
+	}
+}
+
+/* Wipe the progress line so the next message starts on a clean line. */
+static void
+ctl_import_unprogress(struct ctl_import *im)
+{
+	if (im->progress_shown) {
+		fputs("\r\033[K", stderr);
+		im->progress_shown = 0;
+	}
+}
+
+/* Report a rejected row as "FILE:LINE: reason". */
+static void
+ctl_import_reject(struct ctl_import *im, const char *reason)
+{
+	ctl_import_unprogress(im);
+	fprintf(stderr, "%s:%zu: %s\n", im->file, im->row_line, reason);
+	im->rejected++;
+}
+
+/* Forget the current row's fields. */
+static void
+ctl_import_reset(struct ctl_import *im)
+{
+	size_t	i;
+
+	for (i = 0; i < CTL_IMPORT_FIELDS; i++) {
+		free(im->fields[i]);
+		im->fields[i] = NULL;
+	}
+	im->nfields = 0;
+	im->bad = NULL;
+	im->in_row = 0;
+}
+
+/* libcsv's field callback: keep copies of the first CTL_IMPORT_FIELDS. */
+static void
+ctl_import_field(void *s, size_t len, void *arg)
+{
+	struct ctl_import	*im = arg;
+	char			*f;
+
+	if (im->failed)
+		return;
+	if (im->nfields < CTL_IMPORT_FIELDS) {
+		if (memchr(s, '\0', len) != NULL)
+			im->bad = "a field has a NUL byte";
+		f = xmalloc(len + 1);
+		memcpy(f, s, len);
+		f[len] = '\0';
+		im->fields[im->nfields] = f;
+	}
+	im->nfields++;
+}
+
+/* One row of the import: check it, add the venue, or say why not. */
+static void
+ctl_import_row(struct ctl_import *im)
+{
+	struct ctl_fields	 in;
+	struct venue		 v;
+	char			 err[256], grouped[CODE_MAX + 4], *first;
+	int			 header;
+
+	if (!im->first_done) {
+		im->first_done = 1;
+		first = ctl_trim(im->fields[0]);
+		header = strcasecmp(first, "name") == 0;
+		free(first);
+		if (header)
+			return;
+	}
+	im->rows++;
+	if (im->bad != NULL) {
+		ctl_import_reject(im, im->bad);
+		return;
+	}
+	if (im->nfields != CTL_IMPORT_FIELDS) {
+		snprintf(err, sizeof err, "expected %d fields "
+		    "(name,address,ward,kind,owner_phone), found %zu",
+		    CTL_IMPORT_FIELDS, im->nfields);
+		ctl_import_reject(im, err);
+		return;
+	}
+	memset(&in, 0, sizeof in);
+	in.name = im->fields[0];
+	in.address = im->fields[1];
+	in.ward = im->fields[2];
+	in.kind = im->fields[3];
+	in.owner = im->fields[4];
+	if (ctl_venue_make(im->ctl, &in, &v, err, sizeof err) != 0) {
+		ctl_import_reject(im, err);
+		return;
+	}
+	if (store_venue_add(im->ctl->store, &v, im->ctl->code_digits) == -1) {
+		ctl_import_unprogress(im);
+		fprintf(stderr, "%s:%zu: cannot store the venue\n", im->file,
+		    im->row_line);
+		im->failed = 1;
+		ctl_venue_clear(&v);
+		return;
+	}
+	code_group(v.code, grouped, sizeof grouped);
+	fprintf(im->out, "%s\t", grouped);
+	ctl_put(im->out, v.name);
+	fputc('\t', im->out);
+	ctl_put(im->out, v.ward);
+	fputc('\n', im->out);
+	im->imported++;
+	ctl_venue_clear(&v);
+}
+
+/* libcsv's row callback. */
+static void
+ctl_import_end(int c, void *arg)
+{
+	struct ctl_import	*im = arg;
+
+	if (!im->failed)
+		ctl_import_row(im);
+	ctl_import_reset(im);
+	if (im->progress && im->rows > 0 &&
+	    im->rows % CTL_PROGRESS_EVERY == 0) {
+		fprintf(stderr, "\rvenue import: %zu rows, %zu rejected",
+		    im->rows, im->rejected);
+		im->progress_shown = 1;
+	}
+}
+
+#define CTL_CSV_OPTS	(CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI)
+
+/*
+ * A row broke RFC 4180's quoting (a quote inside an unquoted field, text
+ * after a closing quote): reject it, start a fresh parser and go on at the
+ * next line.
+ */
+static void
+ctl_import_badquote(struct csv_parser *p, struct ctl_import *im)
+{
+	im->first_done = 1;
+	im->rows++;
+	ctl_import_reject(im, "bad quoting: a quote inside an unquoted field "
+	    "or text after a closing quote (RFC 4180 2.5-2.7)");
+	ctl_import_reset(im);
+	csv_free(p);
+	if (csv_init(p, CTL_CSV_OPTS) != 0)
+		fatalx("csv_init failed");
+}
+
+/*
+ * Feed the file to libcsv a byte at a time, which is how we know the line a
+ * row began on: blank lines are skipped by libcsv (as they are here) and a
+ * quoted field may hold line breaks. A line ends at LF, CR or CRLF.
+ */
+static int
+ctl_import_feed(struct csv_parser *p, struct ctl_import *im, FILE *f)
+{
+	unsigned char	buf[65536], c, prev = 0;
+	size_t		n, i, parsed, skip = 0;
+	int		first = 1, resync = 0;
+
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		/* A UTF-8 byte order mark (from spreadsheets) is no data. */
+		if (first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+			skip = 3;
+		first = 0;
+		for (i = skip; i < n && !im->failed; i++) {
+			c = buf[i];
+			if (resync) {
+				/* The rest of a line with bad quoting. */
+				if (c == '\r' || c == '\n')
+					resync = 0;
+			} else {
+				if (!im->in_row && c != ' ' && c != '\t' &&
+				    c != '\r' && c != '\n') {
+					im->in_row = 1;
+					im->row_line = im->line;
+				}
+				parsed = csv_parse(p, &c, 1, ctl_import_field,
+				    ctl_import_end, im);
+				if (parsed != 1 && csv_error(p) == CSV_EPARSE) {
+					ctl_import_badquote(p, im);
+					resync = 1;
+				} else if (parsed != 1) {
+					ctl_import_unprogress(im);
+					fprintf(stderr, "%s:%zu: %s\n",
+					    im->file, im->row_line,
+					    csv_strerror(csv_error(p)));
+					im->failed = 1;
+				}
+			}
+			if (c == '\r' || (c == '\n' && prev != '\r'))
+				im->line++;
+			prev = c;
+		}
+		skip = 0;
+		if (im->failed)
+			return -1;
+	}
+	if (ferror(f)) {
+		ctl_import_unprogress(im);
+		fprintf(stderr, "checkinctl: %s: %s\n", im->file,
+		    strerror(errno));
+		return -1;
+	}
+	if (csv_fini(p, ctl_import_field, ctl_import_end, im) != 0) {
+		/* A quoted field still open at the end of the file. */
+		im->rows++;
+		ctl_import_reject(im, "quoted field not closed before the end "
+		    "of the file");
+		ctl_import_reset(im);
+	}
+	return im->failed ? -1 : 0;
+}
+
+/*
+ * venue import: venues from CSV (RFC 4180) `name,address,ward,kind,
+ * owner_phone`, every good row in one transaction, each bad one reported.
+ */
+static int
+ctl_venue_import(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
+    char **argv)
+{
+	struct ctl_import	 im;
+	struct csv_parser	 p;
+	FILE			*f;
+	char			*outbuf = NULL;
+	size_t			 outlen = 0;
+	int			 rv;
+
+	ctl_no_options(cmd, argc, argv);
+	if (argc - optind != 1)
+		ctl_cmd_usage(cmd);
+
+	memset(&im, 0, sizeof im);
+	im.ctl = ctl;
+	im.line = 1;
+	if (strcmp(argv[optind], "-") == 0) {
+		f = stdin;
+		im.file = "stdin";
+	} else {
+		im.file = argv[optind];
+		if ((f = fopen(im.file, "rb")) == NULL) {
+			fprintf(stderr, "checkinctl: %s: %s\n", im.file,
+			    strerror(errno));
+			return 1;
+		}
+	}
+	if (ctl_store(ctl) == NULL || store_begin(ctl->store) == -1) {
+		if (ctl->store != NULL)
+			fprintf(stderr, "checkinctl: cannot start a "
+			    "transaction\n");
+		if (f != stdin)
+			fclose(f);
+		return 1;
+	}
+	if ((im.out = open_memstream(&outbuf, &outlen)) == NULL)
+		fatal("open_memstream");
+	im.progress = isatty(STDERR_FILENO);
+	if (csv_init(&p, CTL_CSV_OPTS) != 0)
+		fatalx("csv_init failed");
+
+	rv = ctl_import_feed(&p, &im, f);
+	csv_free(&p);
+	ctl_import_reset(&im);
+	if (f != stdin)
+		fclose(f);
+	fclose(im.out);
+	ctl_import_unprogress(&im);
+
+	if (rv == 0 && store_commit(ctl->store) == -1) {
+		fprintf(stderr, "checkinctl: cannot commit the import\n");
+		rv = -1;
+	}
+	if (rv != 0) {
+		store_rollback(ctl->store);
+		fprintf(stderr, "checkinctl: nothing imported from %s\n",
+		    im.file);
+		free(outbuf);
+		return 1;
+	}
+	fwrite(outbuf, 1, outlen, stdout);
+	free(outbuf);
+	fprintf(stderr, "imported %zu venues, %zu rows rejected\n", im.imported,
+	    im.rejected);
+	return im.rejected == 0 ? 0 : 1;
+}
+
+/* The command named by argv[0] argv[1]; usage errors exit 2. */
+static const struct ctl_cmd *
+ctl_find(int argc, char **argv)
+{
+	size_t	i;
+	int	known = 0;
+
+	for (i = 0; i < nitems(ctl_cmds); i++) {
+		if (strcmp(ctl_cmds[i].name, argv[0]) != 0)
+			continue;
+		known = 1;
+		if (argc > 1 && strcmp(ctl_cmds[i].sub, argv[1]) == 0)
+			return &ctl_cmds[i];
+	}
+	if (!known)
+		fprintf(stderr, "checkinctl: unknown command: %s\n", argv[0]);
+	else if (argc < 2)
+		fprintf(stderr, "checkinctl: %s: missing command\n", argv[0]);
+	else {
+		fprintf(stderr, "checkinctl: unknown command: %s %s\n", argv[0],
+		    argv[1]);
+	}
+	ctl_usage();
+}
+
+/*
+ * The configuration: from the file unless only -d was given, then the
+ * defaults; -d overrides the file's database.
+ */
+static int
+ctl_setup(struct ctl *ctl, const char *config_file, const char *database)
+{
+	const char	*tz = CTL_DEFAULT_TZ;
+	char		 err[512];
+
+	ctl->country_code = CTL_DEFAULT_CC;
+	ctl->code_digits = CTL_DEFAULT_DIGITS;
+	if (config_file == NULL && database == NULL)
+		config_file = SYSCONFDIR "/checkind.conf";
+	if (config_file != NULL) {
+		if ((ctl->cfg = config_load(config_file, err, sizeof err)) ==
+		    NULL) {
+			fprintf(stderr, "checkinctl: %s\n", err);
+			return -1;
+		}
+		if (ctl->cfg->country_code != NULL &&
+		    *ctl->cfg->country_code != '\0')
+			ctl->country_code = ctl->cfg->country_code;
+		if (ctl->cfg->code_digits > 0)
+			ctl->code_digits = (size_t)ctl->cfg->code_digits;
+		if (ctl->cfg->timezone != NULL && *ctl->cfg->timezone != '\0')
+			tz = ctl->cfg->timezone;
+		if (database == NULL)
+			database = ctl->cfg->database;
+	}
+	if (database == NULL || *database == '\0') {
+		fprintf(stderr, "checkinctl: no database: set database in %s "
+		    "or give -d\n", config_file);
+		return -1;
+	}
+	ctl->database = database;
+	if (tz_set(tz) == -1) {
+		fprintf(stderr, "checkinctl: unknown time zone: %s\n", tz);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ctl_main(int argc, char **argv)
+{
+	struct ctl		 ctl;
+	const struct ctl_cmd	*cmd;
+	const char		*config_file = NULL, *database = NULL;
+	int			 ch, verbose = 0, rv;
+
+	memset(&ctl, 0, sizeof ctl);
+	opterr = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:d:hv", ctl_global_opts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_file = optarg;
+			break;
+		case 'd':
+			database = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			ctl_usage();
+		default:
+			ctl_bad_option(NULL, ch, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		ctl_usage();
+	cmd = ctl_find(argc, argv);
+
+	log_init(1, verbose);
+	if (ctl_setup(&ctl, config_file, database) != 0) {
+		if (ctl.cfg != NULL)
+			config_free(ctl.cfg);
+		return 1;
+	}
+	rv = cmd->exec(&ctl, cmd, argc - 1, argv + 1);
+	if (ctl.store != NULL)
+		store_close(ctl.store);
+	if (ctl.cfg != NULL)
+		config_free(ctl.cfg);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "checkinctl: stdout: %s\n", strerror(errno));
+		return 1;
+	}
+	return rv;
+}

@@ -1,0 +1,46 @@
+/* dialog.h: the core. A message in, replies out, changes committed in between. */
+#ifndef DIALOG_H
+#define DIALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct store;
+
+#define DIALOG_REPLIES_MAX 4
+
+/* One inbound SMS as every channel hands it over. */
+struct dialog_msg {
+	const char	*channel;	/* inbound route name */
+	const char	*ext_id;	/* the sender's message id, or NULL */
+	const char	*from;		/* as the channel got it: normalised here */
+	const char	*to;
+	const char	*text;		/* UTF-8, not yet cleaned */
+	size_t		 textlen;
+	int64_t		 sent_at;	/* SMSC time stamp, 0 if unknown */
+	int64_t		 received_at;	/* when it reached us */
+};
+
+struct dialog_reply {
+	size_t	 n;
+	char	*text[DIALOG_REPLIES_MAX];
+	int	 duplicate;	/* 1 if this was a retry of a message already handled */
+	int64_t	 inbound_id;	/* the stored row, for logs */
+};
+
+#define DIALOG_OK		 0
+#define DIALOG_ESTORE		-1	/* storage failed: nothing kept, the sender should retry */
+#define DIALOG_ESENDER		-2	/* the sender is not a phone number: refused, nothing kept */
+
+/*
+ * Handle one message: parse it, act, remember, and produce the replies. All
+ * changes are committed before this returns DIALOG_OK; the caller may then
+ * acknowledge. On DIALOG_ESTORE nothing is kept and the caller answers so
+ * that the sender retries (HTTP 5xx).
+ */
+int	dialog_handle(struct store *, const struct config *, const struct dialog_msg *,
+	    struct dialog_reply *);
+void	dialog_reply_free(struct dialog_reply *);
+
+#endif

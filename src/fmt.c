@@ -1,0 +1,1162 @@
+/*
+ * fmt.c: the inbound HTTP formats. Each turns a request's parts into one
+ * message (or an HTTP status and a one-line reason) and turns the core's
+ * replies into that format's success response. No sockets here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/http.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <uniconv.h>
+#include <unistr.h>
+
+#include "checkind.h"
+#include "config.h"
+#include "dialog.h"
+#include "fmt.h"
+#include "gsm.h"
+#include "log.h"
+
+#define FMT_TIME_MAX	253402300799LL	/* 9999-12-31T23:59:59Z */
+#define FMT_CHARSET_MAX	40
+
+/* One decoded name=value pair of a query string or form body. */
+struct fmt_param {
+	char	*name;
+	size_t	 namelen;
+	char	*value;
+	size_t	 valuelen;
+};
+
+struct fmt_params {
+	struct fmt_param	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* A byte string that grows. */
+struct fmt_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* A borrowed byte string: a parameter's value or a header's. */
+struct fmt_str {
+	const char	*p;
+	size_t		 len;
+};
+
+static int	fmt_json_parse(const struct fmt_request *, struct fmt_inbound *,
+		    char *, size_t);
+static void	fmt_json_render(const struct dialog_reply *, struct fmt_response *);
+static int	fmt_kannel_parse(const struct fmt_request *, struct fmt_inbound *,
+		    char *, size_t);
+static void	fmt_kannel_render(const struct dialog_reply *, struct fmt_response *);
+static int	fmt_twilio_parse(const struct fmt_request *, struct fmt_inbound *,
+		    char *, size_t);
+static void	fmt_twilio_render(const struct dialog_reply *, struct fmt_response *);
+
+static const struct fmt_entry fmt_table[] = {
+	{ .name = "json", .parse = fmt_json_parse, .render = fmt_json_render },
+	{ .name = "kannel", .parse = fmt_kannel_parse, .render = fmt_kannel_render },
+	{ .name = "twilio", .parse = fmt_twilio_parse, .render = fmt_twilio_render },
+};
+
+const struct fmt_entry *
+fmt_find(const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < nitems(fmt_table); i++) {
+		if (strcmp(fmt_table[i].name, name) == 0)
+			return &fmt_table[i];
+	}
+	return NULL;
+}
+
+void
+fmt_inbound_free(struct fmt_inbound *in)
+{
+	if (in == NULL)
+		return;
+	free(in->from);
+	free(in->to);
+	free(in->text);
+	free(in->ext_id);
+	memset(in, 0, sizeof *in);
+}
+
+void
+fmt_response_free(struct fmt_response *r)
+{
+	if (r == NULL)
+		return;
+	free(r->content_type);
+	free(r->body);
+	free(r->header_name);
+	free(r->header_value);
+	memset(r, 0, sizeof *r);
+}
+
+/*
+ * Write a one-line reason and return the status. Bytes that could break a
+ * line or a log (controls, non-ASCII from a parser's message) become '?'.
+ */
+static int __attribute__((format(printf, 4, 5)))
+fmt_fail(char *err, size_t errlen, int status, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 i;
+
+	if (err == NULL || errlen == 0)
+		return status;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	for (i = 0; err[i] != '\0'; i++) {
+		if ((unsigned char)err[i] < 0x20 || (unsigned char)err[i] >= 0x7f)
+			err[i] = '?';
+	}
+	return status;
+}
+
+static void
+fmt_buf_add(struct fmt_buf *b, const void *p, size_t n)
+{
+	size_t	cap;
+
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap == 0 ? 256 : b->cap;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		b->p = xreallocarray(b->p, 1, cap);
+		b->cap = cap;
+	}
+	if (n != 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+fmt_buf_str(struct fmt_buf *b, const char *s)
+{
+	fmt_buf_add(b, s, strlen(s));
+}
+
+/* An owned, NUL-terminated copy of n bytes that may hold NULs. */
+static char *
+fmt_copy(const char *p, size_t n)
+{
+	char	*s;
+
+	s = xmalloc(n + 1);
+	if (n != 0)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Percent-decode one piece of a query or form ('+' is a space). */
+static char *
+fmt_uridecode(const char *p, size_t n, size_t *outlen)
+{
+	char	*tmp, *out;
+
+	tmp = xstrndup(p, n);
+	out = evhttp_uridecode(tmp, 1, outlen);
+	free(tmp);
+	if (out == NULL)
+		fatalx("evhttp_uridecode failed");
+	return out;
+}
+
+/*
+ * Add the pairs of an application/x-www-form-urlencoded string (a query
+ * or a form body): split on '&' and the first '=', then percent-decode
+ * each side so that NULs and binary survive with their length.
+ */
+static void
+fmt_params_add(struct fmt_params *ps, const char *s, size_t len)
+{
+	const char		*end, *amp, *eq;
+	struct fmt_param	*p;
+
+	if (s == NULL)
+		return;
+	end = s + len;
+	while (s < end) {
+		if ((amp = memchr(s, '&', end - s)) == NULL)
+			amp = end;
+		if (amp != s) {
+			if (ps->n == ps->cap) {
+				ps->cap = ps->cap == 0 ? 16 : ps->cap * 2;
+				ps->v = xreallocarray(ps->v, ps->cap, sizeof *ps->v);
+			}
+			p = &ps->v[ps->n++];
+			if ((eq = memchr(s, '=', amp - s)) == NULL)
+				eq = amp;
+			p->name = fmt_uridecode(s, eq - s, &p->namelen);
+			if (eq == amp)
+				p->value = fmt_uridecode("", 0, &p->valuelen);
+			else
+				p->value = fmt_uridecode(eq + 1, amp - eq - 1, &p->valuelen);
+		}
+		s = amp + 1;
+	}
+}
+
+static void
+fmt_params_free(struct fmt_params *ps)
+{
+	size_t	i;
+
+	for (i = 0; i < ps->n; i++) {
+		free(ps->v[i].name);
+		free(ps->v[i].value);
+	}
+	free(ps->v);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* The first parameter with this exact name, or NULL. */
+static const struct fmt_param *
+fmt_params_get(const struct fmt_params *ps, const char *name)
+{
+	size_t	i, n = strlen(name);
+
+	for (i = 0; i < ps->n; i++) {
+		if (ps->v[i].namelen == n && memcmp(ps->v[i].name, name, n) == 0)
+			return &ps->v[i];
+	}
+	return NULL;
+}
+
+static const char *
+fmt_header(const struct fmt_request *req, const char *name)
+{
+	if (req->header == NULL)
+		return NULL;
+	return req->header(req->hctx, name);
+}
+
+/*
+ * A field that may come as a parameter or as a header: the first present
+ * one in the preferred order. 1 if found.
+ */
+static int
+fmt_field(const struct fmt_request *req, const struct fmt_params *ps,
+    const char *param, const char *header, int header_first, struct fmt_str *out)
+{
+	const struct fmt_param	*p = NULL;
+	const char		*h = NULL;
+
+	if (param != NULL)
+		p = fmt_params_get(ps, param);
+	if (header != NULL)
+		h = fmt_header(req, header);
+	if (h != NULL && (header_first || p == NULL)) {
+		out->p = h;
+		out->len = strlen(h);
+		return 1;
+	}
+	if (p != NULL) {
+		out->p = p->value;
+		out->len = p->valuelen;
+		return 1;
+	}
+	out->p = NULL;
+	out->len = 0;
+	return 0;
+}
+
+/*
+ * Compare a secret in constant time: both sides are hashed first so that
+ * neither their bytes nor their lengths show in the timing.
+ */
+static int
+fmt_secret_equal(const char *want, const char *got, size_t gotlen)
+{
+	unsigned char	a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
+	unsigned int	alen, blen;
+
+	if (want == NULL || got == NULL)
+		return 0;
+	if (!EVP_Digest(want, strlen(want), a, &alen, EVP_sha256(), NULL) ||
+	    !EVP_Digest(got, gotlen, b, &blen, EVP_sha256(), NULL))
+		fatalx("EVP_Digest failed");
+	return alen == blen && CRYPTO_memcmp(a, b, alen) == 0;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static int64_t
+fmt_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+fmt_month_days(int y, int m)
+{
+	static const int	days[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* Read exactly n decimal digits; the NUL at the end stops a short read. */
+static int
+fmt_digits(const char **sp, int n, int *out)
+{
+	const char	*s = *sp;
+	int		 i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*sp = s + n;
+	*out = v;
+	return 0;
+}
+
+/*
+ * ISO 8601 (RFC 3339 profile, a space allowed for the 'T' as Kannel's %t
+ * and X-Kannel-Time write it) or decimal epoch seconds.
+ */
+int
+fmt_time_parse(const char *s, int utc_default, int64_t *t)
+{
+	const char	*errstr;
+	int		 y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign = 0;
+	int64_t		 v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (strspn(s, "0123456789") == strlen(s)) {
+		v = num_parse(s, 0, FMT_TIME_MAX, &errstr);
+		if (errstr != NULL)
+			return -1;
+		*t = v;
+		return 0;
+	}
+	if (fmt_digits(&s, 4, &y) == -1 || *s++ != '-' ||
+	    fmt_digits(&s, 2, &mo) == -1 || *s++ != '-' ||
+	    fmt_digits(&s, 2, &d) == -1)
+		return -1;
+	if (*s != 'T' && *s != 't' && *s != ' ')
+		return -1;
+	s++;
+	if (fmt_digits(&s, 2, &h) == -1 || *s++ != ':' ||
+	    fmt_digits(&s, 2, &mi) == -1)
+		return -1;
+	if (*s == ':') {
+		s++;
+		if (fmt_digits(&s, 2, &sec) == -1)
+			return -1;
+		if (*s == '.' || *s == ',') {
+			s++;
+			if (*s < '0' || *s > '9')
+				return -1;
+			while (*s >= '0' && *s <= '9')
+				s++;
+		}
+	}
+	if (*s == 'Z' || *s == 'z') {
+		s++;
+		sign = 1;
+	} else if (*s == '+' || *s == '-') {
+		sign = *s++ == '+' ? 1 : -1;
+		if (fmt_digits(&s, 2, &oh) == -1)
+			return -1;
+		if (*s == ':')
+			s++;
+		if (*s != '\0' && fmt_digits(&s, 2, &om) == -1)
+			return -1;
+	}
+	if (*s != '\0' || (sign == 0 && !utc_default))
+		return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > fmt_month_days(y, mo) ||
+	    h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59)
+		return -1;
+	v = fmt_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	if (sign != 0)
+		v -= sign * (oh * 3600 + om * 60);
+	if (v < 0 || v > FMT_TIME_MAX)
+		return -1;
+	*t = v;
+	return 0;
+}
+
+/* Take a sender or receiver: NULL when empty, an error when too long or holding a NUL. */
+static int
+fmt_take_number(const char *what, const char *p, size_t len, char **out,
+    char *err, size_t errlen)
+{
+	*out = NULL;
+	if (p == NULL || len == 0)
+		return 0;
+	if (len > FMT_NUMBER_MAX)
+		return fmt_fail(err, errlen, 400, "number too long");
+	if (memchr(p, '\0', len) != NULL)
+		return fmt_fail(err, errlen, 400, "bad %s", what);
+	*out = fmt_copy(p, len);
+	return 0;
+}
+
+/* Take a message id: NULL when empty. */
+static int
+fmt_take_id(const char *p, size_t len, char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (p == NULL || len == 0)
+		return 0;
+	if (len > FMT_ID_MAX)
+		return fmt_fail(err, errlen, 400, "id too long");
+	if (memchr(p, '\0', len) != NULL)
+		return fmt_fail(err, errlen, 400, "bad id");
+	*out = fmt_copy(p, len);
+	return 0;
+}
+
+/* Valid UTF-8 as it is, or a copy with each bad byte made U+FFFD. */
+static char *
+fmt_utf8_fix(const char *s, size_t len, size_t *outlen)
+{
+	const uint8_t	*p = (const uint8_t *)s, *end = p + len;
+	struct fmt_buf	 b = { NULL, 0, 0 };
+	ucs4_t		 uc;
+	uint8_t		 tmp[6];
+	int		 n, m;
+
+	if (u8_check(p, len) == NULL) {
+		*outlen = len;
+		return fmt_copy(s, len);
+	}
+	while (p < end) {
+		n = u8_mbtouc(&uc, p, end - p);
+		if ((m = u8_uctomb(tmp, uc, sizeof tmp)) > 0)
+			fmt_buf_add(&b, tmp, m);
+		p += n;
+	}
+	*outlen = b.len;
+	return b.p;
+}
+
+/*
+ * UTF-16 bytes to UTF-8 (RFC 2781). Unpaired surrogates become U+FFFD;
+ * U+0000 stays, with the length telling.
+ */
+static char *
+fmt_utf16_to_utf8(const unsigned char *s, size_t len, int big, size_t *outlen)
+{
+	uint16_t	*units;
+	size_t		 n = len / 2, i, o = 0;
+	char		*out;
+	ucs4_t		 uc;
+	int		 k, m;
+
+	out = xmalloc(n * 3 + 1);
+	if (n == 0) {
+		out[0] = '\0';
+		*outlen = 0;
+		return out;
+	}
+	units = xreallocarray(NULL, n, sizeof *units);
+	for (i = 0; i < n; i++) {
+		if (big)
+			units[i] = (uint16_t)(s[2 * i] << 8 | s[2 * i + 1]);
+		else
+			units[i] = (uint16_t)(s[2 * i + 1] << 8 | s[2 * i]);
+	}
+	for (i = 0; i < n; i += k) {
+		k = u16_mbtouc(&uc, units + i, n - i);
+		m = u8_uctomb((uint8_t *)out + o, uc, n * 3 - o);
+		if (m > 0)
+			o += m;
+	}
+	free(units);
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+enum fmt_cs {
+	FMT_CS_UTF8,		/* taken as it is (invalid bytes cleaned later) */
+	FMT_CS_UTF16BE,
+	FMT_CS_UTF16LE,
+	FMT_CS_UTF16,		/* byte order mark, else big-endian (RFC 2781 4.3) */
+	FMT_CS_ICONV,		/* an 8-bit charset converted by iconv */
+};
+
+/* Charsets Kannel labels MO text with (%C, Content-Type), by IANA name and alias. */
+static const struct fmt_charset {
+	const char	*name;
+	enum fmt_cs	 kind;
+	const char	*iconv;
+} fmt_charsets[] = {
+	{ "UTF-8", FMT_CS_UTF8, NULL },
+	{ "UTF8", FMT_CS_UTF8, NULL },
+	{ "US-ASCII", FMT_CS_UTF8, NULL },
+	{ "ASCII", FMT_CS_UTF8, NULL },
+	{ "8-BIT", FMT_CS_UTF8, NULL },		/* Kannel's %C for coding 1 */
+	{ "UTF-16BE", FMT_CS_UTF16BE, NULL },
+	{ "UTF16BE", FMT_CS_UTF16BE, NULL },
+	{ "UCS-2", FMT_CS_UTF16BE, NULL },
+	{ "UCS2", FMT_CS_UTF16BE, NULL },
+	{ "UCS-2BE", FMT_CS_UTF16BE, NULL },
+	{ "UTF-16", FMT_CS_UTF16, NULL },
+	{ "UTF16", FMT_CS_UTF16, NULL },
+	{ "UTF-16LE", FMT_CS_UTF16LE, NULL },
+	{ "UCS-2LE", FMT_CS_UTF16LE, NULL },
+	{ "ISO-8859-1", FMT_CS_ICONV, "ISO-8859-1" },
+	{ "ISO8859-1", FMT_CS_ICONV, "ISO-8859-1" },
+	{ "ISO_8859-1", FMT_CS_ICONV, "ISO-8859-1" },
+	{ "LATIN1", FMT_CS_ICONV, "ISO-8859-1" },
+	{ "WINDOWS-1252", FMT_CS_ICONV, "CP1252" },
+	{ "CP1252", FMT_CS_ICONV, "CP1252" },
+};
+
+static const struct fmt_charset *
+fmt_charset_find(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(fmt_charsets); i++) {
+		if (strlen(fmt_charsets[i].name) == len &&
+		    strncasecmp(fmt_charsets[i].name, name, len) == 0)
+			return &fmt_charsets[i];
+	}
+	return NULL;
+}
+
+/* The charset parameter of a Content-Type, quotes removed, or NULL. */
+static const char *
+fmt_content_charset(const char *ct, char *buf, size_t buflen)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (ct == NULL)
+		return NULL;
+	for (p = strchr(ct, ';'); p != NULL; p = strchr(p, ';')) {
+		p++;
+		p += strspn(p, " \t");
+		if (strncasecmp(p, "charset", 7) != 0)
+			continue;
+		p += 7;
+		p += strspn(p, " \t");
+		if (*p != '=')
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		if (*p == '"') {
+			p++;
+			n = strcspn(p, "\"");
+		} else
+			n = strcspn(p, " \t;");
+		if (n == 0 || n >= buflen)
+			return NULL;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		return buf;
+	}
+	return NULL;
+}
+
+/* 1 if the Content-Type is this media type (parameters ignored). */
+static int
+fmt_content_is(const char *ct, const char *type)
+{
+	size_t	n = strlen(type);
+
+	if (ct == NULL)
+		return 0;
+	ct += strspn(ct, " \t");
+	return strncasecmp(ct, type, n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+/*
+ * Kannel MO text to UTF-8. The charset decides when given; else coding 2
+ * (UCS-2, 3GPP TS 23.038) means UTF-16BE and anything else UTF-8.
+ */
+static int
+fmt_kannel_text(const struct fmt_str *charset, int coding, const struct fmt_str *text,
+    struct fmt_inbound *in, char *err, size_t errlen)
+{
+	const struct fmt_charset	*cs;
+	const unsigned char		*s = (const unsigned char *)text->p;
+	size_t				 len = text->len, n;
+	uint8_t				*conv;
+	enum fmt_cs			 kind;
+	int				 big = 1;
+
+	if (charset->len != 0) {
+		if ((cs = fmt_charset_find(charset->p, charset->len)) == NULL)
+			return fmt_fail(err, errlen, 415, "unsupported charset");
+		kind = cs->kind;
+	} else {
+		cs = NULL;
+		kind = coding == 2 ? FMT_CS_UTF16BE : FMT_CS_UTF8;
+	}
+
+	switch (kind) {
+	case FMT_CS_UTF8:
+		in->text = fmt_copy(text->p, len);
+		in->textlen = len;
+		return 0;
+	case FMT_CS_UTF16:
+		if (len >= 2 && s[0] == 0xff && s[1] == 0xfe) {
+			big = 0;
+			s += 2;
+			len -= 2;
+		} else if (len >= 2 && s[0] == 0xfe && s[1] == 0xff) {
+			s += 2;
+			len -= 2;
+		}
+		break;
+	case FMT_CS_UTF16LE:
+		big = 0;
+		break;
+	case FMT_CS_UTF16BE:
+		break;
+	case FMT_CS_ICONV:
+		if (len == 0) {
+			in->text = fmt_copy("", 0);
+			return 0;
+		}
+		conv = u8_conv_from_encoding(cs->iconv, iconveh_question_mark,
+		    text->p, len, NULL, NULL, &n);
+		if (conv == NULL) {
+			if (errno == ENOMEM)
+				fatal("u8_conv_from_encoding");
+			if (errno == EINVAL)
+				return fmt_fail(err, errlen, 415, "unsupported charset");
+			return fmt_fail(err, errlen, 400, "text not in its charset");
+		}
+		in->text = fmt_copy((const char *)conv, n);
+		in->textlen = n;
+		free(conv);
+		return 0;
+	}
+	if (len % 2 != 0)
+		return fmt_fail(err, errlen, 400, "odd UTF-16 length");
+	in->text = fmt_utf16_to_utf8(s, len, big, &in->textlen);
+	return 0;
+}
+
+/* A small decimal in [min, max] from a parameter or header; -1 if not one. */
+static int
+fmt_small_number(const struct fmt_str *v, long long min, long long max, long long *out)
+{
+	char		 buf[24];
+	const char	*errstr;
+
+	if (v->len == 0 || v->len >= sizeof buf || memchr(v->p, '\0', v->len) != NULL)
+		return -1;
+	memcpy(buf, v->p, v->len);
+	buf[v->len] = '\0';
+	*out = num_parse(buf, min, max, &errstr);
+	return errstr == NULL ? 0 : -1;
+}
+
+/*
+ * Kannel 1.4.5 sms-service. get-url: the query parameters documented in
+ * the README (secret, from=%p, to=%P, text=%b, time=%T, id=%I, coding=%c,
+ * charset=%C; smsc and udh accepted, others ignored). post-url: the body is
+ * the text, described by Content-Type ("text/plain; charset=...", or
+ * application/octet-stream for 8-bit) and X-Kannel-From (send-sender =
+ * true), X-Kannel-To, X-Kannel-Time ("YYYY-MM-DD HH:MM:SS", UTC),
+ * X-Kannel-Coding and X-Kannel-SMSC; query parameters apply to both.
+ */
+static int
+fmt_kannel_parse(const struct fmt_request *req, struct fmt_inbound *in,
+    char *err, size_t errlen)
+{
+	const struct inbound_route	*route = req->route;
+	struct fmt_params		 ps = { NULL, 0, 0 };
+	struct fmt_str			 from, to, id, tm, cod, cset, text;
+	const struct fmt_param		*p;
+	const char			*ct, *h;
+	char				 tbuf[64], csbuf[FMT_CHARSET_MAX];
+	long long			 coding = 0;
+	int				 rawbody, rc;
+
+	memset(in, 0, sizeof *in);
+	if (req->query != NULL)
+		fmt_params_add(&ps, req->query, strlen(req->query));
+	ct = fmt_header(req, "Content-Type");
+	rawbody = req->post;
+	if (req->post && fmt_content_is(ct, "application/x-www-form-urlencoded")) {
+		fmt_params_add(&ps, req->body, req->bodylen);
+		rawbody = 0;
+	}
+
+	if (route != NULL && route->secret != NULL) {
+		p = fmt_params_get(&ps, "secret");
+		h = fmt_header(req, "X-Checkind-Secret");
+		if (!(p != NULL && fmt_secret_equal(route->secret, p->value, p->valuelen)) &&
+		    !(h != NULL && fmt_secret_equal(route->secret, h, strlen(h)))) {
+			rc = fmt_fail(err, errlen, 401, "missing or wrong secret");
+			goto fail;
+		}
+	}
+
+	fmt_field(req, &ps, "from", "X-Kannel-From", 0, &from);
+	fmt_field(req, &ps, "to", "X-Kannel-To", 0, &to);
+	fmt_field(req, &ps, "id", "X-Kannel-ID", 0, &id);
+	fmt_field(req, &ps, "time", "X-Kannel-Time", 0, &tm);
+	fmt_field(req, &ps, "coding", "X-Kannel-Coding", rawbody, &cod);
+	if (rawbody && (req->bodylen != 0 || fmt_params_get(&ps, "text") == NULL)) {
+		text.p = req->body != NULL ? req->body : "";
+		text.len = req->bodylen;
+		cset.p = fmt_content_charset(ct, csbuf, sizeof csbuf);
+		cset.len = cset.p != NULL ? strlen(cset.p) : 0;
+		if (cset.p == NULL)
+			fmt_field(req, &ps, "charset", NULL, 0, &cset);
+	} else {
+		fmt_field(req, &ps, "text", NULL, 0, &text);
+		fmt_field(req, &ps, "charset", NULL, 0, &cset);
+		if (text.p == NULL)
+			text.p = "";
+	}
+
+	if (from.len == 0) {
+		rc = fmt_fail(err, errlen, 400, "missing from");
+		goto fail;
+	}
+	if ((rc = fmt_take_number("from", from.p, from.len, &in->from, err, errlen)) != 0 ||
+	    (rc = fmt_take_number("to", to.p, to.len, &in->to, err, errlen)) != 0 ||
+	    (rc = fmt_take_id(id.p, id.len, &in->ext_id, err, errlen)) != 0)
+		goto fail;
+
+	/* Kannel writes -1 for an undefined coding. */
+	if (cod.len != 0 && fmt_small_number(&cod, -1, 2, &coding) == -1) {
+		rc = fmt_fail(err, errlen, 415, "unsupported coding");
+		goto fail;
+	}
+	if ((rc = fmt_kannel_text(&cset, (int)coding, &text, in, err, errlen)) != 0)
+		goto fail;
+
+	/* Kannel's own time stamps are reliable; one we cannot read is left out. */
+	if (tm.len != 0 && tm.len < sizeof tbuf && memchr(tm.p, '\0', tm.len) == NULL) {
+		memcpy(tbuf, tm.p, tm.len);
+		tbuf[tm.len] = '\0';
+		if (fmt_time_parse(tbuf, 1, &in->sent_at) == -1) {
+			in->sent_at = 0;
+			log_debug("fmt: kannel time not understood, ignored");
+		}
+	}
+	fmt_params_free(&ps);
+	return 0;
+
+fail:
+	fmt_params_free(&ps);
+	fmt_inbound_free(in);
+	return rc;
+}
+
+/*
+ * Kannel turns the response body into the reply SMS. A body that GSM-7
+ * cannot carry gets X-Kannel-Coding: 2 so that Kannel (with
+ * accept-x-kannel-headers) converts it from the charset to UCS-2.
+ */
+static void
+fmt_kannel_render(const struct dialog_reply *dr, struct fmt_response *out)
+{
+	struct fmt_buf		 b = { NULL, 0, 0 };
+	struct gsm_count	 gc;
+	size_t			 i, n;
+	char			*s;
+
+	memset(out, 0, sizeof *out);
+	fmt_buf_add(&b, "", 0);
+	for (i = 0; dr != NULL && i < dr->n && i < DIALOG_REPLIES_MAX; i++) {
+		if (dr->text[i] == NULL)
+			continue;
+		if (b.len != 0)
+			fmt_buf_str(&b, "\n");
+		s = fmt_utf8_fix(dr->text[i], strlen(dr->text[i]), &n);
+		fmt_buf_add(&b, s, n);
+		free(s);
+	}
+	out->status = 200;
+	out->content_type = xstrdup("text/plain; charset=UTF-8");
+	out->body = b.p;
+	out->bodylen = b.len;
+	if (gsm_count(b.p, b.len, &gc) == -1 || gc.coding == GSM_CODING_UCS2) {
+		out->header_name = xstrdup("X-Kannel-Coding");
+		out->header_value = xstrdup("2");
+	}
+}
+
+/* A JSON string of UTF-8 text (invalid bytes made U+FFFD first). */
+static json_t *
+fmt_json_string(const char *s)
+{
+	json_t	*j;
+	char	*fixed;
+	size_t	 n;
+
+	fixed = fmt_utf8_fix(s, strlen(s), &n);
+	if ((j = json_stringn(fixed, n)) == NULL)
+		fatalx("json_stringn failed");
+	free(fixed);
+	return j;
+}
+
+/* The Authorization header carries "Bearer SECRET" (RFC 6750 2.1). */
+static int
+fmt_bearer_ok(const struct fmt_request *req, const char *secret)
+{
+	const char	*h;
+	size_t		 len;
+
+	if ((h = fmt_header(req, "Authorization")) == NULL)
+		return 0;
+	h += strspn(h, " \t");
+	if (strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
+		return 0;
+	h += 6;
+	h += strspn(h, " \t");
+	len = strlen(h);
+	while (len > 0 && (h[len - 1] == ' ' || h[len - 1] == '\t'))
+		len--;
+	return fmt_secret_equal(secret, h, len);
+}
+
+/* An optional JSON string member: 0 and NULL if absent or null. */
+static int
+fmt_json_optstr(json_t *root, const char *key, const char **s, size_t *len,
+    char *err, size_t errlen)
+{
+	json_t	*v;
+
+	*s = NULL;
+	*len = 0;
+	if ((v = json_object_get(root, key)) == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return fmt_fail(err, errlen, 400, "%s must be a string", key);
+	*s = json_string_value(v);
+	*len = json_string_length(v);
+	return 0;
+}
+
+/*
+ * The json format: POST {"from","to","text","id","sent_at"}; with a route
+ * secret, "Authorization: Bearer SECRET". Unknown members are ignored.
+ */
+static int
+fmt_json_parse(const struct fmt_request *req, struct fmt_inbound *in,
+    char *err, size_t errlen)
+{
+	const struct inbound_route	*route = req->route;
+	json_t				*root, *v;
+	json_error_t			 jerr;
+	const char			*s;
+	size_t				 len;
+	char				 idbuf[32];
+	int				 rc;
+
+	memset(in, 0, sizeof *in);
+	if (!req->post)
+		return fmt_fail(err, errlen, 405, "use POST");
+	if (route != NULL && route->secret != NULL && !fmt_bearer_ok(req, route->secret))
+		return fmt_fail(err, errlen, 401, "missing or wrong token");
+
+	/* Flags 0: invalid UTF-8 and \u0000 are refused by the parser. */
+	root = json_loadb(req->body != NULL ? req->body : "", req->bodylen,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return fmt_fail(err, errlen, 400, "bad JSON: %s", jerr.text);
+	if (!json_is_object(root)) {
+		rc = fmt_fail(err, errlen, 400, "body must be a JSON object");
+		goto fail;
+	}
+
+	if ((rc = fmt_json_optstr(root, "from", &s, &len, err, errlen)) != 0)
+		goto fail;
+	if (len == 0) {
+		rc = fmt_fail(err, errlen, 400, "missing from");
+		goto fail;
+	}
+	if ((rc = fmt_take_number("from", s, len, &in->from, err, errlen)) != 0)
+		goto fail;
+	if ((rc = fmt_json_optstr(root, "to", &s, &len, err, errlen)) != 0 ||
+	    (rc = fmt_take_number("to", s, len, &in->to, err, errlen)) != 0)
+		goto fail;
+
+	if ((rc = fmt_json_optstr(root, "text", &s, &len, err, errlen)) != 0)
+		goto fail;
+	if (s == NULL) {
+		rc = fmt_fail(err, errlen, 400, "missing text");
+		goto fail;
+	}
+	in->text = fmt_copy(s, len);
+	in->textlen = len;
+
+	v = json_object_get(root, "id");
+	if (v != NULL && json_is_integer(v)) {
+		snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		in->ext_id = xstrdup(idbuf);
+	} else if (v != NULL && !json_is_null(v) && !json_is_string(v)) {
+		rc = fmt_fail(err, errlen, 400, "id must be a string or an integer");
+		goto fail;
+	} else if ((rc = fmt_json_optstr(root, "id", &s, &len, err, errlen)) != 0 ||
+	    (rc = fmt_take_id(s, len, &in->ext_id, err, errlen)) != 0)
+		goto fail;
+
+	v = json_object_get(root, "sent_at");
+	if (v != NULL && json_is_integer(v)) {
+		if (json_integer_value(v) < 0 || json_integer_value(v) > FMT_TIME_MAX) {
+			rc = fmt_fail(err, errlen, 400, "bad sent_at");
+			goto fail;
+		}
+		in->sent_at = json_integer_value(v);
+	} else if (v != NULL && json_is_string(v)) {
+		if (fmt_time_parse(json_string_value(v), 0, &in->sent_at) == -1) {
+			rc = fmt_fail(err, errlen, 400, "bad sent_at");
+			goto fail;
+		}
+	} else if (v != NULL && !json_is_null(v)) {
+		rc = fmt_fail(err, errlen, 400, "bad sent_at");
+		goto fail;
+	}
+	json_decref(root);
+	return 0;
+
+fail:
+	json_decref(root);
+	fmt_inbound_free(in);
+	return rc;
+}
+
+static void
+fmt_json_render(const struct dialog_reply *dr, struct fmt_response *out)
+{
+	json_t	*root, *arr;
+	char	*s;
+	size_t	 i;
+
+	memset(out, 0, sizeof *out);
+	if ((root = json_object()) == NULL || (arr = json_array()) == NULL)
+		fatalx("json_object failed");
+	for (i = 0; dr != NULL && i < dr->n && i < DIALOG_REPLIES_MAX; i++) {
+		if (dr->text[i] != NULL)
+			json_array_append_new(arr, fmt_json_string(dr->text[i]));
+	}
+	json_object_set_new(root, "replies", arr);
+	if ((s = json_dumps(root, JSON_COMPACT)) == NULL)
+		fatalx("json_dumps failed");
+	json_decref(root);
+	out->status = 200;
+	out->content_type = xstrdup("application/json");
+	out->bodylen = strlen(s);
+	out->body = fmt_copy(s, out->bodylen);
+	free(s);
+}
+
+static int
+fmt_twilio_cmp(const void *a, const void *b)
+{
+	const struct fmt_param	*pa = a, *pb = b;
+	size_t			 n;
+	int			 c;
+
+	n = pa->namelen < pb->namelen ? pa->namelen : pb->namelen;
+	if ((c = memcmp(pa->name, pb->name, n)) != 0)
+		return c;
+	if (pa->namelen != pb->namelen)
+		return pa->namelen < pb->namelen ? -1 : 1;
+	n = pa->valuelen < pb->valuelen ? pa->valuelen : pb->valuelen;
+	if ((c = memcmp(pa->value, pb->value, n)) != 0)
+		return c;
+	if (pa->valuelen != pb->valuelen)
+		return pa->valuelen < pb->valuelen ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Twilio's request signature ("Webhooks security"): the full URL, then
+ * every POST parameter sorted by name, name and value with nothing
+ * between, HMAC-SHA1 with the auth token, base64.
+ */
+char *
+fmt_twilio_signature(const char *auth_token, const char *url, const char *form,
+    size_t formlen)
+{
+	struct fmt_params	 ps = { NULL, 0, 0 };
+	struct fmt_buf		 b = { NULL, 0, 0 };
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen;
+	char			*out;
+	size_t			 i;
+
+	fmt_params_add(&ps, form, formlen);
+	if (ps.n > 1)
+		qsort(ps.v, ps.n, sizeof *ps.v, fmt_twilio_cmp);
+	fmt_buf_str(&b, url != NULL ? url : "");
+	for (i = 0; i < ps.n; i++) {
+		fmt_buf_add(&b, ps.v[i].name, ps.v[i].namelen);
+		fmt_buf_add(&b, ps.v[i].value, ps.v[i].valuelen);
+	}
+	if (auth_token == NULL)
+		auth_token = "";
+	if (HMAC(EVP_sha1(), auth_token, (int)strlen(auth_token),
+	    (const unsigned char *)b.p, b.len, md, &mdlen) == NULL)
+		fatalx("HMAC failed");
+	out = xmalloc(4 * ((mdlen + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)out, md, (int)mdlen);
+	free(b.p);
+	fmt_params_free(&ps);
+	return out;
+}
+
+/*
+ * The twilio format: a signed form POST with From, To, Body and
+ * MessageSid among many other fields.
+ */
+static int
+fmt_twilio_parse(const struct fmt_request *req, struct fmt_inbound *in,
+    char *err, size_t errlen)
+{
+	const struct inbound_route	*route = req->route;
+	struct fmt_params		 ps = { NULL, 0, 0 };
+	struct fmt_str			 from, to, body, sid;
+	const char			*sig;
+	char				*want;
+	int				 ok, rc;
+
+	memset(in, 0, sizeof *in);
+	if (!req->post)
+		return fmt_fail(err, errlen, 405, "use POST");
+	if (route == NULL || route->auth_token == NULL) {
+		log_warnx("fmt: route=%s format=twilio has no auth_token",
+		    route != NULL && route->name != NULL ? route->name : "?");
+		return fmt_fail(err, errlen, 403, "no auth_token configured");
+	}
+	if ((sig = fmt_header(req, "X-Twilio-Signature")) == NULL)
+		return fmt_fail(err, errlen, 403, "missing signature");
+	want = fmt_twilio_signature(route->auth_token, req->url, req->body, req->bodylen);
+	ok = fmt_secret_equal(want, sig, strlen(sig));
+	free(want);
+	if (!ok)
+		return fmt_fail(err, errlen, 403, "bad signature");
+
+	fmt_params_add(&ps, req->body, req->bodylen);
+	fmt_field(req, &ps, "From", NULL, 0, &from);
+	fmt_field(req, &ps, "To", NULL, 0, &to);
+	fmt_field(req, &ps, "Body", NULL, 0, &body);
+	if (!fmt_field(req, &ps, "MessageSid", NULL, 0, &sid))
+		fmt_field(req, &ps, "SmsSid", NULL, 0, &sid);
+	if (from.len == 0) {
+		rc = fmt_fail(err, errlen, 400, "missing from");
+		goto fail;
+	}
+	if ((rc = fmt_take_number("from", from.p, from.len, &in->from, err, errlen)) != 0 ||
+	    (rc = fmt_take_number("to", to.p, to.len, &in->to, err, errlen)) != 0 ||
+	    (rc = fmt_take_id(sid.p, sid.len, &in->ext_id, err, errlen)) != 0)
+		goto fail;
+	in->text = fmt_copy(body.p != NULL ? body.p : "", body.len);
+	in->textlen = body.len;
+	fmt_params_free(&ps);
+	return 0;
+
+fail:
+	fmt_params_free(&ps);
+	fmt_inbound_free(in);
+	return rc;
+}
+
+/*
+ * XML character data (XML 1.0 2.4, 2.2): markup characters escaped, and
+ * controls XML cannot carry made spaces.
+ */
+static void
+fmt_xml_escape(struct fmt_buf *b, const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&':
+			fmt_buf_str(b, "&amp;");
+			break;
+		case '<':
+			fmt_buf_str(b, "&lt;");
+			break;
+		case '>':
+			fmt_buf_str(b, "&gt;");
+			break;
+		case '"':
+			fmt_buf_str(b, "&quot;");
+			break;
+		case '\'':
+			fmt_buf_str(b, "&apos;");
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			fmt_buf_add(b, &s[i], 1);
+			break;
+		default:
+			if ((unsigned char)s[i] < 0x20)
+				fmt_buf_str(b, " ");
+			else
+				fmt_buf_add(b, &s[i], 1);
+			break;
+		}
+	}
+}
+
+/* TwiML: one <Message> per reply, or an empty <Response/>. */
+static void
+fmt_twilio_render(const struct dialog_reply *dr, struct fmt_response *out)
+{
+	struct fmt_buf	 b = { NULL, 0, 0 };
+	size_t		 i, n, count = 0;
+	char		*s;
+
+	memset(out, 0, sizeof *out);
+	fmt_buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	for (i = 0; dr != NULL && i < dr->n && i < DIALOG_REPLIES_MAX; i++) {
+		if (dr->text[i] == NULL)
+			continue;
+		if (count++ == 0)
+			fmt_buf_str(&b, "<Response>");
+		fmt_buf_str(&b, "<Message>");
+		s = fmt_utf8_fix(dr->text[i], strlen(dr->text[i]), &n);
+		fmt_xml_escape(&b, s, n);
+		free(s);
+		fmt_buf_str(&b, "</Message>");
+	}
+	fmt_buf_str(&b, count == 0 ? "<Response/>" : "</Response>");
+	out->status = 200;
+	out->content_type = xstrdup("text/xml");
+	out->body = b.p;
+	out->bodylen = b.len;
+}

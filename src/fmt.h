@@ -1,0 +1,78 @@
+/*
+ * fmt.h: inbound HTTP formats (json, kannel, twilio). Pure: a request's
+ * parts in, a message or a 4xx reason out; replies in, a response body out.
+ * chan-http.c does the sockets.
+ */
+#ifndef FMT_H
+#define FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct inbound_route;
+struct dialog_reply;
+
+struct fmt_request {
+	int		 post;		/* 1 POST, 0 GET */
+	const char	*query;		/* the raw query string (after '?'), or NULL */
+	const char	*body;		/* request body, not NUL-terminated */
+	size_t		 bodylen;
+	const char	*url;		/* full URL as the client asked for it (for signatures) */
+	/* a request header by name (case-insensitive), or NULL */
+	const char	*(*header)(void *hctx, const char *name);
+	void		*hctx;
+	const struct inbound_route *route;
+};
+
+/* What a format found in a request. Strings are owned and freed by fmt_inbound_free. */
+struct fmt_inbound {
+	char	*from;
+	char	*to;
+	char	*text;		/* UTF-8, may hold any bytes the sender sent (cleaned later) */
+	size_t	 textlen;
+	char	*ext_id;	/* the sender's message id, or NULL */
+	int64_t	 sent_at;	/* 0 if not given */
+};
+
+struct fmt_response {
+	int	 status;		/* 200 */
+	char	*content_type;		/* "application/json" */
+	char	*body;
+	size_t	 bodylen;
+	char	*header_name;		/* one extra header, or NULL ("X-Kannel-Coding") */
+	char	*header_value;
+};
+
+struct fmt_entry {
+	const char	*name;
+	/*
+	 * Parse a request. 0 on success; otherwise an HTTP status (400, 401,
+	 * 403, 405, 415) with a one-line reason in err.
+	 */
+	int		(*parse)(const struct fmt_request *, struct fmt_inbound *, char *err,
+			    size_t errlen);
+	/* Render the replies as this format's success response. */
+	void		(*render)(const struct dialog_reply *, struct fmt_response *);
+};
+
+const struct fmt_entry	*fmt_find(const char *name);
+void			 fmt_inbound_free(struct fmt_inbound *);
+void			 fmt_response_free(struct fmt_response *);
+
+/* base64(HMAC-SHA1(key, url + sorted name/value pairs)) as Twilio signs requests. */
+char	*fmt_twilio_signature(const char *auth_token, const char *url,
+	    const char *form, size_t formlen);
+
+#define FMT_NUMBER_MAX	64	/* longest sender or receiver taken (bytes, as sent) */
+#define FMT_ID_MAX	128	/* longest message id taken */
+
+/*
+ * A time stamp as the formats carry it: decimal epoch seconds, or ISO 8601
+ * "2021-09-16T08:00:00+07:00" (also "Z", "+0700", "+07", a fraction of a
+ * second, a space for the 'T'). Without an offset the time is taken as UTC
+ * if utc_default is set and refused otherwise. 0 with *t in UTC seconds,
+ * or -1.
+ */
+int	 fmt_time_parse(const char *s, int utc_default, int64_t *t);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * server.c: the daemon's life: configuration, database, the event loop,
+ * signals. SIGHUP reloads the configuration (a bad file is refused and the
+ * running one kept); SIGTERM and SIGINT stop taking work and close the
+ * database cleanly.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "checkind.h"
+#include "chan-http.h"
+#include "config.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "tz.h"
+
+static void
+server_reload(struct server *srv)
+{
+	struct config	*cfg;
+	char		 err[512];
+
+	if ((cfg = config_load(srv->cfg->file, err, sizeof err)) == NULL) {
+		log_warnx("reload refused, keeping the running configuration: %s", err);
+		return;
+	}
+	if (strcmp(cfg->database, srv->cfg->database) != 0 ||
+	    strcmp(cfg->http_listen, srv->cfg->http_listen) != 0)
+		log_warnx("reload: database and http.listen take effect on restart");
+	if (tz_set(cfg->timezone) == -1) {
+		log_warnx("reload refused: unknown timezone");
+		config_free(cfg);
+		return;
+	}
+	config_free(srv->cfg);
+	srv->cfg = cfg;
+	chan_http_reload(srv->http);
+	log_info("configuration reloaded file=%s", cfg->file);
+}
+
+static void
+server_signal(evutil_socket_t sig, short events, void *arg)
+{
+	struct server	*srv = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		server_reload(srv);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		if (srv->stopping)
+			break;
+		log_info("stopping signal=%d", (int)sig);
+		srv->stopping = 1;
+		event_base_loopexit(srv->base, NULL);
+		break;
+	}
+}
+
+int
+server_main(const char *cfg_path, int foreground, int verbose)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
+	struct server	 srv;
+	struct event	*sev[nitems(sigs)];
+	char		 err[512];
+	size_t		 i;
+
+	log_init(1, verbose);
+	memset(&srv, 0, sizeof srv);
+	if ((srv.cfg = config_load(cfg_path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "checkind: %s\n", err);
+		return 1;
+	}
+	if (tz_set(srv.cfg->timezone) == -1) {
+		fprintf(stderr, "checkind: %s: timezone: unknown zone \"%s\"\n",
+		    cfg_path, srv.cfg->timezone);
+		return 1;
+	}
+	if ((srv.store = store_open(srv.cfg->database, err, sizeof err)) == NULL) {
+		fprintf(stderr, "checkind: %s: %s\n", srv.cfg->database, err);
+		config_free(srv.cfg);
+		return 1;
+	}
+	if (!foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, verbose);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if ((srv.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if ((srv.http = chan_http_start(&srv)) == NULL) {
+		store_close(srv.store);
+		config_free(srv.cfg);
+		event_base_free(srv.base);
+		return 1;
+	}
+	for (i = 0; i < nitems(sigs); i++) {
+		sev[i] = evsignal_new(srv.base, sigs[i], server_signal, &srv);
+		if (sev[i] == NULL || evsignal_add(sev[i], NULL) == -1)
+			fatalx("evsignal_new");
+	}
+	log_info("checkind started version=%s schema=%d", PACKAGE_VERSION,
+	    store_version(srv.store));
+
+	event_base_dispatch(srv.base);
+
+	chan_http_stop(srv.http);
+	for (i = 0; i < nitems(sigs); i++)
+		event_free(sev[i]);
+	store_close(srv.store);
+	event_base_free(srv.base);
+	config_free(srv.cfg);
+	log_info("checkind stopped");
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* server.h: the daemon: one event loop, the configuration, the database. */
+#ifndef SERVER_H
+#define SERVER_H
+
+struct event_base;
+struct config;
+struct store;
+struct chan_http;
+
+struct server {
+	struct event_base	*base;
+	struct config		*cfg;		/* replaced whole on SIGHUP */
+	struct store		*store;
+	struct chan_http	*http;
+	int			 stopping;
+};
+
+/* Load cfg_path, open the database, listen, run until SIGTERM/SIGINT. Exit status. */
+int	server_main(const char *cfg_path, int foreground, int verbose);
+
+#endif

@@ -1,0 +1,1322 @@
+/*
+ * store.c: the database, in SQLite. The only file that speaks SQL.
+ *
+ * One connection per process, used from one thread (the daemon's loop, or
+ * checkinctl beside it: WAL lets one writer and many readers share the file).
+ * Every statement is prepared once at open and reset after each use, so no
+ * half-read query keeps an old snapshot (and the WAL) alive between messages.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "checkind.h"
+#include "code.h"
+#include "log.h"
+#include "store.h"
+#include "tz.h"
+
+#define STORE_BUSY_TIMEOUT	5000	/* ms: checkinctl and the daemon take turns */
+#define STORE_CODE_TRIES	1000	/* random codes tried before giving up */
+#define STORE_DIR_MODE		0750
+#define STORE_FILE_MODE		0640	/* personal data: not world-readable */
+
+/*
+ * Numbered migrations, applied in order, each in its own transaction that
+ * also sets PRAGMA user_version. Never edit a shipped step: add a new one.
+ */
+struct store_migration {
+	int		 version;
+	const char	*sql;
+};
+
+static const struct store_migration store_migrations[] = {
+	{ 1,
+	"CREATE TABLE venues ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  ward TEXT NOT NULL DEFAULT '',"
+	"  district TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL DEFAULT 'default',"
+	"  owner TEXT,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX venues_owner ON venues(owner);"
+	"CREATE INDEX venues_ward ON venues(ward);"
+
+	"CREATE TABLE checkins ("
+	"  id INTEGER PRIMARY KEY,"
+	"  venue_id INTEGER NOT NULL REFERENCES venues(id),"
+	"  number TEXT NOT NULL,"
+	"  companions INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  checked_out_at INTEGER,"
+	"  channel TEXT NOT NULL,"
+	"  inbound_id INTEGER);"
+	"CREATE INDEX checkins_number_sent ON checkins(number, sent_at);"
+	"CREATE INDEX checkins_venue_sent ON checkins(venue_id, sent_at);"
+
+	"CREATE TABLE declarations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT NOT NULL,"
+	"  venue_id INTEGER,"
+	"  checkin_id INTEGER,"
+	"  started_at INTEGER NOT NULL,"
+	"  completed_at INTEGER,"
+	"  flagged INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX declarations_number_completed"
+	"  ON declarations(number, completed_at);"
+
+	"CREATE TABLE answers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  declaration_id INTEGER NOT NULL REFERENCES declarations(id),"
+	"  question TEXT NOT NULL,"
+	"  answer TEXT NOT NULL,"
+	"  flagged INTEGER NOT NULL DEFAULT 0,"
+	"  answered_at INTEGER NOT NULL);"
+
+	"CREATE TABLE sessions ("
+	"  number TEXT PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  venue_id INTEGER,"
+	"  decl_id INTEGER,"
+	"  step INTEGER NOT NULL DEFAULT 0,"
+	"  companions INTEGER NOT NULL DEFAULT 0,"
+	"  qset TEXT NOT NULL DEFAULT '',"
+	"  expires_at INTEGER NOT NULL);"
+
+	"CREATE TABLE subscribers ("
+	"  number TEXT PRIMARY KEY,"
+	"  lang INTEGER,"
+	"  opted_out INTEGER NOT NULL DEFAULT 0,"
+	"  help_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL);"
+
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  ext_id TEXT,"
+	"  number TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  replies TEXT,"
+	"  UNIQUE(channel, ext_id));"
+	"CREATE INDEX inbound_received ON inbound(received_at);"
+
+	"CREATE TABLE daily_stats ("
+	"  venue_id INTEGER NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  checkins INTEGER NOT NULL DEFAULT 0,"
+	"  people INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(venue_id, day));"
+
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  subject TEXT,"
+	"  query TEXT,"
+	"  records INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX audit_subject ON audit(subject);"
+	},
+};
+
+/* Every statement the store runs, prepared once at open. */
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_VERSION,
+	STMT_VENUE_CODE_TAKEN,
+	STMT_VENUE_ADD,
+	STMT_VENUE_BY_CODE,
+	STMT_VENUE_BY_ID,
+	STMT_VENUE_LIST,
+	STMT_VENUE_SET_ACTIVE,
+	STMT_VENUE_OWNED_TODAY,
+	STMT_INBOUND_FIND,
+	STMT_INBOUND_ADD,
+	STMT_INBOUND_SET_REPLIES,
+	STMT_CHECKIN_SEEN_DAY,
+	STMT_CHECKIN_ADD,
+	STMT_STATS_BUMP,
+	STMT_CHECKIN_RECENT,
+	STMT_CHECKIN_OPEN,
+	STMT_CHECKIN_CLOSE,
+	STMT_CHECKIN_CLOSE_ALL,
+	STMT_CHECKIN_HISTORY,
+	STMT_DECL_START,
+	STMT_DECL_ANSWER,
+	STMT_DECL_FINISH,
+	STMT_DECL_LAST,
+	STMT_DECL_FLAGGED,
+	STMT_SESSION_GET,
+	STMT_SESSION_PUT,
+	STMT_SESSION_CLEAR,
+	STMT_SUB_GET,
+	STMT_SUB_SET_LANG,
+	STMT_SUB_SET_OPTOUT,
+	STMT_SUB_SET_HELP,
+	STMT_AUDIT_COUNT,
+	STMT_COUNT
+};
+
+#define VENUE_COLUMNS \
+	"id, code, name, address, ward, district, kind, owner, active, created_at"
+#define CHECKIN_COLUMNS \
+	"id, venue_id, number, companions, sent_at, received_at, checked_out_at"
+
+static const char *const store_sql[STMT_COUNT] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	/* Makes a multi-statement call atomic with or without a transaction. */
+	[STMT_SAVEPOINT] = "SAVEPOINT store_call",
+	[STMT_RELEASE] = "RELEASE store_call",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO store_call",
+	[STMT_VERSION] = "PRAGMA user_version",
+
+	[STMT_VENUE_CODE_TAKEN] = "SELECT 1 FROM venues WHERE code = ?1",
+	[STMT_VENUE_ADD] =
+	    "INSERT INTO venues (code, name, address, ward, district, kind,"
+	    " owner, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[STMT_VENUE_BY_CODE] =
+	    "SELECT " VENUE_COLUMNS " FROM venues WHERE code = ?1",
+	[STMT_VENUE_BY_ID] =
+	    "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?1",
+	[STMT_VENUE_LIST] =
+	    "SELECT " VENUE_COLUMNS " FROM venues"
+	    " WHERE (?1 IS NULL OR ward = ?1) AND (?2 OR active)"
+	    " ORDER BY ward, name, id",
+	[STMT_VENUE_SET_ACTIVE] =
+	    "UPDATE venues SET active = ?2 WHERE code = ?1",
+	[STMT_VENUE_OWNED_TODAY] =
+	    "SELECT v.code, v.name, coalesce(d.checkins, 0), coalesce(d.people, 0)"
+	    " FROM venues v LEFT JOIN daily_stats d"
+	    " ON d.venue_id = v.id AND d.day = ?2"
+	    " WHERE v.owner = ?1 AND v.active ORDER BY v.name, v.id",
+
+	[STMT_INBOUND_FIND] =
+	    "SELECT coalesce(replies, '') FROM inbound"
+	    " WHERE channel = ?1 AND ext_id = ?2",
+	[STMT_INBOUND_ADD] =
+	    "INSERT INTO inbound (channel, ext_id, number, text, received_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_INBOUND_SET_REPLIES] =
+	    "UPDATE inbound SET replies = ?2 WHERE id = ?1",
+
+	[STMT_CHECKIN_SEEN_DAY] =
+	    "SELECT 1 FROM checkins WHERE number = ?1 AND venue_id = ?2"
+	    " AND sent_at >= ?3 AND sent_at < ?4 LIMIT 1",
+	[STMT_CHECKIN_ADD] =
+	    "INSERT INTO checkins (venue_id, number, companions, sent_at,"
+	    " received_at, checked_out_at, channel, inbound_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_STATS_BUMP] =
+	    "INSERT INTO daily_stats (venue_id, day, checkins, people)"
+	    " VALUES (?1, ?2, 1, ?3) ON CONFLICT (venue_id, day) DO UPDATE"
+	    " SET checkins = checkins + 1, people = people + excluded.people",
+	[STMT_CHECKIN_RECENT] =
+	    "SELECT " CHECKIN_COLUMNS " FROM checkins"
+	    " WHERE number = ?1 AND venue_id = ?2 AND sent_at >= ?3"
+	    " ORDER BY sent_at DESC, id DESC LIMIT 1",
+	[STMT_CHECKIN_OPEN] =
+	    "SELECT " CHECKIN_COLUMNS " FROM checkins"
+	    " WHERE number = ?1 AND checked_out_at IS NULL"
+	    " AND (?2 = 0 OR venue_id = ?2)"
+	    " ORDER BY sent_at DESC, id DESC LIMIT 1",
+	/* A late SMS must not end a stay before it began. */
+	[STMT_CHECKIN_CLOSE] =
+	    "UPDATE checkins SET checked_out_at = max(?2, sent_at)"
+	    " WHERE id = ?1 AND checked_out_at IS NULL",
+	[STMT_CHECKIN_CLOSE_ALL] =
+	    "UPDATE checkins SET checked_out_at = max(?2, sent_at)"
+	    " WHERE number = ?1 AND checked_out_at IS NULL",
+	[STMT_CHECKIN_HISTORY] =
+	    "SELECT c.id, c.venue_id, c.number, c.companions, c.sent_at,"
+	    " c.received_at, c.checked_out_at, v.code, v.name"
+	    " FROM checkins c JOIN venues v ON v.id = c.venue_id"
+	    " WHERE c.number = ?1 ORDER BY c.sent_at DESC, c.id DESC LIMIT ?2",
+
+	[STMT_DECL_START] =
+	    "INSERT INTO declarations (number, venue_id, checkin_id, started_at)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[STMT_DECL_ANSWER] =
+	    "INSERT INTO answers (declaration_id, question, answer, flagged,"
+	    " answered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* A flag once raised stays raised. */
+	[STMT_DECL_FINISH] =
+	    "UPDATE declarations SET completed_at = ?3, flagged = max(flagged, ?2)"
+	    " WHERE id = ?1",
+	[STMT_DECL_LAST] =
+	    "SELECT completed_at FROM declarations"
+	    " WHERE number = ?1 AND completed_at IS NOT NULL"
+	    " ORDER BY completed_at DESC LIMIT 1",
+
+	[STMT_DECL_FLAGGED] =
+	    "SELECT max(d.flagged, coalesce((SELECT max(a.flagged) FROM answers a"
+	    " WHERE a.declaration_id = d.id), 0)) FROM declarations d"
+	    " WHERE d.id = ?1",
+
+	[STMT_SESSION_GET] =
+	    "SELECT kind, venue_id, decl_id, step, companions, qset, expires_at"
+	    " FROM sessions WHERE number = ?1 AND expires_at > ?2",
+	[STMT_SESSION_PUT] =
+	    "INSERT INTO sessions (number, kind, venue_id, decl_id, step,"
+	    " companions, qset, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT (number) DO UPDATE SET kind = excluded.kind,"
+	    " venue_id = excluded.venue_id, decl_id = excluded.decl_id,"
+	    " step = excluded.step, companions = excluded.companions,"
+	    " qset = excluded.qset, expires_at = excluded.expires_at",
+	[STMT_SESSION_CLEAR] = "DELETE FROM sessions WHERE number = ?1",
+
+	[STMT_SUB_GET] =
+	    "SELECT lang, opted_out, help_at FROM subscribers WHERE number = ?1",
+	[STMT_SUB_SET_LANG] =
+	    "INSERT INTO subscribers (number, lang, updated_at) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (number) DO UPDATE SET lang = excluded.lang,"
+	    " updated_at = excluded.updated_at",
+	[STMT_SUB_SET_OPTOUT] =
+	    "INSERT INTO subscribers (number, opted_out, updated_at)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (number) DO UPDATE"
+	    " SET opted_out = excluded.opted_out, updated_at = excluded.updated_at",
+	[STMT_SUB_SET_HELP] =
+	    "INSERT INTO subscribers (number, help_at, updated_at)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (number) DO UPDATE"
+	    " SET help_at = excluded.help_at, updated_at = excluded.updated_at",
+
+	[STMT_AUDIT_COUNT] = "SELECT count(*) FROM audit WHERE subject = ?1",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT_COUNT];
+};
+
+/* Log the connection's last error for what we were doing. */
+static void
+store_error(struct store *s, const char *what)
+{
+	log_warnx("store: %s error=\"%s\"", what, sqlite3_errmsg(s->db));
+}
+
+/* A prepared statement, reset and with its bindings cleared. */
+static sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt id)
+{
+	sqlite3_stmt	*st = s->stmt[id];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Reset after use, so no read stays open and keeps an old snapshot. */
+static void
+store_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static int
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static int
+store_bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	return sqlite3_bind_int64(st, i, v);
+}
+
+/* Bind an id or a time where 0 means "none" and is stored as NULL. */
+static int
+store_bind_opt(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v == 0)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int64(st, i, v);
+}
+
+/* A text column as a C string, "" for NULL; valid until the next step. */
+static const char *
+store_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char	*p = sqlite3_column_text(st, i);
+
+	return p == NULL ? "" : (const char *)p;
+}
+
+/* A text column copied into a fixed buffer. */
+static void
+store_col_copy(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", store_col_text(st, i));
+}
+
+/* Run a statement that returns no rows; 0 or -1 (logged). */
+static int
+store_exec(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_error(s, what);
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+/*
+ * Step a lookup once: 1 with the row left current (the caller reads it and
+ * calls store_done), 0 when there is none, -1 on error (logged).
+ */
+static int
+store_row(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		store_error(s, what);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Create the folder that will hold path, and its parents (mkdir -p). */
+static int
+store_mkdirs(const char *path, char *err, size_t errlen)
+{
+	char	*dir, *p;
+	int	 last, rc = 0;
+
+	if ((p = strrchr(path, '/')) == NULL || p == path)
+		return 0;
+	dir = xstrndup(path, p - path);
+	for (p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		last = *p == '\0';
+		*p = '\0';
+		if (mkdir(dir, STORE_DIR_MODE) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (last)
+			break;
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * Create the database file ourselves when it is missing, so it (and the WAL
+ * and shared-memory files SQLite derives from it) is not world-readable.
+ */
+static int
+store_create_file(const char *path, char *err, size_t errlen)
+{
+	int	fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, STORE_FILE_MODE)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * A pragma or other one-off statement run at open; its first value as text.
+ * Switching a fresh file to WAL while another process opens it too can fail
+ * with SQLITE_BUSY at once (SQLite skips the busy handler where waiting could
+ * deadlock), so a busy statement is retried here for the busy timeout.
+ */
+static int
+store_pragma(sqlite3 *db, const char *sql, char *out, size_t outlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc, waited = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE &&
+	    (rc & 0xff) == SQLITE_BUSY && waited < STORE_BUSY_TIMEOUT) {
+		sqlite3_reset(st);
+		sqlite3_sleep(10);
+		waited += 10;
+	}
+	if (out != NULL && outlen > 0) {
+		if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+			snprintf(out, outlen, "%s", sqlite3_column_text(st, 0));
+		else
+			out[0] = '\0';
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The schema version of the file; -1 with a reason in err. */
+static int
+store_user_version(sqlite3 *db, int *version, char *err, size_t errlen)
+{
+	const char	*errstr;
+	char		 buf[32];
+
+	if (store_pragma(db, "PRAGMA user_version", buf, sizeof buf) == -1) {
+		snprintf(err, errlen, "schema version: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	*version = num_parse(buf, 0, INT32_MAX, &errstr);
+	if (errstr != NULL) {
+		snprintf(err, errlen, "bad schema version \"%s\"", buf);
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuse a file written by a newer checkind: we cannot know its schema. */
+static int
+store_too_new(int version, int latest, char *err, size_t errlen)
+{
+	if (version <= latest)
+		return 0;
+	snprintf(err, errlen, "database schema version %d is newer than this"
+	    " program knows (%d): upgrade checkind", version, latest);
+	return 1;
+}
+
+/*
+ * Bring the schema up to the newest migration, one transaction per step.
+ * The version is read again inside each transaction: checkinctl and the
+ * daemon may both open a fresh file at once, and only one must migrate it.
+ */
+static int
+store_migrate(struct store *s, char *err, size_t errlen)
+{
+	const struct store_migration	*m;
+	char				 sql[64], *msg = NULL;
+	int				 version, latest;
+	size_t				 i;
+
+	latest = store_migrations[nitems(store_migrations) - 1].version;
+	if (store_user_version(s->db, &version, err, errlen) == -1)
+		return -1;
+	if (store_too_new(version, latest, err, errlen))
+		return -1;
+	for (i = 0; i < nitems(store_migrations); i++) {
+		m = &store_migrations[i];
+		if (m->version <= version)
+			continue;
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL,
+		    &msg) != SQLITE_OK)
+			goto fail;
+		if (store_user_version(s->db, &version, err, errlen) == -1 ||
+		    store_too_new(version, latest, err, errlen)) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (m->version <= version) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			continue;	/* someone else got there first */
+		}
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
+		if (sqlite3_exec(s->db, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		version = m->version;
+		log_info("store: migrated schema=%d", m->version);
+	}
+	return 0;
+
+fail:
+	snprintf(err, errlen, "schema migration to %d: %s", m->version,
+	    msg != NULL ? msg : sqlite3_errmsg(s->db));
+	sqlite3_free(msg);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	static const char *const pragmas[] = {
+		/* Every commit reaches the disk before a message is acknowledged. */
+		"PRAGMA synchronous = FULL",
+		"PRAGMA foreign_keys = ON",
+	};
+	struct store	*s;
+	char		 mode[16];
+	int		 memory;
+	size_t		 i;
+
+	memory = strcmp(path, ":memory:") == 0;
+	if (!memory) {
+		if (store_mkdirs(path, err, errlen) == -1)
+			return NULL;
+		if (store_create_file(path, err, errlen) == -1)
+			return NULL;
+	}
+
+	s = xcalloc(1, sizeof *s);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+
+	if (store_pragma(s->db, "PRAGMA journal_mode = WAL", mode,
+	    sizeof mode) == -1) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (!memory && strcasecmp(mode, "wal") != 0) {
+		snprintf(err, errlen, "%s: cannot use WAL (journal mode %s)",
+		    path, mode);
+		goto fail;
+	}
+	for (i = 0; i < nitems(pragmas); i++) {
+		if (store_pragma(s->db, pragmas[i], NULL, 0) == -1) {
+			snprintf(err, errlen, "%s: %s", path,
+			    sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+
+	if (store_migrate(s, err, errlen) == -1)
+		goto fail;
+
+	for (i = 0; i < STMT_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "preparing \"%s\": %s",
+			    store_sql[i], sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	return s;
+
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	if (s->db != NULL && sqlite3_close_v2(s->db) != SQLITE_OK)
+		log_warnx("store: close error=\"%s\"", sqlite3_errmsg(s->db));
+	free(s);
+}
+
+int
+store_version(struct store *s)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_VERSION);
+	int		 v, rc;
+
+	if ((rc = store_row(s, st, "version")) != 1)
+		return -1;
+	v = sqlite3_column_int(st, 0);
+	store_done(st);
+	return v;
+}
+
+int
+store_begin(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_BEGIN), "begin");
+}
+
+int
+store_commit(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_COMMIT), "commit");
+}
+
+void
+store_rollback(struct store *s)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_get_autocommit(s->db))
+		return;		/* no transaction (SQLite may have ended it) */
+	st = store_stmt(s, STMT_ROLLBACK);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_debug("store: rollback error=\"%s\"", sqlite3_errmsg(s->db));
+	store_done(st);
+}
+
+/* Open a savepoint around a call that runs several statements. */
+static int
+store_savepoint(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_SAVEPOINT), "savepoint");
+}
+
+/* Close the savepoint: keep its work (ok) or undo it. */
+static int
+store_savepoint_end(struct store *s, int ok)
+{
+	if (ok)
+		return store_exec(s, store_stmt(s, STMT_RELEASE), "release");
+	store_exec(s, store_stmt(s, STMT_ROLLBACK_TO), "rollback to");
+	store_exec(s, store_stmt(s, STMT_RELEASE), "release");
+	return -1;
+}
+
+/* Venues. */
+
+/* Fill v from the current row of a VENUE_COLUMNS query, copying strings. */
+static void
+store_venue_fill(sqlite3_stmt *st, struct venue *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = sqlite3_column_int64(st, 0);
+	store_col_copy(st, 1, v->code, sizeof v->code);
+	v->name = xstrdup(store_col_text(st, 2));
+	v->address = xstrdup(store_col_text(st, 3));
+	v->ward = xstrdup(store_col_text(st, 4));
+	v->district = xstrdup(store_col_text(st, 5));
+	v->kind = xstrdup(store_col_text(st, 6));
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+		v->owner = xstrdup(store_col_text(st, 7));
+	v->active = sqlite3_column_int(st, 8);
+	v->created_at = sqlite3_column_int64(st, 9);
+}
+
+/* 1 if a venue (active or not) already has this code. */
+static int
+store_venue_code_taken(struct store *s, const char *code)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_VENUE_CODE_TAKEN);
+	int		 rc;
+
+	store_bind_text(st, 1, code);
+	if ((rc = store_row(s, st, "venue code")) == 1)
+		store_done(st);
+	return rc;
+}
+
+int64_t
+store_venue_add(struct store *s, struct venue *v, size_t code_payload)
+{
+	sqlite3_stmt	*st;
+	int		 i, rc, made = 0;
+
+	if (v->code[0] == '\0') {
+		made = 1;
+		if (code_payload == 0 || code_payload + 2 > CODE_MAX) {
+			log_warnx("store: venue add error=\"bad code length %zu\"",
+			    code_payload);
+			return -1;
+		}
+		for (i = 0; i < STORE_CODE_TRIES; i++) {
+			code_make(v->code, code_payload);
+			if ((rc = store_venue_code_taken(s, v->code)) == -1) {
+				v->code[0] = '\0';
+				return -1;
+			}
+			if (rc == 0)
+				break;
+		}
+		if (i == STORE_CODE_TRIES) {
+			log_warnx("store: venue add error=\"no free code of %zu"
+			    " digits after %d tries\"", code_payload + 1, i);
+			v->code[0] = '\0';
+			return -1;
+		}
+	}
+	if (v->created_at == 0)
+		v->created_at = time(NULL);
+	v->active = 1;
+
+	st = store_stmt(s, STMT_VENUE_ADD);
+	store_bind_text(st, 1, v->code);
+	store_bind_text(st, 2, v->name);
+	store_bind_text(st, 3, v->address != NULL ? v->address : "");
+	store_bind_text(st, 4, v->ward != NULL ? v->ward : "");
+	store_bind_text(st, 5, v->district != NULL ? v->district : "");
+	store_bind_text(st, 6, v->kind != NULL && *v->kind != '\0' ?
+	    v->kind : "default");
+	store_bind_text(st, 7, v->owner != NULL && *v->owner != '\0' ?
+	    v->owner : NULL);
+	store_bind_int(st, 8, 1);
+	store_bind_int(st, 9, v->created_at);
+	if (store_exec(s, st, "venue add") == -1) {
+		if (made)
+			v->code[0] = '\0';
+		return -1;
+	}
+	v->id = sqlite3_last_insert_rowid(s->db);
+	return v->id;
+}
+
+/* Look a venue up with a prepared single-row statement. */
+static int
+store_venue_get(struct store *s, sqlite3_stmt *st, struct venue *v)
+{
+	int	rc;
+
+	if ((rc = store_row(s, st, "venue")) != 1)
+		return rc;
+	store_venue_fill(st, v);
+	store_done(st);
+	return 1;
+}
+
+int
+store_venue_by_code(struct store *s, const char *code, struct venue *v)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_VENUE_BY_CODE);
+
+	store_bind_text(st, 1, code);
+	return store_venue_get(s, st, v);
+}
+
+int
+store_venue_by_id(struct store *s, int64_t id, struct venue *v)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_VENUE_BY_ID);
+
+	store_bind_int(st, 1, id);
+	return store_venue_get(s, st, v);
+}
+
+/*
+ * Every venue (of one ward, or all with ward NULL), by ward and name. The
+ * venue handed to cb is only valid during the call.
+ */
+int
+store_venue_list(struct store *s, const char *ward, int include_inactive,
+    int (*cb)(const struct venue *, void *), void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_VENUE_LIST);
+	struct venue	 v;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	store_bind_text(st, 1, ward);
+	store_bind_int(st, 2, include_inactive ? 1 : 0);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_venue_fill(st, &v);
+		stop = cb(&v, arg);
+		store_venue_free(&v);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "venue list");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+int
+store_venue_set_active(struct store *s, const char *code, int active)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_VENUE_SET_ACTIVE);
+
+	store_bind_text(st, 1, code);
+	store_bind_int(st, 2, active ? 1 : 0);
+	if (store_exec(s, st, "venue set active") == -1)
+		return -1;
+	return sqlite3_changes(s->db) == 0 ? 1 : 0;
+}
+
+int
+store_venue_owned_today(struct store *s, const char *owner, int64_t day_start,
+    int (*cb)(const struct venue_day *, void *), void *arg)
+{
+	sqlite3_stmt		*st = store_stmt(s, STMT_VENUE_OWNED_TODAY);
+	struct venue_day	 d;
+	int			 rc = SQLITE_DONE, n = 0, stop = 0;
+
+	store_bind_text(st, 1, owner);
+	store_bind_int(st, 2, day_start);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&d, 0, sizeof d);
+		store_col_copy(st, 0, d.code, sizeof d.code);
+		d.name = store_col_text(st, 1);
+		d.checkins = sqlite3_column_int(st, 2);
+		d.people = sqlite3_column_int(st, 3);
+		n++;
+		if (cb != NULL)
+			stop = cb(&d, arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "venue owned today");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return n;
+}
+
+void
+store_venue_free(struct venue *v)
+{
+	free(v->name);
+	free(v->address);
+	free(v->ward);
+	free(v->district);
+	free(v->kind);
+	free(v->owner);
+	memset(v, 0, sizeof *v);
+}
+
+/* Inbound messages. */
+
+int
+store_inbound_find(struct store *s, const char *channel, const char *ext_id,
+    char **replies)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (replies != NULL)
+		*replies = NULL;
+	if (ext_id == NULL || *ext_id == '\0')
+		return 0;	/* no id: every message is new */
+	st = store_stmt(s, STMT_INBOUND_FIND);
+	store_bind_text(st, 1, channel);
+	store_bind_text(st, 2, ext_id);
+	if ((rc = store_row(s, st, "inbound find")) != 1)
+		return rc;
+	if (replies != NULL)
+		*replies = xstrdup(store_col_text(st, 0));
+	store_done(st);
+	return 1;
+}
+
+int64_t
+store_inbound_add(struct store *s, const char *channel, const char *ext_id,
+    const char *number, const char *text, int64_t received_at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_INBOUND_ADD);
+
+	store_bind_text(st, 1, channel);
+	store_bind_text(st, 2, ext_id != NULL && *ext_id != '\0' ? ext_id : NULL);
+	store_bind_text(st, 3, number);
+	store_bind_text(st, 4, text);
+	store_bind_int(st, 5, received_at);
+	if (store_exec(s, st, "inbound add") == -1)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_inbound_set_replies(struct store *s, int64_t id, const char *replies)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_INBOUND_SET_REPLIES);
+
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, replies);
+	return store_exec(s, st, "inbound set replies");
+}
+
+/* Check-ins. */
+
+/* Fill c from the current row of a CHECKIN_COLUMNS query. */
+static void
+store_checkin_fill(sqlite3_stmt *st, struct checkin *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->venue_id = sqlite3_column_int64(st, 1);
+	store_col_copy(st, 2, c->number, sizeof c->number);
+	c->companions = sqlite3_column_int(st, 3);
+	c->sent_at = sqlite3_column_int64(st, 4);
+	c->received_at = sqlite3_column_int64(st, 5);
+	c->checked_out_at = sqlite3_column_int64(st, 6);	/* NULL is 0 */
+}
+
+/* 1 if number already checked in at venue during [from, to). */
+static int
+store_checkin_seen(struct store *s, const struct checkin *c, int64_t from,
+    int64_t to)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_CHECKIN_SEEN_DAY);
+	int		 rc;
+
+	store_bind_text(st, 1, c->number);
+	store_bind_int(st, 2, c->venue_id);
+	store_bind_int(st, 3, from);
+	store_bind_int(st, 4, to);
+	if ((rc = store_row(s, st, "checkin seen")) == 1)
+		store_done(st);
+	return rc;
+}
+
+/*
+ * Record a check-in and count it in daily_stats: one more check-in, and one
+ * more person if the number was not yet seen at the venue that local day.
+ */
+int64_t
+store_checkin_add(struct store *s, const struct checkin *c, const char *channel,
+    int64_t inbound_id)
+{
+	sqlite3_stmt	*st;
+	int64_t		 day, next, id;
+	int		 seen;
+
+	day = tz_day_start(c->sent_at);
+	/* 30 hours on is inside the next day, whatever DST does. */
+	next = tz_day_start(day + 30 * 3600);
+
+	if (store_savepoint(s) == -1)
+		return -1;
+	if ((seen = store_checkin_seen(s, c, day, next)) == -1)
+		goto fail;
+
+	st = store_stmt(s, STMT_CHECKIN_ADD);
+	store_bind_int(st, 1, c->venue_id);
+	store_bind_text(st, 2, c->number);
+	store_bind_int(st, 3, c->companions);
+	store_bind_int(st, 4, c->sent_at);
+	store_bind_int(st, 5, c->received_at);
+	store_bind_opt(st, 6, c->checked_out_at);
+	store_bind_text(st, 7, channel);
+	store_bind_opt(st, 8, inbound_id > 0 ? inbound_id : 0);
+	if (store_exec(s, st, "checkin add") == -1)
+		goto fail;
+	id = sqlite3_last_insert_rowid(s->db);
+
+	st = store_stmt(s, STMT_STATS_BUMP);
+	store_bind_int(st, 1, c->venue_id);
+	store_bind_int(st, 2, day);
+	store_bind_int(st, 3, seen ? 0 : 1);
+	if (store_exec(s, st, "daily stats") == -1)
+		goto fail;
+
+	if (store_savepoint_end(s, 1) == -1)
+		return -1;
+	return id;
+
+fail:
+	store_savepoint_end(s, 0);
+	return -1;
+}
+
+/* Look a check-in up with a prepared single-row statement. */
+static int
+store_checkin_get(struct store *s, sqlite3_stmt *st, struct checkin *c)
+{
+	int	rc;
+
+	if ((rc = store_row(s, st, "checkin")) != 1)
+		return rc;
+	store_checkin_fill(st, c);
+	store_done(st);
+	return 1;
+}
+
+int
+store_checkin_recent(struct store *s, const char *number, int64_t venue_id,
+    int64_t since, struct checkin *c)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_CHECKIN_RECENT);
+
+	store_bind_text(st, 1, number);
+	store_bind_int(st, 2, venue_id);
+	store_bind_int(st, 3, since);
+	return store_checkin_get(s, st, c);
+}
+
+int
+store_checkin_open(struct store *s, const char *number, int64_t venue_id,
+    struct checkin *c)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_CHECKIN_OPEN);
+
+	store_bind_text(st, 1, number);
+	store_bind_int(st, 2, venue_id);
+	return store_checkin_get(s, st, c);
+}
+
+int
+store_checkin_close(struct store *s, int64_t id, int64_t at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_CHECKIN_CLOSE);
+
+	store_bind_int(st, 1, id);
+	store_bind_int(st, 2, at);
+	return store_exec(s, st, "checkin close");
+}
+
+int
+store_checkin_close_all(struct store *s, const char *number, int64_t at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_CHECKIN_CLOSE_ALL);
+
+	store_bind_text(st, 1, number);
+	store_bind_int(st, 2, at);
+	return store_exec(s, st, "checkin close all");
+}
+
+/* A number's own check-ins, newest first, at most limit (all if limit <= 0). */
+int
+store_checkin_history(struct store *s, const char *number, int limit,
+    int (*cb)(const struct checkin_seen *, void *), void *arg)
+{
+	sqlite3_stmt		*st = store_stmt(s, STMT_CHECKIN_HISTORY);
+	struct checkin_seen	 cs;
+	int			 rc = SQLITE_DONE, stop = 0;
+
+	store_bind_text(st, 1, number);
+	store_bind_int(st, 2, limit > 0 ? limit : -1);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&cs, 0, sizeof cs);
+		store_checkin_fill(st, &cs.checkin);
+		store_col_copy(st, 7, cs.code, sizeof cs.code);
+		cs.venue_name = store_col_text(st, 8);
+		stop = cb(&cs, arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "checkin history");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+/* Health declarations. */
+
+int64_t
+store_declaration_start(struct store *s, const char *number, int64_t venue_id,
+    int64_t checkin_id, int64_t at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_DECL_START);
+
+	store_bind_text(st, 1, number);
+	store_bind_opt(st, 2, venue_id);
+	store_bind_opt(st, 3, checkin_id);
+	store_bind_int(st, 4, at);
+	if (store_exec(s, st, "declaration start") == -1)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_declaration_answer(struct store *s, int64_t decl_id, const char *question,
+    const char *answer, int flagged, int64_t at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_DECL_ANSWER);
+
+	store_bind_int(st, 1, decl_id);
+	store_bind_text(st, 2, question);
+	store_bind_text(st, 3, answer);
+	store_bind_int(st, 4, flagged ? 1 : 0);
+	store_bind_int(st, 5, at);
+	return store_exec(s, st, "declaration answer");
+}
+
+int
+store_declaration_finish(struct store *s, int64_t decl_id, int flagged,
+    int64_t at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_DECL_FINISH);
+
+	store_bind_int(st, 1, decl_id);
+	store_bind_int(st, 2, flagged ? 1 : 0);
+	store_bind_int(st, 3, at);
+	return store_exec(s, st, "declaration finish");
+}
+
+int
+store_declaration_last(struct store *s, const char *number,
+    int64_t *completed_at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_DECL_LAST);
+	int		 rc;
+
+	store_bind_text(st, 1, number);
+	if ((rc = store_row(s, st, "declaration last")) != 1)
+		return rc;
+	if (completed_at != NULL)
+		*completed_at = sqlite3_column_int64(st, 0);
+	store_done(st);
+	return 1;
+}
+
+/* 0 and *flagged: 1 if the declaration or one of its answers is flagged. */
+int
+store_declaration_flagged(struct store *s, int64_t decl_id, int *flagged)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_DECL_FLAGGED);
+	int		 rc;
+
+	*flagged = 0;
+	store_bind_int(st, 1, decl_id);
+	if ((rc = store_row(s, st, "declaration flagged")) != 1)
+		return rc;	/* no such declaration: 0, not flagged */
+	*flagged = sqlite3_column_int(st, 0) != 0;
+	store_done(st);
+	return 0;
+}
+
+/* Sessions. */
+
+int
+store_session_get(struct store *s, const char *number, int64_t now,
+    struct session *ss)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_SESSION_GET);
+	int		 rc;
+
+	store_bind_text(st, 1, number);
+	store_bind_int(st, 2, now);
+	if ((rc = store_row(s, st, "session get")) != 1)
+		return rc;
+	memset(ss, 0, sizeof *ss);
+	snprintf(ss->number, sizeof ss->number, "%s", number);
+	ss->kind = (enum session_kind)sqlite3_column_int(st, 0);
+	ss->venue_id = sqlite3_column_int64(st, 1);
+	ss->decl_id = sqlite3_column_int64(st, 2);
+	ss->step = sqlite3_column_int(st, 3);
+	ss->companions = sqlite3_column_int(st, 4);
+	store_col_copy(st, 5, ss->qset, sizeof ss->qset);
+	ss->expires_at = sqlite3_column_int64(st, 6);
+	store_done(st);
+	return 1;
+}
+
+int
+store_session_put(struct store *s, const struct session *ss)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_SESSION_PUT);
+
+	store_bind_text(st, 1, ss->number);
+	store_bind_int(st, 2, ss->kind);
+	store_bind_opt(st, 3, ss->venue_id);
+	store_bind_opt(st, 4, ss->decl_id);
+	store_bind_int(st, 5, ss->step);
+	store_bind_int(st, 6, ss->companions);
+	store_bind_text(st, 7, ss->qset);
+	store_bind_int(st, 8, ss->expires_at);
+	return store_exec(s, st, "session put");
+}
+
+int
+store_session_clear(struct store *s, const char *number)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_SESSION_CLEAR);
+
+	store_bind_text(st, 1, number);
+	return store_exec(s, st, "session clear");
+}
+
+/* Subscribers. */
+
+int
+store_subscriber_get(struct store *s, const char *number, struct subscriber *sub)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_SUB_GET);
+	int		 rc;
+
+	sub->lang = -1;
+	sub->opted_out = 0;
+	sub->help_at = 0;
+	store_bind_text(st, 1, number);
+	if ((rc = store_row(s, st, "subscriber get")) != 1)
+		return rc;
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		sub->lang = sqlite3_column_int(st, 0);
+	sub->opted_out = sqlite3_column_int(st, 1);
+	sub->help_at = sqlite3_column_int64(st, 2);
+	store_done(st);
+	return 1;
+}
+
+/* Upsert one subscriber setting with a prepared statement. */
+static int
+store_subscriber_set(struct store *s, enum store_stmt id, const char *number,
+    int null_if_negative, int64_t value, const char *what)
+{
+	sqlite3_stmt	*st = store_stmt(s, id);
+
+	store_bind_text(st, 1, number);
+	if (null_if_negative && value < 0)
+		sqlite3_bind_null(st, 2);
+	else
+		store_bind_int(st, 2, value);
+	store_bind_int(st, 3, time(NULL));
+	return store_exec(s, st, what);
+}
+
+int
+store_subscriber_set_lang(struct store *s, const char *number, int lang)
+{
+	return store_subscriber_set(s, STMT_SUB_SET_LANG, number, 1, lang,
+	    "subscriber set lang");
+}
+
+int
+store_subscriber_set_optout(struct store *s, const char *number, int opted_out)
+{
+	return store_subscriber_set(s, STMT_SUB_SET_OPTOUT, number, 0,
+	    opted_out ? 1 : 0, "subscriber set optout");
+}
+
+int
+store_subscriber_set_help_at(struct store *s, const char *number, int64_t at)
+{
+	return store_subscriber_set(s, STMT_SUB_SET_HELP, number, 0, at,
+	    "subscriber set help");
+}
+
+/* Audit. */
+
+int
+store_audit_count_subject(struct store *s, const char *number, int *count)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_AUDIT_COUNT);
+	int		 rc;
+
+	*count = 0;
+	store_bind_text(st, 1, number);
+	if ((rc = store_row(s, st, "audit count")) != 1)
+		return -1;
+	*count = sqlite3_column_int(st, 0);
+	store_done(st);
+	return 0;
+}

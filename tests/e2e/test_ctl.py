@@ -1,0 +1,538 @@
+#!/usr/bin/env python3
+"""End-to-end tests of checkinctl's venue commands, run on a private database.
+
+CHECKINCTL must name the checkinctl binary (an absolute path) and
+CHECKIND_SRCDIR the source tree (for conf/demo-venues.csv); `make check` sets
+both. Every test works in `-d DATABASE` mode, in its own temporary folder,
+and looks at what checkinctl printed and at what it stored (python's sqlite3).
+"""
+
+import csv
+import io
+import os
+import re
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+
+CHECKINCTL = os.environ.get("CHECKINCTL", "")
+SRCDIR = os.environ.get("CHECKIND_SRCDIR", "")
+
+CODE_RE = re.compile(r"^\d{3} \d{4}$")
+LOG_RE = re.compile(r"^\S+Z level=\w+ ")
+
+WARDS = [
+    "Chương Dương", "Cửa Đông", "Cửa Nam", "Đồng Xuân", "Hàng Bạc", "Hàng Bài",
+    "Hàng Bồ", "Hàng Bông", "Hàng Buồm", "Hàng Đào", "Hàng Gai", "Hàng Mã",
+    "Hàng Trống", "Lý Thái Tổ", "Phan Chu Trinh", "Phúc Tân", "Tràng Tiền",
+    "Trần Hưng Đạo",
+]
+
+# The Damm quasigroup (as in code.c): a valid code runs the table to 0.
+DAMM = [
+    [0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+    [4, 2, 0, 6, 8, 7, 1, 3, 5, 9], [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+    [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+    [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+    [9, 4, 3, 8, 6, 1, 7, 2, 0, 5], [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+]
+
+
+def damm_ok(code):
+    interim = 0
+    for c in code:
+        interim = DAMM[interim][int(c)]
+    return interim == 0
+
+
+def unused_code(used):
+    """A valid 7-digit code that is not in used."""
+    for n in range(100000, 1000000):
+        payload = str(n)
+        for check in "0123456789":
+            code = payload + check
+            if damm_ok(code) and code not in used:
+                return code
+    raise AssertionError("no free code")
+
+
+class CtlTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        if not CHECKINCTL or not os.path.isabs(CHECKINCTL):
+            raise RuntimeError("set CHECKINCTL to the absolute path of the "
+                               "checkinctl binary (make check does)")
+        if not os.access(CHECKINCTL, os.X_OK):
+            raise RuntimeError("CHECKINCTL=%s is not an executable" % CHECKINCTL)
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="checkinctl-")
+        self.addCleanup(self.tmp.cleanup)
+        self.db = os.path.join(self.tmp.name, "var", "checkind.db")
+
+    # -- helpers --------------------------------------------------------
+
+    def run_ctl(self, *args, stdin=None, db=True):
+        """Run checkinctl; returns (exit status, stdout text, stderr text)."""
+        argv = [CHECKINCTL]
+        if db:
+            argv += ["-d", self.db]
+        argv += list(args)
+        p = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120,
+                           cwd=self.tmp.name)
+        # Log lines (a schema migration on first open, say) are not output.
+        err = "".join(line for line in
+                      p.stderr.decode("utf-8").splitlines(keepends=True)
+                      if not LOG_RE.match(line))
+        return p.returncode, p.stdout.decode("utf-8"), err
+
+    def ok(self, *args, stdin=None):
+        rc, out, err = self.run_ctl(*args, stdin=stdin)
+        self.assertEqual(rc, 0, "checkinctl %s: exit %d, stderr %r" %
+                         (" ".join(args), rc, err))
+        return out, err
+
+    def add(self, name, *args):
+        out, _ = self.ok("venue", "add", "--name", name, *args)
+        self.assertRegex(out, r"^\d{3} \d{4}\n$")
+        return out.strip()
+
+    def rows(self, where="1", params=()):
+        con = sqlite3.connect(self.db)
+        con.row_factory = sqlite3.Row
+        con.text_factory = bytes
+        try:
+            return con.execute(
+                "SELECT code, name, address, ward, district, kind, owner, "
+                "active, created_at FROM venues WHERE %s ORDER BY id" % where,
+                params).fetchall()
+        finally:
+            con.close()
+
+    def venue(self, grouped):
+        rows = self.rows("code = ?", (grouped.replace(" ", ""),))
+        self.assertEqual(len(rows), 1, "no row for code %s" % grouped)
+        return rows[0]
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    def list_lines(self, *args):
+        out, _ = self.ok("venue", "list", *args)
+        return [line.split("\t") for line in out.splitlines()]
+
+    def venue_count(self):
+        if not os.path.exists(self.db):
+            return 0
+        return len(self.rows())
+
+    # -- venue add ------------------------------------------------------
+
+    def test_add_prints_grouped_code_and_stores_row(self):
+        before = int(time.time())
+        grouped = self.add("Quán Phở Bà Lan", "--address", "12 Hàng Bạc",
+                           "--ward", "Hàng Bạc", "--kind", "restaurant",
+                           "--owner", "0912 345 678")
+        self.assertRegex(grouped, CODE_RE)
+        code = grouped.replace(" ", "")
+        self.assertTrue(damm_ok(code), "check digit of %s" % code)
+        row = self.venue(grouped)
+        self.assertEqual(row["code"], code.encode())
+        self.assertEqual(row["name"], "Quán Phở Bà Lan".encode())
+        self.assertEqual(row["address"], "12 Hàng Bạc".encode())
+        self.assertEqual(row["ward"], "Hàng Bạc".encode())
+        self.assertEqual(row["district"], "Hoàn Kiếm".encode())
+        self.assertEqual(row["kind"], b"restaurant")
+        self.assertEqual(row["owner"], b"+84912345678")
+        self.assertEqual(row["active"], 1)
+        self.assertTrue(before - 5 <= row["created_at"] <= time.time() + 5)
+
+    def test_add_defaults(self):
+        grouped = self.add("Tạp hoá Minh")
+        row = self.venue(grouped)
+        self.assertEqual(row["kind"], b"default")
+        self.assertEqual(row["district"], "Hoàn Kiếm".encode())
+        self.assertIsNone(row["owner"])
+        self.assertEqual(row["active"], 1)
+
+    def test_add_owner_forms(self):
+        for given, stored in [("0912345678", "+84912345678"),
+                              ("+84 91 234 5679", "+84912345679"),
+                              ("0084912345670", "+84912345670"),
+                              ("091-234-5671", "+84912345671")]:
+            grouped = self.add("Nhà thuốc " + given, "--owner", given)
+            self.assertEqual(self.venue(grouped)["owner"], stored.encode(),
+                             given)
+
+    def test_add_district_and_kind(self):
+        grouped = self.add("Chốt kiểm soát số 1", "--district", "Ba Đình",
+                           "--kind", "Checkpoint")
+        row = self.venue(grouped)
+        self.assertEqual(row["district"], "Ba Đình".encode())
+        self.assertEqual(row["kind"], b"checkpoint")
+
+    def test_add_codes_differ(self):
+        codes = {self.add("Cửa hàng %d" % i) for i in range(25)}
+        self.assertEqual(len(codes), 25)
+
+    def test_add_bad_input(self):
+        cases = [
+            (["--name", ""], "name"),
+            (["--name", "   "], "name"),
+            (["--name", "x" * 121], "name"),
+            (["--name", "Quán\nPhở"], "name"),
+            (["--name", "Quán A", "--owner", "abc"], "owner"),
+            (["--name", "Quán A", "--owner", "12"], "owner"),
+            (["--name", "Quán A", "--owner", "VIETTEL"], "owner"),
+            (["--name", "Quán A", "--kind", "quán ăn"], "kind"),
+        ]
+        for args, field in cases:
+            rc, out, err = self.run_ctl("venue", "add", *args)
+            self.assertEqual(rc, 1, "%r: %r" % (args, err))
+            self.assertEqual(out, "", args)
+            self.assertIn(field, err, args)
+        self.assertEqual(self.venue_count(), 0)
+
+    def test_add_name_of_120_bytes(self):
+        name = "Đ" * 60                     # 2 bytes each: exactly the limit
+        grouped = self.add(name)
+        self.assertEqual(self.venue(grouped)["name"], name.encode())
+        rc, _, err = self.run_ctl("venue", "add", "--name", name + "a")
+        self.assertEqual(rc, 1)
+        self.assertIn("name", err)
+
+    def test_add_usage_errors(self):
+        for args in (["venue", "add"],
+                     ["venue", "add", "--address", "1 Hàng Gai"],
+                     ["venue", "add", "--name"],
+                     ["venue", "add", "--name", "A", "--colour", "red"],
+                     ["venue", "add", "--name", "A", "extra"]):
+            rc, out, err = self.run_ctl(*args)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertIn("usage:", err)
+            self.assertEqual(out, "")
+
+    # -- venue list -----------------------------------------------------
+
+    def test_list(self):
+        a = self.add("Cà phê Góc Nhỏ", "--ward", "Hàng Gai", "--kind", "cafe",
+                     "--owner", "0987654321")
+        b = self.add("Chợ dân sinh tổ 3", "--ward", "Hàng Bồ", "--kind",
+                     "market")
+        lines = self.list_lines()
+        self.assertIn([a, "Cà phê Góc Nhỏ", "Hàng Gai", "cafe", "+84987654321",
+                       "active"], lines)
+        self.assertIn([b, "Chợ dân sinh tổ 3", "Hàng Bồ", "market", "-",
+                       "active"], lines)
+        self.assertEqual(len(lines), 2)
+        self.assertEqual([l[0] for l in self.list_lines("--ward", "Hàng Bồ")],
+                         [b])
+        self.assertEqual(self.list_lines("--ward", "Hàng Bạc"), [])
+
+    def test_list_empty_database(self):
+        self.assertEqual(self.list_lines(), [])
+        self.assertEqual(self.list_lines("--all"), [])
+
+    # -- venue show -----------------------------------------------------
+
+    def test_show_accepts_code_forms(self):
+        grouped = self.add("Bún chả Cô Hạnh", "--address", "5 Hàng Mành",
+                           "--ward", "Hàng Gai", "--kind", "restaurant",
+                           "--owner", "0912000111")
+        code = grouped.replace(" ", "")
+        out, _ = self.ok("venue", "show", code)
+        fields = dict(line.split(": ", 1) for line in out.splitlines())
+        self.assertEqual(fields["code"], grouped)
+        self.assertEqual(fields["name"], "Bún chả Cô Hạnh")
+        self.assertEqual(fields["address"], "5 Hàng Mành")
+        self.assertEqual(fields["ward"], "Hàng Gai")
+        self.assertEqual(fields["district"], "Hoàn Kiếm")
+        self.assertEqual(fields["kind"], "restaurant")
+        self.assertEqual(fields["owner"], "+84912000111")
+        self.assertEqual(fields["active"], "yes")
+        self.assertRegex(fields["created"],
+                         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+        for form in ([grouped], [code[:3] + "." + code[3:]],
+                     [code[:3] + "-" + code[3:]], [code[:3], code[3:]],
+                     [" " + grouped + " "]):
+            again, _ = self.ok("venue", "show", *form)
+            self.assertEqual(again, out, form)
+
+    def test_show_unknown(self):
+        grouped = self.add("Quán Cơm Bà Tư")
+        other = unused_code({grouped.replace(" ", "")})
+        rc, out, err = self.run_ctl("venue", "show", other)
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertEqual(err.strip(), "checkinctl: no venue with code %s %s" %
+                         (other[:3], other[3:]))
+        rc, out, err = self.run_ctl("venue", "show", "12a4567")
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        rc, _, err = self.run_ctl("venue", "show")
+        self.assertEqual(rc, 2)
+
+    # -- venue deactivate -----------------------------------------------
+
+    def test_deactivate(self):
+        keep = self.add("Nhà thuốc An Bình số 2", "--ward", "Hàng Bài")
+        gone = self.add("Tạp hoá Lan", "--ward", "Hàng Bài")
+        out, _ = self.ok("venue", "deactivate", gone.replace(" ", ""))
+        self.assertEqual(out, "deactivated %s\n" % gone)
+        self.assertEqual(self.venue(gone)["active"], 0)
+        self.assertEqual(self.venue(keep)["active"], 1)
+        self.assertEqual([l[0] for l in self.list_lines()], [keep])
+        lines = {l[0]: l for l in self.list_lines("--all")}
+        self.assertEqual(set(lines), {keep, gone})
+        self.assertEqual(lines[gone][5], "inactive")
+        self.assertEqual(lines[keep][5], "active")
+        out, _ = self.ok("venue", "show", gone)
+        self.assertIn("active: no\n", out)
+        self.assertEqual({l[0] for l in
+                          self.list_lines("--ward", "Hàng Bài", "--all")},
+                         {keep, gone})
+
+    def test_deactivate_unknown(self):
+        grouped = self.add("Quán Nem Chú Sơn")
+        other = unused_code({grouped.replace(" ", "")})
+        rc, out, err = self.run_ctl("venue", "deactivate", other)
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("no venue with code %s %s" % (other[:3], other[3:]), err)
+        self.assertEqual(self.venue(grouped)["active"], 1)
+
+    # -- venue import ---------------------------------------------------
+
+    def test_import_demo_venues(self):
+        if not SRCDIR:
+            self.fail("set CHECKIND_SRCDIR to the source tree (make check does)")
+        path = os.path.join(SRCDIR, "conf", "demo-venues.csv")
+        with open(path, "rb") as f:
+            expect = list(csv.reader(io.StringIO(f.read().decode("utf-8"))))[1:]
+        rc, out, err = self.run_ctl("venue", "import", path)
+        self.assertEqual(rc, 0, err)
+        self.assertGreaterEqual(len(expect), 180)
+        self.assertLessEqual(len(expect), 220)
+        self.assertEqual(err, "imported %d venues, 0 rows rejected\n" %
+                         len(expect))
+        self.assertNotIn("\r", err)         # no progress in a pipe
+        lines = [l.split("\t") for l in out.splitlines()]
+        self.assertEqual(len(lines), len(expect))
+        for (grouped, name, ward), row in zip(lines, expect):
+            self.assertRegex(grouped, CODE_RE)
+            self.assertEqual((name, ward), (row[0], row[2]))
+        rows = self.rows()
+        self.assertEqual(len(rows), len(expect))
+        codes = [r["code"].decode() for r in rows]
+        self.assertEqual(len(set(codes)), len(codes))
+        self.assertTrue(all(damm_ok(c) for c in codes))
+        self.assertEqual(codes, [l[0].replace(" ", "") for l in lines])
+        self.assertEqual({r["ward"].decode() for r in rows}, set(WARDS))
+        for r, e in zip(rows, expect):
+            self.assertEqual(r["name"], e[0].encode())
+            self.assertEqual(r["address"], e[1].encode())
+            self.assertEqual(r["kind"], e[3].encode())
+            if e[4]:
+                self.assertEqual(r["owner"], ("+84" + e[4][1:]).encode())
+            else:
+                self.assertIsNone(r["owner"])
+
+    def test_import_reports_bad_rows(self):
+        data = (
+            "name,address,ward,kind,owner_phone\n"          # 1
+            "Quán Phở Cô Lan,12 Hàng Bạc,Hàng Bạc,restaurant,0912345678\n"
+            ",3 Hàng Gai,Hàng Gai,shop,\n"                   # 3: empty name
+            "Tạp hoá Hùng,\"Số 4,\n"                        # 4: two lines
+            "ngõ 7 Hàng Bồ\",Hàng Bồ,shop,\n"               # 5
+            "\n"                                             # 6: blank
+            "Cà phê Mây,5 Hàng Mã,Hàng Mã,cafe\n"            # 7: 4 fields
+            "Nhà thuốc Minh Anh,8 Hàng Bài,Hàng Bài,pharmacy,\n"
+            "Chợ tạm,1 Phúc Tân,Phúc Tân,market,09abc\n"     # 9: bad phone
+            "Bánh mì Chú Tư,2 Hàng Buồm,Hàng Buồm,restaurant,\n"
+        )
+        path = self.write("venues.csv", data)
+        rc, out, err = self.run_ctl("venue", "import", path)
+        self.assertEqual(rc, 1, err)
+        for line, word in ((3, "name"), (7, "field"), (9, "owner")):
+            self.assertRegex(err, r"(?m)^%s:%d: .*%s" % (re.escape(path), line,
+                                                        word))
+        self.assertEqual(len(re.findall(r"(?m)^%s:\d+: " % re.escape(path),
+                                        err)), 3)
+        self.assertIn("imported 4 venues, 3 rows rejected\n", err)
+        names = [l.split("\t")[1] for l in out.splitlines()]
+        self.assertEqual(names, ["Quán Phở Cô Lan", "Tạp hoá Hùng",
+                                 "Nhà thuốc Minh Anh", "Bánh mì Chú Tư"])
+        rows = self.rows()
+        self.assertEqual([r["name"].decode() for r in rows], names)
+        self.assertEqual(rows[1]["address"], "Số 4,\nngõ 7 Hàng Bồ".encode())
+
+    def test_import_more_bad_rows(self):
+        data = (
+            b"Quan A,1 Hang Gai,Hang Gai,shop,\n"              # 1: no header
+            b"Qu\xe1n B,2 Hang Gai,Hang Gai,shop,\n"           # 2: Latin-1
+            + ("x" * 121).encode() + b",3 Hang Gai,Hang Gai,shop,\n"  # 3
+            + ("é" * 60).encode() + b",4 Hang Gai,Hang Gai,shop,\n"   # 4: 120 bytes
+            b"Quan C,5 Hang Gai,Hang Gai,shop,0912345678,extra\n"    # 5: 6 fields
+            b"Quan D,6 Hang Gai,Hang Gai,caf\xc3,\n"           # 6: cut UTF-8
+            b"Quan E,7 Hang Gai,Hang Gai,shop,+1 202 555 0100\n"     # 7: good
+            b"Quan \"F\",8 Hang Gai,Hang Gai,shop,\n"          # 8: stray quote
+            b"\"Quan G\"x,9 Hang Gai,Hang Gai,shop,\n"         # 9: after quote
+            b"Quan H,10 Hang Gai,Hang Gai,shop,\n"             # 10: good again
+            b"Quan I,\"unclosed,Hang Gai,shop,\n"             # 11: never closed
+            b"Quan J,12 Hang Gai,Hang Gai,shop,\n"
+        )
+        path = self.write("bad.csv", data)
+        rc, out, err = self.run_ctl("venue", "import", path)
+        self.assertEqual(rc, 1)
+        bad = sorted(int(m) for m in
+                     re.findall(r"(?m)^%s:(\d+): " % re.escape(path), err))
+        self.assertEqual(bad, [2, 3, 5, 6, 8, 9, 11], err)
+        self.assertRegex(err, r"(?m)^%s:2: .*UTF-8" % re.escape(path))
+        self.assertRegex(err, r"(?m)^%s:3: .*name.*120" % re.escape(path))
+        self.assertRegex(err, r"(?m)^%s:8: .*quot" % re.escape(path))
+        self.assertRegex(err, r"(?m)^%s:11: .*quot" % re.escape(path))
+        self.assertIn("imported 4 venues, 7 rows rejected\n", err)
+        rows = self.rows()
+        self.assertEqual([r["name"] for r in rows],
+                         [b"Quan A", ("é" * 60).encode(), b"Quan E",
+                          b"Quan H"])
+        self.assertEqual(rows[2]["owner"], b"+12025550100")
+
+    def test_import_quoted_fields(self):
+        name = 'Quán "Ngon", Bà Tư'
+        address = "Số 5,\nngõ 12, Hàng Bạc"
+        data = (
+            "NAME,Address,Ward,Kind,Owner_Phone\r\n"
+            '"Quán ""Ngon"", Bà Tư","Số 5,\r\nngõ 12, Hàng Bạc",Hàng Bạc,'
+            'restaurant,"0912 345 678"\r\n'
+            '"Cà phê ""Sớm""",  "  18 Hàng Đào  " , Hàng Đào ,cafe,\r\n'
+            "  \r\n"
+            'Tạp hoá Yến,"",Hàng Bạc,"",\r\n'
+        )
+        path = self.write("quoted.csv", data)
+        rc, out, err = self.run_ctl("venue", "import", path)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(err, "imported 3 venues, 0 rows rejected\n")
+        rows = self.rows()
+        self.assertEqual(len(rows), 3)
+        self.assertEqual(rows[0]["name"].decode(), name)
+        # A CRLF inside quotes is data; RFC 4180 keeps it as it is.
+        self.assertIn(rows[0]["address"].decode(),
+                      {address, address.replace("\n", "\r\n")})
+        self.assertEqual(rows[0]["owner"], b"+84912345678")
+        self.assertEqual(rows[1]["name"].decode(), 'Cà phê "Sớm"')
+        self.assertEqual(rows[1]["address"].decode(), "18 Hàng Đào")
+        self.assertEqual(rows[1]["ward"].decode(), "Hàng Đào")
+        self.assertEqual(rows[2]["address"], b"")
+        self.assertEqual(rows[2]["kind"], b"default")
+        first = out.splitlines()[0].split("\t")
+        self.assertEqual(first[1:], [name, "Hàng Bạc"])
+        # show keeps one field a line even when the address has a line break
+        out, _ = self.ok("venue", "show", first[0])
+        self.assertIn("name: %s\n" % name, out)
+        self.assertEqual(len(out.splitlines()), 9)
+
+    def test_import_stdin_and_line_numbers(self):
+        data = ("\n\nname,address,ward,kind,owner_phone\n"
+                "\n"
+                "Quán A,1 Hàng Gai,Hàng Gai,shop,\n"
+                '"Quán B","1\n2\n3",Hàng Gai,shop,\n'
+                "Quán C,,Hàng Gai,shop,00\n"                  # line 9
+                "\r\n"
+                '"",,,,\n')                                   # line 11
+        rc, out, err = self.run_ctl("venue", "import", "-",
+                                    stdin=data.encode("utf-8"))
+        self.assertEqual(rc, 1)
+        self.assertRegex(err, r"(?m)^stdin:9: .*owner")
+        self.assertRegex(err, r"(?m)^stdin:11: .*name")
+        self.assertIn("imported 2 venues, 2 rows rejected\n", err)
+        self.assertEqual(len(out.splitlines()), 2)
+
+    def test_import_bom_and_missing_file(self):
+        path = self.write("bom.csv", b"\xef\xbb\xbfname,address,ward,kind,"
+                          b"owner_phone\nQuan A,,,,\n")
+        rc, out, err = self.run_ctl("venue", "import", path)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([r["name"] for r in self.rows()], [b"Quan A"])
+        rc, out, err = self.run_ctl("venue", "import",
+                                    os.path.join(self.tmp.name, "nope.csv"))
+        self.assertEqual(rc, 1)
+        self.assertIn("nope.csv", err)
+        rc, out, err = self.run_ctl("venue", "import")
+        self.assertEqual(rc, 2)
+
+    def test_import_only_bad_rows(self):
+        path = self.write("all-bad.csv", ",,,,\nx,y\n")
+        rc, out, err = self.run_ctl("venue", "import", path)
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("imported 0 venues, 2 rows rejected\n", err)
+        self.assertEqual(self.venue_count(), 0)
+
+    def test_import_then_add_share_codes(self):
+        path = os.path.join(SRCDIR or ".", "conf", "demo-venues.csv")
+        if not os.path.exists(path):
+            self.fail("conf/demo-venues.csv not found under CHECKIND_SRCDIR")
+        self.ok("venue", "import", path)
+        grouped = self.add("Quán mới")
+        codes = [r["code"] for r in self.rows()]
+        self.assertEqual(len(codes), len(set(codes)))
+        self.assertIn(grouped.replace(" ", "").encode(), codes)
+
+    # -- Vietnamese text ------------------------------------------------
+
+    def test_vietnamese_round_trip(self):
+        names = [
+            "Cà phê Đường Thành — Ấm Áp",
+            "Phở Gà Trộn Hàng Điếu 42 ĐẶC BIỆT",
+            "Nhà thuốc Thuỳ Dương",
+            # the same letters decomposed (NFD): kept as given, not recomposed
+            "Nha\u0300 thuo\u0302\u0301c Thu\u0309y",
+            "Tiệm Bánh Trôi Nước ẩm thực 🍜",
+        ]
+        codes = [self.add(n, "--ward", "Hàng Đào", "--address",
+                          "Số 7 Lương Văn Can") for n in names]
+        for grouped, name in zip(codes, names):
+            row = self.venue(grouped)
+            self.assertEqual(row["name"], name.encode("utf-8"))
+            self.assertEqual(row["ward"], "Hàng Đào".encode("utf-8"))
+            out, _ = self.ok("venue", "show", grouped)
+            self.assertIn("name: %s\n" % name, out)
+        listed = {l[0]: l[1] for l in self.list_lines()}
+        self.assertEqual(listed, dict(zip(codes, names)))
+
+    # -- the command line -----------------------------------------------
+
+    def test_usage(self):
+        for args in ([], ["-h"], ["frobnicate"], ["venue"],
+                     ["venue", "frobnicate"], ["-x", "venue", "list"],
+                     ["-d"]):
+            rc, out, err = self.run_ctl(*args, db=False)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertEqual(out, "", args)
+            self.assertIn("usage:", err, args)
+        rc, _, err = self.run_ctl("-h", db=False)
+        for cmd in ("venue add", "venue list", "venue show", "venue import",
+                    "venue deactivate"):
+            self.assertIn(cmd, err)
+        rc, _, err = self.run_ctl("frobnicate")
+        self.assertEqual(rc, 2)
+        self.assertIn("unknown command", err)
+        self.assertFalse(os.path.exists(self.db))
+
+    def test_database_override_needs_no_config(self):
+        # -d alone: no configuration file is read, even if none exists.
+        rc, out, err = self.run_ctl("venue", "list")
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(os.path.exists(self.db))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,736 @@
+/* test-config.c: loading, defaults and every way a configuration is refused. */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "msg.h"
+
+#define ERRLEN	1024
+
+static char	tmpdir[] = "/tmp/test-config.XXXXXX";
+static char	cfgpath[512];
+
+/* A route every small configuration below starts from. */
+#define HEAD \
+	"database = \"x.db\";\n"
+#define ROUTE \
+	"inbound = ( { name = \"t\"; format = \"json\"; path = \"/sms/json\"; } );\n"
+
+static void
+setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(cfgpath, sizeof cfgpath, "%s/checkind.conf", tmpdir);
+}
+
+static void
+teardown(void)
+{
+	char	cmd[600];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	strcpy(tmpdir, "/tmp/test-config.XXXXXX");
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*f;
+
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static struct config *
+load_text(const char *text, char *err)
+{
+	write_file(cfgpath, text);
+	return config_load(cfgpath, err, ERRLEN);
+}
+
+START_TEST(test_shipped)
+{
+	const struct inbound_route	*r;
+	const struct question_set	*qs;
+	struct config			*cfg;
+	char				 path[1024], err[ERRLEN];
+	const char			*srcdir;
+	unsigned char			 a[16];
+
+	srcdir = getenv("CHECKIND_SRCDIR");
+	if (srcdir != NULL)
+		snprintf(path, sizeof path, "%s/conf/checkind.conf", srcdir);
+	else
+		snprintf(path, sizeof path, "../conf/checkind.conf");
+	cfg = config_load(path, err, sizeof err);
+	ck_assert_msg(cfg != NULL, "%s does not load: %s", path, err);
+
+	ck_assert_str_eq(cfg->database, "var/checkind.db");
+	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:8080");
+	ck_assert_uint_eq(cfg->http_max_body, 16384);
+	ck_assert_str_eq(cfg->timezone, "Asia/Ho_Chi_Minh");
+	ck_assert_int_eq(cfg->language, LANG_VI);
+	ck_assert_uint_eq(cfg->ninbound, 3);
+
+	r = config_inbound_by_path(cfg, "/sms/json");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->name, "test");
+	ck_assert_str_eq(r->format, "json");
+	ck_assert_str_eq(r->type, "sms");
+	ck_assert_str_eq(r->reply, "inline");
+	ck_assert_ptr_null(r->secret);
+	ck_assert_uint_eq(r->nallow, 0);
+
+	r = config_inbound_by_path(cfg, "/sms/kannel");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->name, "kannel");
+	ck_assert_str_eq(r->secret, "change-me");
+	ck_assert_uint_eq(r->nallow, 2);
+	inet_pton(AF_INET, "127.0.0.1", a);
+	ck_assert_int_eq(config_allowed(r, AF_INET, a), 1);
+	inet_pton(AF_INET, "127.0.0.2", a);
+	ck_assert_int_eq(config_allowed(r, AF_INET, a), 0);
+	inet_pton(AF_INET6, "::1", a);
+	ck_assert_int_eq(config_allowed(r, AF_INET6, a), 1);
+
+	r = config_inbound_by_path(cfg, "/sms/twilio");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->format, "twilio");
+	ck_assert_str_eq(r->auth_token, "change-me-too");
+	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/other"));
+	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/json/"));
+
+	qs = config_questions(cfg, "default");
+	ck_assert_str_eq(qs->kind, "default");
+	ck_assert_uint_eq(qs->nquestions, 2);
+	ck_assert_str_eq(qs->questions[0].id, "symptoms");
+	ck_assert_int_eq(qs->questions[0].flag_on, FLAG_ON_YES);
+	qs = config_questions(cfg, "checkpoint");
+	ck_assert_str_eq(qs->kind, "checkpoint");
+	ck_assert_uint_eq(qs->nquestions, 3);
+	ck_assert_int_eq(qs->questions[2].type, QUESTION_TEXT);
+	ck_assert_int_eq(qs->questions[2].flag_on, FLAG_NONE);
+	ck_assert_str_eq(config_questions(cfg, "market")->kind, "default");
+	ck_assert_str_eq(config_questions(cfg, NULL)->kind, "default");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_minimal_defaults)
+{
+	const struct question_set	*qs, *b;
+	struct config			*cfg;
+	char				 err[ERRLEN];
+	size_t				 i;
+	int				 l, m;
+
+	cfg = load_text(HEAD "http = { listen = \"127.0.0.1:9999\"; };\n"
+	    ROUTE, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->file, cfgpath);
+	ck_assert_str_eq(cfg->database, "x.db");
+	ck_assert_str_eq(cfg->timezone, "Asia/Ho_Chi_Minh");
+	ck_assert_str_eq(cfg->country_code, "84");
+	ck_assert_int_eq(cfg->language, LANG_VI);
+	ck_assert_str_eq(cfg->short_number, "8088");
+	ck_assert_str_eq(cfg->hotline, "1900 9095");
+	ck_assert_int_eq(cfg->retention_days, 28);
+	ck_assert_int_eq(cfg->code_digits, 6);
+	ck_assert_int_eq(cfg->duplicate_window, 600);
+	ck_assert_int_eq(cfg->declaration_valid, 86400);
+	ck_assert_int_eq(cfg->session_timeout, 1800);
+	ck_assert_int_eq(cfg->default_stay, 3600);
+	ck_assert_int_eq(cfg->help_interval, 600);
+	ck_assert_int_eq(cfg->max_clock_skew, 300);
+	ck_assert_int_eq(cfg->max_delay, 259200);
+	ck_assert_int_eq(cfg->fold_diacritics, 0);
+	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:9999");
+	ck_assert_uint_eq(cfg->http_max_body, 16384);
+	ck_assert_uint_eq(cfg->ninbound, 1);
+	ck_assert_str_eq(cfg->inbound[0].name, "t");
+	ck_assert_str_eq(cfg->inbound[0].type, "sms");
+	ck_assert_str_eq(cfg->inbound[0].reply, "inline");
+	ck_assert_ptr_null(cfg->inbound[0].secret);
+	ck_assert_ptr_null(cfg->inbound[0].auth_token);
+	ck_assert_ptr_null(cfg->inbound[0].url);
+	ck_assert_uint_eq(cfg->inbound[0].nallow, 0);
+	for (l = 0; l < LANG_COUNT; l++) {
+		for (m = 0; m < MSG_COUNT; m++)
+			ck_assert_ptr_null(cfg->tmpl[l][m]);
+	}
+
+	/* No questions configured: the built-in sets, copied. */
+	ck_assert_uint_eq(cfg->nqsets, 2);
+	qs = config_questions(cfg, "default");
+	b = config_builtin_questions("default");
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_ne(qs, b);
+	ck_assert_uint_eq(qs->nquestions, b->nquestions);
+	ck_assert_uint_ge(qs->nquestions, 2);
+	for (i = 0; i < qs->nquestions; i++) {
+		ck_assert_str_eq(qs->questions[i].id, b->questions[i].id);
+		ck_assert_str_eq(qs->questions[i].text[LANG_VI],
+		    b->questions[i].text[LANG_VI]);
+		ck_assert_str_eq(qs->questions[i].text[LANG_EN],
+		    b->questions[i].text[LANG_EN]);
+		ck_assert_int_eq(qs->questions[i].type, QUESTION_YESNO);
+		ck_assert_int_eq(qs->questions[i].flag_on, FLAG_ON_YES);
+	}
+	qs = config_questions(cfg, "checkpoint");
+	ck_assert_str_eq(qs->kind, "checkpoint");
+	ck_assert_uint_eq(qs->nquestions, b->nquestions + 1);
+	ck_assert_int_eq(qs->questions[qs->nquestions - 1].type, QUESTION_TEXT);
+	ck_assert_str_eq(config_questions(cfg, "cafe")->kind, "default");
+	ck_assert_ptr_null(config_builtin_questions("cafe"));
+	config_free(cfg);
+
+	/* Not even http: its defaults too. */
+	cfg = load_text(HEAD ROUTE, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:8080");
+	ck_assert_uint_eq(cfg->http_max_body, 16384);
+	config_free(cfg);
+
+	config_free(NULL);
+	ck_assert_str_eq(config_questions(NULL, "x")->kind, "default");
+}
+END_TEST
+
+START_TEST(test_every_setting)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN];
+
+	cfg = load_text(
+	    "database = \"/var/lib/checkind/c.db\";\n"
+	    "timezone = \"UTC\";\n"
+	    "country_code = \"1\";\n"
+	    "language = \"en\";\n"
+	    "short_number = \"+15550100\";\n"
+	    "hotline = \"+1 555-0199\";\n"
+	    "retention_days = 3650;\n"
+	    "code_digits = 4;\n"
+	    "duplicate_window = 0;\n"
+	    "declaration_valid = 3600;\n"
+	    "session_timeout = 60;\n"
+	    "default_stay = 7200;\n"
+	    "help_interval = 0;\n"
+	    "max_clock_skew = 10;\n"
+	    "max_delay = 20;\n"
+	    "fold_diacritics = true;\n"
+	    "http = { listen = \"[::1]:8443\"; max_body = 1048576; };\n"
+	    "inbound = ( { name = \"tw-1\"; type = \"sms\"; format = \"twilio\";\n"
+	    "  path = \"/tw\"; reply = \"inline\"; auth_token = \"tok\";\n"
+	    "  url = \"https://sms.example.org/tw\";\n"
+	    "  allow = ( \"192.0.2.0/24\", \"2001:db8::/32\" ); } );\n"
+	    "templates = { en = { confirm = \"In at {venue} {time}\"; "
+	    "help = \"Text {short_number}\"; };\n"
+	    "  vi = { stop = \"Đã ngừng.\"; }; };\n"
+	    "questions = ( { kind = \"market\"; ask = ( { id = \"q1\"; "
+	    "vi = \"Co sot?\"; flag_on = \"no\"; } ); } );\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->timezone, "UTC");
+	ck_assert_str_eq(cfg->country_code, "1");
+	ck_assert_int_eq(cfg->language, LANG_EN);
+	ck_assert_str_eq(cfg->short_number, "+15550100");
+	ck_assert_str_eq(cfg->hotline, "+1 555-0199");
+	ck_assert_int_eq(cfg->retention_days, 3650);
+	ck_assert_int_eq(cfg->code_digits, 4);
+	ck_assert_int_eq(cfg->duplicate_window, 0);
+	ck_assert_int_eq(cfg->declaration_valid, 3600);
+	ck_assert_int_eq(cfg->session_timeout, 60);
+	ck_assert_int_eq(cfg->default_stay, 7200);
+	ck_assert_int_eq(cfg->help_interval, 0);
+	ck_assert_int_eq(cfg->max_clock_skew, 10);
+	ck_assert_int_eq(cfg->max_delay, 20);
+	ck_assert_int_eq(cfg->fold_diacritics, 1);
+	ck_assert_str_eq(cfg->http_listen, "[::1]:8443");
+	ck_assert_uint_eq(cfg->http_max_body, 1048576);
+	ck_assert_str_eq(cfg->inbound[0].name, "tw-1");
+	ck_assert_str_eq(cfg->inbound[0].url, "https://sms.example.org/tw");
+	ck_assert_uint_eq(cfg->inbound[0].nallow, 2);
+	ck_assert_int_eq(cfg->inbound[0].allow[1].family, AF_INET6);
+	ck_assert_int_eq(cfg->inbound[0].allow[1].prefix, 32);
+	ck_assert_str_eq(cfg->tmpl[LANG_EN][MSG_CHECKED_IN],
+	    "In at {venue} {time}");
+	ck_assert_str_eq(cfg->tmpl[LANG_EN][MSG_HELP], "Text {short_number}");
+	ck_assert_str_eq(cfg->tmpl[LANG_VI][MSG_STOP], "Đã ngừng.");
+	ck_assert_ptr_null(cfg->tmpl[LANG_VI][MSG_CHECKED_IN]);
+	ck_assert_ptr_null(cfg->tmpl[LANG_EN][MSG_STOP]);
+
+	/* "market" given; "default" added from the built-ins; no checkpoint. */
+	ck_assert_uint_eq(cfg->nqsets, 2);
+	ck_assert_str_eq(config_questions(cfg, "market")->questions[0].id, "q1");
+	ck_assert_str_eq(config_questions(cfg, "market")->questions[0].text[LANG_EN],
+	    "Co sot?");
+	ck_assert_int_eq(config_questions(cfg, "market")->questions[0].flag_on,
+	    FLAG_ON_NO);
+	ck_assert_str_eq(config_questions(cfg, "checkpoint")->kind, "default");
+	config_free(cfg);
+}
+END_TEST
+
+/*
+ * Bad configurations: each must be refused with "checkind.conf:LINE:" (or
+ * "checkind.conf: " when the setting is absent altogether) and the setting's
+ * name in the message.
+ */
+static const struct {
+	const char	*text;
+	int		 line;		/* 0: no line (a missing setting) */
+	const char	*setting;
+} bad_cases[] = {
+	/* Syntax. */
+	{ "database = ;\n" ROUTE, 1, "syntax error" },
+	{ HEAD ROUTE "http = { listen = \"a:1\"\n", 4, "syntax error" },
+	{ HEAD "\n\nretention_days = 5 5;\n" ROUTE, 4, "syntax error" },
+	/* Unknown settings, everywhere. */
+	{ HEAD ROUTE "colour = \"red\";\n", 3, "colour" },
+	{ HEAD ROUTE "http = {\n listen = \"127.0.0.1:1\";\n"
+	  " bogus = 1;\n};\n", 5, "http.bogus" },
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\";\n"
+	  "   path = \"/a\";\n   frmat = \"json\"; }\n);\n", 5,
+	  "inbound[0].frmat" },
+	{ HEAD ROUTE "templates = {\n vi = {\n  confrim = \"x\";\n };\n};\n",
+	  5, "templates.vi.confrim" },
+	{ HEAD ROUTE "templates = {\n fr = { confirm = \"x\"; };\n};\n", 4,
+	  "templates.fr" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\"; ask = (\n"
+	  " { id = \"a\"; vi = \"A?\";\n   colour = \"red\"; } ); } );\n", 5,
+	  "questions[0].ask[0].colour" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\";\n"
+	  " asks = ( ); } );\n", 4, "questions[0].asks" },
+	/* Wrong types. */
+	{ HEAD ROUTE "retention_days = \"28\";\n", 3, "retention_days" },
+	{ HEAD ROUTE "fold_diacritics = 1;\n", 3, "fold_diacritics" },
+	{ HEAD ROUTE "code_digits = 6.0;\n", 3, "code_digits" },
+	{ "database = 5;\n" ROUTE, 1, "database" },
+	{ HEAD ROUTE "http = \"127.0.0.1:80\";\n", 3, "http" },
+	{ HEAD "inbound = { name = \"t\"; };\n", 2, "inbound" },
+	{ HEAD "inbound = ( \"t\" );\n", 2, "inbound[0]" },
+	{ HEAD ROUTE "templates = { vi = { help = 5; }; };\n", 3,
+	  "templates.vi.help" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\"; ask = (\n"
+	  " { id = \"a\"; vi = 1; } ); } );\n", 4, "questions[0].ask[0].vi" },
+	/* Out of range. */
+	{ HEAD ROUTE "retention_days = 0;\n", 3, "retention_days" },
+	{ HEAD ROUTE "retention_days = 3651;\n", 3, "retention_days" },
+	{ HEAD ROUTE "code_digits = 10;\n", 3, "code_digits" },
+	{ HEAD ROUTE "code_digits = 3;\n", 3, "code_digits" },
+	{ HEAD ROUTE "session_timeout = 59;\n", 3, "session_timeout" },
+	{ HEAD ROUTE "duplicate_window = -1;\n", 3, "duplicate_window" },
+	{ HEAD ROUTE "max_delay = 99999999999;\n", 3, "max_delay" },
+	/* libconfig 1.5 wraps these into an int: 28, 600 and -1. */
+	{ HEAD ROUTE "retention_days = 4294967324;\n", 3, "retention_days" },
+	{ HEAD ROUTE "\nhelp_interval=4294967896 ; # help_interval = 5\n", 4,
+	  "help_interval" },
+	{ HEAD ROUTE "http = {\n max_body = 0x1FFFFFFFF; };\n", 4,
+	  "http.max_body" },
+	{ HEAD ROUTE "http = { max_body = 255; };\n", 3, "http.max_body" },
+	{ HEAD ROUTE "http = { max_body = 1048577; };\n", 3, "http.max_body" },
+	/* Missing required settings. */
+	{ ROUTE, 0, "database" },
+	{ "database = \"\";\n" ROUTE, 1, "database" },
+	{ HEAD, 0, "inbound" },
+	{ HEAD "inbound = ( );\n", 2, "inbound" },
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\"; }\n);\n", 3,
+	  "inbound[0].path" },
+	{ HEAD "inbound = (\n { path = \"/a\"; format = \"json\"; }\n);\n", 3,
+	  "inbound[0].name" },
+	{ HEAD "inbound = (\n { name = \"t\"; path = \"/a\"; }\n);\n", 3,
+	  "inbound[0].format" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\";\n"
+	  " ask = ( { vi = \"A?\"; } ); } );\n", 4, "questions[0].ask[0].id" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\";\n"
+	  " ask = ( { id = \"a\"; type = \"yesno\"; } ); } );\n", 4,
+	  "questions[0].ask[0].vi" },
+	{ HEAD ROUTE "questions = (\n { ask = ( ); } );\n", 4,
+	  "questions[0].kind" },
+	/* Duplicates. */
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\"; path = \"/a\"; },\n"
+	  " { name = \"k\"; format = \"kannel\";\n   path = \"/a\"; }\n);\n", 5,
+	  "inbound[1].path" },
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\"; path = \"/a\"; },\n"
+	  " { name = \"t\"; format = \"kannel\"; path = \"/b\"; }\n);\n", 4,
+	  "inbound[1].name" },
+	{ HEAD ROUTE "questions = (\n { kind = \"default\"; ask = ( ); },\n"
+	  " { kind = \"default\"; ask = ( ); }\n);\n", 5, "questions[1].kind" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\"; ask = (\n"
+	  " { id = \"a\"; vi = \"A?\"; },\n { id = \"a\"; vi = \"B?\"; } ); } );\n",
+	  5, "questions[0].ask[1].id" },
+	{ HEAD ROUTE "retention_days = 1;\nretention_days = 2;\n", 4,
+	  "syntax error" },
+	/* Formats, types, replies. */
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"smpp\"; path = \"/a\"; }\n);\n",
+	  3, "inbound[0].format" },
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"JSON\"; path = \"/a\"; }\n);\n",
+	  3, "inbound[0].format" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  type = \"ussd\"; } );\n", 3, "inbound[0].type" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  reply = \"outbox\"; } );\n", 3, "inbound[0].reply" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\";\n"
+	  "  path = \"sms/json\"; } );\n", 3, "inbound[0].path" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\";\n"
+	  "  path = \"/sms json\"; } );\n", 3, "inbound[0].path" },
+	{ HEAD "inbound = ( { name = \"Test\"; format = \"json\";\n"
+	  "  path = \"/a\"; } );\n", 2, "inbound[0].name" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  url = \"ftp://x/y\"; } );\n", 3, "inbound[0].url" },
+	/* Twilio needs its token; a secret comes from one place. */
+	{ HEAD "inbound = (\n\n { name = \"tw\"; format = \"twilio\"; path = \"/tw\"; }\n);\n",
+	  4, "inbound[0].auth_token" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  secret = \"s\";\n  secret_file = \"/etc/hostname\"; } );\n", 4,
+	  "inbound[0].secret_file" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  secret_file = \"/nonexistent/secret\"; } );\n", 3,
+	  "inbound[0].secret_file" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"twilio\"; path = \"/a\";\n"
+	  "  auth_token_file = \"/nonexistent/token\"; } );\n", 3,
+	  "inbound[0].auth_token_file" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  secret = \"\"; } );\n", 3, "inbound[0].secret" },
+	/* Listen addresses. */
+	{ HEAD ROUTE "http = {\n listen = \"127.0.0.1\"; };\n", 4, "http.listen" },
+	{ HEAD ROUTE "http = {\n listen = \"127.0.0.1:99999\"; };\n", 4,
+	  "http.listen" },
+	{ HEAD ROUTE "http = {\n listen = \"127.0.0.1:0\"; };\n", 4,
+	  "http.listen" },
+	{ HEAD ROUTE "http = {\n listen = \"::1:8080\"; };\n", 4, "http.listen" },
+	{ HEAD ROUTE "http = {\n listen = \"[::1:8080\"; };\n", 4, "http.listen" },
+	{ HEAD ROUTE "http = {\n listen = \"[zz::1]:8080\"; };\n", 4,
+	  "http.listen" },
+	{ HEAD ROUTE "http = {\n listen = \"host name:80\"; };\n", 4,
+	  "http.listen" },
+	{ HEAD ROUTE "http = {\n listen = \"127.0.0.1:80x\"; };\n", 4,
+	  "http.listen" },
+	/* Allow lists. */
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"10.0.0.0/33\" ]; } );\n", 3, "inbound[0].allow[0]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"127.0.0.1\", \"10.0.0.1/8\" ]; } );\n", 3,
+	  "inbound[0].allow[1]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"300.1.1.1\" ]; } );\n", 3, "inbound[0].allow[0]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"::1/129\" ]; } );\n", 3, "inbound[0].allow[0]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"10.0.0.0/\" ]; } );\n", 3, "inbound[0].allow[0]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"/8\" ]; } );\n", 3, "inbound[0].allow[0]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"10.0.0.0/+8\" ]; } );\n", 3, "inbound[0].allow[0]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ \"10.0.0.0/8 \" ]; } );\n", 3, "inbound[0].allow[0]" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  allow = [ 10 ]; } );\n", 3, "inbound[0].allow" },
+	/* Language, time zone, numbers. */
+	{ HEAD ROUTE "language = \"fr\";\n", 3, "language" },
+	{ HEAD ROUTE "language = \"VI\";\n", 3, "language" },
+	{ HEAD ROUTE "timezone = \"Mars/Olympus_Mons\";\n", 3, "timezone" },
+	{ HEAD ROUTE "timezone = \"../../etc/passwd\";\n", 3, "timezone" },
+	{ HEAD ROUTE "timezone = \"/etc/localtime\";\n", 3, "timezone" },
+	{ HEAD ROUTE "timezone = \"Asia\";\n", 3, "timezone" },
+	{ HEAD ROUTE "country_code = \"8400\";\n", 3, "country_code" },
+	{ HEAD ROUTE "country_code = \"+84\";\n", 3, "country_code" },
+	{ HEAD ROUTE "short_number = \"80 88\";\n", 3, "short_number" },
+	{ HEAD ROUTE "hotline = \"call us\";\n", 3, "hotline" },
+	/* Templates and questions. */
+	{ HEAD ROUTE "templates = { vi = {\n confirm = \"Tai {venu}\"; }; };\n",
+	  4, "templates.vi.confirm" },
+	{ HEAD ROUTE "templates = { en = {\n help = \"\"; }; };\n", 4,
+	  "templates.en.help" },
+	{ HEAD ROUTE "templates = { en = {\n help = \"\xff\xfe\"; }; };\n", 4,
+	  "templates.en.help" },
+	{ HEAD ROUTE "templates = { en = \"x\"; };\n", 3, "templates.en" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\"; ask = (\n"
+	  " { id = \"a\"; vi = \"A?\";\n   type = \"scale\"; } ); } );\n", 5,
+	  "questions[0].ask[0].type" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\"; ask = (\n"
+	  " { id = \"a\"; vi = \"A?\";\n   flag_on = \"maybe\"; } ); } );\n", 5,
+	  "questions[0].ask[0].flag_on" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\"; ask = (\n"
+	  " { id = \"a\"; vi = \"A?\"; type = \"text\"; flag_on = \"yes\"; }\n"
+	  "); } );\n", 4, "questions[0].ask[0].flag_on" },
+	{ HEAD ROUTE "questions = ( { kind = \"Cho Dem\";\n ask = ( ); } );\n", 3,
+	  "questions[0].kind" },
+	{ HEAD ROUTE "questions = ( { kind = \"default\"; ask = (\n"
+	  " { id = \"a\"; vi = \"A?\"; }, { id = \"b\"; vi = \"A?\"; },\n"
+	  " { id = \"c\"; vi = \"A?\"; }, { id = \"d\"; vi = \"A?\"; },\n"
+	  " { id = \"e\"; vi = \"A?\"; }, { id = \"f\"; vi = \"A?\"; },\n"
+	  " { id = \"g\"; vi = \"A?\"; }, { id = \"h\"; vi = \"A?\"; },\n"
+	  " { id = \"i\"; vi = \"A?\"; }, { id = \"j\"; vi = \"A?\"; },\n"
+	  " { id = \"k\"; vi = \"A?\"; } ); } );\n", 3, "questions[0].ask" },
+};
+
+START_TEST(test_bad)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN], want[64];
+	int		 i = _i;
+
+	memset(err, 'Z', sizeof err);
+	cfg = load_text(bad_cases[i].text, err);
+	ck_assert_msg(cfg == NULL, "case %d (%s) was accepted", i,
+	    bad_cases[i].setting);
+	if (bad_cases[i].line != 0)
+		snprintf(want, sizeof want, "checkind.conf:%d: ",
+		    bad_cases[i].line);
+	else
+		snprintf(want, sizeof want, "checkind.conf: ");
+	ck_assert_msg(strstr(err, want) != NULL,
+	    "case %d: want \"%s\" in \"%s\"", i, want, err);
+	ck_assert_msg(strstr(err, bad_cases[i].setting) != NULL,
+	    "case %d: want \"%s\" in \"%s\"", i, bad_cases[i].setting, err);
+	/* The path in the message is the whole file name. */
+	ck_assert_msg(strncmp(err, cfgpath, strlen(cfgpath)) == 0,
+	    "case %d: \"%s\" does not start with the file", i, err);
+	ck_assert_msg(strchr(err, '\n') == NULL, "case %d: newline in error", i);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	char	 err[ERRLEN];
+
+	ck_assert_ptr_null(config_load("/nonexistent/checkind.conf", err,
+	    sizeof err));
+	ck_assert_msg(strstr(err, "/nonexistent/checkind.conf") != NULL, "%s",
+	    err);
+	ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
+}
+END_TEST
+
+/* Secret files: first line, trailing CR/LF stripped; bad ones refused. */
+static const struct {
+	const char	*content;	/* NULL: the file is not created */
+	const char	*secret;	/* NULL: refused */
+} secret_cases[] = {
+	{ "s3cret\n", "s3cret" },
+	{ "s3cret", "s3cret" },
+	{ "s3cret\r\n", "s3cret" },
+	{ "s3cret\n\n", "s3cret" },
+	{ "with space and #hash\n", "with space and #hash" },
+	{ "", NULL },
+	{ "\n", NULL },
+	{ "two\nlines\n", NULL },
+	{ NULL, NULL },
+};
+
+START_TEST(test_secret_file)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN], secret[600], text[2048];
+	size_t		 i;
+
+	snprintf(secret, sizeof secret, "%s/secret", tmpdir);
+	for (i = 0; i < nitems(secret_cases); i++) {
+		unlink(secret);
+		if (secret_cases[i].content != NULL)
+			write_file(secret, secret_cases[i].content);
+		snprintf(text, sizeof text, HEAD "inbound = (\n"
+		    " { name = \"k\"; format = \"kannel\"; path = \"/k\";\n"
+		    "   secret_file = \"%s\"; },\n"
+		    " { name = \"tw\"; format = \"twilio\"; path = \"/tw\";\n"
+		    "   auth_token_file = \"%s\"; }\n);\n", secret, secret);
+		cfg = load_text(text, err);
+		if (secret_cases[i].secret == NULL) {
+			ck_assert_msg(cfg == NULL, "case %zu accepted", i);
+			ck_assert_msg(strstr(err, "checkind.conf:4: "
+			    "inbound[0].secret_file: ") != NULL, "case %zu: %s",
+			    i, err);
+			ck_assert_msg(strstr(err, secret) != NULL,
+			    "case %zu: %s", i, err);
+			continue;
+		}
+		ck_assert_msg(cfg != NULL, "case %zu: %s", i, err);
+		ck_assert_str_eq(cfg->inbound[0].secret, secret_cases[i].secret);
+		ck_assert_str_eq(cfg->inbound[1].auth_token,
+		    secret_cases[i].secret);
+		config_free(cfg);
+	}
+}
+END_TEST
+
+/* Allow lists: which peers each list lets in. */
+static const struct {
+	const char	*allow;		/* the array's contents */
+	const char	*peer;
+	int		 allowed;
+} allow_cases[] = {
+	{ "", "203.0.113.9", 1 },
+	{ "", "2001:db8::1", 1 },
+	{ "\"127.0.0.1\"", "127.0.0.1", 1 },
+	{ "\"127.0.0.1\"", "127.0.0.2", 0 },
+	{ "\"127.0.0.1\"", "::1", 0 },
+	{ "\"127.0.0.1\"", "::ffff:127.0.0.1", 1 },
+	{ "\"127.0.0.1\"", "::ffff:127.0.0.2", 0 },
+	{ "\"10.0.0.0/8\"", "10.255.255.255", 1 },
+	{ "\"10.0.0.0/8\"", "10.0.0.0", 1 },
+	{ "\"10.0.0.0/8\"", "11.0.0.0", 0 },
+	{ "\"10.0.0.0/8\"", "9.255.255.255", 0 },
+	{ "\"192.168.4.0/22\"", "192.168.7.200", 1 },
+	{ "\"192.168.4.0/22\"", "192.168.8.1", 0 },
+	{ "\"192.168.4.0/22\"", "192.168.3.255", 0 },
+	{ "\"198.51.100.4/31\"", "198.51.100.6", 0 },
+	{ "\"198.51.100.4/31\"", "198.51.100.5", 1 },
+	{ "\"198.51.100.6/31\"", "198.51.100.7", 1 },
+	{ "\"0.0.0.0/0\"", "203.0.113.9", 1 },
+	{ "\"0.0.0.0/0\"", "2001:db8::1", 0 },
+	{ "\"::/0\"", "2001:db8::1", 1 },
+	{ "\"::1\"", "::1", 1 },
+	{ "\"::1\"", "::2", 0 },
+	{ "\"::1\"", "127.0.0.1", 0 },
+	{ "\"2001:db8::/32\"", "2001:db8:ffff::1", 1 },
+	{ "\"2001:db8::/32\"", "2001:db9::1", 0 },
+	{ "\"fe80::/10\"", "febf::1", 1 },
+	{ "\"fe80::/10\"", "fec0::1", 0 },
+	{ "\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"", "10.1.2.3", 1 },
+	{ "\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"", "::1", 1 },
+	{ "\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"", "172.16.0.1", 0 },
+};
+
+START_TEST(test_allow)
+{
+	const struct inbound_route	*r;
+	struct config			*cfg;
+	unsigned char			 addr[16];
+	char				 err[ERRLEN], text[1024];
+	int				 family;
+	size_t				 i;
+
+	for (i = 0; i < nitems(allow_cases); i++) {
+		snprintf(text, sizeof text, HEAD "inbound = ( { name = \"k\"; "
+		    "format = \"kannel\"; path = \"/k\"; allow = [ %s ]; } );\n",
+		    allow_cases[i].allow);
+		cfg = load_text(text, err);
+		ck_assert_msg(cfg != NULL, "case %zu: %s", i, err);
+		r = config_inbound_by_path(cfg, "/k");
+		ck_assert_ptr_nonnull(r);
+		family = strchr(allow_cases[i].peer, ':') != NULL ? AF_INET6 :
+		    AF_INET;
+		ck_assert_int_eq(inet_pton(family, allow_cases[i].peer, addr), 1);
+		ck_assert_msg(config_allowed(r, family, addr) ==
+		    allow_cases[i].allowed, "case %zu: [%s] %s: want %d", i,
+		    allow_cases[i].allow, allow_cases[i].peer,
+		    allow_cases[i].allowed);
+		config_free(cfg);
+	}
+}
+END_TEST
+
+static const struct {
+	const char	*listen;
+	const char	*host;		/* NULL: refused */
+	unsigned	 port;
+} listen_cases[] = {
+	{ "127.0.0.1:8080", "127.0.0.1", 8080 },
+	{ "0.0.0.0:1", "0.0.0.0", 1 },
+	{ "[::1]:8080", "::1", 8080 },
+	{ "[::]:65535", "::", 65535 },
+	{ "localhost:80", "localhost", 80 },
+	{ "127.0.0.1:65536", NULL, 0 },
+	{ "127.0.0.1:0", NULL, 0 },
+	{ "127.0.0.1:", NULL, 0 },
+	{ ":8080", NULL, 0 },
+	{ "127.0.0.1", NULL, 0 },
+	{ "::1:8080", NULL, 0 },
+	{ "[::1]8080", NULL, 0 },
+	{ "[]:8080", NULL, 0 },
+	{ "[127.0.0.1]:80", NULL, 0 },
+	{ "127.0.0.1:-80", NULL, 0 },
+	{ "127.0.0.1:+80", NULL, 0 },
+	{ "-host:80", NULL, 0 },
+	{ "", NULL, 0 },
+};
+
+START_TEST(test_listen_split)
+{
+	char		 host[64];
+	uint16_t	 port;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < nitems(listen_cases); i++) {
+		port = 0;
+		rc = config_listen_split(listen_cases[i].listen, host,
+		    sizeof host, &port);
+		if (listen_cases[i].host == NULL) {
+			ck_assert_msg(rc == -1, "\"%s\" accepted",
+			    listen_cases[i].listen);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "\"%s\" refused", listen_cases[i].listen);
+		ck_assert_str_eq(host, listen_cases[i].host);
+		ck_assert_uint_eq(port, listen_cases[i].port);
+	}
+	ck_assert_int_eq(config_listen_split("127.0.0.1:80", host, 4, &port), -1);
+}
+END_TEST
+
+START_TEST(test_template_used)
+{
+	struct config		*cfg;
+	struct msg_var		 vars[] = { { "venue", "Cho Dong Xuan" },
+				    { "time", "08:15 16/09" } };
+	char			 err[ERRLEN], *s;
+
+	cfg = load_text(HEAD ROUTE "templates = { vi = { repeat = "
+	    "\"Lai {venue} ({time})\"; }; };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	s = msg_render(cfg, LANG_VI, MSG_REPEAT, vars, nitems(vars));
+	ck_assert_str_eq(s, "Lai Cho Dong Xuan (08:15 16/09)");
+	free(s);
+	s = msg_render(cfg, LANG_EN, MSG_REPEAT, vars, nitems(vars));
+	ck_assert_str_ne(s, "Lai Cho Dong Xuan (08:15 16/09)");
+	ck_assert_ptr_nonnull(strstr(s, "Cho Dong Xuan"));
+	free(s);
+	config_free(cfg);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc = tcase_create("config");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_shipped);
+	tcase_add_test(tc, test_minimal_defaults);
+	tcase_add_test(tc, test_every_setting);
+	tcase_add_loop_test(tc, test_bad, 0, nitems(bad_cases));
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_secret_file);
+	tcase_add_test(tc, test_allow);
+	tcase_add_test(tc, test_listen_split);
+	tcase_add_test(tc, test_template_used);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(config_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

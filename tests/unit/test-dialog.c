@@ -1,0 +1,476 @@
+/* test-dialog.c: the core's conversations against a temporary database. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkind.h"
+#include "code.h"
+#include "config.h"
+#include "dialog.h"
+#include "msg.h"
+#include "store.h"
+#include "tz.h"
+
+#define T0	1631754900	/* 2021-09-16 08:15 in Hanoi */
+
+static char		 dir[] = "/tmp/test-dialog.XXXXXX";
+static struct config	*cfg;
+static struct store	*st;
+static struct venue	 pho, gate, shop;
+static struct dialog_reply rep;
+static int		 idn;
+
+static const char conf_text[] =
+    "database = \"%s/db/checkind.db\";\n"
+    "http = { listen = \"127.0.0.1:18080\"; };\n"
+    "hotline = \"1900 9095\";\n"
+    "inbound = ( { name = \"test\"; format = \"json\"; path = \"/sms/json\"; reply = \"inline\"; } );\n"
+    "questions = (\n"
+    " { kind = \"default\"; ask = (\n"
+    "   { id = \"symptoms\"; type = \"yesno\"; vi = \"Ban co sot ho khong?\"; en = \"Fever or cough?\"; flag_on = \"yes\"; },\n"
+    "   { id = \"contact\"; type = \"yesno\"; vi = \"Ban co tiep xuc F0 khong?\"; en = \"Contact with a case?\"; flag_on = \"yes\"; } ); },\n"
+    " { kind = \"checkpoint\"; ask = (\n"
+    "   { id = \"route\"; type = \"text\"; vi = \"Ban di tu dau den dau?\"; en = \"Your route?\"; } ); }\n"
+    ");\n";
+
+static void
+add_venue(struct venue *v, const char *name, const char *ward, const char *kind,
+    const char *owner)
+{
+	memset(v, 0, sizeof *v);
+	v->name = xstrdup(name);
+	v->address = xstrdup("1 Hang Bac");
+	v->ward = xstrdup(ward);
+	v->district = xstrdup("Hoan Kiem");
+	v->kind = xstrdup(kind);
+	v->owner = owner != NULL ? xstrdup(owner) : NULL;
+	v->active = 1;
+	ck_assert_int_ne(store_venue_add(st, v, 6), -1);
+	ck_assert(code_valid(v->code, 7));
+}
+
+static void
+setup(void)
+{
+	char	path[256], err[512];
+	FILE	*f;
+
+	strlcpy(dir, "/tmp/test-dialog.XXXXXX", sizeof dir);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/checkind.conf", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, conf_text, dir);
+	fclose(f);
+	cfg = config_load(path, err, sizeof err);
+	ck_assert_msg(cfg != NULL, "config: %s", err);
+	ck_assert_int_eq(tz_set(cfg->timezone), 0);
+	st = store_open(cfg->database, err, sizeof err);
+	ck_assert_msg(st != NULL, "store: %s", err);
+	add_venue(&pho, "Pho Thin", "Hang Bac", "default", NULL);
+	add_venue(&gate, "Chot Cau Chuong Duong", "Chuong Duong", "checkpoint", NULL);
+	add_venue(&shop, "Tap hoa Minh", "Hang Ma", "shop", "+84987654321");
+	memset(&rep, 0, sizeof rep);
+	idn = 0;
+}
+
+static void
+teardown(void)
+{
+	char	cmd[300];
+
+	dialog_reply_free(&rep);
+	store_venue_free(&pho);
+	store_venue_free(&gate);
+	store_venue_free(&shop);
+	store_close(st);
+	config_free(cfg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Send text from a number at time now with a fresh message id. */
+static int
+sendx(const char *from, const char *text, int64_t now, const char *id)
+{
+	struct dialog_msg	m;
+	char			idbuf[32];
+
+	if (id == NULL) {
+		snprintf(idbuf, sizeof idbuf, "m%d", ++idn);
+		id = idbuf;
+	}
+	dialog_reply_free(&rep);
+	memset(&m, 0, sizeof m);
+	m.channel = "test";
+	m.ext_id = id;
+	m.from = from;
+	m.to = "8088";
+	m.text = text;
+	m.textlen = strlen(text);
+	m.received_at = now;
+	return dialog_handle(st, cfg, &m, &rep);
+}
+
+static void
+say(const char *from, const char *text, int64_t now)
+{
+	ck_assert_int_eq(sendx(from, text, now, NULL), DIALOG_OK);
+}
+
+static int
+count_cb(const struct checkin_seen *cs, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+checkins_of(const char *number)
+{
+	int	n = 0;
+
+	ck_assert_int_ne(store_checkin_history(st, number, 100, count_cb, &n), -1);
+	return n;
+}
+
+/* Assert reply i is exactly message id in lang with vars. */
+static void
+expect(size_t i, enum lang lang, enum msg_id id, const struct msg_var *vars, size_t n)
+{
+	char	*want = msg_render(cfg, lang, id, vars, n);
+
+	ck_assert_uint_gt(rep.n, i);
+	ck_assert_str_eq(rep.text[i], want);
+	free(want);
+}
+
+/* A code one digit away from code whose check digit fails. */
+static void
+typo_of(const char *code, char *out)
+{
+	int	d;
+
+	for (d = 1; d < 10; d++) {
+		strlcpy(out, code, CODE_MAX);
+		out[2] = (char)('0' + (code[2] - '0' + d) % 10);
+		if (!code_valid(out, 7))
+			return;
+	}
+	ck_abort_msg("no typo found");
+}
+
+START_TEST(test_checkin_and_declaration)
+{
+	struct checkin	c;
+	int64_t		at;
+
+	say("0912345678", pho.code, T0);
+	ck_assert_int_eq(rep.n, 2);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Hang Bac"));
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "08:15"));
+	ck_assert_ptr_nonnull(strstr(rep.text[1], "Ban co sot ho khong?"));
+	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, &c), 1);
+	ck_assert_int_eq(c.companions, 0);
+
+	say("0912345678", "khong", T0 + 30);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Ban co tiep xuc F0 khong?"));
+	say("0912345678", "2", T0 + 60);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_null(strstr(rep.text[0], "1900 9095"));
+	ck_assert_int_eq(store_declaration_last(st, "+84912345678", &at), 1);
+	ck_assert_int_eq(at, T0 + 60);
+
+	/* Declared: the next check-in, elsewhere, is confirmed alone. */
+	say("0912345678", shop.code, T0 + 3600);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Tap hoa Minh"));
+	/* ...and the first stay was closed by it. */
+	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, &c), 0);
+}
+END_TEST
+
+START_TEST(test_flagged)
+{
+	int	flagged = 0;
+
+	say("0912000001", pho.code, T0);
+	say("0912000001", "Có", T0 + 10);
+	say("0912000001", "k", T0 + 20);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "1900 9095"));
+	ck_assert_int_ne(store_declaration_flagged(st, 1, &flagged), -1);
+	ck_assert_int_eq(flagged, 1);
+}
+END_TEST
+
+START_TEST(test_bad_answer_asks_again)
+{
+	say("0912000002", pho.code, T0);
+	say("0912000002", "maybe", T0 + 10);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Ban co sot ho khong?"));
+	say("0912000002", "1", T0 + 20);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Ban co tiep xuc F0 khong?"));
+}
+END_TEST
+
+START_TEST(test_text_question)
+{
+	say("0912000003", gate.code, T0);
+	ck_assert_int_eq(rep.n, 2);
+	ck_assert_ptr_nonnull(strstr(rep.text[1], "Ban di tu dau den dau?"));
+	say("0912000003", "Ha Noi - Hai Phong", T0 + 10);
+	ck_assert_int_eq(rep.n, 1);
+	expect(0, LANG_VI, MSG_DECL_DONE, NULL, 0);
+}
+END_TEST
+
+START_TEST(test_repeat_and_retry)
+{
+	char	*first;
+
+	say("0912000004", pho.code, T0);
+	first = xstrdup(rep.text[0]);
+	/* The same message again (an aggregator retrying): same replies. */
+	ck_assert_int_eq(sendx("0912000004", pho.code, T0 + 5, "m1"), DIALOG_OK);
+	ck_assert_int_eq(rep.duplicate, 1);
+	ck_assert_int_eq(rep.n, 2);
+	ck_assert_str_eq(rep.text[0], first);
+	/* A new message, same venue, inside the window: the first confirmation. */
+	say("0912000004", pho.code, T0 + 300);
+	ck_assert_int_eq(rep.duplicate, 0);
+	ck_assert_str_eq(rep.text[0], first);
+	ck_assert_int_eq(checkins_of("+84912000004"), 1);
+	/* Outside the window it is a new visit. */
+	say("0912000004", pho.code, T0 + 700);
+	ck_assert_int_eq(checkins_of("+84912000004"), 2);
+	free(first);
+}
+END_TEST
+
+START_TEST(test_companions_and_spacing)
+{
+	char		text[64], grouped[16];
+	struct checkin	c;
+
+	code_group(pho.code, grouped, sizeof grouped);
+	snprintf(text, sizeof text, "CI %s +3", grouped);
+	say("0912000005", text, T0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000005", pho.id, &c), 1);
+	ck_assert_int_eq(c.companions, 3);
+	snprintf(text, sizeof text, "%s +25", pho.code);
+	say("0912000006", text, T0);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_int_eq(checkins_of("+84912000006"), 0);
+}
+END_TEST
+
+START_TEST(test_did_you_mean)
+{
+	char	typo[CODE_MAX], grouped[16];
+
+	typo_of(pho.code, typo);
+	code_group(pho.code, grouped, sizeof grouped);
+	say("0912000007", typo, T0);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], grouped));
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	ck_assert_int_eq(checkins_of("+84912000007"), 0);
+	say("0912000007", "1", T0 + 20);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	ck_assert_int_eq(checkins_of("+84912000007"), 1);
+}
+END_TEST
+
+START_TEST(test_unknown_code)
+{
+	char		code[CODE_MAX], grouped[16];
+	struct msg_var	vars[] = { { "code", grouped } };
+
+	/* A well-formed code nobody registered. */
+	do
+		code_make(code, 6);
+	while (strcmp(code, pho.code) == 0 || strcmp(code, shop.code) == 0 ||
+	    strcmp(code, gate.code) == 0);
+	code_group(code, grouped, sizeof grouped);
+	say("0912000008", code, T0);
+	expect(0, LANG_VI, MSG_CODE_UNKNOWN, vars, 1);
+	/* Too few digits: says what a code looks like. */
+	say("0912000008", "123456", T0);
+	ck_assert_int_eq(rep.n, 1);
+	strlcpy(grouped, "123 456", sizeof grouped);
+	expect(0, LANG_VI, MSG_CODE_INVALID, vars, 1);
+	ck_assert_int_eq(checkins_of("+84912000008"), 0);
+}
+END_TEST
+
+START_TEST(test_help_throttle)
+{
+	say("0912000009", "hello", T0);
+	ck_assert_int_eq(rep.n, 1);
+	say("0912000009", "are you there", T0 + 60);
+	ck_assert_int_eq(rep.n, 0);
+	say("0912000009", "HD", T0 + 120);
+	ck_assert_int_eq(rep.n, 1);
+	say("0912000009", "hello", T0 + 700);
+	ck_assert_int_eq(rep.n, 1);
+}
+END_TEST
+
+START_TEST(test_alpha_and_invalid_sender)
+{
+	say("VIETTEL", pho.code, T0);
+	ck_assert_int_eq(rep.n, 0);
+	ck_assert_int_eq(sendx("12345678901234567890", "hi", T0, NULL), DIALOG_ESENDER);
+	ck_assert_int_eq(sendx("", "hi", T0, NULL), DIALOG_ESENDER);
+}
+END_TEST
+
+START_TEST(test_checkout)
+{
+	struct checkin	c;
+
+	say("0912000010", "RA", T0);
+	expect(0, LANG_VI, MSG_CHECKOUT_NONE, NULL, 0);
+	say("0912000010", pho.code, T0);
+	say("0912000010", "ra", T0 + 1800);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	ck_assert_int_eq(store_checkin_open(st, "+84912000010", 0, &c), 0);
+}
+END_TEST
+
+START_TEST(test_language_and_optout)
+{
+	struct subscriber	sub;
+
+	say("0912000011", "EN", T0);
+	expect(0, LANG_EN, MSG_LANG, NULL, 0);
+	say("0912000011", pho.code, T0 + 10);
+	ck_assert_ptr_nonnull(strstr(rep.text[1], "Fever or cough?"));
+	say("0912000011", "STOP", T0 + 20);
+	ck_assert_int_eq(store_subscriber_get(st, "+84912000011", &sub), 1);
+	ck_assert_int_eq(sub.opted_out, 1);
+	ck_assert_int_eq(sub.lang, LANG_EN);
+	say("0912000011", "start", T0 + 30);
+	ck_assert_int_eq(store_subscriber_get(st, "+84912000011", &sub), 1);
+	ck_assert_int_eq(sub.opted_out, 0);
+}
+END_TEST
+
+START_TEST(test_history_and_stats)
+{
+	say("0912000012", "LS", T0);
+	expect(0, LANG_VI, MSG_HISTORY_NONE, (struct msg_var[]){ { "lookups", "0" } }, 1);
+	say("0912000012", pho.code, T0);
+	say("0912000012", shop.code, T0 + 3600);
+	say("0912000013", shop.code, T0 + 3700);
+	say("0912000012", "LS", T0 + 4000);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Tap hoa Minh"));
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "09:15"));
+
+	/* Only the owner gets the venue's figures. */
+	say("0912000012", "TK", T0 + 4000);
+	expect(0, LANG_VI, MSG_STATS_NONE, NULL, 0);
+	say("0987654321", "TK", T0 + 4000);
+	ck_assert_msg(strstr(rep.text[0], "Tap hoa Minh: 2/2") != NULL, "got %s", rep.text[0]);
+}
+END_TEST
+
+START_TEST(test_session_timeout)
+{
+	say("0912000014", pho.code, T0);
+	/* 31 minutes later the question is gone: "1" means nothing. */
+	say("0912000014", "1", T0 + 31 * 60);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_null(strstr(rep.text[0], "Ban co tiep xuc F0 khong?"));
+}
+END_TEST
+
+START_TEST(test_declaration_kb)
+{
+	say("0912000015", "KB", T0);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Ban co sot ho khong?"));
+	say("0912000015", "2", T0 + 10);
+	say("0912000015", "2", T0 + 20);
+	say("0912000015", "KB", T0 + 30);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_ptr_null(strstr(rep.text[0], "Ban co sot ho khong?"));
+}
+END_TEST
+
+START_TEST(test_late_sms_uses_sent_time)
+{
+	struct dialog_msg	m;
+	struct checkin		c;
+
+	memset(&m, 0, sizeof m);
+	m.channel = "test";
+	m.from = "0912000016";
+	m.text = pho.code;
+	m.textlen = strlen(pho.code);
+	m.sent_at = T0 - 2 * 3600;	/* sent two hours before it arrived */
+	m.received_at = T0;
+	ck_assert_int_eq(dialog_handle(st, cfg, &m, &rep), DIALOG_OK);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "06:15"));
+	ck_assert_int_eq(store_checkin_open(st, "+84912000016", pho.id, &c), 1);
+	ck_assert_int_eq(c.sent_at, T0 - 2 * 3600);
+	ck_assert_int_eq(c.received_at, T0);
+	/* A time stamp from the future is not believed. */
+	dialog_reply_free(&rep);
+	m.from = "0912000017";
+	m.sent_at = T0 + 86400;
+	ck_assert_int_eq(dialog_handle(st, cfg, &m, &rep), DIALOG_OK);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000017", pho.id, &c), 1);
+	ck_assert_int_eq(c.sent_at, T0);
+}
+END_TEST
+
+START_TEST(test_inactive_venue)
+{
+	say("0912000018", shop.code, T0);
+	ck_assert_int_eq(store_venue_set_active(st, shop.code, 0), 0);
+	say("0912000019", shop.code, T0);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_int_eq(checkins_of("+84912000019"), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("dialog");
+	TCase	*tc = tcase_create("flows");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_checkin_and_declaration);
+	tcase_add_test(tc, test_flagged);
+	tcase_add_test(tc, test_bad_answer_asks_again);
+	tcase_add_test(tc, test_text_question);
+	tcase_add_test(tc, test_repeat_and_retry);
+	tcase_add_test(tc, test_companions_and_spacing);
+	tcase_add_test(tc, test_did_you_mean);
+	tcase_add_test(tc, test_unknown_code);
+	tcase_add_test(tc, test_help_throttle);
+	tcase_add_test(tc, test_alpha_and_invalid_sender);
+	tcase_add_test(tc, test_checkout);
+	tcase_add_test(tc, test_language_and_optout);
+	tcase_add_test(tc, test_history_and_stats);
+	tcase_add_test(tc, test_session_timeout);
+	tcase_add_test(tc, test_declaration_kb);
+	tcase_add_test(tc, test_late_sms_uses_sent_time);
+	tcase_add_test(tc, test_inactive_venue);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,799 @@
+/* test-fmt.c: the inbound HTTP formats (json, kannel, twilio), parse and render. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "checkind.h"
+#include "config.h"
+#include "dialog.h"
+#include "fmt.h"
+
+#define TW_URL		"https://gw.example.org/sms/twilio"
+#define TW_TOKEN	"tok3n"
+#define TW_FORM		"ToCountry=VN&From=%2B84912345678&To=%2B18005551212" \
+			"&Body=Xin+ch%C3%A0o+%3C1%3E&MessageSid=SM0123456789abcdef" \
+			"&AccountSid=AC1&NumMedia=0"
+#define TW_SIG		"WInw5KZ5sV2mFs+Kuzoc7+t1hqU="
+
+/* "Xin chào" as the UTF-16BE bytes Kannel posts without mo-recode. */
+#define XIN_CHAO_UTF16	"\0X\0i\0n\0 \0c\0h\0\xe0\0o"
+#define XIN_CHAO	"Xin ch\xc3\xa0o"
+#define HA_NOI_Q	"%00X%00i%00n%00%20%00c%00h%00%E0%00o%00%20%00H%00%E0%00%20%00N%1E%D9%00i"
+#define HA_NOI		"Xin ch\xc3\xa0o H\xc3\xa0 N\xe1\xbb\x99i"
+
+#define N65		"12345678901234567890123456789012345678901234567890123456789012345"
+#define ID129		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+struct hdr {
+	const char	*name;
+	const char	*value;
+};
+
+/* The header lookup chan-http.c would give: a static table, names case-insensitive. */
+static const char *
+test_header(void *hctx, const char *name)
+{
+	const struct hdr	*h = hctx;
+
+	for (; h != NULL && h->name != NULL; h++) {
+		if (strcasecmp(h->name, name) == 0)
+			return h->value;
+	}
+	return NULL;
+}
+
+struct pcase {
+	const char	*desc;
+	const char	*format;
+	int		 post;
+	const char	*query;
+	const char	*body;
+	size_t		 bodylen;	/* 0: strlen(body) */
+	struct hdr	 hdrs[8];
+	const char	*secret;
+	const char	*auth_token;
+	const char	*url;
+	int		 status;	/* 0: parsed */
+	const char	*reason;	/* must appear in the reason of a failure */
+	const char	*from;
+	const char	*to;
+	const char	*text;
+	size_t		 textlen;	/* 0: strlen(text) */
+	const char	*ext_id;
+	int64_t		 sent_at;
+};
+
+static const struct pcase pcases[] = {
+	/* json */
+	{ .desc = "json full", .format = "json", .post = 1,
+	  .body = "{\"from\":\"0912345678\",\"to\":\"8088\",\"text\":\"1234567\","
+	    "\"id\":\"m1\",\"sent_at\":\"2021-09-16T08:00:00+07:00\"}",
+	  .from = "0912345678", .to = "8088", .text = "1234567", .ext_id = "m1",
+	  .sent_at = 1631754000 },
+	{ .desc = "json minimal", .format = "json", .post = 1,
+	  .body = "{\"from\":\"+84912345678\",\"text\":\"HD\"}",
+	  .from = "+84912345678", .text = "HD" },
+	{ .desc = "json utf-8 and unknown members", .format = "json", .post = 1,
+	  .body = "{\"text\":\"M\xc3\xa3 123 4567\",\"from\":\"0912\",\"x\":[1,{}]}",
+	  .from = "0912", .text = "M\xc3\xa3 123 4567" },
+	{ .desc = "json escapes", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"a\\u1ed9\\n\\\"\"}",
+	  .from = "1", .text = "a\xe1\xbb\x99\n\"" },
+	{ .desc = "json nulls", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"\",\"to\":null,\"id\":null,\"sent_at\":null}",
+	  .from = "1", .text = "" },
+	{ .desc = "json GET", .format = "json", .post = 0, .query = "from=1&text=x",
+	  .status = 405 },
+	{ .desc = "json bad", .format = "json", .post = 1, .body = "{\"from\":",
+	  .status = 400, .reason = "bad JSON" },
+	{ .desc = "json empty body", .format = "json", .post = 1, .body = "",
+	  .status = 400, .reason = "bad JSON" },
+	{ .desc = "json trailing junk", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\"} x", .status = 400 },
+	{ .desc = "json array", .format = "json", .post = 1, .body = "[1]",
+	  .status = 400, .reason = "object" },
+	{ .desc = "json missing from", .format = "json", .post = 1,
+	  .body = "{\"text\":\"x\"}", .status = 400, .reason = "missing from" },
+	{ .desc = "json empty from", .format = "json", .post = 1,
+	  .body = "{\"from\":\"\",\"text\":\"x\"}", .status = 400, .reason = "missing from" },
+	{ .desc = "json missing text", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\"}", .status = 400, .reason = "missing text" },
+	{ .desc = "json from number", .format = "json", .post = 1,
+	  .body = "{\"from\":84912345678,\"text\":\"x\"}", .status = 400,
+	  .reason = "from must be a string" },
+	{ .desc = "json text number", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":5}", .status = 400,
+	  .reason = "text must be a string" },
+	{ .desc = "json to array", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"to\":[]}", .status = 400,
+	  .reason = "to must be a string" },
+	{ .desc = "json invalid utf-8", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"a\xff\"}", .status = 400, .reason = "bad JSON" },
+	{ .desc = "json overlong utf-8", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"\xc0\xaf\"}", .status = 400 },
+	{ .desc = "json \\u0000", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"a\\u0000b\"}", .status = 400,
+	  .reason = "bad JSON" },
+	{ .desc = "json raw NUL", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"a\0b\"}", .bodylen = 25, .status = 400 },
+	{ .desc = "json lone surrogate escape", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"\\ud800\"}", .status = 400 },
+	{ .desc = "json duplicate key", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"from\":\"2\",\"text\":\"x\"}", .status = 400 },
+	{ .desc = "json number too long", .format = "json", .post = 1,
+	  .body = "{\"from\":\"" N65 "\",\"text\":\"x\"}", .status = 400,
+	  .reason = "number too long" },
+	{ .desc = "json to too long", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"to\":\"" N65 "\",\"text\":\"x\"}", .status = 400,
+	  .reason = "number too long" },
+	{ .desc = "json id too long", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"id\":\"" ID129 "\",\"text\":\"x\"}", .status = 400,
+	  .reason = "id too long" },
+	{ .desc = "json id integer", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"id\":42}", .from = "1", .text = "x",
+	  .ext_id = "42" },
+	{ .desc = "json id negative", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"id\":-7}", .from = "1", .text = "x",
+	  .ext_id = "-7" },
+	{ .desc = "json id real", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"id\":1.5}", .status = 400, .reason = "id" },
+	{ .desc = "json id object", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"id\":{}}", .status = 400 },
+	{ .desc = "json sent_at Z", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2021-09-16T01:00:00Z\"}",
+	  .from = "1", .text = "x", .sent_at = 1631754000 },
+	{ .desc = "json sent_at +0700 fraction", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2021-09-16T08:00:00.250+0700\"}",
+	  .from = "1", .text = "x", .sent_at = 1631754000 },
+	{ .desc = "json sent_at negative offset", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2021-09-15T20:30:00-04:30\"}",
+	  .from = "1", .text = "x", .sent_at = 1631754000 },
+	{ .desc = "json sent_at leap day", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2024-02-29T00:00:00Z\"}",
+	  .from = "1", .text = "x", .sent_at = 1709164800 },
+	{ .desc = "json sent_at epoch", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":1631754000}",
+	  .from = "1", .text = "x", .sent_at = 1631754000 },
+	{ .desc = "json sent_at epoch string", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"946684800\"}",
+	  .from = "1", .text = "x", .sent_at = 946684800 },
+	{ .desc = "json sent_at words", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"yesterday\"}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at no offset", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2021-09-16T08:00:00\"}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at Feb 29 2023", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2023-02-29T00:00:00Z\"}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at hour 24", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2021-09-16T24:00:00Z\"}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at junk after", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"2021-09-16T08:00:00Zjunk\"}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at negative", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":-5}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at real", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":1.5}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at bool", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":true}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json sent_at before 1970", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"text\":\"x\",\"sent_at\":\"1969-12-31T23:59:59Z\"}",
+	  .status = 400, .reason = "bad sent_at" },
+	{ .desc = "json bearer ok", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .hdrs = { { "Authorization", "Bearer s3cr3t" } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .from = "1", .text = "x" },
+	{ .desc = "json bearer case and blanks", .format = "json", .post = 1,
+	  .secret = "s3cr3t", .hdrs = { { "authorization", " bearer   s3cr3t  " } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .from = "1", .text = "x" },
+	{ .desc = "json bearer wrong", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .hdrs = { { "Authorization", "Bearer s3cr3x" } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .status = 401,
+	  .reason = "missing or wrong token" },
+	{ .desc = "json bearer prefix", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .hdrs = { { "Authorization", "Bearer s3cr3" } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .status = 401 },
+	{ .desc = "json bearer longer", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .hdrs = { { "Authorization", "Bearer s3cr3tt" } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .status = 401 },
+	{ .desc = "json basic scheme", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .hdrs = { { "Authorization", "Basic s3cr3t" } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .status = 401 },
+	{ .desc = "json bearer glued", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .hdrs = { { "Authorization", "Bearers3cr3t" } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .status = 401 },
+	{ .desc = "json bearer missing", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .status = 401 },
+	{ .desc = "json auth before body", .format = "json", .post = 1, .secret = "s3cr3t",
+	  .body = "not json", .status = 401 },
+
+	/* kannel get-url */
+	{ .desc = "kannel GET utf-8", .format = "kannel",
+	  .query = "from=%2B84912345678&to=8088&text=Xin%20ch%C3%A0o%20H%C3%A0%20N%E1%BB%99i"
+	    "&time=1631754000&id=0f6b1e0a-2d4c-4f0e-9a43-7c1b2f0e9d11&coding=0"
+	    "&charset=UTF-8&smsc=viettel&udh=&foo=bar",
+	  .from = "+84912345678", .to = "8088", .text = HA_NOI,
+	  .ext_id = "0f6b1e0a-2d4c-4f0e-9a43-7c1b2f0e9d11", .sent_at = 1631754000 },
+	{ .desc = "kannel GET plus is space", .format = "kannel",
+	  .query = "from=0912345678&text=CI+123+4567",
+	  .from = "0912345678", .text = "CI 123 4567" },
+	{ .desc = "kannel GET utf-16be", .format = "kannel",
+	  .query = "from=0912345678&to=8088&text=" HA_NOI_Q "&coding=2&charset=UTF-16BE",
+	  .from = "0912345678", .to = "8088", .text = HA_NOI },
+	{ .desc = "kannel GET xin chao utf-16be", .format = "kannel",
+	  .query = "from=1&text=%00X%00i%00n%00%20%00c%00h%00%E0%00o&coding=2&charset=UTF-16BE",
+	  .from = "1", .text = XIN_CHAO },
+	{ .desc = "kannel GET coding 2 no charset", .format = "kannel",
+	  .query = "from=1&text=" HA_NOI_Q "&coding=2", .from = "1", .text = HA_NOI },
+	{ .desc = "kannel GET coding 2 empty charset", .format = "kannel",
+	  .query = "from=1&text=" HA_NOI_Q "&coding=2&charset=", .from = "1", .text = HA_NOI },
+	{ .desc = "kannel GET UCS-2 label", .format = "kannel",
+	  .query = "from=1&text=" HA_NOI_Q "&coding=2&charset=UCS-2", .from = "1",
+	  .text = HA_NOI },
+	{ .desc = "kannel GET lower-case label", .format = "kannel",
+	  .query = "from=1&text=" HA_NOI_Q "&charset=utf-16be", .from = "1", .text = HA_NOI },
+	{ .desc = "kannel GET UTF-16 with LE BOM", .format = "kannel",
+	  .query = "from=1&text=%FF%FEX%00%E0%00&charset=UTF-16", .from = "1",
+	  .text = "X\xc3\xa0" },
+	{ .desc = "kannel GET UTF-16 without BOM", .format = "kannel",
+	  .query = "from=1&text=%00X%00%E0&charset=UTF-16", .from = "1", .text = "X\xc3\xa0" },
+	{ .desc = "kannel GET surrogate pair", .format = "kannel",
+	  .query = "from=1&text=%D8%3D%DE%00&coding=2", .from = "1",
+	  .text = "\xf0\x9f\x98\x80" },
+	{ .desc = "kannel GET lone surrogate", .format = "kannel",
+	  .query = "from=1&text=%D8%3D%00A&coding=2", .from = "1", .text = "\xef\xbf\xbd" "A" },
+	{ .desc = "kannel GET utf-16 NUL unit", .format = "kannel",
+	  .query = "from=1&text=%00a%00%00%00b&coding=2", .from = "1", .text = "a\0b",
+	  .textlen = 3 },
+	{ .desc = "kannel GET empty utf-16", .format = "kannel",
+	  .query = "from=1&text=&coding=2", .from = "1", .text = "" },
+	{ .desc = "kannel GET latin-1", .format = "kannel",
+	  .query = "from=1&text=caf%E9&charset=ISO-8859-1", .from = "1", .text = "caf\xc3\xa9" },
+	{ .desc = "kannel GET windows-1252", .format = "kannel",
+	  .query = "from=1&text=%80%20%E0&charset=WINDOWS-1252", .from = "1",
+	  .text = "\xe2\x82\xac \xc3\xa0" },
+	{ .desc = "kannel GET 8-BIT", .format = "kannel",
+	  .query = "from=1&text=%01%02&coding=1&charset=8-BIT", .from = "1", .text = "\x01\x02" },
+	{ .desc = "kannel GET unknown charset", .format = "kannel",
+	  .query = "from=1&text=abc&charset=KOI8-R", .status = 415, .reason = "charset" },
+	{ .desc = "kannel GET charset prefix", .format = "kannel",
+	  .query = "from=1&text=abc&charset=UTF-16BEX", .status = 415 },
+	{ .desc = "kannel GET odd utf-16", .format = "kannel",
+	  .query = "from=1&text=%00X%00&coding=2&charset=UTF-16BE", .status = 400,
+	  .reason = "odd" },
+	{ .desc = "kannel GET odd utf-16 no charset", .format = "kannel",
+	  .query = "from=1&text=abc&coding=2", .status = 400 },
+	{ .desc = "kannel GET coding 7", .format = "kannel",
+	  .query = "from=1&text=abc&coding=7", .status = 415, .reason = "coding" },
+	{ .desc = "kannel GET coding junk", .format = "kannel",
+	  .query = "from=1&text=abc&coding=2x", .status = 415 },
+	{ .desc = "kannel GET coding undefined", .format = "kannel",
+	  .query = "from=1&text=abc&coding=-1", .from = "1", .text = "abc" },
+	{ .desc = "kannel GET invalid utf-8 passed", .format = "kannel",
+	  .query = "from=1&text=%FF%FEa&charset=UTF-8", .from = "1", .text = "\xff\xfe" "a" },
+	{ .desc = "kannel GET NUL kept", .format = "kannel",
+	  .query = "from=1&text=a%00b", .from = "1", .text = "a\0b", .textlen = 3 },
+	{ .desc = "kannel GET no text", .format = "kannel", .query = "from=1",
+	  .from = "1", .text = "" },
+	{ .desc = "kannel GET no query", .format = "kannel", .status = 400,
+	  .reason = "missing from" },
+	{ .desc = "kannel GET empty from", .format = "kannel", .query = "from=&text=x",
+	  .status = 400, .reason = "missing from" },
+	{ .desc = "kannel GET from with NUL", .format = "kannel",
+	  .query = "from=1%002&text=x", .status = 400, .reason = "bad from" },
+	{ .desc = "kannel GET number too long", .format = "kannel",
+	  .query = "from=" N65 "&text=x", .status = 400, .reason = "number too long" },
+	{ .desc = "kannel GET id too long", .format = "kannel",
+	  .query = "from=1&text=x&id=" ID129, .status = 400, .reason = "id too long" },
+	{ .desc = "kannel GET odd pieces", .format = "kannel",
+	  .query = "&&from=1&&text&=z&to=2&", .from = "1", .to = "2", .text = "" },
+	{ .desc = "kannel GET first value wins", .format = "kannel",
+	  .query = "from=1&from=2&text=a&text=b", .from = "1", .text = "a" },
+	{ .desc = "kannel GET time text", .format = "kannel",
+	  .query = "from=1&text=x&time=2021-09-16+01%3A00%3A00", .from = "1", .text = "x",
+	  .sent_at = 1631754000 },
+	{ .desc = "kannel GET time junk ignored", .format = "kannel",
+	  .query = "from=1&text=x&time=soon", .from = "1", .text = "x" },
+	{ .desc = "kannel GET from header", .format = "kannel",
+	  .hdrs = { { "X-Kannel-From", "+84912345678" } }, .query = "text=x",
+	  .from = "+84912345678", .text = "x" },
+	{ .desc = "kannel secret ok", .format = "kannel", .secret = "k3y",
+	  .query = "secret=k3y&from=1&text=x", .from = "1", .text = "x" },
+	{ .desc = "kannel secret encoded", .format = "kannel", .secret = "k 3&y",
+	  .query = "secret=k+3%26y&from=1&text=x", .from = "1", .text = "x" },
+	{ .desc = "kannel secret header", .format = "kannel", .secret = "k3y",
+	  .hdrs = { { "X-Checkind-Secret", "k3y" } },
+	  .query = "from=1&text=x", .from = "1", .text = "x" },
+	{ .desc = "kannel secret wrong", .format = "kannel", .secret = "k3y",
+	  .query = "secret=k3x&from=1&text=x", .status = 401, .reason = "secret" },
+	{ .desc = "kannel secret prefix", .format = "kannel", .secret = "k3y",
+	  .query = "secret=k3&from=1&text=x", .status = 401 },
+	{ .desc = "kannel secret NUL suffix", .format = "kannel", .secret = "k3y",
+	  .query = "secret=k3y%00&from=1&text=x", .status = 401 },
+	{ .desc = "kannel secret missing", .format = "kannel", .secret = "k3y",
+	  .query = "from=1&text=x", .status = 401 },
+	{ .desc = "kannel secret header wrong", .format = "kannel", .secret = "k3y",
+	  .hdrs = { { "X-Checkind-Secret", "nope" } },
+	  .query = "from=1&text=x", .status = 401 },
+
+	/* kannel post-url */
+	{ .desc = "kannel POST utf-16be with headers", .format = "kannel", .post = 1,
+	  .secret = "k3y", .query = "secret=k3y&id=abc-1",
+	  .body = XIN_CHAO_UTF16, .bodylen = 16,
+	  .hdrs = { { "Content-Type", "text/plain; charset=\"UTF-16BE\"" },
+	    { "X-Kannel-From", "+84912345678" }, { "X-Kannel-To", "8088" },
+	    { "X-Kannel-Time", "2021-09-16 01:00:00" }, { "X-Kannel-Coding", "2" },
+	    { "X-Kannel-SMSC", "viettel" }, { "X-Kannel-Service", "checkin" } },
+	  .from = "+84912345678", .to = "8088", .text = XIN_CHAO, .ext_id = "abc-1",
+	  .sent_at = 1631754000 },
+	{ .desc = "kannel POST utf-16be coding only", .format = "kannel", .post = 1,
+	  .body = XIN_CHAO_UTF16, .bodylen = 16,
+	  .hdrs = { { "Content-Type", "application/octet-stream" },
+	    { "X-Kannel-From", "1" }, { "X-Kannel-Coding", "2" } },
+	  .from = "1", .text = XIN_CHAO },
+	{ .desc = "kannel POST utf-8", .format = "kannel", .post = 1,
+	  .body = "M\xc3\xa3 123 4567",
+	  .hdrs = { { "Content-Type", "text/plain; charset=UTF-8" },
+	    { "X-Kannel-From", "1" }, { "X-Kannel-To", "8088" },
+	    { "X-Kannel-ID", "kid" }, { "X-Kannel-Coding", "0" } },
+	  .from = "1", .to = "8088", .text = "M\xc3\xa3 123 4567", .ext_id = "kid" },
+	{ .desc = "kannel POST latin-1 content type", .format = "kannel", .post = 1,
+	  .body = "caf\xe9",
+	  .hdrs = { { "Content-Type", "text/plain;charset=iso-8859-1" },
+	    { "X-Kannel-From", "1" } },
+	  .from = "1", .text = "caf\xc3\xa9" },
+	{ .desc = "kannel POST unknown content charset", .format = "kannel", .post = 1,
+	  .body = "x", .hdrs = { { "Content-Type", "text/plain; charset=\"EBCDIC\"" },
+	    { "X-Kannel-From", "1" } }, .status = 415 },
+	{ .desc = "kannel POST odd utf-16", .format = "kannel", .post = 1,
+	  .body = "\0X\0", .bodylen = 3,
+	  .hdrs = { { "Content-Type", "text/plain; charset=\"UTF-16BE\"" },
+	    { "X-Kannel-From", "1" } }, .status = 400 },
+	{ .desc = "kannel POST NUL kept", .format = "kannel", .post = 1,
+	  .body = "a\0b", .bodylen = 3,
+	  .hdrs = { { "Content-Type", "text/plain" }, { "X-Kannel-From", "1" } },
+	  .from = "1", .text = "a\0b", .textlen = 3 },
+	{ .desc = "kannel POST form", .format = "kannel", .post = 1,
+	  .body = "from=0912345678&to=8088&text=KB&coding=0",
+	  .hdrs = { { "Content-Type", "application/x-www-form-urlencoded" } },
+	  .from = "0912345678", .to = "8088", .text = "KB" },
+	{ .desc = "kannel POST form utf-16", .format = "kannel", .post = 1,
+	  .body = "from=1&text=" HA_NOI_Q "&coding=2&charset=UTF-16BE",
+	  .hdrs = { { "Content-Type", "application/x-www-form-urlencoded; charset=utf-8" } },
+	  .from = "1", .text = HA_NOI },
+	{ .desc = "kannel POST empty body, query text", .format = "kannel", .post = 1,
+	  .query = "from=1&text=RA", .body = "", .from = "1", .text = "RA" },
+	{ .desc = "kannel POST without from", .format = "kannel", .post = 1,
+	  .body = "x", .hdrs = { { "Content-Type", "text/plain" } }, .status = 400,
+	  .reason = "missing from" },
+	{ .desc = "kannel POST secret missing", .format = "kannel", .post = 1,
+	  .secret = "k3y", .body = "x",
+	  .hdrs = { { "Content-Type", "text/plain" }, { "X-Kannel-From", "1" } },
+	  .status = 401 },
+	{ .desc = "kannel POST secret in form", .format = "kannel", .post = 1,
+	  .secret = "k3y", .body = "secret=k3y&from=1&text=x",
+	  .hdrs = { { "Content-Type", "application/x-www-form-urlencoded" } },
+	  .from = "1", .text = "x" },
+
+	/* twilio */
+	{ .desc = "twilio ok", .format = "twilio", .post = 1, .auth_token = TW_TOKEN,
+	  .url = TW_URL, .body = TW_FORM, .hdrs = { { "X-Twilio-Signature", TW_SIG } },
+	  .from = "+84912345678", .to = "+18005551212", .text = "Xin ch\xc3\xa0o <1>",
+	  .ext_id = "SM0123456789abcdef" },
+	{ .desc = "twilio no To", .format = "twilio", .post = 1, .auth_token = TW_TOKEN,
+	  .url = TW_URL, .body = "From=%2B84912345678&Body=x&MessageSid=SM1",
+	  .hdrs = { { "X-Twilio-Signature", "fKwO55794HO3XCUpxMjnqGpvhwM=" } },
+	  .from = "+84912345678", .text = "x", .ext_id = "SM1" },
+	{ .desc = "twilio SmsSid and empty Body", .format = "twilio", .post = 1,
+	  .auth_token = TW_TOKEN, .url = TW_URL,
+	  .body = "From=%2B84912345678&Body=&SmsSid=SM9",
+	  .hdrs = { { "X-Twilio-Signature", "6aFXesnC293Yx2KlJCHhXGmB/I4=" } },
+	  .from = "+84912345678", .text = "", .ext_id = "SM9" },
+	{ .desc = "twilio no From", .format = "twilio", .post = 1, .auth_token = TW_TOKEN,
+	  .url = TW_URL, .body = "Body=x&MessageSid=SM1",
+	  .hdrs = { { "X-Twilio-Signature", "oe1GzDI7VxRdk3IpLWPCNbpHCag=" } },
+	  .status = 400, .reason = "missing from" },
+	{ .desc = "twilio tampered body", .format = "twilio", .post = 1,
+	  .auth_token = TW_TOKEN, .url = TW_URL,
+	  .body = "ToCountry=VN&From=%2B84912345679&To=%2B18005551212"
+	    "&Body=Xin+ch%C3%A0o+%3C1%3E&MessageSid=SM0123456789abcdef&AccountSid=AC1&NumMedia=0",
+	  .hdrs = { { "X-Twilio-Signature", TW_SIG } }, .status = 403,
+	  .reason = "bad signature" },
+	{ .desc = "twilio other url", .format = "twilio", .post = 1, .auth_token = TW_TOKEN,
+	  .url = "http://gw.example.org/sms/twilio", .body = TW_FORM,
+	  .hdrs = { { "X-Twilio-Signature", TW_SIG } }, .status = 403 },
+	{ .desc = "twilio other token", .format = "twilio", .post = 1, .auth_token = "tok3N",
+	  .url = TW_URL, .body = TW_FORM,
+	  .hdrs = { { "X-Twilio-Signature", TW_SIG } }, .status = 403 },
+	{ .desc = "twilio truncated signature", .format = "twilio", .post = 1,
+	  .auth_token = TW_TOKEN, .url = TW_URL, .body = TW_FORM,
+	  .hdrs = { { "X-Twilio-Signature", "WInw5KZ5sV2mFs+Kuzoc7+t1hqU" } }, .status = 403 },
+	{ .desc = "twilio empty signature", .format = "twilio", .post = 1,
+	  .auth_token = TW_TOKEN, .url = TW_URL, .body = TW_FORM,
+	  .hdrs = { { "X-Twilio-Signature", "" } }, .status = 403 },
+	{ .desc = "twilio missing signature", .format = "twilio", .post = 1,
+	  .auth_token = TW_TOKEN, .url = TW_URL, .body = TW_FORM, .status = 403,
+	  .reason = "missing signature" },
+	{ .desc = "twilio route without auth_token", .format = "twilio", .post = 1,
+	  .url = TW_URL, .body = TW_FORM, .hdrs = { { "X-Twilio-Signature", TW_SIG } },
+	  .status = 403 },
+	{ .desc = "twilio GET", .format = "twilio", .post = 0, .auth_token = TW_TOKEN,
+	  .url = TW_URL, .query = TW_FORM, .hdrs = { { "X-Twilio-Signature", TW_SIG } },
+	  .status = 405 },
+};
+
+START_TEST(test_parse_case)
+{
+	const struct pcase	*c = &pcases[_i];
+	const struct fmt_entry	*fe;
+	struct inbound_route	 route;
+	struct fmt_request	 req;
+	struct fmt_inbound	 in;
+	char			 err[256];
+	size_t			 tlen;
+	int			 rc;
+
+	memset(&route, 0, sizeof route);
+	route.name = (char *)"test";
+	route.format = (char *)c->format;
+	route.secret = (char *)c->secret;
+	route.auth_token = (char *)c->auth_token;
+
+	memset(&req, 0, sizeof req);
+	req.post = c->post;
+	req.query = c->query;
+	req.body = c->body;
+	req.bodylen = c->body == NULL ? 0 : c->bodylen != 0 ? c->bodylen : strlen(c->body);
+	req.url = c->url;
+	req.header = test_header;
+	req.hctx = (void *)c->hdrs;
+	req.route = &route;
+
+	fe = fmt_find(c->format);
+	ck_assert_ptr_nonnull(fe);
+	memset(&in, 0xa5, sizeof in);	/* parse must not trust what it is given */
+	err[0] = '\0';
+	rc = fe->parse(&req, &in, err, sizeof err);
+	ck_assert_msg(rc == c->status, "%s: status %d, want %d (%s)", c->desc, rc,
+	    c->status, err);
+	if (c->status != 0) {
+		ck_assert_msg(err[0] != '\0', "%s: no reason", c->desc);
+		ck_assert_msg(strchr(err, '\n') == NULL && strchr(err, '\r') == NULL,
+		    "%s: reason spans lines", c->desc);
+		if (c->reason != NULL)
+			ck_assert_msg(strstr(err, c->reason) != NULL,
+			    "%s: reason \"%s\" lacks \"%s\"", c->desc, err, c->reason);
+		if (c->secret != NULL)
+			ck_assert(strstr(err, c->secret) == NULL);
+		ck_assert_ptr_null(in.from);
+		ck_assert_ptr_null(in.text);
+		fmt_inbound_free(&in);
+		return;
+	}
+	ck_assert_msg(in.from != NULL && strcmp(in.from, c->from) == 0,
+	    "%s: from %s", c->desc, in.from != NULL ? in.from : "(null)");
+	if (c->to == NULL)
+		ck_assert_msg(in.to == NULL, "%s: to %s", c->desc, in.to);
+	else
+		ck_assert_msg(in.to != NULL && strcmp(in.to, c->to) == 0, "%s: to", c->desc);
+	if (c->ext_id == NULL)
+		ck_assert_msg(in.ext_id == NULL, "%s: id %s", c->desc, in.ext_id);
+	else
+		ck_assert_msg(in.ext_id != NULL && strcmp(in.ext_id, c->ext_id) == 0,
+		    "%s: id %s", c->desc, in.ext_id != NULL ? in.ext_id : "(null)");
+	tlen = c->textlen != 0 ? c->textlen : strlen(c->text);
+	ck_assert_ptr_nonnull(in.text);
+	ck_assert_msg(in.textlen == tlen, "%s: textlen %zu, want %zu", c->desc,
+	    in.textlen, tlen);
+	ck_assert_msg(memcmp(in.text, c->text, tlen) == 0, "%s: text differs", c->desc);
+	ck_assert_msg(in.text[tlen] == '\0', "%s: text not terminated", c->desc);
+	ck_assert_msg(in.sent_at == c->sent_at, "%s: sent_at %lld, want %lld", c->desc,
+	    (long long)in.sent_at, (long long)c->sent_at);
+	fmt_inbound_free(&in);
+	ck_assert_ptr_null(in.text);
+	fmt_inbound_free(&in);
+}
+END_TEST
+
+/* Twilio's own worked example ("Webhooks security"), parameters out of order. */
+START_TEST(test_twilio_vector)
+{
+	static const char	 form[] = "To=%2B18005551212&CallSid=CA1234567890ABCDE"
+	    "&Digits=1234&From=%2B12349013030&Caller=%2B12349013030";
+	char			*sig;
+
+	sig = fmt_twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+	    form, strlen(form));
+	ck_assert_str_eq(sig, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+	free(sig);
+
+	sig = fmt_twilio_signature(TW_TOKEN, TW_URL, TW_FORM, strlen(TW_FORM));
+	ck_assert_str_eq(sig, TW_SIG);
+	free(sig);
+
+	/* Same name twice: sorted by value too. */
+	sig = fmt_twilio_signature(TW_TOKEN, TW_URL,
+	    "From=%2B84912345678&Body=b&Body=a&MessageSid=SM2",
+	    strlen("From=%2B84912345678&Body=b&Body=a&MessageSid=SM2"));
+	ck_assert_str_eq(sig, "db5sCb4T0MAcJqvxC2bQ9WR3zXQ=");
+	free(sig);
+
+	sig = fmt_twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+	    form, strlen(form) - 1);
+	ck_assert_str_ne(sig, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+	free(sig);
+}
+END_TEST
+
+/* A text longer than TEXT_MAX is taken whole: the core cuts it. */
+START_TEST(test_long_text)
+{
+	struct fmt_request	 req;
+	struct fmt_inbound	 in;
+	struct inbound_route	 route;
+	char			*body, err[128];
+	size_t			 n = TEXT_MAX + 1000;
+
+	body = malloc(n + 64);
+	ck_assert_ptr_nonnull(body);
+	strcpy(body, "{\"from\":\"1\",\"text\":\"");
+	memset(body + strlen(body), 'a', n);
+	strcpy(body + strlen("{\"from\":\"1\",\"text\":\"") + n, "\"}");
+	memset(&route, 0, sizeof route);
+	memset(&req, 0, sizeof req);
+	req.post = 1;
+	req.body = body;
+	req.bodylen = strlen(body);
+	req.route = &route;
+	ck_assert_int_eq(fmt_find("json")->parse(&req, &in, err, sizeof err), 0);
+	ck_assert_uint_eq(in.textlen, n);
+	fmt_inbound_free(&in);
+	free(body);
+}
+END_TEST
+
+/* A request with no header callback at all. */
+START_TEST(test_no_headers)
+{
+	struct fmt_request	 req;
+	struct fmt_inbound	 in;
+	struct inbound_route	 route;
+	char			 err[128];
+
+	memset(&route, 0, sizeof route);
+	memset(&req, 0, sizeof req);
+	req.query = "from=1&text=x";
+	req.route = &route;
+	ck_assert_int_eq(fmt_find("kannel")->parse(&req, &in, err, sizeof err), 0);
+	fmt_inbound_free(&in);
+	route.secret = (char *)"k";
+	ck_assert_int_eq(fmt_find("kannel")->parse(&req, &in, err, sizeof err), 401);
+	req.post = 1;
+	ck_assert_int_eq(fmt_find("json")->parse(&req, &in, err, sizeof err), 401);
+	route.auth_token = (char *)"k";
+	ck_assert_int_eq(fmt_find("twilio")->parse(&req, &in, err, sizeof err), 403);
+}
+END_TEST
+
+struct tcase_time {
+	const char	*s;
+	int		 utc_default;
+	int		 ok;
+	int64_t		 t;
+};
+
+static const struct tcase_time tcases[] = {
+	{ "2021-09-16T08:00:00+07:00", 0, 1, 1631754000 },
+	{ "2021-09-16T01:00:00Z", 0, 1, 1631754000 },
+	{ "2021-09-16t01:00:00z", 0, 1, 1631754000 },
+	{ "2021-09-16T08:00+07:00", 0, 1, 1631754000 },
+	{ "2021-09-16T08:00:00+07", 0, 1, 1631754000 },
+	{ "2021-09-16T08:00:00,5+0700", 0, 1, 1631754000 },
+	{ "2021-09-16 01:00:00", 1, 1, 1631754000 },
+	{ "2021-09-16 01:00:00", 0, 0, 0 },
+	{ "1631754000", 0, 1, 1631754000 },
+	{ "0", 0, 1, 0 },
+	{ "1970-01-01T00:00:00Z", 0, 1, 0 },
+	{ "2000-01-01T00:00:00Z", 0, 1, 946684800 },
+	{ "9999-12-31T23:59:59Z", 0, 1, 253402300799LL },
+	{ "253402300800", 0, 0, 0 },
+	{ "99999999999999999999999", 0, 0, 0 },
+	{ "-1", 0, 0, 0 },
+	{ "", 0, 0, 0 },
+	{ "2021-09-16", 1, 0, 0 },
+	{ "2021-9-16T08:00:00Z", 0, 0, 0 },
+	{ "2021-09-16T08:00:00+7:00", 0, 0, 0 },
+	{ "2021-09-16T08:00:00+07:0", 0, 0, 0 },
+	{ "2021-09-16T08:00:00+24:00", 0, 0, 0 },
+	{ "2021-09-16T08:60:00Z", 0, 0, 0 },
+	{ "2021-09-16T08:00:61Z", 0, 0, 0 },
+	{ "2021-13-01T00:00:00Z", 0, 0, 0 },
+	{ "2021-00-01T00:00:00Z", 0, 0, 0 },
+	{ "2021-04-31T00:00:00Z", 0, 0, 0 },
+	{ "2100-02-29T00:00:00Z", 0, 0, 0 },
+	{ "2000-02-29T00:00:00Z", 0, 1, 951782400 },
+	{ "2021-09-16T08:00:00.Z", 0, 0, 0 },
+	{ "2021-09-16T08:00:00Z ", 0, 0, 0 },
+	{ " 2021-09-16T08:00:00Z", 0, 0, 0 },
+	{ "1970-01-01T00:00:00+01:00", 0, 0, 0 },
+};
+
+START_TEST(test_time_case)
+{
+	const struct tcase_time	*c = &tcases[_i];
+	int64_t			 t = -42;
+	int			 rc;
+
+	rc = fmt_time_parse(c->s, c->utc_default, &t);
+	ck_assert_msg((rc == 0) == c->ok, "\"%s\": rc %d", c->s, rc);
+	if (c->ok)
+		ck_assert_msg(t == c->t, "\"%s\": %lld, want %lld", c->s, (long long)t,
+		    (long long)c->t);
+}
+END_TEST
+
+struct rcase {
+	const char	*format;
+	size_t		 n;
+	const char	*replies[DIALOG_REPLIES_MAX];
+	const char	*content_type;
+	const char	*body;
+	const char	*header_name;	/* NULL: no extra header */
+	const char	*header_value;
+};
+
+#define TWIML_HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+
+static const struct rcase rcases[] = {
+	{ "json", 0, { NULL }, "application/json", "{\"replies\":[]}", NULL, NULL },
+	{ "json", 1, { "Da ghi nhan" }, "application/json",
+	  "{\"replies\":[\"Da ghi nhan\"]}", NULL, NULL },
+	{ "json", 2, { "Ma \"A\" \\ ok", "C\xe1\xba\xa3m \xc6\xa1n" }, "application/json",
+	  "{\"replies\":[\"Ma \\\"A\\\" \\\\ ok\",\"C\xe1\xba\xa3m \xc6\xa1n\"]}", NULL, NULL },
+	{ "json", 1, { "a\nb\tc" }, "application/json",
+	  "{\"replies\":[\"a\\nb\\tc\"]}", NULL, NULL },
+	{ "json", 1, { "a\xff" "b" }, "application/json",
+	  "{\"replies\":[\"a\xef\xbf\xbd" "b\"]}", NULL, NULL },
+	{ "kannel", 0, { NULL }, "text/plain; charset=UTF-8", "", NULL, NULL },
+	{ "kannel", 2, { "Da ghi nhan", "Cam on" }, "text/plain; charset=UTF-8",
+	  "Da ghi nhan\nCam on", NULL, NULL },
+	{ "kannel", 1, { XIN_CHAO }, "text/plain; charset=UTF-8", XIN_CHAO, NULL, NULL },
+	{ "kannel", 1, { "Gia 5\xe2\x82\xac [x]" }, "text/plain; charset=UTF-8",
+	  "Gia 5\xe2\x82\xac [x]", NULL, NULL },
+	{ "kannel", 1, { "C\xe1\xba\xa3m \xc6\xa1n" }, "text/plain; charset=UTF-8",
+	  "C\xe1\xba\xa3m \xc6\xa1n", "X-Kannel-Coding", "2" },
+	{ "kannel", 2, { "Da ghi nhan", HA_NOI }, "text/plain; charset=UTF-8",
+	  "Da ghi nhan\n" HA_NOI, "X-Kannel-Coding", "2" },
+	{ "kannel", 1, { "\xf0\x9f\x98\x80" }, "text/plain; charset=UTF-8",
+	  "\xf0\x9f\x98\x80", "X-Kannel-Coding", "2" },
+	{ "twilio", 0, { NULL }, "text/xml", TWIML_HEAD "<Response/>", NULL, NULL },
+	{ "twilio", 1, { "a&b<c>\"d'e" }, "text/xml",
+	  TWIML_HEAD "<Response><Message>a&amp;b&lt;c&gt;&quot;d&apos;e</Message></Response>",
+	  NULL, NULL },
+	{ "twilio", 2, { "Da ghi nhan", HA_NOI }, "text/xml",
+	  TWIML_HEAD "<Response><Message>Da ghi nhan</Message><Message>" HA_NOI
+	  "</Message></Response>", NULL, NULL },
+	{ "twilio", 1, { "a\x01" "b\nc" }, "text/xml",
+	  TWIML_HEAD "<Response><Message>a b\nc</Message></Response>", NULL, NULL },
+	{ "twilio", 1, { "]]><x/>" }, "text/xml",
+	  TWIML_HEAD "<Response><Message>]]&gt;&lt;x/&gt;</Message></Response>", NULL, NULL },
+};
+
+START_TEST(test_render_case)
+{
+	const struct rcase	*c = &rcases[_i];
+	struct dialog_reply	 dr;
+	struct fmt_response	 r;
+	size_t			 i;
+
+	memset(&dr, 0, sizeof dr);
+	dr.n = c->n;
+	for (i = 0; i < c->n; i++)
+		dr.text[i] = (char *)c->replies[i];
+	memset(&r, 0xa5, sizeof r);
+	fmt_find(c->format)->render(&dr, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(r.content_type, c->content_type);
+	ck_assert_ptr_nonnull(r.body);
+	ck_assert_msg(r.bodylen == strlen(c->body) && memcmp(r.body, c->body, r.bodylen) == 0,
+	    "%s #%d: body \"%.*s\"", c->format, _i, (int)r.bodylen, r.body);
+	if (c->header_name == NULL) {
+		ck_assert_ptr_null(r.header_name);
+		ck_assert_ptr_null(r.header_value);
+	} else {
+		ck_assert_str_eq(r.header_name, c->header_name);
+		ck_assert_str_eq(r.header_value, c->header_value);
+	}
+	fmt_response_free(&r);
+	ck_assert_ptr_null(r.body);
+	fmt_response_free(&r);
+}
+END_TEST
+
+/* A NULL reply set renders like an empty one. */
+START_TEST(test_render_null)
+{
+	struct fmt_response	r;
+
+	fmt_find("json")->render(NULL, &r);
+	ck_assert_str_eq(r.body, "{\"replies\":[]}");
+	fmt_response_free(&r);
+	fmt_find("kannel")->render(NULL, &r);
+	ck_assert_uint_eq(r.bodylen, 0);
+	ck_assert_ptr_null(r.header_name);
+	fmt_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_find)
+{
+	ck_assert_str_eq(fmt_find("json")->name, "json");
+	ck_assert_str_eq(fmt_find("kannel")->name, "kannel");
+	ck_assert_str_eq(fmt_find("twilio")->name, "twilio");
+	ck_assert_ptr_null(fmt_find("JSON"));
+	ck_assert_ptr_null(fmt_find(""));
+	ck_assert_ptr_null(fmt_find("africastalking"));
+	ck_assert_ptr_null(fmt_find(NULL));
+}
+END_TEST
+
+START_TEST(test_free_zeroed)
+{
+	struct fmt_inbound	in;
+	struct fmt_response	r;
+
+	memset(&in, 0, sizeof in);
+	memset(&r, 0, sizeof r);
+	fmt_inbound_free(&in);
+	fmt_response_free(&r);
+	fmt_inbound_free(NULL);
+	fmt_response_free(NULL);
+}
+END_TEST
+
+static Suite *
+fmt_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("fmt");
+	tc = tcase_create("parse");
+	tcase_add_loop_test(tc, test_parse_case, 0, nitems(pcases));
+	tcase_add_test(tc, test_twilio_vector);
+	tcase_add_test(tc, test_long_text);
+	tcase_add_test(tc, test_no_headers);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("time");
+	tcase_add_loop_test(tc, test_time_case, 0, nitems(tcases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("render");
+	tcase_add_loop_test(tc, test_render_case, 0, nitems(rcases));
+	tcase_add_test(tc, test_render_null);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("table");
+	tcase_add_test(tc, test_find);
+	tcase_add_test(tc, test_free_zeroed);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(fmt_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

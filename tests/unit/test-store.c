@@ -1,0 +1,1154 @@
+/*
+ * test-store.c: the SQLite store, on real database files in a temporary
+ * folder. Reads back through store.h, and through plain SQL where the
+ * columns themselves are the contract (other code and the Python tests read
+ * them).
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkind.h"
+#include "code.h"
+#include "store.h"
+#include "tz.h"
+
+/* 2021-09-16 in Asia/Ho_Chi_Minh (UTC+7). */
+#define DAY16		1631725200LL	/* 00:00 local */
+#define AT0800		1631754000LL	/* 08:00 local */
+#define AT2359		1631811540LL	/* 23:59 local: still the 16th */
+#define DAY17		1631811600LL	/* 00:00 local on the 17th */
+#define AT0001		1631811660LL	/* 00:01 local on the 17th, same UTC date */
+
+#define N1	"+84912345678"
+#define N2	"+84987654321"
+#define N3	"+84901111222"
+
+static char		 tmpdir[1024];
+static char		 dbdir[1024 + 16];
+static char		 dbpath[1024 + 32];
+static struct store	*st;
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static struct store *
+open_store(void)
+{
+	char		 err[256] = "";
+	struct store	*s;
+
+	s = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(s != NULL, "store_open: %s", err);
+	return s;
+}
+
+static void
+setup(void)
+{
+	ck_assert_int_eq(tz_set("Asia/Ho_Chi_Minh"), 0);
+	snprintf(tmpdir, sizeof tmpdir, "%s/test-store-XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(dbdir, sizeof dbdir, "%s/var/lib", tmpdir);
+	snprintf(dbpath, sizeof dbpath, "%s/checkind.db", dbdir);
+	st = open_store();
+}
+
+static void
+teardown(void)
+{
+	store_close(st);
+	st = NULL;
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Run one SQL query on a separate connection; the first column of the first row. */
+static long long
+sql_value(const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	long long	 v = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Like sql_value, for a text value. */
+static void
+sql_text(const char *sql, char *buf, size_t len)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+
+	buf[0] = '\0';
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) != NULL)
+		snprintf(buf, len, "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+/* Run SQL that returns nothing on a separate connection. */
+static void
+sql_exec(const char *sql)
+{
+	sqlite3	*db;
+	char	*msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK,
+	    "%s: %s", sql, msg != NULL ? msg : "?");
+	sqlite3_close(db);
+}
+
+static int64_t
+add_venue(const char *name, const char *ward, const char *owner)
+{
+	struct venue	v;
+	int64_t		id;
+
+	memset(&v, 0, sizeof v);
+	v.name = (char *)name;
+	v.ward = (char *)ward;
+	v.owner = (char *)owner;
+	id = store_venue_add(st, &v, 6);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(v.id, id);
+	ck_assert(code_valid(v.code, 7));
+	return id;
+}
+
+static int64_t
+add_checkin(int64_t venue, const char *number, int64_t sent_at, int companions)
+{
+	struct checkin	c;
+	int64_t		id;
+
+	memset(&c, 0, sizeof c);
+	c.venue_id = venue;
+	snprintf(c.number, sizeof c.number, "%s", number);
+	c.companions = companions;
+	c.sent_at = sent_at;
+	c.received_at = sent_at + 5;
+	id = store_checkin_add(st, &c, "test", 0);
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+static long long
+stat_of(int64_t venue, int64_t day, const char *col)
+{
+	char	sql[256];
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM daily_stats WHERE venue_id = %lld"
+	    " AND day = %lld", col, (long long)venue, (long long)day);
+	return sql_value(sql);
+}
+
+START_TEST(test_open_creates_folder)
+{
+	struct stat	sb;
+	char		mode[16];
+
+	ck_assert_int_eq(stat(dbdir, &sb), 0);
+	ck_assert(S_ISDIR(sb.st_mode));
+	ck_assert_int_eq(sb.st_mode & 0777, 0750);
+	ck_assert_int_eq(stat(dbpath, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0640);
+	ck_assert_int_eq(store_version(st), 1);
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), 1);
+	/* WAL is a property of the file: another connection sees it. */
+	sql_text("PRAGMA journal_mode", mode, sizeof mode);
+	ck_assert_str_eq(mode, "wal");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table'"), 9);
+}
+END_TEST
+
+START_TEST(test_open_bad_path)
+{
+	char		 path[sizeof dbdir + 32], err[256] = "";
+	struct store	*s;
+
+	/* A file where a folder should be. */
+	snprintf(path, sizeof path, "%s/checkind.db/sub/x.db", dbdir);
+	s = store_open(path, err, sizeof err);
+	ck_assert_ptr_null(s);
+	ck_assert_str_ne(err, "");
+}
+END_TEST
+
+START_TEST(test_reopen)
+{
+	struct venue	v;
+	char		code[CODE_MAX];
+
+	memset(&v, 0, sizeof v);
+	v.name = "Pho Thin";
+	ck_assert_int_gt(store_venue_add(st, &v, 6), 0);
+	snprintf(code, sizeof code, "%s", v.code);
+	store_close(st);
+	/* A second run of migration 1 would fail on CREATE TABLE. */
+	st = open_store();
+	ck_assert_int_eq(store_version(st), 1);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);
+	ck_assert_str_eq(v.name, "Pho Thin");
+	store_venue_free(&v);
+	store_close(st);
+	st = open_store();
+	ck_assert_int_eq(store_version(st), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), 1);
+}
+END_TEST
+
+static const int future_versions[] = { 2, 3, 99, INT_MAX };
+
+START_TEST(test_future_version)
+{
+	char		 sql[64], err[256] = "";
+	struct store	*s;
+
+	store_close(st);
+	st = NULL;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", future_versions[_i]);
+	sql_exec(sql);
+	s = store_open(dbpath, err, sizeof err);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(strstr(err, "newer") != NULL, "err: %s", err);
+	/* Refusing must not have touched the schema. */
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), future_versions[_i]);
+}
+END_TEST
+
+/* The columns other parts read by name. */
+static const char *const schema_queries[] = {
+	"SELECT id, code, name, address, ward, district, kind, owner, active,"
+	" created_at FROM venues",
+	"SELECT id, venue_id, number, companions, sent_at, received_at,"
+	" checked_out_at, channel, inbound_id FROM checkins",
+	"SELECT id, number, venue_id, checkin_id, started_at, completed_at,"
+	" flagged FROM declarations",
+	"SELECT id, declaration_id, question, answer, flagged, answered_at"
+	" FROM answers",
+	"SELECT number, kind, venue_id, decl_id, step, companions, qset,"
+	" expires_at FROM sessions",
+	"SELECT number, lang, opted_out, help_at, updated_at FROM subscribers",
+	"SELECT id, channel, ext_id, number, text, received_at, replies"
+	" FROM inbound",
+	"SELECT venue_id, day, checkins, people FROM daily_stats",
+	"SELECT id, at, actor, action, subject, query, records FROM audit",
+};
+
+START_TEST(test_schema_columns)
+{
+	sql_value(schema_queries[_i]);
+}
+END_TEST
+
+START_TEST(test_schema_indexes)
+{
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('venues')"
+	    " WHERE origin = 'c'"), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('checkins')"
+	    " WHERE origin = 'c'"), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound')"
+	    " WHERE \"unique\""), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('audit')"),
+	    1);
+	ck_assert_int_eq(sql_value("PRAGMA foreign_key_check"), -1);
+}
+END_TEST
+
+static int
+cmp_code(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+START_TEST(test_venue_codes_unique)
+{
+	static char	codes[2000][CODE_MAX];
+	struct venue	v;
+	char		name[32];
+	int		i;
+
+	ck_assert_int_eq(store_begin(st), 0);
+	for (i = 0; i < 2000; i++) {
+		memset(&v, 0, sizeof v);
+		snprintf(name, sizeof name, "Venue %d", i);
+		v.name = name;
+		ck_assert_int_gt(store_venue_add(st, &v, 6), 0);
+		ck_assert_msg(code_valid(v.code, 7), "bad code %s", v.code);
+		ck_assert_int_eq(strlen(v.code), 7);
+		snprintf(codes[i], CODE_MAX, "%s", v.code);
+	}
+	ck_assert_int_eq(store_commit(st), 0);
+	qsort(codes, 2000, CODE_MAX, cmp_code);
+	for (i = 1; i < 2000; i++)
+		ck_assert_str_ne(codes[i - 1], codes[i]);
+	ck_assert_int_eq(sql_value("SELECT count(DISTINCT code) FROM venues"), 2000);
+}
+END_TEST
+
+START_TEST(test_venue_codes_exhausted)
+{
+	struct venue	v;
+	int		i;
+
+	/* One payload digit: ten codes in all, then no more. */
+	for (i = 0; i < 10; i++) {
+		memset(&v, 0, sizeof v);
+		v.name = "small";
+		ck_assert_int_gt(store_venue_add(st, &v, 1), 0);
+		ck_assert(code_valid(v.code, 2));
+	}
+	memset(&v, 0, sizeof v);
+	v.name = "one too many";
+	ck_assert_int_eq(store_venue_add(st, &v, 1), -1);
+	ck_assert_str_eq(v.code, "");
+	ck_assert_int_eq(store_venue_add(st, &v, 0), -1);
+	ck_assert_int_eq(store_venue_add(st, &v, CODE_MAX), -1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), 10);
+}
+END_TEST
+
+START_TEST(test_venue_explicit_code)
+{
+	struct venue	v, w;
+
+	memset(&v, 0, sizeof v);
+	snprintf(v.code, sizeof v.code, "1234567");
+	v.name = "Cho Dong Xuan";
+	v.created_at = AT0800;
+	ck_assert_int_gt(store_venue_add(st, &v, 6), 0);
+	ck_assert_str_eq(v.code, "1234567");
+	ck_assert_int_eq(v.created_at, AT0800);
+	/* The same code twice is refused. */
+	memset(&w, 0, sizeof w);
+	snprintf(w.code, sizeof w.code, "1234567");
+	w.name = "copy";
+	ck_assert_int_eq(store_venue_add(st, &w, 6), -1);
+	/* A venue needs a name. */
+	memset(&w, 0, sizeof w);
+	ck_assert_int_eq(store_venue_add(st, &w, 6), -1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), 1);
+}
+END_TEST
+
+START_TEST(test_venue_by_code)
+{
+	struct venue	v, got;
+	time_t		before = time(NULL);
+
+	memset(&v, 0, sizeof v);
+	v.name = "Nhà sách Tràng Tiền";
+	v.address = "32 Tràng Tiền";
+	v.ward = "Tràng Tiền";
+	v.district = "Hoàn Kiếm";
+	v.kind = "checkpoint";
+	v.owner = N1;
+	ck_assert_int_gt(store_venue_add(st, &v, 6), 0);
+	ck_assert_int_ge(v.created_at, before);
+	ck_assert_int_le(v.created_at, time(NULL));
+	ck_assert_int_eq(v.active, 1);
+
+	ck_assert_int_eq(store_venue_by_code(st, v.code, &got), 1);
+	ck_assert_int_eq(got.id, v.id);
+	ck_assert_str_eq(got.code, v.code);
+	ck_assert_str_eq(got.name, "Nhà sách Tràng Tiền");
+	ck_assert_str_eq(got.address, "32 Tràng Tiền");
+	ck_assert_str_eq(got.ward, "Tràng Tiền");
+	ck_assert_str_eq(got.district, "Hoàn Kiếm");
+	ck_assert_str_eq(got.kind, "checkpoint");
+	ck_assert_str_eq(got.owner, N1);
+	ck_assert_int_eq(got.active, 1);
+	ck_assert_int_eq(got.created_at, v.created_at);
+	store_venue_free(&got);
+	ck_assert_ptr_null(got.name);
+	ck_assert_int_eq(got.id, 0);
+
+	ck_assert_int_eq(store_venue_by_id(st, v.id, &got), 1);
+	ck_assert_str_eq(got.code, v.code);
+	store_venue_free(&got);
+
+	/* Defaults for what was left out. */
+	memset(&v, 0, sizeof v);
+	v.name = "Quán nước";
+	ck_assert_int_gt(store_venue_add(st, &v, 6), 0);
+	ck_assert_int_eq(store_venue_by_code(st, v.code, &got), 1);
+	ck_assert_str_eq(got.address, "");
+	ck_assert_str_eq(got.ward, "");
+	ck_assert_str_eq(got.kind, "default");
+	ck_assert_ptr_null(got.owner);
+	store_venue_free(&got);
+
+	/* Misses. */
+	ck_assert_int_eq(store_venue_by_code(st, "0000000", &got), 0);
+	ck_assert_int_eq(store_venue_by_code(st, "", &got), 0);
+	ck_assert_int_eq(store_venue_by_code(st, "1' OR '1'='1", &got), 0);
+	ck_assert_int_eq(store_venue_by_id(st, 9999, &got), 0);
+	ck_assert_int_eq(store_venue_by_id(st, -1, &got), 0);
+}
+END_TEST
+
+struct list_seen {
+	int	n;
+	int	stop_after;
+	char	names[16][64];
+};
+
+static int
+list_cb(const struct venue *v, void *arg)
+{
+	struct list_seen	*ls = arg;
+
+	ck_assert_int_lt(ls->n, 16);
+	snprintf(ls->names[ls->n++], sizeof ls->names[0], "%s", v->name);
+	return ls->stop_after != 0 && ls->n >= ls->stop_after;
+}
+
+START_TEST(test_venue_list_and_active)
+{
+	struct list_seen	ls;
+	struct venue		v;
+	char			code[CODE_MAX];
+
+	add_venue("Cafe Giang", "Hàng Gai", NULL);
+	add_venue("Banh Mi 25", "Hàng Bạc", NULL);
+	add_venue("Bun Cha", "Hàng Gai", NULL);
+	memset(&v, 0, sizeof v);
+	v.name = "Ao Dai";
+	v.ward = "Hàng Bạc";
+	ck_assert_int_gt(store_venue_add(st, &v, 6), 0);
+	snprintf(code, sizeof code, "%s", v.code);
+
+	memset(&ls, 0, sizeof ls);
+	ck_assert_int_eq(store_venue_list(st, NULL, 0, list_cb, &ls), 0);
+	ck_assert_int_eq(ls.n, 4);
+	ck_assert_str_eq(ls.names[0], "Ao Dai");
+	ck_assert_str_eq(ls.names[1], "Banh Mi 25");
+	ck_assert_str_eq(ls.names[2], "Bun Cha");
+	ck_assert_str_eq(ls.names[3], "Cafe Giang");
+
+	ck_assert_int_eq(store_venue_set_active(st, code, 0), 0);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);
+	ck_assert_int_eq(v.active, 0);
+	store_venue_free(&v);
+	/* Setting the same value again is still "found". */
+	ck_assert_int_eq(store_venue_set_active(st, code, 0), 0);
+	ck_assert_int_eq(store_venue_set_active(st, "7654321", 0), 1);
+	ck_assert_int_eq(store_venue_set_active(st, "", 1), 1);
+
+	memset(&ls, 0, sizeof ls);
+	ck_assert_int_eq(store_venue_list(st, "Hàng Bạc", 0, list_cb, &ls), 0);
+	ck_assert_int_eq(ls.n, 1);
+	ck_assert_str_eq(ls.names[0], "Banh Mi 25");
+	memset(&ls, 0, sizeof ls);
+	ck_assert_int_eq(store_venue_list(st, "Hàng Bạc", 1, list_cb, &ls), 0);
+	ck_assert_int_eq(ls.n, 2);
+	memset(&ls, 0, sizeof ls);
+	ck_assert_int_eq(store_venue_list(st, "Hàng Mã", 1, list_cb, &ls), 0);
+	ck_assert_int_eq(ls.n, 0);
+	memset(&ls, 0, sizeof ls);
+	ls.stop_after = 2;
+	ck_assert_int_eq(store_venue_list(st, NULL, 1, list_cb, &ls), 0);
+	ck_assert_int_eq(ls.n, 2);
+
+	ck_assert_int_eq(store_venue_set_active(st, code, 1), 0);
+	memset(&ls, 0, sizeof ls);
+	ck_assert_int_eq(store_venue_list(st, NULL, 0, list_cb, &ls), 0);
+	ck_assert_int_eq(ls.n, 4);
+}
+END_TEST
+
+START_TEST(test_checkin_daily_stats)
+{
+	int64_t	a, b;
+
+	a = add_venue("A", "Hàng Bồ", NULL);
+	b = add_venue("B", "Hàng Bồ", NULL);
+	ck_assert_int_eq(tz_day_start(AT0800), DAY16);
+	ck_assert_int_eq(tz_day_start(AT0001), DAY17);
+
+	add_checkin(a, N1, AT0800, 2);
+	ck_assert_int_eq(stat_of(a, DAY16, "checkins"), 1);
+	ck_assert_int_eq(stat_of(a, DAY16, "people"), 1);
+	add_checkin(a, N1, AT0800 + 3600, 0);
+	ck_assert_int_eq(stat_of(a, DAY16, "checkins"), 2);
+	ck_assert_int_eq(stat_of(a, DAY16, "people"), 1);
+	add_checkin(a, N2, AT0800 + 7200, 0);
+	ck_assert_int_eq(stat_of(a, DAY16, "checkins"), 3);
+	ck_assert_int_eq(stat_of(a, DAY16, "people"), 2);
+	/* 23:59 local is the same day; N1 is not a new person. */
+	add_checkin(a, N1, AT2359, 0);
+	ck_assert_int_eq(stat_of(a, DAY16, "checkins"), 4);
+	ck_assert_int_eq(stat_of(a, DAY16, "people"), 2);
+	/* 00:01 local is the next day although the UTC date is the same. */
+	add_checkin(a, N1, AT0001, 0);
+	ck_assert_int_eq(stat_of(a, DAY16, "checkins"), 4);
+	ck_assert_int_eq(stat_of(a, DAY17, "checkins"), 1);
+	ck_assert_int_eq(stat_of(a, DAY17, "people"), 1);
+	/* Another venue counts on its own. */
+	add_checkin(b, N1, AT0800, 0);
+	ck_assert_int_eq(stat_of(b, DAY16, "people"), 1);
+	ck_assert_int_eq(stat_of(a, DAY16, "people"), 2);
+	/* A late SMS from earlier that day still finds N2 already counted. */
+	add_checkin(a, N2, DAY16 + 60, 0);
+	ck_assert_int_eq(stat_of(a, DAY16, "checkins"), 5);
+	ck_assert_int_eq(stat_of(a, DAY16, "people"), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM daily_stats"), 3);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 7);
+	/* Tomorrow first, then a late one from tonight: a new person tonight. */
+	add_checkin(b, N2, AT0001, 0);
+	add_checkin(b, N2, AT2359, 0);
+	ck_assert_int_eq(stat_of(b, DAY16, "people"), 2);
+	ck_assert_int_eq(stat_of(b, DAY17, "people"), 1);
+	ck_assert_int_eq(sql_value("SELECT companions FROM checkins WHERE id = 1"), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"
+	    " WHERE checked_out_at IS NULL AND inbound_id IS NULL"
+	    " AND channel = 'test'"), 9);
+}
+END_TEST
+
+START_TEST(test_checkin_bad_venue)
+{
+	struct checkin	c;
+	int64_t		a;
+
+	memset(&c, 0, sizeof c);
+	c.venue_id = 4242;
+	snprintf(c.number, sizeof c.number, "%s", N1);
+	c.sent_at = c.received_at = AT0800;
+	ck_assert_int_eq(store_checkin_add(st, &c, "test", 0), -1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM daily_stats"), 0);
+
+	/* A failed call inside a transaction leaves the transaction usable. */
+	ck_assert_int_eq(store_begin(st), 0);
+	a = add_venue("kept", "", NULL);
+	ck_assert_int_eq(store_checkin_add(st, &c, "test", 0), -1);
+	add_checkin(a, N1, AT0800, 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 1);
+	ck_assert_int_eq(sql_value("SELECT checkins FROM daily_stats"), 1);
+}
+END_TEST
+
+START_TEST(test_checkin_atomic)
+{
+	struct checkin	c;
+	int64_t		a;
+	char		sql[256];
+
+	/* The check-in and its daily_stats row are kept or lost together. */
+	a = add_venue("A", "", NULL);
+	snprintf(sql, sizeof sql, "CREATE TRIGGER stats_fail BEFORE INSERT ON"
+	    " daily_stats WHEN NEW.venue_id = %lld BEGIN"
+	    " SELECT RAISE(ABORT, 'disk on fire'); END", (long long)a);
+	sql_exec(sql);
+	memset(&c, 0, sizeof c);
+	c.venue_id = a;
+	snprintf(c.number, sizeof c.number, "%s", N1);
+	c.sent_at = c.received_at = AT0800;
+	ck_assert_int_eq(store_checkin_add(st, &c, "test", 0), -1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM daily_stats"), 0);
+
+	/* And the store carries on once the fault is gone. */
+	sql_exec("DROP TRIGGER stats_fail");
+	ck_assert_int_gt(store_checkin_add(st, &c, "test", 12), 0);
+	ck_assert_int_eq(sql_value("SELECT inbound_id FROM checkins"), 12);
+	ck_assert_int_eq(stat_of(a, DAY16, "people"), 1);
+}
+END_TEST
+
+START_TEST(test_checkin_recent_open_close)
+{
+	struct checkin	c;
+	int64_t		a, b, c1, c2, c3;
+
+	a = add_venue("A", "", NULL);
+	b = add_venue("B", "", NULL);
+	c1 = add_checkin(a, N1, AT0800, 3);
+	c2 = add_checkin(b, N1, AT0800 + 600, 0);
+
+	ck_assert_int_eq(store_checkin_recent(st, N1, a, AT0800 - 600, &c), 1);
+	ck_assert_int_eq(c.id, c1);
+	ck_assert_int_eq(c.venue_id, a);
+	ck_assert_str_eq(c.number, N1);
+	ck_assert_int_eq(c.companions, 3);
+	ck_assert_int_eq(c.sent_at, AT0800);
+	ck_assert_int_eq(c.received_at, AT0800 + 5);
+	ck_assert_int_eq(c.checked_out_at, 0);
+	ck_assert_int_eq(store_checkin_recent(st, N1, a, AT0800, &c), 1);
+	ck_assert_int_eq(store_checkin_recent(st, N1, a, AT0800 + 1, &c), 0);
+	ck_assert_int_eq(store_checkin_recent(st, N2, a, 0, &c), 0);
+	ck_assert_int_eq(store_checkin_recent(st, N1, 9999, 0, &c), 0);
+
+	ck_assert_int_eq(store_checkin_open(st, N1, 0, &c), 1);
+	ck_assert_int_eq(c.id, c2);
+	ck_assert_int_eq(store_checkin_open(st, N1, a, &c), 1);
+	ck_assert_int_eq(c.id, c1);
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, &c), 0);
+
+	ck_assert_int_eq(store_checkin_close(st, c2, AT0800 + 1800), 0);
+	ck_assert_int_eq(store_checkin_open(st, N1, 0, &c), 1);
+	ck_assert_int_eq(c.id, c1);
+	ck_assert_int_eq(store_checkin_open(st, N1, b, &c), 0);
+	ck_assert_int_eq(store_checkin_recent(st, N1, b, 0, &c), 1);
+	ck_assert_int_eq(c.checked_out_at, AT0800 + 1800);
+	/* Closing again keeps the first time. */
+	ck_assert_int_eq(store_checkin_close(st, c2, AT0800 + 9000), 0);
+	ck_assert_int_eq(store_checkin_recent(st, N1, b, 0, &c), 1);
+	ck_assert_int_eq(c.checked_out_at, AT0800 + 1800);
+
+	c3 = add_checkin(a, N2, AT0800, 0);
+	ck_assert_int_eq(store_checkin_close_all(st, N1, AT0800 + 3600), 0);
+	ck_assert_int_eq(store_checkin_open(st, N1, 0, &c), 0);
+	ck_assert_int_eq(store_checkin_recent(st, N1, a, 0, &c), 1);
+	ck_assert_int_eq(c.checked_out_at, AT0800 + 3600);
+	/* Other numbers are untouched. */
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, &c), 1);
+	ck_assert_int_eq(c.id, c3);
+	/* A check-out time before the stay began is clamped to its start. */
+	ck_assert_int_eq(store_checkin_close(st, c3, AT0800 - 100), 0);
+	ck_assert_int_eq(store_checkin_recent(st, N2, a, 0, &c), 1);
+	ck_assert_int_eq(c.checked_out_at, AT0800);
+	ck_assert_int_eq(store_checkin_close_all(st, N3, AT0800), 0);
+}
+END_TEST
+
+struct hist_seen {
+	int	n;
+	int	stop_after;
+	int64_t	sent[8];
+	char	code[8][CODE_MAX];
+	char	name[8][64];
+};
+
+static int
+hist_cb(const struct checkin_seen *cs, void *arg)
+{
+	struct hist_seen	*hs = arg;
+
+	ck_assert_int_lt(hs->n, 8);
+	ck_assert_str_eq(cs->checkin.number, N1);
+	hs->sent[hs->n] = cs->checkin.sent_at;
+	snprintf(hs->code[hs->n], CODE_MAX, "%s", cs->code);
+	snprintf(hs->name[hs->n], sizeof hs->name[0], "%s", cs->venue_name);
+	hs->n++;
+	return hs->stop_after != 0 && hs->n >= hs->stop_after;
+}
+
+START_TEST(test_checkin_history)
+{
+	struct hist_seen	hs;
+	struct venue		va;
+	int64_t			a, b;
+
+	a = add_venue("Hiệu thuốc", "", NULL);
+	b = add_venue("Chợ Hàng Da", "", NULL);
+	ck_assert_int_eq(store_venue_by_id(st, a, &va), 1);
+	add_checkin(a, N1, AT0800 + 100, 0);
+	add_checkin(b, N1, AT0800 + 300, 0);
+	add_checkin(a, N2, AT0800 + 400, 0);
+	add_checkin(b, N1, AT0800 - 5000, 0);	/* arrived late, sent early */
+	add_checkin(a, N1, AT0800 + 200, 0);
+
+	memset(&hs, 0, sizeof hs);
+	ck_assert_int_eq(store_checkin_history(st, N1, 10, hist_cb, &hs), 0);
+	ck_assert_int_eq(hs.n, 4);
+	ck_assert_int_eq(hs.sent[0], AT0800 + 300);
+	ck_assert_str_eq(hs.name[0], "Chợ Hàng Da");
+	ck_assert_int_eq(hs.sent[1], AT0800 + 200);
+	ck_assert_str_eq(hs.name[1], "Hiệu thuốc");
+	ck_assert_str_eq(hs.code[1], va.code);
+	ck_assert_int_eq(hs.sent[2], AT0800 + 100);
+	ck_assert_int_eq(hs.sent[3], AT0800 - 5000);
+
+	memset(&hs, 0, sizeof hs);
+	ck_assert_int_eq(store_checkin_history(st, N1, 2, hist_cb, &hs), 0);
+	ck_assert_int_eq(hs.n, 2);
+	ck_assert_int_eq(hs.sent[1], AT0800 + 200);
+
+	memset(&hs, 0, sizeof hs);
+	hs.stop_after = 1;
+	ck_assert_int_eq(store_checkin_history(st, N1, 0, hist_cb, &hs), 0);
+	ck_assert_int_eq(hs.n, 1);
+
+	memset(&hs, 0, sizeof hs);
+	ck_assert_int_eq(store_checkin_history(st, N3, 5, hist_cb, &hs), 0);
+	ck_assert_int_eq(hs.n, 0);
+	store_venue_free(&va);
+}
+END_TEST
+
+START_TEST(test_inbound_dedup)
+{
+	char	*r;
+	int64_t	 id, id2;
+
+	ck_assert_int_eq(store_inbound_find(st, "kannel", "m-1", &r), 0);
+	ck_assert_ptr_null(r);
+	id = store_inbound_add(st, "kannel", "m-1", N1, "1234567", AT0800);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(store_inbound_find(st, "kannel", "m-1", &r), 1);
+	ck_assert_str_eq(r, "");
+	free(r);
+	ck_assert_int_eq(store_inbound_set_replies(st, id, "Da check in\x1eKhai bao?"), 0);
+	ck_assert_int_eq(store_inbound_find(st, "kannel", "m-1", &r), 1);
+	ck_assert_str_eq(r, "Da check in\x1eKhai bao?");
+	free(r);
+	ck_assert_int_eq(store_inbound_find(st, "kannel", "m-1", NULL), 1);
+
+	/* The id is per channel, and case matters. */
+	ck_assert_int_eq(store_inbound_find(st, "twilio", "m-1", &r), 0);
+	ck_assert_int_eq(store_inbound_find(st, "kannel", "M-1", &r), 0);
+	id2 = store_inbound_add(st, "twilio", "m-1", N2, "RA", AT0800);
+	ck_assert_int_gt(id2, id);
+	/* A retry that slipped past find is refused by the constraint. */
+	ck_assert_int_eq(store_inbound_add(st, "kannel", "m-1", N1, "x", AT0800), -1);
+
+	/* Without an id nothing is ever a duplicate. */
+	ck_assert_int_gt(store_inbound_add(st, "json", NULL, N1, "HD", AT0800), 0);
+	ck_assert_int_gt(store_inbound_add(st, "json", NULL, N1, "HD", AT0800), 0);
+	ck_assert_int_gt(store_inbound_add(st, "json", "", N1, "HD", AT0800), 0);
+	ck_assert_int_gt(store_inbound_add(st, "json", "", N1, "HD", AT0800), 0);
+	ck_assert_int_eq(store_inbound_find(st, "json", NULL, &r), 0);
+	ck_assert_ptr_null(r);
+	ck_assert_int_eq(store_inbound_find(st, "json", "", &r), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM inbound"), 6);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM inbound WHERE ext_id IS NULL"), 4);
+	ck_assert_int_eq(sql_value("SELECT received_at FROM inbound WHERE id = 1"), AT0800);
+}
+END_TEST
+
+START_TEST(test_declarations)
+{
+	int64_t	a, c, d1, d2, d3, at;
+	int	flagged;
+
+	a = add_venue("A", "", NULL);
+	c = add_checkin(a, N1, AT0800, 0);
+	ck_assert_int_eq(store_declaration_last(st, N1, &at), 0);
+
+	d1 = store_declaration_start(st, N1, a, c, AT0800);
+	ck_assert_int_gt(d1, 0);
+	ck_assert_int_eq(store_declaration_last(st, N1, &at), 0);	/* not finished */
+	ck_assert_int_eq(store_declaration_answer(st, d1, "fever", "2", 0, AT0800 + 10), 0);
+	ck_assert_int_eq(store_declaration_answer(st, d1, "contact", "1", 1, AT0800 + 20), 0);
+	ck_assert_int_eq(store_declaration_finish(st, d1, 1, AT0800 + 30), 0);
+	ck_assert_int_eq(store_declaration_last(st, N1, &at), 1);
+	ck_assert_int_eq(at, AT0800 + 30);
+
+	/* Without venue or check-in ("KB"), and one left unfinished. */
+	d2 = store_declaration_start(st, N1, 0, 0, AT0800 + 7200);
+	ck_assert_int_gt(d2, d1);
+	ck_assert_int_eq(store_declaration_finish(st, d2, 0, AT0800 + 7300), 0);
+	d3 = store_declaration_start(st, N1, a, 0, AT0800 + 9000);
+	ck_assert_int_gt(d3, d2);
+	ck_assert_int_eq(store_declaration_last(st, N1, &at), 1);
+	ck_assert_int_eq(at, AT0800 + 7300);
+	ck_assert_int_eq(store_declaration_last(st, N2, &at), 0);
+
+	ck_assert_int_eq(sql_value("SELECT flagged FROM declarations WHERE id = 1"), 1);
+	/* Flagged by an answer, by the declaration, or not at all. */
+	flagged = -1;
+	ck_assert_int_eq(store_declaration_flagged(st, d1, &flagged), 0);
+	ck_assert_int_eq(flagged, 1);
+	ck_assert_int_eq(store_declaration_flagged(st, d2, &flagged), 0);
+	ck_assert_int_eq(flagged, 0);
+	ck_assert_int_eq(store_declaration_answer(st, d3, "fever", "1", 1, AT0800 + 9001), 0);
+	ck_assert_int_eq(store_declaration_answer(st, d3, "contact", "2", 0, AT0800 + 9002), 0);
+	ck_assert_int_eq(store_declaration_flagged(st, d3, &flagged), 0);
+	ck_assert_int_eq(flagged, 1);
+	/* A flag once raised stays raised. */
+	ck_assert_int_eq(store_declaration_finish(st, d3, 0, AT0800 + 9003), 0);
+	ck_assert_int_eq(sql_value("SELECT flagged FROM declarations WHERE id = 3"), 0);
+	ck_assert_int_eq(store_declaration_finish(st, d1, 0, AT0800 + 40), 0);
+	ck_assert_int_eq(sql_value("SELECT flagged FROM declarations WHERE id = 1"), 1);
+	ck_assert_int_eq(store_declaration_flagged(st, 999, &flagged), 0);
+	ck_assert_int_eq(flagged, 0);
+	ck_assert_int_eq(sql_value("SELECT flagged FROM declarations WHERE id = 2"), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM declarations"
+	    " WHERE id = 2 AND venue_id IS NULL AND checkin_id IS NULL"), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM answers"
+	    " WHERE declaration_id = 1"), 2);
+	ck_assert_int_eq(sql_value("SELECT flagged FROM answers"
+	    " WHERE question = 'contact'"), 1);
+	/* Answers belong to a declaration. */
+	ck_assert_int_eq(store_declaration_answer(st, 999, "q", "a", 0, AT0800), -1);
+}
+END_TEST
+
+START_TEST(test_sessions)
+{
+	struct session	s, got;
+
+	ck_assert_int_eq(store_session_get(st, N1, AT0800, &got), 0);
+	memset(&s, 0, sizeof s);
+	snprintf(s.number, sizeof s.number, "%s", N1);
+	s.kind = SESSION_QUESTION;
+	s.decl_id = 7;
+	s.venue_id = 3;
+	s.step = 2;
+	s.companions = 4;
+	snprintf(s.qset, sizeof s.qset, "checkpoint");
+	s.expires_at = AT0800 + 1800;
+	ck_assert_int_eq(store_session_put(st, &s), 0);
+
+	ck_assert_int_eq(store_session_get(st, N1, AT0800, &got), 1);
+	ck_assert_str_eq(got.number, N1);
+	ck_assert_int_eq(got.kind, SESSION_QUESTION);
+	ck_assert_int_eq(got.decl_id, 7);
+	ck_assert_int_eq(got.venue_id, 3);
+	ck_assert_int_eq(got.step, 2);
+	ck_assert_int_eq(got.companions, 4);
+	ck_assert_str_eq(got.qset, "checkpoint");
+	ck_assert_int_eq(got.expires_at, AT0800 + 1800);
+	ck_assert_int_eq(store_session_get(st, N1, AT0800 + 1799, &got), 1);
+	ck_assert_int_eq(store_session_get(st, N1, AT0800 + 1800, &got), 0);
+	ck_assert_int_eq(store_session_get(st, N1, AT0800 + 99999, &got), 0);
+	ck_assert_int_eq(store_session_get(st, N2, AT0800, &got), 0);
+
+	/* Put replaces. */
+	s.kind = SESSION_DIDYOUMEAN;
+	s.decl_id = 0;
+	s.step = 0;
+	s.qset[0] = '\0';
+	s.expires_at = AT0800 + 99999 + 1;
+	ck_assert_int_eq(store_session_put(st, &s), 0);
+	ck_assert_int_eq(store_session_get(st, N1, AT0800 + 99999, &got), 1);
+	ck_assert_int_eq(got.kind, SESSION_DIDYOUMEAN);
+	ck_assert_int_eq(got.decl_id, 0);
+	ck_assert_str_eq(got.qset, "");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sessions"), 1);
+
+	ck_assert_int_eq(store_session_clear(st, N1), 0);
+	ck_assert_int_eq(store_session_get(st, N1, AT0800, &got), 0);
+	ck_assert_int_eq(store_session_clear(st, N1), 0);
+}
+END_TEST
+
+START_TEST(test_subscribers)
+{
+	struct subscriber	sub;
+
+	sub.lang = 5;
+	sub.opted_out = 1;
+	sub.help_at = 9;
+	ck_assert_int_eq(store_subscriber_get(st, N1, &sub), 0);
+	ck_assert_int_eq(sub.lang, -1);
+	ck_assert_int_eq(sub.opted_out, 0);
+	ck_assert_int_eq(sub.help_at, 0);
+
+	ck_assert_int_eq(store_subscriber_set_lang(st, N1, LANG_EN), 0);
+	ck_assert_int_eq(store_subscriber_get(st, N1, &sub), 1);
+	ck_assert_int_eq(sub.lang, LANG_EN);
+	ck_assert_int_eq(sub.opted_out, 0);
+	ck_assert_int_eq(sub.help_at, 0);
+
+	ck_assert_int_eq(store_subscriber_set_optout(st, N1, 1), 0);
+	ck_assert_int_eq(store_subscriber_set_help_at(st, N1, AT0800), 0);
+	ck_assert_int_eq(store_subscriber_get(st, N1, &sub), 1);
+	ck_assert_int_eq(sub.lang, LANG_EN);
+	ck_assert_int_eq(sub.opted_out, 1);
+	ck_assert_int_eq(sub.help_at, AT0800);
+
+	ck_assert_int_eq(store_subscriber_set_lang(st, N1, LANG_VI), 0);
+	ck_assert_int_eq(store_subscriber_set_optout(st, N1, 0), 0);
+	ck_assert_int_eq(store_subscriber_get(st, N1, &sub), 1);
+	ck_assert_int_eq(sub.lang, LANG_VI);
+	ck_assert_int_eq(sub.opted_out, 0);
+	ck_assert_int_eq(sub.help_at, AT0800);
+
+	/* Each setter alone creates the row with the other defaults. */
+	ck_assert_int_eq(store_subscriber_set_optout(st, N2, 1), 0);
+	ck_assert_int_eq(store_subscriber_get(st, N2, &sub), 1);
+	ck_assert_int_eq(sub.lang, -1);
+	ck_assert_int_eq(sub.opted_out, 1);
+	ck_assert_int_eq(store_subscriber_set_help_at(st, N3, AT0800), 0);
+	ck_assert_int_eq(store_subscriber_get(st, N3, &sub), 1);
+	ck_assert_int_eq(sub.lang, -1);
+	ck_assert_int_eq(sub.opted_out, 0);
+	ck_assert_int_eq(sub.help_at, AT0800);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM subscribers"), 3);
+}
+END_TEST
+
+START_TEST(test_rollback)
+{
+	struct venue	v;
+	char		code[CODE_MAX];
+	int64_t		id;
+
+	ck_assert_int_eq(store_begin(st), 0);
+	memset(&v, 0, sizeof v);
+	v.name = "gone";
+	id = store_venue_add(st, &v, 6);
+	ck_assert_int_gt(id, 0);
+	snprintf(code, sizeof code, "%s", v.code);
+	add_checkin(id, N1, AT0800, 0);
+	ck_assert_int_gt(store_inbound_add(st, "kannel", "r-1", N1, code, AT0800), 0);
+	ck_assert_int_eq(store_subscriber_set_lang(st, N1, LANG_EN), 0);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);	/* visible inside */
+	store_venue_free(&v);
+	store_rollback(st);
+
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 0);
+	ck_assert_int_eq(store_inbound_find(st, "kannel", "r-1", NULL), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM daily_stats"), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM subscribers"), 0);
+
+	/* Rollback outside a transaction is harmless; commit is an error. */
+	store_rollback(st);
+	ck_assert_int_eq(store_commit(st), -1);
+
+	ck_assert_int_eq(store_begin(st), 0);
+	add_venue("kept", "", NULL);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), 1);
+}
+END_TEST
+
+START_TEST(test_two_connections)
+{
+	struct store	*other;
+	struct venue	 v;
+	int64_t		 id;
+
+	/* checkinctl beside the daemon: each sees the other's commits. */
+	other = open_store();
+	ck_assert_int_eq(store_version(other), 1);
+	id = add_venue("shared", "", NULL);
+	ck_assert_int_eq(store_venue_by_id(other, id, &v), 1);
+	ck_assert_str_eq(v.name, "shared");
+	ck_assert_int_eq(store_begin(other), 0);
+	ck_assert_int_eq(store_venue_set_active(other, v.code, 0), 0);
+	ck_assert_int_eq(store_commit(other), 0);
+	store_venue_free(&v);
+	ck_assert_int_eq(store_venue_by_id(st, id, &v), 1);
+	ck_assert_int_eq(v.active, 0);
+	store_venue_free(&v);
+	store_close(other);
+	store_close(NULL);
+}
+END_TEST
+
+START_TEST(test_open_race)
+{
+	char		 path[sizeof dbdir + 32], err[256];
+	struct store	*s;
+	pid_t		 pids[6];
+	int		 i, status;
+
+	/* The daemon and checkinctl opening a fresh file at the same moment. */
+	snprintf(path, sizeof path, "%s/race/race.db", dbdir);
+	for (i = 0; i < (int)nitems(pids); i++) {
+		pids[i] = fork();
+		ck_assert_int_ne(pids[i], -1);
+		if (pids[i] == 0) {
+			s = store_open(path, err, sizeof err);
+			if (s == NULL || store_version(s) != 1) {
+				fprintf(stderr, "open_race: %s\n", err);
+				_exit(1);
+			}
+			store_close(s);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < (int)nitems(pids); i++) {
+		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+		ck_assert(WIFEXITED(status));
+		ck_assert_int_eq(WEXITSTATUS(status), 0);
+	}
+	s = store_open(path, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(store_version(s), 1);
+	store_close(s);
+}
+END_TEST
+
+struct owned_seen {
+	int	n;
+	int	stop_after;
+	char	name[4][32];
+	int	checkins[4];
+	int	people[4];
+};
+
+static int
+owned_cb(const struct venue_day *d, void *arg)
+{
+	struct owned_seen	*os = arg;
+
+	ck_assert_int_lt(os->n, 4);
+	ck_assert(code_valid(d->code, 7));
+	snprintf(os->name[os->n], sizeof os->name[0], "%s", d->name);
+	os->checkins[os->n] = d->checkins;
+	os->people[os->n] = d->people;
+	os->n++;
+	return os->stop_after != 0 && os->n >= os->stop_after;
+}
+
+START_TEST(test_owned_today)
+{
+	struct owned_seen	os;
+	struct venue		v;
+	int64_t			a, b, c, o;
+
+	a = add_venue("Alpha", "", N1);
+	b = add_venue("Beta", "", N1);
+	c = add_venue("Closed", "", N1);
+	o = add_venue("Other", "", N2);
+	ck_assert_int_eq(store_venue_by_id(st, c, &v), 1);
+	ck_assert_int_eq(store_venue_set_active(st, v.code, 0), 0);
+	store_venue_free(&v);
+
+	add_checkin(a, N2, AT0800, 0);
+	add_checkin(a, N2, AT0800 + 60, 0);
+	add_checkin(a, N3, AT0800 + 120, 1);
+	add_checkin(c, N3, AT0800, 0);
+	add_checkin(o, N3, AT0800, 0);
+	add_checkin(b, N3, AT0001, 0);		/* tomorrow */
+
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_venue_owned_today(st, N1, DAY16, owned_cb, &os), 2);
+	ck_assert_int_eq(os.n, 2);
+	ck_assert_str_eq(os.name[0], "Alpha");
+	ck_assert_int_eq(os.checkins[0], 3);
+	ck_assert_int_eq(os.people[0], 2);
+	ck_assert_str_eq(os.name[1], "Beta");
+	ck_assert_int_eq(os.checkins[1], 0);
+	ck_assert_int_eq(os.people[1], 0);
+
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_venue_owned_today(st, N1, DAY17, owned_cb, &os), 2);
+	ck_assert_int_eq(os.checkins[0], 0);
+	ck_assert_int_eq(os.checkins[1], 1);
+	ck_assert_int_eq(os.people[1], 1);
+
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_venue_owned_today(st, N2, DAY16, owned_cb, &os), 1);
+	ck_assert_str_eq(os.name[0], "Other");
+	ck_assert_int_eq(os.people[0], 1);
+
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_venue_owned_today(st, N3, DAY16, owned_cb, &os), 0);
+	ck_assert_int_eq(os.n, 0);
+
+	memset(&os, 0, sizeof os);
+	os.stop_after = 1;
+	ck_assert_int_eq(store_venue_owned_today(st, N1, DAY16, owned_cb, &os), 1);
+	ck_assert_int_eq(os.n, 1);
+}
+END_TEST
+
+START_TEST(test_audit_count)
+{
+	int	n = -1;
+
+	ck_assert_int_eq(store_audit_count_subject(st, N1, &n), 0);
+	ck_assert_int_eq(n, 0);
+	sql_exec("INSERT INTO audit (at, actor, action, subject, records) VALUES"
+	    " (1, 'ward-hang-bac', 'trace.person', '" N1 "', 3),"
+	    " (2, 'ward-hang-bac', 'trace.contacts', '" N1 "', 0),"
+	    " (3, 'admin', 'trace.venue', '1234567', 9),"
+	    " (4, 'admin', 'trace.person', '" N2 "', 1)");
+	ck_assert_int_eq(store_audit_count_subject(st, N1, &n), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(store_audit_count_subject(st, N2, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(store_audit_count_subject(st, N3, &n), 0);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite	*s = suite_create("store");
+	TCase	*tc;
+
+	tc = tcase_create("open");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_creates_folder);
+	tcase_add_test(tc, test_open_bad_path);
+	tcase_add_test(tc, test_reopen);
+	tcase_add_loop_test(tc, test_future_version, 0, nitems(future_versions));
+	tcase_add_loop_test(tc, test_schema_columns, 0, nitems(schema_queries));
+	tcase_add_test(tc, test_schema_indexes);
+	tcase_add_test(tc, test_two_connections);
+	tcase_add_test(tc, test_open_race);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("venues");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_venue_codes_unique);
+	tcase_add_test(tc, test_venue_codes_exhausted);
+	tcase_add_test(tc, test_venue_explicit_code);
+	tcase_add_test(tc, test_venue_by_code);
+	tcase_add_test(tc, test_venue_list_and_active);
+	tcase_add_test(tc, test_owned_today);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("checkins");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_checkin_daily_stats);
+	tcase_add_test(tc, test_checkin_bad_venue);
+	tcase_add_test(tc, test_checkin_atomic);
+	tcase_add_test(tc, test_checkin_recent_open_close);
+	tcase_add_test(tc, test_checkin_history);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dialog state");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_inbound_dedup);
+	tcase_add_test(tc, test_declarations);
+	tcase_add_test(tc, test_sessions);
+	tcase_add_test(tc, test_subscribers);
+	tcase_add_test(tc, test_rollback);
+	tcase_add_test(tc, test_audit_count);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	umask(022);
+	sr = srunner_create(store_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
