@@ -251,30 +251,6 @@ chan_http_request(struct evhttp_request *req, void *arg)
 	chan_http_inbound(ch, req, route);
 }
 
-/* Split "host:port" or "[v6]:port". */
-static int
-chan_http_listen_addr(const char *listen, char *host, size_t hostlen, uint16_t *port)
-{
-	const char	*colon, *errstr, *h = listen;
-	size_t		 hl;
-
-	if ((colon = strrchr(listen, ':')) == NULL)
-		return -1;
-	*port = (uint16_t)num_parse(colon + 1, 1, 65535, &errstr);
-	if (errstr != NULL)
-		return -1;
-	hl = (size_t)(colon - listen);
-	if (hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']') {
-		h++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= hostlen)
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	return 0;
-}
-
 void
 chan_http_reload(struct chan_http *ch)
 {
@@ -288,7 +264,7 @@ chan_http_start(struct server *srv)
 	char			 host[256];
 	uint16_t		 port;
 
-	if (chan_http_listen_addr(srv->cfg->http_listen, host, sizeof host, &port) == -1) {
+	if (config_listen_split(srv->cfg->http_listen, host, sizeof host, &port) == -1) {
 		log_warnx("http: bad listen address \"%s\"", srv->cfg->http_listen);
 		return NULL;
 	}

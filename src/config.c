@@ -1,4 +1,4 @@
-/* config.c: the configuration file (libconfig), described once, validated once at load. */
+/* config.c: the configuration file (libconfig), described once, checked once at load. */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -297,7 +297,7 @@ static const struct config_entry config_qset[] = {
 	  .help = "the questions, asked one SMS each in this order" },
 };
 
-/* ask = ( { id = ...; type = ...; vi = ...; en = ...; flag_on = ...; }, ... ) */
+/* ask = ( { id = ...; type = ...; vi = ...; en = ...; flag_on = ...; } ) */
 static const struct config_entry config_question[] = {
 	{ .name = "id", .type = CT_STRING, .store = CS_STR, .off = Q_OFF(id),
 	  .required = 1, .min = 1, .max = CONFIG_NAME_MAX,
@@ -1494,7 +1494,7 @@ config_allowed(const struct inbound_route *r, int family, const void *addr)
 		return 0;
 	if (r->nallow == 0)
 		return 1;
-	/* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d (RFC 4291 2.5.5.2). */
+	/* Dual-stack sockets show IPv4 peers as ::ffff:a.b.c.d (RFC 4291 2.5.5.2). */
 	if (family == AF_INET6 && memcmp(a, v4mapped, sizeof v4mapped) == 0) {
 		family = AF_INET;
 		a += sizeof v4mapped;

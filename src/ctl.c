@@ -985,7 +985,7 @@ ctl_main(int argc, char **argv)
 		ctl_usage();
 	cmd = ctl_find(argc, argv);
 
-	log_init(1, verbose);
+	log_init(1, verbose > 0 ? verbose : -1);
 	if (ctl_setup(&ctl, config_file, database) != 0) {
 		if (ctl.cfg != NULL)
 			config_free(ctl.cfg);

@@ -2,7 +2,7 @@
 #ifndef CTL_H
 #define CTL_H
 
-/* Run one checkinctl command line (argv after the global options). Exit status. */
+/* Run checkinctl's whole command line (global options, command, its options). Exit status. */
 int	ctl_main(int argc, char **argv);
 
 #endif

@@ -85,6 +85,8 @@ log_warnx(const char *fmt, ...)
 void
 log_info(const char *fmt, ...)
 {
+	if (log_verbose < 0)
+		return;
 	LOG_BODY(LOG_INFO, "level=info ", 0);
 }
 

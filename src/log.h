@@ -7,6 +7,7 @@
 
 #define LOG_ESCAPE_MAX	256	/* escaped untrusted text is cut to this many bytes */
 
+/* verbose: -1 warnings only (command-line tools), 0 info, 1 debug. */
 void	log_init(int foreground, int verbose);
 void	log_set_verbose(int);
 int	log_get_verbose(void);

@@ -1,4 +1,4 @@
-/* msg.c: reply texts, Vietnamese and English, overridable from the configuration. */
+/* msg.c: reply texts in Vietnamese and English, overridable in the configuration. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,16 +27,12 @@ static const struct msg_entry {
 	    "Giu tin nay de xuat trinh.",
 	    "Checked in at {venue}, {ward}, at {time}. Text RA when you leave. "
 	    "Keep this SMS to show if asked." } },
-	[MSG_CHECKED_IN_GROUP] = { MSG_CHECKED_IN_GROUP, "confirm_group", "venue ward time companions", {
+	[MSG_CHECKED_IN_GROUP] = { MSG_CHECKED_IN_GROUP, "confirm_group",
+	    "venue ward time companions", {
 	    "Da check-in ban va {companions} nguoi di cung tai {venue}, {ward}, "
 	    "luc {time}. Ra ve nhan RA. Giu tin nay de xuat trinh.",
 	    "Checked in you and {companions} companions at {venue}, {ward}, "
 	    "at {time}. Text RA when you leave. Keep this SMS to show." } },
-	[MSG_REPEAT] = { MSG_REPEAT, "repeat", "venue time", {
-	    "Ban da check-in tai {venue} luc {time}. Khong can gui lai. "
-	    "Ra ve nhan RA.",
-	    "You already checked in at {venue} at {time}. No need to send "
-	    "again. Text RA when you leave." } },
 	[MSG_CODE_INVALID] = { MSG_CODE_INVALID, "code_invalid", "code", {
 	    "Ma {code} khong hop le. Ma dia diem gom 7 chu so, in tren bang "
 	    "dan tai cua. Kiem tra va gui lai.",
@@ -65,10 +61,12 @@ static const struct msg_entry {
 	    "diem (7 chu so).",
 	    "You have no open check-in. To check in, send the venue's 7-digit "
 	    "code." } },
-	[MSG_QUESTION_YESNO] = { MSG_QUESTION_YESNO, "question_yesno", "n total question", {
+	[MSG_QUESTION_YESNO] = { MSG_QUESTION_YESNO, "question_yesno",
+	    "n total question", {
 	    "Cau {n}/{total}: {question} Tra loi 1=Co, 2=Khong",
 	    "Question {n}/{total}: {question} Reply 1=Yes, 2=No" } },
-	[MSG_QUESTION_TEXT] = { MSG_QUESTION_TEXT, "question_text", "n total question", {
+	[MSG_QUESTION_TEXT] = { MSG_QUESTION_TEXT, "question_text",
+	    "n total question", {
 	    "Cau {n}/{total}: {question} Tra loi bang mot tin nhan.",
 	    "Question {n}/{total}: {question} Reply in one message." } },
 	[MSG_ANSWER_YESNO] = { MSG_ANSWER_YESNO, "answer_yesno", "question", {
@@ -79,7 +77,8 @@ static const struct msg_entry {
 	    "xuyen va giu khoang cach.",
 	    "Thank you, your health declaration is recorded. Stay safe: wear "
 	    "a mask and wash your hands often." } },
-	[MSG_DECL_FLAGGED] = { MSG_DECL_FLAGGED, "declaration_flagged", "hotline", {
+	[MSG_DECL_FLAGGED] = { MSG_DECL_FLAGGED, "declaration_flagged",
+	    "hotline", {
 	    "Cam on ban da khai bao. Ban co yeu to nguy co: han che tiep xuc, "
 	    "deo khau trang va goi ngay duong day nong {hotline} de duoc "
 	    "huong dan.",
@@ -123,8 +122,8 @@ static const struct msg_entry {
 	    "No check-ins of yours are stored. Times health officials looked "
 	    "up your data: {lookups}." } },
 	[MSG_STATS] = { MSG_STATS, "stats", "list", {
-	    "Check-in hom nay: {list}",
-	    "Today's check-ins: {list}" } },
+	    "Check-in hom nay (luot/nguoi): {list}",
+	    "Today's check-ins (visits/people): {list}" } },
 	[MSG_STATS_NONE] = { MSG_STATS_NONE, "stats_none", "", {
 	    "So nay chua dang ky la chu dia diem nao. Lien he UBND phuong de "
 	    "dang ky.",

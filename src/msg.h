@@ -11,7 +11,6 @@ struct config;
 enum msg_id {
 	MSG_CHECKED_IN,		/* {venue} {ward} {time} */
 	MSG_CHECKED_IN_GROUP,	/* {venue} {ward} {time} {companions} */
-	MSG_REPEAT,		/* {venue} {time}: same venue inside duplicate_window */
 	MSG_CODE_INVALID,	/* {code}: check digit or length wrong */
 	MSG_CODE_UNKNOWN,	/* {code}: well formed, not registered or inactive */
 	MSG_DIDYOUMEAN,		/* {code} {venue}: one typo away, reply 1 */

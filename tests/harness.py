@@ -92,6 +92,34 @@ def wait_port(port, timeout=10.0, alive=None):
     return False
 
 
+def listens(pid, port):
+    """1 if process pid listens on 127.0.0.1:port, 0 if not, None if /proc cannot tell.
+
+    A free port can be taken by someone else (a parallel test) between
+    free_port() and the daemon's bind: a connect alone would be fooled.
+    """
+    try:
+        inodes = set()
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+        with open("/proc/net/tcp") as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                local, state, inode = fields[1], fields[3], fields[9]
+                if (state == "0A" and local == "0100007F:%04X" % port
+                        and inode in inodes):
+                    return 1
+        return 0
+    except (OSError, StopIteration, IndexError):
+        return None
+
+
 def tail(path, n=40):
     """The last n lines of a file, for failure messages."""
     try:
@@ -318,6 +346,7 @@ inbound = (%s);
 
     def write_config(self, text=None, extra=None):
         """(Re)write the configuration file; text replaces it whole."""
+        self.custom_text = text is not None
         if text is None:
             text = self.config_text(extra)
         with open(self.confpath, "w", encoding="utf-8") as f:
@@ -353,7 +382,19 @@ inbound = (%s);
         return self.proc is not None and self.proc.poll() is None
 
     def start(self, wait=True):
-        """Start checkind -f -v -c CONF; wait until its port accepts."""
+        """Start checkind -f -v -c CONF; wait until it listens on its port.
+
+        If the port was taken meanwhile (parallel tests), pick another one
+        and try again, as long as the configuration is our own.
+        """
+        for attempt in range(5):
+            if self._start(wait):
+                return
+            self.port = free_port()
+            self.write_config()
+        raise AssertionError("no free port after 5 attempts; log:\n%s" % tail(self.logpath))
+
+    def _start(self, wait):
         assert not self.alive(), "already running"
         log = open(self.logpath, "ab")
         log.write(("=== start %d ===\n" % self.starts).encode())
@@ -365,13 +406,21 @@ inbound = (%s);
         log.close()
         _live.append(self)
         if not wait:
-            return
-        if not wait_port(self.port, 10.0, self.alive):
-            rc = self.proc.poll()
-            self.kill9()
-            raise AssertionError(
-                "checkind did not listen on %d (exit %r); log:\n%s" % (
-                    self.port, rc, tail(self.logpath)))
+            return True
+        end = time.monotonic() + 10.0
+        while time.monotonic() < end and self.alive():
+            mine = listens(self.proc.pid, self.port)
+            if mine or (mine is None and wait_port(self.port, 0.1)):
+                return True
+            time.sleep(0.05)
+        rc = self.proc.poll()
+        self.kill9()
+        if (rc is not None and not self.custom_text
+                and "in use" in tail(self.logpath, 5)):
+            return False
+        raise AssertionError(
+            "checkind did not listen on %d (exit %r); log:\n%s" % (
+                self.port, rc, tail(self.logpath)))
 
     def stop(self, timeout=10):
         """SIGTERM; it must exit 0."""

@@ -257,6 +257,8 @@ omit-empty = true
             if p is None or p.poll() is not None:
                 continue
             p.send_signal(sig)
+            if p.stdin is not None:
+                p.stdin.close()
             try:
                 p.wait(15)
             except subprocess.TimeoutExpired:

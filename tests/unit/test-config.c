@@ -689,13 +689,13 @@ START_TEST(test_template_used)
 				    { "time", "08:15 16/09" } };
 	char			 err[ERRLEN], *s;
 
-	cfg = load_text(HEAD ROUTE "templates = { vi = { repeat = "
+	cfg = load_text(HEAD ROUTE "templates = { vi = { checkout = "
 	    "\"Lai {venue} ({time})\"; }; };\n", err);
 	ck_assert_msg(cfg != NULL, "%s", err);
-	s = msg_render(cfg, LANG_VI, MSG_REPEAT, vars, nitems(vars));
+	s = msg_render(cfg, LANG_VI, MSG_CHECKOUT, vars, nitems(vars));
 	ck_assert_str_eq(s, "Lai Cho Dong Xuan (08:15 16/09)");
 	free(s);
-	s = msg_render(cfg, LANG_EN, MSG_REPEAT, vars, nitems(vars));
+	s = msg_render(cfg, LANG_EN, MSG_CHECKOUT, vars, nitems(vars));
 	ck_assert_str_ne(s, "Lai Cho Dong Xuan (08:15 16/09)");
 	ck_assert_ptr_nonnull(strstr(s, "Cho Dong Xuan"));
 	free(s);
