@@ -1,0 +1,106 @@
+/* config.h: the configuration file (libconfig), validated once at load. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "checkind.h"
+#include "msg.h"
+
+enum question_type { QUESTION_YESNO, QUESTION_TEXT };
+enum question_flag { FLAG_NONE, FLAG_ON_YES, FLAG_ON_NO };
+
+struct question {
+	char			*id;			/* stored with each answer */
+	enum question_type	 type;
+	char			*text[LANG_COUNT];
+	enum question_flag	 flag_on;
+};
+
+/* The declaration asked at venues of one kind ("default" for the rest). */
+struct question_set {
+	char		*kind;
+	struct question	*questions;
+	size_t		 nquestions;
+};
+
+/* A CIDR block a route accepts requests from. */
+struct allow_net {
+	int		family;		/* AF_INET or AF_INET6 */
+	unsigned char	addr[16];
+	int		prefix;
+};
+
+/* An HTTP entry point for messages from the network side. */
+struct inbound_route {
+	char		*name;
+	char		*type;		/* "sms" */
+	char		*format;	/* "json", "kannel", "twilio" */
+	char		*path;		/* "/sms/json" */
+	char		*reply;		/* "inline" */
+	char		*secret;	/* shared secret (json: bearer token; kannel: ?secret=) or NULL */
+	char		*auth_token;	/* twilio auth token or NULL */
+	char		*url;		/* twilio: the public URL Twilio signs, or NULL to use Host */
+	struct allow_net *allow;	/* empty: any address */
+	size_t		 nallow;
+};
+
+struct config {
+	char			*file;
+	char			*database;
+	char			*timezone;
+	char			*country_code;
+	enum lang		 language;
+	char			*short_number;
+	char			*hotline;
+	int			 retention_days;
+	int			 code_digits;		/* payload digits; the code has one more */
+
+	int			 duplicate_window;	/* seconds */
+	int			 declaration_valid;	/* seconds */
+	int			 session_timeout;	/* seconds */
+	int			 default_stay;		/* seconds */
+	int			 help_interval;		/* seconds between two unprompted help replies */
+	int			 max_clock_skew;	/* sent_at later than arrival by more is not believed */
+	int			 max_delay;		/* sent_at earlier than arrival by more is not believed */
+	int			 fold_diacritics;	/* send replies without diacritics */
+
+	char			*http_listen;		/* "127.0.0.1:8080" */
+	size_t			 http_max_body;
+
+	struct inbound_route	*inbound;
+	size_t			 ninbound;
+
+	char			*tmpl[LANG_COUNT][MSG_COUNT];	/* NULL: built-in text */
+
+	struct question_set	*qsets;
+	size_t			 nqsets;
+};
+
+/*
+ * Load and validate a configuration file. On error return NULL and write
+ * "FILE:LINE: SETTING: reason" to err.
+ */
+struct config	*config_load(const char *path, char *err, size_t errlen);
+void		 config_free(struct config *);
+
+/* The questions for a venue kind, falling back to "default"; never NULL. */
+const struct question_set *config_questions(const struct config *, const char *kind);
+
+/* The inbound route with this path, or NULL. */
+const struct inbound_route *config_inbound_by_path(const struct config *, const char *path);
+
+/* 1 if the address (AF_INET/AF_INET6 bytes) is allowed by the route. */
+int	config_allowed(const struct inbound_route *, int family, const void *addr);
+
+/* The built-in question set of a kind ("default", "checkpoint"), or NULL. */
+const struct question_set *config_builtin_questions(const char *kind);
+
+/*
+ * Split a listen address, "HOST:PORT" or "[IPV6]:PORT", into host and port
+ * (1..65535); -1 if it is malformed or host does not fit hostlen.
+ */
+int	config_listen_split(const char *listen, char *host, size_t hostlen,
+	    uint16_t *port);
+
+#endif
