@@ -22,7 +22,7 @@
 #include "msg.h"
 
 #define CONFIG_ZONEINFO		"/usr/share/zoneinfo"
-#define CONFIG_NAME_MAX		32	/* route names, question ids, venue kinds */
+#define CONFIG_NAME_MAX		63	/* route names, question ids, venue kinds (a session keeps 64 bytes) */
 #define CONFIG_SECRET_MAX	1024	/* bytes of a secret or token */
 #define CONFIG_TEMPLATE_MAX	1000	/* bytes of a reply template */
 #define CONFIG_QUESTION_MAX	480	/* bytes of a question text */

@@ -20,6 +20,8 @@
 #include "store.h"
 #include "tz.h"
 
+#define SERVER_BUSY_TIMEOUT	200	/* ms the loop may wait for a write lock held elsewhere */
+
 static void
 server_reload(struct server *srv)
 {
@@ -31,8 +33,14 @@ server_reload(struct server *srv)
 		return;
 	}
 	if (strcmp(cfg->database, srv->cfg->database) != 0 ||
-	    strcmp(cfg->http_listen, srv->cfg->http_listen) != 0)
+	    strcmp(cfg->http_listen, srv->cfg->http_listen) != 0) {
+		/* The open database and the bound socket stay until a restart. */
 		log_warnx("reload: database and http.listen take effect on restart");
+		free(cfg->database);
+		cfg->database = xstrdup(srv->cfg->database);
+		free(cfg->http_listen);
+		cfg->http_listen = xstrdup(srv->cfg->http_listen);
+	}
 	if (tz_set(cfg->timezone) == -1) {
 		log_warnx("reload refused: unknown timezone");
 		config_free(cfg);
@@ -89,8 +97,10 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		config_free(srv.cfg);
 		return 1;
 	}
+	store_set_busy_timeout(srv.store, SERVER_BUSY_TIMEOUT);
 	if (!foreground) {
-		if (daemon(0, 0) == -1)
+		/* Keep the working directory: relative paths must still work on SIGHUP. */
+		if (daemon(1, 0) == -1)
 			fatal("daemon");
 		log_init(0, verbose);
 	}

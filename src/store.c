@@ -635,6 +635,12 @@ fail:
 }
 
 void
+store_set_busy_timeout(struct store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms);
+}
+
+void
 store_close(struct store *s)
 {
 	size_t	i;

@@ -86,6 +86,12 @@ struct venue_day {
  */
 struct store	*store_open(const char *path, char *err, size_t errlen);
 void		 store_close(struct store *);
+/*
+ * How long a statement waits for another process's write lock (default 5 s,
+ * right for checkinctl). The daemon waits briefly and answers "retry later"
+ * instead, so that its event loop never stalls behind a long export.
+ */
+void		 store_set_busy_timeout(struct store *, int ms);
 /* The schema version (PRAGMA user_version). */
 int		 store_version(struct store *);
 

@@ -440,6 +440,9 @@ inbound = (%s);
         if rc != 0:
             raise AssertionError("checkind exited %d on SIGTERM; log:\n%s"
                                  % (rc, tail(self.logpath)))
+        report = self.sanitizer_report()
+        if report:
+            raise AssertionError("checkind log reports:\n" + report)
 
     def kill9(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -475,6 +478,16 @@ inbound = (%s);
             shutil.rmtree(self.dir, ignore_errors=True)
         return False
 
+    def sanitizer_report(self):
+        """ASan/UBSan/LSan findings in the log (builds with --enable-sanitizers)."""
+        log = self.log()
+        for needle in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                       "runtime error:", "level=fatal"):
+            i = log.find(needle)
+            if i != -1:
+                return log[max(0, i - 200):i + 3000]
+        return None
+
     def log(self):
         try:
             with open(self.logpath, "rb") as f:
@@ -499,7 +512,9 @@ inbound = (%s);
             c.close()
 
     def json_post(self, obj, path="/sms/json"):
-        body = obj if isinstance(obj, (bytes, str)) else json.dumps(obj)
+        if not isinstance(obj, (bytes, str)):
+            obj = json.dumps(obj, ensure_ascii=False)
+        body = obj
         return self.http("POST", path, body,
                          {"Content-Type": "application/json"})
 
@@ -642,6 +657,22 @@ class TestCase(unittest.TestCase):
         pass
 
     def _cleanup(self):
+        try:
+            self._finish()
+        except BaseException:
+            self.d.__exit__(AssertionError, None, None)
+            raise
+        self._cleanup_dir()
+
+    def _finish(self):
+        """A daemon still running at the end must stop cleanly and leave a clean log."""
+        if self.d.alive():
+            self.d.stop()
+        report = self.d.sanitizer_report()
+        if report:
+            raise AssertionError("checkind log reports:\n" + report)
+
+    def _cleanup_dir(self):
         failed = False
         outcome = getattr(self, "_outcome", None)
         if outcome is not None:

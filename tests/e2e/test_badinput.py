@@ -170,6 +170,16 @@ class BadInputTest(harness.TestCase):
         self.assertIn(st, (200, 400, 413, 414), b)
         self.assertLess(st, 500)
 
+    def test_text_longer_than_looked_at(self):
+        """10 kB of text fits max_body but not TEXT_MAX (4096 bytes): cut, not refused."""
+        n = "0913100055"
+        st, r = self.d.json_sms(n, "ă" * 5000)
+        self.assertEqual(st, 200, r)
+        text = self.d.scalar("SELECT text FROM inbound WHERE number = ?", (e164(n),))
+        self.assertIsNotNone(text)
+        self.assertLessEqual(len(text.encode("utf-8")), 4096)
+        self.assertTrue(text and set(text) == {"ă"}, "cut inside a character")
+
     def test_sql_quotes(self):
         n = "0913100060"
         text = self.pho + "'; DROP TABLE checkins;--"

@@ -1,6 +1,8 @@
 """kill -9: what was acknowledged is in the database, and retries stay retries."""
 
 import http.client
+import json
+import sqlite3
 import threading
 import time
 
@@ -106,6 +108,28 @@ class CrashTest(harness.TestCase):
         self.assertEqual(self.d.count("checkins", "number = ?", (e164(n),)), 1)
         r = self.sms(n, self.pho)
         self.assertEqual(self.d.count("checkins", "number = ?", (e164(n),)), 1, r)
+
+    def test_storage_busy_503(self):
+        """A write lock held past the busy timeout: 503, nothing kept, the retry works."""
+        n = "0914000400"
+        lock = sqlite3.connect(self.d.dbpath, isolation_level=None, timeout=10)
+        try:
+            lock.execute("BEGIN IMMEDIATE")
+            st, h, b = self.d.http("POST", "/sms/json", json.dumps(
+                {"from": n, "to": "8088", "text": self.pho, "id": "busy-1"}),
+                {"Content-Type": "application/json"}, timeout=30)
+            self.assertEqual(st, 503, b)
+            self.assertTrue(b.strip())
+            self.assertNotIn(b"\n", b.strip())
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        self.assertEqual(self.d.count("inbound"), 0)
+        self.assertEqual(self.d.count("checkins"), 0)
+        r = self.sms(n, self.pho, id="busy-1")
+        self.assertIn("Pho Thin", r[0])
+        self.assertEqual(self.d.count("checkins"), 1)
+        self.assertEqual(self.d.count("inbound"), 1)
 
 
 if __name__ == "__main__":

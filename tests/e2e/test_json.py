@@ -1,5 +1,9 @@
 """The JSON webhook: a resident's whole conversation, and what gets stored."""
 
+import datetime
+import os
+import time
+
 import harness
 from harness import (Q_CONTACT_EN, Q_CONTACT_VI, Q_ROUTE_VI, Q_SYMPTOMS_EN,
                      Q_SYMPTOMS_VI, HOTLINE, e164, group)
@@ -159,6 +163,15 @@ class JsonTest(harness.TestCase):
         self.assertGreaterEqual(len(r2), 1, r2)
         self.assertEqual(r2[0], r1[0])
         self.assertEqual(len(self.checkins(n)), 1)
+
+    def test_repeat_window_counts_from_sent_time(self):
+        """An SMS sent 15 minutes ago that arrives now, then a new one: two visits."""
+        n = "0912000024"
+        self.sms(n, self.pho, sent_at=int(time.time()) - 15 * 60)
+        self.declare(n, "2", "2")
+        r = self.sms(n, self.pho)
+        self.assertEqual(len(r), 1, r)
+        self.assertEqual(len(self.checkins(n)), 2)
 
     def test_idempotent_retry(self):
         n = "0912000021"
@@ -333,10 +346,11 @@ class JsonTest(harness.TestCase):
         for n in ("0912000050", "0912000051"):
             self.sms(n, self.shop)
         self.sms("0912000052", self.pho)
+        self.sms("0912000050", self.shop)    # a repeat is not a visit
         r = self.sms("0987000001", "TK")
         self.assertEqual(len(r), 1, r)
-        self.assertIn("Tap Hoa Lan", r[0])
-        self.assertIn("2", r[0])
+        # msg.h: MSG_STATS lists "name: N luot/M nguoi" per venue.
+        self.assertRegex(r[0], r"Tap Hoa Lan: 2\b")
         self.assertNotIn("Pho Thin", r[0])
         # Not an owner: no figures.
         r = self.sms("0912000050", "TK")
@@ -388,6 +402,64 @@ class JsonTest(harness.TestCase):
         self.assertEqual(got, ["+84912000080", "+84912000081", "+84912000082"])
         got = sorted(r[0] for r in self.d.query("SELECT number FROM inbound"))
         self.assertEqual(got, ["+84912000080", "+84912000081", "+84912000082"])
+
+    def test_sent_at(self):
+        now = int(time.time())
+        t = now - 20 * 60
+        iso = datetime.datetime.fromtimestamp(t, harness.LOCAL_TZ).isoformat()
+        self.sms("0912000090", self.pho, sent_at=iso)
+        self.sms("0912000091", self.pho, sent_at=t)
+        # Two days ahead is a wrong phone or SMSC clock: arrival time instead.
+        self.sms("0912000092", self.pho, sent_at=now + 2 * 86400)
+        rows = dict((r[0], (r[1], r[2])) for r in self.d.query(
+            "SELECT number, sent_at, received_at FROM checkins"))
+        self.assertEqual(rows["+84912000090"][0], t, iso)
+        self.assertEqual(rows["+84912000091"][0], t)
+        for n in ("+84912000090", "+84912000091", "+84912000092"):
+            self.assertLessEqual(abs(rows[n][1] - now), 5, rows[n])
+        self.assertLessEqual(abs(rows["+84912000092"][0] - now), 5, rows)
+        for bad in ("yesterday", "2021-13-45T99:00:00Z", [1], -5):
+            st, r = self.d.json_sms("0912000093", self.pho, sent_at=bad)
+            self.assertEqual(st, 400, (bad, r))
+        self.assertEqual(self.checkins("0912000093"), [])
+
+
+class WindowsTest(harness.TestCase):
+    """The windows are settings: short ones expire while we wait."""
+
+    extra = "duplicate_window = 1; help_interval = 1; declaration_valid = 2;"
+
+    def venues(self):
+        self.pho = self.d.add_venue("Pho Thin", "Hang Bac")
+
+    def test_windows_expire(self):
+        n = "0912000110"
+        r = self.sms(n, self.pho)
+        self.assertIn(Q_SYMPTOMS_VI, r[1])
+        self.sms(n, "2")
+        self.sms(n, "2")
+        self.assertEqual(len(self.sms(n, "hello")), 1)
+        time.sleep(3.2)   # whole seconds: at least 3 apart whatever the rounding
+        r = self.sms(n, self.pho)
+        self.assertEqual(len(r), 2, "declaration_valid = 2 is over: %r" % r)
+        self.assertIn(Q_SYMPTOMS_VI, r[1])
+        self.assertEqual(self.d.count("checkins"), 2, "duplicate_window = 1 is over")
+        self.sms(n, "2")
+        self.sms(n, "2")
+        self.assertEqual(len(self.sms(n, "hello")), 1, "help_interval = 1 is over")
+        self.assertEqual(self.d.count("declarations", "completed_at IS NOT NULL"), 2)
+
+
+class VenueWhileRunningTest(harness.TestCase):
+    """No venue before start: the database folder is made by the daemon, and
+    a venue added by checkinctl beside the running daemon is known at once."""
+
+    def test_add_while_running(self):
+        self.assertTrue(os.path.exists(self.d.dbpath))
+        code = self.d.add_venue("Banh Mi 25", "Hang Ca")
+        r = self.sms("0912000100", code)
+        self.assertIn("Banh Mi 25", r[0])
+        self.assertEqual(self.d.count("checkins"), 1)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The Kannel webhook, spoken the way Kannel 1.4.5's smsbox speaks it."""
 
-import urllib.parse
+import http.client
 
 import harness
 from harness import (HOTLINE, Q_CONTACT_VI, Q_SYMPTOMS_VI, SECRET, SHORT, e164,
@@ -148,6 +148,41 @@ class KannelTest(harness.TestCase):
         self.assertEqual(r1[2], r2[2])
         self.assertEqual(self.d.count("checkins"), 1)
         self.assertEqual(self.d.count("inbound"), 1)
+
+    def test_same_id_on_two_routes(self):
+        """Dedup is per route: one id on json and on kannel is two messages."""
+        st, r = self.d.json_sms("0912100013", self.pho, id="shared-id-1")
+        self.assertEqual(st, 200, r)
+        params = self.d.kannel_params("0912100014", self.pho, id="shared-id-1")
+        st, h, b = self.d.kannel_get(params)
+        self.assertIn("Pho Thin", self.ok(st, h, b.decode(), "same id, other route"))
+        self.assertEqual(self.d.count("checkins"), 2)
+        self.assertEqual(self.d.count("inbound", "ext_id = ?", ("shared-id-1",)), 2)
+
+    def test_venue_name_folded(self):
+        """A name with diacritics is folded in the default (GSM-7) replies."""
+        code = self.d.add_venue("Phở Thìn Lò Đúc", "Hàng Bạc")
+        st, h, b = self.d.kannel_sms("0912100015", code)
+        body = self.ok(st, h, b, "venue with diacritics")
+        self.assertIn("Pho Thin Lo Duc", body)
+        self.assertIn("Hang Bac", body)
+        self.gsm(h)
+
+    def test_keep_alive(self):
+        """Kannel's HTTP client reuses connections: ten requests on one."""
+        c = http.client.HTTPConnection("127.0.0.1", self.d.port, timeout=10)
+        try:
+            for i in range(10):
+                q = self.d.kannel_query(self.d.kannel_params("09121001%02d" % (50 + i),
+                                                             self.pho))
+                c.request("GET", "/sms/kannel?" + q)
+                r = c.getresponse()
+                body = r.read().decode()
+                self.assertEqual(r.status, 200, body)
+                self.assertIn("Pho Thin", body)
+        finally:
+            c.close()
+        self.assertEqual(self.d.count("checkins"), 10)
 
     def test_empty_body_when_no_reply(self):
         n = "0912100011"

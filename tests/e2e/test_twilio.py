@@ -4,7 +4,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import harness
-from harness import Q_CONTACT_VI, Q_SYMPTOMS_VI, TWILIO_TOKEN, e164
+from harness import Q_CONTACT_VI, Q_SYMPTOMS_VI, TWILIO_TOKEN
 
 
 class TwilioTest(harness.TestCase):

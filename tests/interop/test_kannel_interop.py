@@ -297,6 +297,15 @@ class KannelInterop(unittest.TestCase):
     def cleanup(self):
         if self.k is not None:
             self.k.stop()
+        try:
+            if self.d.alive():
+                self.d.stop()
+            report = self.d.sanitizer_report()
+            if report:
+                raise AssertionError("checkind log reports:\n" + report)
+        except BaseException:
+            self.d.__exit__(AssertionError, None, None)
+            raise
         failed = False
         res = getattr(getattr(self, "_outcome", None), "result", None)
         if res is not None:
