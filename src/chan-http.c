@@ -23,7 +23,10 @@
 #include "dialog.h"
 #include "fmt.h"
 #include "log.h"
+#include "outbox.h"
+#include "send.h"
 #include "server.h"
+#include "store.h"
 
 #define CHAN_HTTP_TIMEOUT	30	/* seconds a client may take to send a request */
 #define CHAN_HTTP_MAX_HEADERS	8192	/* bytes of request headers */
@@ -107,23 +110,41 @@ chan_http_allowed(struct evhttp_request *req, const struct inbound_route *route)
 	return 0;
 }
 
-/* The URL the client asked for, as a signing client (Twilio) saw it. */
+/*
+ * The URL the client asked for, as a signing client (Twilio) saw it: the
+ * configured public URL if there is one, else built from Host.
+ */
 static void
-chan_http_url(struct evhttp_request *req, const struct inbound_route *route,
-    char *out, size_t len)
+chan_http_url(struct evhttp_request *req, const char *public_url, char *out, size_t len)
 {
 	const char	*host;
 
-	if (route->url != NULL) {
+	if (public_url != NULL) {
 		const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 
-		snprintf(out, len, "%s%s%s", route->url, q != NULL ? "?" : "",
+		snprintf(out, len, "%s%s%s", public_url, q != NULL ? "?" : "",
 		    q != NULL ? q : "");
 		return;
 	}
 	host = chan_http_header(req, "Host");
 	snprintf(out, len, "http://%s%s", host != NULL ? host : "localhost",
 	    evhttp_request_get_uri(req));
+}
+
+/* The parts of a request a format or a driver parses. */
+static void
+chan_http_fmt_request(struct evhttp_request *req, const char *url, struct fmt_request *fr)
+{
+	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+
+	memset(fr, 0, sizeof *fr);
+	fr->post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
+	fr->query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	fr->bodylen = evbuffer_get_length(body);
+	fr->body = fr->bodylen > 0 ? (const char *)evbuffer_pullup(body, -1) : "";
+	fr->url = url;
+	fr->header = chan_http_header;
+	fr->hctx = req;
 }
 
 static void
@@ -155,7 +176,6 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	struct fmt_response	 resp;
 	struct dialog_msg	 m;
 	struct dialog_reply	 reply;
-	struct evbuffer		*body;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 	char			 url[CHAN_HTTP_URL_MAX], err[256];
 	int			 r;
@@ -168,17 +188,8 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 		chan_http_error(req, 405, "use GET or POST");
 		return;
 	}
-	body = evhttp_request_get_input_buffer(req);
-	chan_http_url(req, route, url, sizeof url);
-
-	memset(&fr, 0, sizeof fr);
-	fr.post = cmd == EVHTTP_REQ_POST;
-	fr.query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
-	fr.bodylen = evbuffer_get_length(body);
-	fr.body = fr.bodylen > 0 ? (const char *)evbuffer_pullup(body, -1) : "";
-	fr.url = url;
-	fr.header = chan_http_header;
-	fr.hctx = req;
+	chan_http_url(req, route->url, url, sizeof url);
+	chan_http_fmt_request(req, url, &fr);
 	fr.route = route;
 
 	memset(&in, 0, sizeof in);
@@ -199,6 +210,8 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	m.textlen = in.text != NULL ? in.textlen : 0;
 	m.sent_at = in.sent_at;
 	m.received_at = time(NULL);
+	m.outbox = strcmp(route->reply, "outbox") == 0;
+	m.route = route->route;
 
 	r = dialog_handle(ch->srv->store, ch->srv->cfg, &m, &reply);
 	fmt_inbound_free(&in);
@@ -208,6 +221,8 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 		fmt->render(&reply, &resp);
 		chan_http_send(req, &resp);
 		fmt_response_free(&resp);
+		if (reply.queued > 0 && !reply.duplicate)
+			outbox_kick(ch->srv->outbox);
 		dialog_reply_free(&reply);
 		break;
 	case DIALOG_ESENDER:
@@ -218,6 +233,49 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 		chan_http_error(req, 503, "storage unavailable, retry later");
 		break;
 	}
+}
+
+/* A delivery report for an outbound route: /dlr/ROUTE. */
+static void
+chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name)
+{
+	const struct route		*r = config_route(ch->srv->cfg, name);
+	const struct send_driver	*drv;
+	struct store			*st = ch->srv->store;
+	struct fmt_request		 fr;
+	struct send_dlr			 dlr;
+	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
+	char				 esc[LOG_ESCAPE_MAX];
+	int				 status, matched;
+
+	if (r == NULL || (drv = send_driver_find(r->driver)) == NULL || drv->dlr == NULL) {
+		chan_http_error(req, 404, "no outbound route of that name");
+		return;
+	}
+	chan_http_url(req, r->dlr_url, url, sizeof url);
+	chan_http_fmt_request(req, url, &fr);
+	memset(&dlr, 0, sizeof dlr);
+	if ((status = drv->dlr(&fr, &dlr, err, sizeof err)) != 0) {
+		log_info("dlr route=%s status=%d reason=\"%s\"", r->name, status, err);
+		chan_http_error(req, status, err[0] != '\0' ? err : "bad delivery report");
+		return;
+	}
+	if (store_begin(st) == -1) {
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		return;
+	}
+	matched = store_outbox_dlr(st, dlr.outbox_id, r->name, dlr.ext_id, dlr.delivered,
+	    dlr.state, time(NULL));
+	if (matched == -1 || store_commit(st) == -1) {
+		store_rollback(st);
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		return;
+	}
+	log_info("dlr route=%s outbox=%lld state=\"%s\" matched=%d", r->name,
+	    (long long)dlr.outbox_id, log_escape(dlr.state, strlen(dlr.state), esc,
+	    sizeof esc), matched);
+	/* An unmatched report is answered 200 too: a retry could never match. */
+	chan_http_error(req, 200, matched ? "ok" : "ignored: no such message");
 }
 
 static void
@@ -237,6 +295,10 @@ chan_http_request(struct evhttp_request *req, void *arg)
 	}
 	if (ch->srv->stopping) {
 		chan_http_error(req, 503, "shutting down, retry later");
+		return;
+	}
+	if (strncmp(path, "/dlr/", 5) == 0) {
+		chan_http_dlr(ch, req, path + 5);
 		return;
 	}
 	if ((route = config_inbound_by_path(ch->srv->cfg, path)) == NULL) {

@@ -28,7 +28,10 @@
 #define CONFIG_QUESTION_MAX	480	/* bytes of a question text */
 #define CONFIG_QUESTIONS_MAX	10	/* questions in one declaration */
 #define CONFIG_ALLOW_MAX	64	/* CIDR blocks per route */
-#define CONFIG_ROUTES_MAX	64	/* inbound routes */
+#define CONFIG_ROUTES_MAX	64	/* inbound routes; outbound routes */
+#define CONFIG_PREFIXES_MAX	64	/* prefixes of one outbound route */
+#define CONFIG_PREFIX_DIGITS	15	/* digits of an E.164 number at most */
+#define CONFIG_SENDER_ALNUM	11	/* sender id (3GPP TS 23.040 9.1.2.5) */
 #define CONFIG_PATH_MAX		256	/* a setting's dotted name, for messages */
 
 /* What the loader is doing: the file and where the first error goes. */
@@ -45,7 +48,8 @@ enum config_type {
 	CT_BOOL,
 	CT_GROUP,
 	CT_LIST,	/* ( { ... }, { ... } ) */
-	CT_STRINGS	/* [ "a", "b" ] or ( "a", "b" ) */
+	CT_STRINGS,	/* [ "a", "b" ] or ( "a", "b" ) */
+	CT_FLOAT	/* 10.0, or a whole number: 50 */
 };
 
 /* Where and how a value is kept in the target struct. */
@@ -56,6 +60,7 @@ enum config_store {
 	CS_BOOL,	/* int, 0 or 1 */
 	CS_ENUM,	/* int, the value of the matching word */
 	CS_FILE,	/* char *, the first line of the named file */
+	CS_DOUBLE,	/* double */
 	CS_LOAD		/* a group or list: the entry's loader keeps it */
 };
 
@@ -74,8 +79,9 @@ typedef int	(*config_post_cb)(struct config_ctx *, const config_setting_t *,
 
 /*
  * One setting: its name, shape, limits, default and help. Every group of the
- * file (top level, http, each inbound route, each question set, each
- * question) is a table of these, walked by config_group().
+ * file (top level, http, each inbound route, each outbound route, outbox,
+ * each question set, each question) is a table of these, walked by
+ * config_group().
  */
 struct config_entry {
 	const char			*name;
@@ -86,6 +92,10 @@ struct config_entry {
 	long long			 min;		/* numbers: range; strings: length */
 	long long			 max;
 	long long			 def_num;	/* default of a number or bool */
+	double				 fmin;		/* CT_FLOAT: range */
+	double				 fmax;
+	int				 fmin_open;	/* CT_FLOAT: > fmin */
+	double				 fdef;		/* CT_FLOAT: default */
 	const char			*def_str;	/* default of a string, or NULL */
 	const struct config_word	*words;		/* allowed values, NULL-ended */
 	config_check_cb			 check;		/* further checks of a string */
@@ -103,12 +113,21 @@ static int	config_check_name(const char *, char *, size_t);
 static int	config_check_path(const char *, char *, size_t);
 static int	config_check_url(const char *, char *, size_t);
 static int	config_check_utf8(const char *, char *, size_t);
+static int	config_check_word(const char *, char *, size_t);
+static int	config_check_sender(const char *, char *, size_t);
 
 static int	config_load_http(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_inbound(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_allow(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_routes(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_prefixes(struct config_ctx *,
+		    const config_setting_t *, const config_setting_t *,
+		    const char *, void *);
+static int	config_load_outbox(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_templates(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
@@ -130,10 +149,20 @@ static const struct config_word config_words_format[] = {
 	{ "json", 0 },
 	{ "kannel", 0 },
 	{ "twilio", 0 },
+	{ "africastalking", 0 },
 	{ NULL, 0 }
 };
 static const struct config_word config_words_reply[] = {
 	{ "inline", 0 },
+	{ "outbox", 0 },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_driver[] = {
+	{ "kannel", 0 },
+	{ "africastalking", 0 },
+	{ "twilio", 0 },
+	{ "json", 0 },
+	{ "null", 0 },
 	{ NULL, 0 }
 };
 static const struct config_word config_words_qtype[] = {
@@ -148,7 +177,8 @@ static const struct config_word config_words_flag[] = {
 };
 
 #define CFG_OFF(f)	offsetof(struct config, f)
-#define ROUTE_OFF(f)	offsetof(struct inbound_route, f)
+#define IN_OFF(f)	offsetof(struct inbound_route, f)
+#define OUT_OFF(f)	offsetof(struct route, f)
 #define QSET_OFF(f)	offsetof(struct question_set, f)
 #define Q_OFF(f)	offsetof(struct question, f)
 
@@ -220,6 +250,12 @@ static const struct config_entry config_top[] = {
 	{ .name = "inbound", .type = CT_LIST, .store = CS_LOAD, .required = 1,
 	  .load = config_load_inbound,
 	  .help = "HTTP entry points for inbound SMS, at least one" },
+	{ .name = "routes", .type = CT_LIST, .store = CS_LOAD,
+	  .load = config_load_routes,
+	  .help = "outbound routes that drain the outbox" },
+	{ .name = "outbox", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_outbox,
+	  .help = "retries and the default route of queued texts" },
 	{ .name = "templates", .type = CT_GROUP, .store = CS_LOAD,
 	  .load = config_load_templates,
 	  .help = "reply texts replacing the built-in ones, per language" },
@@ -241,49 +277,193 @@ static const struct config_entry config_http[] = {
 };
 
 /* inbound = ( { ... }, ... ) */
-static const struct config_entry config_route[] = {
+static const struct config_entry config_inbound_route[] = {
 	{ .name = "name", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(name), .required = 1, .min = 1,
+	  .off = IN_OFF(name), .required = 1, .min = 1,
 	  .max = CONFIG_NAME_MAX, .check = config_check_name,
 	  .help = "the route's name in logs and the database: [a-z0-9_-]" },
 	{ .name = "type", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(type), .def_str = "sms", .words = config_words_type,
+	  .off = IN_OFF(type), .def_str = "sms", .words = config_words_type,
 	  .help = "what arrives: sms" },
 	{ .name = "format", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(format), .required = 1,
+	  .off = IN_OFF(format), .required = 1,
 	  .words = config_words_format,
-	  .help = "the sender's request format: json, kannel or twilio" },
+	  .help = "the sender's request format: json, kannel, twilio or "
+	  "africastalking" },
 	{ .name = "path", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(path), .required = 1, .min = 1, .max = 255,
+	  .off = IN_OFF(path), .required = 1, .min = 1, .max = 255,
 	  .check = config_check_path,
 	  .help = "the URL path the sender posts to, starting with /" },
 	{ .name = "reply", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(reply), .def_str = "inline",
+	  .off = IN_OFF(reply), .def_str = "inline",
 	  .words = config_words_reply,
-	  .help = "how replies leave: inline, in the HTTP response" },
+	  .help = "how replies leave: inline, in the HTTP response, or "
+	  "outbox, queued and sent on an outbound route" },
+	{ .name = "route", .type = CT_STRING, .store = CS_STR,
+	  .off = IN_OFF(route), .min = 1, .max = CONFIG_NAME_MAX,
+	  .check = config_check_name,
+	  .help = "reply = outbox: the outbound route of the replies" },
 	{ .name = "secret", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(secret), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .off = IN_OFF(secret), .min = 1, .max = CONFIG_SECRET_MAX,
 	  .conflicts = "secret_file",
 	  .help = "shared secret (json: bearer token; kannel: ?secret=)" },
 	{ .name = "secret_file", .type = CT_STRING, .store = CS_FILE,
-	  .off = ROUTE_OFF(secret), .min = 1, .max = 4096,
+	  .off = IN_OFF(secret), .min = 1, .max = 4096,
 	  .conflicts = "secret",
 	  .help = "file holding the shared secret on its first line" },
 	{ .name = "auth_token", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(auth_token), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .off = IN_OFF(auth_token), .min = 1, .max = CONFIG_SECRET_MAX,
 	  .conflicts = "auth_token_file",
 	  .help = "Twilio auth token that signs requests" },
 	{ .name = "auth_token_file", .type = CT_STRING, .store = CS_FILE,
-	  .off = ROUTE_OFF(auth_token), .min = 1, .max = 4096,
+	  .off = IN_OFF(auth_token), .min = 1, .max = 4096,
 	  .conflicts = "auth_token",
 	  .help = "file holding the Twilio auth token on its first line" },
 	{ .name = "url", .type = CT_STRING, .store = CS_STR,
-	  .off = ROUTE_OFF(url), .min = 8, .max = 1024,
+	  .off = IN_OFF(url), .min = 8, .max = 1024,
 	  .check = config_check_url,
 	  .help = "the public URL Twilio signs, if not http://HOST/PATH" },
 	{ .name = "allow", .type = CT_STRINGS, .store = CS_LOAD,
 	  .load = config_load_allow,
 	  .help = "addresses or CIDR blocks requests may come from" },
+};
+
+/* routes = ( { ... }, ... ) */
+static const struct config_entry config_outbound_route[] = {
+	{ .name = "name", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(name), .required = 1, .min = 1,
+	  .max = CONFIG_NAME_MAX, .check = config_check_name,
+	  .help = "the route's name in logs, the outbox and /dlr/NAME" },
+	{ .name = "driver", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(driver), .required = 1,
+	  .words = config_words_driver,
+	  .help = "how texts are sent: kannel, africastalking, twilio, json "
+	  "or null" },
+	{ .name = "url", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(url), .min = 8, .max = 1024,
+	  .check = config_check_url,
+	  .help = "where requests go, http:// or https://" },
+	{ .name = "username", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(username), .min = 1, .max = 256,
+	  .check = config_check_word,
+	  .help = "kannel and africastalking user; twilio account SID" },
+	{ .name = "password", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(password), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .conflicts = "password_file",
+	  .help = "kannel password; twilio auth token" },
+	{ .name = "password_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = OUT_OFF(password), .min = 1, .max = 4096,
+	  .conflicts = "password",
+	  .help = "file holding the password on its first line" },
+	{ .name = "api_key", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(api_key), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .conflicts = "api_key_file",
+	  .help = "Africa's Talking API key" },
+	{ .name = "api_key_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = OUT_OFF(api_key), .min = 1, .max = 4096,
+	  .conflicts = "api_key",
+	  .help = "file holding the API key on its first line" },
+	{ .name = "token", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(token), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .conflicts = "token_file",
+	  .help = "json: bearer token" },
+	{ .name = "token_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = OUT_OFF(token), .min = 1, .max = 4096,
+	  .conflicts = "token",
+	  .help = "file holding the bearer token on its first line" },
+	{ .name = "from", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(from), .min = 1, .max = CONFIG_PREFIX_DIGITS + 1,
+	  .check = config_check_sender,
+	  .help = "sender: a number or an alphanumeric id; default "
+	  "short_number" },
+	{ .name = "rate", .type = CT_FLOAT, .store = CS_DOUBLE,
+	  .off = OUT_OFF(rate), .fmin = 0, .fmin_open = 1, .fmax = 10000,
+	  .fdef = 10.0,
+	  .help = "messages per second at most" },
+	{ .name = "inflight", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(inflight), .min = 1, .max = 256, .def_num = 4,
+	  .help = "requests in flight at once at most" },
+	{ .name = "connect_timeout", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(connect_timeout), .min = 1, .max = 300, .def_num = 5,
+	  .help = "seconds a connection may take to open" },
+	{ .name = "timeout", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(timeout), .min = 1, .max = 3600, .def_num = 30,
+	  .help = "seconds a whole request may take" },
+	{ .name = "prefixes", .type = CT_STRINGS, .store = CS_LOAD,
+	  .load = config_load_prefixes,
+	  .help = "E.164 prefixes of the numbers this route serves" },
+	{ .name = "fallback", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(fallback), .min = 1, .max = CONFIG_NAME_MAX,
+	  .check = config_check_name,
+	  .help = "another route to send on while this one is down" },
+	{ .name = "dlr_url", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(dlr_url), .min = 8, .max = 1024,
+	  .check = config_check_url,
+	  .help = "our /dlr/NAME URL as the aggregator reaches it" },
+};
+
+/*
+ * What each driver needs besides its name: a URL, and which credentials it
+ * must have (need) or may have (use). A credential the driver does not use
+ * is refused: it is most likely meant for another setting. "null" stands in
+ * for any route on a dry run, so it takes everything and needs nothing.
+ */
+#define CRED_USERNAME	0x1
+#define CRED_PASSWORD	0x2
+#define CRED_API_KEY	0x4
+#define CRED_TOKEN	0x8
+#define CRED_ALL	0xf
+
+static const struct config_cred {
+	const char	*name;
+	const char	*file;		/* the _file setting, or NULL */
+	size_t		 off;
+	int		 bit;
+} config_creds[] = {
+	{ "username", NULL, OUT_OFF(username), CRED_USERNAME },
+	{ "password", "password_file", OUT_OFF(password), CRED_PASSWORD },
+	{ "api_key", "api_key_file", OUT_OFF(api_key), CRED_API_KEY },
+	{ "token", "token_file", OUT_OFF(token), CRED_TOKEN },
+};
+
+static const struct config_driver {
+	const char	*name;
+	int		 url;		/* 1: url is required */
+	int		 need;
+	int		 use;
+} config_drivers[] = {
+	{ "kannel", 1, CRED_USERNAME|CRED_PASSWORD,
+	  CRED_USERNAME|CRED_PASSWORD },
+	{ "africastalking", 1, CRED_USERNAME|CRED_API_KEY,
+	  CRED_USERNAME|CRED_API_KEY },
+	{ "twilio", 1, CRED_USERNAME|CRED_PASSWORD,
+	  CRED_USERNAME|CRED_PASSWORD },
+	{ "json", 1, 0, CRED_TOKEN },
+	{ "null", 0, 0, CRED_ALL },
+};
+
+/* outbox = { ... } */
+static const struct config_entry config_outbox[] = {
+	{ .name = "max_attempts", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(outbox_max_attempts), .min = 1, .max = 100,
+	  .def_num = 8,
+	  .help = "attempts at sending a text before it fails" },
+	{ .name = "max_age", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(outbox_max_age), .min = 60, .max = 2592000,
+	  .def_num = 86400,
+	  .help = "seconds after which a text not sent fails" },
+	{ .name = "default_route", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(outbox_default_route), .min = 1,
+	  .max = CONFIG_NAME_MAX, .check = config_check_name,
+	  .help = "route of numbers no prefix matches; default the first" },
+	{ .name = "retry_base", .type = CT_FLOAT, .store = CS_DOUBLE,
+	  .off = CFG_OFF(outbox_retry_base), .fmin = 0.05, .fmax = 3600,
+	  .fdef = 10.0,
+	  .help = "seconds before the first retry, doubled on each" },
+	{ .name = "retry_max", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(outbox_retry_max), .min = 1, .max = 86400,
+	  .def_num = 3600,
+	  .help = "seconds between two attempts at most" },
 };
 
 /* questions = ( { kind = ...; ask = ( ... ); }, ... ) */
@@ -410,6 +590,7 @@ config_type_name(enum config_type type)
 		[CT_GROUP] = "a group { ... }",
 		[CT_LIST] = "a list ( { ... }, ... )",
 		[CT_STRINGS] = "an array of strings [ \"...\", ... ]",
+		[CT_FLOAT] = "a number such as 10 or 2.5",
 	};
 
 	return names[type];
@@ -427,6 +608,9 @@ config_type_ok(const config_setting_t *s, enum config_type type)
 		return t == CONFIG_TYPE_STRING;
 	case CT_INT:
 		return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+	case CT_FLOAT:
+		return t == CONFIG_TYPE_FLOAT || t == CONFIG_TYPE_INT ||
+		    t == CONFIG_TYPE_INT64;
 	case CT_BOOL:
 		return t == CONFIG_TYPE_BOOL;
 	case CT_GROUP:
@@ -575,6 +759,7 @@ config_value(struct config_ctx *ctx, const config_setting_t *s,
 	const char			*str;
 	char				 why[256], list[128];
 	long long			 v;
+	double				 d;
 	size_t				 len;
 
 	if (!config_type_ok(s, e->type))
@@ -593,6 +778,28 @@ config_value(struct config_ctx *ctx, const config_setting_t *s,
 			*(size_t *)field = (size_t)v;
 		else
 			*(int *)field = (int)v;
+		return 0;
+	case CT_FLOAT:
+		if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+			d = config_setting_get_float(s);
+		else {
+			v = config_setting_get_int64(s);
+			config_int_as_written(ctx, s, &v);
+			d = (double)v;
+		}
+		/* Written so that NaN is out of range too. */
+		if (!(d >= e->fmin && d <= e->fmax) ||
+		    (e->fmin_open && d == e->fmin)) {
+			if (e->fmin_open)
+				return config_fail(ctx, s, name,
+				    "%.15g is out of range: more than %g, at "
+				    "most %g (%s)", d, e->fmin, e->fmax,
+				    e->help);
+			return config_fail(ctx, s, name,
+			    "%.15g is out of range %g..%g (%s)", d, e->fmin,
+			    e->fmax, e->help);
+		}
+		*(double *)field = d;
 		return 0;
 	case CT_BOOL:
 		*(int *)field = config_setting_get_bool(s) ? 1 : 0;
@@ -661,6 +868,9 @@ config_default(struct config_ctx *ctx, const config_setting_t *group,
 		break;
 	case CS_SIZE:
 		*(size_t *)field = (size_t)e->def_num;
+		break;
+	case CS_DOUBLE:
+		*(double *)field = e->fdef;
 		break;
 	case CS_FILE:
 		break;
@@ -893,6 +1103,52 @@ config_check_utf8(const char *s, char *why, size_t len)
 }
 
 static int
+config_check_word(const char *s, char *why, size_t len)
+{
+	const char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p <= ' ' || *p >= 0x7f) {
+			snprintf(why, len, "\"%s\" may not hold spaces or "
+			    "control bytes", s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A sender: a number (a short code or E.164, at most 15 digits) or an
+ * alphanumeric id of at most 11 characters with a letter in it (3GPP TS
+ * 23.040 9.1.2.5; aggregators allow letters, digits, spaces, - . and _).
+ */
+static int
+config_check_sender(const char *s, char *why, size_t len)
+{
+	const char	*digits = *s == '+' ? s + 1 : s;
+	size_t		 n = strlen(s);
+
+	if (*digits != '\0' && strspn(digits, "0123456789") == strlen(digits)) {
+		if (strlen(digits) <= CONFIG_PREFIX_DIGITS)
+			return 0;
+		snprintf(why, len, "\"%s\" has more than %d digits", s,
+		    CONFIG_PREFIX_DIGITS);
+		return -1;
+	}
+	if (*s == '+' || n > CONFIG_SENDER_ALNUM ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789 -._") != n || strpbrk(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL || *s == ' ') {
+		snprintf(why, len, "\"%s\" is neither a number (+ and up to %d "
+		    "digits) nor a sender id (1 to %d letters, digits, spaces, "
+		    "- . _, with a letter)", s, CONFIG_PREFIX_DIGITS,
+		    CONFIG_SENDER_ALNUM);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 config_load_http(struct config_ctx *ctx, const config_setting_t *s,
     const config_setting_t *parent, const char *name, void *target)
 {
@@ -979,13 +1235,31 @@ config_load_allow(struct config_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-/* Checks of one route that involve several of its settings. */
+/* Checks of one inbound route that involve several of its settings. */
 static int
-config_route_post(struct config_ctx *ctx, const config_setting_t *s,
+config_inbound_post(struct config_ctx *ctx, const config_setting_t *s,
     const char *path, void *target)
 {
 	struct inbound_route	*r = target;
+	const config_setting_t	*m;
 	char			 name[CONFIG_PATH_MAX];
+	int			 inline_reply;
+
+	inline_reply = strcmp(r->reply, "inline") == 0;
+	if (strcmp(r->format, "africastalking") == 0 && inline_reply) {
+		config_join(name, sizeof name, path, "reply");
+		m = config_setting_get_member(s, "reply");
+		return config_fail(ctx, m != NULL ? m : s, name,
+		    "an africastalking route needs reply = \"outbox\": "
+		    "Africa's Talking does not take replies in the webhook "
+		    "response");
+	}
+	if (r->route != NULL && inline_reply) {
+		config_join(name, sizeof name, path, "route");
+		return config_fail(ctx, config_setting_get_member(s, "route"),
+		    name, "only for reply = \"outbox\" (inline replies go back "
+		    "in the HTTP response)");
+	}
 
 	if (strcmp(r->format, "twilio") == 0 && r->auth_token == NULL) {
 		config_join(name, sizeof name, path, "auth_token");
@@ -1021,8 +1295,8 @@ config_load_inbound(struct config_ctx *ctx, const config_setting_t *s,
 		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
 			return config_fail(ctx, el, elname,
 			    "must be a group { name = ...; ... }");
-		if (config_group(ctx, el, s, elname, config_route,
-		    nitems(config_route), r, config_route_post) != 0)
+		if (config_group(ctx, el, s, elname, config_inbound_route,
+		    nitems(config_inbound_route), r, config_inbound_post) != 0)
 			return -1;
 		for (j = 0; j < (size_t)i; j++) {
 			if (strcmp(cfg->inbound[j].name, r->name) == 0) {
@@ -1040,6 +1314,260 @@ config_load_inbound(struct config_ctx *ctx, const config_setting_t *s,
 				    r->path, cfg->inbound[j].name);
 			}
 		}
+	}
+	return 0;
+}
+
+/* prefixes = [ "+8486", ... ]: "+" and 1 to 15 digits, none twice. */
+static int
+config_load_prefixes(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct route		*r = target;
+	const config_setting_t	*el;
+	const char		*p;
+	char			 elname[CONFIG_PATH_MAX];
+	int			 i, n;
+	size_t			 j, len;
+
+	if (s == NULL)
+		return 0;
+	n = config_setting_length(s);
+	if (n > CONFIG_PREFIXES_MAX)
+		return config_fail(ctx, s, name, "more than %d prefixes",
+		    CONFIG_PREFIXES_MAX);
+	if (n == 0)
+		return 0;
+	r->prefixes = xcalloc(n, sizeof *r->prefixes);
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		p = config_setting_get_string(el);
+		len = strlen(p);
+		if (p[0] != '+' || len < 2 || len > CONFIG_PREFIX_DIGITS + 1 ||
+		    strspn(p + 1, "0123456789") != len - 1)
+			return config_fail(ctx, config_setting_source_line(el) ?
+			    el : s, elname, "\"%s\" is not + and 1 to %d "
+			    "digits (\"+8486\")", p, CONFIG_PREFIX_DIGITS);
+		for (j = 0; j < r->nprefixes; j++) {
+			if (strcmp(r->prefixes[j], p) == 0)
+				return config_fail(ctx,
+				    config_setting_source_line(el) ? el : s,
+				    elname, "\"%s\" is listed twice", p);
+		}
+		r->prefixes[r->nprefixes++] = xstrdup(p);
+	}
+	return 0;
+}
+
+static const struct config_driver *
+config_driver_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(config_drivers); i++) {
+		if (strcmp(config_drivers[i].name, name) == 0)
+			return &config_drivers[i];
+	}
+	return NULL;
+}
+
+/* Checks of one outbound route: what its driver needs and does not use. */
+static int
+config_outbound_post(struct config_ctx *ctx, const config_setting_t *s,
+    const char *path, void *target)
+{
+	struct route			*r = target;
+	const struct config_driver	*d;
+	const struct config_cred	*c;
+	const config_setting_t		*m;
+	char				 name[CONFIG_PATH_MAX];
+	size_t				 i;
+
+	if ((d = config_driver_find(r->driver)) == NULL) {
+		config_join(name, sizeof name, path, "driver");
+		return config_fail(ctx, s, name, "unknown driver");
+	}
+	if (d->url && r->url == NULL) {
+		config_join(name, sizeof name, path, "url");
+		return config_fail(ctx, s, name, "required by the %s driver "
+		    "(where requests go)", d->name);
+	}
+	for (i = 0; i < nitems(config_creds); i++) {
+		c = &config_creds[i];
+		if ((d->need & c->bit) == 0 ||
+		    *(char **)((char *)r + c->off) != NULL)
+			continue;
+		config_join(name, sizeof name, path, c->name);
+		if (c->file != NULL)
+			return config_fail(ctx, s, name, "required by the %s "
+			    "driver (or %s)", d->name, c->file);
+		return config_fail(ctx, s, name, "required by the %s driver",
+		    d->name);
+	}
+	for (i = 0; i < nitems(config_creds); i++) {
+		c = &config_creds[i];
+		if ((d->use & c->bit) != 0 ||
+		    *(char **)((char *)r + c->off) == NULL)
+			continue;
+		m = config_setting_get_member(s, c->name);
+		if (m == NULL && c->file != NULL)
+			m = config_setting_get_member(s, c->file);
+		config_join(name, sizeof name, path, m != NULL ?
+		    config_setting_name(m) : c->name);
+		return config_fail(ctx, m != NULL ? m : s, name,
+		    "not used by the %s driver", d->name);
+	}
+	return 0;
+}
+
+/* The element of list and the member of it, for an error message. */
+static const config_setting_t *
+config_member_of(const config_setting_t *list, size_t i, const char *member,
+    char *buf, size_t len, const char *listname)
+{
+	const config_setting_t	*el, *m;
+	char			 elname[CONFIG_PATH_MAX];
+
+	snprintf(elname, sizeof elname, "%s[%zu]", listname, i);
+	config_join(buf, len, elname, member);
+	el = config_setting_get_elem(list, i);
+	if (el == NULL)
+		return list;
+	m = config_setting_get_member(el, member);
+	return m != NULL ? m : el;
+}
+
+static int
+config_load_routes(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config		*cfg = target;
+	const config_setting_t	*el, *m;
+	struct route		*r;
+	char			 elname[CONFIG_PATH_MAX], what[CONFIG_PATH_MAX];
+	int			 i, n;
+	size_t			 j, k, l, p;
+
+	if (s == NULL || (n = config_setting_length(s)) == 0)
+		return 0;
+	if (n > CONFIG_ROUTES_MAX)
+		return config_fail(ctx, s, name, "more than %d routes",
+		    CONFIG_ROUTES_MAX);
+	cfg->routes = xcalloc(n, sizeof *cfg->routes);
+	cfg->nroutes = n;
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		r = &cfg->routes[i];
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			return config_fail(ctx, el, elname,
+			    "must be a group { name = ...; driver = ...; }");
+		if (config_group(ctx, el, s, elname, config_outbound_route,
+		    nitems(config_outbound_route), r,
+		    config_outbound_post) != 0)
+			return -1;
+		for (j = 0; j < (size_t)i; j++) {
+			if (strcmp(cfg->routes[j].name, r->name) == 0) {
+				m = config_member_of(s, i, "name", what,
+				    sizeof what, name);
+				return config_fail(ctx, m, what,
+				    "\"%s\" is already the name of %s[%zu]",
+				    r->name, name, j);
+			}
+			/* Two routes for one prefix: which one? */
+			for (k = 0; k < r->nprefixes; k++) {
+				for (l = 0; l < cfg->routes[j].nprefixes; l++) {
+					if (strcmp(r->prefixes[k],
+					    cfg->routes[j].prefixes[l]) != 0)
+						continue;
+					m = config_member_of(s, i, "prefixes",
+					    what, sizeof what, name);
+					return config_fail(ctx, m, what,
+					    "\"%s\" is already a prefix of "
+					    "route \"%s\"", r->prefixes[k],
+					    cfg->routes[j].name);
+				}
+			}
+		}
+	}
+	/* A fallback may come later in the list: check once all are known. */
+	for (p = 0; p < cfg->nroutes; p++) {
+		r = &cfg->routes[p];
+		if (r->fallback == NULL)
+			continue;
+		m = config_member_of(s, p, "fallback", what, sizeof what, name);
+		if (strcmp(r->fallback, r->name) == 0)
+			return config_fail(ctx, m, what,
+			    "a route cannot be its own fallback");
+		if (config_route(cfg, r->fallback) == NULL)
+			return config_fail(ctx, m, what,
+			    "no route is named \"%s\"", r->fallback);
+	}
+	return 0;
+}
+
+static int
+config_load_outbox(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	return config_group(ctx, s, parent, name, config_outbox,
+	    nitems(config_outbox), target, NULL);
+}
+
+/*
+ * Checks across groups, once the whole file is read: the routes named by
+ * inbound routes and by outbox.default_route exist, wherever in the file
+ * they are.
+ */
+static int
+config_top_post(struct config_ctx *ctx, const config_setting_t *root,
+    const char *path, void *target)
+{
+	struct config		*cfg = target;
+	struct inbound_route	*in;
+	const config_setting_t	*list, *m;
+	char			 what[CONFIG_PATH_MAX];
+	char			 dlr[CONFIG_NAME_MAX + 8];
+	size_t			 i, j;
+
+	list = config_setting_get_member(root, "inbound");
+	for (i = 0; i < cfg->ninbound; i++) {
+		in = &cfg->inbound[i];
+		if (strcmp(in->reply, "outbox") == 0 && cfg->nroutes == 0) {
+			m = config_member_of(list, i, "reply", what,
+			    sizeof what, "inbound");
+			return config_fail(ctx, m, what, "\"outbox\" needs an "
+			    "outbound route, and routes is empty or missing");
+		}
+		if (in->route != NULL && config_route(cfg, in->route) == NULL) {
+			m = config_member_of(list, i, "route", what,
+			    sizeof what, "inbound");
+			return config_fail(ctx, m, what, "no outbound route is "
+			    "named \"%s\"", in->route);
+		}
+		/* chan-http takes delivery reports at /dlr/ROUTE. */
+		for (j = 0; j < cfg->nroutes; j++) {
+			snprintf(dlr, sizeof dlr, "/dlr/%s",
+			    cfg->routes[j].name);
+			if (strcmp(in->path, dlr) != 0)
+				continue;
+			m = config_member_of(list, i, "path", what,
+			    sizeof what, "inbound");
+			return config_fail(ctx, m, what, "\"%s\" is where "
+			    "route \"%s\" takes its delivery reports", in->path,
+			    cfg->routes[j].name);
+		}
+	}
+	if (cfg->outbox_default_route != NULL &&
+	    config_route(cfg, cfg->outbox_default_route) == NULL) {
+		m = config_setting_get_member(root, "outbox");
+		if (m != NULL && config_setting_get_member(m,
+		    "default_route") != NULL)
+			m = config_setting_get_member(m, "default_route");
+		return config_fail(ctx, m, "outbox.default_route",
+		    "no outbound route is named \"%s\"",
+		    cfg->outbox_default_route);
 	}
 	return 0;
 }
@@ -1351,7 +1879,7 @@ config_load(const char *path, char *err, size_t errlen)
 	cfg = xcalloc(1, sizeof *cfg);
 	cfg->file = xstrdup(path);
 	if (config_group(&ctx, config_root_setting(&lc), NULL, "", config_top,
-	    nitems(config_top), cfg, NULL) != 0) {
+	    nitems(config_top), cfg, config_top_post) != 0) {
 		config_destroy(&lc);
 		config_free(cfg);
 		return NULL;
@@ -1369,6 +1897,35 @@ config_question_free(struct question *q)
 	free(q->id);
 	for (l = 0; l < LANG_COUNT; l++)
 		free(q->text[l]);
+}
+
+/* Free a secret, wiped first. */
+static void
+config_secret_free(char *s)
+{
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+static void
+config_route_free(struct route *r)
+{
+	size_t	 i;
+
+	free(r->name);
+	free(r->driver);
+	free(r->url);
+	free(r->username);
+	config_secret_free(r->password);
+	config_secret_free(r->api_key);
+	config_secret_free(r->token);
+	free(r->from);
+	for (i = 0; i < r->nprefixes; i++)
+		free(r->prefixes[i]);
+	free(r->prefixes);
+	free(r->fallback);
+	free(r->dlr_url);
 }
 
 void
@@ -1395,16 +1952,17 @@ config_free(struct config *cfg)
 		free(r->format);
 		free(r->path);
 		free(r->reply);
-		if (r->secret != NULL)
-			explicit_bzero(r->secret, strlen(r->secret));
-		free(r->secret);
-		if (r->auth_token != NULL)
-			explicit_bzero(r->auth_token, strlen(r->auth_token));
-		free(r->auth_token);
+		free(r->route);
+		config_secret_free(r->secret);
+		config_secret_free(r->auth_token);
 		free(r->url);
 		free(r->allow);
 	}
 	free(cfg->inbound);
+	for (i = 0; i < cfg->nroutes; i++)
+		config_route_free(&cfg->routes[i]);
+	free(cfg->routes);
+	free(cfg->outbox_default_route);
 	for (l = 0; l < LANG_COUNT; l++) {
 		for (m = 0; m < MSG_COUNT; m++)
 			free(cfg->tmpl[l][m]);
@@ -1464,6 +2022,46 @@ config_inbound_by_path(const struct config *cfg, const char *path)
 			return &cfg->inbound[i];
 	}
 	return NULL;
+}
+
+const struct route *
+config_route(const struct config *cfg, const char *name)
+{
+	size_t	 i;
+
+	if (cfg == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nroutes; i++) {
+		if (strcmp(cfg->routes[i].name, name) == 0)
+			return &cfg->routes[i];
+	}
+	return NULL;
+}
+
+const struct route *
+config_route_for(const struct config *cfg, const char *number)
+{
+	const struct route	*best = NULL, *r;
+	size_t			 i, j, len, bestlen = 0;
+
+	if (cfg == NULL || cfg->nroutes == 0)
+		return NULL;
+	for (i = 0; number != NULL && i < cfg->nroutes; i++) {
+		r = &cfg->routes[i];
+		for (j = 0; j < r->nprefixes; j++) {
+			len = strlen(r->prefixes[j]);
+			if (len > bestlen &&
+			    strncmp(number, r->prefixes[j], len) == 0) {
+				best = r;
+				bestlen = len;
+			}
+		}
+	}
+	if (best == NULL)
+		best = config_route(cfg, cfg->outbox_default_route);
+	if (best == NULL)
+		best = &cfg->routes[0];
+	return best;
 }
 
 /* 1 if the first bits of a and b are the same. */

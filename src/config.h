@@ -35,14 +35,35 @@ struct allow_net {
 struct inbound_route {
 	char		*name;
 	char		*type;		/* "sms" */
-	char		*format;	/* "json", "kannel", "twilio" */
+	char		*format;	/* "json", "kannel", "twilio", "africastalking" */
 	char		*path;		/* "/sms/json" */
-	char		*reply;		/* "inline" */
+	char		*reply;		/* "inline", or "outbox": replies are queued, not returned */
+	char		*route;		/* outbox replies: this outbound route, NULL to choose by prefix */
 	char		*secret;	/* shared secret (json: bearer token; kannel: ?secret=) or NULL */
 	char		*auth_token;	/* twilio auth token or NULL */
 	char		*url;		/* twilio: the public URL Twilio signs, or NULL to use Host */
 	struct allow_net *allow;	/* empty: any address */
 	size_t		 nallow;
+};
+
+/* A way out: an outbound route whose sender drains the outbox (send.c drivers). */
+struct route {
+	char		*name;
+	char		*driver;	/* "kannel", "africastalking", "twilio", "json", "null" */
+	char		*url;		/* where to send (not for "null") */
+	char		*username;	/* kannel, africastalking; twilio: the account SID */
+	char		*password;	/* kannel; twilio: the auth token (or password_file) */
+	char		*api_key;	/* africastalking (or api_key_file) */
+	char		*token;		/* json: bearer token (or token_file) */
+	char		*from;		/* sender id or short number, NULL: short_number */
+	double		 rate;		/* messages per second (token bucket), default 10 */
+	int		 inflight;	/* requests in flight at most, default 4 */
+	int		 connect_timeout;	/* seconds, default 5 */
+	int		 timeout;	/* seconds for a whole request, default 30 */
+	char		**prefixes;	/* E.164 prefixes this route serves ("+8486") */
+	size_t		 nprefixes;
+	char		*fallback;	/* route to use while this one is down, or NULL */
+	char		*dlr_url;	/* our delivery-report URL as the aggregator reaches it, or NULL */
 };
 
 struct config {
@@ -71,6 +92,14 @@ struct config {
 	struct inbound_route	*inbound;
 	size_t			 ninbound;
 
+	struct route		*routes;
+	size_t			 nroutes;
+	int			 outbox_max_attempts;	/* default 8 */
+	int			 outbox_max_age;	/* seconds, default 86400 */
+	char			*outbox_default_route;	/* NULL: the first route */
+	double			 outbox_retry_base;	/* seconds before the first retry, default 10 */
+	int			 outbox_retry_max;	/* seconds between retries at most, default 3600 */
+
 	char			*tmpl[LANG_COUNT][MSG_COUNT];	/* NULL: built-in text */
 
 	struct question_set	*qsets;
@@ -92,6 +121,15 @@ const struct inbound_route *config_inbound_by_path(const struct config *, const 
 
 /* 1 if the address (AF_INET/AF_INET6 bytes) is allowed by the route. */
 int	config_allowed(const struct inbound_route *, int family, const void *addr);
+
+/* The outbound route of that name, or NULL. */
+const struct route *config_route(const struct config *, const char *name);
+
+/*
+ * The outbound route for a number: the route with the longest prefix that
+ * matches, else outbox.default_route, else the first route; NULL if none.
+ */
+const struct route *config_route_for(const struct config *, const char *number);
 
 /* The built-in question set of a kind ("default", "checkpoint"), or NULL. */
 const struct question_set *config_builtin_questions(const char *kind);

@@ -83,9 +83,10 @@ static const struct dialog_entry dialog_table[] = {
 	{ PARSE_UNKNOWN,	dialog_unknown },
 };
 
-/* Queue a rendered reply. */
+/* Add a rendered reply, valid until expires_at (0: always). */
 static void
-dialog_say(struct dctx *d, enum msg_id id, const struct msg_var *vars, size_t nvars)
+dialog_say_until(struct dctx *d, enum msg_id id, const struct msg_var *vars,
+    size_t nvars, int64_t expires_at)
 {
 	char	*text;
 
@@ -96,7 +97,14 @@ dialog_say(struct dctx *d, enum msg_id id, const struct msg_var *vars, size_t nv
 		free(text);
 		return;
 	}
+	d->reply->expires_at[d->reply->n] = expires_at;
 	d->reply->text[d->reply->n++] = text;
+}
+
+static void
+dialog_say(struct dctx *d, enum msg_id id, const struct msg_var *vars, size_t nvars)
+{
+	dialog_say_until(d, id, vars, nvars, 0);
 }
 
 /* Copy at most maxchars characters of UTF-8 s into out (bytes outlen). */
@@ -160,8 +168,9 @@ dialog_ask(struct dctx *d, const struct session *s)
 		struct msg_var vars[] = {
 			{ "n", n }, { "total", total }, { "question", q->text[d->lang] },
 		};
-		dialog_say(d, q->type == QUESTION_YESNO ? MSG_QUESTION_YESNO :
-		    MSG_QUESTION_TEXT, vars, nitems(vars));
+		/* A question queued for later makes no sense once its session ends. */
+		dialog_say_until(d, q->type == QUESTION_YESNO ? MSG_QUESTION_YESNO :
+		    MSG_QUESTION_TEXT, vars, nitems(vars), s->expires_at);
 	}
 	return 1;
 }
@@ -713,6 +722,38 @@ dialog_replies_join(const struct dialog_reply *r)
 	return joined;
 }
 
+/* The route queued replies to this message leave by. */
+static const struct route *
+dialog_route(const struct config *cfg, const struct dialog_msg *msg, const char *number)
+{
+	if (msg->route != NULL)
+		return config_route(cfg, msg->route);
+	return config_route_for(cfg, number);
+}
+
+/* Put the replies in the outbox, in the message's transaction. */
+static int
+dialog_queue(struct dctx *d)
+{
+	const struct route	*route;
+	size_t			 i;
+
+	if (d->reply->n == 0)
+		return 0;
+	if ((route = dialog_route(d->cfg, d->msg, d->from)) == NULL) {
+		log_warnx("dialog: msg=%lld chan=%s no outbound route for replies",
+		    (long long)d->inbound_id, d->msg->channel);
+		return -1;
+	}
+	for (i = 0; i < d->reply->n; i++) {
+		if (store_outbox_add(d->store, route->name, d->from, d->reply->text[i],
+		    d->now, d->reply->expires_at[i], d->inbound_id) == -1)
+			return -1;
+	}
+	d->reply->queued = (int)d->reply->n;
+	return 0;
+}
+
 /* The work between BEGIN and COMMIT; 0 or -1. */
 static int
 dialog_run(struct dctx *d)
@@ -763,7 +804,9 @@ dialog_run(struct dctx *d)
 	joined = dialog_replies_join(d->reply);
 	r = store_inbound_set_replies(d->store, d->inbound_id, joined);
 	free(joined);
-	return r;
+	if (r == -1)
+		return -1;
+	return d->msg->outbox ? dialog_queue(d) : 0;
 }
 
 int
@@ -772,6 +815,7 @@ dialog_handle(struct store *store, const struct config *cfg,
 {
 	struct dctx	 d;
 	char		 from[NUMBER_MAX], *joined = NULL;
+	size_t		 n;
 	int		 r;
 
 	memset(reply, 0, sizeof *reply);
@@ -792,6 +836,13 @@ dialog_handle(struct store *store, const struct config *cfg,
 			dialog_replies_split(joined, reply);
 			free(joined);
 			reply->duplicate = 1;
+			if (msg->outbox) {
+				/* Queued the first time: nothing to send again. */
+				n = reply->n;
+				dialog_reply_free(reply);
+				reply->queued = (int)n;
+				reply->duplicate = 1;
+			}
 			log_info("chan=%s action=duplicate", msg->channel);
 			return DIALOG_OK;
 		}
@@ -810,6 +861,12 @@ dialog_handle(struct store *store, const struct config *cfg,
 	free(d.clean);
 	if (r == 0 && store_commit(store) == 0) {
 		reply->inbound_id = d.inbound_id;
+		if (reply->queued > 0) {
+			n = (size_t)reply->queued;
+			dialog_reply_free(reply);
+			reply->queued = (int)n;
+			reply->inbound_id = d.inbound_id;
+		}
 		return DIALOG_OK;
 	}
 	store_rollback(store);

@@ -20,11 +20,15 @@ struct dialog_msg {
 	size_t		 textlen;
 	int64_t		 sent_at;	/* SMSC time stamp, 0 if unknown */
 	int64_t		 received_at;	/* when it reached us */
+	int		 outbox;	/* queue the replies in the outbox instead of returning them */
+	const char	*route;		/* outbound route for queued replies, NULL: by number prefix */
 };
 
 struct dialog_reply {
 	size_t	 n;
 	char	*text[DIALOG_REPLIES_MAX];
+	int64_t	 expires_at[DIALOG_REPLIES_MAX];	/* 0, or when the text stops making sense */
+	int	 queued;	/* replies put in the outbox (then n is 0) */
 	int	 duplicate;	/* 1 if this was a retry of a message already handled */
 	int64_t	 inbound_id;	/* the stored row, for logs */
 };

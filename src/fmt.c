@@ -64,11 +64,15 @@ static void	fmt_kannel_render(const struct dialog_reply *, struct fmt_response *
 static int	fmt_twilio_parse(const struct fmt_request *, struct fmt_inbound *,
 		    char *, size_t);
 static void	fmt_twilio_render(const struct dialog_reply *, struct fmt_response *);
+static int	fmt_at_parse(const struct fmt_request *, struct fmt_inbound *,
+		    char *, size_t);
+static void	fmt_at_render(const struct dialog_reply *, struct fmt_response *);
 
 static const struct fmt_entry fmt_table[] = {
 	{ .name = "json", .parse = fmt_json_parse, .render = fmt_json_render },
 	{ .name = "kannel", .parse = fmt_kannel_parse, .render = fmt_kannel_render },
 	{ .name = "twilio", .parse = fmt_twilio_parse, .render = fmt_twilio_render },
+	{ .name = "africastalking", .parse = fmt_at_parse, .render = fmt_at_render },
 };
 
 const struct fmt_entry *
@@ -241,6 +245,26 @@ fmt_params_get(const struct fmt_params *ps, const char *name)
 			return &ps->v[i];
 	}
 	return NULL;
+}
+
+int
+fmt_form_get(const char *form, size_t formlen, const char *name, char **value,
+    size_t *valuelen)
+{
+	struct fmt_params	 ps = { NULL, 0, 0 };
+	const struct fmt_param	*p;
+
+	*value = NULL;
+	if (valuelen != NULL)
+		*valuelen = 0;
+	fmt_params_add(&ps, form, formlen);
+	if ((p = fmt_params_get(&ps, name)) != NULL) {
+		*value = fmt_copy(p->value, p->valuelen);
+		if (valuelen != NULL)
+			*valuelen = p->valuelen;
+	}
+	fmt_params_free(&ps);
+	return *value != NULL;
 }
 
 static const char *
@@ -442,7 +466,7 @@ fmt_take_id(const char *p, size_t len, char **out, char *err, size_t errlen)
 }
 
 /* Valid UTF-8 as it is, or a copy with each bad byte made U+FFFD. */
-static char *
+char *
 fmt_utf8_fix(const char *s, size_t len, size_t *outlen)
 {
 	const uint8_t	*p = (const uint8_t *)s, *end = p + len;
@@ -684,6 +708,25 @@ fmt_small_number(const struct fmt_str *v, long long min, long long max, long lon
 }
 
 /*
+ * The route's shared secret, when it has one, as the "secret" parameter
+ * or the X-Checkind-Secret header. 1 if there is none or it matches.
+ */
+static int
+fmt_secret_ok(const struct fmt_request *req, const struct fmt_params *ps)
+{
+	const struct inbound_route	*route = req->route;
+	const struct fmt_param		*p;
+	const char			*h;
+
+	if (route == NULL || route->secret == NULL)
+		return 1;
+	p = fmt_params_get(ps, "secret");
+	h = fmt_header(req, "X-Checkind-Secret");
+	return (p != NULL && fmt_secret_equal(route->secret, p->value, p->valuelen)) ||
+	    (h != NULL && fmt_secret_equal(route->secret, h, strlen(h)));
+}
+
+/*
  * Kannel 1.4.5 sms-service. get-url: the query parameters documented in
  * the README (secret, from=%p, to=%P, text=%b, time=%T, id=%I, coding=%c,
  * charset=%C; smsc and udh accepted, others ignored). post-url: the body is
@@ -696,11 +739,9 @@ static int
 fmt_kannel_parse(const struct fmt_request *req, struct fmt_inbound *in,
     char *err, size_t errlen)
 {
-	const struct inbound_route	*route = req->route;
 	struct fmt_params		 ps = { NULL, 0, 0 };
 	struct fmt_str			 from, to, id, tm, cod, cset, text;
-	const struct fmt_param		*p;
-	const char			*ct, *h;
+	const char			*ct;
 	char				 tbuf[64], csbuf[FMT_CHARSET_MAX];
 	long long			 coding = 0;
 	int				 rawbody, rc;
@@ -715,14 +756,9 @@ fmt_kannel_parse(const struct fmt_request *req, struct fmt_inbound *in,
 		rawbody = 0;
 	}
 
-	if (route != NULL && route->secret != NULL) {
-		p = fmt_params_get(&ps, "secret");
-		h = fmt_header(req, "X-Checkind-Secret");
-		if (!(p != NULL && fmt_secret_equal(route->secret, p->value, p->valuelen)) &&
-		    !(h != NULL && fmt_secret_equal(route->secret, h, strlen(h)))) {
-			rc = fmt_fail(err, errlen, 401, "missing or wrong secret");
-			goto fail;
-		}
+	if (!fmt_secret_ok(req, &ps)) {
+		rc = fmt_fail(err, errlen, 401, "missing or wrong secret");
+		goto fail;
 	}
 
 	fmt_field(req, &ps, "from", "X-Kannel-From", 0, &from);
@@ -782,7 +818,9 @@ fail:
 /*
  * Kannel turns the response body into the reply SMS. A body that GSM-7
  * cannot carry gets X-Kannel-Coding: 2 so that Kannel (with
- * accept-x-kannel-headers) converts it from the charset to UCS-2.
+ * accept-x-kannel-headers) converts it from the charset to UCS-2. Replies
+ * queued in the outbox leave through sendsms: the body is then empty, and
+ * Kannel sends nothing for an empty body.
  */
 static void
 fmt_kannel_render(const struct dialog_reply *dr, struct fmt_response *out)
@@ -794,7 +832,8 @@ fmt_kannel_render(const struct dialog_reply *dr, struct fmt_response *out)
 
 	memset(out, 0, sizeof *out);
 	fmt_buf_add(&b, "", 0);
-	for (i = 0; dr != NULL && i < dr->n && i < DIALOG_REPLIES_MAX; i++) {
+	for (i = 0; dr != NULL && dr->queued <= 0 && i < dr->n &&
+	    i < DIALOG_REPLIES_MAX; i++) {
 		if (dr->text[i] == NULL)
 			continue;
 		if (b.len != 0)
@@ -807,7 +846,8 @@ fmt_kannel_render(const struct dialog_reply *dr, struct fmt_response *out)
 	out->content_type = xstrdup("text/plain; charset=UTF-8");
 	out->body = b.p;
 	out->bodylen = b.len;
-	if (gsm_count(b.p, b.len, &gc) == -1 || gc.coding == GSM_CODING_UCS2) {
+	if (b.len != 0 &&
+	    (gsm_count(b.p, b.len, &gc) == -1 || gc.coding == GSM_CODING_UCS2)) {
 		out->header_name = xstrdup("X-Kannel-Coding");
 		out->header_value = xstrdup("2");
 	}
@@ -955,6 +995,10 @@ fail:
 	return rc;
 }
 
+/*
+ * {"replies":[...]}; when the replies went to the outbox instead,
+ * {"replies":[],"queued":N} says how many will follow as new messages.
+ */
 static void
 fmt_json_render(const struct dialog_reply *dr, struct fmt_response *out)
 {
@@ -965,11 +1009,14 @@ fmt_json_render(const struct dialog_reply *dr, struct fmt_response *out)
 	memset(out, 0, sizeof *out);
 	if ((root = json_object()) == NULL || (arr = json_array()) == NULL)
 		fatalx("json_object failed");
-	for (i = 0; dr != NULL && i < dr->n && i < DIALOG_REPLIES_MAX; i++) {
+	for (i = 0; dr != NULL && dr->queued <= 0 && i < dr->n &&
+	    i < DIALOG_REPLIES_MAX; i++) {
 		if (dr->text[i] != NULL)
 			json_array_append_new(arr, fmt_json_string(dr->text[i]));
 	}
 	json_object_set_new(root, "replies", arr);
+	if (dr != NULL && dr->queued > 0)
+		json_object_set_new(root, "queued", json_integer(dr->queued));
 	if ((s = json_dumps(root, JSON_COMPACT)) == NULL)
 		fatalx("json_dumps failed");
 	json_decref(root);
@@ -1133,7 +1180,10 @@ fmt_xml_escape(struct fmt_buf *b, const char *s, size_t len)
 	}
 }
 
-/* TwiML: one <Message> per reply, or an empty <Response/>. */
+/*
+ * TwiML: one <Message> per reply, or an empty <Response/> when there is
+ * none or they were queued in the outbox (sent through the REST API).
+ */
 static void
 fmt_twilio_render(const struct dialog_reply *dr, struct fmt_response *out)
 {
@@ -1143,7 +1193,8 @@ fmt_twilio_render(const struct dialog_reply *dr, struct fmt_response *out)
 
 	memset(out, 0, sizeof *out);
 	fmt_buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-	for (i = 0; dr != NULL && i < dr->n && i < DIALOG_REPLIES_MAX; i++) {
+	for (i = 0; dr != NULL && dr->queued <= 0 && i < dr->n &&
+	    i < DIALOG_REPLIES_MAX; i++) {
 		if (dr->text[i] == NULL)
 			continue;
 		if (count++ == 0)
@@ -1159,4 +1210,88 @@ fmt_twilio_render(const struct dialog_reply *dr, struct fmt_response *out)
 	out->content_type = xstrdup("text/xml");
 	out->body = b.p;
 	out->bodylen = b.len;
+}
+
+/*
+ * Africa's Talking SMS callback ("Receive message via callback"): a form
+ * POST with from, to, text, date, id and linkId (only for premium
+ * on-demand replies; ignored). AT signs nothing: a route secret, when set,
+ * must come in the query of the callback URL registered with AT
+ * ("/sms/at?secret=..."), else the route's allow list is the only guard.
+ * date is "YYYY-MM-DD HH:MM:SS" or ISO 8601, taken as UTC without an
+ * offset; one we cannot read is left out. text is UTF-8.
+ */
+static int
+fmt_at_parse(const struct fmt_request *req, struct fmt_inbound *in,
+    char *err, size_t errlen)
+{
+	struct fmt_params	 qs = { NULL, 0, 0 }, ps = { NULL, 0, 0 };
+	struct fmt_str		 from, to, text, id, date;
+	const char		*ct;
+	char			 tbuf[64];
+	int			 rc;
+
+	memset(in, 0, sizeof *in);
+	if (!req->post)
+		return fmt_fail(err, errlen, 405, "use POST");
+	if (req->query != NULL)
+		fmt_params_add(&qs, req->query, strlen(req->query));
+	if (!fmt_secret_ok(req, &qs)) {
+		rc = fmt_fail(err, errlen, 401, "missing or wrong secret");
+		goto fail;
+	}
+	ct = fmt_header(req, "Content-Type");
+	if (ct != NULL && !fmt_content_is(ct, "application/x-www-form-urlencoded")) {
+		rc = fmt_fail(err, errlen, 415, "use application/x-www-form-urlencoded");
+		goto fail;
+	}
+	fmt_params_add(&ps, req->body, req->bodylen);
+	fmt_field(req, &ps, "from", NULL, 0, &from);
+	fmt_field(req, &ps, "to", NULL, 0, &to);
+	fmt_field(req, &ps, "text", NULL, 0, &text);
+	fmt_field(req, &ps, "id", NULL, 0, &id);
+	fmt_field(req, &ps, "date", NULL, 0, &date);
+	if (from.len == 0) {
+		rc = fmt_fail(err, errlen, 400, "missing from");
+		goto fail;
+	}
+	if ((rc = fmt_take_number("from", from.p, from.len, &in->from, err, errlen)) != 0 ||
+	    (rc = fmt_take_number("to", to.p, to.len, &in->to, err, errlen)) != 0 ||
+	    (rc = fmt_take_id(id.p, id.len, &in->ext_id, err, errlen)) != 0)
+		goto fail;
+	in->text = fmt_copy(text.p != NULL ? text.p : "", text.len);
+	in->textlen = text.len;
+	if (date.len != 0 && date.len < sizeof tbuf &&
+	    memchr(date.p, '\0', date.len) == NULL) {
+		memcpy(tbuf, date.p, date.len);
+		tbuf[date.len] = '\0';
+		if (fmt_time_parse(tbuf, 1, &in->sent_at) == -1) {
+			in->sent_at = 0;
+			log_debug("fmt: africastalking date not understood, ignored");
+		}
+	}
+	fmt_params_free(&qs);
+	fmt_params_free(&ps);
+	return 0;
+
+fail:
+	fmt_params_free(&qs);
+	fmt_params_free(&ps);
+	fmt_inbound_free(in);
+	return rc;
+}
+
+/*
+ * Africa's Talking takes no reply in the callback's response: replies go
+ * through the outbox. The answer is an empty 200 whatever happened.
+ */
+static void
+fmt_at_render(const struct dialog_reply *dr, struct fmt_response *out)
+{
+	(void)dr;
+	memset(out, 0, sizeof *out);
+	out->status = 200;
+	out->content_type = xstrdup("text/plain");
+	out->body = fmt_copy("", 0);
+	out->bodylen = 0;
 }

@@ -1,5 +1,5 @@
 /*
- * fmt.h: inbound HTTP formats (json, kannel, twilio). Pure: a request's
+ * fmt.h: inbound HTTP formats (json, kannel, twilio, africastalking). Pure: a request's
  * parts in, a message or a 4xx reason out; replies in, a response body out.
  * chan-http.c does the sockets.
  */
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct inbound_route;
+struct route;
 struct dialog_reply;
 
 struct fmt_request {
@@ -22,6 +23,12 @@ struct fmt_request {
 	const char	*(*header)(void *hctx, const char *name);
 	void		*hctx;
 	const struct inbound_route *route;
+	/*
+	 * Delivery reports (/dlr/ROUTE): the outbound route, or NULL. With
+	 * it a driver can check a signature (twilio: X-Twilio-Signature with
+	 * the route's password, the auth token, over url).
+	 */
+	const struct route *outbound;
 };
 
 /* What a format found in a request. Strings are owned and freed by fmt_inbound_free. */
@@ -74,5 +81,17 @@ char	*fmt_twilio_signature(const char *auth_token, const char *url,
  * or -1.
  */
 int	 fmt_time_parse(const char *s, int utc_default, int64_t *t);
+
+/*
+ * The first parameter called name in a query string or an
+ * application/x-www-form-urlencoded body, percent-decoded ('+' is a
+ * space): 1 and a new NUL-terminated string in *value (its length, which
+ * may count NULs, in *valuelen if not NULL), or 0 and NULL.
+ */
+int	 fmt_form_get(const char *form, size_t formlen, const char *name,
+	    char **value, size_t *valuelen);
+
+/* A copy of UTF-8 text with every invalid byte made U+FFFD; *outlen its length. */
+char	*fmt_utf8_fix(const char *s, size_t len, size_t *outlen);
 
 #endif

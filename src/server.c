@@ -16,11 +16,13 @@
 #include "chan-http.h"
 #include "config.h"
 #include "log.h"
+#include "outbox.h"
 #include "server.h"
 #include "store.h"
 #include "tz.h"
 
 #define SERVER_BUSY_TIMEOUT	200	/* ms the loop may wait for a write lock held elsewhere */
+#define SERVER_GRACE		5	/* seconds sends in flight may take to finish at a stop */
 
 static void
 server_reload(struct server *srv)
@@ -49,7 +51,16 @@ server_reload(struct server *srv)
 	config_free(srv->cfg);
 	srv->cfg = cfg;
 	chan_http_reload(srv->http);
+	outbox_reload(srv->outbox);
 	log_info("configuration reloaded file=%s", cfg->file);
+}
+
+static void
+server_stopped(void *arg)
+{
+	struct server	*srv = arg;
+
+	event_base_loopexit(srv->base, NULL);
 }
 
 static void
@@ -67,7 +78,7 @@ server_signal(evutil_socket_t sig, short events, void *arg)
 			break;
 		log_info("stopping signal=%d", (int)sig);
 		srv->stopping = 1;
-		event_base_loopexit(srv->base, NULL);
+		outbox_stop(srv->outbox, SERVER_GRACE, server_stopped, srv);
 		break;
 	}
 }
@@ -107,7 +118,9 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	signal(SIGPIPE, SIG_IGN);
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	if ((srv.http = chan_http_start(&srv)) == NULL) {
+	if ((srv.http = chan_http_start(&srv)) == NULL ||
+	    (srv.outbox = outbox_start(&srv)) == NULL) {
+		chan_http_stop(srv.http);
 		store_close(srv.store);
 		config_free(srv.cfg);
 		event_base_free(srv.base);
@@ -124,6 +137,7 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	event_base_dispatch(srv.base);
 
 	chan_http_stop(srv.http);
+	outbox_free(srv.outbox);
 	for (i = 0; i < nitems(sigs); i++)
 		event_free(sev[i]);
 	store_close(srv.store);

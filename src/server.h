@@ -6,12 +6,14 @@ struct event_base;
 struct config;
 struct store;
 struct chan_http;
+struct outbox;
 
 struct server {
 	struct event_base	*base;
 	struct config		*cfg;		/* replaced whole on SIGHUP */
 	struct store		*store;
 	struct chan_http	*http;
+	struct outbox		*outbox;
 	int			 stopping;
 };
 

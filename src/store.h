@@ -157,6 +157,65 @@ int	store_subscriber_set_lang(struct store *, const char *number, int lang);
 int	store_subscriber_set_optout(struct store *, const char *number, int opted_out);
 int	store_subscriber_set_help_at(struct store *, const char *number, int64_t at);
 
+/* The outbox: every outgoing text, and what became of it. */
+enum outbox_state {
+	OUTBOX_QUEUED = 0,	/* waiting for next_at */
+	OUTBOX_SENDING,		/* handed to a sender; back to queued if the daemon dies */
+	OUTBOX_SENT,		/* the route accepted it */
+	OUTBOX_DELIVERED,	/* a delivery report said so */
+	OUTBOX_FAILED,		/* given up: rejected, max_attempts, max_age, a failed report */
+	OUTBOX_EXPIRED,		/* no longer made sense (its question timed out) */
+	OUTBOX_STATE_COUNT
+};
+
+struct outbox_msg {
+	int64_t			 id;
+	char			 route[64];
+	char			 number[NUMBER_MAX];
+	char			*text;
+	enum outbox_state	 state;
+	int			 attempts;
+	int64_t			 created_at;
+	int64_t			 next_at;
+	int64_t			 expires_at;	/* 0: never */
+	int64_t			 updated_at;
+	char			*ext_id;	/* the route's message id, or NULL */
+	char			*dlr_state;	/* the last delivery report's state, or NULL */
+	char			*error;		/* why it was retried or failed, or NULL */
+	int64_t			 inbound_id;	/* the message it answers, or 0 */
+};
+
+const char *store_outbox_state_name(enum outbox_state);
+int	 store_outbox_state_parse(const char *);	/* -1 if unknown */
+int64_t	store_outbox_add(struct store *, const char *route, const char *number,
+	    const char *text, int64_t now, int64_t expires_at, int64_t inbound_id);
+/* Queued rows of a route with next_at <= now, oldest next_at first; cb non-zero stops. */
+int	store_outbox_due(struct store *, const char *route, int64_t now, int limit,
+	    int (*cb)(const struct outbox_msg *, void *), void *arg);
+/* The earliest next_at of a route's queued rows: 1 and *at, or 0 if none. */
+int	store_outbox_next(struct store *, const char *route, int64_t *at);
+int	store_outbox_claim(struct store *, int64_t id, const char *route, int64_t now);	/* queued -> sending, attempts+1, route set; 1 claimed, 0 not queued */
+int	store_outbox_sent(struct store *, int64_t id, const char *ext_id, int64_t now);
+int	store_outbox_retry(struct store *, int64_t id, int64_t next_at, const char *error,
+	    int64_t now);	/* sending -> queued */
+int	store_outbox_final(struct store *, int64_t id, enum outbox_state, const char *error,
+	    int64_t now);	/* -> failed or expired */
+/*
+ * A delivery report: match by our id (if > 0) or by (route, ext_id), with
+ * ext_id compared after normalising (hex and decimal forms, leading zeros).
+ * delivered: 1 delivered, 0 failed, -1 an intermediate state (only dlr_state
+ * changes). 1 if a row matched, 0 if none.
+ */
+int	store_outbox_dlr(struct store *, int64_t id, const char *route, const char *ext_id,
+	    int delivered, const char *dlr_state, int64_t now);
+int	store_outbox_requeue_sending(struct store *, int64_t now);	/* at start: sending -> queued; returns how many */
+int	store_outbox_get(struct store *, int64_t id, struct outbox_msg *);
+int	store_outbox_list(struct store *, int state /* -1 any */, const char *route /* NULL any */,
+	    int limit, int (*cb)(const struct outbox_msg *, void *), void *arg);
+int	store_outbox_requeue(struct store *, int64_t id, int64_t now);	/* failed/expired -> queued, attempts 0, its age counted from now; 0 ok, 1 no such row or not final */
+int	store_outbox_cancel(struct store *, int64_t id, int64_t now);	/* queued -> failed "cancelled"; 0 ok, 1 not queued */
+void	store_outbox_free(struct outbox_msg *);
+
 /* How many times officials looked up this number's records (audit rows naming it). */
 int	store_audit_count_subject(struct store *, const char *number, int *count);
 

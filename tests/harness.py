@@ -300,7 +300,7 @@ class Daemon:
     """
 
     def __init__(self, extra="", inbound=None, questions=QUESTIONS,
-                 language="vi", name="e2e"):
+                 language="vi", name="e2e", outbound=None):
         self.checkind = env("CHECKIND")
         self.checkinctl = env("CHECKINCTL")
         self.dir = tempfile.mkdtemp(prefix="checkind-%s-" % name)
@@ -312,6 +312,9 @@ class Daemon:
         self.inbound = inbound
         self.questions = questions
         self.language = language
+        # outbound(daemon) -> configuration text (routes, outbox), made anew
+        # at every write so that URLs follow the port.
+        self.outbound = outbound
         self.proc = None
         self.starts = 0
         self.write_config()
@@ -324,6 +327,8 @@ class Daemon:
     def config_text(self, extra=None):
         if extra is None:
             extra = self.extra
+        if self.outbound is not None:
+            extra = extra + "\n" + self.outbound(self)
         inbound = self.inbound
         if inbound is None:
             inbound = """
@@ -640,6 +645,121 @@ inbound = (%s);
     def venue_id(self, code):
         return self.scalar("SELECT id FROM venues WHERE code = ?", (code,))
 
+    # The outbox.
+
+    def dlr_url(self, route):
+        """Our delivery-report URL for an outbound route."""
+        return "http://127.0.0.1:%d/dlr/%s" % (self.port, route)
+
+    def outbox(self, where="1", args=()):
+        """Outbox rows as dicts, by id."""
+        c = self.db()
+        try:
+            return [dict(r) for r in c.execute(
+                "SELECT * FROM outbox WHERE %s ORDER BY id" % where, args)]
+        finally:
+            c.close()
+
+    def outbox_row(self, id):
+        rows = self.outbox("id = ?", (id,))
+        return rows[0] if rows else None
+
+    def outbox_states(self, where="1", args=()):
+        """{state name: count} of the rows matching where."""
+        out = {}
+        for st, n in self.query("SELECT state, count(*) FROM outbox WHERE %s "
+                                "GROUP BY state" % where, args):
+            out[OUTBOX_STATE_NAMES.get(st, st)] = n
+        return out
+
+    def outbox_add(self, rows):
+        """Insert rows (dicts: route, number, text; optional state, attempts,
+        created_at, next_at, expires_at) as another process would, in one
+        transaction; their ids."""
+        now = int(time.time())
+        c = sqlite3.connect(self.dbpath, timeout=30, isolation_level=None)
+        ids = []
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            for r in rows:
+                cols = {"state": OUTBOX_QUEUED, "attempts": 0, "created_at": now,
+                        "next_at": now, "updated_at": now}
+                cols.update(r)
+                names = sorted(cols)
+                cur = c.execute("INSERT INTO outbox (%s) VALUES (%s)" % (
+                    ", ".join(names), ", ".join("?" * len(names))),
+                    [cols[k] for k in names])
+                ids.append(cur.lastrowid)
+            c.execute("COMMIT")
+        finally:
+            c.close()
+        return ids
+
+    def wait_outbox(self, where="1", args=(), count=1, timeout=10.0):
+        """Wait until at least count rows match where; those rows.
+
+        Fails with every row's state when they do not come in time.
+        """
+        end = time.monotonic() + timeout
+        while True:
+            rows = self.outbox(where, args)
+            if len(rows) >= count:
+                return rows
+            if time.monotonic() >= end:
+                break
+            if not self.alive():
+                raise AssertionError("checkind died; log:\n%s" % tail(self.logpath))
+            time.sleep(0.05)
+        summary = [(r["id"], r["route"], OUTBOX_STATE_NAMES.get(r["state"]),
+                    r["attempts"], r["error"]) for r in self.outbox()][:40]
+        raise AssertionError("%d s: %d of %d rows match %s %r; outbox: %r; log:\n%s" % (
+            timeout, len(rows), count, where, args, summary, tail(self.logpath, 25)))
+
+
+# The outbox (src/store.h enum outbox_state).
+OUTBOX_QUEUED, OUTBOX_SENDING, OUTBOX_SENT, OUTBOX_DELIVERED, OUTBOX_FAILED, \
+    OUTBOX_EXPIRED = range(6)
+OUTBOX_STATE_NAMES = {0: "queued", 1: "sending", 2: "sent", 3: "delivered",
+                      4: "failed", 5: "expired"}
+
+# A declaration without questions: a check-in has exactly one reply.
+NO_QUESTIONS = 'questions = ( { kind = "default"; ask = ( ); } );'
+
+
+def lc_value(v):
+    """A Python value as libconfig text."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        t = repr(v)
+        if "e" in t or "." not in t:
+            t = ("%.9f" % v).rstrip("0")
+            t = t + "0" if t.endswith(".") else t
+        return t
+    if isinstance(v, (list, tuple)):
+        return "[ %s ]" % ", ".join(lc_value(x) for x in v)
+    return '"%s"' % str(v).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def lc_group(**kw):
+    """{ k = v; ... } with the settings in the order given."""
+    return "{ %s }" % " ".join("%s = %s;" % (k, lc_value(v)) for k, v in kw.items())
+
+
+def route_conf(name, driver, **kw):
+    """One outbound route: a group for the routes list."""
+    return lc_group(name=name, driver=driver, **kw)
+
+
+def outbound_conf(routes, **outbox):
+    """routes = ( ... ); outbox = { ... };"""
+    text = "routes = (\n  %s\n);\n" % ",\n  ".join(routes)
+    if outbox:
+        text += "outbox = %s;\n" % lc_group(**outbox)
+    return text
+
 
 class TestCase(unittest.TestCase):
     """A test with a running daemon self.d and venues made beforehand."""
@@ -698,3 +818,110 @@ class TestCase(unittest.TestCase):
         """The reply carries the local time now as HH:MM."""
         self.assertTrue(any(t in text for t in local_times()),
                         "no local time %s in %r" % (sorted(local_times()), text))
+
+
+# Outbound routes against the fake aggregator (tests/fakeagg.py).
+
+# driver -> (fake aggregator flavour, URL path, credentials)
+OUTBOUND_DRIVERS = {
+    "kannel": ("kannel", "/cgi-bin/sendsms",
+               {"username": "gw", "password": "pw", "from": SHORT}),
+    "africastalking": ("at", "/version1/messaging",
+                       {"username": "sandbox", "api_key": "atkey", "from": SHORT}),
+    "twilio": ("twilio", "/2010-04-01/Accounts/AC%s/Messages.json" % ("0" * 32),
+               {"username": "AC" + "0" * 32, "password": "twtoken",
+                "from": "+15005550006"}),
+    "json": ("json", "/send", {"token": "t", "from": SHORT}),
+}
+
+OUTBOX_INBOUND = """
+  { name = "test"; format = "json"; path = "/sms/json"; reply = "inline"; },
+  { name = "q"; format = "json"; path = "/sms/q"; reply = "outbox"; },
+  { name = "at"; format = "africastalking"; path = "/sms/at"; reply = "outbox"; }
+"""
+
+
+class OutboxCase(TestCase):
+    """A daemon whose one outbound route (self.route, driver self.driver)
+    sends to a fake aggregator self.agg started before it.
+
+    Inbound: /sms/json inline, /sms/q json with reply = "outbox", /sms/at
+    africastalking. Class settings: route_opts and outbox_opts add to or
+    replace the defaults; agg_default is the fake's default behaviour.
+    """
+
+    driver = "json"
+    route = "agg"
+    route_opts = {}
+    outbox_opts = {}
+    agg_default = None
+    json_id = True
+    questions = NO_QUESTIONS
+    inbound = OUTBOX_INBOUND
+
+    ROUTE_DEFAULTS = {"rate": 50.0, "inflight": 4, "timeout": 5, "connect_timeout": 2}
+    OUTBOX_DEFAULTS = {"max_attempts": 4, "max_age": 3600, "retry_base": 0.2,
+                       "retry_max": 2}
+
+    def setUp(self):
+        import fakeagg
+        self.flavour, self.agg_path, creds = OUTBOUND_DRIVERS.get(
+            self.driver, ("json", "/send", {}))
+        self.agg = fakeagg.FakeAgg(self.flavour, default=self.agg_default,
+                                   json_id=self.json_id)
+        try:
+            self.d = Daemon(extra=self.extra, inbound=self.inbound,
+                            questions=self.questions, name=type(self).__name__,
+                            outbound=self.outbound)
+        except BaseException:
+            self.agg.stop()
+            raise
+        self.d.__enter__()
+        self.addCleanup(self._cleanup)
+        # Runs first: hung requests end before the daemon is asked to stop.
+        self.addCleanup(self.agg.stop)
+        self.venues()
+        self.d.start()
+
+    def route_settings(self, d):
+        """The settings of the route under test, in order."""
+        kw = {}
+        if self.driver != "null":
+            kw["url"] = self.agg.url(self.agg_path)
+            kw.update(OUTBOUND_DRIVERS.get(self.driver, (0, 0, {}))[2])
+        kw.update(self.ROUTE_DEFAULTS)
+        kw["dlr_url"] = d.dlr_url(self.route)
+        kw.update(self.route_opts)
+        return {k: v for k, v in kw.items() if v is not None}
+
+    def extra_routes(self, d):
+        """More route groups (text) after the one under test."""
+        return []
+
+    def outbound(self, d):
+        opts = dict(self.OUTBOX_DEFAULTS)
+        opts["default_route"] = self.route
+        opts.update(self.outbox_opts)
+        routes = [route_conf(self.route, self.driver, **self.route_settings(d))]
+        return outbound_conf(routes + self.extra_routes(d), **opts)
+
+    def reconfigure(self, route_opts=None, outbox_opts=None):
+        """Stop, change settings, start again."""
+        if route_opts is not None:
+            self.route_opts = dict(self.route_opts, **route_opts)
+        if outbox_opts is not None:
+            self.outbox_opts = dict(self.outbox_opts, **outbox_opts)
+        if self.d.alive():
+            self.d.stop()
+        self.d.write_config()
+        self.d.start()
+
+    def queue(self, frm, text, path="/sms/q", **kw):
+        """A JSON message through a reply = "outbox" route: how many replies it
+        queued (the answer must be {"replies": [], "queued": N})."""
+        st, replies = self.d.json_sms(frm, text, path=path, **kw)
+        self.assertEqual(st, 200, "%r from %s -> %d %r" % (text, frm, st, replies))
+        self.assertEqual(replies, [], "reply = outbox answered inline")
+        obj = json.loads(self.d.last[2].decode("utf-8"))
+        self.assertIsInstance(obj.get("queued"), int, obj)
+        return obj["queued"]

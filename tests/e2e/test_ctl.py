@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end tests of checkinctl's venue commands, run on a private database.
+"""End-to-end tests of checkinctl's venue and outbox commands, on a private database.
 
 CHECKINCTL must name the checkinctl binary (an absolute path) and
 CHECKIND_SRCDIR the source tree (for conf/demo-venues.csv); `make check` sets
@@ -22,6 +22,10 @@ SRCDIR = os.environ.get("CHECKIND_SRCDIR", "")
 
 CODE_RE = re.compile(r"^\d{3} \d{4}$")
 LOG_RE = re.compile(r"^\S+Z level=\w+ ")
+ISO_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+
+OUTBOX_STATES = ["queued", "sending", "sent", "delivered", "failed", "expired"]
+QUEUED, SENDING, SENT, DELIVERED, FAILED, EXPIRED = range(6)
 
 WARDS = [
     "Chương Dương", "Cửa Đông", "Cửa Nam", "Đồng Xuân", "Hàng Bạc", "Hàng Bài",
@@ -508,23 +512,365 @@ class CtlTest(unittest.TestCase):
         listed = {l[0]: l[1] for l in self.list_lines()}
         self.assertEqual(listed, dict(zip(codes, names)))
 
+    # -- outbox ---------------------------------------------------------
+
+    def outbox_db(self):
+        """Create and migrate the database (checkinctl does), then open it."""
+        if not os.path.exists(self.db):
+            self.ok("venue", "list")
+        con = sqlite3.connect(self.db)
+        self.addCleanup(con.close)
+        return con
+
+    def outbox_add(self, con, **kw):
+        """Insert one outbox row as the daemon would have; returns its id."""
+        now = int(time.time())
+        row = {"route": "kannel", "number": "+84912345678",
+               "text": "Cảm ơn! Bạn đã check-in tại Quán Phở Bà Lan.",
+               "state": QUEUED, "attempts": 0, "created_at": now - 60,
+               "next_at": now - 60, "expires_at": 0, "updated_at": now - 60,
+               "sent_at": None, "ext_id": None, "ext_key": None,
+               "dlr_state": None, "dlr_at": None, "error": None,
+               "inbound_id": None}
+        row.update(kw)
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cur = con.execute("INSERT INTO outbox (%s) VALUES (%s)" % (cols, marks),
+                          list(row.values()))
+        con.commit()
+        return cur.lastrowid
+
+    def outbox_row(self, con, ident):
+        con.row_factory = sqlite3.Row
+        try:
+            return con.execute("SELECT * FROM outbox WHERE id = ?",
+                               (ident,)).fetchone()
+        finally:
+            con.row_factory = None
+
+    def outbox_lines(self, *args):
+        out, _ = self.ok("outbox", "list", *args)
+        return [line.split("\t") for line in out.splitlines()]
+
+    def outbox_mix(self, con):
+        """One row in each state over three routes; returns the ids by name."""
+        now = int(time.time())
+        ids = {}
+        ids["queued"] = self.outbox_add(con, created_at=now - 600,
+                                        next_at=now + 30)
+        ids["sending"] = self.outbox_add(con, state=SENDING, attempts=1,
+                                         route="at", number="+84861234567",
+                                         created_at=now - 500)
+        ids["sent"] = self.outbox_add(con, state=SENT, attempts=1,
+                                      ext_id="0a1b2c", sent_at=now - 390,
+                                      created_at=now - 400)
+        ids["delivered"] = self.outbox_add(con, state=DELIVERED, attempts=2,
+                                           route="at", ext_id="ATPid_77",
+                                           dlr_state="Success",
+                                           created_at=now - 300)
+        ids["failed"] = self.outbox_add(con, state=FAILED, attempts=8,
+                                        route="tw",
+                                        error="HTTP 500\nretry\tgave up",
+                                        created_at=now - 200)
+        ids["expired"] = self.outbox_add(con, state=EXPIRED, attempts=0,
+                                         route="tw", created_at=now - 100)
+        return ids
+
+    def test_outbox_list(self):
+        con = self.outbox_db()
+        ids = self.outbox_mix(con)
+        lines = self.outbox_lines()
+        self.assertEqual(len(lines), 6)
+        for l in lines:
+            self.assertEqual(len(l), 9, l)
+        # newest first
+        self.assertEqual([int(l[0]) for l in lines],
+                         sorted(ids.values(), reverse=True))
+        by_id = {int(l[0]): l for l in lines}
+        for name, ident in ids.items():
+            l = by_id[ident]
+            self.assertEqual(l[1], name)
+            self.assertRegex(l[5], ISO_RE)
+            if name != "queued":
+                self.assertEqual(l[6], "-", name)
+        q = by_id[ids["queued"]]
+        self.assertEqual(q[2:5], ["kannel", "+84912345678", "0"])
+        self.assertRegex(q[6], ISO_RE)
+        self.assertEqual(q[7:], ["-", "-"])
+        self.assertEqual(by_id[ids["sending"]][2:5],
+                         ["at", "+84861234567", "1"])
+        self.assertEqual(by_id[ids["sent"]][7], "0a1b2c")
+        self.assertEqual(by_id[ids["delivered"]][7], "ATPid_77")
+        # control characters in the error become spaces: one row a line
+        self.assertEqual(by_id[ids["failed"]][8], "HTTP 500 retry gave up")
+        self.assertEqual(by_id[ids["failed"]][4], "8")
+
+    def test_outbox_list_filters(self):
+        con = self.outbox_db()
+        ids = self.outbox_mix(con)
+        for state in OUTBOX_STATES:
+            lines = self.outbox_lines("--state", state)
+            self.assertEqual([int(l[0]) for l in lines], [ids[state]], state)
+        self.assertEqual(sorted(int(l[0]) for l in
+                                self.outbox_lines("--route", "tw")),
+                         sorted([ids["failed"], ids["expired"]]))
+        self.assertEqual([int(l[0]) for l in
+                          self.outbox_lines("--route=at", "--state=delivered")],
+                         [ids["delivered"]])
+        self.assertEqual(self.outbox_lines("--route", "tw", "--state", "sent"),
+                         [])
+        self.assertEqual(self.outbox_lines("--route", "nope"), [])
+        # the limit keeps the newest
+        self.assertEqual([int(l[0]) for l in self.outbox_lines("--limit", "2")],
+                         [ids["expired"], ids["failed"]])
+        self.assertEqual(len(self.outbox_lines("--limit", "1000000")), 6)
+
+    def test_outbox_list_recently_changed_first(self):
+        con = self.outbox_db()
+        now = int(time.time())
+        old = self.outbox_add(con, state=FAILED, created_at=now - 900,
+                              updated_at=now - 5, error="HTTP 400")
+        new = self.outbox_add(con, state=SENT, created_at=now - 100,
+                              updated_at=now - 90)
+        newer = self.outbox_add(con, created_at=now - 50, updated_at=now - 50)
+        self.assertEqual([int(l[0]) for l in self.outbox_lines()],
+                         [old, newer, new])
+        self.assertEqual([int(l[0]) for l in self.outbox_lines("--limit=1")],
+                         [old])
+        # a retried message comes to the top again
+        self.ok("outbox", "retry", str(old))
+        self.ok("outbox", "cancel", str(newer))
+        self.assertEqual(int(self.outbox_lines()[0][0]), newer)
+
+    def test_outbox_list_default_limit_and_text(self):
+        con = self.outbox_db()
+        now = int(time.time())
+        for i in range(60):
+            self.outbox_add(con, created_at=now - 1000 + i,
+                            text="Tin nhắn số %d\nDòng hai\x07" % i)
+        lines = self.outbox_lines()
+        self.assertEqual(len(lines), 50)
+        lines = self.outbox_lines("--text", "--limit", "60")
+        self.assertEqual(len(lines), 60)
+        texts = {l[9] for l in lines}
+        self.assertEqual(texts,
+                         {"Tin nhắn số %d Dòng hai " % i for i in range(60)})
+        for l in lines:
+            self.assertEqual(len(l), 10)
+
+    def test_outbox_list_usage_errors(self):
+        self.outbox_db()
+        rc, out, err = self.run_ctl("outbox", "list", "--state", "lost")
+        self.assertEqual(rc, 2, err)
+        self.assertEqual(out, "")
+        self.assertIn("lost", err)
+        for state in OUTBOX_STATES:
+            self.assertIn(state, err)
+        self.assertIn("usage:", err)
+        for args in (["--limit", "0"], ["--limit", "-1"], ["--limit", "x"],
+                     ["--limit", "1000001"], ["--limit"], ["--state"],
+                     ["--colour", "red"], ["extra"]):
+            rc, out, err = self.run_ctl("outbox", "list", *args)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertEqual(out, "", args)
+            self.assertIn("usage:", err, args)
+
+    def test_outbox_show(self):
+        con = self.outbox_db()
+        ident = self.outbox_add(
+            con, state=DELIVERED, attempts=2, route="at",
+            number="+84961234567", ext_id="ATPid_9", dlr_state="Success",
+            inbound_id=42, error="HTTP 503",
+            text="Câu 1/3: Bạn có sốt không?\nTrả lời C hoặc K",
+            expires_at=int(time.time()) + 3600)
+        out, _ = self.ok("outbox", "show", str(ident))
+        fields = dict(line.split(": ", 1) for line in out.splitlines())
+        self.assertEqual(fields["id"], str(ident))
+        self.assertEqual(fields["state"], "delivered")
+        self.assertEqual(fields["route"], "at")
+        self.assertEqual(fields["number"], "+84961234567")
+        self.assertEqual(fields["attempts"], "2")
+        self.assertRegex(fields["created"], ISO_RE)
+        self.assertRegex(fields["expires"], ISO_RE)
+        self.assertRegex(fields["updated"], ISO_RE)
+        self.assertEqual(fields["next"], "-")
+        self.assertEqual(fields["ext_id"], "ATPid_9")
+        self.assertEqual(fields["dlr_state"], "Success")
+        self.assertEqual(fields["error"], "HTTP 503")
+        self.assertEqual(fields["inbound"], "42")
+        self.assertEqual(fields["text"],
+                         "Câu 1/3: Bạn có sốt không? Trả lời C hoặc K")
+        plain = self.outbox_add(con)
+        out, _ = self.ok("outbox", "show", str(plain))
+        fields = dict(line.split(": ", 1) for line in out.splitlines())
+        for key in ("ext_id", "dlr_state", "error", "inbound", "expires"):
+            self.assertEqual(fields[key], "-", key)
+        self.assertRegex(fields["next"], ISO_RE)
+
+    def test_outbox_show_errors(self):
+        con = self.outbox_db()
+        ident = self.outbox_add(con)
+        rc, out, err = self.run_ctl("outbox", "show", str(ident + 1))
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("no message %d" % (ident + 1), err)
+        for bad in ("abc", "0", "1x", "99999999999999999999"):
+            rc, out, err = self.run_ctl("outbox", "show", bad)
+            self.assertEqual(rc, 1, bad)
+            self.assertEqual(out, "", bad)
+            self.assertIn(bad, err)
+        for args in ([], [str(ident), str(ident)], ["--all", str(ident)]):
+            rc, out, err = self.run_ctl("outbox", "show", *args)
+            self.assertEqual(rc, 2, args)
+            self.assertIn("usage:", err)
+
+    def test_outbox_retry(self):
+        con = self.outbox_db()
+        ids = self.outbox_mix(con)
+        before = {n: tuple(self.outbox_row(con, i)) for n, i in ids.items()}
+        out, _ = self.ok("outbox", "retry", str(ids["failed"]),
+                         str(ids["expired"]))
+        self.assertEqual(out, "retried %d\nretried %d\n" %
+                         (ids["failed"], ids["expired"]))
+        now = time.time()
+        for name in ("failed", "expired"):
+            row = self.outbox_row(con, ids[name])
+            self.assertEqual(row["state"], QUEUED, name)
+            self.assertEqual(row["attempts"], 0, name)
+            self.assertLessEqual(row["next_at"], now + 1, name)
+            self.assertEqual(row["text"], before[name][3], name)
+        for name in ("queued", "sending", "sent", "delivered"):
+            self.assertEqual(tuple(self.outbox_row(con, ids[name])),
+                             before[name], name)
+        lines = self.outbox_lines("--state", "queued")
+        self.assertEqual(sorted(int(l[0]) for l in lines),
+                         sorted([ids["queued"], ids["failed"],
+                                 ids["expired"]]))
+
+    def test_outbox_retry_refused(self):
+        con = self.outbox_db()
+        ids = self.outbox_mix(con)
+        before = {n: tuple(self.outbox_row(con, i)) for n, i in ids.items()}
+        for name in ("queued", "sending", "sent", "delivered"):
+            rc, out, err = self.run_ctl("outbox", "retry", str(ids[name]))
+            self.assertEqual(rc, 1, name)
+            self.assertEqual(out, "", name)
+            self.assertIn("message %d is %s" % (ids[name], name), err)
+            self.assertEqual(tuple(self.outbox_row(con, ids[name])),
+                             before[name], name)
+        missing = max(ids.values()) + 1
+        rc, out, err = self.run_ctl("outbox", "retry", str(ids["sent"]),
+                                    str(missing), str(ids["failed"]))
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "retried %d\n" % ids["failed"])
+        self.assertIn("message %d is sent" % ids["sent"], err)
+        self.assertIn("no message %d" % missing, err)
+        self.assertEqual(self.outbox_row(con, ids["failed"])["state"], QUEUED)
+        # a bad id changes nothing, not even the good ones before it
+        rc, out, err = self.run_ctl("outbox", "retry", str(ids["expired"]),
+                                    "seven")
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("seven", err)
+        self.assertEqual(self.outbox_row(con, ids["expired"])["state"],
+                         EXPIRED)
+        rc, _, err = self.run_ctl("outbox", "retry")
+        self.assertEqual(rc, 2)
+        self.assertIn("usage:", err)
+
+    def test_outbox_cancel(self):
+        con = self.outbox_db()
+        ids = self.outbox_mix(con)
+        second = self.outbox_add(con, number="+84987654321")
+        before = {n: tuple(self.outbox_row(con, i)) for n, i in ids.items()}
+        out, _ = self.ok("outbox", "cancel", str(ids["queued"]), str(second))
+        self.assertEqual(out, "cancelled %d\ncancelled %d\n" %
+                         (ids["queued"], second))
+        for ident in (ids["queued"], second):
+            row = self.outbox_row(con, ident)
+            self.assertEqual(row["state"], FAILED)
+            self.assertEqual(row["error"], "cancelled")
+        for name in ("sending", "sent", "delivered", "failed", "expired"):
+            rc, out, err = self.run_ctl("outbox", "cancel", str(ids[name]))
+            self.assertEqual(rc, 1, name)
+            self.assertEqual(out, "")
+            self.assertIn("message %d is %s, not queued" % (ids[name], name),
+                          err)
+            self.assertEqual(tuple(self.outbox_row(con, ids[name])),
+                             before[name], name)
+        # twice: the second time it is no longer queued
+        rc, _, err = self.run_ctl("outbox", "cancel", str(second))
+        self.assertEqual(rc, 1)
+        self.assertIn("is failed", err)
+        rc, _, err = self.run_ctl("outbox", "cancel", "-3")
+        self.assertEqual(rc, 2)
+        # cancelled then retried: queued again
+        out, _ = self.ok("outbox", "retry", str(second))
+        self.assertEqual(self.outbox_row(con, second)["state"], QUEUED)
+
+    def test_outbox_stats(self):
+        con = self.outbox_db()
+        out, _ = self.ok("outbox", "stats")
+        header = "route\t" + "\t".join(OUTBOX_STATES) + "\ttotal"
+        self.assertEqual(out, header + "\n(all)\t0\t0\t0\t0\t0\t0\t0\n")
+        self.outbox_mix(con)
+        for _ in range(3):
+            self.outbox_add(con, route="at", state=SENT)
+        self.outbox_add(con, route="dry", state=DELIVERED)
+        out, _ = self.ok("outbox", "stats")
+        lines = out.splitlines()
+        self.assertEqual(lines[0], header)
+        self.assertEqual(lines[1:], [
+            "at\t0\t1\t3\t1\t0\t0\t5",
+            "dry\t0\t0\t0\t1\t0\t0\t1",
+            "kannel\t1\t0\t1\t0\t0\t0\t2",
+            "tw\t0\t0\t0\t0\t1\t1\t2",
+            "(all)\t1\t1\t4\t2\t1\t1\t10",
+        ])
+        rc, _, err = self.run_ctl("outbox", "stats", "extra")
+        self.assertEqual(rc, 2)
+        self.assertIn("usage:", err)
+
+    def test_outbox_vietnamese_and_nasty_text(self):
+        con = self.outbox_db()
+        texts = ["Cảm ơn Quý khách. ĐÃ CHECK-IN thành công 🍜",
+                 "Nha\u0300 thuo\u0302\u0301c",
+                 "a\tb\r\nc\x1b[31mred\x7f"]
+        ids = [self.outbox_add(con, text=t) for t in texts]
+        lines = {int(l[0]): l for l in self.outbox_lines("--text")}
+        self.assertEqual(lines[ids[0]][9], texts[0])
+        self.assertEqual(lines[ids[1]][9], texts[1])
+        self.assertEqual(lines[ids[2]][9], "a b  c [31mred ")
+        out, _ = self.ok("outbox", "show", str(ids[2]))
+        self.assertEqual(len(out.splitlines()), 14)
+        self.assertIn("text: a b  c [31mred \n", out)
+
     # -- the command line -----------------------------------------------
 
     def test_usage(self):
         for args in ([], ["-h"], ["frobnicate"], ["venue"],
                      ["venue", "frobnicate"], ["-x", "venue", "list"],
-                     ["-d"]):
+                     ["-d"], ["outbox"], ["outbox", "purge"]):
             rc, out, err = self.run_ctl(*args, db=False)
             self.assertEqual(rc, 2, "%r: %r" % (args, err))
             self.assertEqual(out, "", args)
             self.assertIn("usage:", err, args)
         rc, _, err = self.run_ctl("-h", db=False)
         for cmd in ("venue add", "venue list", "venue show", "venue import",
-                    "venue deactivate"):
+                    "venue deactivate", "outbox list", "outbox show",
+                    "outbox retry", "outbox cancel", "outbox stats"):
             self.assertIn(cmd, err)
         rc, _, err = self.run_ctl("frobnicate")
         self.assertEqual(rc, 2)
         self.assertIn("unknown command", err)
+        for cmd in (["outbox", "list"], ["outbox", "show"],
+                    ["outbox", "retry"], ["outbox", "cancel"],
+                    ["outbox", "stats"], ["venue", "list"]):
+            for opt in ("-h", "--help"):
+                rc, out, err = self.run_ctl(*cmd, opt)
+                self.assertEqual(rc, 2, "%r: %r" % (cmd, err))
+                self.assertEqual(out, "")
+                self.assertIn("usage: checkinctl %s" % " ".join(cmd), err)
         self.assertFalse(os.path.exists(self.db))
 
     def test_database_override_needs_no_config(self):

@@ -25,6 +25,18 @@ static char	cfgpath[512];
 	"database = \"x.db\";\n"
 #define ROUTE \
 	"inbound = ( { name = \"t\"; format = \"json\"; path = \"/sms/json\"; } );\n"
+/* An inbound route whose replies go out through the outbox. */
+#define OUTBOX_ROUTE \
+	"inbound = ( { name = \"t\"; format = \"json\"; path = \"/sms/json\";\n" \
+	"  reply = \"outbox\"; } );\n"
+/* The smallest outbound route. */
+#define DRY \
+	"routes = ( { name = \"dry\"; driver = \"null\"; } );\n"
+/* A kannel route, complete but for the setting a case adds. */
+#define KANNEL_START \
+	"routes = (\n { name = \"k\"; driver = \"kannel\";\n" \
+	"   url = \"http://127.0.0.1:13013/cgi-bin/sendsms\";\n" \
+	"   username = \"gw\"; password = \"pw\";\n"
 
 static void
 setup(void)
@@ -125,6 +137,12 @@ START_TEST(test_shipped)
 	ck_assert_int_eq(qs->questions[2].flag_on, FLAG_NONE);
 	ck_assert_str_eq(config_questions(cfg, "market")->kind, "default");
 	ck_assert_str_eq(config_questions(cfg, NULL)->kind, "default");
+
+	/* The shipped file works without an aggregator: no outbound routes. */
+	ck_assert_uint_eq(cfg->nroutes, 0);
+	ck_assert_ptr_null(config_route_for(cfg, "+84912345678"));
+	ck_assert_int_eq(cfg->outbox_max_attempts, 8);
+	ck_assert_ptr_null(cfg->outbox_default_route);
 	config_free(cfg);
 }
 END_TEST
@@ -166,7 +184,17 @@ START_TEST(test_minimal_defaults)
 	ck_assert_ptr_null(cfg->inbound[0].secret);
 	ck_assert_ptr_null(cfg->inbound[0].auth_token);
 	ck_assert_ptr_null(cfg->inbound[0].url);
+	ck_assert_ptr_null(cfg->inbound[0].route);
 	ck_assert_uint_eq(cfg->inbound[0].nallow, 0);
+	ck_assert_ptr_null(cfg->routes);
+	ck_assert_uint_eq(cfg->nroutes, 0);
+	ck_assert_int_eq(cfg->outbox_max_attempts, 8);
+	ck_assert_int_eq(cfg->outbox_max_age, 86400);
+	ck_assert_ptr_null(cfg->outbox_default_route);
+	ck_assert_double_eq(cfg->outbox_retry_base, 10.0);
+	ck_assert_int_eq(cfg->outbox_retry_max, 3600);
+	ck_assert_ptr_null(config_route(cfg, "t"));
+	ck_assert_ptr_null(config_route_for(cfg, "+84912345678"));
 	for (l = 0; l < LANG_COUNT; l++) {
 		for (m = 0; m < MSG_COUNT; m++)
 			ck_assert_ptr_null(cfg->tmpl[l][m]);
@@ -475,6 +503,229 @@ static const struct {
 	  " { id = \"g\"; vi = \"A?\"; }, { id = \"h\"; vi = \"A?\"; },\n"
 	  " { id = \"i\"; vi = \"A?\"; }, { id = \"j\"; vi = \"A?\"; },\n"
 	  " { id = \"k\"; vi = \"A?\"; } ); } );\n", 3, "questions[0].ask" },
+	/* Outbound routes: shape. */
+	{ HEAD ROUTE "routes = {\n name = \"a\"; };\n", 3, "routes" },
+	{ HEAD ROUTE "routes = ( \"a\" );\n", 3, "routes[0]" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"null\";\n"
+	  "   colour = \"red\"; } );\n", 5, "routes[0].colour" },
+	{ HEAD ROUTE "routes = (\n { driver = \"null\"; } );\n", 4,
+	  "routes[0].name" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; } );\n", 4,
+	  "routes[0].driver" },
+	{ HEAD ROUTE "routes = (\n { name = \"A\"; driver = \"null\"; } );\n", 4,
+	  "routes[0].name" },
+	{ HEAD ROUTE "routes = (\n { name = \"\"; driver = \"null\"; } );\n", 4,
+	  "routes[0].name" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"smpp\"; } );\n", 4,
+	  "routes[0].driver" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"Kannel\"; } );\n", 4,
+	  "routes[0].driver" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"null\"; },\n"
+	  " { name = \"b\"; driver = \"null\"; },\n"
+	  " { name = \"a\"; driver = \"null\"; } );\n", 6, "routes[2].name" },
+	/* Outbound routes: URLs. */
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"json\"; } );\n", 4,
+	  "routes[0].url" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"kannel\";\n"
+	  "   username = \"u\"; password = \"p\"; } );\n", 4, "routes[0].url" },
+	{ HEAD ROUTE "routes = ( { name = \"a\"; driver = \"json\";\n"
+	  "   url = \"ftp://127.0.0.1/send\"; } );\n", 4, "routes[0].url" },
+	{ HEAD ROUTE "routes = ( { name = \"a\"; driver = \"json\";\n"
+	  "   url = \"127.0.0.1:9000/send\"; } );\n", 4, "routes[0].url" },
+	{ HEAD ROUTE "routes = ( { name = \"a\"; driver = \"json\";\n"
+	  "   url = \"http://h/a b\"; } );\n", 4, "routes[0].url" },
+	{ HEAD ROUTE "routes = ( { name = \"a\"; driver = \"null\";\n"
+	  "   dlr_url = \"/dlr/a\"; } );\n", 4, "routes[0].dlr_url" },
+	{ HEAD ROUTE "routes = ( { name = \"a\"; driver = \"null\";\n"
+	  "   dlr_url = \"file:///dlr/a\"; } );\n", 4, "routes[0].dlr_url" },
+	/* Outbound routes: what each driver needs, and does not use. */
+	{ HEAD ROUTE "routes = (\n { name = \"k\"; driver = \"kannel\";\n"
+	  "   url = \"http://h/s\"; password = \"p\"; } );\n", 4,
+	  "routes[0].username" },
+	{ HEAD ROUTE "routes = (\n { name = \"k\"; driver = \"kannel\";\n"
+	  "   url = \"http://h/s\"; username = \"u\"; } );\n", 4,
+	  "routes[0].password" },
+	{ HEAD ROUTE "routes = (\n { name = \"at\"; driver = \"africastalking\";\n"
+	  "   url = \"https://h/m\"; api_key = \"k\"; } );\n", 4,
+	  "routes[0].username" },
+	{ HEAD ROUTE "routes = (\n { name = \"at\"; driver = \"africastalking\";\n"
+	  "   url = \"https://h/m\"; username = \"sandbox\"; } );\n", 4,
+	  "routes[0].api_key" },
+	{ HEAD ROUTE "routes = (\n { name = \"at\"; driver = \"africastalking\";\n"
+	  "   url = \"https://h/m\"; username = \"sandbox\";\n"
+	  "   password = \"k\"; } );\n", 4, "routes[0].api_key" },
+	{ HEAD ROUTE "routes = (\n { name = \"tw\"; driver = \"twilio\";\n"
+	  "   url = \"https://h/m\"; password = \"t\"; } );\n", 4,
+	  "routes[0].username" },
+	{ HEAD ROUTE "routes = (\n { name = \"tw\"; driver = \"twilio\";\n"
+	  "   url = \"https://h/m\"; username = \"AC1\"; } );\n", 4,
+	  "routes[0].password" },
+	{ HEAD ROUTE KANNEL_START "   api_key = \"x\"; } );\n", 7,
+	  "routes[0].api_key" },
+	{ HEAD ROUTE KANNEL_START "   token_file = \"/etc/hostname\"; } );\n", 7,
+	  "routes[0].token_file" },
+	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"
+	  "   url = \"http://h/s\";\n   username = \"u\"; } );\n", 5,
+	  "routes[0].username" },
+	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"
+	  "   url = \"http://h/s\";\n   password = \"p\"; } );\n", 5,
+	  "routes[0].password" },
+	{ HEAD ROUTE "routes = ( { name = \"tw\"; driver = \"twilio\";\n"
+	  "   url = \"https://h/m\"; username = \"AC1\"; password = \"t\";\n"
+	  "   token = \"x\"; } );\n", 5, "routes[0].token" },
+	/* Outbound routes: a secret from one place only. */
+	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"
+	  "   url = \"http://h/s\"; token = \"t\";\n"
+	  "   token_file = \"/etc/hostname\"; } );\n", 5, "routes[0].token_file" },
+	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"
+	  "   url = \"http://h/s\"; token_file = \"/etc/hostname\";\n"
+	  "   token = \"t\"; } );\n", 5, "routes[0].token" },
+	{ HEAD ROUTE "routes = ( { name = \"k\"; driver = \"kannel\";\n"
+	  "   url = \"http://h/s\"; username = \"u\"; password = \"p\";\n"
+	  "   password_file = \"/etc/hostname\"; } );\n", 5,
+	  "routes[0].password_file" },
+	{ HEAD ROUTE "routes = ( { name = \"k\"; driver = \"kannel\";\n"
+	  "   url = \"http://h/s\"; username = \"u\";\n"
+	  "   password_file = \"/nonexistent/pw\"; } );\n", 5,
+	  "routes[0].password_file" },
+	{ HEAD ROUTE "routes = ( { name = \"at\"; driver = \"africastalking\";\n"
+	  "   url = \"https://h/m\"; username = \"s\"; api_key = \"k\";\n"
+	  "   api_key_file = \"/etc/hostname\"; } );\n", 5,
+	  "routes[0].api_key_file" },
+	{ HEAD ROUTE KANNEL_START "   password = \"\"; } );\n", 7,
+	  "syntax error" },
+	{ HEAD ROUTE "routes = ( { name = \"k\"; driver = \"kannel\";\n"
+	  "   url = \"http://h/s\"; username = \"u\";\n"
+	  "   password = \"\"; } );\n", 5, "routes[0].password" },
+	{ HEAD ROUTE "routes = ( { name = \"k\"; driver = \"kannel\";\n"
+	  "   url = \"http://h/s\"; password = \"p\";\n"
+	  "   username = \"g w\"; } );\n", 5, "routes[0].username" },
+	/* Outbound routes: senders. */
+	{ HEAD ROUTE KANNEL_START "   from = \"+1234567890123456\"; } );\n", 7,
+	  "routes[0].from" },
+	{ HEAD ROUTE KANNEL_START "   from = \"1234567890123456\"; } );\n", 7,
+	  "routes[0].from" },
+	{ HEAD ROUTE KANNEL_START "   from = \" CHECKIN\"; } );\n", 7,
+	  "routes[0].from" },
+	{ HEAD ROUTE KANNEL_START "   from = \"CHECKIN HANOI\"; } );\n", 7,
+	  "routes[0].from" },
+	{ HEAD ROUTE KANNEL_START "   from = \"+CHECKIN\"; } );\n", 7,
+	  "routes[0].from" },
+	{ HEAD ROUTE KANNEL_START "   from = \"chk/in\"; } );\n", 7,
+	  "routes[0].from" },
+	{ HEAD ROUTE KANNEL_START "   from = \"+\"; } );\n", 7, "routes[0].from" },
+	{ HEAD ROUTE KANNEL_START "   from = \"\"; } );\n", 7, "routes[0].from" },
+	/* Outbound routes: numbers out of range or of the wrong type. */
+	{ HEAD ROUTE KANNEL_START "   rate = 0; } );\n", 7, "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   rate = 0.0; } );\n", 7, "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   rate = -1.5; } );\n", 7, "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   rate = 20000; } );\n", 7, "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   rate = 10000.5; } );\n", 7, "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   rate = 1e400; } );\n", 7, "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   rate = \"10\"; } );\n", 7, "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   rate = true; } );\n", 7, "routes[0].rate" },
+	/* libconfig 1.5 would read this as 50. */
+	{ HEAD ROUTE KANNEL_START "   rate = 4294967346; } );\n", 7,
+	  "routes[0].rate" },
+	{ HEAD ROUTE KANNEL_START "   inflight = 0; } );\n", 7,
+	  "routes[0].inflight" },
+	{ HEAD ROUTE KANNEL_START "   inflight = 257; } );\n", 7,
+	  "routes[0].inflight" },
+	{ HEAD ROUTE KANNEL_START "   inflight = 4.0; } );\n", 7,
+	  "routes[0].inflight" },
+	{ HEAD ROUTE KANNEL_START "   connect_timeout = 0; } );\n", 7,
+	  "routes[0].connect_timeout" },
+	{ HEAD ROUTE KANNEL_START "   connect_timeout = 301; } );\n", 7,
+	  "routes[0].connect_timeout" },
+	{ HEAD ROUTE KANNEL_START "   timeout = 0; } );\n", 7,
+	  "routes[0].timeout" },
+	{ HEAD ROUTE KANNEL_START "   timeout = 3601; } );\n", 7,
+	  "routes[0].timeout" },
+	/* Outbound routes: prefixes. */
+	{ HEAD ROUTE KANNEL_START "   prefixes = [ \"8486\" ]; } );\n", 7,
+	  "routes[0].prefixes[0]" },
+	{ HEAD ROUTE KANNEL_START "   prefixes = [ \"+8486\", \"+84a\" ]; } );\n",
+	  7, "routes[0].prefixes[1]" },
+	{ HEAD ROUTE KANNEL_START "   prefixes = [ \"+\" ]; } );\n", 7,
+	  "routes[0].prefixes[0]" },
+	{ HEAD ROUTE KANNEL_START "   prefixes = [ \"+1234567890123456\" ]; } );\n",
+	  7, "routes[0].prefixes[0]" },
+	{ HEAD ROUTE KANNEL_START "   prefixes = [ \"+84 86\" ]; } );\n", 7,
+	  "routes[0].prefixes[0]" },
+	{ HEAD ROUTE KANNEL_START "   prefixes = [ \"+8486\", \"+8486\" ]; } );\n",
+	  7, "routes[0].prefixes[1]" },
+	{ HEAD ROUTE KANNEL_START "   prefixes = [ 8486 ]; } );\n", 7,
+	  "routes[0].prefixes" },
+	{ HEAD ROUTE KANNEL_START "   prefixes = \"+8486\"; } );\n", 7,
+	  "routes[0].prefixes" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"null\";\n"
+	  "   prefixes = [ \"+8486\" ]; },\n { name = \"b\"; driver = \"null\";\n"
+	  "   prefixes = [ \"+8496\", \"+8486\" ]; } );\n", 7,
+	  "routes[1].prefixes" },
+	/* Outbound routes: fallbacks. */
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"null\";\n"
+	  "   fallback = \"b\"; } );\n", 5, "routes[0].fallback" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"null\";\n"
+	  "   fallback = \"a\"; } );\n", 5, "routes[0].fallback" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"null\"; },\n"
+	  " { name = \"b\"; driver = \"null\";\n"
+	  "   fallback = \"c\"; } );\n", 6, "routes[1].fallback" },
+	/* The outbox group. */
+	{ HEAD ROUTE DRY "outbox = {\n default_route = \"kannel\"; };\n", 5,
+	  "outbox.default_route" },
+	{ HEAD ROUTE "outbox = {\n default_route = \"dry\"; };\n", 4,
+	  "outbox.default_route" },
+	{ HEAD ROUTE DRY "outbox = {\n max_attempts = 0; };\n", 5,
+	  "outbox.max_attempts" },
+	{ HEAD ROUTE DRY "outbox = {\n max_attempts = 101; };\n", 5,
+	  "outbox.max_attempts" },
+	{ HEAD ROUTE DRY "outbox = {\n max_age = 59; };\n", 5,
+	  "outbox.max_age" },
+	{ HEAD ROUTE DRY "outbox = {\n max_age = 2592001; };\n", 5,
+	  "outbox.max_age" },
+	{ HEAD ROUTE DRY "outbox = {\n retry_base = 0.01; };\n", 5,
+	  "outbox.retry_base" },
+	{ HEAD ROUTE DRY "outbox = {\n retry_base = 3601; };\n", 5,
+	  "outbox.retry_base" },
+	{ HEAD ROUTE DRY "outbox = {\n retry_base = \"10\"; };\n", 5,
+	  "outbox.retry_base" },
+	{ HEAD ROUTE DRY "outbox = {\n retry_max = 0; };\n", 5,
+	  "outbox.retry_max" },
+	{ HEAD ROUTE DRY "outbox = {\n retry_max = 86401; };\n", 5,
+	  "outbox.retry_max" },
+	{ HEAD ROUTE DRY "outbox = {\n retry_max = 60.0; };\n", 5,
+	  "outbox.retry_max" },
+	{ HEAD ROUTE DRY "outbox = {\n retries = 3; };\n", 5, "outbox.retries" },
+	{ HEAD ROUTE DRY "outbox = ( );\n", 4, "outbox" },
+	/* Inbound routes replying through the outbox. */
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  reply = \"outbox\"; } );\nroutes = ( );\n", 3, "inbound[0].reply" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  reply = \"queue\"; } );\n" DRY, 3, "inbound[0].reply" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  reply = \"outbox\";\n  route = \"kannel\"; } );\n" DRY, 4,
+	  "inbound[0].route" },
+	{ HEAD DRY "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  reply = \"outbox\";\n  route = \"kannel\"; } );\n", 5,
+	  "inbound[0].route" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  reply = \"inline\";\n  route = \"dry\"; } );\n" DRY, 4,
+	  "inbound[0].route" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  route = \"dry\"; } );\n" DRY, 3, "inbound[0].route" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  reply = \"outbox\";\n  route = \"Dry\"; } );\n" DRY, 4,
+	  "inbound[0].route" },
+	{ HEAD "inbound = (\n { name = \"at\"; format = \"africastalking\";\n"
+	  "   path = \"/sms/at\";\n   reply = \"inline\"; } );\n" DRY, 5,
+	  "inbound[0].reply" },
+	{ HEAD "inbound = (\n { name = \"at\"; format = \"africastalking\";\n"
+	  "   path = \"/sms/at\"; } );\n" DRY, 3, "inbound[0].reply" },
+	{ HEAD "inbound = (\n { name = \"at\"; format = \"africastalking\";\n"
+	  "   path = \"/sms/at\"; reply = \"outbox\"; } );\n", 4,
+	  "inbound[0].reply" },
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\";\n"
+	  "   path = \"/dlr/dry\"; } );\n" DRY, 4, "inbound[0].path" },
 };
 
 START_TEST(test_bad)
@@ -703,6 +954,318 @@ START_TEST(test_template_used)
 }
 END_TEST
 
+/* Every driver, every setting: values kept, defaults filled in. */
+START_TEST(test_routes)
+{
+	const struct route	*r;
+	struct config		*cfg;
+	char			 err[ERRLEN];
+
+	cfg = load_text(HEAD
+	    "inbound = (\n"
+	    " { name = \"t\"; format = \"json\"; path = \"/sms/json\"; },\n"
+	    " { name = \"at-in\"; format = \"africastalking\"; path = \"/sms/at\";\n"
+	    "   reply = \"outbox\"; route = \"at\"; },\n"
+	    " { name = \"k-in\"; format = \"kannel\"; path = \"/sms/kannel\";\n"
+	    "   reply = \"outbox\"; },\n"
+	    " { name = \"tw-in\"; format = \"twilio\"; path = \"/sms/twilio\";\n"
+	    "   auth_token = \"t\"; reply = \"outbox\"; route = \"tw\"; }\n"
+	    ");\n"
+	    "outbox = { max_attempts = 3; max_age = 600; default_route = \"kannel\";\n"
+	    "  retry_base = 1; retry_max = 120; };\n"
+	    "routes = (\n"
+	    " { name = \"kannel\"; driver = \"kannel\";\n"
+	    "   url = \"http://127.0.0.1:13013/cgi-bin/sendsms\";\n"
+	    "   username = \"gw\"; password = \"pw\"; from = \"8088\";\n"
+	    "   rate = 50; inflight = 8; connect_timeout = 2; timeout = 10;\n"
+	    "   dlr_url = \"http://127.0.0.1:8080/dlr/kannel\"; },\n"
+	    " { name = \"at\"; driver = \"africastalking\";\n"
+	    "   url = \"https://api.africastalking.com/version1/messaging\";\n"
+	    "   username = \"sandbox\"; api_key = \"atkey\";\n"
+	    "   prefixes = [ \"+8486\", \"+8496\" ]; fallback = \"kannel\"; },\n"
+	    " { name = \"tw\"; driver = \"twilio\";\n"
+	    "   url = \"https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json\";\n"
+	    "   username = \"AC1\"; password = \"authtoken\";\n"
+	    "   from = \"+15005550006\"; rate = 0.5; },\n"
+	    " { name = \"agg\"; driver = \"json\"; url = \"http://127.0.0.1:9000/send\";\n"
+	    "   token = \"t\"; rate = 20.0; from = \"CHECKIN\";\n"
+	    "   prefixes = ( \"+1\" ); },\n"
+	    " { name = \"j2\"; driver = \"json\"; url = \"https://h/send\";\n"
+	    "   rate = 10000; inflight = 256; connect_timeout = 300;\n"
+	    "   timeout = 3600; },\n"
+	    " { name = \"dry\"; driver = \"null\"; rate = 0.001; inflight = 1;\n"
+	    "   connect_timeout = 1; timeout = 1; prefixes = [ ]; }\n"
+	    ");\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->nroutes, 6);
+	ck_assert_int_eq(cfg->outbox_max_attempts, 3);
+	ck_assert_int_eq(cfg->outbox_max_age, 600);
+	ck_assert_str_eq(cfg->outbox_default_route, "kannel");
+	ck_assert_double_eq(cfg->outbox_retry_base, 1.0);
+	ck_assert_int_eq(cfg->outbox_retry_max, 120);
+
+	ck_assert_str_eq(cfg->inbound[0].reply, "inline");
+	ck_assert_ptr_null(cfg->inbound[0].route);
+	ck_assert_str_eq(cfg->inbound[1].format, "africastalking");
+	ck_assert_str_eq(cfg->inbound[1].reply, "outbox");
+	ck_assert_str_eq(cfg->inbound[1].route, "at");
+	ck_assert_str_eq(cfg->inbound[2].reply, "outbox");
+	ck_assert_ptr_null(cfg->inbound[2].route);
+	ck_assert_str_eq(cfg->inbound[3].route, "tw");
+
+	r = config_route(cfg, "kannel");
+	ck_assert_ptr_eq(r, &cfg->routes[0]);
+	ck_assert_str_eq(r->driver, "kannel");
+	ck_assert_str_eq(r->url, "http://127.0.0.1:13013/cgi-bin/sendsms");
+	ck_assert_str_eq(r->username, "gw");
+	ck_assert_str_eq(r->password, "pw");
+	ck_assert_ptr_null(r->api_key);
+	ck_assert_ptr_null(r->token);
+	ck_assert_str_eq(r->from, "8088");
+	ck_assert_double_eq(r->rate, 50.0);
+	ck_assert_int_eq(r->inflight, 8);
+	ck_assert_int_eq(r->connect_timeout, 2);
+	ck_assert_int_eq(r->timeout, 10);
+	ck_assert_uint_eq(r->nprefixes, 0);
+	ck_assert_ptr_null(r->fallback);
+	ck_assert_str_eq(r->dlr_url, "http://127.0.0.1:8080/dlr/kannel");
+
+	r = config_route(cfg, "at");
+	ck_assert_str_eq(r->driver, "africastalking");
+	ck_assert_str_eq(r->username, "sandbox");
+	ck_assert_str_eq(r->api_key, "atkey");
+	ck_assert_ptr_null(r->password);
+	ck_assert_ptr_null(r->from);
+	ck_assert_uint_eq(r->nprefixes, 2);
+	ck_assert_str_eq(r->prefixes[0], "+8486");
+	ck_assert_str_eq(r->prefixes[1], "+8496");
+	ck_assert_str_eq(r->fallback, "kannel");
+	ck_assert_ptr_null(r->dlr_url);
+	/* Defaults. */
+	ck_assert_double_eq(r->rate, 10.0);
+	ck_assert_int_eq(r->inflight, 4);
+	ck_assert_int_eq(r->connect_timeout, 5);
+	ck_assert_int_eq(r->timeout, 30);
+
+	r = config_route(cfg, "tw");
+	ck_assert_str_eq(r->username, "AC1");
+	ck_assert_str_eq(r->password, "authtoken");
+	ck_assert_str_eq(r->from, "+15005550006");
+	ck_assert_double_eq(r->rate, 0.5);
+
+	r = config_route(cfg, "agg");
+	ck_assert_str_eq(r->driver, "json");
+	ck_assert_str_eq(r->token, "t");
+	ck_assert_ptr_null(r->username);
+	ck_assert_str_eq(r->from, "CHECKIN");
+	ck_assert_double_eq(r->rate, 20.0);
+	ck_assert_uint_eq(r->nprefixes, 1);
+	ck_assert_str_eq(r->prefixes[0], "+1");
+
+	r = config_route(cfg, "j2");
+	ck_assert_ptr_null(r->token);
+	ck_assert_double_eq(r->rate, 10000.0);
+	ck_assert_int_eq(r->inflight, 256);
+	ck_assert_int_eq(r->connect_timeout, 300);
+	ck_assert_int_eq(r->timeout, 3600);
+
+	r = config_route(cfg, "dry");
+	ck_assert_str_eq(r->driver, "null");
+	ck_assert_ptr_null(r->url);
+	ck_assert_double_eq_tol(r->rate, 0.001, 1e-12);
+	ck_assert_int_eq(r->inflight, 1);
+	ck_assert_uint_eq(r->nprefixes, 0);
+	ck_assert_ptr_null(r->prefixes);
+
+	ck_assert_ptr_null(config_route(cfg, "Kannel"));
+	ck_assert_ptr_null(config_route(cfg, "kanne"));
+	ck_assert_ptr_null(config_route(cfg, ""));
+	ck_assert_ptr_null(config_route(cfg, NULL));
+	ck_assert_ptr_null(config_route(NULL, "kannel"));
+	config_free(cfg);
+
+	/* An empty list is no routes; an empty outbox group is the defaults. */
+	cfg = load_text(HEAD ROUTE "routes = ( );\noutbox = { };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->nroutes, 0);
+	ck_assert_int_eq(cfg->outbox_max_attempts, 8);
+	ck_assert_int_eq(cfg->outbox_max_age, 86400);
+	ck_assert_double_eq(cfg->outbox_retry_base, 10.0);
+	ck_assert_int_eq(cfg->outbox_retry_max, 3600);
+	config_free(cfg);
+
+	/*
+	 * Limits are inclusive; default_route, an inbound route and a
+	 * fallback may name a route that comes later in the file.
+	 */
+	cfg = load_text(HEAD "inbound = ( { name = \"t\"; format = \"json\";\n"
+	    "  path = \"/sms/json\"; reply = \"outbox\"; route = \"b\"; } );\n"
+	    "outbox = { max_attempts = 100; default_route = \"b\";\n"
+	    "  max_age = 60; retry_base = 0.05; retry_max = 86400; };\n"
+	    "routes = ( { name = \"a\"; driver = \"null\"; fallback = \"b\"; },\n"
+	    "  { name = \"b\"; driver = \"null\"; fallback = \"a\"; } );\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(cfg->outbox_max_attempts, 100);
+	ck_assert_int_eq(cfg->outbox_max_age, 60);
+	ck_assert_double_eq(cfg->outbox_retry_base, 0.05);
+	ck_assert_int_eq(cfg->outbox_retry_max, 86400);
+	ck_assert_str_eq(cfg->routes[0].fallback, "b");
+	ck_assert_str_eq(cfg->routes[1].fallback, "a");
+	ck_assert_str_eq(cfg->inbound[0].reply, "outbox");
+	ck_assert_str_eq(cfg->inbound[0].route, "b");
+	ck_assert_str_eq(cfg->outbox_default_route, "b");
+	config_free(cfg);
+}
+END_TEST
+
+/* The smallest route each driver takes, and the settings it may have. */
+static const char *driver_ok[] = {
+	"{ name = \"k\"; driver = \"kannel\"; url = \"http://h/s\";"
+	" username = \"u\"; password = \"p\"; }",
+	"{ name = \"at\"; driver = \"africastalking\"; url = \"https://h/m\";"
+	" username = \"sandbox\"; api_key = \"k\"; }",
+	"{ name = \"tw\"; driver = \"twilio\"; url = \"https://h/m\";"
+	" username = \"AC1\"; password = \"t\"; }",
+	"{ name = \"j\"; driver = \"json\"; url = \"http://h/s\"; }",
+	"{ name = \"j\"; driver = \"json\"; url = \"http://h/s\"; token = \"t\"; }",
+	"{ name = \"n\"; driver = \"null\"; }",
+	/* A dry run keeps the real route's settings. */
+	"{ name = \"n\"; driver = \"null\"; url = \"http://h/s\";"
+	" username = \"u\"; password = \"p\"; api_key = \"k\"; token = \"t\";"
+	" from = \"8088\"; dlr_url = \"https://h/dlr/n\"; }",
+	"{ name = \"n\"; driver = \"null\"; from = \"+84912345678\"; }",
+	"{ name = \"n\"; driver = \"null\"; from = \"123456789012345\"; }",
+	"{ name = \"n\"; driver = \"null\"; from = \"Check-In_HN\"; }",
+	"{ name = \"n\"; driver = \"null\"; from = \"HK 2021\"; }",
+	"{ name = \"n\"; driver = \"null\"; rate = 10000.0; }",
+	"{ name = \"n\"; driver = \"null\"; rate = 1e-3; }",
+	"{ name = \"n\"; driver = \"null\"; rate = 50L; }",
+	"{ name = \"n-1_x\"; driver = \"null\"; prefixes = [ \"+123456789012345\","
+	" \"+8\" ]; }",
+};
+
+START_TEST(test_route_drivers)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN], text[2048];
+	size_t		 i;
+
+	for (i = 0; i < nitems(driver_ok); i++) {
+		snprintf(text, sizeof text, HEAD OUTBOX_ROUTE "routes = ( %s );\n",
+		    driver_ok[i]);
+		cfg = load_text(text, err);
+		ck_assert_msg(cfg != NULL, "case %zu: %s", i, err);
+		ck_assert_uint_eq(cfg->nroutes, 1);
+		ck_assert_ptr_eq(config_route_for(cfg, "+84912345678"),
+		    &cfg->routes[0]);
+		config_free(cfg);
+	}
+}
+END_TEST
+
+/* Route secrets from files, read like secret_file. */
+START_TEST(test_route_secret_files)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN], secret[600], text[4096];
+
+	snprintf(secret, sizeof secret, "%s/secret", tmpdir);
+	write_file(secret, "from-a-file\r\n");
+	snprintf(text, sizeof text, HEAD ROUTE "routes = (\n"
+	    " { name = \"k\"; driver = \"kannel\"; url = \"http://h/s\";\n"
+	    "   username = \"u\"; password_file = \"%s\"; },\n"
+	    " { name = \"at\"; driver = \"africastalking\"; url = \"http://h/s\";\n"
+	    "   username = \"u\"; api_key_file = \"%s\"; },\n"
+	    " { name = \"j\"; driver = \"json\"; url = \"http://h/s\";\n"
+	    "   token_file = \"%s\"; }\n);\n", secret, secret, secret);
+	cfg = load_text(text, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->routes[0].password, "from-a-file");
+	ck_assert_str_eq(cfg->routes[1].api_key, "from-a-file");
+	ck_assert_str_eq(cfg->routes[2].token, "from-a-file");
+	config_free(cfg);
+
+	write_file(secret, "two\nlines\n");
+	cfg = load_text(text, err);
+	ck_assert_ptr_null(cfg);
+	ck_assert_msg(strstr(err, "checkind.conf:5: routes[0].password_file: ")
+	    != NULL, "%s", err);
+}
+END_TEST
+
+/* Which route a number goes out on. */
+static const struct {
+	const char	*number;
+	const char	*route;		/* with default_route = "c" */
+	const char	*first;		/* without a default_route */
+} route_for_cases[] = {
+	{ "+84861234567", "a", "a" },
+	{ "+84961234567", "a", "a" },		/* +8496 beats +849 */
+	{ "+84901234567", "b", "b" },		/* +849 beats +84 */
+	{ "+84321234567", "b", "b" },
+	{ "+8486", "a", "a" },			/* the prefix itself */
+	{ "+848", "b", "b" },			/* shorter than +8486 */
+	{ "+15555550100", "d", "d" },
+	{ "+16", "d", "d" },
+	{ "+44201234567", "c", "b" },		/* no prefix: the default */
+	{ "+8", "c", "b" },
+	{ "+", "c", "b" },
+	{ "", "c", "b" },
+	{ "84861234567", "c", "b" },		/* not E.164: no prefix matches */
+	{ NULL, "c", "b" },
+};
+
+START_TEST(test_route_for)
+{
+	struct config		*cfg, *cfg_first;
+	const struct route	*r;
+	char			 err[ERRLEN];
+	size_t			 i;
+
+#define FOR_ROUTES \
+	"routes = (\n" \
+	" { name = \"b\"; driver = \"null\"; prefixes = [ \"+84\", \"+849\" ]; },\n" \
+	" { name = \"a\"; driver = \"null\"; prefixes = [ \"+8486\", \"+8496\" ]; },\n" \
+	" { name = \"c\"; driver = \"null\"; },\n" \
+	" { name = \"d\"; driver = \"null\"; prefixes = [ \"+1\" ]; }\n);\n"
+	cfg = load_text(HEAD ROUTE FOR_ROUTES
+	    "outbox = { default_route = \"c\"; };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	cfg_first = load_text(HEAD ROUTE FOR_ROUTES, err);
+	ck_assert_msg(cfg_first != NULL, "%s", err);
+#undef FOR_ROUTES
+	for (i = 0; i < nitems(route_for_cases); i++) {
+		r = config_route_for(cfg, route_for_cases[i].number);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_msg(strcmp(r->name, route_for_cases[i].route) == 0,
+		    "case %zu (%s): %s, want %s", i, route_for_cases[i].number,
+		    r->name, route_for_cases[i].route);
+		ck_assert_ptr_eq(r, config_route(cfg, r->name));
+		r = config_route_for(cfg_first, route_for_cases[i].number);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_msg(strcmp(r->name, route_for_cases[i].first) == 0,
+		    "case %zu (%s) without default: %s, want %s", i,
+		    route_for_cases[i].number, r->name, route_for_cases[i].first);
+	}
+	config_free(cfg);
+	config_free(cfg_first);
+
+	/* No routes at all: nothing to send on. */
+	cfg = load_text(HEAD ROUTE, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_ptr_null(config_route_for(cfg, "+84861234567"));
+	ck_assert_ptr_null(config_route_for(cfg, NULL));
+	config_free(cfg);
+	ck_assert_ptr_null(config_route_for(NULL, "+84861234567"));
+
+	/* One route without prefixes takes everything. */
+	cfg = load_text(HEAD OUTBOX_ROUTE DRY, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(config_route_for(cfg, "+84861234567")->name, "dry");
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -719,6 +1282,10 @@ config_suite(void)
 	tcase_add_test(tc, test_allow);
 	tcase_add_test(tc, test_listen_split);
 	tcase_add_test(tc, test_template_used);
+	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_route_drivers);
+	tcase_add_test(tc, test_route_secret_files);
+	tcase_add_test(tc, test_route_for);
 	suite_add_tcase(s, tc);
 	return s;
 }

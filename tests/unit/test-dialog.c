@@ -27,6 +27,9 @@ static const char conf_text[] =
     "http = { listen = \"127.0.0.1:18080\"; };\n"
     "hotline = \"1900 9095\";\n"
     "inbound = ( { name = \"test\"; format = \"json\"; path = \"/sms/json\"; reply = \"inline\"; } );\n"
+    "routes = ( { name = \"dry\"; driver = \"null\"; },\n"
+    "  { name = \"viettel\"; driver = \"null\"; prefixes = [ \"+8486\", \"+8496\" ]; } );\n"
+    "outbox = { default_route = \"dry\"; };\n"
     "questions = (\n"
     " { kind = \"default\"; ask = (\n"
     "   { id = \"symptoms\"; type = \"yesno\"; vi = \"Ban co sot ho khong?\"; en = \"Fever or cough?\"; flag_on = \"yes\"; },\n"
@@ -441,6 +444,72 @@ START_TEST(test_inactive_venue)
 }
 END_TEST
 
+struct outbox_seen {
+	int	n;
+	char	route[64];
+	int64_t	expires_at[8];
+	int64_t	inbound_id;
+};
+
+static int
+outbox_cb(const struct outbox_msg *m, void *arg)
+{
+	struct outbox_seen	*seen = arg;
+
+	if (seen->n < 8)
+		seen->expires_at[seen->n] = m->expires_at;
+	seen->n++;
+	strlcpy(seen->route, m->route, sizeof seen->route);
+	seen->inbound_id = m->inbound_id;
+	return 0;
+}
+
+/* Replies to a message from an "outbox" route are queued, not returned. */
+START_TEST(test_replies_queued)
+{
+	struct dialog_msg	m;
+	struct outbox_seen	seen;
+
+	memset(&m, 0, sizeof m);
+	m.channel = "test";
+	m.ext_id = "q1";
+	m.from = "0912000020";
+	m.text = pho.code;
+	m.textlen = strlen(pho.code);
+	m.received_at = T0;
+	m.outbox = 1;
+	ck_assert_int_eq(dialog_handle(st, cfg, &m, &rep), DIALOG_OK);
+	ck_assert_int_eq(rep.n, 0);
+	ck_assert_int_eq(rep.queued, 2);
+	memset(&seen, 0, sizeof seen);
+	ck_assert_int_ne(store_outbox_list(st, OUTBOX_QUEUED, NULL, 10, outbox_cb, &seen), -1);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_str_eq(seen.route, "dry");
+	ck_assert_int_eq(seen.inbound_id, rep.inbound_id);
+	/* The question expires with its session; the confirmation never does. */
+	ck_assert(seen.expires_at[0] == T0 + 1800 || seen.expires_at[1] == T0 + 1800);
+	ck_assert(seen.expires_at[0] == 0 || seen.expires_at[1] == 0);
+
+	/* A retry queues nothing more. */
+	dialog_reply_free(&rep);
+	ck_assert_int_eq(dialog_handle(st, cfg, &m, &rep), DIALOG_OK);
+	ck_assert_int_eq(rep.duplicate, 1);
+	ck_assert_int_eq(rep.queued, 2);
+	memset(&seen, 0, sizeof seen);
+	ck_assert_int_ne(store_outbox_list(st, -1, NULL, 10, outbox_cb, &seen), -1);
+	ck_assert_int_eq(seen.n, 2);
+
+	/* A Viettel number's replies go by its prefix route. */
+	dialog_reply_free(&rep);
+	m.ext_id = "q2";
+	m.from = "0961234567";
+	ck_assert_int_eq(dialog_handle(st, cfg, &m, &rep), DIALOG_OK);
+	memset(&seen, 0, sizeof seen);
+	ck_assert_int_ne(store_outbox_list(st, -1, "viettel", 10, outbox_cb, &seen), -1);
+	ck_assert_int_eq(seen.n, 2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -467,6 +536,7 @@ main(void)
 	tcase_add_test(tc, test_declaration_kb);
 	tcase_add_test(tc, test_late_sms_uses_sent_time);
 	tcase_add_test(tc, test_inactive_venue);
+	tcase_add_test(tc, test_replies_queued);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -33,6 +33,8 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
+#define SCHEMA_VERSION	2	/* the newest migration */
+
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
 static char		 dbpath[1024 + 32];
@@ -180,13 +182,13 @@ START_TEST(test_open_creates_folder)
 	ck_assert_int_eq(sb.st_mode & 0777, 0750);
 	ck_assert_int_eq(stat(dbpath, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0640);
-	ck_assert_int_eq(store_version(st), 1);
-	ck_assert_int_eq(sql_value("PRAGMA user_version"), 1);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), SCHEMA_VERSION);
 	/* WAL is a property of the file: another connection sees it. */
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 9);
+	    " WHERE type = 'table'"), 10);
 }
 END_TEST
 
@@ -215,18 +217,20 @@ START_TEST(test_reopen)
 	store_close(st);
 	/* A second run of migration 1 would fail on CREATE TABLE. */
 	st = open_store();
-	ck_assert_int_eq(store_version(st), 1);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
 	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);
 	ck_assert_str_eq(v.name, "Pho Thin");
 	store_venue_free(&v);
 	store_close(st);
 	st = open_store();
-	ck_assert_int_eq(store_version(st), 1);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), 1);
 }
 END_TEST
 
-static const int future_versions[] = { 2, 3, 99, INT_MAX };
+static const int future_versions[] = {
+	SCHEMA_VERSION + 1, SCHEMA_VERSION + 2, 99, INT_MAX
+};
 
 START_TEST(test_future_version)
 {
@@ -262,6 +266,9 @@ static const char *const schema_queries[] = {
 	" FROM inbound",
 	"SELECT venue_id, day, checkins, people FROM daily_stats",
 	"SELECT id, at, actor, action, subject, query, records FROM audit",
+	"SELECT id, route, number, text, state, attempts, created_at, next_at,"
+	" expires_at, updated_at, sent_at, ext_id, ext_key, dlr_state, dlr_at,"
+	" error, inbound_id FROM outbox",
 };
 
 START_TEST(test_schema_columns)
@@ -280,6 +287,8 @@ START_TEST(test_schema_indexes)
 	    " WHERE \"unique\""), 1);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('audit')"),
 	    1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('outbox')"
+	    " WHERE origin = 'c'"), 4);
 	ck_assert_int_eq(sql_value("PRAGMA foreign_key_check"), -1);
 }
 END_TEST
@@ -944,7 +953,7 @@ START_TEST(test_two_connections)
 
 	/* checkinctl beside the daemon: each sees the other's commits. */
 	other = open_store();
-	ck_assert_int_eq(store_version(other), 1);
+	ck_assert_int_eq(store_version(other), SCHEMA_VERSION);
 	id = add_venue("shared", "", NULL);
 	ck_assert_int_eq(store_venue_by_id(other, id, &v), 1);
 	ck_assert_str_eq(v.name, "shared");
@@ -974,7 +983,7 @@ START_TEST(test_open_race)
 		ck_assert_int_ne(pids[i], -1);
 		if (pids[i] == 0) {
 			s = store_open(path, err, sizeof err);
-			if (s == NULL || store_version(s) != 1) {
+			if (s == NULL || store_version(s) != SCHEMA_VERSION) {
 				fprintf(stderr, "open_race: %s\n", err);
 				_exit(1);
 			}
@@ -989,7 +998,7 @@ START_TEST(test_open_race)
 	}
 	s = store_open(path, err, sizeof err);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_int_eq(store_version(s), 1);
+	ck_assert_int_eq(store_version(s), SCHEMA_VERSION);
 	store_close(s);
 }
 END_TEST
@@ -1089,6 +1098,812 @@ START_TEST(test_audit_count)
 }
 END_TEST
 
+/* Migrations and the outbox. */
+
+#define T0	AT0800
+
+/* A database left by a version that knew only migration 1. */
+static void
+make_v1(void)
+{
+	store_close(st);
+	st = NULL;
+	sql_exec("DROP TABLE outbox; PRAGMA user_version = 1");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE tbl_name = 'outbox'"), 0);
+}
+
+START_TEST(test_migrate_from_v1)
+{
+	struct venue	v;
+	int64_t		id, ob;
+
+	id = add_venue("Cafe Giang", "Hang Bac", N1);
+	make_v1();
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), 1);
+	st = open_store();
+	ck_assert_int_eq(store_version(st), 2);
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), 2);
+	/* The old rows are kept, the new table and its indexes are there. */
+	ck_assert_int_eq(store_venue_by_id(st, id, &v), 1);
+	ck_assert_str_eq(v.name, "Cafe Giang");
+	store_venue_free(&v);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'index' AND tbl_name = 'outbox'"), 4);
+	ob = store_outbox_add(st, "kannel", N1, "x", T0, 0, 0);
+	ck_assert_int_gt(ob, 0);
+	/* And a second open does not run migration 2 again. */
+	store_close(st);
+	st = open_store();
+	ck_assert_int_eq(store_version(st), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM outbox"), 1);
+}
+END_TEST
+
+START_TEST(test_migrate_atomic)
+{
+	char		 err[256] = "";
+	struct store	*s;
+
+	/* The last statement of migration 2 fails: none of it may remain. */
+	make_v1();
+	sql_exec("CREATE INDEX outbox_created ON venues(created_at)");
+	s = store_open(dbpath, err, sizeof err);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(strstr(err, "migration to 2") != NULL, "err: %s", err);
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('outbox', 'outbox_due', 'outbox_ext',"
+	    " 'outbox_state')"), 0);
+	sql_exec("DROP INDEX outbox_created");
+	st = open_store();
+	ck_assert_int_eq(store_version(st), 2);
+}
+END_TEST
+
+/* Queue a text on route at now. */
+static int64_t
+ob_add(const char *route, const char *number, int64_t now)
+{
+	int64_t	id;
+
+	id = store_outbox_add(st, route, number, "Đã check-in tại Phở Thìn", now,
+	    0, 0);
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+/* A row that must exist. */
+static void
+ob_get(int64_t id, struct outbox_msg *m)
+{
+	ck_assert_int_eq(store_outbox_get(st, id, m), 1);
+	ck_assert_int_eq(m->id, id);
+}
+
+static enum outbox_state
+ob_state(int64_t id)
+{
+	struct outbox_msg	m;
+	enum outbox_state	state;
+
+	ob_get(id, &m);
+	state = m.state;
+	store_outbox_free(&m);
+	return state;
+}
+
+/* One column of a row, through SQL. */
+static long long
+ob_value(int64_t id, const char *col)
+{
+	char	sql[256];
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM outbox WHERE id = %lld", col,
+	    (long long)id);
+	return sql_value(sql);
+}
+
+static void
+ob_text(int64_t id, const char *col, char *buf, size_t len)
+{
+	char	sql[256];
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM outbox WHERE id = %lld", col,
+	    (long long)id);
+	sql_text(sql, buf, len);
+}
+
+/* A new row taken through claim and sent with the route's id ext_id. */
+static int64_t
+ob_sent(const char *route, const char *ext_id, int64_t now)
+{
+	int64_t	id;
+
+	id = ob_add(route, N1, now);
+	ck_assert_int_eq(store_outbox_claim(st, id, route, now), 1);
+	ck_assert_int_eq(store_outbox_sent(st, id, ext_id, now + 1), 0);
+	ck_assert_int_eq(ob_state(id), OUTBOX_SENT);
+	return id;
+}
+
+struct ob_seen {
+	int	n;
+	int	stop_after;
+	int64_t	id[16];
+};
+
+static int
+ob_cb(const struct outbox_msg *m, void *arg)
+{
+	struct ob_seen	*os = arg;
+
+	ck_assert_int_lt(os->n, 16);
+	ck_assert_ptr_nonnull(m->text);
+	os->id[os->n++] = m->id;
+	return os->stop_after != 0 && os->n >= os->stop_after;
+}
+
+/* Run a due or list query; check the ids it handed over, in order. */
+#define OB_EXPECT(os, ...) do {						\
+	const int64_t	want_[] = { __VA_ARGS__ };			\
+	size_t		i_;						\
+									\
+	ck_assert_int_eq((os).n, (int)nitems(want_));			\
+	for (i_ = 0; i_ < nitems(want_); i_++)				\
+		ck_assert_int_eq((os).id[i_], want_[i_]);		\
+} while (0)
+
+/* The query plan of sql, its steps joined with "; ". */
+static void
+sql_plan(const char *sql, char *buf, size_t len)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	char		 plan[1024];
+
+	buf[0] = '\0';
+	snprintf(plan, sizeof plan, "EXPLAIN QUERY PLAN %s", sql);
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, plan, -1, &q, NULL) == SQLITE_OK,
+	    "%s: %s", plan, sqlite3_errmsg(db));
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		strlcat(buf, (const char *)sqlite3_column_text(q, 3), len);
+		strlcat(buf, "; ", len);
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+START_TEST(test_outbox_fields)
+{
+	static const char *const names[OUTBOX_STATE_COUNT] = {
+		"queued", "sending", "sent", "delivered", "failed", "expired"
+	};
+	static const char *const bad[] = {
+		"", "QUEUED", "sent ", " sent", "deliver", "unknown", "cancelled"
+	};
+	struct outbox_msg	m;
+	int64_t			id, id2;
+	size_t			i;
+
+	id = store_outbox_add(st, "kannel", N2, "Cảm ơn! Bạn đã check-in.\n2/3",
+	    T0, T0 + 600, 42);
+	ck_assert_int_gt(id, 0);
+	ob_get(id, &m);
+	ck_assert_str_eq(m.route, "kannel");
+	ck_assert_str_eq(m.number, N2);
+	ck_assert_str_eq(m.text, "Cảm ơn! Bạn đã check-in.\n2/3");
+	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
+	ck_assert_int_eq(m.attempts, 0);
+	ck_assert_int_eq(m.created_at, T0);
+	ck_assert_int_eq(m.next_at, T0);
+	ck_assert_int_eq(m.expires_at, T0 + 600);
+	ck_assert_int_eq(m.updated_at, T0);
+	ck_assert_ptr_null(m.ext_id);
+	ck_assert_ptr_null(m.dlr_state);
+	ck_assert_ptr_null(m.error);
+	ck_assert_int_eq(m.inbound_id, 42);
+	store_outbox_free(&m);
+	ck_assert_ptr_null(m.text);
+	ck_assert_int_eq(ob_value(id, "expires_at"), T0 + 600);
+
+	id2 = store_outbox_add(st, "dry", N3, "", T0 + 1, 0, 0);
+	ck_assert_int_gt(id2, id);
+	ob_get(id2, &m);
+	ck_assert_str_eq(m.text, "");
+	ck_assert_int_eq(m.expires_at, 0);
+	ck_assert_int_eq(m.inbound_id, 0);
+	store_outbox_free(&m);
+	ck_assert_int_eq(ob_value(id2, "expires_at"), 0);
+	ck_assert_int_eq(ob_value(id2, "inbound_id IS NULL"), 1);
+	ck_assert_int_eq(ob_value(id2, "sent_at IS NULL"), 1);
+
+	ck_assert_int_eq(store_outbox_get(st, id2 + 100, &m), 0);
+	ck_assert_int_eq(store_outbox_get(st, 0, &m), 0);
+	ck_assert_int_eq(store_outbox_get(st, -1, &m), 0);
+
+	for (i = 0; i < OUTBOX_STATE_COUNT; i++) {
+		ck_assert_str_eq(store_outbox_state_name(i), names[i]);
+		ck_assert_int_eq(store_outbox_state_parse(names[i]), (int)i);
+	}
+	for (i = 0; i < nitems(bad); i++)
+		ck_assert_int_eq(store_outbox_state_parse(bad[i]), -1);
+	ck_assert_int_eq(store_outbox_state_parse(NULL), -1);
+	ck_assert_str_eq(store_outbox_state_name(OUTBOX_STATE_COUNT), "unknown");
+}
+END_TEST
+
+START_TEST(test_outbox_due)
+{
+	struct ob_seen	os;
+	char		plan[1024];
+	int64_t		r1, r2, r3, r4, r5, at;
+
+	r1 = ob_add("a", N1, T0 + 30);
+	r2 = ob_add("a", N2, T0);
+	r3 = ob_add("a", N3, T0);
+	r4 = ob_add("a", N1, T0 + 100);
+	r5 = ob_add("b", N1, T0);
+
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 60, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, r2, r3, r1);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 60, 2, ob_cb, &os), 0);
+	OB_EXPECT(os, r2, r3);
+	memset(&os, 0, sizeof os);
+	os.stop_after = 1;
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 60, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, r2);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 - 1, 0, ob_cb, &os), 0);
+	ck_assert_int_eq(os.n, 0);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 100, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, r2, r3, r1, r4);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "b", T0 + 100, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, r5);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "c", T0 + 100, 0, ob_cb, &os), 0);
+	ck_assert_int_eq(os.n, 0);
+
+	ck_assert_int_eq(store_outbox_next(st, "a", &at), 1);
+	ck_assert_int_eq(at, T0);
+	/* Only queued rows are due. */
+	ck_assert_int_eq(store_outbox_claim(st, r2, "a", T0 + 1), 1);
+	ck_assert_int_eq(store_outbox_claim(st, r3, "a", T0 + 1), 1);
+	ck_assert_int_eq(store_outbox_next(st, "a", &at), 1);
+	ck_assert_int_eq(at, T0 + 30);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 60, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, r1);
+	/* A retried row comes back at its next_at, in order. */
+	ck_assert_int_eq(store_outbox_retry(st, r2, T0 + 50, "HTTP 503", T0 + 2), 0);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 60, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, r1, r2);
+	ck_assert_int_eq(store_outbox_final(st, r5, OUTBOX_EXPIRED, NULL, T0), 0);
+	at = -1;
+	ck_assert_int_eq(store_outbox_next(st, "b", &at), 0);
+	ck_assert_int_eq(at, -1);
+	ck_assert_int_eq(store_outbox_next(st, "c", &at), 0);
+
+	/* The due query walks its index in order: no sort, no scan. */
+	sql_plan("SELECT id, text FROM outbox WHERE route = 'a' AND state = 0"
+	    " AND next_at <= 5 ORDER BY next_at, id LIMIT 10", plan, sizeof plan);
+	ck_assert_msg(strstr(plan, "USING INDEX outbox_due") != NULL &&
+	    strstr(plan, "TEMP B-TREE") == NULL, "plan: %s", plan);
+}
+END_TEST
+
+START_TEST(test_outbox_claim)
+{
+	struct outbox_msg	 m;
+	struct store		*other;
+	int64_t			 id, id2, id3, id4;
+
+	id = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_claim(st, id, "a", T0 + 5), 1);
+	ck_assert_int_eq(store_outbox_claim(st, id, "a", T0 + 6), 0);
+	ob_get(id, &m);
+	ck_assert_int_eq(m.state, OUTBOX_SENDING);
+	ck_assert_int_eq(m.attempts, 1);
+	ck_assert_int_eq(m.updated_at, T0 + 5);
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_claim(st, id + 100, "a", T0), 0);
+
+	/* A fallback route takes the row over. */
+	id2 = ob_add("a", N2, T0);
+	ck_assert_int_eq(store_outbox_claim(st, id2, "b", T0), 1);
+	ob_get(id2, &m);
+	ck_assert_str_eq(m.route, "b");
+	store_outbox_free(&m);
+	id3 = ob_add("a", N2, T0);
+	ck_assert_int_eq(store_outbox_claim(st, id3, NULL, T0), 1);
+	ob_get(id3, &m);
+	ck_assert_str_eq(m.route, "a");
+	store_outbox_free(&m);
+
+	/* Two processes: only one wins. */
+	id4 = ob_add("a", N3, T0);
+	other = open_store();
+	ck_assert_int_eq(store_outbox_claim(other, id4, "a", T0), 1);
+	ck_assert_int_eq(store_outbox_claim(st, id4, "a", T0), 0);
+	ck_assert_int_eq(ob_value(id4, "attempts"), 1);
+	store_close(other);
+}
+END_TEST
+
+START_TEST(test_outbox_transitions)
+{
+	struct outbox_msg	m;
+	char			buf[64];
+	int64_t			id, id2, id3, id4, id5;
+
+	id = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_claim(st, id, "a", T0), 1);
+	ck_assert_int_eq(store_outbox_retry(st, id, T0 + 10, "HTTP 503", T0 + 1), 0);
+	ob_get(id, &m);
+	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
+	ck_assert_int_eq(m.next_at, T0 + 10);
+	ck_assert_str_eq(m.error, "HTTP 503");
+	ck_assert_int_eq(m.updated_at, T0 + 1);
+	ck_assert_int_eq(m.attempts, 1);
+	store_outbox_free(&m);
+	/* Only a row being sent is retried. */
+	ck_assert_int_eq(store_outbox_retry(st, id, T0 + 99, "x", T0 + 2), 0);
+	ck_assert_int_eq(ob_value(id, "next_at"), T0 + 10);
+	/* Nor sent. */
+	ck_assert_int_eq(store_outbox_sent(st, id, "1", T0 + 2), 0);
+	ck_assert_int_eq(ob_state(id), OUTBOX_QUEUED);
+	ck_assert_int_eq(ob_value(id, "ext_id IS NULL"), 1);
+
+	ck_assert_int_eq(store_outbox_claim(st, id, "a", T0 + 10), 1);
+	ck_assert_int_eq(store_outbox_sent(st, id, "ABC", T0 + 11), 0);
+	ob_get(id, &m);
+	ck_assert_int_eq(m.state, OUTBOX_SENT);
+	ck_assert_int_eq(m.attempts, 2);
+	ck_assert_str_eq(m.ext_id, "ABC");
+	ck_assert_int_eq(m.updated_at, T0 + 11);
+	store_outbox_free(&m);
+	ck_assert_int_eq(ob_value(id, "sent_at"), T0 + 11);
+	ob_text(id, "ext_key", buf, sizeof buf);
+	ck_assert_str_eq(buf, "2748");
+
+	/* Sent is past final, retry and another claim. */
+	ck_assert_int_eq(store_outbox_final(st, id, OUTBOX_FAILED, "x", T0 + 12), 0);
+	ck_assert_int_eq(store_outbox_retry(st, id, T0 + 99, "x", T0 + 12), 0);
+	ck_assert_int_eq(store_outbox_claim(st, id, "a", T0 + 12), 0);
+	ob_get(id, &m);
+	ck_assert_int_eq(m.state, OUTBOX_SENT);
+	ck_assert_int_eq(m.attempts, 2);
+	ck_assert_int_eq(m.updated_at, T0 + 11);
+	store_outbox_free(&m);
+	/* final takes only final states. */
+	ck_assert_int_eq(store_outbox_final(st, id, OUTBOX_SENT, NULL, T0), -1);
+	ck_assert_int_eq(store_outbox_final(st, id, OUTBOX_QUEUED, NULL, T0), -1);
+	ck_assert_int_eq(store_outbox_final(st, id, OUTBOX_DELIVERED, NULL, T0), -1);
+
+	id2 = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_claim(st, id2, "a", T0), 1);
+	ck_assert_int_eq(store_outbox_final(st, id2, OUTBOX_FAILED,
+	    "HTTP 400: invalid number", T0 + 3), 0);
+	ob_get(id2, &m);
+	ck_assert_int_eq(m.state, OUTBOX_FAILED);
+	ck_assert_str_eq(m.error, "HTTP 400: invalid number");
+	ck_assert_int_eq(m.updated_at, T0 + 3);
+	store_outbox_free(&m);
+	/* Final stays final. */
+	ck_assert_int_eq(store_outbox_final(st, id2, OUTBOX_EXPIRED, "y", T0 + 4), 0);
+	ck_assert_int_eq(ob_state(id2), OUTBOX_FAILED);
+
+	id3 = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_final(st, id3, OUTBOX_EXPIRED,
+	    "question timed out", T0 + 5), 0);
+	ob_get(id3, &m);
+	ck_assert_int_eq(m.state, OUTBOX_EXPIRED);
+	ck_assert_int_eq(m.attempts, 0);
+	ck_assert_str_eq(m.error, "question timed out");
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_claim(st, id3, "a", T0 + 6), 0);
+
+	/* A route that gives no id, or only blanks. */
+	id4 = ob_sent("a", NULL, T0);
+	ck_assert_int_eq(ob_value(id4, "ext_id IS NULL AND ext_key IS NULL"), 1);
+	id5 = ob_sent("a", " \t ", T0);
+	ck_assert_int_eq(ob_value(id5, "ext_id IS NULL AND ext_key IS NULL"), 1);
+}
+END_TEST
+
+START_TEST(test_outbox_dlr_by_id)
+{
+	struct outbox_msg	m;
+	int64_t			id, id2, id3, id4, id5, id6, id7;
+
+	id = ob_sent("kannel", "77", T0);
+	ck_assert_int_eq(store_outbox_dlr(st, id, "kannel", NULL, -1, "ENROUTE",
+	    T0 + 5), 1);
+	ob_get(id, &m);
+	ck_assert_int_eq(m.state, OUTBOX_SENT);
+	ck_assert_str_eq(m.dlr_state, "ENROUTE");
+	ck_assert_int_eq(m.updated_at, T0 + 5);
+	store_outbox_free(&m);
+	ck_assert_int_eq(ob_value(id, "dlr_at"), T0 + 5);
+	/* Our id on another route's endpoint, or none: not ours. */
+	ck_assert_int_eq(store_outbox_dlr(st, id, "tw", NULL, 1, "delivered",
+	    T0 + 6), 0);
+	ck_assert_int_eq(store_outbox_dlr(st, id, NULL, NULL, 1, "delivered",
+	    T0 + 6), 0);
+	ck_assert_int_eq(ob_state(id), OUTBOX_SENT);
+	ck_assert_int_eq(store_outbox_dlr(st, id, "kannel", NULL, 1, "DELIVRD",
+	    T0 + 9), 1);
+	ob_get(id, &m);
+	ck_assert_int_eq(m.state, OUTBOX_DELIVERED);
+	ck_assert_str_eq(m.dlr_state, "DELIVRD");
+	ck_assert_ptr_null(m.error);
+	store_outbox_free(&m);
+	/* Late reports do not undo delivered. */
+	ck_assert_int_eq(store_outbox_dlr(st, id, "kannel", NULL, 0, "UNDELIV",
+	    T0 + 10), 1);
+	ck_assert_int_eq(store_outbox_dlr(st, id, "kannel", NULL, -1, "ENROUTE",
+	    T0 + 11), 1);
+	ob_get(id, &m);
+	ck_assert_int_eq(m.state, OUTBOX_DELIVERED);
+	ck_assert_str_eq(m.dlr_state, "DELIVRD");
+	ck_assert_int_eq(m.updated_at, T0 + 9);
+	store_outbox_free(&m);
+
+	/* Unknown ids. */
+	ck_assert_int_eq(store_outbox_dlr(st, id + 1000, "kannel", NULL, 1,
+	    "DELIVRD", T0), 0);
+	ck_assert_int_eq(store_outbox_dlr(st, id + 1000, "kannel", "77", 1,
+	    "DELIVRD", T0), 0);
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "kannel", "78", 1, "DELIVRD",
+	    T0), 0);
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "kannel", NULL, 1, "DELIVRD",
+	    T0), 0);
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "kannel", "", 1, "DELIVRD",
+	    T0), 0);
+	/* No id of ours (0 or negative): the route's id decides. */
+	ck_assert_int_eq(store_outbox_dlr(st, -1, "kannel", "077", 1, "DELIVRD",
+	    T0), 1);
+
+	/* Failed by report, then delivered after all. */
+	id2 = ob_sent("kannel", "78", T0);
+	ck_assert_int_eq(store_outbox_dlr(st, id2, "kannel", NULL, 0, "UNDELIV",
+	    T0 + 20), 1);
+	ob_get(id2, &m);
+	ck_assert_int_eq(m.state, OUTBOX_FAILED);
+	ck_assert_str_eq(m.error, "delivery failed: UNDELIV");
+	ck_assert_str_eq(m.dlr_state, "UNDELIV");
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_dlr(st, id2, "kannel", NULL, 0, "REJECTD",
+	    T0 + 21), 1);
+	ck_assert_int_eq(store_outbox_dlr(st, id2, "kannel", NULL, -1, "ENROUTE",
+	    T0 + 22), 1);
+	ob_get(id2, &m);
+	ck_assert_int_eq(m.state, OUTBOX_FAILED);
+	ck_assert_str_eq(m.dlr_state, "REJECTD");
+	ck_assert_str_eq(m.error, "delivery failed: UNDELIV");
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_dlr(st, id2, "kannel", NULL, 1, "DELIVRD",
+	    T0 + 23), 1);
+	ob_get(id2, &m);
+	ck_assert_int_eq(m.state, OUTBOX_DELIVERED);
+	ck_assert_str_eq(m.dlr_state, "DELIVRD");
+	ck_assert_ptr_null(m.error);
+	store_outbox_free(&m);
+
+	/* A failure without a state word. */
+	id3 = ob_sent("kannel", "79", T0);
+	ck_assert_int_eq(store_outbox_dlr(st, id3, "kannel", NULL, 0, NULL,
+	    T0 + 20), 1);
+	ob_get(id3, &m);
+	ck_assert_int_eq(m.state, OUTBOX_FAILED);
+	ck_assert_str_eq(m.error, "delivery failed: unknown");
+	ck_assert_ptr_null(m.dlr_state);
+	store_outbox_free(&m);
+
+	/* Queued and expired rows are left alone. */
+	id4 = ob_add("kannel", N1, T0);
+	ck_assert_int_eq(store_outbox_dlr(st, id4, "kannel", NULL, 1, "DELIVRD",
+	    T0 + 1), 1);
+	ob_get(id4, &m);
+	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
+	ck_assert_ptr_null(m.dlr_state);
+	ck_assert_int_eq(m.updated_at, T0);
+	store_outbox_free(&m);
+	id5 = ob_add("kannel", N1, T0);
+	ck_assert_int_eq(store_outbox_final(st, id5, OUTBOX_EXPIRED, NULL, T0), 0);
+	ck_assert_int_eq(store_outbox_dlr(st, id5, "kannel", NULL, 1, "DELIVRD",
+	    T0 + 1), 1);
+	ck_assert_int_eq(ob_state(id5), OUTBOX_EXPIRED);
+
+	/* The report beats the HTTP answer: the answer must not undo it. */
+	id6 = ob_add("kannel", N1, T0);
+	ck_assert_int_eq(store_outbox_claim(st, id6, "kannel", T0), 1);
+	ck_assert_int_eq(store_outbox_dlr(st, id6, "kannel", NULL, -1, "ACCEPTD",
+	    T0 + 1), 1);
+	ck_assert_int_eq(ob_state(id6), OUTBOX_SENDING);
+	ck_assert_int_eq(store_outbox_dlr(st, id6, "kannel", NULL, 1, "DELIVRD",
+	    T0 + 2), 1);
+	ck_assert_int_eq(ob_state(id6), OUTBOX_DELIVERED);
+	ck_assert_int_eq(store_outbox_sent(st, id6, "0x1F", T0 + 3), 0);
+	ck_assert_int_eq(store_outbox_retry(st, id6, T0 + 60, "timeout", T0 + 3), 0);
+	ck_assert_int_eq(store_outbox_final(st, id6, OUTBOX_FAILED, "x", T0 + 3), 0);
+	ob_get(id6, &m);
+	ck_assert_int_eq(m.state, OUTBOX_DELIVERED);
+	ck_assert_str_eq(m.ext_id, "0x1F");
+	ck_assert_ptr_null(m.error);
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "kannel", "31", 1, "DELIVRD",
+	    T0 + 4), 1);
+
+	/* A report by our id teaches us the route's id. */
+	id7 = ob_sent("kannel", NULL, T0);
+	ck_assert_int_eq(store_outbox_dlr(st, id7, "kannel", "ABC", -1, "ACCEPTD",
+	    T0 + 1), 1);
+	ob_get(id7, &m);
+	ck_assert_str_eq(m.ext_id, "ABC");
+	ck_assert_str_eq(m.dlr_state, "ACCEPTD");
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "kannel", "0xabc", 1, "DELIVRD",
+	    T0 + 2), 1);
+	ck_assert_int_eq(ob_state(id7), OUTBOX_DELIVERED);
+	/* But never overwrites the one it has. */
+	ck_assert_int_eq(store_outbox_dlr(st, id7, "kannel", "999", 1, "DELIVRD",
+	    T0 + 3), 1);
+	ob_get(id7, &m);
+	ck_assert_str_eq(m.ext_id, "ABC");
+	store_outbox_free(&m);
+}
+END_TEST
+
+/*
+ * The route's id as the submit answer gave it, as a report gives it, the
+ * normalised key stored, and whether the two are the same message.
+ */
+static const struct {
+	const char	*sent;
+	const char	*report;
+	const char	*key;
+	int		 match;
+} ext_pairs[] = {
+	{ "0A1B", "2587", "2587", 1 },		/* hex answer, decimal receipt */
+	{ "2587", "0a1b", "2587", 1 },
+	{ "000123", "123", "123", 1 },
+	{ "123", "000123", "123", 1 },
+	{ "ABCDEF12", "abcdef12", "2882400018", 1 },
+	{ "abcdef12", "2882400018", "2882400018", 1 },
+	{ "0x1A", "26", "26", 1 },
+	{ "0X00ff", "255", "255", 1 },
+	{ "  42\r\n", "42", "42", 1 },
+	{ "\t0042 ", "0x2a", "42", 1 },
+	{ "0", "000", "0", 1 },
+	{ "ffffffffffffffff", "18446744073709551615", "18446744073709551615", 1 },
+	/* Past 64 bits: the digits, without leading zeros. */
+	{ "0018446744073709551616", "18446744073709551616",
+	    "18446744073709551616", 1 },
+	{ "10000000000000000A", "0010000000000000000a", "10000000000000000a", 1 },
+	{ "123E4567-E89B-12D3-A456-426614174000",
+	    "123e4567-e89b-12d3-a456-426614174000",
+	    "123e4567-e89b-12d3-a456-426614174000", 1 },
+	{ " SM0123456789abcdef0123456789ABCDEF ",
+	    "sm0123456789ABCDEF0123456789abcdef",
+	    "sm0123456789abcdef0123456789abcdef", 1 },
+	{ "ATPid_2f1c9a", "atpid_2F1C9A", "atpid_2f1c9a", 1 },
+	/* An all-decimal hex id cannot be told from decimal. */
+	{ "1234", "4660", "1234", 0 },
+	{ "abc-01", "abc-1", "abc-01", 0 },	/* text keeps its zeros */
+	{ "12 34", "1234", "12 34", 0 },
+	{ "123", "1230", "123", 0 },
+	{ "0a1b", "a1b0", "2587", 0 },
+	{ "18446744073709551616", "0", "18446744073709551616", 0 },
+	{ "123e4567-e89b-12d3-a456-426614174000",
+	    "123e4567e89b12d3a456426614174000",
+	    "123e4567-e89b-12d3-a456-426614174000", 0 },
+	{ "0x", "0", "0x", 0 },
+	{ "x1a", "26", "x1a", 0 },
+};
+
+START_TEST(test_outbox_dlr_key)
+{
+	struct outbox_msg	m;
+	char			buf[128];
+	int64_t			id, decoy;
+	int			match = ext_pairs[_i].match;
+
+	decoy = ob_sent("other", ext_pairs[_i].sent, T0);
+	id = ob_sent("smsc", ext_pairs[_i].sent, T0);
+	ob_text(id, "ext_key", buf, sizeof buf);
+	ck_assert_str_eq(buf, ext_pairs[_i].key);
+	ob_get(id, &m);
+	ck_assert_str_eq(m.ext_id, ext_pairs[_i].sent);	/* kept as given */
+	store_outbox_free(&m);
+
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "smsc", ext_pairs[_i].report, 1,
+	    "DELIVRD", T0 + 5), match);
+	ck_assert_int_eq(ob_state(id), match ? OUTBOX_DELIVERED : OUTBOX_SENT);
+	ck_assert_int_eq(ob_state(decoy), OUTBOX_SENT);
+}
+END_TEST
+
+START_TEST(test_outbox_dlr_newest)
+{
+	char	plan[1024];
+	int64_t	old, new, other;
+
+	/* SMSC counters wrap: the same id twice on a route, the newest is meant. */
+	old = ob_sent("smsc", "5", T0);
+	new = ob_sent("smsc", "005", T0 + 3600);
+	other = ob_sent("tw", "5", T0 + 7200);
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "smsc", "0x5", 0, "EXPIRED",
+	    T0 + 7201), 1);
+	ck_assert_int_eq(ob_state(new), OUTBOX_FAILED);
+	ck_assert_int_eq(ob_state(old), OUTBOX_SENT);
+	ck_assert_int_eq(ob_state(other), OUTBOX_SENT);
+
+	sql_plan("SELECT id, state FROM outbox WHERE route = 'smsc'"
+	    " AND ext_key = '5' ORDER BY id DESC LIMIT 1", plan, sizeof plan);
+	ck_assert_msg(strstr(plan, "outbox_ext") != NULL &&
+	    strstr(plan, "TEMP B-TREE") == NULL, "plan: %s", plan);
+}
+END_TEST
+
+START_TEST(test_outbox_requeue_sending)
+{
+	struct ob_seen		os;
+	struct outbox_msg	m;
+	int64_t			q, s1, s2, sent;
+
+	q = ob_add("a", N1, T0);
+	s1 = ob_add("a", N2, T0 + 1);
+	s2 = ob_add("b", N3, T0 + 2);
+	sent = ob_sent("a", "9", T0 + 3);
+	ck_assert_int_eq(store_outbox_claim(st, s1, "a", T0 + 10), 1);
+	ck_assert_int_eq(store_outbox_claim(st, s2, "b", T0 + 10), 1);
+
+	/* The daemon died with s1 and s2 in flight. */
+	ck_assert_int_eq(store_outbox_requeue_sending(st, T0 + 100), 2);
+	ob_get(s1, &m);
+	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
+	ck_assert_int_eq(m.attempts, 1);
+	ck_assert_int_eq(m.next_at, T0 + 1);
+	ck_assert_int_eq(m.updated_at, T0 + 100);
+	store_outbox_free(&m);
+	ck_assert_int_eq(ob_state(s2), OUTBOX_QUEUED);
+	ck_assert_int_eq(ob_state(q), OUTBOX_QUEUED);
+	ck_assert_int_eq(ob_value(q, "updated_at"), T0);
+	ck_assert_int_eq(ob_state(sent), OUTBOX_SENT);
+	ck_assert_int_eq(store_outbox_requeue_sending(st, T0 + 101), 0);
+
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 100, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, q, s1);
+}
+END_TEST
+
+START_TEST(test_outbox_list)
+{
+	struct ob_seen	os;
+	int64_t		a1, a2, b1, b2, a3;
+
+	a1 = ob_add("a", N1, T0);
+	a2 = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_final(st, a2, OUTBOX_FAILED, "x", T0 + 2), 0);
+	b1 = ob_add("b", N1, T0 + 1);
+	b2 = ob_sent("b", "1", T0 + 2);		/* updated at T0 + 3 */
+	a3 = ob_add("a", N1, T0 + 4);
+
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, -1, NULL, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, a3, b2, a2, b1, a1);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, OUTBOX_QUEUED, NULL, 0, ob_cb,
+	    &os), 0);
+	OB_EXPECT(os, a3, b1, a1);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, OUTBOX_QUEUED, "a", 0, ob_cb,
+	    &os), 0);
+	OB_EXPECT(os, a3, a1);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, -1, "b", 0, ob_cb, &os), 0);
+	OB_EXPECT(os, b2, b1);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, OUTBOX_FAILED, "b", 0, ob_cb,
+	    &os), 0);
+	ck_assert_int_eq(os.n, 0);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, OUTBOX_FAILED, NULL, 0, ob_cb,
+	    &os), 0);
+	OB_EXPECT(os, a2);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, -1, NULL, 2, ob_cb, &os), 0);
+	OB_EXPECT(os, a3, b2);
+	memset(&os, 0, sizeof os);
+	os.stop_after = 1;
+	ck_assert_int_eq(store_outbox_list(st, -1, NULL, 0, ob_cb, &os), 0);
+	OB_EXPECT(os, a3);
+	memset(&os, 0, sizeof os);
+	ck_assert_int_eq(store_outbox_list(st, -1, "nowhere", 0, ob_cb, &os), 0);
+	ck_assert_int_eq(os.n, 0);
+}
+END_TEST
+
+START_TEST(test_outbox_requeue_cancel)
+{
+	struct outbox_msg	m;
+	int64_t			f, e, q, s, sent, d, r;
+
+	f = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_claim(st, f, "a", T0), 1);
+	ck_assert_int_eq(store_outbox_final(st, f, OUTBOX_FAILED, "HTTP 400", T0), 0);
+	ck_assert_int_eq(store_outbox_requeue(st, f, T0 + 50), 0);
+	ob_get(f, &m);
+	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
+	ck_assert_int_eq(m.attempts, 0);
+	ck_assert_int_eq(m.next_at, T0 + 50);
+	ck_assert_int_eq(m.updated_at, T0 + 50);
+	ck_assert_ptr_null(m.error);
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_claim(st, f, "a", T0 + 50), 1);
+	ck_assert_int_eq(ob_value(f, "attempts"), 1);
+
+	e = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_final(st, e, OUTBOX_EXPIRED, NULL, T0), 0);
+	ck_assert_int_eq(store_outbox_requeue(st, e, T0 + 1), 0);
+	ck_assert_int_eq(ob_state(e), OUTBOX_QUEUED);
+
+	/* Failed by report: the old report goes with the requeue. */
+	r = ob_sent("a", "7", T0);
+	ck_assert_int_eq(store_outbox_dlr(st, r, "a", NULL, 0, "UNDELIV", T0 + 1), 1);
+	ck_assert_int_eq(store_outbox_requeue(st, r, T0 + 2), 0);
+	ob_get(r, &m);
+	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
+	ck_assert_ptr_null(m.dlr_state);
+	ck_assert_ptr_null(m.error);
+	store_outbox_free(&m);
+
+	/* Only final rows are requeued. */
+	q = ob_add("a", N1, T0);
+	s = ob_add("a", N1, T0);
+	ck_assert_int_eq(store_outbox_claim(st, s, "a", T0), 1);
+	sent = ob_sent("a", "8", T0);
+	d = ob_sent("a", "9", T0);
+	ck_assert_int_eq(store_outbox_dlr(st, 0, "a", "9", 1, "DELIVRD", T0), 1);
+	ck_assert_int_eq(store_outbox_requeue(st, q, T0 + 5), 1);
+	ck_assert_int_eq(store_outbox_requeue(st, s, T0 + 5), 1);
+	ck_assert_int_eq(store_outbox_requeue(st, sent, T0 + 5), 1);
+	ck_assert_int_eq(store_outbox_requeue(st, d, T0 + 5), 1);
+	ck_assert_int_eq(store_outbox_requeue(st, d + 100, T0 + 5), 1);
+	ck_assert_int_eq(ob_state(s), OUTBOX_SENDING);
+	ck_assert_int_eq(ob_state(d), OUTBOX_DELIVERED);
+	ck_assert_int_eq(ob_value(q, "updated_at"), T0);
+
+	/* Only queued rows are cancelled. */
+	ck_assert_int_eq(store_outbox_cancel(st, q, T0 + 6), 0);
+	ob_get(q, &m);
+	ck_assert_int_eq(m.state, OUTBOX_FAILED);
+	ck_assert_str_eq(m.error, "cancelled");
+	ck_assert_int_eq(m.updated_at, T0 + 6);
+	store_outbox_free(&m);
+	ck_assert_int_eq(store_outbox_cancel(st, q, T0 + 7), 1);
+	ck_assert_int_eq(store_outbox_cancel(st, s, T0 + 7), 1);
+	ck_assert_int_eq(store_outbox_cancel(st, sent, T0 + 7), 1);
+	ck_assert_int_eq(store_outbox_cancel(st, d, T0 + 7), 1);
+	ck_assert_int_eq(store_outbox_cancel(st, d + 100, T0 + 7), 1);
+	ck_assert_int_eq(ob_state(s), OUTBOX_SENDING);
+	ck_assert_int_eq(ob_state(sent), OUTBOX_SENT);
+	/* A cancelled row can be sent after all. */
+	ck_assert_int_eq(store_outbox_requeue(st, q, T0 + 8), 0);
+	ck_assert_int_eq(ob_state(q), OUTBOX_QUEUED);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1135,6 +1950,22 @@ store_suite(void)
 	tcase_add_test(tc, test_subscribers);
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_audit_count);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("outbox");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_migrate_from_v1);
+	tcase_add_test(tc, test_migrate_atomic);
+	tcase_add_test(tc, test_outbox_fields);
+	tcase_add_test(tc, test_outbox_due);
+	tcase_add_test(tc, test_outbox_claim);
+	tcase_add_test(tc, test_outbox_transitions);
+	tcase_add_test(tc, test_outbox_dlr_by_id);
+	tcase_add_loop_test(tc, test_outbox_dlr_key, 0, nitems(ext_pairs));
+	tcase_add_test(tc, test_outbox_dlr_newest);
+	tcase_add_test(tc, test_outbox_requeue_sending);
+	tcase_add_test(tc, test_outbox_list);
+	tcase_add_test(tc, test_outbox_requeue_cancel);
 	suite_add_tcase(s, tc);
 	return s;
 }
