@@ -925,7 +925,7 @@ struct ctl_outbox_count {
 	long long	n[OUTBOX_STATE_COUNT];
 };
 
-/* The routes seen by outbox stats, in the order first seen. */
+/* The routes seen by outbox stats, ordered by name. */
 struct ctl_outbox_stats {
 	struct ctl_outbox_count	*routes;
 	size_t			 nroutes;
@@ -1021,7 +1021,8 @@ ctl_outbox_list_cb(const struct outbox_msg *m, void *arg)
 	tz_format_iso(m->created_at, created, sizeof created);
 	/* Only a queued message waits for a next attempt. */
 	ctl_time(m->state == OUTBOX_QUEUED ? m->next_at : 0, next, sizeof next);
-	printf("%lld\t%s\t", (long long)m->id, store_outbox_state_name(m->state));
+	printf("%lld\t%s\t", (long long)m->id,
+	    store_outbox_state_name(m->state));
 	ctl_put(stdout, m->route);
 	putchar('\t');
 	ctl_put(stdout, m->number);
@@ -1054,7 +1055,8 @@ ctl_outbox_list(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	struct store			*st;
 	const char			*route = NULL, *errstr;
 	char				 states[128];
-	int				 ch, state = -1, limit = CTL_OUTBOX_LIMIT;
+	int				 ch, state = -1;
+	int				 limit = CTL_OUTBOX_LIMIT;
 
 	memset(&ol, 0, sizeof ol);
 	optind = 0;
@@ -1113,7 +1115,8 @@ ctl_outbox_show(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	struct outbox_msg	 m;
 	int64_t			*ids;
 	size_t			 nids;
-	char			 created[64], next[64], expires[64], updated[64];
+	char			 created[64], next[64], expires[64];
+	char			 updated[64];
 	int			 found;
 
 	if ((ids = ctl_outbox_ids(cmd, argc, argv, &nids)) == NULL)
@@ -1227,41 +1230,24 @@ ctl_outbox_cancel(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	    "cancelled", "queued");
 }
 
-/* Count one message for outbox stats. */
+/* Count one route and state for outbox stats (rows come ordered by route). */
 static int
-ctl_outbox_stats_cb(const struct outbox_msg *m, void *arg)
+ctl_outbox_stats_cb(const char *route, enum outbox_state state, int64_t n, void *arg)
 {
 	struct ctl_outbox_stats	*os = arg;
-	struct ctl_outbox_count	*c = NULL;
-	size_t			 i;
+	struct ctl_outbox_count	*c;
 
-	if ((int)m->state < 0 || m->state >= OUTBOX_STATE_COUNT)
-		return 0;
-	for (i = 0; i < os->nroutes; i++) {
-		if (strcmp(os->routes[i].route, m->route) == 0) {
-			c = &os->routes[i];
-			break;
-		}
-	}
-	if (c == NULL) {
+	c = os->nroutes > 0 ? &os->routes[os->nroutes - 1] : NULL;
+	if (c == NULL || strcmp(c->route, route) != 0) {
 		os->routes = xreallocarray(os->routes, os->nroutes + 1,
 		    sizeof *os->routes);
 		c = &os->routes[os->nroutes++];
 		memset(c, 0, sizeof *c);
-		strlcpy(c->route, m->route, sizeof c->route);
+		strlcpy(c->route, route, sizeof c->route);
 	}
-	c->n[m->state]++;
-	os->all.n[m->state]++;
+	c->n[state] += n;
+	os->all.n[state] += n;
 	return 0;
-}
-
-/* Routes by name, for outbox stats. */
-static int
-ctl_outbox_count_cmp(const void *a, const void *b)
-{
-	const struct ctl_outbox_count	*ca = a, *cb = b;
-
-	return strcmp(ca->route, cb->route);
 }
 
 /* One line of outbox stats: the route, a count per state, the total. */
@@ -1302,16 +1288,12 @@ ctl_outbox_stats(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 		return 1;
 	memset(&os, 0, sizeof os);
 	strlcpy(os.all.route, CTL_OUTBOX_ALL, sizeof os.all.route);
-	if (store_outbox_list(st, -1, NULL, INT_MAX, ctl_outbox_stats_cb,
-	    &os) == -1) {
+	if (store_outbox_count(st, ctl_outbox_stats_cb, &os) == -1) {
 		fprintf(stderr, "checkinctl: outbox stats: cannot read the "
 		    "outbox\n");
 		free(os.routes);
 		return 1;
 	}
-	if (os.nroutes > 0)
-		qsort(os.routes, os.nroutes, sizeof *os.routes,
-		    ctl_outbox_count_cmp);
 	printf("route");
 	for (s = 0; s < OUTBOX_STATE_COUNT; s++)
 		printf("\t%s", store_outbox_state_name(s));

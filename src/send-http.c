@@ -32,8 +32,13 @@
 #include "send.h"
 
 #define SEND_HTTP_BODY_MAX	(64 * 1024)	/* response bytes kept; the rest is read and dropped */
-#define SEND_HTTP_HOST_CONNS	16	/* connections at once to one host */
-#define SEND_HTTP_TOTAL_CONNS	64	/* connections at once, all hosts */
+/*
+ * Connections at once to one host: the largest route `inflight` (config.c).
+ * The outbox limits requests per route; this is only a backstop, and must
+ * not be lower, because a request curl holds back for a free connection
+ * has its CURLOPT_TIMEOUT running and fails at once when it finally starts.
+ */
+#define SEND_HTTP_HOST_CONNS	256
 #define SEND_HTTP_RETRY_AFTER	128	/* longest Retry-After value kept */
 #define SEND_HTTP_USERAGENT	"checkind"
 
@@ -430,8 +435,6 @@ send_http_new(struct event_base *base)
 	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, send_http_timer_fn);
 	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
 	curl_multi_setopt(sh->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)SEND_HTTP_HOST_CONNS);
-	curl_multi_setopt(sh->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-	    (long)SEND_HTTP_TOTAL_CONNS);
 	return sh;
 }
 

@@ -220,6 +220,7 @@ enum store_stmt {
 	STMT_OUTBOX_LIST_STATE,
 	STMT_OUTBOX_REQUEUE,
 	STMT_OUTBOX_CANCEL,
+	STMT_OUTBOX_COUNT,
 	STMT_COUNT
 };
 
@@ -420,6 +421,9 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_OUTBOX_CANCEL] =
 	    "UPDATE outbox SET state = 4, error = 'cancelled', updated_at = ?2"
 	    " WHERE id = ?1 AND state = 0",
+	[STMT_OUTBOX_COUNT] =
+	    "SELECT route, state, count(*) FROM outbox GROUP BY route, state"
+	    " ORDER BY route, state",
 };
 
 struct store {
@@ -1917,6 +1921,29 @@ store_outbox_cancel(struct store *s, int64_t id, int64_t now)
 	if (store_exec(s, st, "outbox cancel") == -1)
 		return -1;
 	return sqlite3_changes(s->db) == 0 ? 1 : 0;
+}
+
+int
+store_outbox_count(struct store *s, int (*cb)(const char *, enum outbox_state, int64_t,
+    void *), void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_OUTBOX_COUNT);
+	int		 rc = SQLITE_DONE, stop = 0, state;
+
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		state = sqlite3_column_int(st, 1);
+		if (state < 0 || state >= OUTBOX_STATE_COUNT)
+			continue;
+		stop = cb((const char *)sqlite3_column_text(st, 0), (enum outbox_state)state,
+		    sqlite3_column_int64(st, 2), arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "outbox count");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
 }
 
 void

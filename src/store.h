@@ -214,6 +214,9 @@ int	store_outbox_list(struct store *, int state /* -1 any */, const char *route 
 	    int limit, int (*cb)(const struct outbox_msg *, void *), void *arg);
 int	store_outbox_requeue(struct store *, int64_t id, int64_t now);	/* failed/expired -> queued, attempts 0, its age counted from now; 0 ok, 1 no such row or not final */
 int	store_outbox_cancel(struct store *, int64_t id, int64_t now);	/* queued -> failed "cancelled"; 0 ok, 1 not queued */
+/* How many rows each route has in each state, by route name then state. */
+int	store_outbox_count(struct store *, int (*cb)(const char *route, enum outbox_state,
+	    int64_t count, void *), void *arg);
 void	store_outbox_free(struct outbox_msg *);
 
 /* How many times officials looked up this number's records (audit rows naming it). */
