@@ -254,6 +254,7 @@ chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name
 	}
 	chan_http_url(req, r->dlr_url, url, sizeof url);
 	chan_http_fmt_request(req, url, &fr);
+	fr.outbound = r;
 	memset(&dlr, 0, sizeof dlr);
 	if ((status = drv->dlr(&fr, &dlr, err, sizeof err)) != 0) {
 		log_info("dlr route=%s status=%d reason=\"%s\"", r->name, status, err);

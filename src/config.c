@@ -1569,6 +1569,11 @@ config_top_post(struct config_ctx *ctx, const config_setting_t *root,
 		    "no outbound route is named \"%s\"",
 		    cfg->outbox_default_route);
 	}
+	/* A route without its own sender sends from the short number. */
+	for (j = 0; j < cfg->nroutes; j++) {
+		if (cfg->routes[j].from == NULL)
+			cfg->routes[j].from = xstrdup(cfg->short_number);
+	}
 	return 0;
 }
 

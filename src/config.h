@@ -55,7 +55,7 @@ struct route {
 	char		*password;	/* kannel; twilio: the auth token (or password_file) */
 	char		*api_key;	/* africastalking (or api_key_file) */
 	char		*token;		/* json: bearer token (or token_file) */
-	char		*from;		/* sender id or short number, NULL: short_number */
+	char		*from;		/* sender id or number; short_number when not set */
 	double		 rate;		/* messages per second (token bucket), default 10 */
 	int		 inflight;	/* requests in flight at most, default 4 */
 	int		 connect_timeout;	/* seconds, default 5 */

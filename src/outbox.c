@@ -94,6 +94,15 @@ outbox_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double
+outbox_wall(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
 static struct outbox_route *
 outbox_route_state(struct outbox *ob, const char *name)
 {
@@ -240,7 +249,11 @@ outbox_judge(struct outbox *ob, const struct outbox_job *job, enum send_verdict 
 		    job->attempts, (double)arc4random() / 4294967296.0);
 		if (retry_after > now && (double)(retry_after - now) > wait)
 			wait = (double)(retry_after - now);
-		res.next_at = now + (int64_t)ceil(wait);
+		/*
+		 * next_at has whole seconds: round up from the precise time so
+		 * a retry is never sooner than the wait (nor Retry-After).
+		 */
+		res.next_at = (int64_t)ceil(outbox_wall() + wait);
 		if (job->attempts >= cfg->outbox_max_attempts) {
 			res.state = OUTBOX_FAILED;
 			snprintf(res.error, sizeof res.error, "gave up after %d attempts: %s",
@@ -457,7 +470,7 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	if (p.nseen == room)
 		return ss->tokens < 1 ? (1 - ss->tokens) / p.sender->rate : 0;
 	if (store_outbox_next(st, r->name, &next_at) == 1)
-		return next_at > now ? (double)(next_at - now) : OUTBOX_TICK_MS / 1000.0;
+		return next_at > now ? (double)next_at - outbox_wall() : 0;
 	return -1;
 }
 

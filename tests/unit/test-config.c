@@ -1035,7 +1035,7 @@ START_TEST(test_routes)
 	ck_assert_str_eq(r->username, "sandbox");
 	ck_assert_str_eq(r->api_key, "atkey");
 	ck_assert_ptr_null(r->password);
-	ck_assert_ptr_null(r->from);
+	ck_assert_str_eq(r->from, "8088");	/* short_number by default */
 	ck_assert_uint_eq(r->nprefixes, 2);
 	ck_assert_str_eq(r->prefixes[0], "+8486");
 	ck_assert_str_eq(r->prefixes[1], "+8496");

@@ -1,4 +1,4 @@
-/* test-fmt.c: the inbound HTTP formats (json, kannel, twilio), parse and render. */
+/* test-fmt.c: the inbound HTTP formats (json, kannel, twilio, africastalking), parse and render. */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -427,6 +427,72 @@ static const struct pcase pcases[] = {
 	{ .desc = "twilio GET", .format = "twilio", .post = 0, .auth_token = TW_TOKEN,
 	  .url = TW_URL, .query = TW_FORM, .hdrs = { { "X-Twilio-Signature", TW_SIG } },
 	  .status = 405 },
+
+	/* africastalking */
+	{ .desc = "at full", .format = "africastalking", .post = 1,
+	  .hdrs = { { "Content-Type", "application/x-www-form-urlencoded" } },
+	  .body = "linkId=SampleLinkId123&text=Xin+ch%C3%A0o+H%C3%A0+N%E1%BB%99i&to=8088"
+	    "&id=ATSMSid_12345&date=2021-09-16+01%3A00%3A00&from=%2B84912345678",
+	  .from = "+84912345678", .to = "8088", .text = HA_NOI, .ext_id = "ATSMSid_12345",
+	  .sent_at = 1631754000 },
+	{ .desc = "at iso date with fraction", .format = "africastalking", .post = 1,
+	  .body = "from=%2B84912345678&to=8088&text=1234567&id=a1"
+	    "&date=2021-09-16T01%3A00%3A00.522Z",
+	  .from = "+84912345678", .to = "8088", .text = "1234567", .ext_id = "a1",
+	  .sent_at = 1631754000 },
+	{ .desc = "at date with offset", .format = "africastalking", .post = 1,
+	  .body = "from=1&text=x&date=2021-09-16T04%3A00%3A00%2B03%3A00",
+	  .from = "1", .text = "x", .sent_at = 1631754000 },
+	{ .desc = "at date junk ignored", .format = "africastalking", .post = 1,
+	  .body = "from=1&text=x&date=yesterday", .from = "1", .text = "x" },
+	{ .desc = "at date too long ignored", .format = "africastalking", .post = 1,
+	  .body = "from=1&text=x&date=" N65 N65, .from = "1", .text = "x" },
+	{ .desc = "at charset in content type", .format = "africastalking", .post = 1,
+	  .hdrs = { { "Content-Type", "application/x-www-form-urlencoded; charset=UTF-8" } },
+	  .body = "from=0912345678&text=KB", .from = "0912345678", .text = "KB" },
+	{ .desc = "at no text", .format = "africastalking", .post = 1, .body = "from=1&to=8088",
+	  .from = "1", .to = "8088", .text = "" },
+	{ .desc = "at NUL kept", .format = "africastalking", .post = 1,
+	  .body = "from=1&text=a%00b", .from = "1", .text = "a\0b", .textlen = 3 },
+	{ .desc = "at invalid utf-8 passed", .format = "africastalking", .post = 1,
+	  .body = "from=1&text=%FFa", .from = "1", .text = "\xff" "a" },
+	{ .desc = "at unknown fields ignored", .format = "africastalking", .post = 1,
+	  .body = "networkCode=45204&from=1&text=x&cost=0&&=&x", .from = "1", .text = "x" },
+	{ .desc = "at first value wins", .format = "africastalking", .post = 1,
+	  .body = "from=1&from=2&text=a&text=b", .from = "1", .text = "a" },
+	{ .desc = "at query ignored for fields", .format = "africastalking", .post = 1,
+	  .query = "from=9&text=q", .body = "from=1&text=x", .from = "1", .text = "x" },
+	{ .desc = "at missing from", .format = "africastalking", .post = 1,
+	  .body = "to=8088&text=x", .status = 400, .reason = "missing from" },
+	{ .desc = "at empty body", .format = "africastalking", .post = 1, .body = "",
+	  .status = 400, .reason = "missing from" },
+	{ .desc = "at from too long", .format = "africastalking", .post = 1,
+	  .body = "from=" N65 "&text=x", .status = 400, .reason = "number too long" },
+	{ .desc = "at from with NUL", .format = "africastalking", .post = 1,
+	  .body = "from=1%002&text=x", .status = 400, .reason = "bad from" },
+	{ .desc = "at id too long", .format = "africastalking", .post = 1,
+	  .body = "from=1&text=x&id=" ID129, .status = 400, .reason = "id too long" },
+	{ .desc = "at GET", .format = "africastalking", .post = 0,
+	  .query = "from=1&text=x", .status = 405 },
+	{ .desc = "at JSON body", .format = "africastalking", .post = 1,
+	  .hdrs = { { "Content-Type", "application/json" } },
+	  .body = "{\"from\":\"1\",\"text\":\"x\"}", .status = 415 },
+	{ .desc = "at secret in query", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .query = "secret=k3y", .body = "from=1&text=x",
+	  .from = "1", .text = "x" },
+	{ .desc = "at secret header", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .hdrs = { { "X-Checkind-Secret", "k3y" } },
+	  .body = "from=1&text=x", .from = "1", .text = "x" },
+	{ .desc = "at secret wrong", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .query = "secret=k3Y", .body = "from=1&text=x", .status = 401,
+	  .reason = "secret" },
+	{ .desc = "at secret missing", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .body = "from=1&text=x", .status = 401 },
+	{ .desc = "at secret only in body", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .body = "secret=k3y&from=1&text=x", .status = 401 },
+	{ .desc = "at secret before content type", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .hdrs = { { "Content-Type", "text/plain" } },
+	  .body = "x", .status = 401 },
 };
 
 START_TEST(test_parse_case)
@@ -577,6 +643,7 @@ START_TEST(test_no_headers)
 	ck_assert_int_eq(fmt_find("kannel")->parse(&req, &in, err, sizeof err), 401);
 	req.post = 1;
 	ck_assert_int_eq(fmt_find("json")->parse(&req, &in, err, sizeof err), 401);
+	ck_assert_int_eq(fmt_find("africastalking")->parse(&req, &in, err, sizeof err), 401);
 	route.auth_token = (char *)"k";
 	ck_assert_int_eq(fmt_find("twilio")->parse(&req, &in, err, sizeof err), 403);
 }
@@ -732,14 +799,159 @@ START_TEST(test_render_null)
 }
 END_TEST
 
+/* Replies put in the outbox: every format answers "accepted" without them. */
+struct qcase {
+	const char	*format;
+	int		 queued;
+	size_t		 n;
+	const char	*replies[DIALOG_REPLIES_MAX];
+	const char	*content_type;
+	const char	*body;
+};
+
+static const struct qcase qcases[] = {
+	{ "json", 2, 0, { NULL }, "application/json", "{\"replies\":[],\"queued\":2}" },
+	{ "json", 1, 1, { "Da ghi nhan" }, "application/json",
+	  "{\"replies\":[],\"queued\":1}" },
+	{ "json", 0, 1, { "Da ghi nhan" }, "application/json",
+	  "{\"replies\":[\"Da ghi nhan\"]}" },
+	{ "kannel", 3, 0, { NULL }, "text/plain; charset=UTF-8", "" },
+	{ "kannel", 1, 1, { HA_NOI }, "text/plain; charset=UTF-8", "" },
+	{ "twilio", 2, 0, { NULL }, "text/xml", TWIML_HEAD "<Response/>" },
+	{ "twilio", 1, 1, { "Da ghi nhan" }, "text/xml", TWIML_HEAD "<Response/>" },
+	{ "africastalking", 2, 0, { NULL }, "text/plain", "" },
+	{ "africastalking", 0, 0, { NULL }, "text/plain", "" },
+	{ "africastalking", 0, 2, { "Da ghi nhan", HA_NOI }, "text/plain", "" },
+};
+
+START_TEST(test_render_queued)
+{
+	const struct qcase	*c = &qcases[_i];
+	struct dialog_reply	 dr;
+	struct fmt_response	 r;
+	size_t			 i;
+
+	memset(&dr, 0, sizeof dr);
+	dr.n = c->n;
+	dr.queued = c->queued;
+	for (i = 0; i < c->n; i++)
+		dr.text[i] = (char *)c->replies[i];
+	memset(&r, 0xa5, sizeof r);
+	fmt_find(c->format)->render(&dr, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(r.content_type, c->content_type);
+	ck_assert_ptr_nonnull(r.body);
+	ck_assert_msg(r.bodylen == strlen(c->body) && memcmp(r.body, c->body, r.bodylen) == 0,
+	    "%s #%d: body \"%.*s\"", c->format, _i, (int)r.bodylen, r.body);
+	ck_assert_int_eq(r.body[r.bodylen], '\0');
+	ck_assert_ptr_null(r.header_name);
+	ck_assert_ptr_null(r.header_value);
+	fmt_response_free(&r);
+}
+END_TEST
+
+START_TEST(test_render_at_null)
+{
+	struct fmt_response	r;
+
+	fmt_find("africastalking")->render(NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(r.content_type, "text/plain");
+	ck_assert_uint_eq(r.bodylen, 0);
+	ck_assert_ptr_nonnull(r.body);
+	fmt_response_free(&r);
+}
+END_TEST
+
+struct fcase {
+	const char	*form;
+	size_t		 len;		/* 0: strlen(form) */
+	const char	*name;
+	int		 found;
+	const char	*value;
+	size_t		 valuelen;	/* 0: strlen(value) */
+};
+
+static const struct fcase fcases[] = {
+	{ "a=1&b=2", 0, "b", 1, "2", 0 },
+	{ "a=1&b=2", 0, "a", 1, "1", 0 },
+	{ "a=1&a=2", 0, "a", 1, "1", 0 },
+	{ "a=1&b=2", 0, "c", 0, NULL, 0 },
+	{ "A=1", 0, "a", 0, NULL, 0 },
+	{ "ab=1", 0, "a", 0, NULL, 0 },
+	{ "a", 0, "a", 1, "", 0 },
+	{ "a=", 0, "a", 1, "", 0 },
+	{ "x=%00y", 0, "x", 1, "\0y", 2 },
+	{ "a+b=c%20d+e", 0, "a b", 1, "c d e", 0 },
+	{ "t=%E1%BB%99%2B%26%3D", 0, "t", 1, "\xe1\xbb\x99+&=", 0 },
+	{ "&&=&a=1&", 0, "a", 1, "1", 0 },
+	{ "a=1&b=2", 3, "b", 0, NULL, 0 },
+	{ "a=123&b=2", 4, "a", 1, "12", 0 },
+	{ "", 0, "a", 0, NULL, 0 },
+};
+
+START_TEST(test_form_get_case)
+{
+	const struct fcase	*c = &fcases[_i];
+	char			*v = (char *)"junk";
+	size_t			 n = 99, want;
+	int			 found;
+
+	found = fmt_form_get(c->form, c->len != 0 ? c->len : strlen(c->form), c->name, &v, &n);
+	ck_assert_msg(found == c->found, "#%d: found %d", _i, found);
+	if (!found) {
+		ck_assert_ptr_null(v);
+		ck_assert_uint_eq(n, 0);
+		return;
+	}
+	want = c->valuelen != 0 ? c->valuelen : strlen(c->value);
+	ck_assert_msg(n == want && memcmp(v, c->value, n) == 0, "#%d: \"%.*s\"", _i, (int)n, v);
+	ck_assert_int_eq(v[n], '\0');
+	free(v);
+	/* valuelen may be NULL. */
+	ck_assert_int_eq(fmt_form_get(c->form, c->len != 0 ? c->len : strlen(c->form), c->name,
+	    &v, NULL), 1);
+	free(v);
+}
+END_TEST
+
+START_TEST(test_utf8_fix)
+{
+	char	*s;
+	size_t	 n;
+
+	s = fmt_utf8_fix(HA_NOI, strlen(HA_NOI), &n);
+	ck_assert_uint_eq(n, strlen(HA_NOI));
+	ck_assert_str_eq(s, HA_NOI);
+	free(s);
+	s = fmt_utf8_fix("a\xff" "b", 3, &n);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(s, "a\xef\xbf\xbd" "b");
+	free(s);
+	s = fmt_utf8_fix("a\0b", 3, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(memcmp(s, "a\0b", 4) == 0);
+	free(s);
+	s = fmt_utf8_fix("\xe1\xbb", 2, &n);	/* cut in the middle of a character */
+	ck_assert(strstr(s, "\xef\xbf\xbd") == s);
+	ck_assert_int_eq(s[n], '\0');
+	free(s);
+	s = fmt_utf8_fix("", 0, &n);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
 START_TEST(test_find)
 {
 	ck_assert_str_eq(fmt_find("json")->name, "json");
 	ck_assert_str_eq(fmt_find("kannel")->name, "kannel");
 	ck_assert_str_eq(fmt_find("twilio")->name, "twilio");
+	ck_assert_str_eq(fmt_find("africastalking")->name, "africastalking");
 	ck_assert_ptr_null(fmt_find("JSON"));
 	ck_assert_ptr_null(fmt_find(""));
-	ck_assert_ptr_null(fmt_find("africastalking"));
+	ck_assert_ptr_null(fmt_find("africas-talking"));
 	ck_assert_ptr_null(fmt_find(NULL));
 }
 END_TEST
@@ -777,6 +989,12 @@ fmt_suite(void)
 	tc = tcase_create("render");
 	tcase_add_loop_test(tc, test_render_case, 0, nitems(rcases));
 	tcase_add_test(tc, test_render_null);
+	tcase_add_loop_test(tc, test_render_queued, 0, nitems(qcases));
+	tcase_add_test(tc, test_render_at_null);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("helpers");
+	tcase_add_loop_test(tc, test_form_get_case, 0, nitems(fcases));
+	tcase_add_test(tc, test_utf8_fix);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("table");
 	tcase_add_test(tc, test_find);
