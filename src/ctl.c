@@ -1020,7 +1020,7 @@ ctl_outbox_list_cb(const struct outbox_msg *m, void *arg)
 
 	tz_format_iso(m->created_at, created, sizeof created);
 	/* Only a queued message waits for a next attempt. */
-	ctl_time(m->state == OUTBOX_QUEUED ? m->next_at : 0, next, sizeof next);
+	ctl_time(m->state == OUTBOX_QUEUED ? (int64_t)m->next_at : 0, next, sizeof next);
 	printf("%lld\t%s\t", (long long)m->id,
 	    store_outbox_state_name(m->state));
 	ctl_put(stdout, m->route);
@@ -1143,7 +1143,7 @@ ctl_outbox_show(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	}
 	free(ids);
 	tz_format_iso(m.created_at, created, sizeof created);
-	ctl_time(m.state == OUTBOX_QUEUED ? m.next_at : 0, next, sizeof next);
+	ctl_time(m.state == OUTBOX_QUEUED ? (int64_t)m.next_at : 0, next, sizeof next);
 	ctl_time(m.expires_at, expires, sizeof expires);
 	ctl_time(m.updated_at, updated, sizeof updated);
 	printf("id: %lld\nstate: %s\nroute: ", (long long)m.id,

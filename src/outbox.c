@@ -62,7 +62,7 @@ struct outbox_job {
 struct outbox_result {
 	int64_t			id;
 	enum outbox_state	state;		/* SENT, QUEUED (retry) or FAILED */
-	int64_t			next_at;
+	double			next_at;
 	char			ext_id[128];
 	char			error[160];
 };
@@ -249,16 +249,12 @@ outbox_judge(struct outbox *ob, const struct outbox_job *job, enum send_verdict 
 		    job->attempts, (double)arc4random() / 4294967296.0);
 		if (retry_after > now && (double)(retry_after - now) > wait)
 			wait = (double)(retry_after - now);
-		/*
-		 * next_at has whole seconds: round up from the precise time so
-		 * a retry is never sooner than the wait (nor Retry-After).
-		 */
-		res.next_at = (int64_t)ceil(outbox_wall() + wait);
+		res.next_at = outbox_wall() + wait;
 		if (job->attempts >= cfg->outbox_max_attempts) {
 			res.state = OUTBOX_FAILED;
 			snprintf(res.error, sizeof res.error, "gave up after %d attempts: %s",
 			    job->attempts, err);
-		} else if (res.next_at - job->created_at > cfg->outbox_max_age) {
+		} else if (res.next_at - (double)job->created_at > cfg->outbox_max_age) {
 			res.state = OUTBOX_FAILED;
 			snprintf(res.error, sizeof res.error, "too old to retry: %s", err);
 		} else
@@ -431,7 +427,7 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	struct outbox_pass	 p;
 	struct outbox_route	*ss;
 	size_t			 i, room;
-	int64_t			 next_at;
+	double			 next_at, wall = outbox_wall();
 
 	memset(&p, 0, sizeof p);
 	p.ob = ob;
@@ -453,7 +449,7 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 
 	if (store_begin(st) == -1)
 		return 1;
-	if (store_outbox_due(st, r->name, now, (int)room, outbox_pass_row, &p) == -1 ||
+	if (store_outbox_due(st, r->name, wall, (int)room, outbox_pass_row, &p) == -1 ||
 	    p.error || store_commit(st) == -1) {
 		store_rollback(st);
 		for (i = 0; i < p.nclaimed; i++)
@@ -470,7 +466,7 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	if (p.nseen == room)
 		return ss->tokens < 1 ? (1 - ss->tokens) / p.sender->rate : 0;
 	if (store_outbox_next(st, r->name, &next_at) == 1)
-		return next_at > now ? (double)next_at - outbox_wall() : 0;
+		return next_at > wall ? next_at - wall : 0;
 	return -1;
 }
 

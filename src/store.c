@@ -147,7 +147,7 @@ static const struct store_migration store_migrations[] = {
 	"  state INTEGER NOT NULL DEFAULT 0,"
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL,"
-	"  next_at INTEGER NOT NULL,"
+	"  next_at REAL NOT NULL,"
 	"  expires_at INTEGER NOT NULL DEFAULT 0,"
 	"  updated_at INTEGER NOT NULL,"
 	"  sent_at INTEGER,"
@@ -1571,7 +1571,7 @@ store_outbox_fill(sqlite3_stmt *st, struct outbox_msg *m)
 	    (enum outbox_state)state : OUTBOX_FAILED;
 	m->attempts = sqlite3_column_int(st, 5);
 	m->created_at = sqlite3_column_int64(st, 6);
-	m->next_at = sqlite3_column_int64(st, 7);
+	m->next_at = sqlite3_column_double(st, 7);
 	m->expires_at = sqlite3_column_int64(st, 8);
 	m->updated_at = sqlite3_column_int64(st, 9);
 	if (sqlite3_column_type(st, 10) != SQLITE_NULL)
@@ -1624,19 +1624,19 @@ store_outbox_add(struct store *s, const char *route, const char *number,
 }
 
 int
-store_outbox_due(struct store *s, const char *route, int64_t now, int limit,
+store_outbox_due(struct store *s, const char *route, double now, int limit,
     int (*cb)(const struct outbox_msg *, void *), void *arg)
 {
 	sqlite3_stmt	*st = store_stmt(s, STMT_OUTBOX_DUE);
 
 	store_bind_text(st, 1, route);
-	store_bind_int(st, 2, now);
+	sqlite3_bind_double(st, 2, now);
 	store_bind_int(st, 3, limit > 0 ? limit : -1);
 	return store_outbox_each(s, st, "outbox due", cb, arg);
 }
 
 int
-store_outbox_next(struct store *s, const char *route, int64_t *at)
+store_outbox_next(struct store *s, const char *route, double *at)
 {
 	sqlite3_stmt	*st = store_stmt(s, STMT_OUTBOX_NEXT);
 	int		 rc;
@@ -1647,7 +1647,7 @@ store_outbox_next(struct store *s, const char *route, int64_t *at)
 	if (sqlite3_column_type(st, 0) == SQLITE_NULL)
 		rc = 0;		/* min() of no rows */
 	else if (at != NULL)
-		*at = sqlite3_column_int64(st, 0);
+		*at = sqlite3_column_double(st, 0);
 	store_done(st);
 	return rc;
 }
@@ -1687,13 +1687,13 @@ store_outbox_sent(struct store *s, int64_t id, const char *ext_id, int64_t now)
 }
 
 int
-store_outbox_retry(struct store *s, int64_t id, int64_t next_at,
+store_outbox_retry(struct store *s, int64_t id, double next_at,
     const char *error, int64_t now)
 {
 	sqlite3_stmt	*st = store_stmt(s, STMT_OUTBOX_RETRY);
 
 	store_bind_int(st, 1, id);
-	store_bind_int(st, 2, next_at);
+	sqlite3_bind_double(st, 2, next_at);
 	store_bind_text(st, 3, error);
 	store_bind_int(st, 4, now);
 	if (store_exec(s, st, "outbox retry") == -1)

@@ -176,7 +176,7 @@ struct outbox_msg {
 	enum outbox_state	 state;
 	int			 attempts;
 	int64_t			 created_at;
-	int64_t			 next_at;
+	double			 next_at;	/* seconds, with a fraction: retries can be short */
 	int64_t			 expires_at;	/* 0: never */
 	int64_t			 updated_at;
 	char			*ext_id;	/* the route's message id, or NULL */
@@ -190,13 +190,13 @@ int	 store_outbox_state_parse(const char *);	/* -1 if unknown */
 int64_t	store_outbox_add(struct store *, const char *route, const char *number,
 	    const char *text, int64_t now, int64_t expires_at, int64_t inbound_id);
 /* Queued rows of a route with next_at <= now, oldest next_at first; cb non-zero stops. */
-int	store_outbox_due(struct store *, const char *route, int64_t now, int limit,
+int	store_outbox_due(struct store *, const char *route, double now, int limit,
 	    int (*cb)(const struct outbox_msg *, void *), void *arg);
 /* The earliest next_at of a route's queued rows: 1 and *at, or 0 if none. */
-int	store_outbox_next(struct store *, const char *route, int64_t *at);
+int	store_outbox_next(struct store *, const char *route, double *at);
 int	store_outbox_claim(struct store *, int64_t id, const char *route, int64_t now);	/* queued -> sending, attempts+1, route set; 1 claimed, 0 not queued */
 int	store_outbox_sent(struct store *, int64_t id, const char *ext_id, int64_t now);
-int	store_outbox_retry(struct store *, int64_t id, int64_t next_at, const char *error,
+int	store_outbox_retry(struct store *, int64_t id, double next_at, const char *error,
 	    int64_t now);	/* sending -> queued */
 int	store_outbox_final(struct store *, int64_t id, enum outbox_state, const char *error,
 	    int64_t now);	/* -> failed or expired */

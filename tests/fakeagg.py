@@ -25,6 +25,7 @@ Behaviours (plain dicts, made by the functions below):
 """
 
 import collections
+import http
 import http.server
 import json
 import random
@@ -62,8 +63,9 @@ def close():
 class Request:
     """One request as it arrived."""
 
-    def __init__(self, index, t, method, path, query, headers, body):
+    def __init__(self, index, t, method, path, query, headers, body, peer=None):
         self.index = index
+        self.peer = peer            # (address, port) of the client: one per connection
         self.t = t                  # time.monotonic() at arrival
         self.method = method
         self.path = path            # without the query string
@@ -153,6 +155,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.agg._conn_open(self.connection)
 
     def finish(self):
@@ -328,7 +331,8 @@ class FakeAgg:
 
     def _handle(self, h, t, method, path, query, headers, body):
         with self._lock:
-            r = Request(len(self.requests), t, method, path, query, headers, body)
+            r = Request(len(self.requests), t, method, path, query, headers, body,
+                        h.client_address)
             b = self._script.popleft() if self._script else self.default
             r.behaviour = b
             self.requests.append(r)
@@ -380,16 +384,26 @@ class FakeAgg:
         self._done(r, None)
 
     def _send(self, h, r, code, body, hdrs):
+        """The whole answer in one write: a status line and headers written
+        apart from the body would meet Nagle's algorithm and the client's
+        delayed ACK, and stall each answer by 40 ms."""
         try:
-            h.send_response(code)
-            lower = {k.lower() for k in hdrs}
-            for k, v in hdrs.items():
-                h.send_header(k, str(v))
-            if "content-type" not in lower:
-                h.send_header("Content-Type", "text/plain")
-            h.send_header("Content-Length", str(len(body)))
-            h.end_headers()
-            h.wfile.write(body)
+            reason = http.HTTPStatus(code).phrase
+        except ValueError:
+            reason = "Status"
+        lines = ["HTTP/1.1 %d %s" % (code, reason), "Server: fakeagg/1",
+                 "Date: %s" % h.date_time_string()]
+        lower = {k.lower() for k in hdrs}
+        for k, v in hdrs.items():
+            lines.append("%s: %s" % (k, v))
+        if "content-type" not in lower:
+            lines.append("Content-Type: text/plain")
+        lines.append("Content-Length: %d" % len(body))
+        if h.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        try:
+            h.wfile.write(head + body)
             h.wfile.flush()
         except OSError:
             pass

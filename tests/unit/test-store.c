@@ -1299,7 +1299,7 @@ START_TEST(test_outbox_fields)
 	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
 	ck_assert_int_eq(m.attempts, 0);
 	ck_assert_int_eq(m.created_at, T0);
-	ck_assert_int_eq(m.next_at, T0);
+	ck_assert_double_eq(m.next_at, T0);
 	ck_assert_int_eq(m.expires_at, T0 + 600);
 	ck_assert_int_eq(m.updated_at, T0);
 	ck_assert_ptr_null(m.ext_id);
@@ -1340,7 +1340,8 @@ START_TEST(test_outbox_due)
 {
 	struct ob_seen	os;
 	char		plan[1024];
-	int64_t		r1, r2, r3, r4, r5, at;
+	int64_t		r1, r2, r3, r4, r5;
+	double		at;
 
 	r1 = ob_add("a", N1, T0 + 30);
 	r2 = ob_add("a", N2, T0);
@@ -1372,12 +1373,12 @@ START_TEST(test_outbox_due)
 	ck_assert_int_eq(os.n, 0);
 
 	ck_assert_int_eq(store_outbox_next(st, "a", &at), 1);
-	ck_assert_int_eq(at, T0);
+	ck_assert_double_eq(at, T0);
 	/* Only queued rows are due. */
 	ck_assert_int_eq(store_outbox_claim(st, r2, "a", T0 + 1), 1);
 	ck_assert_int_eq(store_outbox_claim(st, r3, "a", T0 + 1), 1);
 	ck_assert_int_eq(store_outbox_next(st, "a", &at), 1);
-	ck_assert_int_eq(at, T0 + 30);
+	ck_assert_double_eq(at, T0 + 30);
 	memset(&os, 0, sizeof os);
 	ck_assert_int_eq(store_outbox_due(st, "a", T0 + 60, 0, ob_cb, &os), 0);
 	OB_EXPECT(os, r1);
@@ -1449,7 +1450,7 @@ START_TEST(test_outbox_transitions)
 	ck_assert_int_eq(store_outbox_retry(st, id, T0 + 10, "HTTP 503", T0 + 1), 0);
 	ob_get(id, &m);
 	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
-	ck_assert_int_eq(m.next_at, T0 + 10);
+	ck_assert_double_eq(m.next_at, T0 + 10);
 	ck_assert_str_eq(m.error, "HTTP 503");
 	ck_assert_int_eq(m.updated_at, T0 + 1);
 	ck_assert_int_eq(m.attempts, 1);
@@ -1772,7 +1773,7 @@ START_TEST(test_outbox_requeue_sending)
 	ob_get(s1, &m);
 	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
 	ck_assert_int_eq(m.attempts, 1);
-	ck_assert_int_eq(m.next_at, T0 + 1);
+	ck_assert_double_eq(m.next_at, T0 + 1);
 	ck_assert_int_eq(m.updated_at, T0 + 100);
 	store_outbox_free(&m);
 	ck_assert_int_eq(ob_state(s2), OUTBOX_QUEUED);
@@ -1846,7 +1847,7 @@ START_TEST(test_outbox_requeue_cancel)
 	ob_get(f, &m);
 	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
 	ck_assert_int_eq(m.attempts, 0);
-	ck_assert_int_eq(m.next_at, T0 + 50);
+	ck_assert_double_eq(m.next_at, T0 + 50);
 	ck_assert_int_eq(m.updated_at, T0 + 50);
 	ck_assert_ptr_null(m.error);
 	store_outbox_free(&m);
