@@ -597,5 +597,46 @@ class EventLoopTest(Base):
         self.assertEqual(self.agg.count(), 4)
 
 
+class RoutingTest(Base):
+    """Two json routes: "agg" (the default, falling back to "b" while it is
+    down) and "b", which owns the +8486 prefix (an operator's own numbers)."""
+
+    route_opts = {"fallback": "b"}
+
+    def setUp(self):
+        self.agg2 = fakeagg.FakeAgg("json")
+        self.addCleanup(self.agg2.stop)
+        super().setUp()
+
+    def extra_routes(self, d):
+        return [harness.route_conf("b", "json", url=self.agg2.url("/send"), token="t2",
+                                   prefixes=["+8486"], **self.ROUTE_DEFAULTS)]
+
+    def test_prefix_routes(self):
+        self.assertEqual(self.queue("0861234567", self.pho), 1)
+        self.assertEqual(self.queue("0912345678", self.pho), 1)
+        on_net = self.row_of("0861234567")
+        other = self.row_of("0912345678")
+        self.assertEqual(on_net["route"], "b")
+        self.assertEqual(other["route"], "agg")
+        self.wait_state(on_net["id"], OUTBOX_SENT)
+        self.wait_state(other["id"], OUTBOX_SENT)
+        self.assertEqual([r.msg("json")["to"] for r in self.agg2.snapshot()],
+                         [e164("0861234567")])
+        self.assertEqual([r.msg("json")["to"] for r in self.agg.snapshot()],
+                         [e164("0912345678")])
+
+    def test_fallback_while_down(self):
+        self.agg.set_default(fakeagg.status(503, "maintenance"))
+        rids = self.add_rows(6)
+        for rid in rids:
+            row = self.wait_state(rid, OUTBOX_SENT, 20)
+            self.assertEqual(row["route"], "b", row)
+        # The route was judged down after three failures in a row, not before.
+        self.assertGreaterEqual(len(self.agg.snapshot()), 3)
+        sent_by_b = {r.msg("json")["id"] for r in self.agg2.snapshot()}
+        self.assertEqual(sent_by_b, set(rids))
+
+
 if __name__ == "__main__":
     harness.main(600)
