@@ -66,6 +66,15 @@ struct route {
 	char		*dlr_url;	/* our delivery-report URL as the aggregator reaches it, or NULL */
 };
 
+/* An official's bearer token: only its SHA-256 is configured. */
+enum admin_role { ROLE_TRACER = 1, ROLE_ADMIN = 2 };	/* admin may do all a tracer may */
+
+struct admin_token {
+	char		*name;		/* who: written to every audit row */
+	enum admin_role	 role;
+	unsigned char	 sha256[32];	/* of the token text */
+};
+
 struct config {
 	char			*file;
 	char			*database;
@@ -91,6 +100,15 @@ struct config {
 
 	struct inbound_route	*inbound;
 	size_t			 ninbound;
+
+	char			*admin_listen;		/* NULL: no admin listener */
+	size_t			 admin_max_body;	/* default 65536 */
+	struct admin_token	*tokens;
+	size_t			 ntokens;
+
+	int			 purge_interval;	/* seconds between purges, default 3600 */
+	int			 ussd_resume;		/* seconds a cut USSD session can be resumed, default 300 */
+	int			 ussd_confirm_sms;	/* send a confirmation SMS after a USSD check-in, default true */
 
 	struct route		*routes;
 	size_t			 nroutes;
@@ -121,6 +139,9 @@ const struct inbound_route *config_inbound_by_path(const struct config *, const 
 
 /* 1 if the address (AF_INET/AF_INET6 bytes) is allowed by the route. */
 int	config_allowed(const struct inbound_route *, int family, const void *addr);
+
+/* The token whose SHA-256 matches this bearer token (constant time), or NULL. */
+const struct admin_token *config_token(const struct config *, const char *bearer);
 
 /* The outbound route of that name, or NULL. */
 const struct route *config_route(const struct config *, const char *name);

@@ -35,6 +35,7 @@ struct dctx {
 	struct dialog_reply	*reply;
 	char			 from[NUMBER_MAX];
 	char			*clean;		/* the text as stored */
+	const struct parse_result *given;	/* the meaning, when the caller knows it */
 	struct parse_result	 p;
 	enum lang		 lang;
 	struct subscriber	 sub;
@@ -64,6 +65,8 @@ static int	dialog_start(struct dctx *);
 static int	dialog_history(struct dctx *);
 static int	dialog_stats(struct dctx *);
 static int	dialog_unknown(struct dctx *);
+static int	dialog_do(struct store *, const struct config *, const struct dialog_msg *,
+		    const struct parse_result *, struct dialog_reply *);
 
 static const struct dialog_entry dialog_table[] = {
 	{ PARSE_CHECKIN,	dialog_checkin },
@@ -276,82 +279,83 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 	return dialog_declaration_begin(d, v->id, c.id, v->kind);
 }
 
-/*
- * A code that is not a registered venue's: if exactly one active venue's code
- * is one typo away, offer it ("reply 1"); otherwise say what is wrong.
- */
-static int
-dialog_suggest(struct dctx *d, int well_formed)
+int
+dialog_find_venue(struct store *store, const struct config *cfg, const char *code,
+    struct venue *out)
 {
 	char		 near[CODE_NEIGHBOURS_MAX][CODE_MAX];
-	char		 grouped[CODE_MAX + 4], name[4 * DIALOG_NAME_CHARS + 1];
-	struct venue	 v, found;
-	struct session	 s;
+	struct venue	 v;
 	size_t		 i, n, hits = 0;
 	int		 r;
 
-	memset(&found, 0, sizeof found);
-	n = code_neighbours(d->p.code, near, nitems(near));
+	memset(out, 0, sizeof *out);
+	if (code_valid(code, (size_t)cfg->code_digits + 1)) {
+		if ((r = store_venue_by_code(store, code, out)) == -1)
+			return -1;
+		if (r == 1 && out->active)
+			return 1;
+		store_venue_free(out);
+	}
+	n = code_neighbours(code, near, nitems(near));
 	for (i = 0; i < n && hits < 2; i++) {
 		memset(&v, 0, sizeof v);
-		if ((r = store_venue_by_code(d->store, near[i], &v)) == -1) {
-			store_venue_free(&found);
+		if ((r = store_venue_by_code(store, near[i], &v)) == -1) {
+			store_venue_free(out);
 			return -1;
 		}
-		if (r == 1 && v.active) {
-			if (hits++ == 0)
-				found = v;
-			else
-				store_venue_free(&v);
-		} else
-			store_venue_free(&v);
+		if (r == 1 && v.active && hits++ == 0) {
+			*out = v;
+			continue;
+		}
+		store_venue_free(&v);
+	}
+	if (hits == 1)
+		return 2;
+	store_venue_free(out);
+	return 0;
+}
+
+/* Check in at the venue a code means, or offer the one a typo away. */
+static int
+dialog_checkin(struct dctx *d)
+{
+	char		 grouped[CODE_MAX + 4], name[4 * DIALOG_NAME_CHARS + 1];
+	struct venue	 v;
+	struct session	 s;
+	int		 r;
+
+	if ((r = dialog_find_venue(d->store, d->cfg, d->p.code, &v)) == -1)
+		return -1;
+	if (r == 1) {
+		r = dialog_checkin_at(d, &v, d->p.companions);
+		store_venue_free(&v);
+		return r;
 	}
 	code_group(d->p.code, grouped, sizeof grouped);
-	if (hits != 1) {
+	if (r == 0) {
 		struct msg_var vars[] = { { "code", grouped } };
 
-		store_venue_free(&found);
-		dialog_say(d, well_formed ? MSG_CODE_UNKNOWN : MSG_CODE_INVALID, vars,
-		    nitems(vars));
+		dialog_say(d, code_valid(d->p.code, (size_t)d->cfg->code_digits + 1) ?
+		    MSG_CODE_UNKNOWN : MSG_CODE_INVALID, vars, nitems(vars));
 		return 0;
 	}
+	/* Exactly one venue is a typo away: "reply 1" checks in there. */
 	memset(&s, 0, sizeof s);
 	strlcpy(s.number, d->from, sizeof s.number);
 	s.kind = SESSION_DIDYOUMEAN;
-	s.venue_id = found.id;
+	s.venue_id = v.id;
 	s.companions = d->p.companions;
 	s.expires_at = d->now + d->cfg->session_timeout;
 	r = store_session_put(d->store, &s);
 	if (r != -1) {
 		struct msg_var vars[] = { { "code", grouped }, { "venue", name } };
 
-		code_group(found.code, grouped, sizeof grouped);
-		dialog_cut(found.name, DIALOG_NAME_CHARS, name, sizeof name);
+		code_group(v.code, grouped, sizeof grouped);
+		dialog_cut(v.name, DIALOG_NAME_CHARS, name, sizeof name);
 		dialog_say(d, MSG_DIDYOUMEAN, vars, nitems(vars));
 	}
-	store_venue_free(&found);
-	return r == -1 ? -1 : 0;
-}
-
-static int
-dialog_checkin(struct dctx *d)
-{
-	struct venue	v;
-	size_t		len = (size_t)d->cfg->code_digits + 1;
-	int		r;
-
-	if (!code_valid(d->p.code, len))
-		return dialog_suggest(d, 0);
-	memset(&v, 0, sizeof v);
-	if ((r = store_venue_by_code(d->store, d->p.code, &v)) == -1)
-		return -1;
-	if (r == 0 || !v.active) {
-		store_venue_free(&v);
-		return dialog_suggest(d, 1);
-	}
-	r = dialog_checkin_at(d, &v, d->p.companions);
 	store_venue_free(&v);
-	return r;
+	return r == -1 ? -1 : 0;
 }
 
 static int
@@ -782,11 +786,15 @@ dialog_run(struct dctx *d)
 	    &d->session)) == -1)
 		return -1;
 
-	folded = text_fold(d->clean, strlen(d->clean));
-	parse_message(folded, (size_t)d->cfg->code_digits + 1, &d->p);
+	if (d->given != NULL)
+		d->p = *d->given;
+	else {
+		folded = text_fold(d->clean, strlen(d->clean));
+		parse_message(folded, (size_t)d->cfg->code_digits + 1, &d->p);
+		free(folded);
+	}
 	log_debug("msg=%lld chan=%s from=%s kind=%s", (long long)d->inbound_id,
 	    d->msg->channel, d->from, parse_kind_name(d->p.kind));
-	free(folded);
 
 	if (dialog_is_answer(d))
 		r = dialog_answer(d);
@@ -812,6 +820,20 @@ dialog_run(struct dctx *d)
 int
 dialog_handle(struct store *store, const struct config *cfg,
     const struct dialog_msg *msg, struct dialog_reply *reply)
+{
+	return dialog_do(store, cfg, msg, NULL, reply);
+}
+
+int
+dialog_handle_parsed(struct store *store, const struct config *cfg,
+    const struct dialog_msg *msg, const struct parse_result *p, struct dialog_reply *reply)
+{
+	return dialog_do(store, cfg, msg, p, reply);
+}
+
+static int
+dialog_do(struct store *store, const struct config *cfg, const struct dialog_msg *msg,
+    const struct parse_result *given, struct dialog_reply *reply)
 {
 	struct dctx	 d;
 	char		 from[NUMBER_MAX], *joined = NULL;
@@ -855,6 +877,7 @@ dialog_handle(struct store *store, const struct config *cfg,
 	d.reply = reply;
 	d.now = msg->received_at;
 	d.sent_at = dialog_sent_at(cfg, msg);
+	d.given = given;
 	d.clean = text_clean(msg->text != NULL ? msg->text : "", msg->textlen);
 
 	r = dialog_run(&d);

@@ -47,4 +47,23 @@ int	dialog_handle(struct store *, const struct config *, const struct dialog_msg
 	    struct dialog_reply *);
 void	dialog_reply_free(struct dialog_reply *);
 
+struct parse_result;
+struct venue;
+
+/*
+ * dialog_handle for a message whose meaning the caller already knows (a
+ * USSD menu choice): p is acted on instead of parsing msg->text, which is
+ * still stored as the inbound text.
+ */
+int	dialog_handle_parsed(struct store *, const struct config *,
+	    const struct dialog_msg *, const struct parse_result *p, struct dialog_reply *);
+
+/*
+ * The venue a typed code means: 1 and the active venue with that code; 2
+ * and the one active venue one typo away (did you mean); 0 if neither. -1 on
+ * a storage error. *out is filled for 1 and 2 (free with store_venue_free).
+ */
+int	dialog_find_venue(struct store *, const struct config *, const char *code,
+	    struct venue *out);
+
 #endif

@@ -63,6 +63,35 @@ struct fmt_entry {
 };
 
 const struct fmt_entry	*fmt_find(const char *name);
+
+struct ussd_req;
+struct ussd_resp;
+
+/*
+ * USSD formats: "africastalking" (form sessionId, serviceCode, phoneNumber,
+ * networkCode, text = every input so far joined by '*'; answer text/plain
+ * "CON ..." or "END ...") and "json" ({"session","from","service","input"}
+ * -> {"text","end"}). The strings a parse puts in req point into *hold,
+ * freed by fmt_ussd_hold_free.
+ */
+struct fmt_ussd_hold {
+	char	*strings[8];
+	size_t	 n;
+};
+
+struct fmt_ussd_entry {
+	const char	*name;
+	/*
+	 * Parse one step (africastalking fills req->history, json req->input).
+	 * 0 on success, else an HTTP status with a one-line reason in err.
+	 */
+	int		(*parse)(const struct fmt_request *, struct ussd_req *,
+			    struct fmt_ussd_hold *, char *err, size_t errlen);
+	void		(*render)(const struct ussd_resp *, struct fmt_response *);
+};
+
+const struct fmt_ussd_entry *fmt_ussd_find(const char *name);
+void	fmt_ussd_hold_free(struct fmt_ussd_hold *);
 void			 fmt_inbound_free(struct fmt_inbound *);
 void			 fmt_response_free(struct fmt_response *);
 

@@ -219,6 +219,92 @@ int	store_outbox_count(struct store *, int (*cb)(const char *route, enum outbox_
 	    int64_t count, void *), void *arg);
 void	store_outbox_free(struct outbox_msg *);
 
+/*
+ * Tracing. A stay runs from sent_at to checked_out_at, or for default_stay
+ * seconds when it was never closed; a stay is "in" a window [from, to) when
+ * it overlaps it.
+ */
+struct trace_row {
+	char		 number[NUMBER_MAX];
+	int		 companions;
+	int64_t		 sent_at;
+	int64_t		 received_at;
+	int64_t		 checked_out_at;	/* 0 if open */
+	int64_t		 stay_end;		/* checked_out_at or sent_at + default_stay */
+	char		 code[CODE_MAX];
+	const char	*venue_name;		/* valid during the callback */
+	const char	*ward;
+	const char	*address;
+	/* contacts only: whose stay overlapped, and by how much */
+	char		 contact_of[NUMBER_MAX];	/* the traced number */
+	int64_t		 overlap_from;
+	int64_t		 overlap_to;
+};
+
+int	store_trace_venue(struct store *, int64_t venue_id, int64_t from, int64_t to,
+	    int default_stay, int (*cb)(const struct trace_row *, void *), void *arg);	/* ordered by sent_at */
+int	store_trace_person(struct store *, const char *number, int64_t from, int64_t to,
+	    int default_stay, int (*cb)(const struct trace_row *, void *), void *arg);
+/* Everyone else whose stay at the same venue overlapped one of number's stays in the window. */
+int	store_trace_contacts(struct store *, const char *number, int64_t from, int64_t to,
+	    int default_stay, int (*cb)(const struct trace_row *, void *), void *arg);
+
+/* Audit: who read personal data, what they asked, how many records came back. */
+int	store_audit_add(struct store *, const char *actor, const char *action,
+	    const char *subject, const char *query, int64_t records, int64_t at);
+
+/* Exposure alerts: the distinct numbers at a venue in the window, not opted out. */
+int	store_alert_numbers(struct store *, int64_t venue_id, int64_t from, int64_t to,
+	    int default_stay, int (*cb)(const char *number, void *), void *arg);
+
+/* The ward report for [from, to): one row per ward, ordered by ward. */
+struct ward_row {
+	const char	*ward;
+	int64_t		 venues;		/* active venues with a code */
+	int64_t		 venues_used;		/* of them, with at least one check-in in the period */
+	int64_t		 checkins;
+	int64_t		 visitors;		/* distinct numbers (within retention; daily sums beyond) */
+	int64_t		 flagged;		/* flagged declarations at the ward's venues */
+};
+int	store_report_wards(struct store *, int64_t from, int64_t to,
+	    int (*cb)(const struct ward_row *, void *), void *arg);
+/* Active venues with no check-in since `since` (by daily_stats), by ward then name. */
+int	store_report_inactive(struct store *, int64_t since,
+	    int (*cb)(const struct venue *, int64_t last_checkin /* 0 never */, void *), void *arg);
+
+/*
+ * Retention: delete at most `chunk` personal rows (check-ins, declarations and
+ * answers, inbound texts, settled outbox rows, expired sessions) older than
+ * `before`, oldest first. *deleted gets how many went; 0 means nothing is left.
+ * daily_stats stay. dry_run counts what would go (chunk ignored) and deletes nothing.
+ */
+int	store_purge(struct store *, int64_t before, int chunk, int dry_run, int64_t *deleted);
+
+/* Venue edits for the admin API: NULL fields stay as they are; active -1 leaves it. */
+int	store_venue_update(struct store *, const char *code, const char *name,
+	    const char *address, const char *ward, const char *kind, const char *owner,
+	    int active);	/* 0 ok, 1 no such code */
+
+/* The outbox for /metrics: queued rows and the oldest queued row's created_at per route. */
+int	store_outbox_depth(struct store *, int (*cb)(const char *route, int64_t queued,
+	    int64_t oldest, void *), void *arg);
+
+/* USSD sessions, keyed by the operator's session id. */
+struct ussd_session {
+	char	 id[128];		/* the operator's session id */
+	char	 number[NUMBER_MAX];
+	char	 screen[32];		/* the menu screen waiting for input */
+	char	 data[256];		/* the screen's state (code typed so far, venue id, ...) */
+	int	 lang;
+	int64_t	 updated_at;
+	int	 ended;			/* 1 once END was sent or the network ended it */
+};
+int	store_ussd_get(struct store *, const char *id, struct ussd_session *);	/* 1 found */
+int	store_ussd_put(struct store *, const struct ussd_session *);
+/* The newest unfinished session of a number updated at or after since: 1 found. */
+int	store_ussd_last(struct store *, const char *number, int64_t since, struct ussd_session *);
+int	store_ussd_end(struct store *, const char *id, int64_t at);
+
 /* How many times officials looked up this number's records (audit rows naming it). */
 int	store_audit_count_subject(struct store *, const char *number, int *count);
 
