@@ -23,10 +23,12 @@
 #include "dialog.h"
 #include "fmt.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "send.h"
 #include "server.h"
 #include "store.h"
+#include "ussd.h"
 
 #define CHAN_HTTP_TIMEOUT	30	/* seconds a client may take to send a request */
 #define CHAN_HTTP_MAX_HEADERS	8192	/* bytes of request headers */
@@ -64,6 +66,15 @@ chan_http_reason(int code)
 			return chan_http_reasons[i].reason;
 	}
 	return "Error";
+}
+
+static double
+chan_http_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Answer with a status and a one-line plain-text reason. */
@@ -178,6 +189,7 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	struct dialog_reply	 reply;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 	char			 url[CHAN_HTTP_URL_MAX], err[256];
+	double			 t0;
 	int			 r;
 
 	if ((fmt = fmt_find(route->format)) == NULL) {
@@ -195,6 +207,8 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	memset(&in, 0, sizeof in);
 	err[0] = '\0';
 	if ((r = fmt->parse(&fr, &in, err, sizeof err)) != 0) {
+		metrics_add(METRIC_INBOUND, route->name, r == 401 || r == 403 ? "refused" :
+		    "bad_request", 1);
 		log_info("chan=%s status=%d reason=\"%s\"", route->name, r, err);
 		chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
 		fmt_inbound_free(&in);
@@ -213,10 +227,16 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	m.outbox = strcmp(route->reply, "outbox") == 0;
 	m.route = route->route;
 
+	t0 = chan_http_now();
 	r = dialog_handle(ch->srv->store, ch->srv->cfg, &m, &reply);
+	metrics_latency(chan_http_now() - t0);
 	fmt_inbound_free(&in);
+	metrics_add(METRIC_INBOUND, route->name, r == DIALOG_OK ? (reply.duplicate ?
+	    "duplicate" : "ok") : r == DIALOG_ESENDER ? "bad_request" : "error", 1);
 	switch (r) {
 	case DIALOG_OK:
+		metrics_add(METRIC_REPLIES, route->name, NULL, (double)(reply.n +
+		    (size_t)reply.queued));
 		memset(&resp, 0, sizeof resp);
 		fmt->render(&reply, &resp);
 		chan_http_send(req, &resp);
@@ -233,6 +253,68 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 		chan_http_error(req, 503, "storage unavailable, retry later");
 		break;
 	}
+}
+
+/* One step of a USSD session: the screen is the answer. */
+static void
+chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
+    const struct inbound_route *route)
+{
+	const struct fmt_ussd_entry	*fmt = fmt_ussd_find(route->format);
+	struct fmt_request		 fr;
+	struct fmt_ussd_hold		 hold;
+	struct ussd_req			 ur;
+	struct ussd_resp		 resp;
+	struct fmt_response		 out;
+	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
+	double				 t0;
+	int				 r;
+
+	if (fmt == NULL) {
+		chan_http_error(req, 500, "route has no USSD format");
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		chan_http_error(req, 405, "use POST");
+		return;
+	}
+	chan_http_url(req, route->url, url, sizeof url);
+	chan_http_fmt_request(req, url, &fr);
+	fr.route = route;
+	memset(&hold, 0, sizeof hold);
+	memset(&ur, 0, sizeof ur);
+	if ((r = fmt->parse(&fr, &ur, &hold, err, sizeof err)) != 0) {
+		metrics_add(METRIC_INBOUND, route->name, "bad_request", 1);
+		chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
+		fmt_ussd_hold_free(&hold);
+		return;
+	}
+	ur.channel = route->name;
+	ur.now = time(NULL);
+	memset(&resp, 0, sizeof resp);
+	t0 = chan_http_now();
+	r = ussd_handle(ch->srv->store, ch->srv->cfg, &ur, &resp);
+	metrics_latency(chan_http_now() - t0);
+	fmt_ussd_hold_free(&hold);
+	switch (r) {
+	case 0:
+		metrics_add(METRIC_USSD_STEPS, route->name, resp.end ? "1" : "0", 1);
+		memset(&out, 0, sizeof out);
+		fmt->render(&resp, &out);
+		chan_http_send(req, &out);
+		fmt_response_free(&out);
+		/* A check-in may have queued its confirmation SMS. */
+		outbox_kick(ch->srv->outbox);
+		break;
+	case DIALOG_ESENDER:
+		chan_http_error(req, 400, "invalid phone number");
+		break;
+	default:
+		metrics_add(METRIC_INBOUND, route->name, "error", 1);
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		break;
+	}
+	ussd_resp_free(&resp);
 }
 
 /* A delivery report for an outbound route: /dlr/ROUTE. */
@@ -272,6 +354,7 @@ chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name
 		chan_http_error(req, 503, "storage unavailable, retry later");
 		return;
 	}
+	metrics_add(METRIC_DLRS, r->name, matched ? "1" : "0", 1);
 	log_info("dlr route=%s outbox=%lld state=\"%s\" matched=%d", r->name,
 	    (long long)dlr.outbox_id, log_escape(dlr.state, strlen(dlr.state), esc,
 	    sizeof esc), matched);
@@ -311,7 +394,10 @@ chan_http_request(struct evhttp_request *req, void *arg)
 		chan_http_error(req, 403, "address not allowed for this route");
 		return;
 	}
-	chan_http_inbound(ch, req, route);
+	if (strcmp(route->type, "ussd") == 0)
+		chan_http_ussd(ch, req, route);
+	else
+		chan_http_inbound(ch, req, route);
 }
 
 void

@@ -8,11 +8,14 @@
 
 #include <errno.h>
 #include <libconfig.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "checkind.h"
@@ -33,6 +36,8 @@
 #define CONFIG_PREFIX_DIGITS	15	/* digits of an E.164 number at most */
 #define CONFIG_SENDER_ALNUM	11	/* sender id (3GPP TS 23.040 9.1.2.5) */
 #define CONFIG_PATH_MAX		256	/* a setting's dotted name, for messages */
+#define CONFIG_TOKENS_MAX	256	/* officials' tokens */
+#define CONFIG_SHA256_HEX	64	/* hex digits of a SHA-256 */
 
 /* What the loader is doing: the file and where the first error goes. */
 struct config_ctx {
@@ -104,6 +109,8 @@ struct config_entry {
 	const char			*help;
 };
 
+static int	config_prefix_match(const unsigned char *, const unsigned char *,
+		    int);
 static int	config_check_timezone(const char *, char *, size_t);
 static int	config_check_digits(const char *, char *, size_t);
 static int	config_check_number(const char *, char *, size_t);
@@ -115,8 +122,18 @@ static int	config_check_url(const char *, char *, size_t);
 static int	config_check_utf8(const char *, char *, size_t);
 static int	config_check_word(const char *, char *, size_t);
 static int	config_check_sender(const char *, char *, size_t);
+static int	config_check_token_name(const char *, char *, size_t);
+static int	config_check_sha256(const char *, char *, size_t);
 
 static int	config_load_http(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_admin(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_tokens(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_purge(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static int	config_load_ussd(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_inbound(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
@@ -143,6 +160,7 @@ static const struct config_word config_words_lang[] = {
 };
 static const struct config_word config_words_type[] = {
 	{ "sms", 0 },
+	{ "ussd", 0 },
 	{ NULL, 0 }
 };
 static const struct config_word config_words_format[] = {
@@ -175,12 +193,29 @@ static const struct config_word config_words_flag[] = {
 	{ "no", FLAG_ON_NO },
 	{ NULL, 0 }
 };
+static const struct config_word config_words_role[] = {
+	{ "tracer", ROLE_TRACER },
+	{ "admin", ROLE_ADMIN },
+	{ NULL, 0 }
+};
+
+/*
+ * An official's token as the file gives it, before its digest is decoded
+ * into a struct admin_token.
+ */
+struct config_token_spec {
+	char		*name;
+	int		 role;
+	char		*hex;		/* sha256, or the first line of sha256_file */
+	unsigned char	 sha256[32];
+};
 
 #define CFG_OFF(f)	offsetof(struct config, f)
 #define IN_OFF(f)	offsetof(struct inbound_route, f)
 #define OUT_OFF(f)	offsetof(struct route, f)
 #define QSET_OFF(f)	offsetof(struct question_set, f)
 #define Q_OFF(f)	offsetof(struct question, f)
+#define TOK_OFF(f)	offsetof(struct config_token_spec, f)
 
 /* The top level of the file. */
 static const struct config_entry config_top[] = {
@@ -247,9 +282,18 @@ static const struct config_entry config_top[] = {
 	{ .name = "http", .type = CT_GROUP, .store = CS_LOAD,
 	  .load = config_load_http,
 	  .help = "the listener for webhooks from the network side" },
+	{ .name = "admin", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_admin,
+	  .help = "the officials' API listener and its tokens; absent: none" },
+	{ .name = "purge", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_purge,
+	  .help = "when records older than retention_days are deleted" },
+	{ .name = "ussd", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_ussd,
+	  .help = "USSD sessions: resuming a cut one, the confirmation SMS" },
 	{ .name = "inbound", .type = CT_LIST, .store = CS_LOAD, .required = 1,
 	  .load = config_load_inbound,
-	  .help = "HTTP entry points for inbound SMS, at least one" },
+	  .help = "HTTP entry points for inbound SMS and USSD, at least one" },
 	{ .name = "routes", .type = CT_LIST, .store = CS_LOAD,
 	  .load = config_load_routes,
 	  .help = "outbound routes that drain the outbox" },
@@ -276,6 +320,60 @@ static const struct config_entry config_http[] = {
 	  .help = "largest request body accepted, in bytes" },
 };
 
+/* admin = { ... } */
+static const struct config_entry config_admin[] = {
+	{ .name = "listen", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(admin_listen), .min = 3, .max = 300,
+	  .def_str = "127.0.0.1:8081", .check = config_check_listen,
+	  .help = "address and port of the officials' API, never public" },
+	{ .name = "max_body", .type = CT_INT, .store = CS_SIZE,
+	  .off = CFG_OFF(admin_max_body), .min = 1024, .max = 16777216,
+	  .def_num = 65536,
+	  .help = "largest request body accepted, in bytes" },
+	{ .name = "tokens", .type = CT_LIST, .store = CS_LOAD,
+	  .load = config_load_tokens,
+	  .help = "the officials' bearer tokens, by their SHA-256" },
+};
+
+/* tokens = ( { name = ...; role = ...; sha256 = ...; }, ... ) */
+static const struct config_entry config_token_entry[] = {
+	{ .name = "name", .type = CT_STRING, .store = CS_STR,
+	  .off = TOK_OFF(name), .required = 1, .min = 1,
+	  .max = CONFIG_NAME_MAX, .check = config_check_token_name,
+	  .help = "who holds the token, written to every audit row: "
+	  "[a-z0-9_.-]" },
+	{ .name = "role", .type = CT_STRING, .store = CS_ENUM,
+	  .off = TOK_OFF(role), .required = 1, .words = config_words_role,
+	  .help = "tracer: personal data and reports; admin: also venues "
+	  "and alerts" },
+	{ .name = "sha256", .type = CT_STRING, .store = CS_STR,
+	  .off = TOK_OFF(hex), .check = config_check_sha256,
+	  .conflicts = "sha256_file",
+	  .help = "SHA-256 of the token, 64 hex digits" },
+	{ .name = "sha256_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = TOK_OFF(hex), .min = 1, .max = 4096,
+	  .conflicts = "sha256",
+	  .help = "file holding the SHA-256 of the token on its first line" },
+};
+
+/* purge = { ... } */
+static const struct config_entry config_purge[] = {
+	{ .name = "interval", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(purge_interval), .min = 60, .max = 86400,
+	  .def_num = 3600,
+	  .help = "seconds between two purges of old records" },
+};
+
+/* ussd = { ... } */
+static const struct config_entry config_ussd[] = {
+	{ .name = "resume", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(ussd_resume), .min = 0, .max = 3600, .def_num = 300,
+	  .help = "seconds in which a session cut off can be resumed" },
+	{ .name = "confirm_sms", .type = CT_BOOL, .store = CS_BOOL,
+	  .off = CFG_OFF(ussd_confirm_sms), .def_num = 1,
+	  .help = "send a confirmation SMS after a USSD check-in" },
+};
+
 /* inbound = ( { ... }, ... ) */
 static const struct config_entry config_inbound_route[] = {
 	{ .name = "name", .type = CT_STRING, .store = CS_STR,
@@ -284,7 +382,7 @@ static const struct config_entry config_inbound_route[] = {
 	  .help = "the route's name in logs and the database: [a-z0-9_-]" },
 	{ .name = "type", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(type), .def_str = "sms", .words = config_words_type,
-	  .help = "what arrives: sms" },
+	  .help = "what arrives: sms or ussd" },
 	{ .name = "format", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(format), .required = 1,
 	  .words = config_words_format,
@@ -302,7 +400,8 @@ static const struct config_entry config_inbound_route[] = {
 	{ .name = "route", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(route), .min = 1, .max = CONFIG_NAME_MAX,
 	  .check = config_check_name,
-	  .help = "reply = outbox: the outbound route of the replies" },
+	  .help = "reply = outbox: the outbound route of the replies; ussd: "
+	  "of the confirmation SMS" },
 	{ .name = "secret", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(secret), .min = 1, .max = CONFIG_SECRET_MAX,
 	  .conflicts = "secret_file",
@@ -326,6 +425,33 @@ static const struct config_entry config_inbound_route[] = {
 	{ .name = "allow", .type = CT_STRINGS, .store = CS_LOAD,
 	  .load = config_load_allow,
 	  .help = "addresses or CIDR blocks requests may come from" },
+};
+
+/*
+ * The formats of each inbound type and the replies they allow. A USSD
+ * route answers every step inline, the screen being the HTTP response; its
+ * route names the outbound route of the confirmation SMS.
+ */
+#define REPLY_INLINE	0x1
+#define REPLY_OUTBOX	0x2
+
+static const struct config_format {
+	const char	*type;
+	const char	*format;
+	int		 replies;
+	const char	*why;		/* why the other reply is refused */
+	int		 confirm;	/* route is allowed with inline replies */
+} config_formats[] = {
+	{ "sms", "json", REPLY_INLINE|REPLY_OUTBOX, NULL, 0 },
+	{ "sms", "kannel", REPLY_INLINE|REPLY_OUTBOX, NULL, 0 },
+	{ "sms", "twilio", REPLY_INLINE|REPLY_OUTBOX, NULL, 0 },
+	{ "sms", "africastalking", REPLY_OUTBOX,
+	  "Africa's Talking does not take replies in the webhook response",
+	  0 },
+	{ "ussd", "africastalking", REPLY_INLINE,
+	  "the USSD screen is the HTTP response", 1 },
+	{ "ussd", "json", REPLY_INLINE,
+	  "the USSD screen is the HTTP response", 1 },
 };
 
 /* routes = ( { ... }, ... ) */
@@ -1148,12 +1274,197 @@ config_check_sender(const char *s, char *why, size_t len)
 	return 0;
 }
 
+/* A token's name goes into audit rows and logs as it is: no odd bytes. */
+static int
+config_check_token_name(const char *s, char *why, size_t len)
+{
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(s)) {
+		snprintf(why, len, "\"%s\" may hold only a-z, 0-9, _, . and -",
+		    s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Decode the SHA-256 at the start of s: 64 hex digits in either case, then
+ * the end of s, or with rest set a blank and anything (sha256sum(1) prints
+ * "DIGEST  -"). 0, or -1 with the reason in why.
+ */
+static int
+config_sha256_decode(const char *s, int rest, unsigned char *md, char *why,
+    size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const char		*hi, *lo;
+	size_t			 n, i;
+
+	n = strspn(s, "0123456789abcdefABCDEF");
+	if (n == CONFIG_SHA256_HEX && s[n] != '\0' &&
+	    (!rest || (s[n] != ' ' && s[n] != '\t'))) {
+		snprintf(why, len, "not a SHA-256: more follows its %d hex "
+		    "digits (checkinctl token NAME ROLE prints the digest)",
+		    CONFIG_SHA256_HEX);
+		return -1;
+	}
+	if (n != CONFIG_SHA256_HEX) {
+		if (s[n] != '\0' && s[n] != ' ' && s[n] != '\t')
+			snprintf(why, len, "not a SHA-256: character %zu is not "
+			    "a hex digit (checkinctl token NAME ROLE prints "
+			    "the digest)", n + 1);
+		else
+			snprintf(why, len, "not a SHA-256: %zu hex digits, not "
+			    "%d (checkinctl token NAME ROLE prints the digest)",
+			    n, CONFIG_SHA256_HEX);
+		return -1;
+	}
+	for (i = 0; i < CONFIG_SHA256_HEX / 2; i++) {
+		hi = strchr(hex, s[2 * i] | 0x20);
+		lo = strchr(hex, s[2 * i + 1] | 0x20);
+		md[i] = (unsigned char)((hi - hex) << 4 | (lo - hex));
+	}
+	return 0;
+}
+
+static int
+config_check_sha256(const char *s, char *why, size_t len)
+{
+	unsigned char	 md[CONFIG_SHA256_HEX / 2];
+
+	return config_sha256_decode(s, 0, md, why, len);
+}
+
 static int
 config_load_http(struct config_ctx *ctx, const config_setting_t *s,
     const config_setting_t *parent, const char *name, void *target)
 {
 	return config_group(ctx, s, parent, name, config_http,
 	    nitems(config_http), target, NULL);
+}
+
+/* admin = { ... }: without the group there is no admin listener. */
+static int
+config_load_admin(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config			*cfg = target;
+	const struct config_entry	*e;
+
+	if (s == NULL) {
+		e = config_entry_find(config_admin, nitems(config_admin),
+		    "max_body");
+		cfg->admin_max_body = (size_t)e->def_num;
+		return 0;
+	}
+	return config_group(ctx, s, parent, name, config_admin,
+	    nitems(config_admin), target, NULL);
+}
+
+/* Checks of one token: its digest is given once, and decoded here. */
+static int
+config_token_post(struct config_ctx *ctx, const config_setting_t *s,
+    const char *path, void *target)
+{
+	struct config_token_spec	*spec = target;
+	const config_setting_t		*m;
+	char				 name[CONFIG_PATH_MAX], why[256];
+
+	if (spec->hex == NULL) {
+		config_join(name, sizeof name, path, "sha256");
+		return config_fail(ctx, s, name, "required setting is missing "
+		    "(the SHA-256 of the token, or sha256_file)");
+	}
+	/* sha256 itself was checked as it was read; a file's line was not. */
+	if (config_sha256_decode(spec->hex, 1, spec->sha256, why,
+	    sizeof why) != 0) {
+		config_join(name, sizeof name, path, "sha256_file");
+		m = config_setting_get_member(s, "sha256_file");
+		return config_fail(ctx, m != NULL ? m : s, name, "%s: %s",
+		    m != NULL ? config_setting_get_string(m) : "", why);
+	}
+	return 0;
+}
+
+/* tokens = ( ... ): names and digests unique. */
+static int
+config_load_tokens(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config			*cfg = target;
+	struct config_token_spec	 spec;
+	struct admin_token		*t;
+	const config_setting_t		*el;
+	const char			*field;
+	char				 elname[CONFIG_PATH_MAX];
+	char				 what[CONFIG_PATH_MAX];
+	int				 i, n, rc;
+	size_t				 j;
+
+	if (s == NULL || (n = config_setting_length(s)) == 0)
+		return 0;
+	if (n > CONFIG_TOKENS_MAX)
+		return config_fail(ctx, s, name, "more than %d tokens",
+		    CONFIG_TOKENS_MAX);
+	cfg->tokens = xcalloc(n, sizeof *cfg->tokens);
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			return config_fail(ctx, el, elname, "must be a group "
+			    "{ name = ...; role = ...; sha256 = ...; }");
+		memset(&spec, 0, sizeof spec);
+		rc = config_group(ctx, el, s, elname, config_token_entry,
+		    nitems(config_token_entry), &spec, config_token_post);
+		for (j = 0; rc == 0 && j < cfg->ntokens; j++) {
+			t = &cfg->tokens[j];
+			if (strcmp(t->name, spec.name) == 0) {
+				config_join(what, sizeof what, elname, "name");
+				rc = config_fail(ctx,
+				    config_setting_get_member(el, "name"), what,
+				    "\"%s\" is already the name of %s[%zu]",
+				    spec.name, name, j);
+			} else if (memcmp(t->sha256, spec.sha256,
+			    sizeof t->sha256) == 0) {
+				field = config_setting_get_member(el,
+				    "sha256") != NULL ? "sha256" : "sha256_file";
+				config_join(what, sizeof what, elname, field);
+				rc = config_fail(ctx,
+				    config_setting_get_member(el, field), what,
+				    "the digest of %s[%zu] (\"%s\"): every "
+				    "official needs a token of their own", name,
+				    j, t->name);
+			}
+		}
+		if (spec.hex != NULL)
+			explicit_bzero(spec.hex, strlen(spec.hex));
+		free(spec.hex);
+		if (rc != 0) {
+			free(spec.name);
+			return -1;
+		}
+		t = &cfg->tokens[cfg->ntokens++];
+		t->name = spec.name;
+		t->role = (enum admin_role)spec.role;
+		memcpy(t->sha256, spec.sha256, sizeof t->sha256);
+		explicit_bzero(&spec, sizeof spec);
+	}
+	return 0;
+}
+
+static int
+config_load_purge(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	return config_group(ctx, s, parent, name, config_purge,
+	    nitems(config_purge), target, NULL);
+}
+
+static int
+config_load_ussd(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	return config_group(ctx, s, parent, name, config_ussd,
+	    nitems(config_ussd), target, NULL);
 }
 
 /* Parse "ADDR" or "ADDR/PREFIX" (IPv4 or IPv6) into a CIDR block. */
@@ -1235,30 +1546,80 @@ config_load_allow(struct config_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
+static const struct config_format *
+config_format_find(const char *type, const char *format)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(config_formats); i++) {
+		if (strcmp(config_formats[i].type, type) == 0 &&
+		    strcmp(config_formats[i].format, format) == 0)
+			return &config_formats[i];
+	}
+	return NULL;
+}
+
+/* The formats of a type, for an error message. */
+static void
+config_formats_list(const char *type, char *buf, size_t len)
+{
+	size_t	 i, n;
+
+	*buf = '\0';
+	for (i = n = 0; i < nitems(config_formats); i++) {
+		if (strcmp(config_formats[i].type, type) != 0)
+			continue;
+		snprintf(buf + n, len - n, "%s\"%s\"", n == 0 ? "" : ", ",
+		    config_formats[i].format);
+		n = strlen(buf);
+	}
+}
+
 /* Checks of one inbound route that involve several of its settings. */
 static int
 config_inbound_post(struct config_ctx *ctx, const config_setting_t *s,
     const char *path, void *target)
 {
-	struct inbound_route	*r = target;
-	const config_setting_t	*m;
-	char			 name[CONFIG_PATH_MAX];
-	int			 inline_reply;
+	struct inbound_route		*r = target;
+	const struct config_format	*f;
+	const config_setting_t		*m;
+	char				 name[CONFIG_PATH_MAX], list[128];
+	int				 reply;
+	size_t				 i;
+	static const char		*twilio_only[] = {
+		"auth_token", "auth_token_file", "url"
+	};
 
-	inline_reply = strcmp(r->reply, "inline") == 0;
-	if (strcmp(r->format, "africastalking") == 0 && inline_reply) {
+	if ((f = config_format_find(r->type, r->format)) == NULL) {
+		config_join(name, sizeof name, path, "format");
+		m = config_setting_get_member(s, "format");
+		config_formats_list(r->type, list, sizeof list);
+		return config_fail(ctx, m != NULL ? m : s, name,
+		    "\"%s\" is not a format of type \"%s\" (%s are)",
+		    r->format, r->type, list);
+	}
+	reply = strcmp(r->reply, "inline") == 0 ? REPLY_INLINE : REPLY_OUTBOX;
+	if ((f->replies & reply) == 0) {
 		config_join(name, sizeof name, path, "reply");
 		m = config_setting_get_member(s, "reply");
 		return config_fail(ctx, m != NULL ? m : s, name,
-		    "an africastalking route needs reply = \"outbox\": "
-		    "Africa's Talking does not take replies in the webhook "
-		    "response");
+		    "a %s route of format \"%s\" needs reply = \"%s\": %s",
+		    r->type, r->format, reply == REPLY_INLINE ? "outbox" :
+		    "inline", f->why);
 	}
-	if (r->route != NULL && inline_reply) {
+	if (r->route != NULL && reply == REPLY_INLINE && !f->confirm) {
 		config_join(name, sizeof name, path, "route");
 		return config_fail(ctx, config_setting_get_member(s, "route"),
 		    name, "only for reply = \"outbox\" (inline replies go back "
 		    "in the HTTP response)");
+	}
+	for (i = 0; strcmp(r->type, "ussd") == 0 && i < nitems(twilio_only);
+	    i++) {
+		if ((m = config_setting_get_member(s, twilio_only[i])) == NULL)
+			continue;
+		config_join(name, sizeof name, path, twilio_only[i]);
+		return config_fail(ctx, m, name, "not used by a USSD route "
+		    "(a setting of twilio SMS routes)");
 	}
 
 	if (strcmp(r->format, "twilio") == 0 && r->auth_token == NULL) {
@@ -1516,9 +1877,72 @@ config_load_outbox(struct config_ctx *ctx, const config_setting_t *s,
 }
 
 /*
+ * The address a listen setting binds, as AF_INET or AF_INET6 bytes in
+ * addr; "localhost" is 127.0.0.1. 0 for another host name, -1 if the
+ * setting is malformed.
+ */
+static int
+config_listen_addr(const char *listen, unsigned char *addr, uint16_t *port)
+{
+	char	 host[256];
+
+	if (config_listen_split(listen, host, sizeof host, port) != 0)
+		return -1;
+	memset(addr, 0, 16);
+	if (strcasecmp(host, "localhost") == 0)
+		strlcpy(host, "127.0.0.1", sizeof host);
+	if (inet_pton(AF_INET, host, addr) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, host, addr) == 1)
+		return AF_INET6;
+	return 0;
+}
+
+/* 1 if the address is 0.0.0.0 or ::, which binds every address. */
+static int
+config_addr_any(int family, const unsigned char *addr)
+{
+	static const unsigned char	 zero[16];
+
+	if (family == AF_INET)
+		return memcmp(addr, zero, 4) == 0;
+	if (family == AF_INET6)
+		return memcmp(addr, zero, 16) == 0;
+	return 0;
+}
+
+/*
+ * 1 if two listen settings would bind the same port on an address they
+ * share: the same address or host name, or either binding all addresses.
+ */
+static int
+config_listen_clash(const char *a, const char *b)
+{
+	unsigned char	 aa[16], ba[16];
+	char		 ah[256], bh[256];
+	uint16_t	 ap, bp;
+	int		 af, bf;
+
+	if (a == NULL || b == NULL ||
+	    (af = config_listen_addr(a, aa, &ap)) == -1 ||
+	    (bf = config_listen_addr(b, ba, &bp)) == -1 || ap != bp)
+		return 0;
+	if (config_addr_any(af, aa) || config_addr_any(bf, ba))
+		return 1;
+	if (af != 0 && af == bf)
+		return memcmp(aa, ba, af == AF_INET ? 4 : 16) == 0;
+	if (af == 0 && bf == 0) {
+		config_listen_split(a, ah, sizeof ah, &ap);
+		config_listen_split(b, bh, sizeof bh, &bp);
+		return strcasecmp(ah, bh) == 0;
+	}
+	return 0;
+}
+
+/*
  * Checks across groups, once the whole file is read: the routes named by
  * inbound routes and by outbox.default_route exist, wherever in the file
- * they are.
+ * they are, and the admin listener is not the webhook listener.
  */
 static int
 config_top_post(struct config_ctx *ctx, const config_setting_t *root,
@@ -1568,6 +1992,15 @@ config_top_post(struct config_ctx *ctx, const config_setting_t *root,
 		return config_fail(ctx, m, "outbox.default_route",
 		    "no outbound route is named \"%s\"",
 		    cfg->outbox_default_route);
+	}
+	/* The officials' API needs a listener of its own. */
+	if (config_listen_clash(cfg->admin_listen, cfg->http_listen)) {
+		m = config_setting_get_member(root, "admin");
+		if (m != NULL && config_setting_get_member(m, "listen") != NULL)
+			m = config_setting_get_member(m, "listen");
+		return config_fail(ctx, m, "admin.listen", "\"%s\" takes the "
+		    "port of http.listen \"%s\": the officials' API needs a "
+		    "listener of its own", cfg->admin_listen, cfg->http_listen);
 	}
 	/* A route without its own sender sends from the short number. */
 	for (j = 0; j < cfg->nroutes; j++) {
@@ -1845,6 +2278,78 @@ config_questions_warn(const struct config *cfg)
 	}
 }
 
+/*
+ * Where the officials' API may listen without a warning: loopback, private
+ * (RFC 1918, RFC 4193) and link-local addresses, which the internet does
+ * not reach.
+ */
+static const struct allow_net config_private_nets[] = {
+	{ AF_INET, { 127 }, 8 },
+	{ AF_INET, { 10 }, 8 },
+	{ AF_INET, { 172, 16 }, 12 },
+	{ AF_INET, { 192, 168 }, 16 },
+	{ AF_INET, { 169, 254 }, 16 },
+	{ AF_INET6, { [15] = 1 }, 128 },
+	{ AF_INET6, { 0xfc }, 7 },
+	{ AF_INET6, { 0xfe, 0x80 }, 10 },
+};
+
+/* Warn when the admin listener may face the internet (DESIGN: never). */
+static void
+config_admin_warn(const struct config *cfg)
+{
+	static const unsigned char	 v4mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	unsigned char			 addr[16];
+	const unsigned char		*a = addr;
+	const char			*why;
+	uint16_t			 port;
+	int				 family;
+	size_t				 i;
+
+	if (cfg->admin_listen == NULL)
+		return;
+	family = config_listen_addr(cfg->admin_listen, addr, &port);
+	if (family == AF_INET6 && memcmp(addr, v4mapped, sizeof v4mapped) == 0) {
+		family = AF_INET;
+		a += sizeof v4mapped;
+	}
+	for (i = 0; i < nitems(config_private_nets); i++) {
+		if (config_private_nets[i].family == family &&
+		    config_prefix_match(config_private_nets[i].addr, a,
+		    config_private_nets[i].prefix))
+			return;
+	}
+	if (family == 0)
+		why = "a host name, maybe public";
+	else if (config_addr_any(family, a))
+		why = "every address, public ones too";
+	else
+		why = "a public address";
+	log_warnx("config: file=%s admin.listen=%s (%s: the officials' API "
+	    "should be reached only through a VPN or a proxy)", cfg->file,
+	    cfg->admin_listen, why);
+}
+
+/* Warn when a USSD check-in is to be confirmed by SMS with no way out. */
+static void
+config_ussd_warn(const struct config *cfg)
+{
+	size_t	 i;
+
+	if (!cfg->ussd_confirm_sms || cfg->nroutes != 0)
+		return;
+	for (i = 0; i < cfg->ninbound; i++) {
+		if (strcmp(cfg->inbound[i].type, "ussd") != 0)
+			continue;
+		log_warnx("config: file=%s route=%s (ussd.confirm_sms is on "
+		    "but there are no outbound routes: USSD check-ins get no "
+		    "confirmation SMS)", cfg->file, cfg->inbound[i].name);
+		return;
+	}
+}
+
 struct config *
 config_load(const char *path, char *err, size_t errlen)
 {
@@ -1891,6 +2396,8 @@ config_load(const char *path, char *err, size_t errlen)
 	}
 	config_destroy(&lc);
 	config_questions_warn(cfg);
+	config_admin_warn(cfg);
+	config_ussd_warn(cfg);
 	return cfg;
 }
 
@@ -1950,6 +2457,12 @@ config_free(struct config *cfg)
 	free(cfg->short_number);
 	free(cfg->hotline);
 	free(cfg->http_listen);
+	free(cfg->admin_listen);
+	for (i = 0; i < cfg->ntokens; i++)
+		free(cfg->tokens[i].name);
+	if (cfg->tokens != NULL)
+		explicit_bzero(cfg->tokens, cfg->ntokens * sizeof *cfg->tokens);
+	free(cfg->tokens);
 	for (i = 0; i < cfg->ninbound; i++) {
 		r = &cfg->inbound[i];
 		free(r->name);
@@ -2027,6 +2540,35 @@ config_inbound_by_path(const struct config *cfg, const char *path)
 			return &cfg->inbound[i];
 	}
 	return NULL;
+}
+
+const struct admin_token *
+config_token(const struct config *cfg, const char *bearer)
+{
+	const struct admin_token	*found = NULL;
+	unsigned char			 md[EVP_MAX_MD_SIZE];
+	unsigned int			 mdlen = 0;
+	size_t				 i;
+
+	if (cfg == NULL || bearer == NULL || *bearer == '\0')
+		return NULL;
+	if (EVP_Digest(bearer, strlen(bearer), md, &mdlen, EVP_sha256(),
+	    NULL) != 1 || mdlen != sizeof found->sha256) {
+		log_warnx("config: SHA-256 failed, token refused");
+		return NULL;
+	}
+	/*
+	 * Every token is compared, each in constant time, and none ends the
+	 * loop: how long this takes tells nothing of the digests. Digests
+	 * are unique, so at most one matches.
+	 */
+	for (i = 0; i < cfg->ntokens; i++) {
+		if (CRYPTO_memcmp(md, cfg->tokens[i].sha256,
+		    sizeof cfg->tokens[i].sha256) == 0)
+			found = &cfg->tokens[i];
+	}
+	explicit_bzero(md, sizeof md);
+	return found;
 }
 
 const struct route *

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,15 +17,20 @@
 #include <unistd.h>
 
 #include <csv.h>
+#include <openssl/sha.h>
 #include <unistr.h>
 
 #include "checkind.h"
 #include "code.h"
 #include "config.h"
 #include "ctl.h"
+#include "export.h"
+#include "fmt.h"
+#include "gsm.h"
 #include "log.h"
 #include "number.h"
 #include "store.h"
+#include "text.h"
 #include "tz.h"
 
 #ifndef SYSCONFDIR
@@ -50,6 +56,20 @@
 #define CTL_IMPORT_FIELDS	5	/* name,address,ward,kind,owner_phone */
 #define CTL_PROGRESS_EVERY	100	/* rows between two progress lines */
 
+#define CTL_DEFAULT_STAY	3600	/* an open stay without a config (-d) */
+#define CTL_DEFAULT_RETENTION	28	/* days kept without a config (-d) */
+#define CTL_INACTIVE_DAYS	7	/* report inactive without --days */
+#define CTL_INACTIVE_DAYS_MAX	3650
+#define CTL_PURGE_CHUNK		500	/* rows a purge transaction deletes */
+#define CTL_ALERT_SEGMENTS	6	/* SMS parts an alert text may take */
+#define CTL_ALERT_MAX		1024	/* bytes of UTF-8 in an alert text */
+#define CTL_TOKEN_BYTES		32	/* random bytes of an admin token */
+#define CTL_TOKEN_NAME_MAX	63
+#define CTL_ACTOR_MAX		128
+
+/* What a command needs before it runs. */
+#define CTL_NOSETUP	0x1	/* neither the configuration nor the database */
+
 /* What every command works with. */
 struct ctl {
 	struct config	*cfg;		/* NULL in -d mode without -c */
@@ -59,10 +79,15 @@ struct ctl {
 	struct store	*store;		/* opened on first use */
 };
 
+/*
+ * A command: "name sub" (sub NULL for a command of one word). exec gets
+ * argv from the last word of the command on, as getopt_long wants it.
+ */
 struct ctl_cmd {
 	const char	*name;
 	const char	*sub;
 	const char	*usage;
+	int		 flags;
 	int		(*exec)(struct ctl *, const struct ctl_cmd *, int,
 			    char **);
 };
@@ -117,6 +142,14 @@ static int	ctl_outbox_cancel(struct ctl *, const struct ctl_cmd *, int,
 		    char **);
 static int	ctl_outbox_stats(struct ctl *, const struct ctl_cmd *, int,
 		    char **);
+static int	ctl_trace(struct ctl *, const struct ctl_cmd *, int, char **);
+static int	ctl_report_wards(struct ctl *, const struct ctl_cmd *, int,
+		    char **);
+static int	ctl_report_inactive(struct ctl *, const struct ctl_cmd *, int,
+		    char **);
+static int	ctl_alert(struct ctl *, const struct ctl_cmd *, int, char **);
+static int	ctl_purge(struct ctl *, const struct ctl_cmd *, int, char **);
+static int	ctl_token(struct ctl *, const struct ctl_cmd *, int, char **);
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ .name = "venue", .sub = "add",
@@ -150,6 +183,32 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ .name = "outbox", .sub = "stats",
 	  .usage = "",
 	  .exec = ctl_outbox_stats },
+	{ .name = "trace", .sub = "venue",
+	  .usage = "CODE --from TIME --to TIME [--format text|csv|json]",
+	  .exec = ctl_trace },
+	{ .name = "trace", .sub = "person",
+	  .usage = "NUMBER --from TIME --to TIME [--format text|csv|json]",
+	  .exec = ctl_trace },
+	{ .name = "trace", .sub = "contacts",
+	  .usage = "NUMBER --from TIME --to TIME [--format text|csv|json]",
+	  .exec = ctl_trace },
+	{ .name = "report", .sub = "wards",
+	  .usage = "--from TIME --to TIME [--format text|csv|json]",
+	  .exec = ctl_report_wards },
+	{ .name = "report", .sub = "inactive",
+	  .usage = "[--days N] [--format text|csv|json]",
+	  .exec = ctl_report_inactive },
+	{ .name = "alert", .sub = NULL,
+	  .usage = "CODE --from TIME --to TIME --text TEXT [--dry-run] "
+		   "[--route ROUTE]",
+	  .exec = ctl_alert },
+	{ .name = "purge", .sub = NULL,
+	  .usage = "[--dry-run] [--before TIME]",
+	  .exec = ctl_purge },
+	{ .name = "token", .sub = NULL,
+	  .usage = "NAME tracer|admin",
+	  .flags = CTL_NOSETUP,
+	  .exec = ctl_token },
 };
 
 static const struct option ctl_global_opts[] = {
@@ -169,9 +228,10 @@ ctl_usage(void)
 	fprintf(stderr, "usage: checkinctl [-v] [-c config] [-d database] "
 	    "command [arguments]\ncommands:\n");
 	for (i = 0; i < nitems(ctl_cmds); i++) {
-		fprintf(stderr, "    %s %s%s%s\n", ctl_cmds[i].name,
-		    ctl_cmds[i].sub, *ctl_cmds[i].usage != '\0' ? " " : "",
-		    ctl_cmds[i].usage);
+		fprintf(stderr, "    %s%s%s%s%s\n", ctl_cmds[i].name,
+		    ctl_cmds[i].sub != NULL ? " " : "",
+		    ctl_cmds[i].sub != NULL ? ctl_cmds[i].sub : "",
+		    *ctl_cmds[i].usage != '\0' ? " " : "", ctl_cmds[i].usage);
 	}
 	exit(2);
 }
@@ -180,7 +240,8 @@ ctl_usage(void)
 static __dead void
 ctl_cmd_usage(const struct ctl_cmd *cmd)
 {
-	fprintf(stderr, "usage: checkinctl %s %s%s%s\n", cmd->name, cmd->sub,
+	fprintf(stderr, "usage: checkinctl %s%s%s%s%s\n", cmd->name,
+	    cmd->sub != NULL ? " " : "", cmd->sub != NULL ? cmd->sub : "",
 	    *cmd->usage != '\0' ? " " : "", cmd->usage);
 	exit(2);
 }
@@ -1305,6 +1366,899 @@ ctl_outbox_stats(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	return 0;
 }
 
+/* The options officials' commands share: --from, --to and --format. */
+struct ctl_period {
+	int64_t			from;
+	int64_t			to;
+	int			has_from;
+	int			has_to;
+	enum export_format	format;
+};
+
+/* How a trace command reads, and what its audit row says it did. */
+struct ctl_trace {
+	const char		*sub;
+	const char		*action;
+	enum export_kind	 kind;
+	/* by number; NULL for the venue trace, which goes by venue id */
+	int			(*by_number)(struct store *, const char *,
+				    int64_t, int64_t, int,
+				    int (*)(const struct trace_row *, void *),
+				    void *);
+};
+
+static const struct ctl_trace ctl_traces[] = {
+	{ .sub = "venue", .action = "trace.venue",
+	  .kind = EXPORT_TRACE_VENUE, .by_number = NULL },
+	{ .sub = "person", .action = "trace.person",
+	  .kind = EXPORT_TRACE_PERSON, .by_number = store_trace_person },
+	{ .sub = "contacts", .action = "trace.contacts",
+	  .kind = EXPORT_TRACE_CONTACTS, .by_number = store_trace_contacts },
+};
+
+/* The roles an admin token can have, as admin.tokens names them. */
+static const char *const ctl_roles[] = { "tracer", "admin" };
+
+/* The numbers an alert goes to, gathered before any is queued. */
+struct ctl_numbers {
+	char	(*v)[NUMBER_MAX];
+	size_t	  n;
+};
+
+/* The value of n decimal digits at s (checked by the caller). */
+static int
+ctl_digits(const char *s, size_t n)
+{
+	int	v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+/*
+ * A time on the command line: ISO 8601 with an offset or epoch seconds (as
+ * fmt_time_parse takes them), or a local day "YYYY-MM-DD", which starts at
+ * its midnight, or, as the end of a window (end set), at the next one: a
+ * window is [from, to), so "--to 2021-09-16" takes in all of that day.
+ */
+static int
+ctl_time_parse(const char *s, int end, int64_t *t)
+{
+	struct tm	tm;
+	time_t		tt;
+	int		y, m, d;
+	size_t		i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return fmt_time_parse(s, 0, t);
+	for (i = 0; i < 10; i++) {
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return -1;
+	}
+	y = ctl_digits(s, 4);
+	m = ctl_digits(s + 5, 2);
+	d = ctl_digits(s + 8, 2);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	if (mktime(&tm) == (time_t)-1)
+		return -1;
+	/* mktime moved "02-30" on to March: not a day. */
+	if (tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d)
+		return -1;
+	if (end) {
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d + 1;
+		tm.tm_isdst = -1;
+	}
+	if ((tt = mktime(&tm)) == (time_t)-1)
+		return -1;
+	*t = (int64_t)tt;
+	return 0;
+}
+
+/* A time option that is not a time: a usage error. */
+static __dead void
+ctl_bad_time(const struct ctl_cmd *cmd, const char *opt, const char *arg)
+{
+	fprintf(stderr, "checkinctl: --%s: not a time: %s (ISO 8601 with an "
+	    "offset, YYYY-MM-DD or epoch seconds)\n", opt, arg);
+	ctl_cmd_usage(cmd);
+}
+
+/* No --from or --to yet; text on a terminal, CSV into a pipe or file. */
+static void
+ctl_period_init(struct ctl_period *p)
+{
+	memset(p, 0, sizeof *p);
+	p->format = isatty(STDOUT_FILENO) ? EXPORT_TEXT : EXPORT_CSV;
+}
+
+/* Take --from ('f'), --to ('t') or --format ('F'); anything else is a usage error. */
+static void
+ctl_period_opt(const struct ctl_cmd *cmd, int ch, char **argv,
+    struct ctl_period *p)
+{
+	int	format;
+
+	switch (ch) {
+	case 'f':
+		if (ctl_time_parse(optarg, 0, &p->from) == -1)
+			ctl_bad_time(cmd, "from", optarg);
+		p->has_from = 1;
+		break;
+	case 't':
+		if (ctl_time_parse(optarg, 1, &p->to) == -1)
+			ctl_bad_time(cmd, "to", optarg);
+		p->has_to = 1;
+		break;
+	case 'F':
+		if ((format = export_format_parse(optarg)) == -1) {
+			fprintf(stderr, "checkinctl: unknown format: %s (text, "
+			    "csv or json)\n", optarg);
+			ctl_cmd_usage(cmd);
+		}
+		p->format = (enum export_format)format;
+		break;
+	default:
+		ctl_bad_option(cmd, ch, argv);
+	}
+}
+
+/* Both ends of the window are given, in order; exits 2 if not. */
+static void
+ctl_period_check(const struct ctl_cmd *cmd, const struct ctl_period *p)
+{
+	if (!p->has_from || !p->has_to) {
+		fprintf(stderr, "checkinctl: --from and --to are needed\n");
+		ctl_cmd_usage(cmd);
+	}
+	if (p->from >= p->to) {
+		fprintf(stderr, "checkinctl: --from must be before --to\n");
+		ctl_cmd_usage(cmd);
+	}
+}
+
+/* An open stay counts this long (seconds). */
+static int
+ctl_default_stay(const struct ctl *ctl)
+{
+	if (ctl->cfg != NULL && ctl->cfg->default_stay > 0)
+		return ctl->cfg->default_stay;
+	return CTL_DEFAULT_STAY;
+}
+
+/*
+ * What was asked, for the audit row: the command's words and arguments as
+ * typed, joined by spaces, control characters made spaces. Taken before
+ * getopt_long moves the arguments about.
+ */
+static char *
+ctl_query(const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	char	*q;
+	size_t	 len, i;
+	int	 j;
+
+	len = strlen(cmd->name) + 1;
+	for (j = 0; j < argc; j++)
+		len += strlen(argv[j]) + 1;
+	q = xmalloc(len);
+	strlcpy(q, cmd->name, len);
+	/* argv[0] is the subcommand, or the command itself when it has none. */
+	for (j = cmd->sub != NULL ? 0 : 1; j < argc; j++) {
+		strlcat(q, " ", len);
+		strlcat(q, argv[j], len);
+	}
+	for (i = 0; q[i] != '\0'; i++) {
+		if ((unsigned char)q[i] < 0x20 || q[i] == 0x7f)
+			q[i] = ' ';
+	}
+	return q;
+}
+
+/* Write the audit row of a read of personal data: "checkinctl:" and the Unix user. */
+static int
+ctl_audit(struct ctl *ctl, const char *action, const char *subject,
+    const char *query, int64_t records)
+{
+	struct passwd	*pw;
+	char		 actor[CTL_ACTOR_MAX];
+
+	if ((pw = getpwuid(getuid())) != NULL)
+		snprintf(actor, sizeof actor, "checkinctl:%s", pw->pw_name);
+	else
+		snprintf(actor, sizeof actor, "checkinctl:%lu",
+		    (unsigned long)getuid());
+	if (store_audit_add(ctl->store, actor, action, subject, query, records,
+	    (int64_t)time(NULL)) == -1) {
+		fprintf(stderr, "checkinctl: %s: cannot write the audit row\n",
+		    action);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the rendered rows to standard output; frees e. */
+static void
+ctl_export_print(struct export *e)
+{
+	char	*doc;
+	size_t	 len;
+
+	doc = export_finish(e, &len);
+	fwrite(doc, 1, len, stdout);
+	free(doc);
+}
+
+/* Throw the rows away unseen; frees e. */
+static void
+ctl_export_drop(struct export *e)
+{
+	size_t	len;
+
+	free(export_finish(e, &len));
+}
+
+/* A phone number typed by an official, made E.164; -1 and a message if it is not one. */
+static int
+ctl_number_arg(struct ctl *ctl, const char *s, char out[NUMBER_MAX])
+{
+	if (number_normalize(s, ctl->country_code, out) != NUMBER_E164) {
+		fprintf(stderr, "checkinctl: not a phone number: %s\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The venue named by the code in what getopt left: its id in *id and its
+ * code in code. -1 and a message if it is no code or no venue has it.
+ */
+static int
+ctl_venue_arg(struct ctl *ctl, int argc, char **argv, char code[CODE_MAX],
+    int64_t *id)
+{
+	struct venue	v;
+	char		grouped[CODE_MAX + 4];
+	int		found;
+
+	if (ctl_code_arg(argc, argv, code) != 0) {
+		fprintf(stderr, "checkinctl: not a venue code: %s\n", argv[0]);
+		return -1;
+	}
+	code_group(code, grouped, sizeof grouped);
+	if (ctl_store(ctl) == NULL)
+		return -1;
+	memset(&v, 0, sizeof v);
+	found = store_venue_by_code(ctl->store, code, &v);
+	if (found == -1) {
+		fprintf(stderr, "checkinctl: cannot read venue %s\n", grouped);
+		return -1;
+	}
+	if (found == 0) {
+		fprintf(stderr, "checkinctl: no venue with code %s\n", grouped);
+		return -1;
+	}
+	*id = v.id;
+	store_venue_free(&v);
+	return 0;
+}
+
+/* One row of a trace. */
+static int
+ctl_trace_cb(const struct trace_row *r, void *arg)
+{
+	export_trace(arg, r);
+	return 0;
+}
+
+/*
+ * trace venue, trace person, trace contacts: who was where in a window,
+ * rendered as the admin API renders it. The audit row is written before
+ * anything is shown: no row, no answer.
+ */
+static int
+ctl_trace(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "from",	required_argument,	NULL,	'f' },
+		{ "to",		required_argument,	NULL,	't' },
+		{ "format",	required_argument,	NULL,	'F' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	const struct ctl_trace		*tr = NULL;
+	struct ctl_period		 p;
+	struct export			*e;
+	const char			*subject;
+	char				*query, code[CODE_MAX];
+	char				 number[NUMBER_MAX];
+	int64_t				 venue_id = 0;
+	size_t				 i;
+	int				 ch, rc;
+
+	for (i = 0; i < nitems(ctl_traces); i++) {
+		if (strcmp(ctl_traces[i].sub, cmd->sub) == 0)
+			tr = &ctl_traces[i];
+	}
+	if (tr == NULL)
+		fatalx("no trace called %s", cmd->sub);
+
+	query = ctl_query(cmd, argc, argv);
+	ctl_period_init(&p);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		ctl_period_opt(cmd, ch, argv, &p);
+	ctl_period_check(cmd, &p);
+	if (optind == argc || (tr->by_number != NULL && argc - optind != 1))
+		ctl_cmd_usage(cmd);
+
+	if (tr->by_number == NULL) {
+		if (ctl_venue_arg(ctl, argc - optind, argv + optind, code,
+		    &venue_id) != 0)
+			goto fail;
+		subject = code;
+	} else {
+		if (ctl_number_arg(ctl, argv[optind], number) != 0 ||
+		    ctl_store(ctl) == NULL)
+			goto fail;
+		subject = number;
+	}
+
+	e = export_new(p.format, tr->kind);
+	if (tr->by_number == NULL)
+		rc = store_trace_venue(ctl->store, venue_id, p.from, p.to,
+		    ctl_default_stay(ctl), ctl_trace_cb, e);
+	else
+		rc = tr->by_number(ctl->store, number, p.from, p.to,
+		    ctl_default_stay(ctl), ctl_trace_cb, e);
+	if (rc == -1) {
+		fprintf(stderr, "checkinctl: %s %s: cannot read check-ins\n",
+		    cmd->name, cmd->sub);
+		ctl_export_drop(e);
+		goto fail;
+	}
+	if (ctl_audit(ctl, tr->action, subject, query,
+	    (int64_t)export_rows(e)) == -1) {
+		ctl_export_drop(e);
+		goto fail;
+	}
+	ctl_export_print(e);
+	free(query);
+	return 0;
+
+fail:
+	free(query);
+	return 1;
+}
+
+/* One ward of the report. */
+static int
+ctl_ward_cb(const struct ward_row *w, void *arg)
+{
+	export_ward(arg, w);
+	return 0;
+}
+
+/* report wards: per ward, venues with a code, venues used, check-ins, visitors, flags. */
+static int
+ctl_report_wards(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
+    char **argv)
+{
+	static const struct option	opts[] = {
+		{ "from",	required_argument,	NULL,	'f' },
+		{ "to",		required_argument,	NULL,	't' },
+		{ "format",	required_argument,	NULL,	'F' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct ctl_period		 p;
+	struct export			*e;
+	int				 ch;
+
+	ctl_period_init(&p);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		ctl_period_opt(cmd, ch, argv, &p);
+	ctl_period_check(cmd, &p);
+	if (optind != argc) {
+		fprintf(stderr, "checkinctl: unexpected argument: %s\n",
+		    argv[optind]);
+		ctl_cmd_usage(cmd);
+	}
+	if (ctl_store(ctl) == NULL)
+		return 1;
+	e = export_new(p.format, EXPORT_WARDS);
+	if (store_report_wards(ctl->store, p.from, p.to, ctl_ward_cb, e) ==
+	    -1) {
+		fprintf(stderr, "checkinctl: report wards: cannot read the "
+		    "figures\n");
+		ctl_export_drop(e);
+		return 1;
+	}
+	ctl_export_print(e);
+	return 0;
+}
+
+/* One venue of the inactive list. */
+static int
+ctl_inactive_cb(const struct venue *v, int64_t last_checkin, void *arg)
+{
+	export_inactive(arg, v, last_checkin);
+	return 0;
+}
+
+/*
+ * The local midnight days - 1 days before today's: "no check-in for 7
+ * days" means none today nor on the 6 days before.
+ */
+static int64_t
+ctl_days_ago(int days)
+{
+	struct tm	tm;
+	time_t		now = time(NULL);
+
+	if (localtime_r(&now, &tm) == NULL)
+		fatal("localtime_r");
+	tm.tm_mday -= days - 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/*
+ * report inactive: venues with a code and no check-in for N days, with the
+ * address and owner number inspectors need. Owner numbers are personal
+ * data: audited.
+ */
+static int
+ctl_report_inactive(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
+    char **argv)
+{
+	static const struct option	opts[] = {
+		{ "days",	required_argument,	NULL,	'n' },
+		{ "format",	required_argument,	NULL,	'F' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct ctl_period		 p;
+	struct export			*e;
+	const char			*errstr;
+	char				*query;
+	int				 ch, days = CTL_INACTIVE_DAYS;
+
+	query = ctl_query(cmd, argc, argv);
+	ctl_period_init(&p);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			days = (int)num_parse(optarg, 1, CTL_INACTIVE_DAYS_MAX,
+			    &errstr);
+			if (errstr != NULL) {
+				fprintf(stderr, "checkinctl: days is %s: %s "
+				    "(1 to %d)\n", errstr, optarg,
+				    CTL_INACTIVE_DAYS_MAX);
+				ctl_cmd_usage(cmd);
+			}
+			break;
+		default:
+			ctl_period_opt(cmd, ch, argv, &p);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "checkinctl: unexpected argument: %s\n",
+		    argv[optind]);
+		ctl_cmd_usage(cmd);
+	}
+	if (ctl_store(ctl) == NULL)
+		goto fail;
+	e = export_new(p.format, EXPORT_INACTIVE);
+	if (store_report_inactive(ctl->store, ctl_days_ago(days),
+	    ctl_inactive_cb, e) == -1) {
+		fprintf(stderr, "checkinctl: report inactive: cannot read the "
+		    "venues\n");
+		ctl_export_drop(e);
+		goto fail;
+	}
+	if (ctl_audit(ctl, "report.inactive", NULL, query,
+	    (int64_t)export_rows(e)) == -1) {
+		ctl_export_drop(e);
+		goto fail;
+	}
+	ctl_export_print(e);
+	free(query);
+	return 0;
+
+fail:
+	free(query);
+	return 1;
+}
+
+/* Gather one number an alert goes to. */
+static int
+ctl_alert_cb(const char *number, void *arg)
+{
+	struct ctl_numbers	*nums = arg;
+
+	nums->v = xreallocarray(nums->v, nums->n + 1, sizeof *nums->v);
+	strlcpy(nums->v[nums->n++], number, NUMBER_MAX);
+	return 0;
+}
+
+/*
+ * The text of an alert as it will be sent: trimmed, checked, without
+ * diacritics when the configuration folds replies, at most
+ * CTL_ALERT_SEGMENTS SMS. NULL and a message if it cannot go.
+ */
+static char *
+ctl_alert_text(struct ctl *ctl, const char *arg)
+{
+	struct gsm_count	 gc;
+	char			*text, *folded, err[256];
+
+	text = ctl_trim(arg);
+	if (*text == '\0')
+		strlcpy(err, "text is empty", sizeof err);
+	else if (ctl_text_check("text", text, CTL_ALERT_MAX, 1, err,
+	    sizeof err) == 0)
+		err[0] = '\0';
+	if (err[0] != '\0') {
+		fprintf(stderr, "checkinctl: alert: %s\n", err);
+		free(text);
+		return NULL;
+	}
+	if (ctl->cfg != NULL && ctl->cfg->fold_diacritics) {
+		folded = text_unaccent(text);
+		free(text);
+		text = folded;
+	}
+	/* Checked UTF-8 above, and text_unaccent writes only UTF-8. */
+	if (gsm_count(text, strlen(text), &gc) == -1)
+		fatalx("alert text is not UTF-8");
+	if (gc.segments > CTL_ALERT_SEGMENTS) {
+		fprintf(stderr, "checkinctl: alert: the text takes %zu SMS, "
+		    "at most %d\n", gc.segments, CTL_ALERT_SEGMENTS);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * Queue the alert for every number, in the caller's transaction: the
+ * route given, or the configuration's route for the number.
+ */
+static int
+ctl_alert_queue(struct ctl *ctl, const struct ctl_numbers *nums,
+    const char *route, const char *text)
+{
+	const struct route	*r;
+	const char		*name;
+	int64_t			 now = (int64_t)time(NULL);
+	size_t			 i;
+
+	for (i = 0; i < nums->n; i++) {
+		name = route;
+		if (name == NULL) {
+			if ((r = config_route_for(ctl->cfg, nums->v[i])) ==
+			    NULL) {
+				fprintf(stderr, "checkinctl: alert: no "
+				    "outbound route in %s\n", ctl->cfg->file);
+				return -1;
+			}
+			name = r->name;
+		}
+		if (store_outbox_add(ctl->store, name, nums->v[i], text, now, 0,
+		    0) == -1) {
+			fprintf(stderr, "checkinctl: alert: cannot queue the "
+			    "messages\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * alert: one SMS to every distinct number that checked in at the venue in
+ * the window, opted-out numbers left out, queued in one transaction for the
+ * daemon to send at the route's rate. --dry-run only counts. Audited.
+ */
+static int
+ctl_alert(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "from",	required_argument,	NULL,	'f' },
+		{ "to",		required_argument,	NULL,	't' },
+		{ "text",	required_argument,	NULL,	'x' },
+		{ "dry-run",	no_argument,		NULL,	'n' },
+		{ "route",	required_argument,	NULL,	'r' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct ctl_period		 p;
+	struct ctl_numbers		 nums;
+	const char			*route = NULL, *textarg = NULL;
+	char				*query, *text = NULL, code[CODE_MAX];
+	int64_t				 venue_id;
+	int				 ch, dry_run = 0;
+
+	memset(&nums, 0, sizeof nums);
+	query = ctl_query(cmd, argc, argv);
+	ctl_period_init(&p);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'x':
+			textarg = optarg;
+			break;
+		case 'n':
+			dry_run = 1;
+			break;
+		case 'r':
+			route = optarg;
+			break;
+		default:
+			ctl_period_opt(cmd, ch, argv, &p);
+		}
+	}
+	ctl_period_check(cmd, &p);
+	if (textarg == NULL) {
+		fprintf(stderr, "checkinctl: alert needs --text\n");
+		ctl_cmd_usage(cmd);
+	}
+	if (optind == argc)
+		ctl_cmd_usage(cmd);
+
+	if (!dry_run && route == NULL && ctl->cfg == NULL) {
+		fprintf(stderr, "checkinctl: no route: give --route or -c\n");
+		goto fail;
+	}
+	if (route != NULL && ctl->cfg != NULL &&
+	    config_route(ctl->cfg, route) == NULL) {
+		fprintf(stderr, "checkinctl: no route %s in %s\n", route,
+		    ctl->cfg->file);
+		goto fail;
+	}
+	if ((text = ctl_alert_text(ctl, textarg)) == NULL)
+		goto fail;
+	if (ctl_venue_arg(ctl, argc - optind, argv + optind, code,
+	    &venue_id) != 0)
+		goto fail;
+
+	if (store_begin(ctl->store) == -1) {
+		fprintf(stderr, "checkinctl: cannot start a transaction\n");
+		goto fail;
+	}
+	if (store_alert_numbers(ctl->store, venue_id, p.from, p.to,
+	    ctl_default_stay(ctl), ctl_alert_cb, &nums) == -1) {
+		fprintf(stderr, "checkinctl: alert: cannot read check-ins\n");
+		goto rollback;
+	}
+	if (!dry_run && ctl_alert_queue(ctl, &nums, route, text) == -1)
+		goto rollback;
+	if (ctl_audit(ctl, dry_run ? "alert.dry_run" : "alert", code, query,
+	    (int64_t)nums.n) == -1)
+		goto rollback;
+	if (store_commit(ctl->store) == -1) {
+		fprintf(stderr, "checkinctl: alert: cannot commit\n");
+		goto rollback;
+	}
+	printf("%s %zu\n", dry_run ? "would queue" : "queued", nums.n);
+	free(nums.v);
+	free(text);
+	free(query);
+	return 0;
+
+rollback:
+	store_rollback(ctl->store);
+	if (!dry_run)
+		fprintf(stderr, "checkinctl: alert: nothing queued\n");
+fail:
+	free(nums.v);
+	free(text);
+	free(query);
+	return 1;
+}
+
+/* Wipe a progress line on standard error. */
+static void
+ctl_unprogress(int *shown)
+{
+	if (*shown) {
+		fputs("\r\033[K", stderr);
+		*shown = 0;
+	}
+}
+
+/*
+ * purge: delete personal rows older than --before (retention_days ago by
+ * default), CTL_PURGE_CHUNK rows a transaction so that the daemon is never
+ * kept waiting long; daily_stats stay. --dry-run counts.
+ */
+static int
+ctl_purge(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option	opts[] = {
+		{ "dry-run",	no_argument,		NULL,	'n' },
+		{ "before",	required_argument,	NULL,	'b' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	int64_t				 now = (int64_t)time(NULL);
+	int64_t				 before, n, total = 0;
+	char				 when[64];
+	int				 ch, dry_run = 0, days, shown = 0;
+	int				 progress;
+
+	days = ctl->cfg != NULL && ctl->cfg->retention_days > 0 ?
+	    ctl->cfg->retention_days : CTL_DEFAULT_RETENTION;
+	before = now - (int64_t)days * 86400;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			dry_run = 1;
+			break;
+		case 'b':
+			if (ctl_time_parse(optarg, 0, &before) == -1)
+				ctl_bad_time(cmd, "before", optarg);
+			if (before > now) {
+				fprintf(stderr, "checkinctl: --before is in "
+				    "the future: %s\n", optarg);
+				ctl_cmd_usage(cmd);
+			}
+			break;
+		default:
+			ctl_bad_option(cmd, ch, argv);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "checkinctl: unexpected argument: %s\n",
+		    argv[optind]);
+		ctl_cmd_usage(cmd);
+	}
+	if (ctl_store(ctl) == NULL)
+		return 1;
+	tz_format_iso(before, when, sizeof when);
+
+	if (dry_run) {
+		if (store_purge(ctl->store, before, CTL_PURGE_CHUNK, 1,
+		    &n) == -1) {
+			fprintf(stderr, "checkinctl: purge: cannot count the "
+			    "rows\n");
+			return 1;
+		}
+		printf("would purge %lld rows older than %s\n", (long long)n,
+		    when);
+		return 0;
+	}
+
+	progress = isatty(STDERR_FILENO);
+	for (;;) {
+		if (store_begin(ctl->store) == -1)
+			goto fail;
+		if (store_purge(ctl->store, before, CTL_PURGE_CHUNK, 0,
+		    &n) == -1 || store_commit(ctl->store) == -1) {
+			store_rollback(ctl->store);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		total += n;
+		if (progress) {
+			fprintf(stderr, "\rpurge: %lld rows", (long long)total);
+			shown = 1;
+		}
+	}
+	ctl_unprogress(&shown);
+	printf("purged %lld rows older than %s\n", (long long)total, when);
+	return 0;
+
+fail:
+	ctl_unprogress(&shown);
+	fprintf(stderr, "checkinctl: purge: storage error after %lld rows\n",
+	    (long long)total);
+	return 1;
+}
+
+/*
+ * base64url without padding (RFC 4648 section 5): 4 characters for every 3
+ * bytes, 2 or 3 for a last 1 or 2. out holds (len * 4 + 2) / 3 + 1 bytes.
+ */
+static void
+ctl_base64url(const unsigned char *in, size_t len, char *out)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	uint32_t		 v;
+	size_t			 i, rest, k;
+
+	for (i = 0; i < len; i += 3) {
+		rest = len - i < 3 ? len - i : 3;
+		v = (uint32_t)in[i] << 16;
+		if (rest > 1)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (rest > 2)
+			v |= in[i + 2];
+		for (k = 0; k <= rest; k++)
+			*out++ = b64[(v >> (18 - 6 * k)) & 0x3f];
+	}
+	*out = '\0';
+}
+
+/* A token name the configuration accepts: [a-z0-9_.-], at most 63 bytes. */
+static int
+ctl_token_name_ok(const char *name)
+{
+	const char	*p;
+
+	if (*name == '\0' || strlen(name) > CTL_TOKEN_NAME_MAX)
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '-' && *p != '_' && *p != '.')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * token: a new admin API token, printed once, and the admin.tokens entry
+ * that holds only its SHA-256. Touches no database.
+ */
+static int
+ctl_token(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	unsigned char	 raw[CTL_TOKEN_BYTES], md[SHA256_DIGEST_LENGTH];
+	char		 token[(CTL_TOKEN_BYTES * 4 + 2) / 3 + 1];
+	char		 hex[SHA256_DIGEST_LENGTH * 2 + 1];
+	const char	*name, *role = NULL;
+	size_t		 i;
+
+	ctl_no_options(cmd, argc, argv);
+	if (argc - optind != 2)
+		ctl_cmd_usage(cmd);
+	name = argv[optind];
+	for (i = 0; i < nitems(ctl_roles); i++) {
+		if (strcmp(argv[optind + 1], ctl_roles[i]) == 0)
+			role = ctl_roles[i];
+	}
+	if (role == NULL) {
+		fprintf(stderr, "checkinctl: unknown role: %s (tracer or "
+		    "admin)\n", argv[optind + 1]);
+		ctl_cmd_usage(cmd);
+	}
+	if (!ctl_token_name_ok(name)) {
+		fprintf(stderr, "checkinctl: token name may have only letters, "
+		    "digits, '-', '_' and '.', 1 to %d of them\n",
+		    CTL_TOKEN_NAME_MAX);
+		return 1;
+	}
+
+	arc4random_buf(raw, sizeof raw);
+	ctl_base64url(raw, sizeof raw, token);
+	SHA256((const unsigned char *)token, strlen(token), md);
+	for (i = 0; i < sizeof md; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	printf("%s\n{ name = \"%s\"; role = \"%s\"; sha256 = \"%s\"; }\n",
+	    token, name, role, hex);
+	fprintf(stderr, "checkinctl: the token is shown once and stored "
+	    "nowhere: give it to %s now and add the second line to "
+	    "admin.tokens\n", name);
+	explicit_bzero(raw, sizeof raw);
+	explicit_bzero(token, sizeof token);
+	return 0;
+}
+
 /* The command named by argv[0] argv[1]; usage errors exit 2. */
 static const struct ctl_cmd *
 ctl_find(int argc, char **argv)
@@ -1316,6 +2270,8 @@ ctl_find(int argc, char **argv)
 		if (strcmp(ctl_cmds[i].name, argv[0]) != 0)
 			continue;
 		known = 1;
+		if (ctl_cmds[i].sub == NULL)
+			return &ctl_cmds[i];
 		if (argc > 1 && strcmp(ctl_cmds[i].sub, argv[1]) == 0)
 			return &ctl_cmds[i];
 	}
@@ -1409,12 +2365,17 @@ ctl_main(int argc, char **argv)
 	cmd = ctl_find(argc, argv);
 
 	log_init(1, verbose > 0 ? verbose : -1);
-	if (ctl_setup(&ctl, config_file, database) != 0) {
+	if ((cmd->flags & CTL_NOSETUP) == 0 &&
+	    ctl_setup(&ctl, config_file, database) != 0) {
 		if (ctl.cfg != NULL)
 			config_free(ctl.cfg);
 		return 1;
 	}
-	rv = cmd->exec(&ctl, cmd, argc - 1, argv + 1);
+	/* argv from the command's last word on: getopt skips argv[0]. */
+	if (cmd->sub != NULL)
+		rv = cmd->exec(&ctl, cmd, argc - 1, argv + 1);
+	else
+		rv = cmd->exec(&ctl, cmd, argc, argv);
 	if (ctl.store != NULL)
 		store_close(ctl.store);
 	if (ctl.cfg != NULL)

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "dialog.h"
 #include "log.h"
+#include "metrics.h"
 #include "msg.h"
 #include "number.h"
 #include "parse.h"
@@ -264,6 +265,7 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 	c.received_at = d->now;
 	if ((c.id = store_checkin_add(d->store, &c, d->msg->channel, d->inbound_id)) == -1)
 		return -1;
+	metrics_add(METRIC_CHECKINS, d->msg->channel, NULL, 1);
 	log_info("msg=%lld chan=%s action=checkin venue=%s companions=%d",
 	    (long long)d->inbound_id, d->msg->channel, v->code, companions);
 	dialog_confirm(d, v, &c);
@@ -464,6 +466,7 @@ dialog_answer(struct dctx *d)
 	if (store_session_clear(d->store, d->from) == -1)
 		return -1;
 	d->has_session = 0;
+	metrics_add(METRIC_DECLARATIONS, flagged ? "1" : "0", NULL, 1);
 	log_info("msg=%lld chan=%s action=declaration flagged=%d",
 	    (long long)d->inbound_id, d->msg->channel, flagged);
 	if (flagged) {

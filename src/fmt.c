@@ -24,6 +24,7 @@
 #include "fmt.h"
 #include "gsm.h"
 #include "log.h"
+#include "ussd.h"
 
 #define FMT_TIME_MAX	253402300799LL	/* 9999-12-31T23:59:59Z */
 #define FMT_CHARSET_MAX	40
@@ -1294,4 +1295,268 @@ fmt_at_render(const struct dialog_reply *dr, struct fmt_response *out)
 	out->content_type = xstrdup("text/plain");
 	out->body = fmt_copy("", 0);
 	out->bodylen = 0;
+}
+
+/*
+ * USSD formats. A parse fills a struct ussd_req whose strings live in the
+ * hold; channel is the inbound route's name and now is left for the caller.
+ */
+
+#define FMT_USSD_SESSION_MAX	127	/* bytes of a session id (the store has 128) */
+#define FMT_USSD_SERVICE_MAX	64
+
+static int	fmt_ussd_at_parse(const struct fmt_request *, struct ussd_req *,
+		    struct fmt_ussd_hold *, char *, size_t);
+static void	fmt_ussd_at_render(const struct ussd_resp *, struct fmt_response *);
+static int	fmt_ussd_json_parse(const struct fmt_request *, struct ussd_req *,
+		    struct fmt_ussd_hold *, char *, size_t);
+static void	fmt_ussd_json_render(const struct ussd_resp *, struct fmt_response *);
+
+static const struct fmt_ussd_entry fmt_ussd_table[] = {
+	{ .name = "africastalking", .parse = fmt_ussd_at_parse,
+	  .render = fmt_ussd_at_render },
+	{ .name = "json", .parse = fmt_ussd_json_parse, .render = fmt_ussd_json_render },
+};
+
+const struct fmt_ussd_entry *
+fmt_ussd_find(const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < nitems(fmt_ussd_table); i++) {
+		if (strcmp(fmt_ussd_table[i].name, name) == 0)
+			return &fmt_ussd_table[i];
+	}
+	return NULL;
+}
+
+void
+fmt_ussd_hold_free(struct fmt_ussd_hold *hold)
+{
+	size_t	i;
+
+	if (hold == NULL)
+		return;
+	for (i = 0; i < hold->n && i < nitems(hold->strings); i++)
+		free(hold->strings[i]);
+	memset(hold, 0, sizeof *hold);
+}
+
+/* Keep a copy of len bytes in the hold and return it. */
+static const char *
+fmt_ussd_keep(struct fmt_ussd_hold *hold, const char *p, size_t len)
+{
+	if (hold->n == nitems(hold->strings))
+		fatalx("fmt: USSD hold full");
+	hold->strings[hold->n] = fmt_copy(p != NULL ? p : "", len);
+	return hold->strings[hold->n++];
+}
+
+/*
+ * Take one field of a USSD request: at most max bytes (0: any), no NUL.
+ * required: missing or empty is a 400. 0 and *out (NULL if absent), or 400.
+ */
+static int
+fmt_ussd_take(struct fmt_ussd_hold *hold, const char *what, const char *p, size_t len,
+    size_t max, int required, const char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (p == NULL || (required && len == 0)) {
+		if (required)
+			return fmt_fail(err, errlen, 400, "missing %s", what);
+		return 0;
+	}
+	if (max != 0 && len > max)
+		return fmt_fail(err, errlen, 400, "%s too long", what);
+	if (memchr(p, '\0', len) != NULL)
+		return fmt_fail(err, errlen, 400, "bad %s", what);
+	*out = fmt_ussd_keep(hold, p, len);
+	return 0;
+}
+
+/*
+ * Africa's Talking USSD ("USSD API: handling sessions"): a form POST with
+ * sessionId, serviceCode, phoneNumber, networkCode and text, every input
+ * of the session so far joined by '*' ("" on the first request). The same
+ * path may get AT's end-of-session notification (date, sessionId,
+ * serviceCode, networkCode, phoneNumber, status, cost, durationInMillis,
+ * hopsCount, input, lastAppResponse, errorMessage): a request with status
+ * and no text is that, and ends the session. As for AT SMS, a route secret
+ * must come in the callback URL's query or the X-Checkind-Secret header.
+ */
+static int
+fmt_ussd_at_parse(const struct fmt_request *req, struct ussd_req *u,
+    struct fmt_ussd_hold *hold, char *err, size_t errlen)
+{
+	struct fmt_params	 qs = { NULL, 0, 0 }, ps = { NULL, 0, 0 };
+	struct fmt_str		 sid, from, service, text, status;
+	const char		*ct;
+	int			 rc;
+
+	memset(u, 0, sizeof *u);
+	memset(hold, 0, sizeof *hold);
+	if (!req->post)
+		return fmt_fail(err, errlen, 405, "use POST");
+	if (req->query != NULL)
+		fmt_params_add(&qs, req->query, strlen(req->query));
+	if (!fmt_secret_ok(req, &qs)) {
+		rc = fmt_fail(err, errlen, 401, "missing or wrong secret");
+		goto fail;
+	}
+	ct = fmt_header(req, "Content-Type");
+	if (ct != NULL && !fmt_content_is(ct, "application/x-www-form-urlencoded")) {
+		rc = fmt_fail(err, errlen, 415, "use application/x-www-form-urlencoded");
+		goto fail;
+	}
+	fmt_params_add(&ps, req->body, req->bodylen);
+	fmt_field(req, &ps, "sessionId", NULL, 0, &sid);
+	fmt_field(req, &ps, "phoneNumber", NULL, 0, &from);
+	fmt_field(req, &ps, "serviceCode", NULL, 0, &service);
+	fmt_field(req, &ps, "text", NULL, 0, &text);
+	fmt_field(req, &ps, "status", NULL, 0, &status);
+	if ((rc = fmt_ussd_take(hold, "sessionId", sid.p, sid.len,
+	    FMT_USSD_SESSION_MAX, 1, &u->session, err, errlen)) != 0 ||
+	    (rc = fmt_ussd_take(hold, "phoneNumber", from.p, from.len, FMT_NUMBER_MAX, 1,
+	    &u->from, err, errlen)) != 0 ||
+	    (rc = fmt_ussd_take(hold, "serviceCode", service.p, service.len,
+	    FMT_USSD_SERVICE_MAX, 0, &u->service, err, errlen)) != 0)
+		goto fail;
+	if (text.p == NULL && status.p != NULL)
+		u->ended = 1;
+	else if ((rc = fmt_ussd_take(hold, "text", text.p != NULL ? text.p : "", text.len,
+	    0, 0, &u->history, err, errlen)) != 0)
+		goto fail;
+	u->channel = req->route != NULL ? req->route->name : NULL;
+	fmt_params_free(&qs);
+	fmt_params_free(&ps);
+	return 0;
+
+fail:
+	fmt_params_free(&qs);
+	fmt_params_free(&ps);
+	fmt_ussd_hold_free(hold);
+	memset(u, 0, sizeof *u);
+	return rc;
+}
+
+/*
+ * "CON " and the screen to go on, "END " and the screen to finish; an
+ * end-of-session notification (no screen) gets an empty 200.
+ */
+static void
+fmt_ussd_at_render(const struct ussd_resp *r, struct fmt_response *out)
+{
+	struct fmt_buf	 b = { NULL, 0, 0 };
+	char		*s;
+	size_t		 n;
+
+	memset(out, 0, sizeof *out);
+	fmt_buf_add(&b, "", 0);
+	if (r != NULL && r->text != NULL) {
+		fmt_buf_str(&b, r->end ? "END " : "CON ");
+		s = fmt_utf8_fix(r->text, strlen(r->text), &n);
+		fmt_buf_add(&b, s, n);
+		free(s);
+	}
+	out->status = 200;
+	out->content_type = xstrdup("text/plain; charset=UTF-8");
+	out->body = b.p;
+	out->bodylen = b.len;
+}
+
+/* A JSON string member of a USSD request into the hold: 0 or 400. */
+static int
+fmt_ussd_json_member(json_t *root, struct fmt_ussd_hold *hold, const char *key,
+    size_t max, int required, const char **out, char *err, size_t errlen)
+{
+	const char	*s;
+	size_t		 len;
+	int		 rc;
+
+	if ((rc = fmt_json_optstr(root, key, &s, &len, err, errlen)) != 0)
+		return rc;
+	return fmt_ussd_take(hold, key, s, len, max, required, out, err, errlen);
+}
+
+/*
+ * The json USSD format: POST {"session","from","service","input"}, input
+ * being the newest input only ("" or absent on the first request), and
+ * "ended": true when the network reports the session over. With a route
+ * secret, "Authorization: Bearer SECRET". Unknown members are ignored.
+ */
+static int
+fmt_ussd_json_parse(const struct fmt_request *req, struct ussd_req *u,
+    struct fmt_ussd_hold *hold, char *err, size_t errlen)
+{
+	const struct inbound_route	*route = req->route;
+	json_t				*root, *v;
+	json_error_t			 jerr;
+	int				 rc;
+
+	memset(u, 0, sizeof *u);
+	memset(hold, 0, sizeof *hold);
+	if (!req->post)
+		return fmt_fail(err, errlen, 405, "use POST");
+	if (route != NULL && route->secret != NULL && !fmt_bearer_ok(req, route->secret))
+		return fmt_fail(err, errlen, 401, "missing or wrong token");
+	root = json_loadb(req->body != NULL ? req->body : "", req->bodylen,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return fmt_fail(err, errlen, 400, "bad JSON: %s", jerr.text);
+	if (!json_is_object(root)) {
+		rc = fmt_fail(err, errlen, 400, "body must be a JSON object");
+		goto fail;
+	}
+	if ((rc = fmt_ussd_json_member(root, hold, "session", FMT_USSD_SESSION_MAX, 1,
+	    &u->session, err, errlen)) != 0 ||
+	    (rc = fmt_ussd_json_member(root, hold, "from", FMT_NUMBER_MAX, 1,
+	    &u->from, err, errlen)) != 0 ||
+	    (rc = fmt_ussd_json_member(root, hold, "service", FMT_USSD_SERVICE_MAX, 0,
+	    &u->service, err, errlen)) != 0 ||
+	    (rc = fmt_ussd_json_member(root, hold, "input", 0, 0, &u->input,
+	    err, errlen)) != 0)
+		goto fail;
+	if (u->input == NULL)
+		u->input = fmt_ussd_keep(hold, "", 0);
+	v = json_object_get(root, "ended");
+	if (v != NULL && !json_is_null(v) && !json_is_boolean(v)) {
+		rc = fmt_fail(err, errlen, 400, "ended must be true or false");
+		goto fail;
+	}
+	u->ended = v != NULL && json_is_true(v);
+	u->channel = route != NULL ? route->name : NULL;
+	json_decref(root);
+	return 0;
+
+fail:
+	json_decref(root);
+	fmt_ussd_hold_free(hold);
+	memset(u, 0, sizeof *u);
+	return rc;
+}
+
+/* {"text": the screen, "end": true|false}; no screen: {"text":"","end":true}. */
+static void
+fmt_ussd_json_render(const struct ussd_resp *r, struct fmt_response *out)
+{
+	json_t	*root;
+	char	*s;
+
+	memset(out, 0, sizeof *out);
+	if ((root = json_object()) == NULL)
+		fatalx("json_object failed");
+	json_object_set_new(root, "text",
+	    fmt_json_string(r != NULL && r->text != NULL ? r->text : ""));
+	json_object_set_new(root, "end",
+	    json_boolean(r == NULL || r->text == NULL || r->end));
+	if ((s = json_dumps(root, JSON_COMPACT)) == NULL)
+		fatalx("json_dumps failed");
+	json_decref(root);
+	out->status = 200;
+	out->content_type = xstrdup("application/json");
+	out->bodylen = strlen(s);
+	out->body = fmt_copy(s, out->bodylen);
+	free(s);
 }

@@ -93,7 +93,7 @@ log_info(const char *fmt, ...)
 void
 log_debug(const char *fmt, ...)
 {
-	if (!log_verbose)
+	if (log_verbose < 1)
 		return;
 	LOG_BODY(LOG_DEBUG, "level=debug ", 0);
 }

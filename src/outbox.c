@@ -25,6 +25,7 @@
 #include "checkind.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "send-http.h"
 #include "send.h"
@@ -269,6 +270,8 @@ outbox_judge(struct outbox *ob, const struct outbox_job *job, enum send_verdict 
 		    (long long)job->id, job->route, job->attempts, why);
 		break;
 	}
+	metrics_add(METRIC_SENDS, job->route, res.state == OUTBOX_SENT ? "sent" :
+	    res.state == OUTBOX_QUEUED ? "retry" : "failed", 1);
 	outbox_result_add(ob, &res);
 }
 
@@ -373,6 +376,7 @@ outbox_pass_row(const struct outbox_msg *m, void *arg)
 
 	p->nseen++;
 	if (m->expires_at > 0 && p->now >= m->expires_at) {
+		metrics_add(METRIC_SENDS, m->route, "expired", 1);
 		r = store_outbox_final(st, m->id, OUTBOX_EXPIRED, "no longer relevant", p->now);
 		return r == -1 ? (p->error = 1) : 0;
 	}

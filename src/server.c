@@ -13,10 +13,12 @@
 #include <event2/event.h>
 
 #include "checkind.h"
+#include "admin.h"
 #include "chan-http.h"
 #include "config.h"
 #include "log.h"
 #include "outbox.h"
+#include "purge.h"
 #include "server.h"
 #include "store.h"
 #include "tz.h"
@@ -52,6 +54,7 @@ server_reload(struct server *srv)
 	srv->cfg = cfg;
 	chan_http_reload(srv->http);
 	outbox_reload(srv->outbox);
+	admin_reload(srv->admin);
 	log_info("configuration reloaded file=%s", cfg->file);
 }
 
@@ -91,6 +94,7 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	struct event	*sev[nitems(sigs)];
 	char		 err[512];
 	size_t		 i;
+	int		 failed = 0;
 
 	log_init(1, verbose);
 	memset(&srv, 0, sizeof srv);
@@ -119,13 +123,16 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	if ((srv.http = chan_http_start(&srv)) == NULL ||
-	    (srv.outbox = outbox_start(&srv)) == NULL) {
+	    (srv.outbox = outbox_start(&srv)) == NULL ||
+	    ((srv.admin = admin_start(&srv, &failed)) == NULL && failed)) {
+		outbox_free(srv.outbox);
 		chan_http_stop(srv.http);
 		store_close(srv.store);
 		config_free(srv.cfg);
 		event_base_free(srv.base);
 		return 1;
 	}
+	srv.purge = purge_start(&srv);
 	for (i = 0; i < nitems(sigs); i++) {
 		sev[i] = evsignal_new(srv.base, sigs[i], server_signal, &srv);
 		if (sev[i] == NULL || evsignal_add(sev[i], NULL) == -1)
@@ -136,6 +143,8 @@ server_main(const char *cfg_path, int foreground, int verbose)
 
 	event_base_dispatch(srv.base);
 
+	purge_stop(srv.purge);
+	admin_stop(srv.admin);
 	chan_http_stop(srv.http);
 	outbox_free(srv.outbox);
 	for (i = 0; i < nitems(sigs); i++)

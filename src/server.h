@@ -7,6 +7,8 @@ struct config;
 struct store;
 struct chan_http;
 struct outbox;
+struct admin;
+struct purge;
 
 struct server {
 	struct event_base	*base;
@@ -14,6 +16,8 @@ struct server {
 	struct store		*store;
 	struct chan_http	*http;
 	struct outbox		*outbox;
+	struct admin		*admin;		/* NULL when admin.listen is not set */
+	struct purge		*purge;
 	int			 stopping;
 };
 

@@ -30,6 +30,7 @@
 #define STORE_CODE_TRIES	1000	/* random codes tried before giving up */
 #define STORE_DIR_MODE		0750
 #define STORE_FILE_MODE		0640	/* personal data: not world-readable */
+#define STORE_STAY_MAX		86400	/* s: the longest stay traces look for */
 
 /*
  * Numbered migrations, applied in order, each in its own transaction that
@@ -162,6 +163,32 @@ static const struct store_migration store_migrations[] = {
 	"CREATE INDEX outbox_state ON outbox(state, updated_at);"
 	"CREATE INDEX outbox_created ON outbox(created_at);"
 	},
+	{ 3,
+	/*
+	 * Officials' queries, retention and USSD. The traces range over
+	 * checkins_venue_sent and checkins_number_sent (migration 1); the
+	 * purge finds old rows by time through the *_sent, *_started,
+	 * *_expires and *_updated indexes, answers through their declaration
+	 * (which also serves store_declaration_flagged); the ward report
+	 * finds a day's figures through daily_stats_day.
+	 */
+	"CREATE INDEX checkins_sent ON checkins(sent_at);"
+	"CREATE INDEX declarations_started ON declarations(started_at);"
+	"CREATE INDEX answers_declaration ON answers(declaration_id);"
+	"CREATE INDEX sessions_expires ON sessions(expires_at);"
+	"CREATE INDEX daily_stats_day ON daily_stats(day);"
+
+	"CREATE TABLE ussd_sessions ("
+	"  id TEXT PRIMARY KEY,"
+	"  number TEXT NOT NULL,"
+	"  screen TEXT NOT NULL,"
+	"  data TEXT NOT NULL DEFAULT '',"
+	"  lang INTEGER NOT NULL DEFAULT -1,"
+	"  updated_at INTEGER NOT NULL,"
+	"  ended INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX ussd_sessions_number ON ussd_sessions(number, updated_at);"
+	"CREATE INDEX ussd_sessions_updated ON ussd_sessions(updated_at);"
+	},
 };
 
 /* Every statement the store runs, prepared once at open. */
@@ -221,6 +248,36 @@ enum store_stmt {
 	STMT_OUTBOX_REQUEUE,
 	STMT_OUTBOX_CANCEL,
 	STMT_OUTBOX_COUNT,
+	STMT_TRACE_VENUE,
+	STMT_TRACE_PERSON,
+	STMT_TRACE_CONTACTS,
+	STMT_AUDIT_ADD,
+	STMT_ALERT_NUMBERS,
+	STMT_REPORT_KEPT_FROM,
+	STMT_REPORT_DAY_RAW,
+	STMT_REPORT_DAY_STATS,
+	STMT_REPORT_WARDS,
+	STMT_REPORT_INACTIVE,
+	STMT_PURGE_CHECKINS,
+	STMT_PURGE_CHECKINS_COUNT,
+	STMT_PURGE_ANSWERS,
+	STMT_PURGE_ANSWERS_COUNT,
+	STMT_PURGE_DECLARATIONS,
+	STMT_PURGE_DECLARATIONS_COUNT,
+	STMT_PURGE_INBOUND,
+	STMT_PURGE_INBOUND_COUNT,
+	STMT_PURGE_OUTBOX,
+	STMT_PURGE_OUTBOX_COUNT,
+	STMT_PURGE_USSD,
+	STMT_PURGE_USSD_COUNT,
+	STMT_PURGE_SESSIONS,
+	STMT_PURGE_SESSIONS_COUNT,
+	STMT_VENUE_UPDATE,
+	STMT_OUTBOX_DEPTH,
+	STMT_USSD_GET,
+	STMT_USSD_PUT,
+	STMT_USSD_LAST,
+	STMT_USSD_END,
 	STMT_COUNT
 };
 
@@ -231,6 +288,37 @@ enum store_stmt {
 #define OUTBOX_COLUMNS \
 	"id, route, number, text, state, attempts, created_at, next_at," \
 	" expires_at, updated_at, ext_id, dlr_state, error, inbound_id"
+#define USSD_COLUMNS \
+	"id, number, screen, data, lang, updated_at, ended"
+
+/*
+ * Tracing binds the window as ?2 (from) and ?3 (to), default_stay as ?4 and
+ * the longest stay looked for as ?5 (STORE_STAY_MAX, or default_stay if
+ * longer).
+ *
+ * STAY_END is where a stay ends for overlap: at its check-out, or ?4 after
+ * it began if it was never closed; at most ?5 after it began, so that a
+ * search can start ?5 before the window on the (.., sent_at) indexes
+ * instead of reading every older row (a stay closed days later, because a
+ * resident never texted RA and the next check-in closed it, counts for one
+ * day); and at least a second, so that a check-out stamped before its
+ * check-in still leaves the visit on record.
+ */
+#define STAY_END(t) \
+	"max(" t ".sent_at + 1, min(coalesce(" t ".checked_out_at, " t \
+	".sent_at + ?4), " t ".sent_at + ?5))"
+/*
+ * The stay t overlaps the window [?2, ?3), which is empty unless ?2 < ?3;
+ * the sent_at terms bound the index range.
+ */
+#define STAY_IN_WINDOW(t) \
+	"?2 < ?3 AND " t ".sent_at >= ?2 - ?5 AND " t ".sent_at < ?3" \
+	" AND " STAY_END(t) " > ?2"
+/* The columns of a trace_row, of stay t at venue v. */
+#define TRACE_COLUMNS(t) \
+	t ".number, " t ".companions, " t ".sent_at, " t ".received_at, " \
+	t ".checked_out_at, coalesce(" t ".checked_out_at, " t ".sent_at + ?4)," \
+	" v.code, v.name, v.ward, v.address"
 
 static const char *const store_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -424,6 +512,227 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_OUTBOX_COUNT] =
 	    "SELECT route, state, count(*) FROM outbox GROUP BY route, state"
 	    " ORDER BY route, state",
+
+	/* A range of checkins_venue_sent: ?5 before the window to its end. */
+	[STMT_TRACE_VENUE] =
+	    "SELECT " TRACE_COLUMNS("c") " FROM checkins c"
+	    " JOIN venues v ON v.id = c.venue_id"
+	    " WHERE c.venue_id = ?1 AND " STAY_IN_WINDOW("c")
+	    " ORDER BY c.sent_at, c.id",
+	/* The same on checkins_number_sent. */
+	[STMT_TRACE_PERSON] =
+	    "SELECT " TRACE_COLUMNS("c") " FROM checkins c"
+	    " JOIN venues v ON v.id = c.venue_id"
+	    " WHERE c.number = ?1 AND " STAY_IN_WINDOW("c")
+	    " ORDER BY c.sent_at, c.id",
+	/*
+	 * The number's stays (a) in the window, and for each the other
+	 * numbers' stays (b) at that venue that overlap it: b began at most
+	 * ?5 before a did and before a ended, and ended after a began. The
+	 * window picks a; the overlap is the whole intersection of a and b.
+	 */
+	[STMT_TRACE_CONTACTS] =
+	    "SELECT " TRACE_COLUMNS("b") ", max(a.sent_at, b.sent_at),"
+	    " min(" STAY_END("a") ", " STAY_END("b") ")"
+	    " FROM checkins a"
+	    " JOIN checkins b ON b.venue_id = a.venue_id"
+	    " AND b.sent_at >= a.sent_at - ?5 AND b.sent_at < " STAY_END("a")
+	    " AND " STAY_END("b") " > a.sent_at AND b.number <> a.number"
+	    " JOIN venues v ON v.id = a.venue_id"
+	    " WHERE a.number = ?1 AND " STAY_IN_WINDOW("a")
+	    " ORDER BY a.sent_at, a.id, b.sent_at, b.id",
+
+	[STMT_AUDIT_ADD] =
+	    "INSERT INTO audit (at, actor, action, subject, query, records)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+
+	[STMT_ALERT_NUMBERS] =
+	    "SELECT DISTINCT c.number FROM checkins c"
+	    " WHERE c.venue_id = ?1 AND " STAY_IN_WINDOW("c")
+	    " AND NOT EXISTS (SELECT 1 FROM subscribers s"
+	    " WHERE s.number = c.number AND s.opted_out)"
+	    " ORDER BY c.number",
+
+	/* Where the check-ins kept begin, to tell purged days from whole ones. */
+	[STMT_REPORT_KEPT_FROM] = "SELECT min(sent_at) FROM checkins",
+	[STMT_REPORT_DAY_RAW] =
+	    "SELECT count(*) FROM checkins WHERE sent_at >= ?1 AND sent_at < ?2",
+	[STMT_REPORT_DAY_STATS] =
+	    "SELECT coalesce(sum(checkins), 0) FROM daily_stats WHERE day = ?1",
+	/*
+	 * ?1 the start of the local day holding the period's start ?2, ?3 its
+	 * end, ?4 the first day whose check-ins are all still kept. Figures
+	 * from daily_stats count the whole local days the period touches;
+	 * distinct visitors are counted in the check-ins from ?4 on and, for
+	 * older (purged) days, taken as the sum of each venue-day's distinct
+	 * numbers. A flagged declaration is one flagged itself or with a
+	 * flagged answer (one left unfinished after a flagged answer counts).
+	 */
+	[STMT_REPORT_WARDS] =
+	    "SELECT w.ward, w.venues, w.used, w.checkins,"
+	    " w.people + coalesce(r.visitors, 0), coalesce(f.flagged, 0)"
+	    " FROM (SELECT v.ward AS ward, count(*) AS venues,"
+	    "  sum(EXISTS (SELECT 1 FROM daily_stats d WHERE d.venue_id = v.id"
+	    "   AND d.day >= ?1 AND d.day < ?3 AND d.checkins > 0)"
+	    "   OR EXISTS (SELECT 1 FROM checkins c WHERE c.venue_id = v.id"
+	    "   AND c.sent_at >= ?2 AND c.sent_at < ?3)) AS used,"
+	    "  sum((SELECT coalesce(sum(d.checkins), 0) FROM daily_stats d"
+	    "   WHERE d.venue_id = v.id AND d.day >= ?1 AND d.day < ?3))"
+	    "   AS checkins,"
+	    "  sum((SELECT coalesce(sum(d.people), 0) FROM daily_stats d"
+	    "   WHERE d.venue_id = v.id AND d.day >= ?1 AND d.day < min(?3, ?4)))"
+	    "   AS people"
+	    " FROM venues v WHERE v.active GROUP BY v.ward) w"
+	    " LEFT JOIN (SELECT v.ward AS ward,"
+	    "  count(DISTINCT c.number) AS visitors"
+	    "  FROM checkins c JOIN venues v ON v.id = c.venue_id"
+	    "  WHERE v.active AND c.sent_at >= max(?2, ?4) AND c.sent_at < ?3"
+	    "  GROUP BY v.ward) r ON r.ward = w.ward"
+	    " LEFT JOIN (SELECT v.ward AS ward, count(*) AS flagged"
+	    "  FROM declarations x JOIN venues v ON v.id = x.venue_id"
+	    "  WHERE v.active AND x.started_at >= ?2 AND x.started_at < ?3"
+	    "  AND (x.flagged OR EXISTS (SELECT 1 FROM answers a"
+	    "  WHERE a.declaration_id = x.id AND a.flagged))"
+	    "  GROUP BY v.ward) f ON f.ward = w.ward"
+	    " ORDER BY w.ward",
+	/* ?1 the start of the local day holding ?2, the time since. */
+	[STMT_REPORT_INACTIVE] =
+	    "SELECT v.id, v.code, v.name, v.address, v.ward, v.district, v.kind,"
+	    " v.owner, v.active, v.created_at,"
+	    " coalesce((SELECT max(c.sent_at) FROM checkins c"
+	    " WHERE c.venue_id = v.id), (SELECT max(d.day) FROM daily_stats d"
+	    " WHERE d.venue_id = v.id), 0)"
+	    " FROM venues v WHERE v.active"
+	    " AND NOT EXISTS (SELECT 1 FROM daily_stats d"
+	    " WHERE d.venue_id = v.id AND d.day >= ?1)"
+	    " AND NOT EXISTS (SELECT 1 FROM checkins c"
+	    " WHERE c.venue_id = v.id AND c.sent_at >= ?2)"
+	    " ORDER BY v.ward, v.name, v.id",
+
+	/*
+	 * Retention: ?1 the cut-off, ?2 the most rows one statement deletes,
+	 * oldest first along the time indexes. Answers go with their
+	 * declaration (and before it: answers reference declarations).
+	 */
+	[STMT_PURGE_CHECKINS] =
+	    "DELETE FROM checkins WHERE id IN (SELECT id FROM checkins"
+	    " WHERE sent_at < ?1 ORDER BY sent_at, id LIMIT ?2)",
+	[STMT_PURGE_CHECKINS_COUNT] =
+	    "SELECT count(*) FROM checkins WHERE sent_at < ?1",
+	[STMT_PURGE_ANSWERS] =
+	    "DELETE FROM answers WHERE id IN (SELECT a.id FROM declarations d"
+	    " JOIN answers a ON a.declaration_id = d.id WHERE d.started_at < ?1"
+	    " ORDER BY d.started_at, d.id LIMIT ?2)",
+	[STMT_PURGE_ANSWERS_COUNT] =
+	    "SELECT count(*) FROM declarations d"
+	    " JOIN answers a ON a.declaration_id = d.id WHERE d.started_at < ?1",
+	[STMT_PURGE_DECLARATIONS] =
+	    "DELETE FROM declarations WHERE id IN (SELECT d.id FROM declarations d"
+	    " WHERE d.started_at < ?1 AND NOT EXISTS (SELECT 1 FROM answers a"
+	    " WHERE a.declaration_id = d.id) ORDER BY d.started_at, d.id LIMIT ?2)",
+	[STMT_PURGE_DECLARATIONS_COUNT] =
+	    "SELECT count(*) FROM declarations WHERE started_at < ?1",
+	[STMT_PURGE_INBOUND] =
+	    "DELETE FROM inbound WHERE id IN (SELECT id FROM inbound"
+	    " WHERE received_at < ?1 ORDER BY received_at, id LIMIT ?2)",
+	[STMT_PURGE_INBOUND_COUNT] =
+	    "SELECT count(*) FROM inbound WHERE received_at < ?1",
+	/* Settled rows only (sent, delivered, failed, expired); "+" keeps outbox_created in use. */
+	[STMT_PURGE_OUTBOX] =
+	    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+	    " WHERE created_at < ?1 AND +state IN (2, 3, 4, 5)"
+	    " ORDER BY created_at, id LIMIT ?2)",
+	[STMT_PURGE_OUTBOX_COUNT] =
+	    "SELECT count(*) FROM outbox WHERE created_at < ?1"
+	    " AND +state IN (2, 3, 4, 5)",
+	[STMT_PURGE_USSD] =
+	    "DELETE FROM ussd_sessions WHERE rowid IN (SELECT rowid"
+	    " FROM ussd_sessions WHERE updated_at < ?1"
+	    " ORDER BY updated_at, rowid LIMIT ?2)",
+	[STMT_PURGE_USSD_COUNT] =
+	    "SELECT count(*) FROM ussd_sessions WHERE updated_at < ?1",
+	[STMT_PURGE_SESSIONS] =
+	    "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions"
+	    " WHERE expires_at < ?1 ORDER BY expires_at, rowid LIMIT ?2)",
+	[STMT_PURGE_SESSIONS_COUNT] =
+	    "SELECT count(*) FROM sessions WHERE expires_at < ?1",
+
+	/* NULL keeps a field; an empty owner clears it, an empty kind is "default". */
+	[STMT_VENUE_UPDATE] =
+	    "UPDATE venues SET name = coalesce(?2, name),"
+	    " address = coalesce(?3, address), ward = coalesce(?4, ward),"
+	    " kind = CASE WHEN ?5 IS NULL THEN kind WHEN ?5 = '' THEN 'default'"
+	    " ELSE ?5 END,"
+	    " owner = CASE WHEN ?6 IS NULL THEN owner WHEN ?6 = '' THEN NULL"
+	    " ELSE ?6 END,"
+	    " active = CASE WHEN ?7 < 0 THEN active ELSE ?7 END"
+	    " WHERE code = ?1",
+	[STMT_OUTBOX_DEPTH] =
+	    "SELECT route, count(*), min(created_at) FROM outbox WHERE state = 0"
+	    " GROUP BY route ORDER BY route",
+
+	[STMT_USSD_GET] =
+	    "SELECT " USSD_COLUMNS " FROM ussd_sessions WHERE id = ?1",
+	[STMT_USSD_PUT] =
+	    "INSERT INTO ussd_sessions (" USSD_COLUMNS ")"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (id) DO UPDATE SET number = excluded.number,"
+	    " screen = excluded.screen, data = excluded.data,"
+	    " lang = excluded.lang, updated_at = excluded.updated_at,"
+	    " ended = excluded.ended",
+	/* Walks ussd_sessions_number backwards from the newest. */
+	[STMT_USSD_LAST] =
+	    "SELECT " USSD_COLUMNS " FROM ussd_sessions"
+	    " WHERE number = ?1 AND updated_at >= ?2 AND NOT ended"
+	    " ORDER BY updated_at DESC, rowid DESC LIMIT 1",
+	[STMT_USSD_END] =
+	    "UPDATE ussd_sessions SET ended = 1, updated_at = ?2 WHERE id = ?1",
+};
+
+/* Statements whose query plans store_plan() shows, by name. */
+static const struct store_named {
+	const char	*name;
+	enum store_stmt	 stmt;
+} store_named[] = {
+	{ "trace_venue", STMT_TRACE_VENUE },
+	{ "trace_person", STMT_TRACE_PERSON },
+	{ "trace_contacts", STMT_TRACE_CONTACTS },
+	{ "alert_numbers", STMT_ALERT_NUMBERS },
+	{ "report_kept_from", STMT_REPORT_KEPT_FROM },
+	{ "report_day_raw", STMT_REPORT_DAY_RAW },
+	{ "report_day_stats", STMT_REPORT_DAY_STATS },
+	{ "report_wards", STMT_REPORT_WARDS },
+	{ "report_inactive", STMT_REPORT_INACTIVE },
+	{ "purge_checkins", STMT_PURGE_CHECKINS },
+	{ "purge_answers", STMT_PURGE_ANSWERS },
+	{ "purge_declarations", STMT_PURGE_DECLARATIONS },
+	{ "purge_inbound", STMT_PURGE_INBOUND },
+	{ "purge_outbox", STMT_PURGE_OUTBOX },
+	{ "purge_ussd", STMT_PURGE_USSD },
+	{ "purge_sessions", STMT_PURGE_SESSIONS },
+	{ "declaration_flagged", STMT_DECL_FLAGGED },
+	{ "outbox_depth", STMT_OUTBOX_DEPTH },
+	{ "ussd_last", STMT_USSD_LAST },
+};
+
+/*
+ * One purge step per kind of personal row, in the order they go: a
+ * statement deleting the oldest rows up to a limit, and one counting all
+ * that would go.
+ */
+static const struct store_purge_step {
+	const char	*what;
+	enum store_stmt	 remove;
+	enum store_stmt	 count;
+} store_purge_steps[] = {
+	{ "checkins", STMT_PURGE_CHECKINS, STMT_PURGE_CHECKINS_COUNT },
+	{ "answers", STMT_PURGE_ANSWERS, STMT_PURGE_ANSWERS_COUNT },
+	{ "declarations", STMT_PURGE_DECLARATIONS,
+	    STMT_PURGE_DECLARATIONS_COUNT },
+	{ "inbound", STMT_PURGE_INBOUND, STMT_PURGE_INBOUND_COUNT },
+	{ "outbox", STMT_PURGE_OUTBOX, STMT_PURGE_OUTBOX_COUNT },
+	{ "ussd sessions", STMT_PURGE_USSD, STMT_PURGE_USSD_COUNT },
+	{ "sessions", STMT_PURGE_SESSIONS, STMT_PURGE_SESSIONS_COUNT },
 };
 
 struct store {
@@ -1971,4 +2280,480 @@ store_audit_count_subject(struct store *s, const char *number, int *count)
 	*count = sqlite3_column_int(st, 0);
 	store_done(st);
 	return 0;
+}
+
+int
+store_audit_add(struct store *s, const char *actor, const char *action,
+    const char *subject, const char *query, int64_t records, int64_t at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_AUDIT_ADD);
+
+	store_bind_int(st, 1, at);
+	store_bind_text(st, 2, actor);
+	store_bind_text(st, 3, action);
+	store_bind_text(st, 4, subject);
+	store_bind_text(st, 5, query);
+	store_bind_int(st, 6, records);
+	return store_exec(s, st, "audit add");
+}
+
+/* Tracing. */
+
+/* Bind the window, default_stay and the longest stay looked for (?2..?5). */
+static void
+store_bind_window(sqlite3_stmt *st, int64_t from, int64_t to, int default_stay)
+{
+	int64_t	stay, longest;
+
+	stay = default_stay > 0 ? default_stay : 0;
+	longest = stay > STORE_STAY_MAX ? stay : STORE_STAY_MAX;
+	store_bind_int(st, 2, from);
+	store_bind_int(st, 3, to);
+	store_bind_int(st, 4, stay);
+	store_bind_int(st, 5, longest);
+}
+
+/*
+ * Hand each row of a trace statement (TRACE_COLUMNS, then the overlap for
+ * contacts) to cb until it returns non-zero.
+ */
+static int
+store_trace_each(struct store *s, sqlite3_stmt *st, const char *what,
+    const char *contact_of, int (*cb)(const struct trace_row *, void *),
+    void *arg)
+{
+	struct trace_row	r;
+	int			rc = SQLITE_DONE, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		store_col_copy(st, 0, r.number, sizeof r.number);
+		r.companions = sqlite3_column_int(st, 1);
+		r.sent_at = sqlite3_column_int64(st, 2);
+		r.received_at = sqlite3_column_int64(st, 3);
+		r.checked_out_at = sqlite3_column_int64(st, 4);	/* NULL is 0 */
+		r.stay_end = sqlite3_column_int64(st, 5);
+		store_col_copy(st, 6, r.code, sizeof r.code);
+		r.venue_name = store_col_text(st, 7);
+		r.ward = store_col_text(st, 8);
+		r.address = store_col_text(st, 9);
+		if (contact_of != NULL) {
+			snprintf(r.contact_of, sizeof r.contact_of, "%s",
+			    contact_of);
+			r.overlap_from = sqlite3_column_int64(st, 10);
+			r.overlap_to = sqlite3_column_int64(st, 11);
+		}
+		stop = cb(&r, arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, what);
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+int
+store_trace_venue(struct store *s, int64_t venue_id, int64_t from, int64_t to,
+    int default_stay, int (*cb)(const struct trace_row *, void *), void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_TRACE_VENUE);
+
+	store_bind_int(st, 1, venue_id);
+	store_bind_window(st, from, to, default_stay);
+	return store_trace_each(s, st, "trace venue", NULL, cb, arg);
+}
+
+int
+store_trace_person(struct store *s, const char *number, int64_t from,
+    int64_t to, int default_stay, int (*cb)(const struct trace_row *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_TRACE_PERSON);
+
+	store_bind_text(st, 1, number);
+	store_bind_window(st, from, to, default_stay);
+	return store_trace_each(s, st, "trace person", NULL, cb, arg);
+}
+
+/*
+ * One row per pair of overlapping stays (the contact's, number's), ordered
+ * by number's stay, then the contact's. The row describes the contact's
+ * stay; overlap_from and overlap_to bound the time both were there.
+ */
+int
+store_trace_contacts(struct store *s, const char *number, int64_t from,
+    int64_t to, int default_stay, int (*cb)(const struct trace_row *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_TRACE_CONTACTS);
+
+	store_bind_text(st, 1, number);
+	store_bind_window(st, from, to, default_stay);
+	return store_trace_each(s, st, "trace contacts", number, cb, arg);
+}
+
+/* The distinct numbers whose stay at the venue overlapped [from, to), opted-out ones left out. */
+int
+store_alert_numbers(struct store *s, int64_t venue_id, int64_t from, int64_t to,
+    int default_stay, int (*cb)(const char *, void *), void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_ALERT_NUMBERS);
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	store_bind_int(st, 1, venue_id);
+	store_bind_window(st, from, to, default_stay);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = cb(store_col_text(st, 0), arg);
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "alert numbers");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+/* Reports. */
+
+/* The start of the local day after the one beginning at day. */
+static int64_t
+store_next_day(int64_t day)
+{
+	/* 30 hours on is inside the next day, whatever DST does. */
+	return tz_day_start(day + 30 * 3600);
+}
+
+/* A single integer from a one-row statement; NULL is 0. */
+static int
+store_value(struct store *s, sqlite3_stmt *st, const char *what, int64_t *v,
+    int *null)
+{
+	int	rc;
+
+	*v = 0;
+	if (null != NULL)
+		*null = 1;
+	if ((rc = store_row(s, st, what)) != 1)
+		return rc == 0 ? 0 : -1;
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*v = sqlite3_column_int64(st, 0);
+		if (null != NULL)
+			*null = 0;
+	}
+	store_done(st);
+	return 0;
+}
+
+/*
+ * The start of the first local day whose check-ins are all still there
+ * (INT64_MAX if none are). The purge takes the oldest first, so only the
+ * day of the oldest check-in left can be partly gone: it is whole if it
+ * still holds as many check-ins as daily_stats counted for it.
+ */
+static int
+store_kept_since(struct store *s, int64_t *kept)
+{
+	sqlite3_stmt	*st;
+	int64_t		 oldest, day, next, raw, counted;
+	int		 none;
+
+	*kept = INT64_MAX;
+	st = store_stmt(s, STMT_REPORT_KEPT_FROM);
+	if (store_value(s, st, "report kept", &oldest, &none) == -1)
+		return -1;
+	if (none)
+		return 0;
+	day = tz_day_start(oldest);
+	next = store_next_day(day);
+	st = store_stmt(s, STMT_REPORT_DAY_RAW);
+	store_bind_int(st, 1, day);
+	store_bind_int(st, 2, next);
+	if (store_value(s, st, "report day", &raw, NULL) == -1)
+		return -1;
+	st = store_stmt(s, STMT_REPORT_DAY_STATS);
+	store_bind_int(st, 1, day);
+	if (store_value(s, st, "report day stats", &counted, NULL) == -1)
+		return -1;
+	*kept = raw >= counted ? day : next;
+	return 0;
+}
+
+/*
+ * The ward report (see STMT_REPORT_WARDS for how each figure is counted):
+ * every ward that has an active venue, by ward.
+ */
+int
+store_report_wards(struct store *s, int64_t from, int64_t to,
+    int (*cb)(const struct ward_row *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct ward_row	 w;
+	int64_t		 kept;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	if (store_kept_since(s, &kept) == -1)
+		return -1;
+	st = store_stmt(s, STMT_REPORT_WARDS);
+	store_bind_int(st, 1, tz_day_start(from));
+	store_bind_int(st, 2, from);
+	store_bind_int(st, 3, to);
+	store_bind_int(st, 4, kept);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&w, 0, sizeof w);
+		w.ward = store_col_text(st, 0);
+		w.venues = sqlite3_column_int64(st, 1);
+		w.venues_used = sqlite3_column_int64(st, 2);
+		w.checkins = sqlite3_column_int64(st, 3);
+		w.visitors = sqlite3_column_int64(st, 4);
+		w.flagged = sqlite3_column_int64(st, 5);
+		stop = cb(&w, arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "report wards");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+/*
+ * Active venues without a daily_stats row from the local day holding since
+ * on, nor a check-in since then; with the last check-in still kept, else
+ * the start of the last day counted, else 0.
+ */
+int
+store_report_inactive(struct store *s, int64_t since,
+    int (*cb)(const struct venue *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_REPORT_INACTIVE);
+	struct venue	 v;
+	int64_t		 last;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	store_bind_int(st, 1, tz_day_start(since));
+	store_bind_int(st, 2, since);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_venue_fill(st, &v);
+		last = sqlite3_column_int64(st, 10);
+		stop = cb(&v, last, arg);
+		store_venue_free(&v);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "report inactive");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+/* Retention. */
+
+/*
+ * Delete up to chunk personal rows older than before, table by table in
+ * store_purge_steps order, oldest first within each: every statement is
+ * bounded, so one call stays short however much is due, and the caller
+ * calls again until *deleted is 0. chunk <= 0 removes everything due. A dry
+ * run counts every row due and changes nothing. Atomic: on error nothing of
+ * this call remains.
+ */
+int
+store_purge(struct store *s, int64_t before, int chunk, int dry_run,
+    int64_t *deleted)
+{
+	const struct store_purge_step	*p;
+	sqlite3_stmt			*st;
+	int64_t				 n, left;
+	size_t				 i;
+
+	*deleted = 0;
+	if (dry_run) {
+		for (i = 0; i < nitems(store_purge_steps); i++) {
+			p = &store_purge_steps[i];
+			st = store_stmt(s, p->count);
+			store_bind_int(st, 1, before);
+			if (store_value(s, st, p->what, &n, NULL) == -1)
+				return -1;
+			*deleted += n;
+		}
+		return 0;
+	}
+
+	left = chunk > 0 ? chunk : -1;	/* LIMIT -1: no limit */
+	if (store_savepoint(s) == -1)
+		return -1;
+	for (i = 0; i < nitems(store_purge_steps) && left != 0; i++) {
+		p = &store_purge_steps[i];
+		st = store_stmt(s, p->remove);
+		store_bind_int(st, 1, before);
+		store_bind_int(st, 2, left);
+		if (store_exec(s, st, p->what) == -1) {
+			store_savepoint_end(s, 0);
+			*deleted = 0;
+			return -1;
+		}
+		n = sqlite3_changes(s->db);
+		*deleted += n;
+		if (left > 0)
+			left -= n;
+		if (n > 0)
+			log_debug("store: purge %s=%lld before=%lld", p->what,
+			    (long long)n, (long long)before);
+	}
+	if (store_savepoint_end(s, 1) == -1) {
+		*deleted = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Venues, for the admin API. */
+
+int
+store_venue_update(struct store *s, const char *code, const char *name,
+    const char *address, const char *ward, const char *kind, const char *owner,
+    int active)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_VENUE_UPDATE);
+
+	store_bind_text(st, 1, code);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, address);
+	store_bind_text(st, 4, ward);
+	store_bind_text(st, 5, kind);
+	store_bind_text(st, 6, owner);
+	store_bind_int(st, 7, active < 0 ? -1 : active ? 1 : 0);
+	if (store_exec(s, st, "venue update") == -1)
+		return -1;
+	return sqlite3_changes(s->db) == 0 ? 1 : 0;
+}
+
+int
+store_outbox_depth(struct store *s, int (*cb)(const char *, int64_t, int64_t,
+    void *), void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_OUTBOX_DEPTH);
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = cb(store_col_text(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2), arg);
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "outbox depth");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+/* USSD sessions. */
+
+/* Look a USSD session up with a prepared USSD_COLUMNS statement. */
+static int
+store_ussd_row(struct store *s, sqlite3_stmt *st, const char *what,
+    struct ussd_session *u)
+{
+	int	rc;
+
+	if ((rc = store_row(s, st, what)) != 1)
+		return rc;
+	memset(u, 0, sizeof *u);
+	store_col_copy(st, 0, u->id, sizeof u->id);
+	store_col_copy(st, 1, u->number, sizeof u->number);
+	store_col_copy(st, 2, u->screen, sizeof u->screen);
+	store_col_copy(st, 3, u->data, sizeof u->data);
+	u->lang = sqlite3_column_int(st, 4);
+	u->updated_at = sqlite3_column_int64(st, 5);
+	u->ended = sqlite3_column_int(st, 6) != 0;
+	store_done(st);
+	return 1;
+}
+
+int
+store_ussd_get(struct store *s, const char *id, struct ussd_session *u)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_USSD_GET);
+
+	store_bind_text(st, 1, id);
+	return store_ussd_row(s, st, "ussd get", u);
+}
+
+/* Create the session or replace every field of it. */
+int
+store_ussd_put(struct store *s, const struct ussd_session *u)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_USSD_PUT);
+
+	store_bind_text(st, 1, u->id);
+	store_bind_text(st, 2, u->number);
+	store_bind_text(st, 3, u->screen);
+	store_bind_text(st, 4, u->data);
+	store_bind_int(st, 5, u->lang);
+	store_bind_int(st, 6, u->updated_at);
+	store_bind_int(st, 7, u->ended ? 1 : 0);
+	return store_exec(s, st, "ussd put");
+}
+
+int
+store_ussd_last(struct store *s, const char *number, int64_t since,
+    struct ussd_session *u)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_USSD_LAST);
+
+	store_bind_text(st, 1, number);
+	store_bind_int(st, 2, since);
+	return store_ussd_row(s, st, "ussd last", u);
+}
+
+/* Mark a session ended at `at` (no error if there is none). */
+int
+store_ussd_end(struct store *s, const char *id, int64_t at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_USSD_END);
+
+	store_bind_text(st, 1, id);
+	store_bind_int(st, 2, at);
+	return store_exec(s, st, "ussd end");
+}
+
+/* Diagnostics. */
+
+int
+store_plan(struct store *s, const char *name, char *buf, size_t len)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	size_t		 i;
+	int		 rc;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < nitems(store_named); i++) {
+		if (strcmp(store_named[i].name, name) == 0)
+			break;
+	}
+	if (i == nitems(store_named))
+		return 0;
+	xasprintf(&sql, "EXPLAIN QUERY PLAN %s",
+	    store_sql[store_named[i].stmt]);
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		store_error(s, "plan");
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		strlcat(buf, store_col_text(st, 3), len);
+		strlcat(buf, "; ", len);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_error(s, "plan");
+		return -1;
+	}
+	return 1;
 }

@@ -308,4 +308,17 @@ int	store_ussd_end(struct store *, const char *id, int64_t at);
 /* How many times officials looked up this number's records (audit rows naming it). */
 int	store_audit_count_subject(struct store *, const char *number, int *count);
 
+/*
+ * SQLite's plan for one of the store's statements, by name: "trace_venue",
+ * "trace_person", "trace_contacts", "alert_numbers", "report_wards",
+ * "report_inactive", "report_kept_from", "report_day_raw",
+ * "report_day_stats", "purge_checkins", "purge_answers",
+ * "purge_declarations", "purge_inbound", "purge_outbox", "purge_ussd",
+ * "purge_sessions", "declaration_flagged", "outbox_depth", "ussd_last".
+ * The EXPLAIN QUERY PLAN steps joined with "; " in buf: for tests and
+ * diagnostics (an index that stopped being used shows as a SCAN). 1 done,
+ * 0 no such name, -1 error.
+ */
+int	store_plan(struct store *, const char *name, char *buf, size_t len);
+
 #endif

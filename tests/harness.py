@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -359,7 +360,7 @@ inbound = (%s);
 
     # Venues.
 
-    def add_venue(self, name, ward, kind="default", owner=None):
+    def add_venue(self, name, ward, kind="default", owner=None, address=None):
         """checkinctl venue add; the venue's 7-digit code."""
         argv = [self.checkinctl, "-d", self.dbpath, "venue", "add",
                 "--name", name, "--ward", ward]
@@ -367,6 +368,8 @@ inbound = (%s);
             argv += ["--kind", kind]
         if owner is not None:
             argv += ["--owner", owner]
+        if address is not None:
+            argv += ["--address", address]
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=30)
         out = p.stdout.decode("utf-8", "replace").strip()
@@ -395,9 +398,13 @@ inbound = (%s);
         for attempt in range(5):
             if self._start(wait):
                 return
-            self.port = free_port()
+            self.new_ports()
             self.write_config()
         raise AssertionError("no free port after 5 attempts; log:\n%s" % tail(self.logpath))
+
+    def new_ports(self):
+        """Pick fresh listening ports after a clash (subclasses add theirs)."""
+        self.port = free_port()
 
     def _start(self, wait):
         assert not self.alive(), "already running"
@@ -925,3 +932,242 @@ class OutboxCase(TestCase):
         obj = json.loads(self.d.last[2].decode("utf-8"))
         self.assertIsInstance(obj.get("queued"), int, obj)
         return obj["queued"]
+
+
+# The officials' API (admin listener), USSD and retention.
+
+# Bearer tokens an AdminDaemon configures: name -> role.
+ADMIN_TOKENS = (("tracer1", "tracer"), ("admin1", "admin"))
+
+# Every inbound route of the default set, and the two USSD formats.
+USSD_INBOUND = """
+  { name = "test";   format = "json";   path = "/sms/json";   reply = "inline"; },
+  { name = "ussd";   type = "ussd"; format = "africastalking"; path = "/ussd/at"; },
+  { name = "ussd-j"; type = "ussd"; format = "json";           path = "/ussd/json"; }
+"""
+
+# A null outbound route: queued texts (alerts, USSD confirmations) stay
+# visible in the outbox table and nothing leaves the machine.
+NULL_ROUTE = outbound_conf([route_conf("dry", "null", rate=1000.0)],
+                           default_route="dry")
+
+PURGE_RE = r"purge: deleted=(\d+) chunks=(\d+) longest_ms=(\d+(?:\.\d+)?)"
+
+
+def sha256_hex(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def iso(t):
+    """UTC seconds as ISO 8601 in Hanoi time: 2021-09-16T08:00:00+07:00."""
+    return datetime.datetime.fromtimestamp(t, LOCAL_TZ).isoformat()
+
+
+def from_iso(s):
+    """ISO 8601 with an offset (or Z) -> UTC seconds."""
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    d = datetime.datetime.fromisoformat(s)
+    if d.tzinfo is None:
+        raise ValueError("no offset in %r" % s)
+    return int(d.timestamp())
+
+
+def local_midnight(days_ago=0, now=None):
+    """UTC seconds of the local (UTC+7) midnight days_ago days before today."""
+    if now is None:
+        now = time.time()
+    d = datetime.datetime.fromtimestamp(now, LOCAL_TZ).date()
+    d -= datetime.timedelta(days=days_ago)
+    return int(datetime.datetime(d.year, d.month, d.day,
+                                 tzinfo=LOCAL_TZ).timestamp())
+
+
+def day_start(t):
+    """The local day (UTC+7) holding t, as daily_stats keys it."""
+    d = datetime.datetime.fromtimestamp(t, LOCAL_TZ).date()
+    return int(datetime.datetime(d.year, d.month, d.day,
+                                 tzinfo=LOCAL_TZ).timestamp())
+
+
+class AdminDaemon(Daemon):
+    """A Daemon with an admin listener (self.admin_port) and bearer tokens.
+
+    tokens: (name, role) pairs; each gets a random token (self.tokens[name]
+    = (role, token)) of which the configuration holds only the SHA-256.
+    admin_extra: settings added inside admin = { ... }.
+    """
+
+    def __init__(self, tokens=ADMIN_TOKENS, admin_extra="", **kw):
+        self.tokens = {}
+        for name, role in tokens:
+            self.tokens[name] = (role, "%s-%032x" % (name, random.getrandbits(128)))
+        self.admin_extra = admin_extra
+        self.admin_port = free_port()
+        Daemon.__init__(self, **kw)
+
+    def admin_conf(self):
+        toks = ",\n    ".join(
+            lc_group(name=n, role=r, sha256=sha256_hex(t))
+            for n, (r, t) in sorted(self.tokens.items()))
+        return """admin = {
+  listen = "127.0.0.1:%d";
+  %s
+  tokens = (
+    %s
+  );
+};
+""" % (self.admin_port, self.admin_extra, toks)
+
+    def config_text(self, extra=None):
+        return Daemon.config_text(self, extra) + self.admin_conf()
+
+    def new_ports(self):
+        Daemon.new_ports(self)
+        self.admin_port = free_port()
+
+    def _start(self, wait):
+        if not Daemon._start(self, wait):
+            return False
+        if not wait:
+            return True
+        end = time.monotonic() + 10.0
+        while time.monotonic() < end and self.alive():
+            mine = listens(self.proc.pid, self.admin_port)
+            if mine or (mine is None and wait_port(self.admin_port, 0.1)):
+                return True
+            time.sleep(0.05)
+        rc = self.proc.poll()
+        self.kill9()
+        if (rc is not None and not self.custom_text
+                and "in use" in tail(self.logpath, 5)):
+            return False
+        raise AssertionError(
+            "checkind did not listen on admin port %d (exit %r); log:\n%s" % (
+                self.admin_port, rc, tail(self.logpath)))
+
+    def token(self, name):
+        return self.tokens[name][1]
+
+    def admin_http(self, method, path, body=None, who=None, token=None,
+                   headers=None, timeout=10):
+        """One request to the admin listener: (status, headers, body bytes).
+
+        who names a configured token; token is a raw bearer string (wins);
+        neither sends no Authorization. A dict or list body goes as JSON.
+        """
+        h = dict(headers or {})
+        if token is None and who is not None:
+            token = self.token(who)
+        if token is not None:
+            h["Authorization"] = "Bearer " + token
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body, ensure_ascii=False)
+            h.setdefault("Content-Type", "application/json")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        c = http.client.HTTPConnection("127.0.0.1", self.admin_port, timeout=timeout)
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            data = r.read()
+            hdrs = {k.lower(): v for k, v in r.getheaders()}
+            return r.status, hdrs, data
+        finally:
+            c.close()
+
+    def admin_json(self, method, path, body=None, who="admin1", **kw):
+        """(status, decoded JSON) for a 2xx, (status, body text) otherwise."""
+        st, h, b = self.admin_http(method, path, body, who=who, **kw)
+        if 200 <= st < 300:
+            try:
+                return st, json.loads(b.decode("utf-8"))
+            except ValueError:
+                raise AssertionError("%s %s -> %d, not JSON: %r" % (method, path, st, b))
+        return st, b.decode("utf-8", "replace")
+
+    def metrics(self):
+        """GET /metrics: {(name, frozenset of label pairs): value}."""
+        st, h, b = self.admin_http("GET", "/metrics")
+        if st != 200:
+            raise AssertionError("/metrics -> %d %r" % (st, b))
+        return parse_metrics(b.decode("utf-8"))
+
+
+_METRIC_LINE = re.compile(
+    r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? '
+    r'([-+]?(?:[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|NaN|\+Inf|-Inf))'
+    r'( -?[0-9]+)?$')
+_METRIC_LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(,|$)')
+
+
+def parse_metrics(text):
+    """Prometheus text format -> {(name, frozenset((label, value), ...)): float}.
+
+    Every line that is not a comment or blank must be `name{labels} value`
+    (labels optional); anything else raises ValueError naming the line.
+    """
+    out = {}
+    for n, line in enumerate(text.split("\n"), 1):
+        if line == "" or line.startswith("#"):
+            continue
+        m = _METRIC_LINE.match(line)
+        if m is None:
+            raise ValueError("metrics line %d is not `name{labels} value`: %r" % (n, line))
+        labels = []
+        rest = m.group(3) or ""
+        pos = 0
+        while pos < len(rest):
+            lm = _METRIC_LABEL.match(rest, pos)
+            if lm is None:
+                raise ValueError("metrics line %d: bad labels %r" % (n, line))
+            labels.append((lm.group(1), lm.group(2)))
+            pos = lm.end()
+        key = (m.group(1), frozenset(labels))
+        if key in out:
+            raise ValueError("metrics line %d repeats a series: %r" % (n, line))
+        out[key] = float(m.group(4))
+    return out
+
+
+def ussd_at_post(d, session, phone, text, service="*123#", network="45201",
+                 path="/ussd/at", extra=()):
+    """One Africa's Talking USSD step: (status, headers, body text)."""
+    params = [("sessionId", session), ("serviceCode", service),
+              ("phoneNumber", phone), ("networkCode", network), ("text", text)]
+    params += list(extra)
+    body = urllib.parse.urlencode(params)
+    st, h, b = d.http("POST", path, body,
+                      {"Content-Type": "application/x-www-form-urlencoded"})
+    return st, h, b.decode("utf-8", "replace")
+
+
+def ussd_json_post(d, session, frm, input, service="*123#", path="/ussd/json"):
+    """One JSON USSD step: (status, headers, body bytes)."""
+    msg = {"session": session, "from": frm, "service": service, "input": input}
+    return d.json_post(msg, path)
+
+
+class AdminCase(TestCase):
+    """A test with an AdminDaemon self.d: webhook, admin listener, tokens
+    ADMIN_TOKENS, and the null route "dry" as outbox default."""
+
+    inbound = None
+    questions = QUESTIONS
+    admin_extra = ""
+    outbound_text = NULL_ROUTE
+
+    def setUp(self):
+        text = self.outbound_text
+        self.d = AdminDaemon(extra=self.extra, inbound=self.inbound,
+                             questions=self.questions, name=type(self).__name__,
+                             admin_extra=self.admin_extra,
+                             outbound=(lambda d: text) if text else None)
+        self.d.__enter__()
+        self.addCleanup(self._cleanup)
+        self.venues()
+        self.d.start()
+
+    def db_write(self):
+        """A writable connection in autocommit mode (BEGIN/COMMIT by hand)."""
+        return sqlite3.connect(self.d.dbpath, timeout=30, isolation_level=None)

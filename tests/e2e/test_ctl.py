@@ -7,9 +7,14 @@ both. Every test works in `-d DATABASE` mode, in its own temporary folder,
 and looks at what checkinctl printed and at what it stored (python's sqlite3).
 """
 
+import base64
 import csv
+import datetime
+import hashlib
 import io
+import json
 import os
+import pwd
 import re
 import sqlite3
 import subprocess
@@ -23,6 +28,32 @@ SRCDIR = os.environ.get("CHECKIND_SRCDIR", "")
 CODE_RE = re.compile(r"^\d{3} \d{4}$")
 LOG_RE = re.compile(r"^\S+Z level=\w+ ")
 ISO_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+
+HCM = datetime.timezone(datetime.timedelta(hours=7))   # Asia/Ho_Chi_Minh
+
+# The numbers of the officials' dataset (see CtlTest.dataset).
+P, Q, R, S, U, O = ("+8491200000%d" % i for i in range(1, 7))
+
+
+def at(day, hour, minute=0):
+    """September 2021 in Hanoi, as UTC seconds."""
+    return int(datetime.datetime(2021, 9, day, hour, minute,
+                                 tzinfo=HCM).timestamp())
+
+
+def iso(t):
+    """UTC seconds as checkinctl writes them: ISO 8601 in +07:00."""
+    return datetime.datetime.fromtimestamp(t, HCM).isoformat()
+
+
+def fromiso(s):
+    return int(datetime.datetime.fromisoformat(s).timestamp())
+
+
+def local_day(t):
+    """The start of the Hanoi day holding t (no DST there)."""
+    return t - (t + 7 * 3600) % 86400
+
 
 OUTBOX_STATES = ["queued", "sending", "sent", "delivered", "failed", "expired"]
 QUEUED, SENDING, SENT, DELIVERED, FAILED, EXPIRED = range(6)
@@ -845,6 +876,663 @@ class CtlTest(unittest.TestCase):
         self.assertEqual(len(out.splitlines()), 14)
         self.assertIn("text: a b  c [31mred \n", out)
 
+    # -- officials: a dataset known by construction ---------------------
+
+    def con(self):
+        """The database, created and migrated by checkinctl, opened."""
+        if not os.path.exists(self.db):
+            self.ok("venue", "list")
+        con = sqlite3.connect(self.db)
+        self.addCleanup(con.close)
+        return con
+
+    def venue_id(self, con, grouped):
+        return con.execute("SELECT id FROM venues WHERE code = ?",
+                           (grouped.replace(" ", ""),)).fetchone()[0]
+
+    def checkin(self, con, vid, number, sent, out=None, companions=0):
+        """A check-in as store_checkin_add stores it, daily_stats included."""
+        con.execute("INSERT INTO checkins (venue_id, number, companions, "
+                    "sent_at, received_at, checked_out_at, channel, inbound_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'test', NULL)",
+                    (vid, number, companions, sent, sent + 4, out))
+        day = local_day(sent)
+        again = con.execute(
+            "SELECT count(*) FROM checkins WHERE number = ? AND venue_id = ?"
+            " AND sent_at >= ? AND sent_at < ?",
+            (number, vid, day, day + 86400)).fetchone()[0] > 1
+        con.execute("INSERT INTO daily_stats (venue_id, day, checkins, people)"
+                    " VALUES (?, ?, 1, ?) ON CONFLICT (venue_id, day) DO UPDATE"
+                    " SET checkins = checkins + 1, people = people + "
+                    "excluded.people", (vid, day, 0 if again else 1))
+
+    def declaration(self, con, number, vid, started, flagged=0,
+                    answer_flagged=None):
+        cur = con.execute(
+            "INSERT INTO declarations (number, venue_id, checkin_id, "
+            "started_at, completed_at, flagged) VALUES (?, ?, NULL, ?, ?, ?)",
+            (number, vid, started, started + 120, flagged))
+        if answer_flagged is not None:
+            con.execute("INSERT INTO answers (declaration_id, question, answer,"
+                        " flagged, answered_at) VALUES (?, 'fever', ?, ?, ?)",
+                        (cur.lastrowid, "CO" if answer_flagged else "KHONG",
+                         answer_flagged, started + 60))
+        return cur.lastrowid
+
+    def subscriber(self, con, number, opted_out):
+        con.execute("INSERT INTO subscribers (number, lang, opted_out, help_at,"
+                    " updated_at) VALUES (?, 0, ?, 0, ?)",
+                    (number, opted_out, at(15, 9)))
+
+    def dataset(self):
+        """Venues and stays on 16-17 September 2021 whose traces are known.
+
+        At A (default_stay 3600): P 08:00-09:00 with 2 companions; R 07:30
+        open (to 08:30); Q 08:30-08:45 and again 08:50 open; O (opted out)
+        08:10-08:20; S 09:00-10:00 (touches P's end: no contact); U
+        06:00-07:00. At B: P 12:00 open (to 13:00), R 12:30-14:00, P again
+        on the 17th. At C: S. D and E have none; F is deactivated.
+        """
+        v = {}
+        v["A"] = self.add("Quán Phở Bà Lan", "--ward", "Hàng Bạc",
+                          "--address", "12 Hàng Bạc")
+        v["B"] = self.add("Cà phê Góc, \"Nhỏ\"", "--ward", "Hàng Bạc",
+                          "--address", "3 Hàng Bạc")
+        v["C"] = self.add("Chợ Đồng Xuân", "--ward", "Hàng Gai")
+        v["D"] = self.add("Tạp hoá Minh", "--ward", "Hàng Gai",
+                          "--owner", "0912345678")
+        v["E"] = self.add("Nhà thuốc An Bình", "--ward", "Cửa Nam")
+        v["F"] = self.add("Quán đã đóng", "--ward", "Hàng Gai")
+        self.ok("venue", "deactivate", v["F"])
+        con = self.con()
+        a, b, c, f = (self.venue_id(con, v[k]) for k in "ABCF")
+        self.checkin(con, a, U, at(16, 6), at(16, 7))
+        self.checkin(con, a, R, at(16, 7, 30))
+        self.checkin(con, a, P, at(16, 8), at(16, 9), companions=2)
+        self.checkin(con, a, O, at(16, 8, 10), at(16, 8, 20))
+        self.checkin(con, a, Q, at(16, 8, 30), at(16, 8, 45), companions=1)
+        self.checkin(con, a, Q, at(16, 8, 50))
+        self.checkin(con, a, S, at(16, 9), at(16, 10))
+        self.checkin(con, b, P, at(16, 12))
+        self.checkin(con, b, R, at(16, 12, 30), at(16, 14))
+        self.checkin(con, b, P, at(17, 12), at(17, 12, 30))
+        self.checkin(con, c, S, at(16, 12), at(16, 12, 30))
+        self.checkin(con, f, S, at(16, 15), at(16, 15, 30))
+        self.subscriber(con, O, 1)
+        self.subscriber(con, P, 0)
+        self.declaration(con, P, a, at(16, 8, 1), flagged=1)
+        self.declaration(con, Q, a, at(16, 8, 31), answer_flagged=0)
+        self.declaration(con, R, b, at(16, 12, 31), answer_flagged=1)
+        self.declaration(con, S, c, at(16, 12, 1), answer_flagged=0)
+        self.declaration(con, S, c, at(18, 12, 1), flagged=1)
+        con.commit()
+        return v, con
+
+    def csv_rows(self, *args):
+        """Run a command whose output is CSV; the rows as dicts."""
+        out, _ = self.ok(*args)
+        self.assertTrue(out.startswith("\ufeff"), "no BOM: %r" % out[:20])
+        self.assertTrue(out.endswith("\r\n"), out[-20:])
+        return list(csv.DictReader(io.StringIO(out[1:], newline="")))
+
+    def audit(self, con):
+        return con.execute("SELECT at, actor, action, subject, query, records"
+                           " FROM audit ORDER BY id").fetchall()
+
+    def assert_audit(self, row, action, subject, query, records):
+        self.assertEqual(row[1], "checkinctl:" + pwd.getpwuid(os.getuid()).pw_name)
+        self.assertEqual(row[2:], (action, subject, query, records))
+        self.assertLessEqual(abs(row[0] - time.time()), 30)
+
+    # -- trace ----------------------------------------------------------
+
+    def test_trace_venue(self):
+        v, con = self.dataset()
+        code = v["A"].replace(" ", "")
+        args = ["trace", "venue", code, "--from", iso(at(16, 8)),
+                "--to", iso(at(16, 9)), "--format", "csv"]
+        rows = self.csv_rows(*args)
+        self.assertEqual(list(rows[0]), ["number", "companions", "checked_in",
+                                         "checked_out", "stay_end", "received",
+                                         "code", "venue"])
+        self.assertEqual([(r["number"], r["companions"], r["checked_in"],
+                           r["checked_out"], r["stay_end"]) for r in rows], [
+            (R, "0", iso(at(16, 7, 30)), "", iso(at(16, 8, 30))),
+            (P, "2", iso(at(16, 8)), iso(at(16, 9)), iso(at(16, 9))),
+            (O, "0", iso(at(16, 8, 10)), iso(at(16, 8, 20)), iso(at(16, 8, 20))),
+            (Q, "1", iso(at(16, 8, 30)), iso(at(16, 8, 45)), iso(at(16, 8, 45))),
+            (Q, "0", iso(at(16, 8, 50)), "", iso(at(16, 9, 50))),
+        ])
+        for r in rows:
+            self.assertEqual((r["code"], r["venue"]), (code, "Quán Phở Bà Lan"))
+            self.assertEqual(r["received"], iso(fromiso(r["checked_in"]) + 4))
+        audit = self.audit(con)
+        self.assertEqual(len(audit), 1)
+        self.assert_audit(audit[0], "trace.venue", code, " ".join(args), 5)
+
+        # A whole local day, the code grouped and as two words, epoch
+        # seconds: every stay of the day, in order.
+        for when in (["--from", "2021-09-16", "--to", "2021-09-16"],
+                     ["--from", str(at(16, 0)), "--to", str(at(17, 0))],
+                     ["--from", "2021-09-15T17:00:00Z",
+                      "--to", "2021-09-16T17:00:00+0000"]):
+            for form in ([v["A"]], v["A"].split()):
+                rows = self.csv_rows("trace", "venue", *form, *when)
+                self.assertEqual([r["number"] for r in rows],
+                                 [U, R, P, O, Q, Q, S], (form, when))
+        # B's name has a comma and quotes: CSV quotes it, csv reads it back.
+        rows = self.csv_rows("trace", "venue", v["B"], "--from", "2021-09-16",
+                             "--to", "2021-09-17")
+        self.assertEqual([(r["number"], r["venue"]) for r in rows],
+                         [(P, "Cà phê Góc, \"Nhỏ\""),
+                          (R, "Cà phê Góc, \"Nhỏ\""),
+                          (P, "Cà phê Góc, \"Nhỏ\"")])
+        # Nobody at D: the header alone, still audited (0 records).
+        rows = self.csv_rows("trace", "venue", v["D"], "--from", "2021-09-16",
+                             "--to", "2021-09-17")
+        self.assertEqual(rows, [])
+        audit = self.audit(con)
+        self.assertEqual(len(audit), 1 + 6 + 1 + 1)
+        self.assertEqual(audit[-1][2:4], ("trace.venue", v["D"].replace(" ", "")))
+        self.assertEqual(audit[-1][5], 0)
+
+    def test_trace_person(self):
+        v, con = self.dataset()
+        args = ["trace", "person", "0912 000 001", "--from", "2021-09-16",
+                "--to", "2021-09-16"]
+        rows = self.csv_rows(*args)
+        self.assertEqual(list(rows[0]), ["code", "venue", "ward", "address",
+                                         "checked_in", "checked_out",
+                                         "stay_end", "companions", "received"])
+        self.assertEqual([(r["code"], r["venue"], r["ward"], r["address"],
+                           r["checked_in"], r["checked_out"], r["stay_end"],
+                           r["companions"]) for r in rows], [
+            (v["A"].replace(" ", ""), "Quán Phở Bà Lan", "Hàng Bạc",
+             "12 Hàng Bạc", iso(at(16, 8)), iso(at(16, 9)), iso(at(16, 9)), "2"),
+            (v["B"].replace(" ", ""), "Cà phê Góc, \"Nhỏ\"", "Hàng Bạc",
+             "3 Hàng Bạc", iso(at(16, 12)), "", iso(at(16, 13)), "0"),
+        ])
+        audit = self.audit(con)
+        self.assert_audit(audit[0], "trace.person", P, " ".join(args), 2)
+        # --to a day takes all of it, and no more.
+        rows = self.csv_rows("trace", "person", P, "--from", "2021-09-16",
+                             "--to", "2021-09-17")
+        self.assertEqual([r["checked_in"] for r in rows],
+                         [iso(at(16, 8)), iso(at(16, 12)), iso(at(17, 12))])
+        rows = self.csv_rows("trace", "person", P, "--from", "2021-09-17",
+                             "--to", "2021-09-17")
+        self.assertEqual([r["checked_in"] for r in rows], [iso(at(17, 12))])
+        # An open stay counts default_stay: still there at 12:59, not at 13:00.
+        rows = self.csv_rows("trace", "person", P, "--from", iso(at(16, 12, 59)),
+                             "--to", iso(at(16, 14)))
+        self.assertEqual(len(rows), 1)
+        rows = self.csv_rows("trace", "person", P, "--from", iso(at(16, 13)),
+                             "--to", iso(at(16, 14)))
+        self.assertEqual(rows, [])
+        # JSON: typed values, null for an open stay's check-out.
+        out, _ = self.ok("trace", "person", P, "--from", "2021-09-16",
+                         "--to", "2021-09-16", "--format", "json")
+        objs = json.loads(out)
+        self.assertEqual([(o["companions"], o["checked_out"]) for o in objs],
+                         [(2, iso(at(16, 9))), (0, None)])
+        # text: a header, dashes, a line per row, all as wide.
+        out, _ = self.ok("trace", "person", P, "--from", "2021-09-16",
+                         "--to", "2021-09-16", "--format", "text")
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 4)
+        self.assertTrue(lines[0].startswith("code"))
+        self.assertRegex(lines[1], r"^-+( +-+)+$")
+        self.assertEqual(len(self.audit(con)), 7)
+        self.assertEqual({r[3] for r in self.audit(con)}, {P})
+
+    def test_trace_contacts(self):
+        v, con = self.dataset()
+        a, b = (v[k].replace(" ", "") for k in "AB")
+        expect = [(R, a, at(16, 8), at(16, 8, 30), "30"),
+                  (O, a, at(16, 8, 10), at(16, 8, 20), "10"),
+                  (Q, a, at(16, 8, 30), at(16, 8, 45), "15"),
+                  (Q, a, at(16, 8, 50), at(16, 9), "10"),
+                  (R, b, at(16, 12, 30), at(16, 13), "30")]
+        for to in ("2021-09-16", "2021-09-17"):
+            args = ["trace", "contacts", P, "--from", "2021-09-16", "--to", to]
+            rows = self.csv_rows(*args)
+            self.assertEqual([(r["number"], r["code"], r["overlap_from"],
+                               r["overlap_to"], r["overlap_minutes"])
+                              for r in rows],
+                             [(n, c, iso(f), iso(t), m)
+                              for n, c, f, t, m in expect], to)
+            self.assertEqual({r["contact_of"] for r in rows}, {P})
+            self.assert_audit(self.audit(con)[-1], "trace.contacts", P,
+                              " ".join(args), 5)
+        # Only P's stay at B is in the afternoon.
+        rows = self.csv_rows("trace", "contacts", P, "--from", iso(at(16, 11)),
+                             "--to", iso(at(16, 18)))
+        self.assertEqual([(r["number"], r["code"]) for r in rows], [(R, b)])
+        # S's stay at A began when P's ended (no contact) and overlapped
+        # Q's open one; at C nobody else.
+        rows = self.csv_rows("trace", "contacts", S, "--from", "2021-09-16",
+                             "--to", "2021-09-16")
+        self.assertEqual([(r["number"], r["overlap_from"], r["overlap_to"],
+                           r["overlap_minutes"], r["contact_of"])
+                          for r in rows],
+                         [(Q, iso(at(16, 9)), iso(at(16, 9, 50)), "50", S)])
+        self.assertEqual(self.audit(con)[-1][3:], (S, " ".join([
+            "trace", "contacts", S, "--from", "2021-09-16", "--to",
+            "2021-09-16"]), 1))
+        # U left A before anyone came.
+        rows = self.csv_rows("trace", "contacts", U, "--from", "2021-09-16",
+                             "--to", "2021-09-16")
+        self.assertEqual(rows, [])
+        self.assertEqual(self.audit(con)[-1][3:5], (U, " ".join([
+            "trace", "contacts", U, "--from", "2021-09-16", "--to",
+            "2021-09-16"])))
+        self.assertEqual(self.audit(con)[-1][5], 0)
+
+    def test_trace_default_format(self):
+        # Into a pipe, CSV; --format overrides.
+        v, con = self.dataset()
+        out, _ = self.ok("trace", "venue", v["A"], "--from", "2021-09-16",
+                         "--to", "2021-09-17")
+        self.assertTrue(out.startswith("\ufeffnumber,companions,"), out[:40])
+        out, _ = self.ok("trace", "venue", v["A"], "--from=2021-09-16",
+                         "--to=2021-09-17", "--format=json")
+        self.assertEqual(len(json.loads(out)), 7)
+
+    def test_trace_errors(self):
+        v, con = self.dataset()
+        day = ["--from", "2021-09-16", "--to", "2021-09-17"]
+        for args in (["trace", "venue", v["A"], "--from", "2021-09-16"],
+                     ["trace", "venue", v["A"], "--to", "2021-09-16"],
+                     ["trace", "venue", "--from", "2021-09-16", "--to",
+                      "2021-09-17"],
+                     ["trace", "venue", v["A"], "--from", "2021-09-17",
+                      "--to", "2021-09-16"],
+                     ["trace", "venue", v["A"], "--from", iso(at(16, 8)),
+                      "--to", iso(at(16, 8))],
+                     ["trace", "venue", v["A"], "--from", "yesterday",
+                      "--to", "2021-09-16"],
+                     ["trace", "venue", v["A"], "--from", "2021-02-30",
+                      "--to", "2021-09-16"],
+                     ["trace", "venue", v["A"], "--from", "2021-9-16",
+                      "--to", "2021-09-17"],
+                     ["trace", "venue", v["A"], "--from",
+                      "2021-09-16T08:00:00", "--to", "2021-09-17"],
+                     ["trace", "venue", v["A"], "--format", "xml"] + day,
+                     ["trace", "venue", v["A"], "--colour", "red"] + day,
+                     ["trace", "person", P, Q] + day,
+                     ["trace", "person"] + day,
+                     ["trace", "contacts", P, "--from"],
+                     ["trace", "people", P] + day,
+                     ["trace"]):
+            rc, out, err = self.run_ctl(*args)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertEqual(out, "", args)
+            self.assertIn("usage:", err, args)
+        other = unused_code({c.replace(" ", "") for c in v.values()})
+        for args, msg in ((["trace", "venue", other] + day, "no venue"),
+                          (["trace", "venue", "12a4567"] + day,
+                           "not a venue code"),
+                          (["trace", "person", "abc"] + day,
+                           "not a phone number"),
+                          (["trace", "contacts", "12"] + day,
+                           "not a phone number")):
+            rc, out, err = self.run_ctl(*args)
+            self.assertEqual(rc, 1, "%r: %r" % (args, err))
+            self.assertEqual(out, "", args)
+            self.assertIn(msg, err, args)
+        self.assertEqual(self.audit(con), [])
+
+    # -- reports --------------------------------------------------------
+
+    def test_report_wards(self):
+        v, con = self.dataset()
+        rows = self.csv_rows("report", "wards", "--from", "2021-09-16",
+                             "--to", "2021-09-16")
+        self.assertEqual(list(rows[0]), ["ward", "venues", "venues_used",
+                                         "share", "checkins", "visitors",
+                                         "flagged"])
+        self.assertEqual([tuple(r.values()) for r in rows], [
+            ("Cửa Nam", "1", "0", "0.0", "0", "0", "0"),
+            ("Hàng Bạc", "2", "2", "100.0", "9", "6", "2"),
+            ("Hàng Gai", "2", "1", "50.0", "1", "1", "0"),
+        ])
+        rows = self.csv_rows("report", "wards", "--from", "2021-09-16",
+                             "--to", "2021-09-18")
+        self.assertEqual([tuple(r.values()) for r in rows], [
+            ("Cửa Nam", "1", "0", "0.0", "0", "0", "0"),
+            ("Hàng Bạc", "2", "2", "100.0", "10", "6", "2"),
+            ("Hàng Gai", "2", "1", "50.0", "1", "1", "1"),
+        ])
+        rows = self.csv_rows("report", "wards", "--from", "2021-09-17",
+                             "--to", "2021-09-17")
+        self.assertEqual([tuple(r.values())[:5] for r in rows], [
+            ("Cửa Nam", "1", "0", "0.0", "0"),
+            ("Hàng Bạc", "2", "1", "50.0", "1"),
+            ("Hàng Gai", "2", "0", "0.0", "0"),
+        ])
+        out, _ = self.ok("report", "wards", "--from", "2021-09-16", "--to",
+                         "2021-09-16", "--format", "json")
+        self.assertEqual(json.loads(out)[1], {
+            "ward": "Hàng Bạc", "venues": 2, "venues_used": 2, "share": 100.0,
+            "checkins": 9, "visitors": 6, "flagged": 2})
+        out, _ = self.ok("report", "wards", "--from", "2021-09-16", "--to",
+                         "2021-09-16", "--format", "text")
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 5)
+        self.assertEqual(len({len(l) for l in lines}), 1, lines)
+        # Figures, not personal data: no audit.
+        self.assertEqual(self.audit(con), [])
+        for args in (["report", "wards"],
+                     ["report", "wards", "--from", "2021-09-16"],
+                     ["report", "wards", "--from", "2021-09-16", "--to",
+                      "2021-09-17", "extra"],
+                     ["report", "regions"], ["report"]):
+            rc, out, err = self.run_ctl(*args)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertIn("usage:", err)
+
+    def test_report_inactive(self):
+        now = int(time.time())
+        busy = self.add("Quán Bún Chả", "--ward", "Hàng Bạc")
+        quiet = self.add("Tiệm May Đo", "--ward", "Hàng Bạc",
+                         "--address", "7 Hàng Bạc", "--owner", "0987654321",
+                         "--kind", "shop")
+        never = self.add("Hiệu Sách Cũ", "--ward", "Cửa Nam")
+        closed = self.add("Quán Đóng Cửa", "--ward", "Cửa Nam")
+        self.ok("venue", "deactivate", closed)
+        con = self.con()
+        self.checkin(con, self.venue_id(con, busy), P, now - 3600)
+        self.checkin(con, self.venue_id(con, quiet), Q, now - 10 * 86400)
+        con.commit()
+
+        args = ["report", "inactive"]
+        rows = self.csv_rows(*args)
+        self.assertEqual(list(rows[0]), ["code", "venue", "address", "ward",
+                                         "kind", "owner", "last_checkin"])
+        self.assertEqual([tuple(r.values()) for r in rows], [
+            (never.replace(" ", ""), "Hiệu Sách Cũ", "", "Cửa Nam", "default",
+             "", ""),
+            (quiet.replace(" ", ""), "Tiệm May Đo", "7 Hàng Bạc", "Hàng Bạc",
+             "shop", "+84987654321", iso(now - 10 * 86400)),
+        ])
+        self.assert_audit(self.audit(con)[0], "report.inactive", None,
+                          "report inactive", 2)
+        rows = self.csv_rows("report", "inactive", "--days", "30")
+        self.assertEqual([r["code"] for r in rows], [never.replace(" ", "")])
+        self.assert_audit(self.audit(con)[1], "report.inactive", None,
+                          "report inactive --days 30", 1)
+        rows = self.csv_rows("report", "inactive", "--days", "1")
+        self.assertEqual(len(rows), 2)
+        for bad in ("0", "-1", "x", "3651"):
+            rc, _, err = self.run_ctl("report", "inactive", "--days", bad)
+            self.assertEqual(rc, 2, bad)
+            self.assertIn("usage:", err)
+        self.assertEqual(len(self.audit(con)), 3)
+
+    # -- alerts ---------------------------------------------------------
+
+    def outbox(self, con):
+        return con.execute("SELECT route, number, text, state, attempts, "
+                           "expires_at, inbound_id FROM outbox ORDER BY number"
+                           ).fetchall()
+
+    def test_alert_dry_run(self):
+        v, con = self.dataset()
+        code = v["A"].replace(" ", "")
+        args = ["alert", v["A"], "--from", "2021-09-16", "--to", "2021-09-16",
+                "--text", "Bạn đã ở Quán Phở Bà Lan ngày 16/9: hãy xét nghiệm.",
+                "--dry-run"]
+        out, _ = self.ok(*args)
+        self.assertEqual(out, "would queue 5\n")        # O opted out
+        self.assert_audit(self.audit(con)[0], "alert.dry_run", code, " ".join(args), 5)
+        out, _ = self.ok("alert", code, "--from", iso(at(16, 8)), "--to",
+                         iso(at(16, 9)), "--text", "x", "--dry-run")
+        self.assertEqual(out, "would queue 3\n")        # R, P, Q
+        out, _ = self.ok("alert", v["E"], "--from", "2021-09-16", "--to",
+                         "2021-09-16", "--text", "x", "--dry-run")
+        self.assertEqual(out, "would queue 0\n")
+        self.assertEqual(self.outbox(con), [])
+        self.assertEqual(len(self.audit(con)), 3)
+
+    def test_alert_queues_distinct_opted_in_numbers(self):
+        v, con = self.dataset()
+        text = "Bạn đã ở Quán Phở Bà Lan ngày 16/9: hãy xét nghiệm."
+        # -d only: the configuration's routes are unknown.
+        rc, out, err = self.run_ctl("alert", v["A"], "--from", "2021-09-16",
+                                    "--to", "2021-09-16", "--text", text)
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, "")
+        self.assertIn("no route: give --route or -c", err)
+        self.assertEqual(self.outbox(con), [])
+        self.assertEqual(self.audit(con), [])
+
+        args = ["alert", v["A"], "--from", "2021-09-16", "--to", "2021-09-16",
+                "--text", "  " + text + "\n", "--route", "kannel"]
+        out, _ = self.ok(*args)
+        self.assertEqual(out, "queued 5\n")
+        self.assertEqual(self.outbox(con), [
+            ("kannel", n, text, QUEUED, 0, 0, None) for n in sorted([P, Q, R, S, U])])
+        # The query as typed, control characters made spaces.
+        self.assert_audit(self.audit(con)[0], "alert", v["A"].replace(" ", ""),
+                          " ".join(args).replace("\n", " "), 5)
+        # Queued now, for the daemon to send.
+        row = con.execute("SELECT min(created_at), max(next_at) FROM outbox"
+                          ).fetchone()
+        self.assertLessEqual(abs(row[0] - time.time()), 30)
+        self.assertLessEqual(row[1], time.time() + 1)
+
+    def test_alert_routes_from_config(self):
+        v, con = self.dataset()
+        conf = self.write("checkind.conf", """
+database = "%s";
+default_stay = 1800;
+inbound = ( { name = "t"; format = "json"; path = "/sms/json"; reply = "outbox"; } );
+routes = (
+  { name = "viettel"; driver = "null"; prefixes = [ "+84912000001", "+84912000003" ]; },
+  { name = "other"; driver = "null"; }
+);
+outbox = { default_route = "other"; };
+""" % self.db)
+        rc, out, err = self.run_ctl("-c", conf, "alert", v["A"], "--from",
+                                    "2021-09-16", "--to", "2021-09-16",
+                                    "--text", "x", "--route", "nowhere",
+                                    db=False)
+        self.assertEqual(rc, 1)
+        self.assertIn("no route nowhere", err)
+        # default_stay 1800 from the file: R's open stay ends 08:00, before P.
+        rc, out, err = self.run_ctl("-c", conf, "alert", v["A"], "--from",
+                                    iso(at(16, 8)), "--to", iso(at(16, 9)),
+                                    "--text", "Xét nghiệm ngay", db=False)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "queued 2\n")
+        self.assertEqual([(r[0], r[1]) for r in self.outbox(con)],
+                         [("viettel", P), ("other", Q)])
+
+    def test_alert_errors(self):
+        v, con = self.dataset()
+        day = ["--from", "2021-09-16", "--to", "2021-09-16"]
+        for args in (["alert", v["A"]] + day,
+                     ["alert", v["A"], "--text", "x"],
+                     ["alert", "--text", "x"] + day,
+                     ["alert", v["A"], "--text", "x", "--format", "csv"] + day,
+                     ["alert", v["A"], "--text"]):
+            rc, out, err = self.run_ctl(*args)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertIn("usage:", err)
+        for text, msg in (("", "empty"), ("   ", "empty"),
+                          ("a\x1bb", "control"), ("Xét nghiệm " * 60, "SMS"),
+                          ("x" * 1025, "longer")):
+            rc, out, err = self.run_ctl("alert", v["A"], "--text", text,
+                                        "--route", "kannel", *day)
+            self.assertEqual(rc, 1, "%r: %r" % (text, err))
+            self.assertIn(msg, err)
+        rc, _, err = self.run_ctl("alert", "1234", "--text", "x", "--route",
+                                  "kannel", *day)
+        self.assertEqual(rc, 1)
+        self.assertIn("no venue", err)
+        self.assertEqual(self.outbox(con), [])
+        self.assertEqual(self.audit(con), [])
+
+    # -- retention ------------------------------------------------------
+
+    def purge_dataset(self, old_checkins=3):
+        """Rows 40 days old and 1 day old; returns the database."""
+        now = int(time.time())
+        old, young = now - 40 * 86400, now - 86400
+        a = self.add("Quán Phở Bà Lan", "--ward", "Hàng Bạc")
+        con = self.con()
+        vid = self.venue_id(con, a)
+        for i in range(old_checkins):
+            self.checkin(con, vid, "+8491200%04d" % i, old + i)
+        for n in (P, Q):
+            self.checkin(con, vid, n, young)
+        for t in (old, old + 1, young):
+            con.execute("INSERT INTO inbound (channel, ext_id, number, text,"
+                        " received_at) VALUES ('test', ?, ?, 'CI 123', ?)",
+                        ("m%d" % t, P, t))
+        for state, t in ((SENT, old), (QUEUED, old), (DELIVERED, young)):
+            con.execute("INSERT INTO outbox (route, number, text, state, "
+                        "created_at, next_at, updated_at) VALUES "
+                        "('kannel', ?, 'Cảm ơn', ?, ?, ?, ?)",
+                        (P, state, t, t, t))
+        self.declaration(con, P, vid, old, answer_flagged=0)
+        con.execute("INSERT INTO answers (declaration_id, question, answer,"
+                    " flagged, answered_at) SELECT max(id), 'cough', 'KHONG',"
+                    " 0, ? FROM declarations", (old,))
+        self.declaration(con, Q, vid, young, answer_flagged=0)
+        con.commit()
+        return con
+
+    def counts(self, con):
+        return {t: con.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                for t in ("checkins", "inbound", "outbox", "declarations",
+                          "answers", "daily_stats")}
+
+    def test_purge(self):
+        con = self.purge_dataset()
+        before = self.counts(con)
+        stats = con.execute("SELECT * FROM daily_stats ORDER BY day").fetchall()
+        self.assertEqual(before, {"checkins": 5, "inbound": 3, "outbox": 3,
+                                  "declarations": 2, "answers": 3,
+                                  "daily_stats": 2})
+        # 3 check-ins, 2 inbound, 1 settled outbox row (the queued one
+        # stays), 1 declaration and its 2 answers.
+        out, err = self.ok("purge", "--dry-run")
+        self.assertRegex(out, r"^would purge 9 rows older than "
+                              r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00\n$")
+        cut = fromiso(out.split()[-1])
+        self.assertLessEqual(abs(cut - (time.time() - 28 * 86400)), 30)
+        self.assertEqual(self.counts(con), before)
+        out, err = self.ok("purge")
+        self.assertRegex(out, r"^purged 9 rows older than ")
+        self.assertNotIn("\r", err)             # no progress in a pipe
+        self.assertEqual(self.counts(con), {"checkins": 2, "inbound": 1,
+                                            "outbox": 2, "declarations": 1,
+                                            "answers": 1, "daily_stats": 2})
+        self.assertEqual(con.execute("SELECT state FROM outbox ORDER BY id"
+                                     ).fetchall(), [(QUEUED,), (DELIVERED,)])
+        self.assertEqual(con.execute("SELECT * FROM daily_stats ORDER BY day"
+                                     ).fetchall(), stats)
+        out, _ = self.ok("purge", "--dry-run")
+        self.assertRegex(out, r"^would purge 0 rows ")
+        out, _ = self.ok("purge")
+        self.assertRegex(out, r"^purged 0 rows ")
+        # --before: the young rows go too.
+        out, _ = self.ok("purge", "--before", iso(int(time.time()) - 3600))
+        self.assertRegex(out, r"^purged 6 rows ")
+        self.assertEqual(self.counts(con), {"checkins": 0, "inbound": 0,
+                                            "outbox": 1, "declarations": 0,
+                                            "answers": 0, "daily_stats": 2})
+        # The ward report still counts the purged days from daily_stats.
+        today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
+        rows = self.csv_rows("report", "wards", "--from", "2000-01-01",
+                             "--to", today)
+        self.assertEqual([(r["ward"], r["checkins"], r["visitors"])
+                          for r in rows], [("Hàng Bạc", "5", "5")])
+
+    def test_purge_in_chunks(self):
+        con = self.purge_dataset(old_checkins=1234)
+        out, _ = self.ok("purge", "--dry-run")
+        self.assertRegex(out, r"^would purge 1240 rows ")
+        out, _ = self.ok("purge")
+        self.assertRegex(out, r"^purged 1240 rows ")
+        self.assertEqual(self.counts(con)["checkins"], 2)
+
+    def test_purge_retention_from_config(self):
+        now = int(time.time())
+        a = self.add("Quán Phở Bà Lan", "--ward", "Hàng Bạc")
+        con = self.con()
+        vid = self.venue_id(con, a)
+        for days in (5, 15, 30):
+            self.checkin(con, vid, P, now - days * 86400)
+        con.commit()
+        conf = self.write("checkind.conf", """
+database = "%s";
+retention_days = 10;
+inbound = ( { name = "t"; format = "json"; path = "/sms/json"; } );
+""" % self.db)
+        rc, out, err = self.run_ctl("-c", conf, "purge", db=False)
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"^purged 2 rows ")
+        self.assertEqual(con.execute("SELECT sent_at FROM checkins").fetchall(),
+                         [(now - 5 * 86400,)])
+
+    def test_purge_errors(self):
+        future = iso(int(time.time()) + 86400)
+        for args in (["purge", "--before", future], ["purge", "--before", "x"],
+                     ["purge", "--before"], ["purge", "now"],
+                     ["purge", "--all"]):
+            rc, out, err = self.run_ctl(*args)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertIn("usage:", err)
+            self.assertEqual(out, "")
+
+    # -- tokens ---------------------------------------------------------
+
+    def test_token(self):
+        seen = set()
+        for name, role in (("ward-hang-bac", "tracer"), ("so_y_te.1", "admin"),
+                           ("ward-hang-bac", "tracer")):
+            rc, out, err = self.run_ctl("token", name, role, db=False)
+            self.assertEqual(rc, 0, err)
+            lines = out.split("\n")
+            self.assertEqual(len(lines), 3, out)
+            self.assertEqual(lines[2], "")
+            token = lines[0]
+            self.assertRegex(token, r"^[A-Za-z0-9_-]{43}$")
+            self.assertEqual(len(base64.urlsafe_b64decode(token + "=")), 32)
+            self.assertEqual(lines[1], '{ name = "%s"; role = "%s"; sha256 = '
+                             '"%s"; }' % (name, role, hashlib.sha256(
+                                 token.encode()).hexdigest()))
+            self.assertIn("shown once", err)
+            self.assertNotIn(token, err)
+            seen.add(token)
+        self.assertEqual(len(seen), 3)
+        self.assertFalse(os.path.exists(self.db))   # no database needed
+        for args in (["token"], ["token", "x"], ["token", "x", "root"],
+                     ["token", "x", "tracer", "y"], ["token", "-x", "tracer"]):
+            rc, out, err = self.run_ctl(*args, db=False)
+            self.assertEqual(rc, 2, "%r: %r" % (args, err))
+            self.assertEqual(out, "")
+            self.assertIn("usage:", err)
+        for name in ('a"b', "", "a b", "x" * 65, "Phường"):
+            rc, out, err = self.run_ctl("token", name, "admin", db=False)
+            self.assertEqual(rc, 1, name)
+            self.assertEqual(out, "")
+
+    def test_token_in_config(self):
+        # The line checkinctl prints is a valid admin.tokens entry.
+        rc, out, err = self.run_ctl("token", "tracer-1", "tracer", db=False)
+        self.assertEqual(rc, 0, err)
+        entry = out.split("\n")[1].rstrip(",")
+        conf = self.write("checkind.conf", """
+database = "%s";
+inbound = ( { name = "t"; format = "json"; path = "/sms/json"; } );
+admin = { listen = "127.0.0.1:18081"; tokens = ( %s ); };
+""" % (self.db, entry))
+        rc, out, err = self.run_ctl("-c", conf, "venue", "list", db=False)
+        self.assertEqual(rc, 0, err)
+
     # -- the command line -----------------------------------------------
 
     def test_usage(self):
@@ -858,14 +1546,21 @@ class CtlTest(unittest.TestCase):
         rc, _, err = self.run_ctl("-h", db=False)
         for cmd in ("venue add", "venue list", "venue show", "venue import",
                     "venue deactivate", "outbox list", "outbox show",
-                    "outbox retry", "outbox cancel", "outbox stats"):
-            self.assertIn(cmd, err)
+                    "outbox retry", "outbox cancel", "outbox stats",
+                    "trace venue", "trace person", "trace contacts",
+                    "report wards", "report inactive", "alert", "purge",
+                    "token"):
+            self.assertRegex(err, r"\n    %s( |\n)" % cmd)
         rc, _, err = self.run_ctl("frobnicate")
         self.assertEqual(rc, 2)
         self.assertIn("unknown command", err)
         for cmd in (["outbox", "list"], ["outbox", "show"],
                     ["outbox", "retry"], ["outbox", "cancel"],
-                    ["outbox", "stats"], ["venue", "list"]):
+                    ["outbox", "stats"], ["venue", "list"],
+                    ["trace", "venue"], ["trace", "person"],
+                    ["trace", "contacts"], ["report", "wards"],
+                    ["report", "inactive"], ["alert"], ["purge"],
+                    ["token"]):
             for opt in ("-h", "--help"):
                 rc, out, err = self.run_ctl(*cmd, opt)
                 self.assertEqual(rc, 2, "%r: %r" % (cmd, err))

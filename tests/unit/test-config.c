@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,18 @@ static char	cfgpath[512];
 #define OUTBOX_ROUTE \
 	"inbound = ( { name = \"t\"; format = \"json\"; path = \"/sms/json\";\n" \
 	"  reply = \"outbox\"; } );\n"
+/* SHA-256 of "abc" (FIPS 180-2 B.1) and of two officials' tokens. */
+#define SHA_ABC \
+	"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define SHA_WARD \
+	"d2159f6dbf64fab652528307573c6b3b89eaf99bc411b3f7f05b8ec2d0db0cc7"
+#define SHA_TRAN \
+	"858e8b6ed8eec364d3ed2f62b358f7b9a15daaba6657f965d211c97f15f92f7d"
+/* An admin group around the tokens a case adds, from line 5. */
+#define ADMIN_START \
+	"admin = {\n tokens = (\n"
+#define ADMIN_END \
+	" );\n};\n"
 /* The smallest outbound route. */
 #define DRY \
 	"routes = ( { name = \"dry\"; driver = \"null\"; } );\n"
@@ -95,7 +108,7 @@ START_TEST(test_shipped)
 	ck_assert_uint_eq(cfg->http_max_body, 16384);
 	ck_assert_str_eq(cfg->timezone, "Asia/Ho_Chi_Minh");
 	ck_assert_int_eq(cfg->language, LANG_VI);
-	ck_assert_uint_eq(cfg->ninbound, 3);
+	ck_assert_uint_eq(cfg->ninbound, 4);
 
 	r = config_inbound_by_path(cfg, "/sms/json");
 	ck_assert_ptr_nonnull(r);
@@ -124,6 +137,23 @@ START_TEST(test_shipped)
 	ck_assert_str_eq(r->auth_token, "change-me-too");
 	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/other"));
 	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/json/"));
+
+	r = config_inbound_by_path(cfg, "/ussd/at");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->name, "ussd");
+	ck_assert_str_eq(r->type, "ussd");
+	ck_assert_str_eq(r->format, "africastalking");
+	ck_assert_str_eq(r->reply, "inline");
+	ck_assert_ptr_null(r->route);
+
+	/* The admin listener, without tokens: every /api call is refused. */
+	ck_assert_str_eq(cfg->admin_listen, "127.0.0.1:8081");
+	ck_assert_uint_eq(cfg->admin_max_body, 65536);
+	ck_assert_uint_eq(cfg->ntokens, 0);
+	ck_assert_ptr_null(config_token(cfg, "change-me"));
+	ck_assert_int_eq(cfg->purge_interval, 3600);
+	ck_assert_int_eq(cfg->ussd_resume, 300);
+	ck_assert_int_eq(cfg->ussd_confirm_sms, 1);
 
 	qs = config_questions(cfg, "default");
 	ck_assert_str_eq(qs->kind, "default");
@@ -194,6 +224,15 @@ START_TEST(test_minimal_defaults)
 	ck_assert_double_eq(cfg->outbox_retry_base, 10.0);
 	ck_assert_int_eq(cfg->outbox_retry_max, 3600);
 	ck_assert_ptr_null(config_route(cfg, "t"));
+	/* No admin group: no admin listener, no tokens. */
+	ck_assert_ptr_null(cfg->admin_listen);
+	ck_assert_uint_eq(cfg->admin_max_body, 65536);
+	ck_assert_ptr_null(cfg->tokens);
+	ck_assert_uint_eq(cfg->ntokens, 0);
+	ck_assert_ptr_null(config_token(cfg, "abc"));
+	ck_assert_int_eq(cfg->purge_interval, 3600);
+	ck_assert_int_eq(cfg->ussd_resume, 300);
+	ck_assert_int_eq(cfg->ussd_confirm_sms, 1);
 	ck_assert_ptr_null(config_route_for(cfg, "+84912345678"));
 	for (l = 0; l < LANG_COUNT; l++) {
 		for (m = 0; m < MSG_COUNT; m++)
@@ -407,7 +446,9 @@ static const struct {
 	{ HEAD "inbound = (\n { name = \"t\"; format = \"JSON\"; path = \"/a\"; }\n);\n",
 	  3, "inbound[0].format" },
 	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
-	  "  type = \"ussd\"; } );\n", 3, "inbound[0].type" },
+	  "  type = \"mms\"; } );\n", 3, "inbound[0].type" },
+	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
+	  "  type = \"USSD\"; } );\n", 3, "inbound[0].type" },
 	{ HEAD "inbound = ( { name = \"t\"; format = \"json\"; path = \"/a\";\n"
 	  "  reply = \"outbox\"; } );\n", 3, "inbound[0].reply" },
 	{ HEAD "inbound = ( { name = \"t\"; format = \"json\";\n"
@@ -726,6 +767,177 @@ static const struct {
 	  "inbound[0].reply" },
 	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\";\n"
 	  "   path = \"/dlr/dry\"; } );\n" DRY, 4, "inbound[0].path" },
+	/* The admin group. */
+	{ HEAD ROUTE "admin = \"127.0.0.1:8081\";\n", 3, "admin" },
+	{ HEAD ROUTE "admin = {\n port = 8081; };\n", 4, "admin.port" },
+	{ HEAD ROUTE "admin = {\n listen = \"127.0.0.1\"; };\n", 4,
+	  "admin.listen" },
+	{ HEAD ROUTE "admin = {\n listen = \"[::1]:0\"; };\n", 4,
+	  "admin.listen" },
+	{ HEAD ROUTE "admin = {\n listen = 8081; };\n", 4, "admin.listen" },
+	{ HEAD ROUTE "admin = {\n max_body = 1023; };\n", 4, "admin.max_body" },
+	{ HEAD ROUTE "admin = {\n max_body = 16777217; };\n", 4,
+	  "admin.max_body" },
+	{ HEAD ROUTE "admin = {\n max_body = \"64k\"; };\n", 4,
+	  "admin.max_body" },
+	/* admin.listen must not take http.listen's port, set or by default. */
+	{ HEAD ROUTE "http = { listen = \"127.0.0.1:9000\"; };\n"
+	  "admin = {\n listen = \"127.0.0.1:9000\"; };\n", 5, "admin.listen" },
+	{ HEAD ROUTE "admin = {\n listen = \"127.0.0.1:9000\"; };\n"
+	  "http = { listen = \"127.0.0.1:9000\"; };\n", 4, "admin.listen" },
+	{ HEAD ROUTE "admin = {\n listen = \"127.0.0.1:8080\"; };\n", 4,
+	  "admin.listen" },
+	{ HEAD ROUTE "admin = {\n listen = \"0.0.0.0:8080\"; };\n", 4,
+	  "admin.listen" },
+	{ HEAD ROUTE "admin = {\n listen = \"[::]:8080\"; };\n", 4,
+	  "admin.listen" },
+	{ HEAD ROUTE "admin = {\n listen = \"localhost:8080\"; };\n", 4,
+	  "admin.listen" },
+	{ HEAD ROUTE "http = { listen = \"[::1]:8443\"; };\n"
+	  "admin = {\n listen = \"[0:0::1]:8443\"; };\n", 5, "admin.listen" },
+	{ HEAD ROUTE "http = { listen = \"gw.example.org:80\"; };\n"
+	  "admin = {\n listen = \"GW.example.org:80\"; };\n", 5,
+	  "admin.listen" },
+	{ HEAD ROUTE "http = { listen = \"127.0.0.1:8081\"; };\n"
+	  "admin = {\n max_body = 4096; };\n", 4, "admin.listen" },
+	/* Tokens: shape. */
+	{ HEAD ROUTE "admin = {\n tokens = { name = \"a\"; }; };\n", 4,
+	  "admin.tokens" },
+	{ HEAD ROUTE ADMIN_START "  \"" SHA_ABC "\" );\n};\n", 5,
+	  "admin.tokens[0]" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\";\n    hash = \"x\"; }\n" ADMIN_END, 7,
+	  "admin.tokens[0].hash" },
+	/* Tokens: names. */
+	{ HEAD ROUTE ADMIN_START "  { role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 5,
+	  "admin.tokens[0].name" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"Ward-Hang-Bac\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 5,
+	  "admin.tokens[0].name" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"ward hang bac\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 5,
+	  "admin.tokens[0].name" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"ward/hang-bac\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 5,
+	  "admin.tokens[0].name" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 5,
+	  "admin.tokens[0].name" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a123456789b123456789c123456789"
+	  "d123456789e123456789f1234567890123\";\n    role = \"tracer\"; "
+	  "sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 5,
+	  "admin.tokens[0].name" },
+	{ HEAD ROUTE ADMIN_START
+	  "  { name = \"a\"; role = \"tracer\"; sha256 = \"" SHA_ABC "\"; },\n"
+	  "  { name = \"b\"; role = \"admin\"; sha256 = \"" SHA_WARD "\"; },\n"
+	  "  { name = \"a\"; role = \"admin\"; sha256 = \"" SHA_TRAN "\"; }\n"
+	  ADMIN_END, 7, "admin.tokens[2].name" },
+	/* Tokens: roles. */
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\";\n    role = \"reader\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].role" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\";\n    role = \"Admin\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].role" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\";\n    role = 2;\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].role" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 5,
+	  "admin.tokens[0].role" },
+	/* Tokens: digests. */
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\"; }\n"
+	  ADMIN_END, 5, "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"g" SHA_ABC "\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"za7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"; }\n"
+	  ADMIN_END, 6, "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a\"; }\n"
+	  ADMIN_END, 6, "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "0\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC " \"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"ba:78:16:bf:8f:01:cf:ea:41:41:40:de:5d:ae:22:23\"; }\n"
+	  ADMIN_END, 6, "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"\"; }\n" ADMIN_END, 6, "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"abc\"; }\n" ADMIN_END, 6, "admin.tokens[0].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = 5; }\n" ADMIN_END, 6, "admin.tokens[0].sha256" },
+	/* The same digest in another case is the same token. */
+	{ HEAD ROUTE ADMIN_START
+	  "  { name = \"a\"; role = \"tracer\"; sha256 = \"" SHA_ABC "\"; },\n"
+	  "  { name = \"b\"; role = \"admin\";\n"
+	  "    sha256 = \"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD\"; }\n"
+	  ADMIN_END, 7, "admin.tokens[1].sha256" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\";\n"
+	  "    sha256_file = \"/etc/hostname\"; }\n" ADMIN_END, 7,
+	  "admin.tokens[0].sha256_file" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256_file = \"/nonexistent/digest\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].sha256_file" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256_file = \"/etc/hostname\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].sha256_file" },
+	/* The purge group. */
+	{ HEAD ROUTE "purge = {\n interval = 0; };\n", 4, "purge.interval" },
+	{ HEAD ROUTE "purge = {\n interval = 59; };\n", 4, "purge.interval" },
+	{ HEAD ROUTE "purge = {\n interval = 86401; };\n", 4,
+	  "purge.interval" },
+	{ HEAD ROUTE "purge = {\n interval = 4294971296; };\n", 4,
+	  "purge.interval" },
+	{ HEAD ROUTE "purge = {\n every = 3600; };\n", 4, "purge.every" },
+	{ HEAD ROUTE "purge = 3600;\n", 3, "purge" },
+	/* The ussd group. */
+	{ HEAD ROUTE "ussd = {\n resume = -1; };\n", 4, "ussd.resume" },
+	{ HEAD ROUTE "ussd = {\n resume = 3601; };\n", 4, "ussd.resume" },
+	{ HEAD ROUTE "ussd = {\n resume = 300.0; };\n", 4, "ussd.resume" },
+	{ HEAD ROUTE "ussd = {\n confirm_sms = 1; };\n", 4, "ussd.confirm_sms" },
+	{ HEAD ROUTE "ussd = {\n confirm_sms = \"yes\"; };\n", 4,
+	  "ussd.confirm_sms" },
+	{ HEAD ROUTE "ussd = {\n timeout = 60; };\n", 4, "ussd.timeout" },
+	/* USSD routes. */
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"kannel\"; path = \"/ussd\"; } );\n", 3,
+	  "inbound[0].format" },
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"twilio\"; path = \"/ussd\"; auth_token = \"t\"; } );\n",
+	  3, "inbound[0].format" },
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"json\"; path = \"/ussd\";\n  reply = \"outbox\"; } );\n"
+	  DRY, 4, "inbound[0].reply" },
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"africastalking\"; path = \"/ussd\";\n"
+	  "  reply = \"outbox\"; } );\n" DRY, 4, "inbound[0].reply" },
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"json\"; path = \"/ussd\";\n  route = \"at\"; } );\n"
+	  DRY, 4, "inbound[0].route" },
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"json\"; path = \"/ussd\";\n  route = \"dry\"; } );\n",
+	  4, "inbound[0].route" },
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"json\"; path = \"/ussd\";\n  auth_token = \"t\"; } );\n",
+	  4, "inbound[0].auth_token" },
+	{ HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	  "  format = \"africastalking\"; path = \"/ussd\";\n"
+	  "  url = \"https://h/ussd\"; } );\n", 4, "inbound[0].url" },
+	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\"; path = \"/a\"; },\n"
+	  " { name = \"u\"; type = \"ussd\"; format = \"json\";\n"
+	  "   path = \"/a\"; }\n);\n", 5, "inbound[1].path" },
+	/* An SMS route still may not name a route for inline replies. */
+	{ HEAD "inbound = ( { name = \"t\"; format = \"kannel\"; path = \"/a\";\n"
+	  "  type = \"sms\";\n  route = \"dry\"; } );\n" DRY, 4,
+	  "inbound[0].route" },
 };
 
 START_TEST(test_bad)
@@ -1266,6 +1478,327 @@ START_TEST(test_route_for)
 }
 END_TEST
 
+/* The digests above as bytes, to compare with what the loader decoded. */
+static const unsigned char md_abc[32] = {
+	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde,
+	0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+	0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad
+};
+static const unsigned char md_ward[32] = {
+	0xd2, 0x15, 0x9f, 0x6d, 0xbf, 0x64, 0xfa, 0xb6, 0x52, 0x52, 0x83, 0x07,
+	0x57, 0x3c, 0x6b, 0x3b, 0x89, 0xea, 0xf9, 0x9b, 0xc4, 0x11, 0xb3, 0xf7,
+	0xf0, 0x5b, 0x8e, 0xc2, 0xd0, 0xdb, 0x0c, 0xc7
+};
+static const unsigned char md_tran[32] = {
+	0x85, 0x8e, 0x8b, 0x6e, 0xd8, 0xee, 0xc3, 0x64, 0xd3, 0xed, 0x2f, 0x62,
+	0xb3, 0x58, 0xf7, 0xb9, 0xa1, 0x5d, 0xaa, 0xba, 0x66, 0x57, 0xf9, 0x65,
+	0xd2, 0x11, 0xc9, 0x7f, 0x15, 0xf9, 0x2f, 0x7d
+};
+
+/* Which token each bearer text is, in the configuration of test_admin. */
+static const struct {
+	const char	*bearer;
+	const char	*name;		/* NULL: refused */
+} bearer_cases[] = {
+	{ "abc", "district.admin" },
+	{ "ward-hang-bac:9f2c1e7a4b", "ward-hang-bac" },
+	{ "tran.thi.b token", "tran_thi_b" },
+	{ "abd", NULL },
+	{ "ab", NULL },
+	{ "abcd", NULL },
+	{ "abc ", NULL },
+	{ " abc", NULL },
+	{ "ABC", NULL },
+	{ "abc\n", NULL },
+	{ "ward-hang-bac:9f2c1e7a4", NULL },
+	{ "ward-hang-bac", NULL },
+	{ SHA_ABC, NULL },		/* the digest is not the token */
+	{ "", NULL },
+	{ NULL, NULL },
+};
+
+START_TEST(test_admin)
+{
+	const struct admin_token	*t;
+	struct config			*cfg;
+	char				 err[ERRLEN], digest[600], text[4096];
+	size_t				 i;
+
+	snprintf(digest, sizeof digest, "%s/digest", tmpdir);
+	write_file(digest, SHA_TRAN "  -\n");	/* as sha256sum prints it */
+	snprintf(text, sizeof text, HEAD ROUTE
+	    "admin = {\n"
+	    " listen = \"[::1]:9443\";\n"
+	    " max_body = 1024;\n"
+	    " tokens = (\n"
+	    "  { name = \"ward-hang-bac\"; role = \"tracer\";\n"
+	    "    sha256 = \"D2159F6DBF64FAB652528307573C6B3B89EAF99BC411B3F7F05B8EC2D0DB0CC7\"; },\n"
+	    "  { name = \"district.admin\"; role = \"admin\";\n"
+	    "    sha256 = \"" SHA_ABC "\"; },\n"
+	    "  { name = \"tran_thi_b\"; role = \"tracer\";\n"
+	    "    sha256_file = \"%s\"; }\n"
+	    " );\n"
+	    "};\n", digest);
+	cfg = load_text(text, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->admin_listen, "[::1]:9443");
+	ck_assert_uint_eq(cfg->admin_max_body, 1024);
+	ck_assert_uint_eq(cfg->ntokens, 3);
+	ck_assert_str_eq(cfg->tokens[0].name, "ward-hang-bac");
+	ck_assert_int_eq(cfg->tokens[0].role, ROLE_TRACER);
+	ck_assert_mem_eq(cfg->tokens[0].sha256, md_ward, 32);
+	ck_assert_str_eq(cfg->tokens[1].name, "district.admin");
+	ck_assert_int_eq(cfg->tokens[1].role, ROLE_ADMIN);
+	ck_assert_mem_eq(cfg->tokens[1].sha256, md_abc, 32);
+	ck_assert_str_eq(cfg->tokens[2].name, "tran_thi_b");
+	ck_assert_int_eq(cfg->tokens[2].role, ROLE_TRACER);
+	ck_assert_mem_eq(cfg->tokens[2].sha256, md_tran, 32);
+	/* The rest keeps its defaults. */
+	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:8080");
+
+	for (i = 0; i < nitems(bearer_cases); i++) {
+		t = config_token(cfg, bearer_cases[i].bearer);
+		if (bearer_cases[i].name == NULL) {
+			ck_assert_msg(t == NULL, "case %zu: \"%s\" is %s", i,
+			    bearer_cases[i].bearer, t != NULL ? t->name : "");
+			continue;
+		}
+		ck_assert_msg(t != NULL, "case %zu: \"%s\" refused", i,
+		    bearer_cases[i].bearer);
+		ck_assert_str_eq(t->name, bearer_cases[i].name);
+		ck_assert_ptr_eq(t, &cfg->tokens[t - cfg->tokens]);
+		ck_assert_uint_lt((size_t)(t - cfg->tokens), cfg->ntokens);
+	}
+	ck_assert_ptr_null(config_token(NULL, "abc"));
+	config_free(cfg);
+
+	/* An empty bearer is never a token, even one whose digest is set. */
+	cfg = load_text(HEAD ROUTE ADMIN_START "  { name = \"e\"; role = "
+	    "\"admin\";\n    sha256 = \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4"
+	    "649b934ca495991b7852b855\"; }\n" ADMIN_END, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->ntokens, 1);
+	ck_assert_ptr_null(config_token(cfg, ""));
+	config_free(cfg);
+
+	/* An empty group: the defaults, and no token at all. */
+	cfg = load_text(HEAD ROUTE "admin = { };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->admin_listen, "127.0.0.1:8081");
+	ck_assert_uint_eq(cfg->admin_max_body, 65536);
+	ck_assert_uint_eq(cfg->ntokens, 0);
+	ck_assert_ptr_null(cfg->tokens);
+	ck_assert_ptr_null(config_token(cfg, "abc"));
+	config_free(cfg);
+
+	/* Limits are inclusive; names up to 63 bytes; a plain digest file. */
+	write_file(digest, SHA_ABC "\r\n");
+	snprintf(text, sizeof text, HEAD ROUTE
+	    "admin = { max_body = 16777216; tokens = (\n"
+	    "  { name = \"a123456789b123456789c123456789d123456789e123456789"
+	    "f123456789012\";\n    role = \"admin\"; sha256_file = \"%s\"; },\n"
+	    "  { name = \"0\"; role = \"tracer\"; sha256 = \"" SHA_WARD "\"; }\n"
+	    "); };\n", digest);
+	cfg = load_text(text, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->admin_max_body, 16777216);
+	ck_assert_uint_eq(strlen(cfg->tokens[0].name), 63);
+	ck_assert_mem_eq(cfg->tokens[0].sha256, md_abc, 32);
+	ck_assert_ptr_eq(config_token(cfg, "abc"), &cfg->tokens[0]);
+	ck_assert_ptr_eq(config_token(cfg, "ward-hang-bac:9f2c1e7a4b"),
+	    &cfg->tokens[1]);
+	config_free(cfg);
+
+	/* A digest file holding something else is refused, naming the file. */
+	write_file(digest, SHA_ABC "0\n");
+	cfg = load_text(text, err);
+	ck_assert_ptr_null(cfg);
+	ck_assert_msg(strstr(err, "checkind.conf:5: admin.tokens[0].sha256_file: ")
+	    != NULL && strstr(err, digest) != NULL, "%s", err);
+}
+END_TEST
+
+/* Load a configuration with stderr caught: the warnings go to out. */
+static struct config *
+load_caught(const char *text, char *err, char *out, size_t outlen)
+{
+	struct config	*cfg;
+	FILE		*f;
+	char		 path[600];
+	size_t		 n;
+	int		 fd, saved;
+
+	snprintf(path, sizeof path, "%s/stderr", tmpdir);
+	fflush(stderr);
+	ck_assert_int_ne(saved = dup(2), -1);
+	ck_assert_int_ne(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600), -1);
+	ck_assert_int_ne(dup2(fd, 2), -1);
+	close(fd);
+	cfg = load_text(text, err);
+	fflush(stderr);
+	ck_assert_int_ne(dup2(saved, 2), -1);
+	close(saved);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(out, 1, outlen - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return cfg;
+}
+
+/* Where admin.listen may be without a warning. */
+static const struct {
+	const char	*listen;
+	int		 warn;
+} admin_listen_cases[] = {
+	{ "127.0.0.1:8081", 0 },
+	{ "127.1.2.3:8081", 0 },
+	{ "localhost:8081", 0 },
+	{ "LOCALHOST:8081", 0 },
+	{ "10.0.0.5:8081", 0 },
+	{ "172.16.0.1:8081", 0 },
+	{ "172.31.255.255:8081", 0 },
+	{ "192.168.1.10:8081", 0 },
+	{ "169.254.10.1:8081", 0 },
+	{ "[::1]:8081", 0 },
+	{ "[fd12:3456::1]:8081", 0 },
+	{ "[fc00::1]:8081", 0 },
+	{ "[fe80::1]:8081", 0 },
+	{ "[::ffff:10.1.2.3]:8081", 0 },
+	{ "0.0.0.0:8081", 1 },
+	{ "[::]:8081", 1 },
+	{ "203.0.113.7:8081", 1 },
+	{ "11.0.0.1:8081", 1 },
+	{ "9.255.255.255:8081", 1 },
+	{ "172.15.255.255:8081", 1 },
+	{ "172.32.0.1:8081", 1 },
+	{ "192.169.0.1:8081", 1 },
+	{ "128.0.0.1:8081", 1 },
+	{ "[2001:db8::1]:8081", 1 },
+	{ "[fe00::1]:8081", 1 },
+	{ "[::2]:8081", 1 },
+	{ "[::ffff:8.8.8.8]:8081", 1 },
+	{ "admin.example.org:8081", 1 },
+	/* Same port as http.listen on another address: both can bind. */
+	{ "127.0.0.2:8080", 0 },
+	{ "[::1]:8080", 0 },
+	{ "192.168.1.10:8080", 0 },
+};
+
+START_TEST(test_admin_listen)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN], text[1024], out[4096];
+	size_t		 i;
+	int		 warned;
+
+	for (i = 0; i < nitems(admin_listen_cases); i++) {
+		snprintf(text, sizeof text, HEAD ROUTE
+		    "admin = { listen = \"%s\"; };\n",
+		    admin_listen_cases[i].listen);
+		cfg = load_caught(text, err, out, sizeof out);
+		ck_assert_msg(cfg != NULL, "case %zu: %s", i, err);
+		ck_assert_str_eq(cfg->admin_listen, admin_listen_cases[i].listen);
+		warned = strstr(out, "level=warn") != NULL &&
+		    strstr(out, "admin.listen=") != NULL;
+		ck_assert_msg(warned == admin_listen_cases[i].warn,
+		    "case %zu (%s): warned %d: \"%s\"", i,
+		    admin_listen_cases[i].listen, warned, out);
+		config_free(cfg);
+	}
+
+	/* No admin group: no listener, nothing to warn about. */
+	cfg = load_caught(HEAD ROUTE, err, out, sizeof out);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(out, "");
+	config_free(cfg);
+
+	/* http.listen elsewhere frees 127.0.0.1:8080 for the admin API. */
+	cfg = load_text(HEAD ROUTE "http = { listen = \"127.0.0.1:9000\"; };\n"
+	    "admin = { listen = \"127.0.0.1:8080\"; };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->admin_listen, "127.0.0.1:8080");
+	config_free(cfg);
+}
+END_TEST
+
+/* USSD routes, the ussd and purge groups. */
+START_TEST(test_ussd)
+{
+	const struct inbound_route	*r;
+	struct config			*cfg;
+	char				 err[ERRLEN], out[4096];
+
+	cfg = load_caught(HEAD "inbound = (\n"
+	    " { name = \"t\"; format = \"json\"; path = \"/sms/json\"; },\n"
+	    " { name = \"ussd\"; type = \"ussd\"; format = \"africastalking\";\n"
+	    "   path = \"/ussd/at\"; },\n"
+	    " { name = \"ussd-j\"; type = \"ussd\"; format = \"json\";\n"
+	    "   path = \"/ussd/json\"; reply = \"inline\"; route = \"dry\";\n"
+	    "   secret = \"s\"; allow = [ \"127.0.0.1\" ]; }\n"
+	    ");\n" DRY
+	    "ussd = { resume = 0; confirm_sms = false; };\n"
+	    "purge = { interval = 60; };\n", err, out, sizeof out);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(out, "");
+	ck_assert_uint_eq(cfg->ninbound, 3);
+	r = config_inbound_by_path(cfg, "/ussd/at");
+	ck_assert_ptr_eq(r, &cfg->inbound[1]);
+	ck_assert_str_eq(r->type, "ussd");
+	ck_assert_str_eq(r->format, "africastalking");
+	ck_assert_str_eq(r->reply, "inline");
+	ck_assert_ptr_null(r->route);
+	r = config_inbound_by_path(cfg, "/ussd/json");
+	ck_assert_str_eq(r->type, "ussd");
+	ck_assert_str_eq(r->format, "json");
+	ck_assert_str_eq(r->route, "dry");
+	ck_assert_str_eq(r->secret, "s");
+	ck_assert_uint_eq(r->nallow, 1);
+	ck_assert_str_eq(cfg->inbound[0].type, "sms");
+	ck_assert_int_eq(cfg->ussd_resume, 0);
+	ck_assert_int_eq(cfg->ussd_confirm_sms, 0);
+	ck_assert_int_eq(cfg->purge_interval, 60);
+	config_free(cfg);
+
+	/* Limits are inclusive; empty groups are the defaults. */
+	cfg = load_text(HEAD ROUTE "ussd = { resume = 3600; confirm_sms = true; };\n"
+	    "purge = { interval = 86400; };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(cfg->ussd_resume, 3600);
+	ck_assert_int_eq(cfg->ussd_confirm_sms, 1);
+	ck_assert_int_eq(cfg->purge_interval, 86400);
+	config_free(cfg);
+	cfg = load_text(HEAD ROUTE "ussd = { };\npurge = { };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(cfg->ussd_resume, 300);
+	ck_assert_int_eq(cfg->ussd_confirm_sms, 1);
+	ck_assert_int_eq(cfg->purge_interval, 3600);
+	config_free(cfg);
+
+	/* A confirmation SMS with no way out loads, with a warning. */
+	cfg = load_caught(HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	    "  format = \"json\"; path = \"/ussd\"; } );\n", err, out,
+	    sizeof out);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_msg(strstr(out, "level=warn") != NULL &&
+	    strstr(out, "confirm_sms") != NULL && strstr(out, "route=u") !=
+	    NULL, "%s", out);
+	config_free(cfg);
+	cfg = load_caught(HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	    "  format = \"json\"; path = \"/ussd\"; } );\n"
+	    "ussd = { confirm_sms = false; };\n", err, out, sizeof out);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(out, "");
+	config_free(cfg);
+	cfg = load_caught(HEAD "inbound = ( { name = \"u\"; type = \"ussd\";\n"
+	    "  format = \"json\"; path = \"/ussd\"; } );\n" DRY, err, out,
+	    sizeof out);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(out, "");
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1286,6 +1819,9 @@ config_suite(void)
 	tcase_add_test(tc, test_route_drivers);
 	tcase_add_test(tc, test_route_secret_files);
 	tcase_add_test(tc, test_route_for);
+	tcase_add_test(tc, test_admin);
+	tcase_add_test(tc, test_admin_listen);
+	tcase_add_test(tc, test_ussd);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "dialog.h"
 #include "fmt.h"
+#include "ussd.h"
 
 #define TW_URL		"https://gw.example.org/sms/twilio"
 #define TW_TOKEN	"tok3n"
@@ -970,6 +971,342 @@ START_TEST(test_free_zeroed)
 }
 END_TEST
 
+/* USSD formats: africastalking and json. */
+#define AT_FIRST	"sessionId=ATUid_1&serviceCode=%2A384%2A123%23" \
+			"&phoneNumber=%2B254711000111&networkCode=63902&text="
+#define SID128		"ATUid_" ID129
+
+struct ucase {
+	const char	*desc;
+	const char	*format;
+	int		 post;
+	const char	*query;
+	const char	*body;
+	size_t		 bodylen;	/* 0: strlen(body) */
+	struct hdr	 hdrs[4];
+	const char	*secret;
+	int		 status;	/* 0: parsed */
+	const char	*reason;
+	const char	*session;
+	const char	*from;
+	const char	*service;	/* NULL: none */
+	const char	*input;		/* NULL: none (africastalking) */
+	const char	*history;	/* NULL: none (json, or an end notification) */
+	int		 ended;
+};
+
+static const struct ucase ucases[] = {
+	/* africastalking */
+	{ .desc = "at first step", .format = "africastalking", .post = 1,
+	  .body = AT_FIRST, .session = "ATUid_1", .from = "+254711000111",
+	  .service = "*384*123#", .history = "" },
+	{ .desc = "at later step", .format = "africastalking", .post = 1,
+	  .body = "sessionId=ATUid_1&serviceCode=*384*123%23&phoneNumber=0912345678"
+	    "&networkCode=45204&text=1%2A1234567",
+	  .session = "ATUid_1", .from = "0912345678", .service = "*384*123#",
+	  .history = "1*1234567" },
+	{ .desc = "at raw stars and spaces", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&phoneNumber=1&text=1*0*Hang+Bac*Hang%20Dao",
+	  .session = "s", .from = "1", .history = "1*0*Hang Bac*Hang Dao" },
+	{ .desc = "at star flood", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&phoneNumber=1&text=*****",
+	  .session = "s", .from = "1", .history = "*****" },
+	{ .desc = "at utf-8 text", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&phoneNumber=1&text=1%2A%E1%BB%99",
+	  .session = "s", .from = "1", .history = "1*\xe1\xbb\x99" },
+	{ .desc = "at no text: a first step", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&phoneNumber=1", .session = "s", .from = "1", .history = "" },
+	{ .desc = "at form content type", .format = "africastalking", .post = 1,
+	  .hdrs = { { "Content-Type", "application/x-www-form-urlencoded; charset=utf-8" } },
+	  .body = "sessionId=s&phoneNumber=1&text=2", .session = "s", .from = "1",
+	  .history = "2" },
+	{ .desc = "at end of session", .format = "africastalking", .post = 1,
+	  .body = "date=2021-09-16+08%3A00%3A00&sessionId=ATUid_1&serviceCode=*384%23"
+	    "&networkCode=63902&phoneNumber=%2B254711000111&status=Success"
+	    "&cost=KES+0.00&durationInMillis=1234&hopsCount=3&input=1*1"
+	    "&lastAppResponse=END+bye&errorMessage=",
+	  .session = "ATUid_1", .from = "+254711000111", .service = "*384#", .ended = 1 },
+	{ .desc = "at end of session failed", .format = "africastalking", .post = 1,
+	  .body = "sessionId=ATUid_2&phoneNumber=1&status=Failed&errorMessage=timeout",
+	  .session = "ATUid_2", .from = "1", .ended = 1 },
+	{ .desc = "at status with text is a step", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&phoneNumber=1&status=x&text=1", .session = "s",
+	  .from = "1", .history = "1" },
+	{ .desc = "at session id too long", .format = "africastalking", .post = 1,
+	  .body = "phoneNumber=1&sessionId=" ID129, .status = 400, .reason = "too long" },
+	{ .desc = "at missing sessionId", .format = "africastalking", .post = 1,
+	  .body = "phoneNumber=1&text=1", .status = 400, .reason = "missing sessionId" },
+	{ .desc = "at empty sessionId", .format = "africastalking", .post = 1,
+	  .body = "sessionId=&phoneNumber=1&text=1", .status = 400,
+	  .reason = "missing sessionId" },
+	{ .desc = "at missing phoneNumber", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&text=1", .status = 400, .reason = "missing phoneNumber" },
+	{ .desc = "at end without phoneNumber", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&status=Success", .status = 400,
+	  .reason = "missing phoneNumber" },
+	{ .desc = "at phoneNumber too long", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&text=&phoneNumber=" N65, .status = 400, .reason = "too long" },
+	{ .desc = "at NUL in text", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s&phoneNumber=1&text=1%00", .status = 400, .reason = "bad text" },
+	{ .desc = "at NUL in session", .format = "africastalking", .post = 1,
+	  .body = "sessionId=s%00t&phoneNumber=1&text=1", .status = 400,
+	  .reason = "bad sessionId" },
+	{ .desc = "at GET", .format = "africastalking", .post = 0,
+	  .query = "sessionId=s&phoneNumber=1&text=", .status = 405 },
+	{ .desc = "at JSON body", .format = "africastalking", .post = 1,
+	  .hdrs = { { "Content-Type", "application/json" } },
+	  .body = "{\"sessionId\":\"s\"}", .status = 415 },
+	{ .desc = "at empty body", .format = "africastalking", .post = 1, .body = "",
+	  .status = 400 },
+	{ .desc = "at secret in query", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .query = "secret=k3y", .body = "sessionId=s&phoneNumber=1&text=",
+	  .session = "s", .from = "1", .history = "" },
+	{ .desc = "at secret header", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .hdrs = { { "X-Checkind-Secret", "k3y" } },
+	  .body = "sessionId=s&phoneNumber=1&text=", .session = "s", .from = "1",
+	  .history = "" },
+	{ .desc = "at secret wrong", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .query = "secret=nope", .body = "sessionId=s&phoneNumber=1",
+	  .status = 401 },
+	{ .desc = "at secret missing", .format = "africastalking", .post = 1,
+	  .secret = "k3y", .body = "sessionId=s&phoneNumber=1&secret=k3y", .status = 401 },
+
+	/* json */
+	{ .desc = "json full", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s1\",\"from\":\"+84912345678\",\"service\":\"*123#\","
+	    "\"input\":\"1\"}",
+	  .session = "s1", .from = "+84912345678", .service = "*123#", .input = "1" },
+	{ .desc = "json minimal", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s1\",\"from\":\"0912\"}", .session = "s1", .from = "0912",
+	  .input = "" },
+	{ .desc = "json nulls and unknown members", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s1\",\"from\":\"1\",\"input\":null,\"service\":null,"
+	    "\"ended\":null,\"x\":[{}]}",
+	  .session = "s1", .from = "1", .input = "" },
+	{ .desc = "json input with stars", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s1\",\"from\":\"1\",\"input\":\"a*b\\u1ed9\"}",
+	  .session = "s1", .from = "1", .input = "a*b\xe1\xbb\x99" },
+	{ .desc = "json ended", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s1\",\"from\":\"1\",\"ended\":true}",
+	  .session = "s1", .from = "1", .input = "", .ended = 1 },
+	{ .desc = "json not ended", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s1\",\"from\":\"1\",\"ended\":false,\"input\":\"2\"}",
+	  .session = "s1", .from = "1", .input = "2" },
+	{ .desc = "json ended not a boolean", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s1\",\"from\":\"1\",\"ended\":1}", .status = 400,
+	  .reason = "ended" },
+	{ .desc = "json missing session", .format = "json", .post = 1,
+	  .body = "{\"from\":\"1\",\"input\":\"1\"}", .status = 400, .reason = "missing session" },
+	{ .desc = "json empty session", .format = "json", .post = 1,
+	  .body = "{\"session\":\"\",\"from\":\"1\"}", .status = 400,
+	  .reason = "missing session" },
+	{ .desc = "json session too long", .format = "json", .post = 1,
+	  .body = "{\"session\":\"" SID128 "\",\"from\":\"1\"}", .status = 400,
+	  .reason = "too long" },
+	{ .desc = "json missing from", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s\"}", .status = 400, .reason = "missing from" },
+	{ .desc = "json session a number", .format = "json", .post = 1,
+	  .body = "{\"session\":5,\"from\":\"1\"}", .status = 400,
+	  .reason = "session must be a string" },
+	{ .desc = "json input a number", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s\",\"from\":\"1\",\"input\":1}", .status = 400,
+	  .reason = "input must be a string" },
+	{ .desc = "json \\u0000", .format = "json", .post = 1,
+	  .body = "{\"session\":\"s\",\"from\":\"1\",\"input\":\"a\\u0000\"}", .status = 400 },
+	{ .desc = "json bad", .format = "json", .post = 1, .body = "{\"session\":",
+	  .status = 400, .reason = "bad JSON" },
+	{ .desc = "json array", .format = "json", .post = 1, .body = "[]",
+	  .status = 400, .reason = "object" },
+	{ .desc = "json duplicate keys", .format = "json", .post = 1,
+	  .body = "{\"session\":\"a\",\"session\":\"b\",\"from\":\"1\"}", .status = 400 },
+	{ .desc = "json GET", .format = "json", .post = 0, .status = 405 },
+	{ .desc = "json token", .format = "json", .post = 1, .secret = "t0k",
+	  .hdrs = { { "Authorization", "Bearer t0k" } },
+	  .body = "{\"session\":\"s\",\"from\":\"1\"}", .session = "s", .from = "1",
+	  .input = "" },
+	{ .desc = "json token missing", .format = "json", .post = 1, .secret = "t0k",
+	  .body = "{\"session\":\"s\",\"from\":\"1\"}", .status = 401 },
+	{ .desc = "json token wrong", .format = "json", .post = 1, .secret = "t0k",
+	  .hdrs = { { "Authorization", "Bearer t0K" } },
+	  .body = "{\"session\":\"s\",\"from\":\"1\"}", .status = 401 },
+};
+
+static void
+ustr_eq(const char *desc, const char *what, const char *got, const char *want)
+{
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "%s: %s \"%s\", want none", desc, what, got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0, "%s: %s \"%s\", want \"%s\"",
+		    desc, what, got != NULL ? got : "(null)", want);
+}
+
+START_TEST(test_ussd_parse_case)
+{
+	const struct ucase		*c = &ucases[_i];
+	const struct fmt_ussd_entry	*fe;
+	struct inbound_route		 route;
+	struct fmt_request		 req;
+	struct fmt_ussd_hold		 hold;
+	struct ussd_req			 u;
+	char				 err[256];
+	int				 rc;
+
+	memset(&route, 0, sizeof route);
+	route.name = (char *)"ussd-test";
+	route.type = (char *)"ussd";
+	route.format = (char *)c->format;
+	route.secret = (char *)c->secret;
+	memset(&req, 0, sizeof req);
+	req.post = c->post;
+	req.query = c->query;
+	req.body = c->body;
+	req.bodylen = c->body == NULL ? 0 : c->bodylen != 0 ? c->bodylen : strlen(c->body);
+	req.header = test_header;
+	req.hctx = (void *)c->hdrs;
+	req.route = &route;
+
+	ck_assert_ptr_nonnull(fe = fmt_ussd_find(c->format));
+	memset(&u, 0xa5, sizeof u);		/* parse must not trust what it is given */
+	memset(&hold, 0xa5, sizeof hold);
+	err[0] = '\0';
+	rc = fe->parse(&req, &u, &hold, err, sizeof err);
+	ck_assert_msg(rc == c->status, "%s: status %d, want %d (%s)", c->desc, rc, c->status,
+	    err);
+	if (c->status != 0) {
+		ck_assert_msg(err[0] != '\0', "%s: no reason", c->desc);
+		ck_assert_msg(strchr(err, '\n') == NULL, "%s: reason spans lines", c->desc);
+		if (c->reason != NULL)
+			ck_assert_msg(strstr(err, c->reason) != NULL,
+			    "%s: reason \"%s\" lacks \"%s\"", c->desc, err, c->reason);
+		if (c->secret != NULL)
+			ck_assert(strstr(err, c->secret) == NULL);
+		ck_assert_ptr_null(u.session);
+		ck_assert_uint_eq(hold.n, 0);
+		fmt_ussd_hold_free(&hold);
+		return;
+	}
+	ustr_eq(c->desc, "session", u.session, c->session);
+	ustr_eq(c->desc, "from", u.from, c->from);
+	ustr_eq(c->desc, "service", u.service, c->service);
+	ustr_eq(c->desc, "input", u.input, c->input);
+	ustr_eq(c->desc, "history", u.history, c->history);
+	ck_assert_msg(u.ended == c->ended, "%s: ended %d", c->desc, u.ended);
+	ustr_eq(c->desc, "channel", u.channel, "ussd-test");
+	ck_assert_int_eq(u.now, 0);
+	ck_assert_uint_le(hold.n, nitems(hold.strings));
+	fmt_ussd_hold_free(&hold);
+	ck_assert_uint_eq(hold.n, 0);
+	fmt_ussd_hold_free(&hold);
+}
+END_TEST
+
+/* A 10 kB history and a 10 kB input are taken whole: the menu refuses them. */
+START_TEST(test_ussd_parse_long)
+{
+	struct fmt_request	 req;
+	struct fmt_ussd_hold	 hold;
+	struct ussd_req		 u;
+	char			*body, err[128];
+	size_t			 n = 10 * 1024, off;
+
+	body = malloc(n + 128);
+	ck_assert_ptr_nonnull(body);
+	off = (size_t)snprintf(body, 128, "sessionId=s&phoneNumber=1&text=");
+	memset(body + off, '*', n);
+	body[off + n] = '\0';
+	memset(&req, 0, sizeof req);
+	req.post = 1;
+	req.body = body;
+	req.bodylen = strlen(body);
+	ck_assert_int_eq(fmt_ussd_find("africastalking")->parse(&req, &u, &hold, err,
+	    sizeof err), 0);
+	ck_assert_uint_eq(strlen(u.history), n);
+	ck_assert_ptr_null(u.channel);		/* no route given */
+	fmt_ussd_hold_free(&hold);
+
+	off = (size_t)snprintf(body, 128, "{\"session\":\"s\",\"from\":\"1\",\"input\":\"");
+	memset(body + off, '7', n);
+	strcpy(body + off + n, "\"}");
+	req.bodylen = strlen(body);
+	ck_assert_int_eq(fmt_ussd_find("json")->parse(&req, &u, &hold, err, sizeof err), 0);
+	ck_assert_uint_eq(strlen(u.input), n);
+	fmt_ussd_hold_free(&hold);
+	free(body);
+}
+END_TEST
+
+struct urcase {
+	const char	*format;
+	int		 end;
+	const char	*text;		/* NULL: an end notification was answered */
+	const char	*content_type;
+	const char	*body;
+};
+
+static const struct urcase urcases[] = {
+	{ "africastalking", 0, "Menu\n1 Check-in\n0 Thoat", "text/plain; charset=UTF-8",
+	  "CON Menu\n1 Check-in\n0 Thoat" },
+	{ "africastalking", 1, "Cam on ban.", "text/plain; charset=UTF-8", "END Cam on ban." },
+	{ "africastalking", 1, "", "text/plain; charset=UTF-8", "END " },
+	{ "africastalking", 1, NULL, "text/plain; charset=UTF-8", "" },
+	{ "africastalking", 0, NULL, "text/plain; charset=UTF-8", "" },
+	{ "africastalking", 0, "a\xff" "b", "text/plain; charset=UTF-8",
+	  "CON a\xef\xbf\xbd" "b" },
+	{ "africastalking", 0, HA_NOI, "text/plain; charset=UTF-8", "CON " HA_NOI },
+	{ "json", 0, "Menu\n1 Check-in", "application/json",
+	  "{\"text\":\"Menu\\n1 Check-in\",\"end\":false}" },
+	{ "json", 1, "Ma \"A\" \\ ok", "application/json",
+	  "{\"text\":\"Ma \\\"A\\\" \\\\ ok\",\"end\":true}" },
+	{ "json", 1, NULL, "application/json", "{\"text\":\"\",\"end\":true}" },
+	{ "json", 0, NULL, "application/json", "{\"text\":\"\",\"end\":true}" },
+	{ "json", 0, "a\xff", "application/json", "{\"text\":\"a\xef\xbf\xbd\",\"end\":false}" },
+};
+
+START_TEST(test_ussd_render_case)
+{
+	const struct urcase	*c = &urcases[_i];
+	struct ussd_resp	 r;
+	struct fmt_response	 out;
+
+	r.end = c->end;
+	r.text = (char *)c->text;
+	memset(&out, 0xa5, sizeof out);
+	fmt_ussd_find(c->format)->render(&r, &out);
+	ck_assert_int_eq(out.status, 200);
+	ck_assert_str_eq(out.content_type, c->content_type);
+	ck_assert_msg(out.bodylen == strlen(c->body) && memcmp(out.body, c->body,
+	    out.bodylen) == 0, "%s #%d: body \"%.*s\"", c->format, _i, (int)out.bodylen,
+	    out.body);
+	ck_assert_int_eq(out.body[out.bodylen], '\0');
+	ck_assert_ptr_null(out.header_name);
+	fmt_response_free(&out);
+}
+END_TEST
+
+START_TEST(test_ussd_find)
+{
+	struct fmt_ussd_hold	hold;
+	struct fmt_response	out;
+
+	ck_assert_str_eq(fmt_ussd_find("africastalking")->name, "africastalking");
+	ck_assert_str_eq(fmt_ussd_find("json")->name, "json");
+	ck_assert_ptr_null(fmt_ussd_find("kannel"));
+	ck_assert_ptr_null(fmt_ussd_find("twilio"));
+	ck_assert_ptr_null(fmt_ussd_find(""));
+	ck_assert_ptr_null(fmt_ussd_find(NULL));
+	memset(&hold, 0, sizeof hold);
+	fmt_ussd_hold_free(&hold);
+	fmt_ussd_hold_free(NULL);
+	fmt_ussd_find("africastalking")->render(NULL, &out);
+	ck_assert_uint_eq(out.bodylen, 0);
+	fmt_response_free(&out);
+	fmt_ussd_find("json")->render(NULL, &out);
+	ck_assert_str_eq(out.body, "{\"text\":\"\",\"end\":true}");
+	fmt_response_free(&out);
+}
+END_TEST
+
 static Suite *
 fmt_suite(void)
 {
@@ -999,6 +1336,12 @@ fmt_suite(void)
 	tc = tcase_create("table");
 	tcase_add_test(tc, test_find);
 	tcase_add_test(tc, test_free_zeroed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ussd");
+	tcase_add_loop_test(tc, test_ussd_parse_case, 0, nitems(ucases));
+	tcase_add_test(tc, test_ussd_parse_long);
+	tcase_add_loop_test(tc, test_ussd_render_case, 0, nitems(urcases));
+	tcase_add_test(tc, test_ussd_find);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -33,7 +33,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	2	/* the newest migration */
+#define SCHEMA_VERSION	3	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -188,7 +188,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 10);
+	    " WHERE type = 'table'"), 11);
 }
 END_TEST
 
@@ -269,6 +269,8 @@ static const char *const schema_queries[] = {
 	"SELECT id, route, number, text, state, attempts, created_at, next_at,"
 	" expires_at, updated_at, sent_at, ext_id, ext_key, dlr_state, dlr_at,"
 	" error, inbound_id FROM outbox",
+	"SELECT id, number, screen, data, lang, updated_at, ended"
+	" FROM ussd_sessions",
 };
 
 START_TEST(test_schema_columns)
@@ -282,6 +284,16 @@ START_TEST(test_schema_indexes)
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('venues')"
 	    " WHERE origin = 'c'"), 2);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('checkins')"
+	    " WHERE origin = 'c'"), 3);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('declarations')"
+	    " WHERE origin = 'c'"), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('answers')"
+	    " WHERE origin = 'c'"), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('sessions')"
+	    " WHERE origin = 'c'"), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('daily_stats')"
+	    " WHERE origin = 'c'"), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('ussd_sessions')"
 	    " WHERE origin = 'c'"), 2);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound')"
 	    " WHERE \"unique\""), 1);
@@ -1102,13 +1114,19 @@ END_TEST
 
 #define T0	AT0800
 
+/* What migration 3 added, undone. */
+#define UNDO_V3 \
+	"DROP TABLE ussd_sessions; DROP INDEX checkins_sent;" \
+	" DROP INDEX declarations_started; DROP INDEX answers_declaration;" \
+	" DROP INDEX sessions_expires; DROP INDEX daily_stats_day;"
+
 /* A database left by a version that knew only migration 1. */
 static void
 make_v1(void)
 {
 	store_close(st);
 	st = NULL;
-	sql_exec("DROP TABLE outbox; PRAGMA user_version = 1");
+	sql_exec(UNDO_V3 " DROP TABLE outbox; PRAGMA user_version = 1");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
 	    " WHERE tbl_name = 'outbox'"), 0);
 }
@@ -1122,8 +1140,8 @@ START_TEST(test_migrate_from_v1)
 	make_v1();
 	ck_assert_int_eq(sql_value("PRAGMA user_version"), 1);
 	st = open_store();
-	ck_assert_int_eq(store_version(st), 2);
-	ck_assert_int_eq(sql_value("PRAGMA user_version"), 2);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), SCHEMA_VERSION);
 	/* The old rows are kept, the new table and its indexes are there. */
 	ck_assert_int_eq(store_venue_by_id(st, id, &v), 1);
 	ck_assert_str_eq(v.name, "Cafe Giang");
@@ -1136,7 +1154,7 @@ START_TEST(test_migrate_from_v1)
 	/* And a second open does not run migration 2 again. */
 	store_close(st);
 	st = open_store();
-	ck_assert_int_eq(store_version(st), 2);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM outbox"), 1);
 }
 END_TEST
@@ -1158,7 +1176,7 @@ START_TEST(test_migrate_atomic)
 	    " 'outbox_state')"), 0);
 	sql_exec("DROP INDEX outbox_created");
 	st = open_store();
-	ck_assert_int_eq(store_version(st), 2);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
 }
 END_TEST
 
@@ -1905,6 +1923,1313 @@ START_TEST(test_outbox_requeue_cancel)
 }
 END_TEST
 
+/* Migration 3 and the officials' queries. */
+
+/* A database left by a version that knew migrations 1 and 2. */
+static void
+make_v2(void)
+{
+	store_close(st);
+	st = NULL;
+	sql_exec(UNDO_V3 " PRAGMA user_version = 2");
+}
+
+START_TEST(test_migrate_from_v2)
+{
+	int64_t	v, c;
+
+	v = add_venue("Cafe Giang", "Hàng Bạc", N1);
+	c = add_checkin(v, N1, AT0800, 0);
+	make_v2();
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'ussd_sessions'"), 0);
+	st = open_store();
+	ck_assert_int_eq(store_version(st), 3);
+	ck_assert_int_eq(sql_value("SELECT id FROM checkins"), c);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'index' AND name IN ('checkins_sent',"
+	    " 'declarations_started', 'answers_declaration', 'sessions_expires',"
+	    " 'daily_stats_day', 'ussd_sessions_number',"
+	    " 'ussd_sessions_updated')"), 7);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM ussd_sessions"), 0);
+	store_close(st);
+	st = open_store();
+	ck_assert_int_eq(store_version(st), 3);
+}
+END_TEST
+
+START_TEST(test_migrate_atomic_v3)
+{
+	char		 err[256] = "";
+	struct store	*s;
+
+	/* The last statement of migration 3 fails: none of it may remain. */
+	make_v2();
+	sql_exec("CREATE INDEX ussd_sessions_updated ON venues(created_at)");
+	s = store_open(dbpath, err, sizeof err);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(strstr(err, "migration to 3") != NULL, "err: %s", err);
+	ck_assert_int_eq(sql_value("PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('ussd_sessions', 'checkins_sent',"
+	    " 'answers_declaration', 'ussd_sessions_number')"), 0);
+	sql_exec("DROP INDEX ussd_sessions_updated");
+	st = open_store();
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
+}
+END_TEST
+
+/*
+ * The crafted dataset. Times on 2021-09-16 local unless said; a stay
+ * without a check-out lasts default_stay (1 h) unless a test says.
+ */
+#define H(h, m)	(DAY16 + (h) * 3600LL + (m) * 60LL)
+#define DAY15	(DAY16 - 86400)
+#define STAY	3600
+
+#define TN	"+84900000001"	/* the traced number */
+#define P1	"+84900000011"
+#define P2	"+84900000012"
+#define P3	"+84900000013"
+#define P4	"+84900000014"
+#define P5	"+84900000015"
+#define P6	"+84900000016"
+#define P7	"+84900000017"
+#define P8	"+84900000018"	/* opted out */
+#define PZ	"+84900000019"	/* checked out at the second it checked in */
+#define NB	"+84900000020"
+#define Q1	"+84900000021"
+#define Q2	"+84900000022"
+#define Q3	"+84900000023"
+#define Q4	"+84900000024"
+#define P9	"+84900000029"
+#define PG	"+84900000030"
+
+enum { VA, VB, VC, VD, VE, VF, VG, NVENUES };
+
+static const struct tvenue {
+	const char	*name;
+	const char	*ward;
+	const char	*address;
+	const char	*owner;
+	int		 active;
+} tvenues[NVENUES] = {
+	[VA] = { "Phở Thìn", "Hàng Bạc", "13 Lò Đúc", "+84911000001", 1 },
+	[VB] = { "Cafe Giang", "Hàng Bạc", "39 Nguyễn Hữu Huân", NULL, 1 },
+	[VC] = { "Bún Chả", "Hàng Gai", "1 Hàng Mành", NULL, 1 },
+	[VD] = { "Kem Tràng Tiền", "Tràng Tiền", "35 Tràng Tiền",
+	    "+84911000004", 1 },
+	[VE] = { "Quán Cũ", "Lý Thái Tổ", "", NULL, 0 },	/* inactive */
+	[VF] = { "Xôi Yến", "Hàng Gai", "35B Nguyễn Hữu Huân", NULL, 1 },
+	[VG] = { "Bánh Cuốn", "Hàng Bạc", "14 Hàng Gà", NULL, 1 },
+};
+
+static const struct tstay {
+	int		 venue;
+	const char	*number;
+	int64_t		 sent;
+	int64_t		 out;		/* 0: never checked out */
+	int		 companions;
+} tstays[] = {
+	{ VA, P1, H(8, 0), 0, 0 },		/* ends as the window opens */
+	{ VA, P2, H(8, 30), H(9, 30), 0 },	/* began before, overlaps */
+	{ VA, P3, H(7, 0), H(9, 15), 1 },	/* began long before, overlaps */
+	{ VA, P4, H(9, 10), H(9, 20), 0 },
+	{ VA, P5, H(10, 0), 0, 0 },		/* begins as the window closes */
+	{ VA, P6, H(9, 59), 0, 0 },
+	{ VA, TN, H(9, 0), H(9, 45), 2 },
+	{ VA, P7, H(-40, 0), H(32, 0), 0 },	/* 14th 08:00 to 17th 08:00 */
+	{ VA, P2, H(9, 40), 0, 0 },		/* P2 again */
+	{ VA, P8, H(9, 5), 0, 3 },
+	{ VA, PZ, H(9, 20), H(9, 20), 0 },
+	{ VB, NB, H(9, 0), H(10, 0), 0 },
+	{ VB, Q1, H(10, 30), 0, 0 },
+	{ VB, TN, H(11, 0), 0, 0 },
+	{ VB, Q2, H(11, 50), H(13, 10), 0 },
+	{ VB, Q3, H(12, 0), 0, 0 },		/* begins as TN's stay ends */
+	{ VC, TN, H(14, 0), H(14, 30), 0 },
+	{ VC, Q4, H(14, 10), 0, 0 },
+	{ VC, P1, H(11, 0), 0, 0 },		/* with TN, but elsewhere */
+	{ VC, P1, H(-4, 0), 0, 0 },		/* the 15th, 20:00 */
+	{ VE, P9, H(10, 0), 0, 0 },
+	{ VG, PG, H(-6 * 24 + 10, 0), 0, 0 },	/* the 10th */
+	{ VA, TN, H(-24 + 9, 0), H(-24 + 9, 30), 0 },	/* the 15th */
+	{ VA, Q4, H(-24 + 9, 10), 0, 0 },
+};
+
+static int64_t	tvid[NVENUES];
+static char	tcode[NVENUES][CODE_MAX];
+
+/* A declaration at venue (-1: none) started at, with one answer. */
+static int64_t
+add_declaration(int venue, const char *number, int64_t at, int answer_flag,
+    int finish, int finish_flag)
+{
+	int64_t	d;
+
+	d = store_declaration_start(st, number, venue >= 0 ? tvid[venue] : 0,
+	    0, at);
+	ck_assert_int_gt(d, 0);
+	ck_assert_int_eq(store_declaration_answer(st, d, "fever",
+	    answer_flag ? "1" : "2", answer_flag, at + 10), 0);
+	if (finish)
+		ck_assert_int_eq(store_declaration_finish(st, d, finish_flag,
+		    at + 20), 0);
+	return d;
+}
+
+static void
+load_dataset(void)
+{
+	const struct tstay	*t;
+	struct venue		 v;
+	int64_t			 id;
+	size_t			 i;
+
+	for (i = 0; i < NVENUES; i++) {
+		memset(&v, 0, sizeof v);
+		v.name = (char *)tvenues[i].name;
+		v.ward = (char *)tvenues[i].ward;
+		v.address = (char *)tvenues[i].address;
+		v.owner = (char *)tvenues[i].owner;
+		v.created_at = H(-30 * 24, 0);
+		tvid[i] = store_venue_add(st, &v, 6);
+		ck_assert_int_gt(tvid[i], 0);
+		snprintf(tcode[i], sizeof tcode[i], "%s", v.code);
+		if (!tvenues[i].active)
+			ck_assert_int_eq(store_venue_set_active(st, v.code, 0), 0);
+	}
+	for (i = 0; i < nitems(tstays); i++) {
+		t = &tstays[i];
+		id = add_checkin(tvid[t->venue], t->number, t->sent,
+		    t->companions);
+		if (t->out != 0)
+			ck_assert_int_eq(store_checkin_close(st, id, t->out), 0);
+	}
+	ck_assert_int_eq(store_subscriber_set_optout(st, P8, 1), 0);
+	/* Out and back in, and a subscriber who only chose a language. */
+	ck_assert_int_eq(store_subscriber_set_optout(st, P1, 1), 0);
+	ck_assert_int_eq(store_subscriber_set_optout(st, P1, 0), 0);
+	ck_assert_int_eq(store_subscriber_set_lang(st, P4, 1), 0);
+
+	add_declaration(VA, TN, H(9, 1), 1, 1, 1);
+	add_declaration(VB, Q1, H(10, 31), 1, 0, 0);	/* flagged answer, unfinished */
+	add_declaration(VB, Q2, H(11, 51), 0, 1, 0);	/* not flagged */
+	add_declaration(VC, Q4, H(14, 11), 0, 1, 1);
+	add_declaration(VA, TN, H(-24 + 9, 1), 0, 1, 1);	/* the 15th */
+	add_declaration(VE, P9, H(10, 1), 0, 1, 1);	/* inactive venue */
+	add_declaration(-1, P5, H(12, 0), 0, 1, 1);	/* no venue */
+}
+
+/* A trace row as a test expects it. */
+struct want_row {
+	const char	*number;
+	int		 venue;
+	int64_t		 sent;
+	int64_t		 out;
+	int64_t		 stay_end;
+	int		 companions;
+	int64_t		 overlap;	/* contacts: seconds both were there */
+	int64_t		 overlap_from;
+};
+
+struct trace_seen {
+	int		 n;
+	int		 stop_after;
+	struct trace_row rows[32];
+	char		 names[32][64];
+	char		 wards[32][64];
+	char		 addresses[32][64];
+};
+
+static int
+trace_cb(const struct trace_row *r, void *arg)
+{
+	struct trace_seen	*ts = arg;
+
+	ck_assert_int_lt(ts->n, 32);
+	ck_assert_ptr_nonnull(r->venue_name);
+	ck_assert_ptr_nonnull(r->ward);
+	ck_assert_ptr_nonnull(r->address);
+	ts->rows[ts->n] = *r;
+	snprintf(ts->names[ts->n], sizeof ts->names[0], "%s", r->venue_name);
+	snprintf(ts->wards[ts->n], sizeof ts->wards[0], "%s", r->ward);
+	snprintf(ts->addresses[ts->n], sizeof ts->addresses[0], "%s",
+	    r->address);
+	ts->n++;
+	return ts->stop_after != 0 && ts->n >= ts->stop_after;
+}
+
+/* Hold what a trace gave to the expected rows, in order. */
+static void
+trace_expect(const struct trace_seen *ts, const struct want_row *w, size_t nw,
+    const char *contact_of)
+{
+	const struct trace_row	*r;
+	size_t			 i;
+
+	ck_assert_int_eq(ts->n, (int)nw);
+	for (i = 0; i < nw; i++) {
+		r = &ts->rows[i];
+		ck_assert_msg(strcmp(r->number, w[i].number) == 0,
+		    "row %zu: %s, want %s", i, r->number, w[i].number);
+		ck_assert_int_eq(r->sent_at, w[i].sent);
+		ck_assert_int_eq(r->received_at, w[i].sent + 5);
+		ck_assert_int_eq(r->checked_out_at, w[i].out);
+		ck_assert_int_eq(r->stay_end, w[i].stay_end);
+		ck_assert_int_eq(r->companions, w[i].companions);
+		ck_assert_str_eq(r->code, tcode[w[i].venue]);
+		ck_assert_str_eq(ts->names[i], tvenues[w[i].venue].name);
+		ck_assert_str_eq(ts->wards[i], tvenues[w[i].venue].ward);
+		ck_assert_str_eq(ts->addresses[i], tvenues[w[i].venue].address);
+		if (contact_of == NULL) {
+			ck_assert_str_eq(r->contact_of, "");
+			ck_assert_int_eq(r->overlap_from, 0);
+			ck_assert_int_eq(r->overlap_to, 0);
+			continue;
+		}
+		ck_assert_str_eq(r->contact_of, contact_of);
+		ck_assert_int_eq(r->overlap_from, w[i].overlap_from);
+		ck_assert_msg(r->overlap_to - r->overlap_from == w[i].overlap,
+		    "row %zu (%s): overlap %lld, want %lld", i, r->number,
+		    (long long)(r->overlap_to - r->overlap_from),
+		    (long long)w[i].overlap);
+	}
+}
+
+#define TRACE_EXPECT(ts, contact_of, ...) do {				\
+	const struct want_row	want_[] = { __VA_ARGS__ };		\
+									\
+	trace_expect(&(ts), want_, nitems(want_), (contact_of));	\
+} while (0)
+
+START_TEST(test_trace_venue)
+{
+	struct trace_seen	ts;
+
+	load_dataset();
+	/* Everyone at Phở Thìn from 09:00 to 10:00. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(9, 0), H(10, 0),
+	    STAY, trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, NULL,
+	    { P3, VA, H(7, 0), H(9, 15), H(9, 15), 1, 0, 0 },
+	    { P2, VA, H(8, 30), H(9, 30), H(9, 30), 0, 0, 0 },
+	    { TN, VA, H(9, 0), H(9, 45), H(9, 45), 2, 0, 0 },
+	    { P8, VA, H(9, 5), 0, H(10, 5), 3, 0, 0 },
+	    { P4, VA, H(9, 10), H(9, 20), H(9, 20), 0, 0, 0 },
+	    { PZ, VA, H(9, 20), H(9, 20), H(9, 20), 0, 0, 0 },
+	    { P2, VA, H(9, 40), 0, H(10, 40), 0, 0, 0 },
+	    { P6, VA, H(9, 59), 0, H(10, 59), 0, 0, 0 });
+
+	/* Open stays of two hours: P1's 08:00 now reaches into the window. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(9, 0), H(10, 0),
+	    2 * STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 9);
+	ck_assert_str_eq(ts.rows[1].number, P1);
+	ck_assert_int_eq(ts.rows[1].stay_end, H(10, 0));
+
+	/* The window's edges: [10:00, 10:00) is empty, [10:00, 10:01) is not. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(10, 0), H(10, 0),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(10, 1), H(10, 0),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	ck_assert_int_eq(store_trace_person(st, TN, H(10, 1), H(9, 0),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	ck_assert_int_eq(store_trace_contacts(st, TN, H(9, 30), H(9, 30),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(10, 0), H(10, 1),
+	    STAY, trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, NULL,
+	    { P8, VA, H(9, 5), 0, H(10, 5), 3, 0, 0 },
+	    { P2, VA, H(9, 40), 0, H(10, 40), 0, 0, 0 },
+	    { P6, VA, H(9, 59), 0, H(10, 59), 0, 0, 0 },
+	    { P5, VA, H(10, 0), 0, H(11, 0), 0, 0, 0 });
+	/* Q3 came as the window closed. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VB], H(9, 0), H(12, 0), STAY,
+	    trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 4);
+	ck_assert_str_eq(ts.rows[3].number, Q2);
+	/* A zero-length stay is there for its second. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(9, 20) + 1,
+	    H(9, 21), STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 3);	/* P2 TN P8; P3 and P4 left, PZ too */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(9, 20), H(9, 20) + 1,
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 4);	/* and PZ; P4 until 09:20 only */
+	ck_assert_str_eq(ts.rows[3].number, PZ);
+
+	/*
+	 * P7's stay, closed three days later, counts for a day: seen on the
+	 * 14th and early on the 15th, not after the 15th 08:00.
+	 */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(-36, 0), H(-35, 0),
+	    STAY, trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, NULL,
+	    { P7, VA, H(-40, 0), H(32, 0), H(32, 0), 0, 0, 0 });
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(-17, 0), H(-16, 30),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 1);
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(-16, 0), H(-15, 0),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	/* An open stay longer than a day widens the search as far. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(-16, 0), H(-15, 0),
+	    2 * 86400, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 1);
+	ck_assert_str_eq(ts.rows[0].number, P7);
+
+	/* An inactive venue still answers; unknown venues have nobody. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VE], DAY16, DAY17, STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, NULL, { P9, VE, H(10, 0), 0, H(11, 0), 0, 0, 0 });
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, 9999, DAY16, DAY17, STAY,
+	    trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	/* A callback can stop it. */
+	memset(&ts, 0, sizeof ts);
+	ts.stop_after = 2;
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(9, 0), H(10, 0),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 2);
+}
+END_TEST
+
+START_TEST(test_trace_person)
+{
+	struct trace_seen	ts;
+
+	load_dataset();
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_person(st, TN, H(8, 0), H(13, 0), STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, NULL,
+	    { TN, VA, H(9, 0), H(9, 45), H(9, 45), 2, 0, 0 },
+	    { TN, VB, H(11, 0), 0, H(12, 0), 0, 0, 0 });
+
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_person(st, TN, DAY15, H(48, 0), STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, NULL,
+	    { TN, VA, H(-15, 0), H(-15, 0) + 1800, H(-15, 0) + 1800, 0, 0, 0 },
+	    { TN, VA, H(9, 0), H(9, 45), H(9, 45), 2, 0, 0 },
+	    { TN, VB, H(11, 0), 0, H(12, 0), 0, 0, 0 },
+	    { TN, VC, H(14, 0), H(14, 30), H(14, 30), 0, 0, 0 });
+
+	/* A stay that began before the window and is still on then. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_person(st, P3, H(9, 0), H(9, 1), STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, NULL, { P3, VA, H(7, 0), H(9, 15), H(9, 15), 1, 0, 0 });
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_person(st, P3, H(9, 15), H(12, 0), STAY,
+	    trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_person(st, "+84999999999", DAY15, DAY17,
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_person(st, "' OR 1=1 --", DAY15, DAY17,
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+}
+END_TEST
+
+START_TEST(test_trace_contacts)
+{
+	struct trace_seen	ts;
+
+	load_dataset();
+	/*
+	 * TN at Phở Thìn 09:00-09:45 and at Cafe Giang 11:00-12:00 (open):
+	 * the overlaps, by construction. Not P1 (left as TN came), P6 and
+	 * P5 (came after TN left), NB (left Cafe Giang before), Q3 (came as
+	 * TN's open stay ended), P1 at Bún Chả at 11:00 (another venue),
+	 * TN's own stays, nor anyone on the 15th.
+	 */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_contacts(st, TN, H(8, 0), H(13, 0), STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, TN,
+	    { P3, VA, H(7, 0), H(9, 15), H(9, 15), 1, 900, H(9, 0) },
+	    { P2, VA, H(8, 30), H(9, 30), H(9, 30), 0, 1800, H(9, 0) },
+	    { P8, VA, H(9, 5), 0, H(10, 5), 3, 2400, H(9, 5) },
+	    { P4, VA, H(9, 10), H(9, 20), H(9, 20), 0, 600, H(9, 10) },
+	    { PZ, VA, H(9, 20), H(9, 20), H(9, 20), 0, 1, H(9, 20) },
+	    { P2, VA, H(9, 40), 0, H(10, 40), 0, 300, H(9, 40) },
+	    { Q1, VB, H(10, 30), 0, H(11, 30), 0, 1800, H(11, 0) },
+	    { Q2, VB, H(11, 50), H(13, 10), H(13, 10), 0, 600, H(11, 50) });
+
+	/* The 15th: Q4 was there with TN; P7's long stay no longer counts. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_contacts(st, TN, DAY15, DAY16, STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, TN,
+	    { Q4, VA, H(-15, 10), 0, H(-14, 10), 0, 1200, H(-15, 10) });
+
+	/* Longer open stays make more overlap: P1 now stays until 10:00. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_contacts(st, TN, H(9, 0), H(9, 1),
+	    2 * STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 7);	/* P3 P1 P2 P8 P4 PZ P2; P6 came at 09:59 */
+	ck_assert_str_eq(ts.rows[1].number, P1);
+	ck_assert_int_eq(ts.rows[1].stay_end, H(10, 0));
+	ck_assert_int_eq(ts.rows[1].overlap_from, H(9, 0));
+	ck_assert_int_eq(ts.rows[1].overlap_to, H(9, 45));
+	ck_assert_int_eq(ts.rows[3].overlap_to, H(9, 45));	/* P8 */
+	ck_assert_str_eq(ts.rows[6].number, P2);
+	ck_assert_int_eq(ts.rows[6].overlap_from, H(9, 40));
+	ck_assert_int_eq(ts.rows[6].overlap_to, H(9, 45));
+
+	/*
+	 * Seen from the other side: P4's contacts, all at Phở Thìn; not PZ,
+	 * who came as P4 left.
+	 */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_contacts(st, P4, DAY16, DAY17, STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, P4,
+	    { P3, VA, H(7, 0), H(9, 15), H(9, 15), 1, 300, H(9, 10) },
+	    { P2, VA, H(8, 30), H(9, 30), H(9, 30), 0, 600, H(9, 10) },
+	    { TN, VA, H(9, 0), H(9, 45), H(9, 45), 2, 600, H(9, 10) },
+	    { P8, VA, H(9, 5), 0, H(10, 5), 3, 600, H(9, 10) });
+	/* PZ's one second: with everyone there then. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_contacts(st, PZ, DAY16, DAY17, STAY,
+	    trace_cb, &ts), 0);
+	TRACE_EXPECT(ts, PZ,
+	    { P2, VA, H(8, 30), H(9, 30), H(9, 30), 0, 1, H(9, 20) },
+	    { TN, VA, H(9, 0), H(9, 45), H(9, 45), 2, 1, H(9, 20) },
+	    { P8, VA, H(9, 5), 0, H(10, 5), 3, 1, H(9, 20) });
+
+	/* A number alone, and one never seen. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_contacts(st, PG, DAY15 - 7 * 86400, DAY17,
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_contacts(st, "+84999999999", DAY15, DAY17,
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 0);
+}
+END_TEST
+
+struct number_seen {
+	int	n;
+	char	numbers[32][NUMBER_MAX];
+};
+
+static int
+number_cb(const char *number, void *arg)
+{
+	struct number_seen	*ns = arg;
+
+	ck_assert_int_lt(ns->n, 32);
+	snprintf(ns->numbers[ns->n++], NUMBER_MAX, "%s", number);
+	return 0;
+}
+
+#define NUMBERS_EXPECT(ns, ...) do {					\
+	const char	*want_[] = { __VA_ARGS__ };			\
+	size_t		 i_;						\
+									\
+	ck_assert_int_eq((ns).n, (int)nitems(want_));			\
+	for (i_ = 0; i_ < nitems(want_); i_++)				\
+		ck_assert_str_eq((ns).numbers[i_], want_[i_]);		\
+} while (0)
+
+START_TEST(test_alert_numbers)
+{
+	struct number_seen	ns;
+
+	load_dataset();
+	/* P2 twice but once here, P8 opted out, P1 back in but not there. */
+	memset(&ns, 0, sizeof ns);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VA], H(9, 0), H(10, 0),
+	    STAY, number_cb, &ns), 0);
+	NUMBERS_EXPECT(ns, TN, P2, P3, P4, P6, PZ);
+
+	/* With two-hour open stays P1 is there, and opted back in. */
+	memset(&ns, 0, sizeof ns);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VA], H(9, 0), H(10, 0),
+	    2 * STAY, number_cb, &ns), 0);
+	NUMBERS_EXPECT(ns, TN, P1, P2, P3, P4, P6, PZ);
+
+	/* The whole day at Phở Thìn (P7's stay of the 14th counts for a day). */
+	memset(&ns, 0, sizeof ns);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VA], DAY16, DAY17, STAY,
+	    number_cb, &ns), 0);
+	NUMBERS_EXPECT(ns, TN, P1, P2, P3, P4, P5, P6, PZ);
+	memset(&ns, 0, sizeof ns);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VA], DAY15, DAY16, STAY,
+	    number_cb, &ns), 0);
+	NUMBERS_EXPECT(ns, TN, P7, Q4);
+	/* An empty or backward window holds nobody. */
+	memset(&ns, 0, sizeof ns);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VA], H(9, 30), H(9, 30),
+	    STAY, number_cb, &ns), 0);
+	ck_assert_int_eq(ns.n, 0);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VA], DAY17, DAY16, STAY,
+	    number_cb, &ns), 0);
+	ck_assert_int_eq(ns.n, 0);
+
+	/* Opting out later takes a number off the next alert. */
+	ck_assert_int_eq(store_subscriber_set_optout(st, P2, 1), 0);
+	memset(&ns, 0, sizeof ns);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VA], H(9, 0), H(10, 0),
+	    STAY, number_cb, &ns), 0);
+	NUMBERS_EXPECT(ns, TN, P3, P4, P6, PZ);
+
+	memset(&ns, 0, sizeof ns);
+	ck_assert_int_eq(store_alert_numbers(st, tvid[VD], DAY15, DAY17, STAY,
+	    number_cb, &ns), 0);
+	ck_assert_int_eq(ns.n, 0);
+}
+END_TEST
+
+struct ward_seen {
+	int		n;
+	struct ward_row	rows[16];
+	char		wards[16][64];
+};
+
+static int
+ward_cb(const struct ward_row *w, void *arg)
+{
+	struct ward_seen	*ws = arg;
+
+	ck_assert_int_lt(ws->n, 16);
+	ws->rows[ws->n] = *w;
+	snprintf(ws->wards[ws->n], sizeof ws->wards[0], "%s", w->ward);
+	ws->rows[ws->n].ward = NULL;
+	ws->n++;
+	return 0;
+}
+
+struct want_ward {
+	const char	*ward;
+	int64_t		 venues, used, checkins, visitors, flagged;
+};
+
+static void
+wards_expect(int64_t from, int64_t to, const struct want_ward *w, size_t nw)
+{
+	struct ward_seen	ws;
+	size_t			i;
+
+	memset(&ws, 0, sizeof ws);
+	ck_assert_int_eq(store_report_wards(st, from, to, ward_cb, &ws), 0);
+	ck_assert_int_eq(ws.n, (int)nw);
+	for (i = 0; i < nw; i++) {
+		ck_assert_str_eq(ws.wards[i], w[i].ward);
+		ck_assert_msg(ws.rows[i].venues == w[i].venues &&
+		    ws.rows[i].venues_used == w[i].used &&
+		    ws.rows[i].checkins == w[i].checkins &&
+		    ws.rows[i].visitors == w[i].visitors &&
+		    ws.rows[i].flagged == w[i].flagged,
+		    "%s: %lld %lld %lld %lld %lld, want %lld %lld %lld %lld %lld",
+		    w[i].ward, (long long)ws.rows[i].venues,
+		    (long long)ws.rows[i].venues_used,
+		    (long long)ws.rows[i].checkins,
+		    (long long)ws.rows[i].visitors,
+		    (long long)ws.rows[i].flagged, (long long)w[i].venues,
+		    (long long)w[i].used, (long long)w[i].checkins,
+		    (long long)w[i].visitors, (long long)w[i].flagged);
+	}
+}
+
+#define WARDS_EXPECT(from, to, ...) do {				\
+	const struct want_ward	want_[] = { __VA_ARGS__ };		\
+									\
+	wards_expect((from), (to), want_, nitems(want_));		\
+} while (0)
+
+START_TEST(test_report_wards)
+{
+	load_dataset();
+	/*
+	 * The 16th. Hàng Bạc: Phở Thìn 10 check-ins by 9 numbers, Cafe
+	 * Giang 5 by 5, TN at both: 13 people; Bánh Cuốn unused. Flagged:
+	 * TN's, and Q1's by its answer. Hàng Gai: Bún Chả 3, Xôi Yến none.
+	 * Tràng Tiền: nothing, still listed. Lý Thái Tổ's only venue is
+	 * inactive: no row, its check-in and flag count nowhere.
+	 */
+	WARDS_EXPECT(DAY16, DAY17,
+	    { "Hàng Bạc", 3, 2, 15, 13, 2 },
+	    { "Hàng Gai", 2, 1, 3, 3, 1 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+	/* The 15th. */
+	WARDS_EXPECT(DAY15, DAY16,
+	    { "Hàng Bạc", 3, 1, 2, 2, 1 },
+	    { "Hàng Gai", 2, 1, 1, 1, 0 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+	/* Both days: Q4 at Phở Thìn on the 15th is the one new face. */
+	WARDS_EXPECT(DAY15, DAY17,
+	    { "Hàng Bạc", 3, 2, 17, 14, 3 },
+	    { "Hàng Gai", 2, 1, 4, 3, 1 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+	/*
+	 * An hour: visitors are those of the hour (TN P8 P4 PZ P2 P6 at Phở
+	 * Thìn, NB at Cafe Giang); check-ins count whole days.
+	 */
+	WARDS_EXPECT(H(9, 0), H(10, 0),
+	    { "Hàng Bạc", 3, 2, 15, 7, 1 },
+	    { "Hàng Gai", 2, 1, 3, 0, 0 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+	/* A week before: nothing but Bánh Cuốn's one visitor on the 10th. */
+	WARDS_EXPECT(DAY16 - 7 * 86400, DAY16 - 5 * 86400,
+	    { "Hàng Bạc", 3, 1, 1, 1, 0 },
+	    { "Hàng Gai", 2, 0, 0, 0, 0 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+}
+END_TEST
+
+START_TEST(test_report_wards_empty)
+{
+	struct ward_seen	ws;
+
+	memset(&ws, 0, sizeof ws);
+	ck_assert_int_eq(store_report_wards(st, DAY16, DAY17, ward_cb, &ws), 0);
+	ck_assert_int_eq(ws.n, 0);
+	add_venue("Cafe Giang", "Hàng Bạc", NULL);
+	WARDS_EXPECT(DAY16, DAY17, { "Hàng Bạc", 1, 0, 0, 0, 0 });
+}
+END_TEST
+
+struct inactive_seen {
+	int	n;
+	int	venue[16];
+	int64_t	last[16];
+};
+
+static int
+inactive_cb(const struct venue *v, int64_t last, void *arg)
+{
+	struct inactive_seen	*is = arg;
+	int			 i;
+
+	ck_assert_int_lt(is->n, 16);
+	for (i = 0; i < NVENUES; i++) {
+		if (tvid[i] == v->id)
+			break;
+	}
+	ck_assert_int_lt(i, NVENUES);
+	ck_assert_str_eq(v->code, tcode[i]);
+	ck_assert_str_eq(v->name, tvenues[i].name);
+	ck_assert_str_eq(v->address, tvenues[i].address);
+	ck_assert_str_eq(v->ward, tvenues[i].ward);
+	if (tvenues[i].owner != NULL)
+		ck_assert_str_eq(v->owner, tvenues[i].owner);
+	else
+		ck_assert_ptr_null(v->owner);
+	ck_assert_int_eq(v->active, 1);
+	is->venue[is->n] = i;
+	is->last[is->n++] = last;
+	return 0;
+}
+
+/* The inactive report since `since`: venues (by index) and last check-ins. */
+static void
+inactive_expect(int64_t since, const int *venues, const int64_t *last,
+    size_t n)
+{
+	struct inactive_seen	is;
+	size_t			i;
+
+	memset(&is, 0, sizeof is);
+	ck_assert_int_eq(store_report_inactive(st, since, inactive_cb, &is), 0);
+	ck_assert_int_eq(is.n, (int)n);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(is.venue[i] == venues[i], "row %zu: %s, want %s",
+		    i, tvenues[is.venue[i]].name, tvenues[venues[i]].name);
+		ck_assert_int_eq(is.last[i], last[i]);
+	}
+}
+
+START_TEST(test_report_inactive)
+{
+	const int	all[] = { VG, VB, VA, VC, VF, VD };
+	const int64_t	all_last[] = { H(-6 * 24 + 10, 0), H(12, 0), H(10, 0),
+			    H(14, 10), 0, 0 };
+	const int	day[] = { VG, VF, VD };
+	const int64_t	day_last[] = { H(-6 * 24 + 10, 0), 0, 0 };
+
+	load_dataset();
+	/* Nothing since the 17th: every active venue, by ward and name. */
+	inactive_expect(DAY17, all, all_last, nitems(all));
+	/* Since noon on the 16th: a check-in that day is enough. */
+	inactive_expect(H(12, 0), day, day_last, nitems(day));
+	inactive_expect(DAY16, day, day_last, nitems(day));
+	/* Since the 11th: Bánh Cuốn's 10th is too old. */
+	inactive_expect(DAY16 - 5 * 86400, day, day_last, nitems(day));
+	/* Since the 10th: only those never used. */
+	inactive_expect(DAY16 - 6 * 86400, day + 1, day_last + 1, 2);
+}
+END_TEST
+
+/* Every row of a table. */
+static long long
+rows_of(const char *table)
+{
+	char	sql[128];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	return sql_value(sql);
+}
+
+/* daily_stats as one figure that changes if any row does. */
+static long long
+stats_digest(void)
+{
+	return sql_value("SELECT count(*) * 1000000 + sum(checkins) * 1000"
+	    " + sum(people) + sum(day % 1000) FROM daily_stats");
+}
+
+START_TEST(test_purge_dataset)
+{
+	struct trace_seen	ts;
+	int64_t			n;
+	long long		stats;
+	const int		all[] = { VG, VB, VA, VC, VF, VD };
+	const int64_t		all_last[] = { DAY16 - 6 * 86400, H(12, 0),
+				    H(10, 0), H(14, 10), 0, 0 };
+
+	load_dataset();
+	stats = stats_digest();
+	/*
+	 * Up to 09:00 on the 16th: P1 P2 P3 at Phở Thìn that morning, P7,
+	 * P1 at Bún Chả on the 15th, PG on the 10th, TN and Q4 on the 15th;
+	 * TN's declaration of the 15th and its answer.
+	 */
+	ck_assert_int_eq(store_purge(st, H(9, 0), 100, 1, &n), 0);
+	ck_assert_int_eq(n, 10);
+	ck_assert_int_eq(rows_of("checkins"), (long long)nitems(tstays));
+	ck_assert_int_eq(store_purge(st, H(9, 0), 0, 0, &n), 0);	/* no limit */
+	ck_assert_int_eq(n, 10);
+	ck_assert_int_eq(rows_of("checkins"), (long long)nitems(tstays) - 8);
+	ck_assert_int_eq(sql_value("SELECT min(sent_at) FROM checkins"),
+	    H(9, 0));
+	ck_assert_int_eq(rows_of("declarations"), 6);
+	ck_assert_int_eq(rows_of("answers"), 6);
+	ck_assert_int_eq(stats_digest(), stats);
+	ck_assert_int_eq(store_purge(st, H(9, 0), 100, 0, &n), 0);
+	ck_assert_int_eq(n, 0);
+
+	/*
+	 * The 16th is now partly gone: its distinct visitors become the sum
+	 * of each venue's (TN counted at both Phở Thìn and Cafe Giang);
+	 * check-ins and venues used still come whole from daily_stats.
+	 */
+	WARDS_EXPECT(DAY16, DAY17,
+	    { "Hàng Bạc", 3, 2, 15, 14, 2 },
+	    { "Hàng Gai", 2, 1, 3, 3, 1 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+	WARDS_EXPECT(DAY15, DAY16,
+	    { "Hàng Bạc", 3, 1, 2, 2, 0 },
+	    { "Hàng Gai", 2, 1, 1, 1, 0 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+	/* Bánh Cuốn's last day is all that is left of its check-in. */
+	inactive_expect(DAY17, all, all_last, nitems(all));
+
+	/* What is left to trace. */
+	memset(&ts, 0, sizeof ts);
+	ck_assert_int_eq(store_trace_venue(st, tvid[VA], H(9, 0), H(10, 0),
+	    STAY, trace_cb, &ts), 0);
+	ck_assert_int_eq(ts.n, 6);
+	ck_assert_str_eq(ts.rows[0].number, TN);
+
+	/* The whole day goes: the 16th is whole again from the 17th on. */
+	ck_assert_int_eq(store_purge(st, DAY17, 0, 0, &n), 0);
+	ck_assert_int_eq(rows_of("checkins"), 0);
+	ck_assert_int_eq(rows_of("declarations"), 0);
+	ck_assert_int_eq(rows_of("answers"), 0);
+	ck_assert_int_eq(stats_digest(), stats);
+	WARDS_EXPECT(DAY16, DAY17,
+	    { "Hàng Bạc", 3, 2, 15, 14, 0 },
+	    { "Hàng Gai", 2, 1, 3, 3, 0 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+}
+END_TEST
+
+#define OLD(k)		(DAY16 - (k))	/* k seconds before the cut-off */
+
+/*
+ * 35 old rows across every kind the purge takes, and young ones (and
+ * unsettled old outbox rows) it must leave.
+ */
+static void
+load_purge_rows(int64_t *ids)
+{
+	struct ussd_session	u;
+	struct session		ss;
+	char			ext[32];
+	int64_t			v, d, ob;
+	int			i, j;
+
+	v = add_venue("Phở Thìn", "Hàng Bạc", NULL);
+	for (i = 0; i < 12; i++)	/* 12: from 12 h to 1 h before */
+		ids[i] = add_checkin(v, i % 2 ? N1 : N2, OLD((12 - i) * 3600), 0);
+	add_checkin(v, N1, DAY16, 0);
+	add_checkin(v, N2, DAY16 + 60, 0);
+	add_checkin(v, N3, AT0800, 0);
+
+	for (i = 0; i < 4; i++) {	/* 4 + 8 answers */
+		d = store_declaration_start(st, N1, v, 0, OLD(600 * (i + 1)));
+		ck_assert_int_gt(d, 0);
+		for (j = 0; j < 2; j++)
+			ck_assert_int_eq(store_declaration_answer(st, d, "q",
+			    "1", 0, DAY16 + j), 0);	/* answered late: goes with d */
+	}
+	d = store_declaration_start(st, N1, v, 0, DAY16);
+	ck_assert_int_eq(store_declaration_answer(st, d, "q", "1", 0, DAY16), 0);
+
+	for (i = 0; i < 7; i++) {	/* 5 old */
+		snprintf(ext, sizeof ext, "m%d", i);
+		ck_assert_int_gt(store_inbound_add(st, "test", ext, N1, "1234567",
+		    i < 5 ? OLD(i + 1) : DAY16 + i), 0);
+	}
+
+	/* 4 old and settled; old queued and sending stay, as does a young one. */
+	ob = ob_sent("kannel", "a1", OLD(100));
+	ob = ob_sent("kannel", "a2", OLD(90));
+	ck_assert_int_eq(store_outbox_dlr(st, ob, "kannel", NULL, 1, "DELIVRD",
+	    OLD(80)), 1);
+	ob = ob_add("kannel", N1, OLD(70));
+	ck_assert_int_eq(store_outbox_final(st, ob, OUTBOX_FAILED, "x",
+	    OLD(70)), 0);
+	ob = ob_add("kannel", N1, OLD(60));
+	ck_assert_int_eq(store_outbox_final(st, ob, OUTBOX_EXPIRED, NULL,
+	    OLD(60)), 0);
+	ob_add("kannel", N1, OLD(50));
+	ob = ob_add("kannel", N1, OLD(40));
+	ck_assert_int_eq(store_outbox_claim(st, ob, "kannel", OLD(40)), 1);
+	ob_sent("kannel", "a3", DAY16);
+
+	memset(&u, 0, sizeof u);	/* 1 old */
+	snprintf(u.id, sizeof u.id, "ATUid_old");
+	snprintf(u.number, sizeof u.number, "%s", N1);
+	snprintf(u.screen, sizeof u.screen, "main");
+	u.updated_at = OLD(1);
+	ck_assert_int_eq(store_ussd_put(st, &u), 0);
+	snprintf(u.id, sizeof u.id, "ATUid_young");
+	u.updated_at = DAY16;
+	ck_assert_int_eq(store_ussd_put(st, &u), 0);
+
+	memset(&ss, 0, sizeof ss);	/* 1 old */
+	snprintf(ss.number, sizeof ss.number, "%s", N1);
+	ss.kind = SESSION_QUESTION;
+	ss.expires_at = OLD(1);
+	ck_assert_int_eq(store_session_put(st, &ss), 0);
+	snprintf(ss.number, sizeof ss.number, "%s", N2);
+	ss.expires_at = DAY16 + 1800;
+	ck_assert_int_eq(store_session_put(st, &ss), 0);
+}
+
+START_TEST(test_purge_chunks)
+{
+	int64_t		ids[12], n, counts[8];
+	long long	stats, total;
+	int		calls;
+
+	load_purge_rows(ids);
+	stats = stats_digest();
+	total = rows_of("checkins") + rows_of("declarations") +
+	    rows_of("answers") + rows_of("inbound") + rows_of("outbox") +
+	    rows_of("ussd_sessions") + rows_of("sessions");
+	ck_assert_int_eq(total, 35 + 3 + 2 + 2 + 3 + 1 + 1);
+
+	/* A dry run counts everything, whatever the chunk, and deletes nothing. */
+	ck_assert_int_eq(store_purge(st, DAY16, 10, 1, &n), 0);
+	ck_assert_int_eq(n, 35);
+	ck_assert_int_eq(store_purge(st, DAY16, 1, 1, &n), 0);
+	ck_assert_int_eq(n, 35);
+	ck_assert_int_eq(rows_of("checkins") + rows_of("declarations") +
+	    rows_of("answers") + rows_of("inbound") + rows_of("outbox") +
+	    rows_of("ussd_sessions") + rows_of("sessions"), total);
+	/* Nothing is older than the oldest row. */
+	ck_assert_int_eq(store_purge(st, OLD(12 * 3600), 10, 1, &n), 0);
+	ck_assert_int_eq(n, 0);
+
+	/* Chunks of 10, in the caller's transactions, the oldest first. */
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_purge(st, DAY16, 10, 0, &n), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(n, 10);
+	ck_assert_int_eq(rows_of("checkins"), 5);
+	ck_assert_int_eq(sql_value("SELECT min(id) FROM checkins"), ids[10]);
+	ck_assert_int_eq(rows_of("answers"), 9);
+
+	calls = 1;
+	counts[0] = n;
+	for (;;) {
+		ck_assert_int_lt(calls, 8);
+		ck_assert_int_eq(store_begin(st), 0);
+		ck_assert_int_eq(store_purge(st, DAY16, 10, 0, &n), 0);
+		ck_assert_int_eq(store_commit(st), 0);
+		if (n == 0)
+			break;
+		counts[calls++] = n;
+	}
+	ck_assert_int_eq(calls, 4);
+	ck_assert_int_eq(counts[1], 10);
+	ck_assert_int_eq(counts[2], 10);
+	ck_assert_int_eq(counts[3], 5);
+
+	/* The young rows, the unsettled outbox rows and daily_stats remain. */
+	ck_assert_int_eq(rows_of("checkins"), 3);
+	ck_assert_int_eq(sql_value("SELECT min(sent_at) FROM checkins"), DAY16);
+	ck_assert_int_eq(rows_of("declarations"), 1);
+	ck_assert_int_eq(rows_of("answers"), 1);
+	ck_assert_int_eq(rows_of("inbound"), 2);
+	ck_assert_int_eq(rows_of("outbox"), 3);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM outbox"
+	    " WHERE state IN (0, 1) AND created_at < 1631725200"), 2);
+	ck_assert_int_eq(rows_of("ussd_sessions"), 1);
+	ck_assert_int_eq(rows_of("sessions"), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sessions"
+	    " WHERE number = '" N2 "'"), 1);
+	ck_assert_int_eq(stats_digest(), stats);
+	ck_assert_int_eq(rows_of("daily_stats"), 2);
+	ck_assert_int_eq(sql_value("PRAGMA foreign_key_check"), -1);
+	ck_assert_int_eq(store_purge(st, DAY16, 10, 1, &n), 0);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+START_TEST(test_purge_rollback)
+{
+	int64_t	ids[12], n;
+
+	load_purge_rows(ids);
+	/* The caller's rollback undoes the chunk. */
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_purge(st, DAY16, 20, 0, &n), 0);
+	ck_assert_int_eq(n, 20);
+	store_rollback(st);
+	ck_assert_int_eq(store_purge(st, DAY16, 0, 1, &n), 0);
+	ck_assert_int_eq(n, 35);
+	/* Chunks of one: 35 calls. */
+	ck_assert_int_eq(store_purge(st, DAY16, 1, 0, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"
+	    " WHERE id = 1"), 0);
+	ck_assert_int_eq(rows_of("checkins"), 14);
+}
+END_TEST
+
+/* Query plans: every lookup by an index, never a walk through a table. */
+static const struct plan_case {
+	const char	*name;
+	const char	*want[3];	/* steps that must be there */
+	const char	*scans;		/* the aliases that may be scanned */
+} plan_cases[] = {
+	{ "trace_venue", { "SEARCH c USING INDEX checkins_venue_sent"
+	    " (venue_id=? AND sent_at>? AND sent_at<?)",
+	    "SEARCH v USING INTEGER PRIMARY KEY" }, "" },
+	{ "trace_person", { "SEARCH c USING INDEX checkins_number_sent"
+	    " (number=? AND sent_at>? AND sent_at<?)" }, "" },
+	{ "trace_contacts", { "SEARCH a USING INDEX checkins_number_sent"
+	    " (number=? AND sent_at>? AND sent_at<?)",
+	    "SEARCH b USING INDEX checkins_venue_sent"
+	    " (venue_id=? AND sent_at>? AND sent_at<?)" }, "" },
+	{ "alert_numbers", { "SEARCH c USING INDEX checkins_venue_sent",
+	    "SEARCH s USING INDEX sqlite_autoindex_subscribers_1" }, "" },
+	{ "purge_checkins", { "checkins_sent (sent_at<?)" }, "" },
+	{ "purge_answers", { "declarations_started (started_at<?)",
+	    "answers_declaration (declaration_id=?)" }, "" },
+	{ "purge_declarations", { "declarations_started (started_at<?)" }, "" },
+	{ "purge_inbound", { "inbound_received (received_at<?)" }, "" },
+	{ "purge_outbox", { "outbox_created (created_at<?)" }, "" },
+	{ "purge_ussd", { "ussd_sessions_updated (updated_at<?)" }, "" },
+	{ "purge_sessions", { "sessions_expires (expires_at<?)" }, "" },
+	{ "report_kept_from", { "checkins_sent" }, "" },
+	{ "report_day_raw", { "checkins_sent (sent_at>? AND sent_at<?)" }, "" },
+	{ "report_day_stats", { "daily_stats_day (day=?)" }, "" },
+	/* Venues are walked, a few thousand; their rows are looked up. */
+	{ "report_wards", { "SEARCH c USING INDEX checkins_sent",
+	    "declarations_started", "checkins_venue_sent" }, "v w" },
+	{ "report_inactive", { "checkins_venue_sent",
+	    "sqlite_autoindex_daily_stats_1" }, "v" },
+	{ "declaration_flagged", { "answers_declaration" }, "" },
+	{ "ussd_last", { "ussd_sessions_number (number=? AND updated_at>?)" },
+	    "" },
+};
+
+START_TEST(test_query_plans)
+{
+	const struct plan_case	*pc = &plan_cases[_i];
+	char			 plan[4096], alias[32], *p;
+	size_t			 i, n;
+
+	ck_assert_int_eq(store_plan(st, pc->name, plan, sizeof plan), 1);
+	for (i = 0; i < nitems(pc->want) && pc->want[i] != NULL; i++)
+		ck_assert_msg(strstr(plan, pc->want[i]) != NULL,
+		    "%s: no \"%s\" in %s", pc->name, pc->want[i], plan);
+	for (p = plan; (p = strstr(p, "SCAN ")) != NULL; p += n) {
+		p += 5;
+		n = strcspn(p, " ;");
+		snprintf(alias, sizeof alias, "%.*s", (int)n, p);
+		ck_assert_msg(n > 0 && strstr(pc->scans, alias) != NULL,
+		    "%s scans %s: %s", pc->name, alias, plan);
+	}
+}
+END_TEST
+
+START_TEST(test_query_plan_unknown)
+{
+	char	plan[64] = "x";
+
+	ck_assert_int_eq(store_plan(st, "no_such_statement", plan, sizeof plan),
+	    0);
+	ck_assert_str_eq(plan, "");
+	/* A short buffer is cut, not overrun. */
+	ck_assert_int_eq(store_plan(st, "trace_contacts", plan, 16), 1);
+	ck_assert_int_eq(strlen(plan), 15);
+}
+END_TEST
+
+START_TEST(test_audit_add)
+{
+	char	buf[256];
+	int	n = -1;
+
+	ck_assert_int_eq(store_audit_add(st, "ward-hang-bac", "trace.person", N1,
+	    "from=2021-09-16T08:00:00+07:00&to=2021-09-17T08:00:00+07:00", 4,
+	    AT0800), 0);
+	ck_assert_int_eq(store_audit_add(st, "admin", "alert", "1234567",
+	    "{\"dry_run\":true}", 12, AT0800 + 1), 0);
+	ck_assert_int_eq(store_audit_add(st, "admin", "report.wards", NULL, NULL,
+	    3, AT0800 + 2), 0);
+	ck_assert_int_eq(store_audit_count_subject(st, N1, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(store_audit_count_subject(st, "1234567", &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(sql_value("SELECT records FROM audit WHERE id = 1"), 4);
+	ck_assert_int_eq(sql_value("SELECT at FROM audit WHERE id = 2"),
+	    AT0800 + 1);
+	sql_text("SELECT actor || '|' || action || '|' || subject || '|' || query"
+	    " FROM audit WHERE id = 1", buf, sizeof buf);
+	ck_assert_str_eq(buf, "ward-hang-bac|trace.person|" N1
+	    "|from=2021-09-16T08:00:00+07:00&to=2021-09-17T08:00:00+07:00");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM audit WHERE id = 3"
+	    " AND subject IS NULL AND query IS NULL"), 1);
+	/* An actor is required. */
+	ck_assert_int_eq(store_audit_add(st, NULL, "x", NULL, NULL, 0, 1), -1);
+	ck_assert_int_eq(rows_of("audit"), 3);
+}
+END_TEST
+
+START_TEST(test_venue_update)
+{
+	struct venue	v, got;
+
+	memset(&v, 0, sizeof v);
+	v.name = "Phở Thìn";
+	v.address = "13 Lò Đúc";
+	v.ward = "Hàng Bạc";
+	v.district = "Hoàn Kiếm";
+	v.kind = "restaurant";
+	v.owner = N1;
+	ck_assert_int_gt(store_venue_add(st, &v, 6), 0);
+
+	/* NULL leaves every field alone. */
+	ck_assert_int_eq(store_venue_update(st, v.code, NULL, NULL, NULL, NULL,
+	    NULL, -1), 0);
+	ck_assert_int_eq(store_venue_by_code(st, v.code, &got), 1);
+	ck_assert_str_eq(got.name, "Phở Thìn");
+	ck_assert_str_eq(got.address, "13 Lò Đúc");
+	ck_assert_str_eq(got.ward, "Hàng Bạc");
+	ck_assert_str_eq(got.kind, "restaurant");
+	ck_assert_str_eq(got.owner, N1);
+	ck_assert_int_eq(got.active, 1);
+	store_venue_free(&got);
+
+	ck_assert_int_eq(store_venue_update(st, v.code, "Phở Thìn Lò Đúc", NULL,
+	    "Phạm Đình Hổ", NULL, N2, 0), 0);
+	ck_assert_int_eq(store_venue_by_code(st, v.code, &got), 1);
+	ck_assert_str_eq(got.name, "Phở Thìn Lò Đúc");
+	ck_assert_str_eq(got.address, "13 Lò Đúc");
+	ck_assert_str_eq(got.ward, "Phạm Đình Hổ");
+	ck_assert_str_eq(got.district, "Hoàn Kiếm");
+	ck_assert_str_eq(got.kind, "restaurant");
+	ck_assert_str_eq(got.owner, N2);
+	ck_assert_int_eq(got.active, 0);
+	ck_assert_int_eq(got.created_at, v.created_at);
+	store_venue_free(&got);
+
+	/* An empty owner clears it, an empty kind is the default one. */
+	ck_assert_int_eq(store_venue_update(st, v.code, NULL, "", NULL, "", "",
+	    1), 0);
+	ck_assert_int_eq(store_venue_by_code(st, v.code, &got), 1);
+	ck_assert_ptr_null(got.owner);
+	ck_assert_str_eq(got.kind, "default");
+	ck_assert_str_eq(got.address, "");
+	ck_assert_int_eq(got.active, 1);
+	store_venue_free(&got);
+	ck_assert_int_eq(store_venue_update(st, v.code, NULL, NULL, NULL, NULL,
+	    NULL, 7), 0);
+	ck_assert_int_eq(sql_value("SELECT active FROM venues"), 1);
+
+	ck_assert_int_eq(store_venue_update(st, "0000000", "x", NULL, NULL, NULL,
+	    NULL, -1), 1);
+	ck_assert_int_eq(store_venue_update(st, "", NULL, NULL, NULL, NULL, NULL,
+	    -1), 1);
+	ck_assert_int_eq(store_venue_update(st, "' OR 1=1 --", "x", NULL, NULL,
+	    NULL, NULL, -1), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"
+	    " WHERE name = 'x'"), 0);
+}
+END_TEST
+
+struct depth_seen {
+	int	n;
+	char	route[8][64];
+	int64_t	queued[8];
+	int64_t	oldest[8];
+};
+
+static int
+depth_cb(const char *route, int64_t queued, int64_t oldest, void *arg)
+{
+	struct depth_seen	*ds = arg;
+
+	ck_assert_int_lt(ds->n, 8);
+	snprintf(ds->route[ds->n], sizeof ds->route[0], "%s", route);
+	ds->queued[ds->n] = queued;
+	ds->oldest[ds->n++] = oldest;
+	return 0;
+}
+
+START_TEST(test_outbox_depth)
+{
+	struct depth_seen	ds;
+	int64_t			id;
+
+	memset(&ds, 0, sizeof ds);
+	ck_assert_int_eq(store_outbox_depth(st, depth_cb, &ds), 0);
+	ck_assert_int_eq(ds.n, 0);
+
+	ob_add("modem1", N1, T0 + 7);
+	ob_add("kannel", N1, T0 + 5);
+	ob_add("kannel", N2, T0);
+	ob_add("kannel", N2, T0 + 9);
+	id = ob_add("kannel", N1, T0 - 100);	/* sending: not queued */
+	ck_assert_int_eq(store_outbox_claim(st, id, "kannel", T0), 1);
+	id = ob_add("smsc1", N1, T0 - 200);	/* failed */
+	ck_assert_int_eq(store_outbox_final(st, id, OUTBOX_FAILED, "x", T0), 0);
+	ob_sent("smsc1", "7", T0 - 300);
+
+	memset(&ds, 0, sizeof ds);
+	ck_assert_int_eq(store_outbox_depth(st, depth_cb, &ds), 0);
+	ck_assert_int_eq(ds.n, 2);
+	ck_assert_str_eq(ds.route[0], "kannel");
+	ck_assert_int_eq(ds.queued[0], 3);
+	ck_assert_int_eq(ds.oldest[0], T0);
+	ck_assert_str_eq(ds.route[1], "modem1");
+	ck_assert_int_eq(ds.queued[1], 1);
+	ck_assert_int_eq(ds.oldest[1], T0 + 7);
+}
+END_TEST
+
+/* A USSD session as the menu would leave it. */
+static void
+ussd_put(const char *id, const char *number, const char *screen,
+    const char *data, int lang, int64_t at)
+{
+	struct ussd_session	u;
+
+	memset(&u, 0, sizeof u);
+	snprintf(u.id, sizeof u.id, "%s", id);
+	snprintf(u.number, sizeof u.number, "%s", number);
+	snprintf(u.screen, sizeof u.screen, "%s", screen);
+	snprintf(u.data, sizeof u.data, "%s", data);
+	u.lang = lang;
+	u.updated_at = at;
+	ck_assert_int_eq(store_ussd_put(st, &u), 0);
+}
+
+START_TEST(test_ussd_sessions)
+{
+	struct ussd_session	u;
+	char			longid[128], data[256];
+
+	ck_assert_int_eq(store_ussd_get(st, "ATUid_1", &u), 0);
+	ck_assert_int_eq(store_ussd_last(st, N1, 0, &u), 0);
+
+	ussd_put("ATUid_1", N1, "code", "123", -1, T0);
+	ck_assert_int_eq(store_ussd_get(st, "ATUid_1", &u), 1);
+	ck_assert_str_eq(u.id, "ATUid_1");
+	ck_assert_str_eq(u.number, N1);
+	ck_assert_str_eq(u.screen, "code");
+	ck_assert_str_eq(u.data, "123");
+	ck_assert_int_eq(u.lang, -1);
+	ck_assert_int_eq(u.updated_at, T0);
+	ck_assert_int_eq(u.ended, 0);
+
+	/* Put replaces every field. */
+	ussd_put("ATUid_1", N1, "confirm", "venue=5;comp=2", 1, T0 + 10);
+	ck_assert_int_eq(store_ussd_get(st, "ATUid_1", &u), 1);
+	ck_assert_str_eq(u.screen, "confirm");
+	ck_assert_str_eq(u.data, "venue=5;comp=2");
+	ck_assert_int_eq(u.lang, 1);
+	ck_assert_int_eq(u.updated_at, T0 + 10);
+	ck_assert_int_eq(rows_of("ussd_sessions"), 1);
+
+	/* The newest unfinished one of the number, from since on. */
+	ussd_put("ATUid_2", N1, "main", "", 0, T0 + 20);
+	ussd_put("ATUid_3", N2, "main", "", 0, T0 + 30);
+	ck_assert_int_eq(store_ussd_last(st, N1, T0, &u), 1);
+	ck_assert_str_eq(u.id, "ATUid_2");
+	ck_assert_int_eq(store_ussd_end(st, "ATUid_2", T0 + 25), 0);
+	ck_assert_int_eq(store_ussd_get(st, "ATUid_2", &u), 1);
+	ck_assert_int_eq(u.ended, 1);
+	ck_assert_int_eq(u.updated_at, T0 + 25);
+	ck_assert_int_eq(store_ussd_last(st, N1, T0, &u), 1);
+	ck_assert_str_eq(u.id, "ATUid_1");
+	ck_assert_int_eq(store_ussd_last(st, N1, T0 + 10, &u), 1);
+	ck_assert_int_eq(store_ussd_last(st, N1, T0 + 11, &u), 0);
+	ck_assert_int_eq(store_ussd_last(st, N3, 0, &u), 0);
+	ck_assert_int_eq(store_ussd_end(st, "no such session", T0), 0);
+
+	/* Two at the same second: the one written last. */
+	ussd_put("b", N3, "main", "", 0, T0 + 40);
+	ussd_put("a", N3, "code", "", 0, T0 + 40);
+	ck_assert_int_eq(store_ussd_last(st, N3, T0, &u), 1);
+	ck_assert_str_eq(u.id, "a");
+
+	/* Ids and data at their full length, and odd bytes. */
+	memset(longid, 'x', sizeof longid - 1);
+	longid[sizeof longid - 1] = '\0';
+	memset(data, '*', sizeof data - 1);
+	data[sizeof data - 1] = '\0';
+	ussd_put(longid, N1, "declaration", data, 0, T0 + 50);
+	ck_assert_int_eq(store_ussd_get(st, longid, &u), 1);
+	ck_assert_str_eq(u.id, longid);
+	ck_assert_str_eq(u.data, data);
+	ussd_put("'; DROP TABLE ussd_sessions; --", N1, "main", "Đã", 0, T0);
+	ck_assert_int_eq(store_ussd_get(st, "'; DROP TABLE ussd_sessions; --",
+	    &u), 1);
+	ck_assert_str_eq(u.data, "Đã");
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1967,6 +3292,28 @@ store_suite(void)
 	tcase_add_test(tc, test_outbox_requeue_sending);
 	tcase_add_test(tc, test_outbox_list);
 	tcase_add_test(tc, test_outbox_requeue_cancel);
+	tcase_add_test(tc, test_outbox_depth);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("officials");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_migrate_from_v2);
+	tcase_add_test(tc, test_migrate_atomic_v3);
+	tcase_add_test(tc, test_trace_venue);
+	tcase_add_test(tc, test_trace_person);
+	tcase_add_test(tc, test_trace_contacts);
+	tcase_add_test(tc, test_alert_numbers);
+	tcase_add_test(tc, test_report_wards);
+	tcase_add_test(tc, test_report_wards_empty);
+	tcase_add_test(tc, test_report_inactive);
+	tcase_add_test(tc, test_purge_dataset);
+	tcase_add_test(tc, test_purge_chunks);
+	tcase_add_test(tc, test_purge_rollback);
+	tcase_add_loop_test(tc, test_query_plans, 0, nitems(plan_cases));
+	tcase_add_test(tc, test_query_plan_unknown);
+	tcase_add_test(tc, test_audit_add);
+	tcase_add_test(tc, test_venue_update);
+	tcase_add_test(tc, test_ussd_sessions);
 	suite_add_tcase(s, tc);
 	return s;
 }

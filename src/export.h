@@ -1,0 +1,51 @@
+/*
+ * export.h: what officials take away. Rows become CSV (UTF-8 with a BOM, so
+ * spreadsheets keep Vietnamese names), JSON (an array of objects) or an
+ * aligned text table for a terminal. The admin API and checkinctl render
+ * the same rows through the same column sets.
+ */
+#ifndef EXPORT_H
+#define EXPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct trace_row;
+struct ward_row;
+struct venue;
+
+enum export_format { EXPORT_JSON, EXPORT_CSV, EXPORT_TEXT };
+
+struct export_column {
+	const char	*name;
+	int		 numeric;	/* a JSON number rather than a string */
+};
+
+/* The rows of one kind of answer. */
+enum export_kind {
+	EXPORT_TRACE_VENUE,	/* number, companions, checked_in, checked_out, stay_end, ... */
+	EXPORT_TRACE_PERSON,	/* code, venue, ward, address, checked_in, checked_out, ... */
+	EXPORT_TRACE_CONTACTS,	/* number, code, venue, overlap_from, overlap_to, overlap_minutes, ... */
+	EXPORT_WARDS,		/* ward, venues, venues_used, share, checkins, visitors, flagged */
+	EXPORT_INACTIVE,	/* code, venue, address, ward, kind, owner, last_checkin */
+	EXPORT_VENUES,		/* code, name, address, ward, district, kind, owner, active */
+};
+
+struct export;
+
+/* "json", "csv", "text" -> format, or -1. */
+int		 export_format_parse(const char *);
+struct export	*export_new(enum export_format, enum export_kind);
+void		 export_trace(struct export *, const struct trace_row *);
+void		 export_ward(struct export *, const struct ward_row *);
+void		 export_inactive(struct export *, const struct venue *, int64_t last_checkin);
+void		 export_venue(struct export *, const struct venue *);
+size_t		 export_rows(const struct export *);
+/* The whole document (NUL-terminated; *len without the NUL); frees e. */
+char		*export_finish(struct export *, size_t *len);
+/* The i-th column of a kind (the CSV header and JSON member names), or NULL past the last. */
+const struct export_column *export_column(enum export_kind, size_t i);
+/* The MIME type of a format ("text/csv; charset=UTF-8", "application/json", "text/plain"). */
+const char	*export_content_type(enum export_format);
+
+#endif
