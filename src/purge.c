@@ -24,7 +24,7 @@
 #define PURGE_STALL_MS		20.0	/* the longest a chunk may hold the loop */
 #define PURGE_CHUNK_START	16	/* small: the first chunks run on a cold cache */
 #define PURGE_CHUNK_MIN		4
-#define PURGE_CHUNK_MAX		16384
+#define PURGE_CHUNK_MAX		256	/* rows cost more in some tables than others */
 
 struct purge {
 	struct server	*srv;
@@ -55,13 +55,14 @@ purge_later(struct purge *p, int seconds)
 }
 
 /*
- * Keep a chunk near a quarter of the stall budget: scale down at once in
- * proportion when one was slow, grow by doubling when they are quick.
+ * Keep a chunk near an eighth of the stall budget, leaving room for the
+ * disk's hiccups: scale down at once in proportion when one was slow, grow
+ * by doubling when they are quick.
  */
 static void
 purge_adapt(struct purge *p, double ms)
 {
-	double	target = PURGE_STALL_MS / 4;
+	double	target = PURGE_STALL_MS / 8;
 
 	if (ms > target * 2)
 		p->chunk = (int)((double)p->chunk * target / ms);
@@ -91,20 +92,27 @@ purge_run(evutil_socket_t fd, short events, void *arg)
 		p->longest_ms = 0;
 	}
 	t0 = purge_ms();
+	/* A purge lost in a crash is simply done again: no need to wait for the disk. */
+	store_set_durable(st, 0);
 	if (store_begin(st) == -1 ||
 	    store_purge(st, p->before, p->chunk, 0, &n) == -1 ||
 	    store_commit(st) == -1) {
 		store_rollback(st);
+		store_set_durable(st, 1);
 		log_warnx("purge: storage busy or failing, trying again in %d s",
 		    PURGE_RETRY_DELAY);
 		purge_later(p, PURGE_RETRY_DELAY);
 		return;
 	}
+	store_set_durable(st, 1);
 	ms = purge_ms() - t0;
 	if (ms > p->longest_ms)
 		p->longest_ms = ms;
 	p->chunks++;
 	p->deleted += n;
+	if (ms > PURGE_STALL_MS)
+		log_debug("purge: slow chunk ms=%.1f rows=%lld chunk=%d", ms, (long long)n,
+		    p->chunk);
 	if (n > 0)
 		metrics_add(METRIC_PURGED, NULL, NULL, (double)n);
 	purge_adapt(p, ms);

@@ -119,6 +119,12 @@ server_main(const char *cfg_path, int foreground, int verbose)
 			fatal("daemon");
 		log_init(0, verbose);
 	}
+	/* After daemon(): a thread does not survive the fork. */
+	if (store_checkpointer(srv.store) == -1) {
+		store_close(srv.store);
+		config_free(srv.cfg);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("event_base_new");

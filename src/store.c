@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "checkind.h"
@@ -27,6 +28,7 @@
 #include "tz.h"
 
 #define STORE_BUSY_TIMEOUT	5000	/* ms: checkinctl and the daemon take turns */
+#define STORE_CKPT_MS		200	/* ms between two checkpoints of the checkpointer */
 #define STORE_CODE_TRIES	1000	/* random codes tried before giving up */
 #define STORE_DIR_MODE		0750
 #define STORE_FILE_MODE		0640	/* personal data: not world-readable */
@@ -738,6 +740,14 @@ static const struct store_purge_step {
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT_COUNT];
+	char		*path;
+
+	/* The checkpointer: a thread with its own connection (store_checkpointer). */
+	pthread_t	 ckpt;
+	int		 ckpt_running;
+	int		 ckpt_stop;
+	pthread_mutex_t	 ckpt_mu;
+	pthread_cond_t	 ckpt_cv;
 };
 
 /* Log the connection's last error for what we were doing. */
@@ -1019,6 +1029,7 @@ store_open(const char *path, char *err, size_t errlen)
 	}
 
 	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db != NULL ?
@@ -1070,6 +1081,72 @@ store_set_busy_timeout(struct store *s, int ms)
 	sqlite3_busy_timeout(s->db, ms);
 }
 
+/*
+ * The checkpointer's loop: every STORE_CKPT_MS, copy what the WAL holds back
+ * into the database file (PASSIVE: never waits for, nor blocks, a writer).
+ */
+static void *
+store_checkpointer_run(void *arg)
+{
+	struct store	*s = arg;
+	struct timespec	 ts;
+	sqlite3		*db = NULL;
+	int		 stop = 0;
+
+	if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		log_warnx("store: checkpointer cannot open the database");
+		sqlite3_close_v2(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT);
+	while (!stop) {
+		pthread_mutex_lock(&s->ckpt_mu);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += STORE_CKPT_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		if (!s->ckpt_stop)
+			pthread_cond_timedwait(&s->ckpt_cv, &s->ckpt_mu, &ts);
+		stop = s->ckpt_stop;
+		pthread_mutex_unlock(&s->ckpt_mu);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	sqlite3_close_v2(db);
+	return NULL;
+}
+
+int
+store_checkpointer(struct store *s)
+{
+	if (s->ckpt_running || strcmp(s->path, ":memory:") == 0)
+		return 0;
+	pthread_mutex_init(&s->ckpt_mu, NULL);
+	pthread_cond_init(&s->ckpt_cv, NULL);
+	if (pthread_create(&s->ckpt, NULL, store_checkpointer_run, s) != 0) {
+		log_warn("store: cannot start the checkpointer");
+		return -1;
+	}
+	s->ckpt_running = 1;
+	/* From now on commits only append to the WAL; the thread writes back. */
+	if (store_pragma(s->db, "PRAGMA wal_autocheckpoint = 0", NULL, 0) == -1) {
+		store_error(s, "wal_autocheckpoint");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_set_durable(struct store *s, int full)
+{
+	if (store_pragma(s->db, full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", NULL, 0) == -1) {
+		store_error(s, "synchronous");
+		return -1;
+	}
+	return 0;
+}
+
 void
 store_close(struct store *s)
 {
@@ -1077,6 +1154,16 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	if (s->ckpt_running) {
+		pthread_mutex_lock(&s->ckpt_mu);
+		s->ckpt_stop = 1;
+		pthread_cond_signal(&s->ckpt_cv);
+		pthread_mutex_unlock(&s->ckpt_mu);
+		pthread_join(s->ckpt, NULL);
+		pthread_mutex_destroy(&s->ckpt_mu);
+		pthread_cond_destroy(&s->ckpt_cv);
+	}
+	free(s->path);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	if (s->db != NULL && sqlite3_close_v2(s->db) != SQLITE_OK)

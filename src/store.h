@@ -92,6 +92,18 @@ void		 store_close(struct store *);
  * instead, so that its event loop never stalls behind a long export.
  */
 void		 store_set_busy_timeout(struct store *, int ms);
+/*
+ * Move WAL checkpoints to a thread with its own connection: commits then
+ * only append to the WAL and never write the database file back on the
+ * caller's thread (the daemon's event loop). Stopped by store_close.
+ */
+int		 store_checkpointer(struct store *);
+/*
+ * Durability of the following commits (outside a transaction): full, every
+ * commit reaches the disk (the default: nothing is acknowledged before);
+ * or not, for work that is simply redone after a crash (a purge).
+ */
+int		 store_set_durable(struct store *, int full);
 /* The schema version (PRAGMA user_version). */
 int		 store_version(struct store *);
 

@@ -69,14 +69,27 @@ def env(name):
     return v
 
 
+# Ports are drawn below Linux's ephemeral range (32768-60999): a port the
+# kernel hands out for outgoing connections (thousands of them while other
+# tests run in parallel) could be taken between our choice and a server's
+# bind, which made Kannel fail to start now and then.
+PORT_RANGE = (20000, 32000)
+
+
 def free_port():
     """A TCP port on 127.0.0.1 nobody listens on right now."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randint(*PORT_RANGE)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free port in %d-%d" % PORT_RANGE)
 
 
 def wait_port(port, timeout=10.0, alive=None):
