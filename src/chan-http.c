@@ -4,6 +4,7 @@
  * addresses, turned into a message by the route's format (fmt.c), handed to
  * the core, and answered only after the core has committed.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -34,11 +35,29 @@
 #define CHAN_HTTP_MAX_HEADERS	8192	/* bytes of request headers */
 #define CHAN_HTTP_URL_MAX	2048	/* bytes of a reconstructed request URL */
 
+/* A parsed message waiting for its group's commit. */
+struct chan_http_job {
+	TAILQ_ENTRY(chan_http_job)	 entry;
+	struct evhttp_request		*req;		/* NULL once the client is gone */
+	const struct fmt_entry		*fmt;
+	char				*channel;	/* copies: a reload may come between */
+	char				*route;
+	int				 outbox;
+	struct fmt_inbound		 in;
+	struct dialog_reply		 reply;
+	int				 result;
+	double				 t0;
+};
+
 struct chan_http {
 	struct server			*srv;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
+	TAILQ_HEAD(, chan_http_job)	 jobs;
+	struct event			*commit;
 };
+
+static void	chan_http_conn_closed(struct evhttp_connection *, void *);
 
 static const struct {
 	int		 code;
@@ -184,12 +203,9 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	const struct fmt_entry	*fmt;
 	struct fmt_request	 fr;
 	struct fmt_inbound	 in;
-	struct fmt_response	 resp;
-	struct dialog_msg	 m;
-	struct dialog_reply	 reply;
+	struct chan_http_job	*job;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 	char			 url[CHAN_HTTP_URL_MAX], err[256];
-	double			 t0;
 	int			 r;
 
 	if ((fmt = fmt_find(route->format)) == NULL) {
@@ -215,43 +231,126 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 		return;
 	}
 
-	memset(&m, 0, sizeof m);
-	m.channel = route->name;
-	m.ext_id = in.ext_id;
-	m.from = in.from;
-	m.to = in.to != NULL ? in.to : "";
-	m.text = in.text != NULL ? in.text : "";
-	m.textlen = in.text != NULL ? in.textlen : 0;
-	m.sent_at = in.sent_at;
-	m.received_at = time(NULL);
-	m.outbox = strcmp(route->reply, "outbox") == 0;
-	m.route = route->route;
+	/* Answered once its group of messages is committed (chan_http_commit). */
+	job = xcalloc(1, sizeof *job);
+	job->req = req;
+	job->fmt = fmt;
+	job->channel = xstrdup(route->name);
+	job->route = route->route != NULL ? xstrdup(route->route) : NULL;
+	job->outbox = strcmp(route->reply, "outbox") == 0;
+	job->in = in;
+	job->t0 = chan_http_now();
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    chan_http_conn_closed, ch);
+	if (TAILQ_EMPTY(&ch->jobs))
+		event_active(ch->commit, EV_TIMEOUT, 0);
+	TAILQ_INSERT_TAIL(&ch->jobs, job, entry);
+}
 
-	t0 = chan_http_now();
-	r = dialog_handle(ch->srv->store, ch->srv->cfg, &m, &reply);
-	metrics_latency(chan_http_now() - t0);
-	fmt_inbound_free(&in);
-	metrics_add(METRIC_INBOUND, route->name, r == DIALOG_OK ? (reply.duplicate ?
-	    "duplicate" : "ok") : r == DIALOG_ESENDER ? "bad_request" : "error", 1);
-	switch (r) {
-	case DIALOG_OK:
-		metrics_add(METRIC_REPLIES, route->name, NULL, (double)(reply.n +
-		    (size_t)reply.queued));
-		memset(&resp, 0, sizeof resp);
-		fmt->render(&reply, &resp);
-		chan_http_send(req, &resp);
-		fmt_response_free(&resp);
-		if (reply.queued > 0 && !reply.duplicate)
+/* The client went away before its answer: forget its request, keep its message. */
+static void
+chan_http_conn_closed(struct evhttp_connection *conn, void *arg)
+{
+	struct chan_http	*ch = arg;
+	struct chan_http_job	*job;
+
+	TAILQ_FOREACH(job, &ch->jobs, entry) {
+		if (job->req != NULL && evhttp_request_get_connection(job->req) == conn)
+			job->req = NULL;
+	}
+}
+
+/* Answer one message of a committed group. */
+static void
+chan_http_answer(struct chan_http *ch, struct chan_http_job *job)
+{
+	struct fmt_response	resp;
+
+	metrics_latency(chan_http_now() - job->t0);
+	metrics_add(METRIC_INBOUND, job->channel, job->result == DIALOG_OK ?
+	    (job->reply.duplicate ? "duplicate" : "ok") : job->result == DIALOG_ESENDER ?
+	    "bad_request" : "error", 1);
+	if (job->result == DIALOG_OK) {
+		metrics_add(METRIC_REPLIES, job->channel, NULL, (double)(job->reply.n +
+		    (size_t)job->reply.queued));
+		if (job->reply.queued > 0 && !job->reply.duplicate)
 			outbox_kick(ch->srv->outbox);
-		dialog_reply_free(&reply);
+	}
+	if (job->req == NULL)
+		return;
+	switch (job->result) {
+	case DIALOG_OK:
+		memset(&resp, 0, sizeof resp);
+		job->fmt->render(&job->reply, &resp);
+		chan_http_send(job->req, &resp);
+		fmt_response_free(&resp);
 		break;
 	case DIALOG_ESENDER:
-		chan_http_error(req, 400, "invalid sender number");
+		chan_http_error(job->req, 400, "invalid sender number");
 		break;
 	default:
-		log_warnx("chan=%s status=503 reason=\"storage failed\"", route->name);
-		chan_http_error(req, 503, "storage unavailable, retry later");
+		log_warnx("chan=%s status=503 reason=\"storage failed\"", job->channel);
+		chan_http_error(job->req, 503, "storage unavailable, retry later");
 		break;
+	}
+}
+
+static void
+chan_http_job_free(struct chan_http_job *job)
+{
+	fmt_inbound_free(&job->in);
+	dialog_reply_free(&job->reply);
+	free(job->channel);
+	free(job->route);
+	free(job);
+}
+
+/*
+ * Group commit: every message parsed in this loop iteration is handled in
+ * one transaction, each under its own savepoint, and answered only after the
+ * commit. One disk flush then covers them all; nothing is acknowledged
+ * before it is durable.
+ */
+static void
+chan_http_commit(evutil_socket_t fd, short events, void *arg)
+{
+	struct chan_http	*ch = arg;
+	struct store		*st = ch->srv->store;
+	struct chan_http_job	*job;
+	struct dialog_msg	 m;
+	int			 began;
+
+	began = store_begin(st) == 0;
+	TAILQ_FOREACH(job, &ch->jobs, entry) {
+		if (!began) {
+			job->result = DIALOG_ESTORE;
+			continue;
+		}
+		memset(&m, 0, sizeof m);
+		m.channel = job->channel;
+		m.ext_id = job->in.ext_id;
+		m.from = job->in.from;
+		m.to = job->in.to != NULL ? job->in.to : "";
+		m.text = job->in.text != NULL ? job->in.text : "";
+		m.textlen = job->in.text != NULL ? job->in.textlen : 0;
+		m.sent_at = job->in.sent_at;
+		m.received_at = time(NULL);
+		m.outbox = job->outbox;
+		m.route = job->route;
+		job->result = dialog_handle_in(st, ch->srv->cfg, &m, &job->reply);
+	}
+	if (began && store_commit(st) == -1) {
+		store_rollback(st);
+		TAILQ_FOREACH(job, &ch->jobs, entry) {
+			dialog_reply_free(&job->reply);
+			if (job->result == DIALOG_OK)
+				job->result = DIALOG_ESTORE;
+		}
+	}
+	while ((job = TAILQ_FIRST(&ch->jobs)) != NULL) {
+		TAILQ_REMOVE(&ch->jobs, job, entry);
+		chan_http_answer(ch, job);
+		chan_http_job_free(job);
 	}
 }
 
@@ -419,6 +518,9 @@ chan_http_start(struct server *srv)
 	}
 	ch = xcalloc(1, sizeof *ch);
 	ch->srv = srv;
+	TAILQ_INIT(&ch->jobs);
+	if ((ch->commit = event_new(srv->base, -1, 0, chan_http_commit, ch)) == NULL)
+		fatalx("event_new");
 	if ((ch->http = evhttp_new(srv->base)) == NULL)
 		fatalx("evhttp_new");
 	evhttp_set_allowed_methods(ch->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
@@ -430,6 +532,7 @@ chan_http_start(struct server *srv)
 	if ((ch->sock = evhttp_bind_socket_with_handle(ch->http, host, port)) == NULL) {
 		log_warn("http: cannot listen on %s", srv->cfg->http_listen);
 		evhttp_free(ch->http);
+		event_free(ch->commit);
 		free(ch);
 		return NULL;
 	}
@@ -442,6 +545,10 @@ chan_http_stop(struct chan_http *ch)
 {
 	if (ch == NULL)
 		return;
+	/* Commit and answer what is parsed before the connections go. */
+	if (!TAILQ_EMPTY(&ch->jobs))
+		chan_http_commit(-1, 0, ch);
 	evhttp_free(ch->http);
+	event_free(ch->commit);
 	free(ch);
 }

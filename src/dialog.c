@@ -834,8 +834,12 @@ dialog_handle_parsed(struct store *store, const struct config *cfg,
 	return dialog_do(store, cfg, msg, p, reply);
 }
 
+/*
+ * One message inside the caller's transaction, under a savepoint of its
+ * own: a storage error undoes this message alone.
+ */
 static int
-dialog_do(struct store *store, const struct config *cfg, const struct dialog_msg *msg,
+dialog_do_in(struct store *store, const struct config *cfg, const struct dialog_msg *msg,
     const struct parse_result *given, struct dialog_reply *reply)
 {
 	struct dctx	 d;
@@ -846,18 +850,17 @@ dialog_do(struct store *store, const struct config *cfg, const struct dialog_msg
 	memset(reply, 0, sizeof *reply);
 	if (number_normalize(msg->from, cfg->country_code, from) == NUMBER_INVALID)
 		return DIALOG_ESENDER;
-
-	if (store_begin(store) == -1)
+	if (store_savepoint(store) == -1)
 		return DIALOG_ESTORE;
 	if (msg->ext_id != NULL && msg->ext_id[0] != '\0') {
 		r = store_inbound_find(store, msg->channel, msg->ext_id, &joined);
 		if (r == -1) {
-			store_rollback(store);
+			store_savepoint_end(store, 0);
 			return DIALOG_ESTORE;
 		}
 		if (r == 1) {
 			/* A retry: the same replies, nothing new recorded. */
-			store_rollback(store);
+			store_savepoint_end(store, 1);
 			dialog_replies_split(joined, reply);
 			free(joined);
 			reply->duplicate = 1;
@@ -885,19 +888,44 @@ dialog_do(struct store *store, const struct config *cfg, const struct dialog_msg
 
 	r = dialog_run(&d);
 	free(d.clean);
-	if (r == 0 && store_commit(store) == 0) {
-		reply->inbound_id = d.inbound_id;
-		if (reply->queued > 0) {
-			n = (size_t)reply->queued;
-			dialog_reply_free(reply);
-			reply->queued = (int)n;
-			reply->inbound_id = d.inbound_id;
-		}
-		return DIALOG_OK;
+	if (store_savepoint_end(store, r == 0) == -1) {
+		dialog_reply_free(reply);
+		return DIALOG_ESTORE;
 	}
+	reply->inbound_id = d.inbound_id;
+	if (reply->queued > 0) {
+		/* The texts are in the outbox now. */
+		n = (size_t)reply->queued;
+		dialog_reply_free(reply);
+		reply->queued = (int)n;
+		reply->inbound_id = d.inbound_id;
+	}
+	return DIALOG_OK;
+}
+
+/* One message in a transaction of its own. */
+static int
+dialog_do(struct store *store, const struct config *cfg, const struct dialog_msg *msg,
+    const struct parse_result *given, struct dialog_reply *reply)
+{
+	int	r;
+
+	memset(reply, 0, sizeof *reply);
+	if (store_begin(store) == -1)
+		return DIALOG_ESTORE;
+	r = dialog_do_in(store, cfg, msg, given, reply);
+	if (r == DIALOG_OK && store_commit(store) == 0)
+		return DIALOG_OK;
 	store_rollback(store);
 	dialog_reply_free(reply);
-	return DIALOG_ESTORE;
+	return r == DIALOG_OK ? DIALOG_ESTORE : r;
+}
+
+int
+dialog_handle_in(struct store *store, const struct config *cfg,
+    const struct dialog_msg *msg, struct dialog_reply *reply)
+{
+	return dialog_do_in(store, cfg, msg, NULL, reply);
 }
 
 void

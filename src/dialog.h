@@ -45,6 +45,13 @@ struct dialog_reply {
  */
 int	dialog_handle(struct store *, const struct config *, const struct dialog_msg *,
 	    struct dialog_reply *);
+/*
+ * dialog_handle inside the caller's transaction (a group commit): the
+ * message's changes are undone alone on DIALOG_ESTORE; nothing is durable
+ * until the caller commits, and no reply may go out before that.
+ */
+int	dialog_handle_in(struct store *, const struct config *, const struct dialog_msg *,
+	    struct dialog_reply *);
 void	dialog_reply_free(struct dialog_reply *);
 
 struct parse_result;

@@ -1210,14 +1210,14 @@ store_rollback(struct store *s)
 }
 
 /* Open a savepoint around a call that runs several statements. */
-static int
+int
 store_savepoint(struct store *s)
 {
 	return store_exec(s, store_stmt(s, STMT_SAVEPOINT), "savepoint");
 }
 
 /* Close the savepoint: keep its work (ok) or undo it. */
-static int
+int
 store_savepoint_end(struct store *s, int ok)
 {
 	if (ok)

@@ -111,6 +111,13 @@ int		 store_version(struct store *);
 int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
+/*
+ * Nested work inside a transaction: store_savepoint_end(s, 1) keeps it,
+ * store_savepoint_end(s, 0) undoes it alone (and returns -1), leaving the
+ * transaction usable for the rest of a group commit.
+ */
+int	store_savepoint(struct store *);
+int	store_savepoint_end(struct store *, int ok);
 
 /*
  * Venues. store_venue_add always adds an active venue, allocating a random
