@@ -251,7 +251,7 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 		dialog_confirm(d, v, &c);
 		if (d->has_session && d->session.kind == SESSION_QUESTION)
 			dialog_ask(d, &d->session);
-		log_info("msg=%lld chan=%s action=repeat venue=%s",
+		log_debug("msg=%lld chan=%s action=repeat venue=%s",
 		    (long long)d->inbound_id, d->msg->channel, v->code);
 		return 0;
 	}
@@ -266,7 +266,7 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 	if ((c.id = store_checkin_add(d->store, &c, d->msg->channel, d->inbound_id)) == -1)
 		return -1;
 	metrics_add(METRIC_CHECKINS, d->msg->channel, NULL, 1);
-	log_info("msg=%lld chan=%s action=checkin venue=%s companions=%d",
+	log_debug("msg=%lld chan=%s action=checkin venue=%s companions=%d",
 	    (long long)d->inbound_id, d->msg->channel, v->code, companions);
 	dialog_confirm(d, v, &c);
 	if (d->has_session && d->session.kind == SESSION_DIDYOUMEAN) {

@@ -71,8 +71,21 @@ static const struct gsm_limits {
 int
 gsm_septets(uint32_t cp)
 {
-	size_t	i;
+	/* Latin-1 answers come from a table built on first use: every reply is measured. */
+	static signed char	latin1[256];
+	static int		latin1_ready;
+	size_t			i;
 
+	if (cp < 256 && latin1_ready == 1)
+		return latin1[cp];
+	if (!latin1_ready) {
+		latin1_ready = -1;	/* fill it with the searches below */
+		for (i = 0; i < nitems(latin1); i++)
+			latin1[i] = (signed char)gsm_septets((uint32_t)i);
+		latin1_ready = 1;
+		if (cp < 256)
+			return latin1[cp];
+	}
 	if (cp == GSM_NONE)
 		return 0;
 	for (i = 0; i < nitems(gsm_basic); i++) {
