@@ -361,8 +361,13 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_INBOUND_SET_REPLIES] =
 	    "UPDATE inbound SET replies = ?2 WHERE id = ?1",
 
+	/*
+	 * A number's own check-ins are few, a venue's many: without
+	 * statistics the planner would walk the venue's day row by row.
+	 */
 	[STMT_CHECKIN_SEEN_DAY] =
-	    "SELECT 1 FROM checkins WHERE number = ?1 AND venue_id = ?2"
+	    "SELECT 1 FROM checkins INDEXED BY checkins_number_sent"
+	    " WHERE number = ?1 AND venue_id = ?2"
 	    " AND sent_at >= ?3 AND sent_at < ?4 LIMIT 1",
 	[STMT_CHECKIN_ADD] =
 	    "INSERT INTO checkins (venue_id, number, companions, sent_at,"
@@ -373,7 +378,7 @@ static const char *const store_sql[STMT_COUNT] = {
 	    " VALUES (?1, ?2, 1, ?3) ON CONFLICT (venue_id, day) DO UPDATE"
 	    " SET checkins = checkins + 1, people = people + excluded.people",
 	[STMT_CHECKIN_RECENT] =
-	    "SELECT " CHECKIN_COLUMNS " FROM checkins"
+	    "SELECT " CHECKIN_COLUMNS " FROM checkins INDEXED BY checkins_number_sent"
 	    " WHERE number = ?1 AND venue_id = ?2 AND sent_at >= ?3"
 	    " ORDER BY sent_at DESC, id DESC LIMIT 1",
 	[STMT_CHECKIN_OPEN] =
