@@ -87,15 +87,6 @@ chan_http_reason(int code)
 	return "Error";
 }
 
-static double
-chan_http_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Answer with a status and a one-line plain-text reason. */
 static void
 chan_http_error(struct evhttp_request *req, int code, const char *why)
@@ -239,7 +230,7 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	job->route = route->route != NULL ? xstrdup(route->route) : NULL;
 	job->outbox = strcmp(route->reply, "outbox") == 0;
 	job->in = in;
-	job->t0 = chan_http_now();
+	job->t0 = num_mono();
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 	    chan_http_conn_closed, ch);
 	if (TAILQ_EMPTY(&ch->jobs))
@@ -266,7 +257,7 @@ chan_http_answer(struct chan_http *ch, struct chan_http_job *job)
 {
 	struct fmt_response	resp;
 
-	metrics_latency(chan_http_now() - job->t0);
+	metrics_latency(num_mono() - job->t0);
 	metrics_add(METRIC_INBOUND, job->channel, job->result == DIALOG_OK ?
 	    (job->reply.duplicate ? "duplicate" : "ok") : job->result == DIALOG_ESENDER ?
 	    "bad_request" : "error", 1);
@@ -391,9 +382,9 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 	ur.channel = route->name;
 	ur.now = time(NULL);
 	memset(&resp, 0, sizeof resp);
-	t0 = chan_http_now();
+	t0 = num_mono();
 	r = ussd_handle(ch->srv->store, ch->srv->cfg, &ur, &resp);
-	metrics_latency(chan_http_now() - t0);
+	metrics_latency(num_mono() - t0);
 	fmt_ussd_hold_free(&hold);
 	switch (r) {
 	case 0:

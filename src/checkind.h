@@ -28,4 +28,8 @@ int	 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)))
 /* num.c: checked number parsing in the manner of OpenBSD's strtonum(3). */
 long long num_parse(const char *, long long, long long, const char **);
 
+/* num.c: seconds as a double, monotonic (for durations) and wall-clock (UTC). */
+double	num_mono(void);
+double	num_wall(void);
+
 #endif

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistr.h>
 
 #include "checkind.h"
 #include "code.h"
@@ -111,25 +110,14 @@ dialog_say(struct dctx *d, enum msg_id id, const struct msg_var *vars, size_t nv
 	dialog_say_until(d, id, vars, nvars, 0);
 }
 
-/* Copy at most maxchars characters of UTF-8 s into out (bytes outlen). */
+/* Copy at most maxchars characters of UTF-8 s into out (sized for them). */
 static void
 dialog_cut(const char *s, size_t maxchars, char *out, size_t outlen)
 {
-	const uint8_t	*p = (const uint8_t *)s;
-	size_t		 len = strlen(s), off = 0, chars = 0;
-	int		 n;
+	char	*cut = text_cut(s, maxchars);
 
-	while (off < len && chars < maxchars) {
-		n = u8_mblen(p + off, len - off);
-		if (n <= 0)
-			n = 1;
-		if (off + (size_t)n >= outlen)
-			break;
-		off += (size_t)n;
-		chars++;
-	}
-	memcpy(out, s, off);
-	out[off] = '\0';
+	strlcpy(out, cut, outlen);
+	free(cut);
 }
 
 static void

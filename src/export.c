@@ -14,6 +14,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include "buf.h"
 #include "checkind.h"
 #include "export.h"
 #include "log.h"
@@ -162,43 +163,6 @@ struct export {
 	size_t			 caprows;
 };
 
-/* A byte string that grows. */
-struct export_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
-static void
-export_buf_add(struct export_buf *b, const char *s, size_t n)
-{
-	size_t	cap;
-
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap == 0 ? 256 : b->cap;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		b->p = xreallocarray(b->p, cap, 1);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-export_buf_str(struct export_buf *b, const char *s)
-{
-	export_buf_add(b, s, strlen(s));
-}
-
-static void
-export_buf_pad(struct export_buf *b, size_t n)
-{
-	while (n-- > 0)
-		export_buf_add(b, " ", 1);
-}
-
 /*
  * A copy of s that is valid UTF-8 (an invalid sequence becomes U+FFFD);
  * with controls set, control characters (C0, DEL, C1) become spaces so a
@@ -208,19 +172,19 @@ static char *
 export_clean(const char *s, int controls)
 {
 	const uint8_t	*p = (const uint8_t *)s, *end = p + strlen(s);
-	struct export_buf b = { NULL, 0, 0 };
+	struct buf b = { NULL, 0, 0 };
 	ucs4_t		 uc;
 	int		 n;
 
-	export_buf_add(&b, "", 0);
+	buf_add(&b, "", 0);
 	while (p < end) {
 		n = u8_mbtouc(&uc, p, end - p);
 		if (uc == 0xfffd && (n != 3 || memcmp(p, "\xef\xbf\xbd", 3) != 0))
-			export_buf_str(&b, "\xef\xbf\xbd");
+			buf_str(&b, "\xef\xbf\xbd");
 		else if (controls && (uc < 0x20 || (uc >= 0x7f && uc < 0xa0)))
-			export_buf_add(&b, " ", 1);
+			buf_add(&b, " ", 1);
 		else
-			export_buf_add(&b, (const char *)p, n);
+			buf_add(&b, (const char *)p, n);
 		p += n;
 	}
 	return b.p;
@@ -418,21 +382,21 @@ export_venue(struct export *e, const struct venue *v)
 
 /* A CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180 2.6, 2.7). */
 static void
-export_csv_field(struct export_buf *b, const char *s)
+export_csv_field(struct buf *b, const char *s)
 {
 	const char	*p;
 
 	if (s[strcspn(s, ",\"\r\n")] == '\0') {
-		export_buf_str(b, s);
+		buf_str(b, s);
 		return;
 	}
-	export_buf_add(b, "\"", 1);
+	buf_add(b, "\"", 1);
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"')
-			export_buf_add(b, "\"", 1);
-		export_buf_add(b, p, 1);
+			buf_add(b, "\"", 1);
+		buf_add(b, p, 1);
 	}
-	export_buf_add(b, "\"", 1);
+	buf_add(b, "\"", 1);
 }
 
 /* RFC 4180 with a BOM first and CRLF after every record, the header included. */
@@ -440,25 +404,25 @@ static char *
 export_csv(struct export *e, size_t *len)
 {
 	const struct export_set	*set = e->set;
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	const struct export_cell *c;
 	size_t			 r, i;
 
-	export_buf_str(&b, EXPORT_BOM);
+	buf_str(&b, EXPORT_BOM);
 	for (i = 0; i < set->nfields; i++) {
 		if (i > 0)
-			export_buf_add(&b, ",", 1);
+			buf_add(&b, ",", 1);
 		export_csv_field(&b, set->fields[i].col.name);
 	}
-	export_buf_add(&b, "\r\n", 2);
+	buf_add(&b, "\r\n", 2);
 	for (r = 0; r < e->nrows; r++) {
 		c = e->cells + r * set->nfields;
 		for (i = 0; i < set->nfields; i++) {
 			if (i > 0)
-				export_buf_add(&b, ",", 1);
+				buf_add(&b, ",", 1);
 			export_csv_field(&b, c[i].s != NULL ? c[i].s : "");
 		}
-		export_buf_add(&b, "\r\n", 2);
+		buf_add(&b, "\r\n", 2);
 	}
 	*len = b.len;
 	return b.p;
@@ -524,17 +488,17 @@ export_width(const char *s)
 
 /* One padded text cell: numbers to the right, the rest to the left. */
 static void
-export_text_cell(struct export_buf *b, const char *s, size_t width, int right, int last)
+export_text_cell(struct buf *b, const char *s, size_t width, int right, int last)
 {
 	size_t	w = export_width(s), pad = w < width ? width - w : 0;
 
 	if (right)
-		export_buf_pad(b, pad);
-	export_buf_str(b, s);
+		buf_pad(b, pad);
+	buf_str(b, s);
 	if (!right)
-		export_buf_pad(b, pad);
+		buf_pad(b, pad);
 	if (!last)
-		export_buf_pad(b, EXPORT_GAP);
+		buf_pad(b, EXPORT_GAP);
 }
 
 /*
@@ -546,7 +510,7 @@ static char *
 export_text(struct export *e, size_t *len)
 {
 	const struct export_set	*set = e->set;
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	char			**txt;
 	size_t			*width, n = e->nrows * set->nfields, r, i, w;
 	int			 last;
@@ -560,26 +524,26 @@ export_text(struct export *e, size_t *len)
 		if ((w = export_width(txt[r])) > width[r % set->nfields])
 			width[r % set->nfields] = w;
 	}
-	export_buf_add(&b, "", 0);
+	buf_add(&b, "", 0);
 	for (i = 0; i < set->nfields; i++) {
 		last = i + 1 == set->nfields;
 		export_text_cell(&b, set->fields[i].col.name, width[i],
 		    set->fields[i].col.numeric, last);
 	}
-	export_buf_add(&b, "\n", 1);
+	buf_add(&b, "\n", 1);
 	for (i = 0; i < set->nfields; i++) {
 		for (w = 0; w < width[i]; w++)
-			export_buf_add(&b, "-", 1);
+			buf_add(&b, "-", 1);
 		if (i + 1 < set->nfields)
-			export_buf_pad(&b, EXPORT_GAP);
+			buf_pad(&b, EXPORT_GAP);
 	}
-	export_buf_add(&b, "\n", 1);
+	buf_add(&b, "\n", 1);
 	for (r = 0; r < n; r++) {
 		i = r % set->nfields;
 		last = i + 1 == set->nfields;
 		export_text_cell(&b, txt[r], width[i], set->fields[i].col.numeric, last);
 		if (last)
-			export_buf_add(&b, "\n", 1);
+			buf_add(&b, "\n", 1);
 		free(txt[r]);
 	}
 	free(txt);

@@ -18,6 +18,7 @@
 #include <uniconv.h>
 #include <unistr.h>
 
+#include "buf.h"
 #include "checkind.h"
 #include "config.h"
 #include "dialog.h"
@@ -44,12 +45,6 @@ struct fmt_params {
 };
 
 /* A byte string that grows. */
-struct fmt_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
 /* A borrowed byte string: a parameter's value or a header's. */
 struct fmt_str {
 	const char	*p;
@@ -134,30 +129,6 @@ fmt_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 			err[i] = '?';
 	}
 	return status;
-}
-
-static void
-fmt_buf_add(struct fmt_buf *b, const void *p, size_t n)
-{
-	size_t	cap;
-
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap == 0 ? 256 : b->cap;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		b->p = xreallocarray(b->p, 1, cap);
-		b->cap = cap;
-	}
-	if (n != 0)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-fmt_buf_str(struct fmt_buf *b, const char *s)
-{
-	fmt_buf_add(b, s, strlen(s));
 }
 
 /* An owned, NUL-terminated copy of n bytes that may hold NULs. */
@@ -471,7 +442,7 @@ char *
 fmt_utf8_fix(const char *s, size_t len, size_t *outlen)
 {
 	const uint8_t	*p = (const uint8_t *)s, *end = p + len;
-	struct fmt_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	ucs4_t		 uc;
 	uint8_t		 tmp[6];
 	int		 n, m;
@@ -483,7 +454,7 @@ fmt_utf8_fix(const char *s, size_t len, size_t *outlen)
 	while (p < end) {
 		n = u8_mbtouc(&uc, p, end - p);
 		if ((m = u8_uctomb(tmp, uc, sizeof tmp)) > 0)
-			fmt_buf_add(&b, tmp, m);
+			buf_add(&b, tmp, m);
 		p += n;
 	}
 	*outlen = b.len;
@@ -826,21 +797,21 @@ fail:
 static void
 fmt_kannel_render(const struct dialog_reply *dr, struct fmt_response *out)
 {
-	struct fmt_buf		 b = { NULL, 0, 0 };
+	struct buf		 b = { NULL, 0, 0 };
 	struct gsm_count	 gc;
 	size_t			 i, n;
 	char			*s;
 
 	memset(out, 0, sizeof *out);
-	fmt_buf_add(&b, "", 0);
+	buf_add(&b, "", 0);
 	for (i = 0; dr != NULL && dr->queued <= 0 && i < dr->n &&
 	    i < DIALOG_REPLIES_MAX; i++) {
 		if (dr->text[i] == NULL)
 			continue;
 		if (b.len != 0)
-			fmt_buf_str(&b, "\n");
+			buf_str(&b, "\n");
 		s = fmt_utf8_fix(dr->text[i], strlen(dr->text[i]), &n);
-		fmt_buf_add(&b, s, n);
+		buf_add(&b, s, n);
 		free(s);
 	}
 	out->status = 200;
@@ -1058,7 +1029,7 @@ fmt_twilio_signature(const char *auth_token, const char *url, const char *form,
     size_t formlen)
 {
 	struct fmt_params	 ps = { NULL, 0, 0 };
-	struct fmt_buf		 b = { NULL, 0, 0 };
+	struct buf		 b = { NULL, 0, 0 };
 	unsigned char		 md[EVP_MAX_MD_SIZE];
 	unsigned int		 mdlen;
 	char			*out;
@@ -1067,10 +1038,10 @@ fmt_twilio_signature(const char *auth_token, const char *url, const char *form,
 	fmt_params_add(&ps, form, formlen);
 	if (ps.n > 1)
 		qsort(ps.v, ps.n, sizeof *ps.v, fmt_twilio_cmp);
-	fmt_buf_str(&b, url != NULL ? url : "");
+	buf_str(&b, url != NULL ? url : "");
 	for (i = 0; i < ps.n; i++) {
-		fmt_buf_add(&b, ps.v[i].name, ps.v[i].namelen);
-		fmt_buf_add(&b, ps.v[i].value, ps.v[i].valuelen);
+		buf_add(&b, ps.v[i].name, ps.v[i].namelen);
+		buf_add(&b, ps.v[i].value, ps.v[i].valuelen);
 	}
 	if (auth_token == NULL)
 		auth_token = "";
@@ -1145,37 +1116,37 @@ fail:
  * controls XML cannot carry made spaces.
  */
 static void
-fmt_xml_escape(struct fmt_buf *b, const char *s, size_t len)
+fmt_xml_escape(struct buf *b, const char *s, size_t len)
 {
 	size_t	i;
 
 	for (i = 0; i < len; i++) {
 		switch (s[i]) {
 		case '&':
-			fmt_buf_str(b, "&amp;");
+			buf_str(b, "&amp;");
 			break;
 		case '<':
-			fmt_buf_str(b, "&lt;");
+			buf_str(b, "&lt;");
 			break;
 		case '>':
-			fmt_buf_str(b, "&gt;");
+			buf_str(b, "&gt;");
 			break;
 		case '"':
-			fmt_buf_str(b, "&quot;");
+			buf_str(b, "&quot;");
 			break;
 		case '\'':
-			fmt_buf_str(b, "&apos;");
+			buf_str(b, "&apos;");
 			break;
 		case '\t':
 		case '\n':
 		case '\r':
-			fmt_buf_add(b, &s[i], 1);
+			buf_add(b, &s[i], 1);
 			break;
 		default:
 			if ((unsigned char)s[i] < 0x20)
-				fmt_buf_str(b, " ");
+				buf_str(b, " ");
 			else
-				fmt_buf_add(b, &s[i], 1);
+				buf_add(b, &s[i], 1);
 			break;
 		}
 	}
@@ -1188,25 +1159,25 @@ fmt_xml_escape(struct fmt_buf *b, const char *s, size_t len)
 static void
 fmt_twilio_render(const struct dialog_reply *dr, struct fmt_response *out)
 {
-	struct fmt_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	size_t		 i, n, count = 0;
 	char		*s;
 
 	memset(out, 0, sizeof *out);
-	fmt_buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
 	for (i = 0; dr != NULL && dr->queued <= 0 && i < dr->n &&
 	    i < DIALOG_REPLIES_MAX; i++) {
 		if (dr->text[i] == NULL)
 			continue;
 		if (count++ == 0)
-			fmt_buf_str(&b, "<Response>");
-		fmt_buf_str(&b, "<Message>");
+			buf_str(&b, "<Response>");
+		buf_str(&b, "<Message>");
 		s = fmt_utf8_fix(dr->text[i], strlen(dr->text[i]), &n);
 		fmt_xml_escape(&b, s, n);
 		free(s);
-		fmt_buf_str(&b, "</Message>");
+		buf_str(&b, "</Message>");
 	}
-	fmt_buf_str(&b, count == 0 ? "<Response/>" : "</Response>");
+	buf_str(&b, count == 0 ? "<Response/>" : "</Response>");
 	out->status = 200;
 	out->content_type = xstrdup("text/xml");
 	out->body = b.p;
@@ -1448,16 +1419,16 @@ fail:
 static void
 fmt_ussd_at_render(const struct ussd_resp *r, struct fmt_response *out)
 {
-	struct fmt_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	char		*s;
 	size_t		 n;
 
 	memset(out, 0, sizeof *out);
-	fmt_buf_add(&b, "", 0);
+	buf_add(&b, "", 0);
 	if (r != NULL && r->text != NULL) {
-		fmt_buf_str(&b, r->end ? "END " : "CON ");
+		buf_str(&b, r->end ? "END " : "CON ");
 		s = fmt_utf8_fix(r->text, strlen(r->text), &n);
-		fmt_buf_add(&b, s, n);
+		buf_add(&b, s, n);
 		free(s);
 	}
 	out->status = 200;

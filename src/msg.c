@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "checkind.h"
 #include "config.h"
 #include "gsm.h"
@@ -137,12 +138,6 @@ static const char *msg_lang_names[LANG_COUNT] = {
 };
 
 /* A growing output string. */
-struct msg_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 size;
-};
-
 const char *
 msg_name(enum msg_id id)
 {
@@ -222,22 +217,6 @@ msg_lang_name(enum lang lang)
 	return msg_lang_names[lang];
 }
 
-static void
-msg_buf_add(struct msg_buf *b, const char *s, size_t len)
-{
-	size_t	 need;
-
-	need = b->len + len + 1;
-	if (need > b->size) {
-		while (b->size < need)
-			b->size = b->size == 0 ? 256 : b->size * 2;
-		b->s = xreallocarray(b->s, 1, b->size);
-	}
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
 /* 1 if the UTF-8 text is valid and fits the GSM 7-bit alphabet. */
 static int
 msg_is_gsm7(const char *s)
@@ -266,7 +245,7 @@ msg_find_var(const struct msg_var *vars, size_t nvars, const char *name,
 
 /* Append a value; folded when a GSM-7 template would otherwise turn UCS-2. */
 static void
-msg_add_value(struct msg_buf *b, const char *value, int gsm7)
+msg_add_value(struct buf *b, const char *value, int gsm7)
 {
 	char	*folded;
 
@@ -274,18 +253,18 @@ msg_add_value(struct msg_buf *b, const char *value, int gsm7)
 		return;
 	if (gsm7 && !msg_is_gsm7(value)) {
 		folded = text_unaccent(value);
-		msg_buf_add(b, folded, strlen(folded));
+		buf_add(b, folded, strlen(folded));
 		free(folded);
 		return;
 	}
-	msg_buf_add(b, value, strlen(value));
+	buf_add(b, value, strlen(value));
 }
 
 char *
 msg_render(const struct config *cfg, enum lang lang, enum msg_id id,
     const struct msg_var *vars, size_t nvars)
 {
-	struct msg_buf		 b = { NULL, 0, 0 };
+	struct buf		 b = { NULL, 0, 0 };
 	const struct msg_var	*v;
 	const char		*tmpl, *p, *open, *close;
 	char			*folded;
@@ -309,10 +288,10 @@ msg_render(const struct config *cfg, enum lang lang, enum msg_id id,
 	 */
 	gsm7 = msg_is_gsm7(tmpl);
 
-	msg_buf_add(&b, "", 0);
+	buf_add(&b, "", 0);
 	p = tmpl;
 	while ((open = strchr(p, '{')) != NULL) {
-		msg_buf_add(&b, p, open - p);
+		buf_add(&b, p, open - p);
 		close = open + 1;
 		while ((*close >= 'a' && *close <= 'z') || *close == '_' ||
 		    (*close >= '0' && *close <= '9'))
@@ -321,19 +300,19 @@ msg_render(const struct config *cfg, enum lang lang, enum msg_id id,
 		    (v = msg_find_var(vars, nvars, open + 1,
 		    close - open - 1)) == NULL) {
 			/* Not a placeholder we know: keep the brace as written. */
-			msg_buf_add(&b, "{", 1);
+			buf_add(&b, "{", 1);
 			p = open + 1;
 			continue;
 		}
 		msg_add_value(&b, v->value, gsm7);
 		p = close + 1;
 	}
-	msg_buf_add(&b, p, strlen(p));
+	buf_add(&b, p, strlen(p));
 
 	if (cfg != NULL && cfg->fold_diacritics) {
-		folded = text_unaccent(b.s);
-		free(b.s);
+		folded = text_unaccent(b.p);
+		free(b.p);
 		return folded;
 	}
-	return b.s;
+	return b.p;
 }

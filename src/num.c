@@ -1,7 +1,9 @@
-/* num.c: checked conversion of decimal text to a number. */
+/* num.c: checked conversion of decimal text to a number, and clocks as numbers. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "checkind.h"
 
@@ -35,4 +37,22 @@ num_parse(const char *s, long long min, long long max, const char **errstr)
 		return 0;
 	}
 	return v;
+}
+
+double
+num_mono(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+num_wall(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }

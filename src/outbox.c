@@ -86,24 +86,6 @@ struct outbox {
 
 static void	outbox_schedule(struct outbox *, double);
 
-static double
-outbox_mono(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-outbox_wall(void)
-{
-	struct timeval	tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 static struct outbox_route *
 outbox_route_state(struct outbox *ob, const char *name)
 {
@@ -131,7 +113,7 @@ outbox_routes_sync(struct outbox *ob)
 			rs[i] = *old;
 		else {
 			rs[i].tokens = 1;
-			rs[i].refilled = outbox_mono();
+			rs[i].refilled = num_mono();
 		}
 	}
 	free(ob->routes);
@@ -250,7 +232,7 @@ outbox_judge(struct outbox *ob, const struct outbox_job *job, enum send_verdict 
 		    job->attempts, (double)arc4random() / 4294967296.0);
 		if (retry_after > now && (double)(retry_after - now) > wait)
 			wait = (double)(retry_after - now);
-		res.next_at = outbox_wall() + wait;
+		res.next_at = num_wall() + wait;
 		if (job->attempts >= cfg->outbox_max_attempts) {
 			res.state = OUTBOX_FAILED;
 			snprintf(res.error, sizeof res.error, "gave up after %d attempts: %s",
@@ -431,7 +413,7 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	struct outbox_pass	 p;
 	struct outbox_route	*ss;
 	size_t			 i, room;
-	double			 next_at, wall = outbox_wall();
+	double			 next_at, wall = num_wall();
 
 	memset(&p, 0, sizeof p);
 	p.ob = ob;
@@ -480,7 +462,7 @@ outbox_run(evutil_socket_t fd, short events, void *arg)
 {
 	struct outbox		*ob = arg;
 	const struct config	*cfg = ob->srv->cfg;
-	double			 mono = outbox_mono(), wait, next = OUTBOX_POLL_MS / 1000.0;
+	double			 mono = num_mono(), wait, next = OUTBOX_POLL_MS / 1000.0;
 	int64_t			 now = time(NULL);
 	size_t			 i;
 

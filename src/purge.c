@@ -37,15 +37,6 @@ struct purge {
 	double		 longest_ms;
 };
 
-static double
-purge_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void
 purge_later(struct purge *p, int seconds)
 {
@@ -91,7 +82,7 @@ purge_run(evutil_socket_t fd, short events, void *arg)
 		p->chunks = 0;
 		p->longest_ms = 0;
 	}
-	t0 = purge_ms();
+	t0 = (num_mono() * 1e3);
 	/* A purge lost in a crash is simply done again: no need to wait for the disk. */
 	store_set_durable(st, 0);
 	if (store_begin(st) == -1 ||
@@ -105,7 +96,7 @@ purge_run(evutil_socket_t fd, short events, void *arg)
 		return;
 	}
 	store_set_durable(st, 1);
-	ms = purge_ms() - t0;
+	ms = (num_mono() * 1e3) - t0;
 	if (ms > p->longest_ms)
 		p->longest_ms = ms;
 	p->chunks++;

@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "buf.h"
 #include "checkind.h"
 #include "config.h"
 #include "fmt.h"
@@ -32,12 +33,6 @@
 #define SEND_DELAY_MAX	 2147483647LL	/* longest Retry-After in seconds */
 
 /* A byte string that grows. */
-struct send_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
 /* A route's word for a state and what it means. */
 struct send_word {
 	const char		*word;
@@ -115,46 +110,22 @@ send_req_free(struct send_req *req)
 	memset(req, 0, sizeof *req);
 }
 
-static void
-send_buf_add(struct send_buf *b, const void *p, size_t n)
-{
-	size_t	cap;
-
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap == 0 ? 256 : b->cap;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		b->p = xreallocarray(b->p, 1, cap);
-		b->cap = cap;
-	}
-	if (n != 0)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-send_buf_str(struct send_buf *b, const char *s)
-{
-	send_buf_add(b, s, strlen(s));
-}
-
 /*
  * Add name=value to a query string or an application/x-www-form-urlencoded
  * body, the value percent-encoded but for RFC 3986 2.3 unreserved bytes.
  */
 static void
-send_form_add(struct send_buf *b, const char *name, const char *value)
+send_form_add(struct buf *b, const char *name, const char *value)
 {
 	char	*enc;
 
 	if ((enc = evhttp_uriencode(value, -1, 0)) == NULL)
 		fatalx("evhttp_uriencode failed");
 	if (b->len != 0)
-		send_buf_str(b, "&");
-	send_buf_str(b, name);
-	send_buf_str(b, "=");
-	send_buf_str(b, enc);
+		buf_str(b, "&");
+	buf_str(b, name);
+	buf_str(b, "=");
+	buf_str(b, enc);
 	free(enc);
 }
 
@@ -162,17 +133,17 @@ send_form_add(struct send_buf *b, const char *name, const char *value)
 static char *
 send_url_join(const char *base, const char *query)
 {
-	struct send_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	size_t		 n;
 
-	send_buf_str(&b, base != NULL ? base : "");
+	buf_str(&b, base != NULL ? base : "");
 	if (query != NULL && *query != '\0') {
 		n = b.len;
 		if (strchr(b.p, '?') == NULL)
-			send_buf_str(&b, "?");
+			buf_str(&b, "?");
 		else if (n != 0 && b.p[n - 1] != '?' && b.p[n - 1] != '&')
-			send_buf_str(&b, "&");
-		send_buf_str(&b, query);
+			buf_str(&b, "&");
+		buf_str(&b, query);
 	}
 	return b.p;
 }
@@ -417,7 +388,7 @@ static void
 send_kannel_build(const struct route *r, const struct outbox_msg *m,
     struct send_req *req)
 {
-	struct send_buf		 q = { NULL, 0, 0 };
+	struct buf		 q = { NULL, 0, 0 };
 	struct gsm_count	 gc;
 	char			*text, *dlr;
 	int			 ucs2;
@@ -548,7 +519,7 @@ send_kannel_dlr(const struct fmt_request *req, struct send_dlr *d, char *err,
 static void
 send_at_build(const struct route *r, const struct outbox_msg *m, struct send_req *req)
 {
-	struct send_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	char		*text;
 
 	memset(req, 0, sizeof *req);
@@ -729,7 +700,7 @@ static void
 send_twilio_build(const struct route *r, const struct outbox_msg *m,
     struct send_req *req)
 {
-	struct send_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	char		*text, *cb;
 
 	memset(req, 0, sizeof *req);

@@ -201,7 +201,7 @@ text_squeeze(const uint8_t *s, size_t n, int fold)
 
 /* How many bytes of in to look at: at most TEXT_MAX, cut between characters. */
 static size_t
-text_cut(const uint8_t *in, size_t len)
+text_limit(const uint8_t *in, size_t len)
 {
 	size_t	cut;
 
@@ -223,7 +223,7 @@ text_clean(const char *in, size_t len)
 
 	if (in == NULL)
 		len = 0;
-	len = text_cut((const uint8_t *)in, len);
+	len = text_limit((const uint8_t *)in, len);
 	raw = text_sanitize((const uint8_t *)in, len, 1, &rawlen);
 	nfc = text_normalize(UNINORM_NFC, raw, rawlen, &nfclen);
 	free(raw);
@@ -304,4 +304,21 @@ text_is_ascii(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+char *
+text_cut(const char *s, size_t maxchars)
+{
+	const uint8_t	*p = (const uint8_t *)s;
+	size_t		 len = strlen(s), off = 0, chars = 0;
+	int		 n;
+
+	while (off < len && chars < maxchars) {
+		n = u8_mblen(p + off, len - off);
+		if (n <= 0)
+			n = 1;
+		off += (size_t)n;
+		chars++;
+	}
+	return xstrndup(s, off);
 }

@@ -28,6 +28,9 @@ char	*text_fold(const char *in, size_t len);
  */
 char	*text_unaccent(const char *in);
 
+/* A copy of at most maxchars characters of UTF-8 s, never cutting one in two. */
+char	*text_cut(const char *s, size_t maxchars);
+
 /* 1 if the string is plain 7-bit ASCII. */
 int	 text_is_ascii(const char *);
 

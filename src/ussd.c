@@ -407,24 +407,6 @@ ussd_state_format(const struct ussd_state *st, char *out, size_t outlen)
 	}
 }
 
-/* A copy of at most maxchars characters of UTF-8 s. */
-static char *
-ussd_cut(const char *s, size_t maxchars)
-{
-	const uint8_t	*p = (const uint8_t *)s;
-	size_t		 len = strlen(s), off = 0, chars = 0;
-	int		 n;
-
-	while (off < len && chars < maxchars) {
-		n = u8_mblen(p + off, len - off);
-		if (n <= 0)
-			n = 1;
-		off += (size_t)n;
-		chars++;
-	}
-	return xstrndup(s, off);
-}
-
 /* A name for a screen: folded to ASCII letters where it can be, and cut. */
 static char *
 ussd_name(const char *s, size_t maxchars)
@@ -432,7 +414,7 @@ ussd_name(const char *s, size_t maxchars)
 	char	*folded, *cut;
 
 	folded = text_unaccent(s != NULL ? s : "");
-	cut = ussd_cut(folded, maxchars);
+	cut = text_cut(folded, maxchars);
 	free(folded);
 	return cut;
 }
@@ -511,11 +493,11 @@ ussd_compose(struct uctx *u, enum ussd_text id, struct msg_var *vars, size_t nva
 		room = used < USSD_SCREEN_MAX ? USSD_SCREEN_MAX - used : 0;
 		if (ussd_chars(orig) > room && room > 3) {
 			/* Cut, and say so. */
-			tail = ussd_cut(orig, room - 3);
+			tail = text_cut(orig, room - 3);
 			xasprintf(&cut, "%s...", tail);
 			free(tail);
 		} else
-			cut = ussd_cut(orig, room);
+			cut = text_cut(orig, room);
 		vars[fi].value = cut;
 		body = ussd_expand(ussd_texts[id].text[u->lang], vars, nvars);
 		vars[fi].value = orig;
@@ -528,7 +510,7 @@ ussd_compose(struct uctx *u, enum ussd_text id, struct msg_var *vars, size_t nva
 		free(reason);
 	} else
 		all = body;
-	cut = ussd_cut(all, USSD_SCREEN_MAX);
+	cut = text_cut(all, USSD_SCREEN_MAX);
 	free(all);
 	return cut;
 }
@@ -633,7 +615,7 @@ static char *
 ussd_reply_text(struct uctx *u, const struct dialog_reply *rep)
 {
 	if (rep->n > 0 && rep->text[0] != NULL)
-		return ussd_cut(rep->text[0], USSD_SCREEN_MAX);
+		return text_cut(rep->text[0], USSD_SCREEN_MAX);
 	return ussd_compose(u, UT_BYE, NULL, 0, NULL);
 }
 
