@@ -158,6 +158,11 @@ static const struct config_word config_words_lang[] = {
 	{ "en", LANG_EN },
 	{ NULL, 0 }
 };
+static const struct config_word config_words_durability[] = {
+	{ "full", 1 },
+	{ "normal", 0 },
+	{ NULL, 0 }
+};
 static const struct config_word config_words_type[] = {
 	{ "sms", 0 },
 	{ "ussd", 0 },
@@ -276,6 +281,11 @@ static const struct config_entry config_top[] = {
 	  .off = CFG_OFF(max_delay), .min = 0, .max = 2592000,
 	  .def_num = 259200,
 	  .help = "seconds an SMSC time stamp may be behind arrival" },
+	{ .name = "durability", .type = CT_STRING, .store = CS_ENUM,
+	  .off = CFG_OFF(durable), .def_num = 1,
+	  .words = config_words_durability,
+	  .help = "\"full\": every commit reaches the disk before its answer; "
+	  "\"normal\": a power cut may lose the last commits (WAL synchronous=NORMAL)" },
 	{ .name = "fold_diacritics", .type = CT_BOOL, .store = CS_BOOL,
 	  .off = CFG_OFF(fold_diacritics), .def_num = 0,
 	  .help = "send replies without Vietnamese diacritics (GSM-7)" },

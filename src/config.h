@@ -94,6 +94,7 @@ struct config {
 	int			 max_clock_skew;	/* sent_at later than arrival by more is not believed */
 	int			 max_delay;		/* sent_at earlier than arrival by more is not believed */
 	int			 fold_diacritics;	/* send replies without diacritics */
+	int			 durable;		/* durability "full" (1, default) or "normal" (0) */
 
 	char			*http_listen;		/* "127.0.0.1:8080" */
 	size_t			 http_max_body;

@@ -89,13 +89,13 @@ purge_run(evutil_socket_t fd, short events, void *arg)
 	    store_purge(st, p->before, p->chunk, 0, &n) == -1 ||
 	    store_commit(st) == -1) {
 		store_rollback(st);
-		store_set_durable(st, 1);
+		store_set_durable(st, p->srv->cfg->durable);
 		log_warnx("purge: storage busy or failing, trying again in %d s",
 		    PURGE_RETRY_DELAY);
 		purge_later(p, PURGE_RETRY_DELAY);
 		return;
 	}
-	store_set_durable(st, 1);
+	store_set_durable(st, p->srv->cfg->durable);
 	ms = (num_mono() * 1e3) - t0;
 	if (ms > p->longest_ms)
 		p->longest_ms = ms;

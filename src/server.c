@@ -113,6 +113,11 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		return 1;
 	}
 	store_set_busy_timeout(srv.store, SERVER_BUSY_TIMEOUT);
+	if (!srv.cfg->durable && store_set_durable(srv.store, 0) == -1) {
+		store_close(srv.store);
+		config_free(srv.cfg);
+		return 1;
+	}
 	if (!foreground) {
 		/* Keep the working directory: relative paths must still work on SIGHUP. */
 		if (daemon(1, 0) == -1)

@@ -1145,6 +1145,25 @@ START_TEST(test_listen_split)
 }
 END_TEST
 
+START_TEST(test_durability)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN];
+
+	cfg = load_text(HEAD ROUTE, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(cfg->durable, 1);
+	config_free(cfg);
+	cfg = load_text(HEAD ROUTE "durability = \"normal\";\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(cfg->durable, 0);
+	config_free(cfg);
+	cfg = load_text(HEAD ROUTE "durability = \"fast\";\n", err);
+	ck_assert_ptr_null(cfg);
+	ck_assert_ptr_nonnull(strstr(err, "durability"));
+}
+END_TEST
+
 START_TEST(test_template_used)
 {
 	struct config		*cfg;
@@ -1815,6 +1834,7 @@ config_suite(void)
 	tcase_add_test(tc, test_allow);
 	tcase_add_test(tc, test_listen_split);
 	tcase_add_test(tc, test_template_used);
+	tcase_add_test(tc, test_durability);
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_route_drivers);
 	tcase_add_test(tc, test_route_secret_files);
