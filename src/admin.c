@@ -22,17 +22,20 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "checkind.h"
 #include "admin.h"
 #include "code.h"
 #include "config.h"
+#include "dashboard.h"
 #include "export.h"
 #include "fmt.h"
 #include "log.h"
 #include "metrics.h"
 #include "number.h"
 #include "outbox.h"
+#include "poster.h"
 #include "server.h"
 #include "store.h"
 #include "tz.h"
@@ -56,16 +59,38 @@
 #define ADMIN_INACTIVE_MAX	365
 #define ADMIN_ID		"{code}"	/* an endpoint path ending so takes a code */
 #define ADMIN_DAY		86400
+#define ADMIN_DASH_DAYS		366	/* longest dashboard period, in days */
+#define ADMIN_DASH_DEFAULT	7	/* the dashboard's default period, in days */
+#define ADMIN_SESSIONS_MAX	1000	/* signed-in browsers kept at once */
+#define ADMIN_SESSION_TTL	(8 * 3600)	/* seconds a sign-in lasts */
+#define ADMIN_SESSION_BYTES	32	/* random bytes of a session id */
+#define ADMIN_COOKIE		"checkind_session"
+#define ADMIN_PAGE		1	/* a browser page: a session cookie will do */
+
+/*
+ * A browser signed in with a token: kept in memory only, so a restart
+ * signs everyone out. It names its token; a token gone from the
+ * configuration after a reload ends its sessions.
+ */
+struct admin_session {
+	char	 id[ADMIN_SESSION_BYTES * 2 + 1];	/* hex */
+	char	*name;			/* the token's name */
+	int	 role;
+	int64_t	 expires_at;
+};
 
 struct admin {
 	struct server			*srv;
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*sock;
+	struct admin_session		*sessions;
+	size_t				 nsessions;
 };
 
 /* One request as a handler sees it. */
 struct admin_req {
 	struct server			*srv;
+	struct admin			*adm;
 	const struct config		*cfg;		/* srv->cfg when the request came */
 	struct evhttp_request		*req;
 	const struct admin_token	*token;		/* NULL on open endpoints */
@@ -87,25 +112,42 @@ static void	admin_trace_contacts(struct admin_req *);
 static void	admin_alert(struct admin_req *);
 static void	admin_report_wards(struct admin_req *);
 static void	admin_report_inactive(struct admin_req *);
+static void	admin_login_form(struct admin_req *);
+static void	admin_login(struct admin_req *);
+static void	admin_logout(struct admin_req *);
+static void	admin_dashboard(struct admin_req *);
+static void	admin_venue_page(struct admin_req *);
+static void	admin_poster_pdf(struct admin_req *);
+static void	admin_poster_png(struct admin_req *);
 
 static const struct admin_endpoint {
 	enum evhttp_cmd_type	 method;
 	const char		*path;		/* also the metrics label */
 	int			 role;		/* 0: no token needed */
 	void			(*handler)(struct admin_req *);
+	int			 page;		/* ADMIN_PAGE: a cookie or a token */
 } admin_endpoints[] = {
-	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz },
-	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics },
-	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venue_list },
-	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venue_add },
-	{ EVHTTP_REQ_GET, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_get },
-	{ EVHTTP_REQ_PATCH, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_patch },
-	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_trace_venue },
-	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_trace_person },
-	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_trace_contacts },
-	{ EVHTTP_REQ_POST, "/api/alerts", ROLE_ADMIN, admin_alert },
-	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_report_wards },
-	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_report_inactive },
+	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, 0 },
+	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, 0 },
+	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venue_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venue_add, 0 },
+	{ EVHTTP_REQ_GET, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_get, 0 },
+	{ EVHTTP_REQ_PATCH, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_patch, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_trace_venue, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_trace_person, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_trace_contacts, 0 },
+	{ EVHTTP_REQ_POST, "/api/alerts", ROLE_ADMIN, admin_alert, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_report_wards, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_report_inactive, 0 },
+	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form, 0 },
+	{ EVHTTP_REQ_POST, "/login", 0, admin_login, 0 },
+	{ EVHTTP_REQ_GET, "/logout", 0, admin_logout, 0 },
+	{ EVHTTP_REQ_GET, "/dashboard", ROLE_TRACER, admin_dashboard, ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID, ROLE_TRACER, admin_venue_page, ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.pdf", ROLE_TRACER, admin_poster_pdf,
+	    ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.png", ROLE_TRACER, admin_poster_png,
+	    ADMIN_PAGE },
 };
 
 static const struct {
@@ -127,6 +169,7 @@ static const struct {
 } admin_reasons[] = {
 	{ 200, "OK" },
 	{ 201, "Created" },
+	{ 303, "See Other" },
 	{ 400, "Bad Request" },
 	{ 401, "Unauthorized" },
 	{ 403, "Forbidden" },
@@ -1150,24 +1193,346 @@ admin_report_inactive(struct admin_req *ar)
 }
 
 /*
- * Match a path against an endpoint's: equal, or for a path ending in
- * {code}, the same prefix followed by one non-empty segment (*rest).
+ * Match a path against an endpoint's: equal, or for a path holding
+ * {code}, the same text around one non-empty segment (*rest, *restlen).
  */
 static int
-admin_match(const char *pattern, const char *path, const char **rest)
+admin_match(const char *pattern, const char *path, const char **rest,
+    size_t *restlen)
 {
-	size_t	n = strlen(pattern), id = strlen(ADMIN_ID);
+	const char	*id, *suffix;
+	size_t		 pre, suf, n = strlen(path);
 
 	*rest = NULL;
-	if (n > id && strcmp(pattern + n - id, ADMIN_ID) == 0) {
-		n -= id;
-		if (strncmp(pattern, path, n) != 0 || path[n] == '\0' ||
-		    strchr(path + n, '/') != NULL)
+	*restlen = 0;
+	if ((id = strstr(pattern, ADMIN_ID)) == NULL)
+		return strcmp(pattern, path) == 0;
+	pre = (size_t)(id - pattern);
+	suffix = id + strlen(ADMIN_ID);
+	suf = strlen(suffix);
+	if (n <= pre + suf || strncmp(pattern, path, pre) != 0 ||
+	    strcmp(path + n - suf, suffix) != 0)
+		return 0;
+	if (memchr(path + pre, '/', n - pre - suf) != NULL)
+		return 0;
+	*rest = path + pre;
+	*restlen = n - pre - suf;
+	return 1;
+}
+
+/* The value of a cookie of the request, copied into out; 0 if absent or too long. */
+static int
+admin_cookie(struct admin_req *ar, const char *name, char *out, size_t outlen)
+{
+	const char	*h, *p, *end, *eq;
+	size_t		 nlen = strlen(name), vlen;
+
+	if ((h = admin_header(ar, "Cookie")) == NULL)
+		return 0;
+	/* RFC 6265 5.4: "name=value" pairs joined by "; ". */
+	for (p = h; *p != '\0'; p = *end == ';' ? end + 1 : end) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((end = strchr(p, ';')) == NULL)
+			end = p + strlen(p);
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL ||
+		    (size_t)(eq - p) != nlen || strncmp(p, name, nlen) != 0)
+			continue;
+		for (vlen = (size_t)(end - eq - 1); vlen > 0 &&
+		    (eq[vlen] == ' ' || eq[vlen] == '\t'); vlen--)
+			;
+		if (vlen == 0 || vlen >= outlen)
 			return 0;
-		*rest = path + n;
+		memcpy(out, eq + 1, vlen);
+		out[vlen] = '\0';
 		return 1;
 	}
-	return strcmp(pattern, path) == 0;
+	return 0;
+}
+
+/* Forget session i. */
+static void
+admin_session_drop(struct admin *adm, size_t i)
+{
+	free(adm->sessions[i].name);
+	explicit_bzero(adm->sessions[i].id, sizeof adm->sessions[i].id);
+	adm->sessions[i] = adm->sessions[--adm->nsessions];
+}
+
+/* Forget expired sessions; when still full, the one closest to expiring. */
+static void
+admin_session_prune(struct admin *adm, int64_t now)
+{
+	size_t	i, oldest;
+
+	for (i = 0; i < adm->nsessions;) {
+		if (adm->sessions[i].expires_at <= now)
+			admin_session_drop(adm, i);
+		else
+			i++;
+	}
+	if (adm->nsessions < ADMIN_SESSIONS_MAX)
+		return;
+	for (i = 1, oldest = 0; i < adm->nsessions; i++) {
+		if (adm->sessions[i].expires_at < adm->sessions[oldest].expires_at)
+			oldest = i;
+	}
+	admin_session_drop(adm, oldest);
+}
+
+/* The live session of the request's cookie: its index, or -1. */
+static int
+admin_session_find(struct admin_req *ar)
+{
+	struct admin	*adm = ar->adm;
+	char		 id[ADMIN_SESSION_BYTES * 2 + 1];
+	int64_t		 now = time(NULL);
+	size_t		 i;
+
+	if (!admin_cookie(ar, ADMIN_COOKIE, id, sizeof id) ||
+	    strlen(id) != ADMIN_SESSION_BYTES * 2)
+		return -1;
+	for (i = 0; i < adm->nsessions; i++) {
+		if (CRYPTO_memcmp(adm->sessions[i].id, id, sizeof id) == 0 &&
+		    adm->sessions[i].expires_at > now)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The configured token a session was made with, or NULL if it is gone or changed role. */
+static const struct admin_token *
+admin_session_token(struct admin_req *ar, const struct admin_session *se)
+{
+	size_t	i;
+
+	for (i = 0; i < ar->cfg->ntokens; i++) {
+		if (strcmp(ar->cfg->tokens[i].name, se->name) == 0 &&
+		    (int)ar->cfg->tokens[i].role == se->role)
+			return &ar->cfg->tokens[i];
+	}
+	return NULL;
+}
+
+/* Send a 303 to location, with a Set-Cookie header if cookie is not NULL. */
+static void
+admin_redirect(struct admin_req *ar, const char *location, const char *cookie)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+
+	evhttp_add_header(out, "Location", location);
+	if (cookie != NULL)
+		evhttp_add_header(out, "Set-Cookie", cookie);
+	admin_send(ar, 303, "text/plain; charset=UTF-8", "", 0);
+}
+
+/* An HTML page: nothing but itself may load, frame it or take its form. */
+static void
+admin_html(struct admin_req *ar, int code, char *page, size_t len)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+
+	evhttp_add_header(out, "Content-Security-Policy", "default-src 'none';"
+	    " style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self';"
+	    " frame-ancestors 'none'");
+	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(out, "Referrer-Policy", "no-referrer");
+	admin_send(ar, code, "text/html; charset=UTF-8", page, len);
+	free(page);
+}
+
+/* The lang= of a query: "en", else "vi". */
+static const char *
+admin_lang(struct admin_req *ar)
+{
+	char		*v;
+	const char	*l = "vi";
+
+	if (admin_param(ar, "lang", &v) == 1) {
+		if (strcmp(v, "en") == 0)
+			l = "en";
+		free(v);
+	}
+	return l;
+}
+
+/* GET /login: the sign-in form. */
+static void
+admin_login_form(struct admin_req *ar)
+{
+	char	*page;
+	size_t	 len;
+
+	page = dashboard_login_page(admin_lang(ar), 0, &len);
+	admin_html(ar, 200, page, len);
+}
+
+/*
+ * POST /login with the form field token: a right token makes a session and
+ * its cookie (HttpOnly, SameSite=Strict: no script reads it and no other
+ * site's page sends it), so the token never travels in a URL.
+ */
+static void
+admin_login(struct admin_req *ar)
+{
+	struct admin			*adm = ar->adm;
+	struct evbuffer			*in = evhttp_request_get_input_buffer(ar->req);
+	const struct admin_token	*t = NULL;
+	struct admin_session		*se;
+	unsigned char			 rnd[ADMIN_SESSION_BYTES];
+	char				*token = NULL, *cookie, *page;
+	const char			*lang = admin_lang(ar);
+	size_t				 blen = evbuffer_get_length(in), tlen, i, len;
+
+	if (blen > 0 && fmt_form_get((const char *)evbuffer_pullup(in, -1), blen,
+	    "token", &token, &tlen) && tlen == strlen(token) && tlen > 0 &&
+	    tlen <= ADMIN_TOKEN_MAX)
+		t = config_token(ar->cfg, token);
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	if (t == NULL) {
+		log_info("admin: sign-in refused");
+		page = dashboard_login_page(lang, 1, &len);
+		admin_html(ar, 401, page, len);
+		return;
+	}
+	admin_session_prune(adm, time(NULL));
+	adm->sessions = xreallocarray(adm->sessions, adm->nsessions + 1,
+	    sizeof *adm->sessions);
+	se = &adm->sessions[adm->nsessions++];
+	arc4random_buf(rnd, sizeof rnd);
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(se->id + 2 * i, 3, "%02x", rnd[i]);
+	explicit_bzero(rnd, sizeof rnd);
+	se->name = xstrdup(t->name);
+	se->role = (int)t->role;
+	se->expires_at = time(NULL) + ADMIN_SESSION_TTL;
+	ar->token = t;
+	log_info("admin: %s signed in", t->name);
+	xasprintf(&cookie, ADMIN_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/;"
+	    " Max-Age=%d", se->id, ADMIN_SESSION_TTL);
+	admin_redirect(ar, strcmp(lang, "en") == 0 ? "/dashboard?lang=en" :
+	    "/dashboard", cookie);
+	explicit_bzero(cookie, strlen(cookie));
+	free(cookie);
+}
+
+/* GET /logout: forget the session and its cookie. */
+static void
+admin_logout(struct admin_req *ar)
+{
+	int	i;
+
+	if ((i = admin_session_find(ar)) != -1)
+		admin_session_drop(ar->adm, (size_t)i);
+	admin_redirect(ar, "/login", ADMIN_COOKIE "=; HttpOnly; SameSite=Strict;"
+	    " Path=/; Max-Age=0");
+}
+
+/*
+ * GET /dashboard?from=&to=&days=&lang=: from and to, or the last days
+ * local days (default 7) up to today. Figures only: the inactive list
+ * leaves out owner numbers, so nothing personal is read and no audit row
+ * is written.
+ */
+static void
+admin_dashboard(struct admin_req *ar)
+{
+	const char	*errstr = NULL;
+	char		*v, *page;
+	long long	 days = ADMIN_DASH_DEFAULT;
+	int64_t		 from, to;
+	size_t		 len;
+	int		 rc, i;
+
+	if ((rc = admin_param(ar, "days", &v)) == 1) {
+		days = num_parse(v, 1, ADMIN_DASH_DAYS, &errstr);
+		free(v);
+	}
+	if (rc == -1 || errstr != NULL) {
+		admin_error(ar, 400, "days must be 1 to %d", ADMIN_DASH_DAYS);
+		return;
+	}
+	if (admin_param(ar, "from", &v) == 1) {
+		free(v);
+		if (admin_window(ar, ADMIN_DASH_DAYS, &from, &to) == -1)
+			return;
+	} else {
+		to = tz_day_start(tz_day_start(time(NULL)) + ADMIN_DAY * 3 / 2);
+		for (from = to, i = 0; i < days; i++)
+			from = tz_day_start(from - ADMIN_DAY / 2);
+	}
+	if ((page = dashboard_page(ar->srv->store, ar->cfg, from, to, (int)days,
+	    admin_lang(ar), &len)) == NULL) {
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	admin_html(ar, 200, page, len);
+}
+
+/* GET /venue/{code}: the venue's page, nothing personal on it. */
+static void
+admin_venue_page(struct admin_req *ar)
+{
+	struct venue	 v;
+	char		*page;
+	size_t		 len;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	page = dashboard_venue_page(ar->srv->store, ar->cfg, v.code, admin_lang(ar),
+	    &len);
+	store_venue_free(&v);
+	if (page == NULL) {
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	admin_html(ar, 200, page, len);
+}
+
+/* The venue's poster in a format. */
+static void
+admin_poster(struct admin_req *ar, enum poster_format f)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+	struct venue		 v;
+	unsigned char		*doc = NULL;
+	char			 err[256], disp[96];
+	size_t			 len = 0;
+	int			 pdf = f == POSTER_PDF;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	if (poster_render(ar->cfg, &v, 1, f, &doc, &len, err, sizeof err) == -1) {
+		log_warnx("admin: poster %s: %s", v.code, err);
+		store_venue_free(&v);
+		admin_error(ar, 500, "the poster could not be made");
+		return;
+	}
+	snprintf(disp, sizeof disp, "inline; filename=\"poster-%s.%s\"", v.code,
+	    pdf ? "pdf" : "png");
+	evhttp_add_header(out, "Content-Disposition", disp);
+	ar->records = 1;
+	admin_send(ar, 200, pdf ? "application/pdf" : "image/png", (const char *)doc,
+	    len);
+	free(doc);
+	store_venue_free(&v);
+}
+
+/* GET /venue/{code}/poster.pdf */
+static void
+admin_poster_pdf(struct admin_req *ar)
+{
+	admin_poster(ar, POSTER_PDF);
+}
+
+/* GET /venue/{code}/poster.png */
+static void
+admin_poster_png(struct admin_req *ar)
+{
+	admin_poster(ar, POSTER_PNG);
 }
 
 /*
@@ -1175,13 +1540,30 @@ admin_match(const char *pattern, const char *path, const char **rest)
  * itself is never logged nor kept.
  */
 static const struct admin_token *
-admin_auth(struct admin_req *ar, int role)
+admin_auth(struct admin_req *ar, int role, int page)
 {
 	const struct admin_token	*t;
 	const char			*h, *p;
 	char				 bearer[ADMIN_TOKEN_MAX + 1];
 	size_t				 n;
+	int				 i;
 
+	if (page && (i = admin_session_find(ar)) != -1) {
+		if ((t = admin_session_token(ar, &ar->adm->sessions[i])) == NULL) {
+			admin_session_drop(ar->adm, (size_t)i);
+			admin_redirect(ar, "/login", NULL);
+			return NULL;
+		}
+		if ((int)t->role < role) {
+			admin_deny(ar, 403);
+			return NULL;
+		}
+		return t;
+	}
+	if (page && admin_header(ar, "Authorization") == NULL) {
+		admin_redirect(ar, "/login", NULL);
+		return NULL;
+	}
 	/* RFC 6750 2.1: "Bearer" (case-insensitive, RFC 7235 2.1), then the token. */
 	if ((h = admin_header(ar, "Authorization")) == NULL ||
 	    strncasecmp(h, "Bearer ", 7) != 0) {
@@ -1217,10 +1599,10 @@ admin_not_allowed(struct admin_req *ar, const char *path)
 {
 	char		 allow[64] = "";
 	const char	*rest;
-	size_t		 i;
+	size_t		 i, restlen;
 
 	for (i = 0; i < nitems(admin_endpoints); i++) {
-		if (!admin_match(admin_endpoints[i].path, path, &rest))
+		if (!admin_match(admin_endpoints[i].path, path, &rest, &restlen))
 			continue;
 		if (allow[0] != '\0')
 			strlcat(allow, ", ", sizeof allow);
@@ -1240,11 +1622,13 @@ admin_request(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
 	const char			*path, *rest = NULL, *label = "other", *q;
 	char				 status[8];
-	size_t				 i, idlen;
+	char				*seg;
+	size_t				 i, idlen, restlen = 0;
 	int				 known = 0;
 
 	memset(&ar, 0, sizeof ar);
 	ar.srv = adm->srv;
+	ar.adm = adm;
 	ar.cfg = adm->srv->cfg;
 	ar.req = req;
 	q = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
@@ -1254,7 +1638,7 @@ admin_request(struct evhttp_request *req, void *arg)
 		path = "/";
 
 	for (i = 0; i < nitems(admin_endpoints); i++) {
-		if (!admin_match(admin_endpoints[i].path, path, &rest))
+		if (!admin_match(admin_endpoints[i].path, path, &rest, &restlen))
 			continue;
 		known = 1;
 		label = admin_endpoints[i].path;
@@ -1273,10 +1657,12 @@ admin_request(struct evhttp_request *req, void *arg)
 		admin_error(&ar, 404, "no such endpoint");
 	else if (e == NULL)
 		admin_not_allowed(&ar, path);
-	else if (e->role == 0 || (ar.token = admin_auth(&ar, e->role)) != NULL) {
+	else if (e->role == 0 || (ar.token = admin_auth(&ar, e->role, e->page)) != NULL) {
 		if (rest != NULL) {
-			if ((ar.id = evhttp_uridecode(rest, 0, &idlen)) == NULL)
+			seg = xstrndup(rest, restlen);
+			if ((ar.id = evhttp_uridecode(seg, 0, &idlen)) == NULL)
 				fatalx("evhttp_uridecode");
+			free(seg);
 			if (strlen(ar.id) != idlen)
 				ar.id[0] = 'x';		/* a NUL: no code will match */
 		}
@@ -1346,5 +1732,8 @@ admin_stop(struct admin *adm)
 	if (adm == NULL)
 		return;
 	evhttp_free(adm->http);
+	while (adm->nsessions > 0)
+		admin_session_drop(adm, 0);
+	free(adm->sessions);
 	free(adm);
 }

@@ -135,6 +135,8 @@ static int	config_load_purge(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_ussd(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
+static int	config_load_poster(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
 static int	config_load_inbound(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_allow(struct config_ctx *, const config_setting_t *,
@@ -161,6 +163,12 @@ static const struct config_word config_words_lang[] = {
 static const struct config_word config_words_durability[] = {
 	{ "full", 1 },
 	{ "normal", 0 },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_qr[] = {
+	{ "smsto", POSTER_QR_SMSTO },
+	{ "sms", POSTER_QR_SMS },
+	{ "sms-body", POSTER_QR_SMS_BODY },
 	{ NULL, 0 }
 };
 static const struct config_word config_words_type[] = {
@@ -301,6 +309,9 @@ static const struct config_entry config_top[] = {
 	{ .name = "ussd", .type = CT_GROUP, .store = CS_LOAD,
 	  .load = config_load_ussd,
 	  .help = "USSD sessions: resuming a cut one, the confirmation SMS" },
+	{ .name = "poster", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_poster,
+	  .help = "the printable venue posters (checkinctl poster)" },
 	{ .name = "inbound", .type = CT_LIST, .store = CS_LOAD, .required = 1,
 	  .load = config_load_inbound,
 	  .help = "HTTP entry points for inbound SMS and USSD, at least one" },
@@ -382,6 +393,15 @@ static const struct config_entry config_ussd[] = {
 	{ .name = "confirm_sms", .type = CT_BOOL, .store = CS_BOOL,
 	  .off = CFG_OFF(ussd_confirm_sms), .def_num = 1,
 	  .help = "send a confirmation SMS after a USSD check-in" },
+};
+
+/* poster = { ... } */
+static const struct config_entry config_poster[] = {
+	{ .name = "qr", .type = CT_STRING, .store = CS_ENUM,
+	  .off = CFG_OFF(poster_qr), .def_num = POSTER_QR_SMSTO,
+	  .words = config_words_qr,
+	  .help = "what the QR code holds: \"smsto\" (SMSTO:NUMBER:CODE), "
+	  "\"sms\" (sms:NUMBER) or \"sms-body\" (sms:NUMBER?body=CODE)" },
 };
 
 /* inbound = ( { ... }, ... ) */
@@ -1475,6 +1495,14 @@ config_load_ussd(struct config_ctx *ctx, const config_setting_t *s,
 {
 	return config_group(ctx, s, parent, name, config_ussd,
 	    nitems(config_ussd), target, NULL);
+}
+
+static int
+config_load_poster(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	return config_group(ctx, s, parent, name, config_poster,
+	    nitems(config_poster), target, NULL);
 }
 
 /* Parse "ADDR" or "ADDR/PREFIX" (IPv4 or IPv6) into a CIDR block. */

@@ -75,6 +75,13 @@ struct admin_token {
 	unsigned char	 sha256[32];	/* of the token text */
 };
 
+/* What a poster's QR code holds (poster.c). */
+enum poster_qr {
+	POSTER_QR_SMSTO = 0,	/* "SMSTO:8088:1234567" (the default) */
+	POSTER_QR_SMS,		/* "sms:8088" (RFC 5724, no body) */
+	POSTER_QR_SMS_BODY	/* "sms:8088?body=1234567" (RFC 5724) */
+};
+
 struct config {
 	char			*file;
 	char			*database;
@@ -110,6 +117,8 @@ struct config {
 	int			 purge_interval;	/* seconds between purges, default 3600 */
 	int			 ussd_resume;		/* seconds a cut USSD session can be resumed, default 300 */
 	int			 ussd_confirm_sms;	/* send a confirmation SMS after a USSD check-in, default true */
+
+	int			 poster_qr;		/* enum poster_qr, default POSTER_QR_SMSTO */
 
 	struct route		*routes;
 	size_t			 nroutes;

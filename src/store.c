@@ -260,6 +260,7 @@ enum store_stmt {
 	STMT_REPORT_DAY_STATS,
 	STMT_REPORT_WARDS,
 	STMT_REPORT_INACTIVE,
+	STMT_DAILY_SERIES,
 	STMT_PURGE_CHECKINS,
 	STMT_PURGE_CHECKINS_COUNT,
 	STMT_PURGE_ANSWERS,
@@ -615,6 +616,11 @@ static const char *const store_sql[STMT_COUNT] = {
 	    " AND NOT EXISTS (SELECT 1 FROM checkins c"
 	    " WHERE c.venue_id = v.id AND c.sent_at >= ?2)"
 	    " ORDER BY v.ward, v.name, v.id",
+	/* ?1 the first day, ?2 the end, ?3 a venue id or 0 for all. */
+	[STMT_DAILY_SERIES] =
+	    "SELECT day, sum(checkins) FROM daily_stats"
+	    " WHERE day >= ?1 AND day < ?2 AND (?3 = 0 OR venue_id = ?3)"
+	    " GROUP BY day ORDER BY day",
 
 	/*
 	 * Retention: ?1 the cut-off, ?2 the most rows one statement deletes,
@@ -710,6 +716,7 @@ static const struct store_named {
 	{ "report_day_stats", STMT_REPORT_DAY_STATS },
 	{ "report_wards", STMT_REPORT_WARDS },
 	{ "report_inactive", STMT_REPORT_INACTIVE },
+	{ "daily_series", STMT_DAILY_SERIES },
 	{ "purge_checkins", STMT_PURGE_CHECKINS },
 	{ "purge_answers", STMT_PURGE_ANSWERS },
 	{ "purge_declarations", STMT_PURGE_DECLARATIONS },
@@ -2637,6 +2644,31 @@ store_report_inactive(struct store *s, int64_t since,
 	}
 	if (!stop && rc != SQLITE_DONE) {
 		store_error(s, "report inactive");
+		store_done(st);
+		return -1;
+	}
+	store_done(st);
+	return 0;
+}
+
+/*
+ * The check-ins of each local day of [from, to) that has any, from
+ * daily_stats, oldest first: of one venue, or of all (venue_id 0).
+ */
+int
+store_daily_series(struct store *s, int64_t venue_id, int64_t from, int64_t to,
+    int (*cb)(int64_t day, int64_t checkins, void *), void *arg)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_DAILY_SERIES);
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	store_bind_int(st, 1, tz_day_start(from));
+	store_bind_int(st, 2, to);
+	store_bind_int(st, 3, venue_id);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = cb(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), arg);
+	if (!stop && rc != SQLITE_DONE) {
+		store_error(s, "daily series");
 		store_done(st);
 		return -1;
 	}

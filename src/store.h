@@ -292,6 +292,13 @@ int	store_report_inactive(struct store *, int64_t since,
 	    int (*cb)(const struct venue *, int64_t last_checkin /* 0 never */, void *), void *arg);
 
 /*
+ * Check-ins per local day of [from, to) from daily_stats, of one venue or of
+ * all (venue_id 0), oldest first; days without any are not given. cb non-zero stops.
+ */
+int	store_daily_series(struct store *, int64_t venue_id, int64_t from, int64_t to,
+	    int (*cb)(int64_t day, int64_t checkins, void *), void *arg);
+
+/*
  * Retention: delete at most `chunk` personal rows (check-ins, declarations and
  * answers, inbound texts, settled outbox rows, expired sessions) older than
  * `before`, oldest first. *deleted gets how many went; 0 means nothing is left.

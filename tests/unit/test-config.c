@@ -1818,6 +1818,54 @@ START_TEST(test_ussd)
 }
 END_TEST
 
+/* poster = { qr = ...; }: the QR form of the posters. */
+static const struct {
+	const char	*text;		/* the poster group, or "" for none */
+	int		 qr;		/* enum poster_qr, or -1: refused */
+	int		 line;		/* of the error */
+} poster_cases[] = {
+	{ "", POSTER_QR_SMSTO, 0 },
+	{ "poster = { };\n", POSTER_QR_SMSTO, 0 },
+	{ "poster = { qr = \"smsto\"; };\n", POSTER_QR_SMSTO, 0 },
+	{ "poster = { qr = \"sms\"; };\n", POSTER_QR_SMS, 0 },
+	{ "poster = { qr = \"sms-body\"; };\n", POSTER_QR_SMS_BODY, 0 },
+	{ "poster = {\n qr = \"SMSTO\"; };\n", -1, 4 },
+	{ "poster = {\n qr = \"mailto\"; };\n", -1, 4 },
+	{ "poster = {\n qr = \"\"; };\n", -1, 4 },
+	{ "poster = {\n qr = \"sms_body\"; };\n", -1, 4 },
+	{ "poster = {\n qr = 1; };\n", -1, 4 },
+	{ "poster = {\n qr = true; };\n", -1, 4 },
+	{ "poster = {\n size = \"A4\"; };\n", -1, 4 },
+	{ "poster = \"smsto\";\n", -1, 3 },
+};
+
+START_TEST(test_poster)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN], text[512], where[64];
+	size_t		 i;
+
+	for (i = 0; i < nitems(poster_cases); i++) {
+		snprintf(text, sizeof text, HEAD ROUTE "%s",
+		    poster_cases[i].text);
+		cfg = load_text(text, err);
+		if (poster_cases[i].qr == -1) {
+			ck_assert_msg(cfg == NULL, "case %zu loaded", i);
+			ck_assert_msg(strstr(err, "poster") != NULL,
+			    "case %zu: %s", i, err);
+			snprintf(where, sizeof where, ":%d:",
+			    poster_cases[i].line);
+			ck_assert_msg(strstr(err, where) != NULL,
+			    "case %zu: %s", i, err);
+			continue;
+		}
+		ck_assert_msg(cfg != NULL, "case %zu: %s", i, err);
+		ck_assert_int_eq(cfg->poster_qr, poster_cases[i].qr);
+		config_free(cfg);
+	}
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1842,6 +1890,7 @@ config_suite(void)
 	tcase_add_test(tc, test_admin);
 	tcase_add_test(tc, test_admin_listen);
 	tcase_add_test(tc, test_ussd);
+	tcase_add_test(tc, test_poster);
 	suite_add_tcase(s, tc);
 	return s;
 }
