@@ -790,7 +790,10 @@ admin_venue_list(struct admin_req *ar)
 		inactive = all[0] == '1';
 	}
 	e = export_new(format, EXPORT_VENUES);
-	if (store_venue_list(ar->srv->store, ward, inactive, admin_venue_row, e) == -1) {
+	/* The list carries owners' numbers: personal data, so audited. */
+	if (store_venue_list(ar->srv->store, ward, inactive, admin_venue_row, e) == -1 ||
+	    store_audit_add(ar->srv->store, ar->token->name, "venues.list", NULL,
+	    evhttp_request_get_uri(ar->req), (int64_t)export_rows(e), time(NULL)) == -1) {
 		free(export_finish(e, NULL));
 		admin_error(ar, 503, "storage unavailable, retry later");
 		goto out;
@@ -840,6 +843,12 @@ admin_venue_get(struct admin_req *ar)
 
 	if (admin_venue_find(ar, ar->id, &v) != 1)
 		return;
+	if (v.owner != NULL && store_audit_add(ar->srv->store, ar->token->name,
+	    "venues.get", v.code, evhttp_request_get_uri(ar->req), 1, time(NULL)) == -1) {
+		store_venue_free(&v);
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
 	ar->records = 1;
 	admin_json(ar, 200, admin_venue_json(&v));
 	store_venue_free(&v);

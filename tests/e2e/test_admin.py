@@ -855,10 +855,17 @@ class VenueTest(Base):
                            " WHERE code = ?", (code,))
         self.assertEqual(row, [("Bánh mì 25", "Hàng Cá", "25 Hàng Cá", "default",
                                 "+84912345678", 1)])
+        before = self.audit()
         st, g = self.d.admin_json("GET", "/api/venues/" + code)
         self.assertEqual(st, 200, g)
         self.assertEqual((g["code"].replace(" ", ""), g["name"], g["ward"]),
                          (code, "Bánh mì 25", "Hàng Cá"))
+        # It shows the owner's number: the read is audited.
+        self.assert_audit(before, "admin1", "venues.get", code, 1)
+        before = self.audit()
+        st, _ = self.d.admin_json("GET", "/api/venues")
+        self.assertEqual(st, 200)
+        self.assertEqual([r[1] for r in self.audit()[len(before):]], ["venues.list"])
         # The new venue takes check-ins at once.
         r = self.sms("0912000555", code)
         self.assertIn("Banh mi 25", r[0])       # SMS replies fold diacritics
