@@ -153,7 +153,7 @@ START_TEST(test_shipped)
 	ck_assert_ptr_null(config_token(cfg, "change-me"));
 	ck_assert_int_eq(cfg->purge_interval, 3600);
 	ck_assert_int_eq(cfg->ussd_resume, 300);
-	ck_assert_int_eq(cfg->ussd_confirm_sms, 1);
+	ck_assert_int_eq(cfg->ussd_confirm_sms, 0);	/* off: it ships without an outbound route */
 
 	qs = config_questions(cfg, "default");
 	ck_assert_str_eq(qs->kind, "default");
