@@ -30,6 +30,7 @@
 #include "config.h"
 #include "dashboard.h"
 #include "export.h"
+#include "httpd.h"
 #include "fmt.h"
 #include "log.h"
 #include "metrics.h"
@@ -82,7 +83,6 @@ struct admin_session {
 struct admin {
 	struct server			*srv;
 	struct evhttp			*http;
-	struct evhttp_bound_socket	*sock;
 	struct admin_session		*sessions;
 	size_t				 nsessions;
 };
@@ -163,23 +163,6 @@ static const struct {
 	{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
 };
 
-static const struct {
-	int		 code;
-	const char	*reason;
-} admin_reasons[] = {
-	{ 200, "OK" },
-	{ 201, "Created" },
-	{ 303, "See Other" },
-	{ 400, "Bad Request" },
-	{ 401, "Unauthorized" },
-	{ 403, "Forbidden" },
-	{ 404, "Not Found" },
-	{ 405, "Method Not Allowed" },
-	{ 413, "Payload Too Large" },
-	{ 500, "Internal Server Error" },
-	{ 503, "Service Unavailable" },
-};
-
 /* The traces: what each reads, and how the audit row names it. */
 enum admin_trace_by { TRACE_BY_VENUE, TRACE_BY_NUMBER };
 
@@ -223,18 +206,6 @@ static const struct admin_venue_field {
 };
 
 static const char *
-admin_reason(int code)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(admin_reasons); i++) {
-		if (admin_reasons[i].code == code)
-			return admin_reasons[i].reason;
-	}
-	return "Error";
-}
-
-static const char *
 admin_method_name(enum evhttp_cmd_type m)
 {
 	size_t	i;
@@ -266,7 +237,7 @@ admin_send(struct admin_req *ar, int code, const char *type, const char *body,
 	evhttp_add_header(out, "Cache-Control", "no-store");
 	if (len > 0)
 		evbuffer_add(buf, body, len);
-	evhttp_send_reply(ar->req, code, admin_reason(code), buf);
+	evhttp_send_reply(ar->req, code, httpd_reason(code), buf);
 	evbuffer_free(buf);
 	ar->status = code;
 }
@@ -1701,37 +1672,23 @@ struct admin *
 admin_start(struct server *srv, int *failed)
 {
 	struct admin	*adm;
-	char		 host[256];
-	uint16_t	 port;
 
 	*failed = 0;
 	if (srv->cfg->admin_listen == NULL)
 		return NULL;
-	if (config_listen_split(srv->cfg->admin_listen, host, sizeof host, &port) == -1) {
-		log_warnx("admin: bad listen address \"%s\"", srv->cfg->admin_listen);
-		*failed = 1;
-		return NULL;
-	}
 	adm = xcalloc(1, sizeof *adm);
 	adm->srv = srv;
-	if ((adm->http = evhttp_new(srv->base)) == NULL)
-		fatalx("evhttp_new");
 	/* Other methods reach admin_request too, to get a 405 rather than a 501. */
-	evhttp_set_allowed_methods(adm->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS);
-	evhttp_set_max_headers_size(adm->http, ADMIN_MAX_HEADERS);
-	evhttp_set_timeout(adm->http, ADMIN_TIMEOUT);
-	evhttp_set_gencb(adm->http, admin_request, adm);
-	admin_reload(adm);
-	if ((adm->sock = evhttp_bind_socket_with_handle(adm->http, host, port)) == NULL) {
-		log_warn("admin: cannot listen on %s", srv->cfg->admin_listen);
-		evhttp_free(adm->http);
+	adm->http = httpd_listen(srv->base, "admin", srv->cfg->admin_listen,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS, ADMIN_MAX_HEADERS,
+	    ADMIN_TIMEOUT, admin_request, adm);
+	if (adm->http == NULL) {
 		free(adm);
 		*failed = 1;
 		return NULL;
 	}
-	log_info("admin: listening on %s", srv->cfg->admin_listen);
+	admin_reload(adm);
 	return adm;
 }
 

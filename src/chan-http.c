@@ -23,6 +23,7 @@
 #include "config.h"
 #include "dialog.h"
 #include "fmt.h"
+#include "httpd.h"
 #include "log.h"
 #include "metrics.h"
 #include "outbox.h"
@@ -52,40 +53,11 @@ struct chan_http_job {
 struct chan_http {
 	struct server			*srv;
 	struct evhttp			*http;
-	struct evhttp_bound_socket	*sock;
 	TAILQ_HEAD(, chan_http_job)	 jobs;
 	struct event			*commit;
 };
 
 static void	chan_http_conn_closed(struct evhttp_connection *, void *);
-
-static const struct {
-	int		 code;
-	const char	*reason;
-} chan_http_reasons[] = {
-	{ 200, "OK" },
-	{ 400, "Bad Request" },
-	{ 401, "Unauthorized" },
-	{ 403, "Forbidden" },
-	{ 404, "Not Found" },
-	{ 405, "Method Not Allowed" },
-	{ 413, "Payload Too Large" },
-	{ 415, "Unsupported Media Type" },
-	{ 500, "Internal Server Error" },
-	{ 503, "Service Unavailable" },
-};
-
-static const char *
-chan_http_reason(int code)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(chan_http_reasons); i++) {
-		if (chan_http_reasons[i].code == code)
-			return chan_http_reasons[i].reason;
-	}
-	return "Error";
-}
 
 /* Answer with a status and a one-line plain-text reason. */
 static void
@@ -98,7 +70,7 @@ chan_http_error(struct evhttp_request *req, int code, const char *why)
 	evbuffer_add_printf(buf, "%s\n", why);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 	    "text/plain; charset=UTF-8");
-	evhttp_send_reply(req, code, chan_http_reason(code), buf);
+	evhttp_send_reply(req, code, httpd_reason(code), buf);
 	evbuffer_free(buf);
 }
 
@@ -182,7 +154,7 @@ chan_http_send(struct evhttp_request *req, struct fmt_response *resp)
 		evhttp_add_header(out, resp->header_name, resp->header_value);
 	if (resp->bodylen > 0)
 		evbuffer_add(buf, resp->body, resp->bodylen);
-	evhttp_send_reply(req, resp->status, chan_http_reason(resp->status), buf);
+	evhttp_send_reply(req, resp->status, httpd_reason(resp->status), buf);
 	evbuffer_free(buf);
 }
 
@@ -500,34 +472,21 @@ struct chan_http *
 chan_http_start(struct server *srv)
 {
 	struct chan_http	*ch;
-	char			 host[256];
-	uint16_t		 port;
 
-	if (config_listen_split(srv->cfg->http_listen, host, sizeof host, &port) == -1) {
-		log_warnx("http: bad listen address \"%s\"", srv->cfg->http_listen);
-		return NULL;
-	}
 	ch = xcalloc(1, sizeof *ch);
 	ch->srv = srv;
 	TAILQ_INIT(&ch->jobs);
-	if ((ch->commit = event_new(srv->base, -1, 0, chan_http_commit, ch)) == NULL)
-		fatalx("event_new");
-	if ((ch->http = evhttp_new(srv->base)) == NULL)
-		fatalx("evhttp_new");
-	evhttp_set_allowed_methods(ch->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
-	evhttp_set_max_headers_size(ch->http, CHAN_HTTP_MAX_HEADERS);
-	evhttp_set_timeout(ch->http, CHAN_HTTP_TIMEOUT);
-	evhttp_set_gencb(ch->http, chan_http_request, ch);
-	chan_http_reload(ch);
-	if ((ch->sock = evhttp_bind_socket_with_handle(ch->http, host, port)) == NULL) {
-		log_warn("http: cannot listen on %s", srv->cfg->http_listen);
-		evhttp_free(ch->http);
-		event_free(ch->commit);
+	ch->http = httpd_listen(srv->base, "http", srv->cfg->http_listen,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH, CHAN_HTTP_MAX_HEADERS, CHAN_HTTP_TIMEOUT,
+	    chan_http_request, ch);
+	if (ch->http == NULL) {
 		free(ch);
 		return NULL;
 	}
-	log_info("http: listening on %s", srv->cfg->http_listen);
+	if ((ch->commit = event_new(srv->base, -1, 0, chan_http_commit, ch)) == NULL)
+		fatalx("event_new");
+	chan_http_reload(ch);
 	return ch;
 }
 
