@@ -41,8 +41,11 @@ class RateTest(harness.OutboxCase):
               "per second min %d max %d" % (N, span, expected, rate,
                                             min(per_s[s] for s in range(int(span))),
                                             max(per_s.values())))
+        # Never faster than the rate; keeping up with it is a matter of the
+        # machine (a sanitizer build beside another test may lag).
         self.assertGreaterEqual(span, expected * 0.95, "too fast: %.1f/s" % rate)
-        self.assertLessEqual(span, expected * 1.05, "too slow: %.1f/s" % rate)
+        self.assertLessEqual(span, expected * (1 + 0.05 * harness.TIME_FACTOR ** 2),
+                             "too slow: %.1f/s" % rate)
         # No second far above the rate either (a burst then a pause would
         # still average right).
         self.assertLessEqual(max(per_s.values()), RATE * 1.1, per_s)
