@@ -41,7 +41,6 @@
 #include "store.h"
 #include "tz.h"
 
-#define ADMIN_TIMEOUT		30	/* seconds a client may take to send a request */
 #define ADMIN_MAX_HEADERS	8192	/* bytes of the request line and headers */
 #define ADMIN_TOKEN_MAX		512	/* bytes of a bearer token */
 /*
@@ -82,7 +81,7 @@ struct admin_session {
 
 struct admin {
 	struct server			*srv;
-	struct evhttp			*http;
+	struct httpd			*httpd;
 	struct admin_session		*sessions;
 	size_t				 nsessions;
 };
@@ -1659,36 +1658,50 @@ admin_request(struct evhttp_request *req, void *arg)
 	    ar.token != NULL ? ar.token->name : "-", (long long)ar.records);
 }
 
+/* The listener's limits from the configuration now in force. */
+static void
+admin_limits(const struct config *cfg, struct httpd_limits *l)
+{
+	memset(l, 0, sizeof *l);
+	l->max_connections = cfg->admin_max_connections;
+	l->timeout = cfg->admin_timeout;
+	l->max_headers = ADMIN_MAX_HEADERS;
+	l->max_body = cfg->admin_max_body + ADMIN_BODY_SLACK;
+}
+
 void
 admin_reload(struct admin *adm)
 {
+	struct httpd_limits	l;
+
 	if (adm == NULL)
 		return;
-	evhttp_set_max_body_size(adm->http,
-	    (ev_ssize_t)(adm->srv->cfg->admin_max_body + ADMIN_BODY_SLACK));
+	admin_limits(adm->srv->cfg, &l);
+	httpd_set_limits(adm->httpd, &l);
 }
 
 struct admin *
 admin_start(struct server *srv, int *failed)
 {
-	struct admin	*adm;
+	struct admin		*adm;
+	struct httpd_limits	 l;
 
 	*failed = 0;
 	if (srv->cfg->admin_listen == NULL)
 		return NULL;
 	adm = xcalloc(1, sizeof *adm);
 	adm->srv = srv;
+	admin_limits(srv->cfg, &l);
 	/* Other methods reach admin_request too, to get a 405 rather than a 501. */
-	adm->http = httpd_listen(srv->base, "admin", srv->cfg->admin_listen,
+	adm->httpd = httpd_listen(srv->base, "admin", srv->cfg->admin_listen,
 	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS, ADMIN_MAX_HEADERS,
-	    ADMIN_TIMEOUT, admin_request, adm);
-	if (adm->http == NULL) {
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS, &l,
+	    admin_request, NULL, adm);
+	if (adm->httpd == NULL) {
 		free(adm);
 		*failed = 1;
 		return NULL;
 	}
-	admin_reload(adm);
 	return adm;
 }
 
@@ -1697,7 +1710,7 @@ admin_stop(struct admin *adm)
 {
 	if (adm == NULL)
 		return;
-	evhttp_free(adm->http);
+	httpd_free(adm->httpd);
 	while (adm->nsessions > 0)
 		admin_session_drop(adm, 0);
 	free(adm->sessions);

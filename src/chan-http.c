@@ -2,7 +2,9 @@
  * chan-http.c: the HTTP listener for inbound SMS webhooks. A request is
  * matched to its inbound route by path, checked against the route's allowed
  * addresses, turned into a message by the route's format (fmt.c), handed to
- * the core, and answered only after the core has committed.
+ * the core, and answered only after the core has committed. The listener's
+ * limits (connections, whole-request timeout, header and body sizes) are
+ * httpd.c's.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -32,9 +34,15 @@
 #include "store.h"
 #include "ussd.h"
 
-#define CHAN_HTTP_TIMEOUT	30	/* seconds a client may take to send a request */
 #define CHAN_HTTP_MAX_HEADERS	8192	/* bytes of request headers */
 #define CHAN_HTTP_URL_MAX	2048	/* bytes of a reconstructed request URL */
+/*
+ * libevent answers a body over its own limit with an HTML page; it reads up
+ * to http.max_body and this much more, so that a body over http.max_body by
+ * less gets our one-line 413. Small: every open connection may hold it.
+ */
+#define CHAN_HTTP_BODY_SLACK	(64 * 1024)
+#define CHAN_HTTP_REASON_MAX	160	/* bytes of a refusal's reason in the log */
 
 /* A parsed message waiting for its group's commit. */
 struct chan_http_job {
@@ -52,12 +60,10 @@ struct chan_http_job {
 
 struct chan_http {
 	struct server			*srv;
-	struct evhttp			*http;
+	struct httpd			*httpd;
 	TAILQ_HEAD(, chan_http_job)	 jobs;
 	struct event			*commit;
 };
-
-static void	chan_http_conn_closed(struct evhttp_connection *, void *);
 
 /* Answer with a status and a one-line plain-text reason. */
 static void
@@ -72,6 +78,26 @@ chan_http_error(struct evhttp_request *req, int code, const char *why)
 	    "text/plain; charset=UTF-8");
 	evhttp_send_reply(req, code, httpd_reason(code), buf);
 	evbuffer_free(buf);
+}
+
+/*
+ * A refusal's reason for an info-level log line. A parser's message may
+ * quote the input (jansson's "... near '<text>'"): that part is a sender's
+ * text or number, so it is cut here and shown only at debug level.
+ */
+static const char *
+chan_http_log_reason(const char *route, int status, const char *why, char *buf,
+    size_t len)
+{
+	const char	*near;
+	size_t		 n = strlen(why);
+
+	if ((near = strstr(why, " near ")) != NULL) {
+		log_debug("chan=%s status=%d reason=\"%s\"", route, status,
+		    log_escape(why, n, buf, len));
+		n = (size_t)(near - why);
+	}
+	return log_escape(why, n, buf, len);
 }
 
 static const char *
@@ -169,6 +195,7 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	struct chan_http_job	*job;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 	char			 url[CHAN_HTTP_URL_MAX], err[256];
+	char			 esc[CHAN_HTTP_REASON_MAX];
 	int			 r;
 
 	if ((fmt = fmt_find(route->format)) == NULL) {
@@ -188,7 +215,8 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	if ((r = fmt->parse(&fr, &in, err, sizeof err)) != 0) {
 		metrics_add(METRIC_INBOUND, route->name, r == 401 || r == 403 ? "refused" :
 		    "bad_request", 1);
-		log_info("chan=%s status=%d reason=\"%s\"", route->name, r, err);
+		log_info("chan=%s status=%d reason=\"%s\"", route->name, r,
+		    chan_http_log_reason(route->name, r, err, esc, sizeof esc));
 		chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
 		fmt_inbound_free(&in);
 		return;
@@ -203,14 +231,16 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	job->outbox = strcmp(route->reply, "outbox") == 0;
 	job->in = in;
 	job->t0 = num_mono();
-	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-	    chan_http_conn_closed, ch);
 	if (TAILQ_EMPTY(&ch->jobs))
 		event_active(ch->commit, EV_TIMEOUT, 0);
 	TAILQ_INSERT_TAIL(&ch->jobs, job, entry);
 }
 
-/* The client went away before its answer: forget its request, keep its message. */
+/*
+ * The connection of a request we hold is going (httpd.c tells): forget the
+ * request, keep its message. (When the client hung up, libevent has already
+ * detached the request, which then frees itself as it is answered.)
+ */
 static void
 chan_http_conn_closed(struct evhttp_connection *conn, void *arg)
 {
@@ -389,7 +419,7 @@ chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name
 	struct fmt_request		 fr;
 	struct send_dlr			 dlr;
 	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
-	char				 esc[LOG_ESCAPE_MAX];
+	char				 esc[LOG_ESCAPE_MAX], why[CHAN_HTTP_REASON_MAX];
 	int				 status, matched;
 
 	if (r == NULL || (drv = send_driver_find(r->driver)) == NULL || drv->dlr == NULL) {
@@ -401,7 +431,8 @@ chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name
 	fr.outbound = r;
 	memset(&dlr, 0, sizeof dlr);
 	if ((status = drv->dlr(&fr, &dlr, err, sizeof err)) != 0) {
-		log_info("dlr route=%s status=%d reason=\"%s\"", r->name, status, err);
+		log_info("dlr route=%s status=%d reason=\"%s\"", r->name, status,
+		    chan_http_log_reason(r->name, status, err, why, sizeof why));
 		chan_http_error(req, status, err[0] != '\0' ? err : "bad delivery report");
 		return;
 	}
@@ -431,6 +462,7 @@ chan_http_request(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct inbound_route	*route;
 	const char			*path;
+	char				 why[64];
 
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || path[0] == '\0')
@@ -441,6 +473,13 @@ chan_http_request(struct evhttp_request *req, void *arg)
 	}
 	if (ch->srv->stopping) {
 		chan_http_error(req, 503, "shutting down, retry later");
+		return;
+	}
+	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) >
+	    ch->srv->cfg->http_max_body) {
+		snprintf(why, sizeof why, "the body is larger than %zu bytes",
+		    ch->srv->cfg->http_max_body);
+		chan_http_error(req, 413, why);
 		return;
 	}
 	if (strncmp(path, "/dlr/", 5) == 0) {
@@ -462,31 +501,46 @@ chan_http_request(struct evhttp_request *req, void *arg)
 		chan_http_inbound(ch, req, route);
 }
 
+/* The listener's limits from the configuration now in force. */
+static void
+chan_http_limits(const struct config *cfg, struct httpd_limits *l)
+{
+	memset(l, 0, sizeof *l);
+	l->max_connections = cfg->http_max_connections;
+	l->timeout = cfg->http_timeout;
+	l->max_headers = CHAN_HTTP_MAX_HEADERS;
+	l->max_body = cfg->http_max_body + CHAN_HTTP_BODY_SLACK;
+}
+
 void
 chan_http_reload(struct chan_http *ch)
 {
-	evhttp_set_max_body_size(ch->http, (ev_ssize_t)ch->srv->cfg->http_max_body);
+	struct httpd_limits	l;
+
+	chan_http_limits(ch->srv->cfg, &l);
+	httpd_set_limits(ch->httpd, &l);
 }
 
 struct chan_http *
 chan_http_start(struct server *srv)
 {
 	struct chan_http	*ch;
+	struct httpd_limits	 l;
 
 	ch = xcalloc(1, sizeof *ch);
 	ch->srv = srv;
 	TAILQ_INIT(&ch->jobs);
-	ch->http = httpd_listen(srv->base, "http", srv->cfg->http_listen,
+	chan_http_limits(srv->cfg, &l);
+	ch->httpd = httpd_listen(srv->base, "http", srv->cfg->http_listen,
 	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH, CHAN_HTTP_MAX_HEADERS, CHAN_HTTP_TIMEOUT,
-	    chan_http_request, ch);
-	if (ch->http == NULL) {
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH, &l, chan_http_request,
+	    chan_http_conn_closed, ch);
+	if (ch->httpd == NULL) {
 		free(ch);
 		return NULL;
 	}
 	if ((ch->commit = event_new(srv->base, -1, 0, chan_http_commit, ch)) == NULL)
 		fatalx("event_new");
-	chan_http_reload(ch);
 	return ch;
 }
 
@@ -498,7 +552,7 @@ chan_http_stop(struct chan_http *ch)
 	/* Commit and answer what is parsed before the connections go. */
 	if (!TAILQ_EMPTY(&ch->jobs))
 		chan_http_commit(-1, 0, ch);
-	evhttp_free(ch->http);
+	httpd_free(ch->httpd);
 	event_free(ch->commit);
 	free(ch);
 }

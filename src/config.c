@@ -133,6 +133,8 @@ static int	config_load_tokens(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_purge(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
+static int	config_load_limits(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
 static int	config_load_ussd(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static int	config_load_poster(struct config_ctx *, const config_setting_t *,
@@ -194,6 +196,25 @@ static const struct config_word config_words_driver[] = {
 	{ "twilio", 0 },
 	{ "json", 0 },
 	{ "null", 0 },
+	{ "smpp", 0 },
+	{ "modem", 0 },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_bind[] = {
+	{ "transceiver", ROUTE_BIND_TRANSCEIVER },
+	{ "pair", ROUTE_BIND_PAIR },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_long[] = {
+	{ "udh", ROUTE_LONG_UDH },
+	{ "sar", ROUTE_LONG_SAR },
+	{ "payload", ROUTE_LONG_PAYLOAD },
+	{ NULL, 0 }
+};
+static const struct config_word config_words_alphabet[] = {
+	{ "gsm7", ROUTE_ALPHABET_GSM7 },
+	{ "latin1", ROUTE_ALPHABET_LATIN1 },
+	{ "ascii", ROUTE_ALPHABET_ASCII },
 	{ NULL, 0 }
 };
 static const struct config_word config_words_qtype[] = {
@@ -289,6 +310,10 @@ static const struct config_entry config_top[] = {
 	  .off = CFG_OFF(max_delay), .min = 0, .max = 2592000,
 	  .def_num = 259200,
 	  .help = "seconds an SMSC time stamp may be behind arrival" },
+	{ .name = "max_database_mb", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(max_database_mb), .min = 0, .max = 1048576, .def_num = 0,
+	  .help = "megabytes the database may grow to (0: as the disk allows); "
+	  "beyond it messages are refused for a retry, as on a full disk" },
 	{ .name = "durability", .type = CT_STRING, .store = CS_ENUM,
 	  .off = CFG_OFF(durable), .def_num = 1,
 	  .words = config_words_durability,
@@ -297,6 +322,14 @@ static const struct config_entry config_top[] = {
 	{ .name = "fold_diacritics", .type = CT_BOOL, .store = CS_BOOL,
 	  .off = CFG_OFF(fold_diacritics), .def_num = 0,
 	  .help = "send replies without Vietnamese diacritics (GSM-7)" },
+	{ .name = "limits", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_limits,
+	  .help = "per-number limits against floods and auto-reply loops" },
+	{ .name = "multipart_timeout", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(multipart_timeout), .min = 10, .max = 86400,
+	  .def_num = 600,
+	  .help = "seconds the parts of a long SMS wait for the rest before "
+	  "what arrived is handled" },
 	{ .name = "http", .type = CT_GROUP, .store = CS_LOAD,
 	  .load = config_load_http,
 	  .help = "the listener for webhooks from the network side" },
@@ -339,6 +372,15 @@ static const struct config_entry config_http[] = {
 	  .off = CFG_OFF(http_max_body), .min = 256, .max = 1048576,
 	  .def_num = 16384,
 	  .help = "largest request body accepted, in bytes" },
+	{ .name = "max_connections", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(http_max_connections), .min = 1, .max = 100000,
+	  .def_num = 1024,
+	  .help = "connections open at once at most; at the limit a new client "
+	  "takes the place of the one idle or unfinished longest" },
+	{ .name = "timeout", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(http_timeout), .min = 1, .max = 3600, .def_num = 30,
+	  .help = "seconds a client may take to send a whole request, and "
+	  "an idle connection stays open" },
 };
 
 /* admin = { ... } */
@@ -351,6 +393,15 @@ static const struct config_entry config_admin[] = {
 	  .off = CFG_OFF(admin_max_body), .min = 1024, .max = 16777216,
 	  .def_num = 65536,
 	  .help = "largest request body accepted, in bytes" },
+	{ .name = "max_connections", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(admin_max_connections), .min = 1, .max = 100000,
+	  .def_num = 64,
+	  .help = "connections open at once at most; at the limit a new client "
+	  "takes the place of the one idle or unfinished longest" },
+	{ .name = "timeout", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(admin_timeout), .min = 1, .max = 3600, .def_num = 30,
+	  .help = "seconds a client may take to send a whole request, and "
+	  "an idle connection stays open" },
 	{ .name = "tokens", .type = CT_LIST, .store = CS_LOAD,
 	  .load = config_load_tokens,
 	  .help = "the officials' bearer tokens, by their SHA-256" },
@@ -375,6 +426,21 @@ static const struct config_entry config_token_entry[] = {
 	  .off = TOK_OFF(hex), .min = 1, .max = 4096,
 	  .conflicts = "sha256",
 	  .help = "file holding the SHA-256 of the token on its first line" },
+};
+
+/* limits = { ... }: beyond them a message is stored but not answered. */
+static const struct config_entry config_limits[] = {
+	{ .name = "messages_per_minute", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(limit_per_minute), .min = 0, .max = 100000, .def_num = 10,
+	  .help = "messages from one number in a minute that are answered; "
+	  "0: no limit" },
+	{ .name = "replies_per_hour", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(limit_replies_hour), .min = 0, .max = 100000, .def_num = 30,
+	  .help = "messages from one number answered in an hour; 0: no limit" },
+	{ .name = "repeats", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(limit_repeats), .min = 0, .max = 1000, .def_num = 3,
+	  .help = "times in an hour the same text from one number is answered "
+	  "(an auto-reply robot repeats itself); 0: no limit" },
 };
 
 /* purge = { ... } */
@@ -538,7 +604,12 @@ static const struct config_entry config_outbound_route[] = {
 	  .help = "messages per second at most" },
 	{ .name = "inflight", .type = CT_INT, .store = CS_INT,
 	  .off = OUT_OFF(inflight), .min = 1, .max = 256, .def_num = 4,
+	  .conflicts = "window",
 	  .help = "requests in flight at once at most" },
+	{ .name = "window", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(inflight), .min = 1, .max = 256, .def_num = 4,
+	  .conflicts = "inflight",
+	  .help = "smpp: submit_sm awaiting their answer at most (inflight)" },
 	{ .name = "connect_timeout", .type = CT_INT, .store = CS_INT,
 	  .off = OUT_OFF(connect_timeout), .min = 1, .max = 300, .def_num = 5,
 	  .help = "seconds a connection may take to open" },
@@ -556,6 +627,75 @@ static const struct config_entry config_outbound_route[] = {
 	  .off = OUT_OFF(dlr_url), .min = 8, .max = 1024,
 	  .check = config_check_url,
 	  .help = "our /dlr/NAME URL as the aggregator reaches it" },
+	{ .name = "receipts", .type = CT_BOOL, .store = CS_BOOL,
+	  .off = OUT_OFF(receipts), .def_num = 1,
+	  .help = "smpp, modem: ask the network for delivery receipts" },
+	{ .name = "host", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(host), .min = 1, .max = 255,
+	  .check = config_check_word,
+	  .help = "smpp: the SMSC's host name or address" },
+	{ .name = "port", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(port), .min = 1, .max = 65535, .def_num = 2775,
+	  .help = "smpp: the SMSC's port" },
+	{ .name = "system_id", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(system_id), .min = 1, .max = 15,
+	  .check = config_check_word,
+	  .help = "smpp: the bind's system_id (at most 15 characters)" },
+	{ .name = "system_type", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(system_type), .min = 0, .max = 12, .def_str = "",
+	  .help = "smpp: the bind's system_type (at most 12 characters)" },
+	{ .name = "address_range", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(address_range), .min = 0, .max = 40, .def_str = "",
+	  .help = "smpp: the bind's address_range" },
+	{ .name = "bind", .type = CT_STRING, .store = CS_ENUM,
+	  .off = OUT_OFF(bind), .def_num = ROUTE_BIND_TRANSCEIVER,
+	  .words = config_words_bind,
+	  .help = "smpp: \"transceiver\", or \"pair\" (a transmitter and a "
+	  "receiver)" },
+	{ .name = "enquire_link", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(enquire_link), .min = 5, .max = 3600, .def_num = 30,
+	  .help = "smpp: seconds of silence before an enquire_link" },
+	{ .name = "reconnect_max", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(reconnect_max), .min = 1, .max = 3600, .def_num = 60,
+	  .help = "smpp: seconds between two reconnection attempts at most" },
+	{ .name = "long", .type = CT_STRING, .store = CS_ENUM,
+	  .off = OUT_OFF(long_mode), .def_num = ROUTE_LONG_UDH,
+	  .words = config_words_long,
+	  .help = "smpp: long texts as parts with a UDH (\"udh\"), parts with "
+	  "sar_* TLVs (\"sar\"), or one message_payload (\"payload\")" },
+	{ .name = "alphabet", .type = CT_STRING, .store = CS_ENUM,
+	  .off = OUT_OFF(alphabet), .def_num = ROUTE_ALPHABET_GSM7,
+	  .words = config_words_alphabet,
+	  .help = "smpp: what data_coding 0 means at this SMSC: gsm7, latin1 "
+	  "or ascii" },
+	{ .name = "device", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(device), .min = 2, .max = 1024,
+	  .check = config_check_path,
+	  .help = "modem: the serial device, best a /dev/serial/by-id/ path" },
+	{ .name = "baud", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(baud), .min = 1200, .max = 4000000, .def_num = 115200,
+	  .help = "modem: the serial line's speed" },
+	{ .name = "pin", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(pin), .min = 4, .max = 8, .conflicts = "pin_file",
+	  .check = config_check_digits,
+	  .help = "modem: the SIM's PIN" },
+	{ .name = "pin_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = OUT_OFF(pin), .min = 1, .max = 4096, .conflicts = "pin",
+	  .help = "modem: file holding the SIM's PIN on its first line" },
+	{ .name = "storage", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(storage), .min = 2, .max = 2, .def_str = "SM",
+	  .check = config_check_word,
+	  .help = "modem: message storage for AT+CPMS: SM (the SIM), ME or MT" },
+	{ .name = "validity", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(validity), .min = 5, .max = 635040, .def_num = 1440,
+	  .help = "modem: minutes a sent SMS may wait at the SMSC" },
+	{ .name = "health", .type = CT_INT, .store = CS_INT,
+	  .off = OUT_OFF(health), .min = 1, .max = 3600, .def_num = 30,
+	  .help = "modem: seconds between two signal and liveness probes" },
+	{ .name = "cfun_reset", .type = CT_BOOL, .store = CS_BOOL,
+	  .off = OUT_OFF(cfun_reset), .def_num = 0,
+	  .help = "modem: also restart the radio (AT+CFUN=1,1) when resetting "
+	  "a modem that stopped answering" },
 };
 
 /*
@@ -582,20 +722,58 @@ static const struct config_cred {
 	{ "token", "token_file", OUT_OFF(token), CRED_TOKEN },
 };
 
+/*
+ * Settings only a channel driver reads (smpp, modem): refused on other
+ * routes, and required where `need` says.
+ */
+#define CHAN_SMPP	0x1
+#define CHAN_MODEM	0x2
+
+static const struct config_chan_setting {
+	const char	*name;
+	int		 chan;
+	int		 need;
+} config_chan_settings[] = {
+	{ "host", CHAN_SMPP, 1 },
+	{ "port", CHAN_SMPP, 0 },
+	{ "system_id", CHAN_SMPP, 1 },
+	{ "system_type", CHAN_SMPP, 0 },
+	{ "address_range", CHAN_SMPP, 0 },
+	{ "bind", CHAN_SMPP, 0 },
+	{ "window", CHAN_SMPP, 0 },
+	{ "enquire_link", CHAN_SMPP, 0 },
+	{ "reconnect_max", CHAN_SMPP, 0 },
+	{ "long", CHAN_SMPP, 0 },
+	{ "alphabet", CHAN_SMPP, 0 },
+	{ "receipts", CHAN_SMPP|CHAN_MODEM, 0 },
+	{ "device", CHAN_MODEM, 1 },
+	{ "baud", CHAN_MODEM, 0 },
+	{ "pin", CHAN_MODEM, 0 },
+	{ "pin_file", CHAN_MODEM, 0 },
+	{ "storage", CHAN_MODEM, 0 },
+	{ "validity", CHAN_MODEM, 0 },
+	{ "health", CHAN_MODEM, 0 },
+	{ "cfun_reset", CHAN_MODEM, 0 },
+};
+
 static const struct config_driver {
 	const char	*name;
 	int		 url;		/* 1: url is required */
 	int		 need;
 	int		 use;
+	int		 chan;		/* CHAN_*: a channel of its own, 0 for HTTP */
+	int		 chan_use;	/* the channel settings it accepts */
 } config_drivers[] = {
 	{ "kannel", 1, CRED_USERNAME|CRED_PASSWORD,
-	  CRED_USERNAME|CRED_PASSWORD },
+	  CRED_USERNAME|CRED_PASSWORD, 0, 0 },
 	{ "africastalking", 1, CRED_USERNAME|CRED_API_KEY,
-	  CRED_USERNAME|CRED_API_KEY },
+	  CRED_USERNAME|CRED_API_KEY, 0, 0 },
 	{ "twilio", 1, CRED_USERNAME|CRED_PASSWORD,
-	  CRED_USERNAME|CRED_PASSWORD },
-	{ "json", 1, 0, CRED_TOKEN },
-	{ "null", 0, 0, CRED_ALL },
+	  CRED_USERNAME|CRED_PASSWORD, 0, 0 },
+	{ "json", 1, 0, CRED_TOKEN, 0, 0 },
+	{ "null", 0, 0, CRED_ALL, 0, CHAN_SMPP|CHAN_MODEM },
+	{ "smpp", 0, CRED_PASSWORD, CRED_PASSWORD, CHAN_SMPP, CHAN_SMPP },
+	{ "modem", 0, 0, 0, CHAN_MODEM, CHAN_MODEM },
 };
 
 /* outbox = { ... } */
@@ -1067,10 +1245,21 @@ config_group(struct config_ctx *ctx, const config_setting_t *group,
 	}
 	for (j = 0; j < ntab; j++) {
 		e = &tab[j];
-		if (group != NULL && config_setting_get_member(group,
-		    e->name) != NULL)
-			continue;
 		config_join(name, sizeof name, path, e->name);
+		if (group != NULL && (s = config_setting_get_member(group,
+		    e->name)) != NULL) {
+			/* Two numbers for one field (strings are caught as they are set). */
+			if (e->conflicts != NULL && e->store != CS_STR &&
+			    e->store != CS_FILE &&
+			    config_setting_get_member(group, e->conflicts) != NULL)
+				return config_fail(ctx, s, name, "cannot be set with %s",
+				    e->conflicts);
+			continue;
+		}
+		/* The other name of this field was set. */
+		if (group != NULL && e->conflicts != NULL &&
+		    config_setting_get_member(group, e->conflicts) != NULL)
+			continue;
 		if (config_default(ctx, group, parent, name, e, target) != 0)
 			return -1;
 	}
@@ -1490,6 +1679,14 @@ config_load_purge(struct config_ctx *ctx, const config_setting_t *s,
 }
 
 static int
+config_load_limits(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	return config_group(ctx, s, parent, name, config_limits,
+	    nitems(config_limits), target, NULL);
+}
+
+static int
 config_load_ussd(struct config_ctx *ctx, const config_setting_t *s,
     const config_setting_t *parent, const char *name, void *target)
 {
@@ -1779,6 +1976,7 @@ config_outbound_post(struct config_ctx *ctx, const config_setting_t *s,
 	struct route			*r = target;
 	const struct config_driver	*d;
 	const struct config_cred	*c;
+	const struct config_chan_setting *cs;
 	const config_setting_t		*m;
 	char				 name[CONFIG_PATH_MAX];
 	size_t				 i;
@@ -1786,6 +1984,22 @@ config_outbound_post(struct config_ctx *ctx, const config_setting_t *s,
 	if ((d = config_driver_find(r->driver)) == NULL) {
 		config_join(name, sizeof name, path, "driver");
 		return config_fail(ctx, s, name, "unknown driver");
+	}
+	for (i = 0; i < nitems(config_chan_settings); i++) {
+		cs = &config_chan_settings[i];
+		m = config_setting_get_member(s, cs->name);
+		config_join(name, sizeof name, path, cs->name);
+		if (m != NULL && (cs->chan & d->chan_use) == 0)
+			return config_fail(ctx, m, name, "only for the %s driver",
+			    (cs->chan & CHAN_SMPP) ? "smpp" : "modem");
+		if (m == NULL && cs->need && (cs->chan & d->chan) != 0)
+			return config_fail(ctx, s, name, "required by the %s driver",
+			    d->name);
+	}
+	if (d->chan == CHAN_SMPP && r->password != NULL && strlen(r->password) > 8) {
+		config_join(name, sizeof name, path, "password");
+		return config_fail(ctx, s, name, "an SMPP 3.4 password has at most 8 "
+		    "characters");
 	}
 	if (d->url && r->url == NULL) {
 		config_join(name, sizeof name, path, "url");
@@ -2476,6 +2690,13 @@ config_route_free(struct route *r)
 	free(r->prefixes);
 	free(r->fallback);
 	free(r->dlr_url);
+	free(r->host);
+	free(r->system_id);
+	free(r->system_type);
+	free(r->address_range);
+	free(r->device);
+	config_secret_free(r->pin);
+	free(r->storage);
 }
 
 void

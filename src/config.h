@@ -49,7 +49,8 @@ struct inbound_route {
 /* A way out: an outbound route whose sender drains the outbox (send.c drivers). */
 struct route {
 	char		*name;
-	char		*driver;	/* "kannel", "africastalking", "twilio", "json", "null" */
+	char		*driver;	/* "kannel", "africastalking", "twilio", "json", "null",
+					   or a channel's: "smpp", "modem" */
 	char		*url;		/* where to send (not for "null") */
 	char		*username;	/* kannel, africastalking; twilio: the account SID */
 	char		*password;	/* kannel; twilio: the auth token (or password_file) */
@@ -64,7 +65,35 @@ struct route {
 	size_t		 nprefixes;
 	char		*fallback;	/* route to use while this one is down, or NULL */
 	char		*dlr_url;	/* our delivery-report URL as the aggregator reaches it, or NULL */
+	int		 receipts;	/* smpp, modem: ask for delivery receipts (default 1) */
+
+	/* driver "smpp": an ESME bound to the operator's SMSC (SMPP 3.4) */
+	char		*host;
+	int		 port;		/* default 2775 */
+	char		*system_id;	/* required */
+	/* password: the bind's password (required) */
+	char		*system_type;	/* default "" */
+	char		*address_range;	/* default "" */
+	int		 bind;		/* enum route_bind, default transceiver */
+	/* inflight: the window, outstanding submit_sm at most ("window" sets it too) */
+	int		 enquire_link;	/* seconds of silence before an enquire_link, default 30 */
+	int		 reconnect_max;	/* seconds between reconnection attempts at most, default 60 */
+	int		 long_mode;	/* enum route_long, default udh */
+	int		 alphabet;	/* enum route_alphabet: what data_coding 0 means, default gsm7 */
+
+	/* driver "modem": a GSM modem on a serial port (3GPP TS 27.005, PDU mode) */
+	char		*device;	/* required, "/dev/ttyUSB0" */
+	int		 baud;		/* default 115200 */
+	char		*pin;		/* SIM PIN, or NULL (or pin_file) */
+	char		*storage;	/* message storage for AT+CPMS, default "SM" */
+	int		 validity;	/* minutes a sent SMS may wait at the SMSC, default 1440 */
+	int		 health;	/* seconds between AT+CSQ probes, default 30 */
+	int		 cfun_reset;	/* 1: AT+CFUN=1,1 when a hung modem is reset (default 0) */
 };
+
+enum route_bind { ROUTE_BIND_TRANSCEIVER = 0, ROUTE_BIND_PAIR };	/* pair: transmitter + receiver */
+enum route_long { ROUTE_LONG_UDH = 0, ROUTE_LONG_SAR, ROUTE_LONG_PAYLOAD };
+enum route_alphabet { ROUTE_ALPHABET_GSM7 = 0, ROUTE_ALPHABET_LATIN1, ROUTE_ALPHABET_ASCII };
 
 /* An official's bearer token: only its SHA-256 is configured. */
 enum admin_role { ROLE_TRACER = 1, ROLE_ADMIN = 2 };	/* admin may do all a tracer may */
@@ -101,18 +130,28 @@ struct config {
 	int			 max_clock_skew;	/* sent_at later than arrival by more is not believed */
 	int			 max_delay;		/* sent_at earlier than arrival by more is not believed */
 	int			 fold_diacritics;	/* send replies without diacritics */
+	int			 max_database_mb;	/* 0: no limit */
 	int			 durable;		/* durability "full" (1, default) or "normal" (0) */
 
 	char			*http_listen;		/* "127.0.0.1:8080" */
 	size_t			 http_max_body;
+	int			 http_max_connections;	/* default 1024 */
+	int			 http_timeout;		/* seconds for a whole request, default 30 */
 
 	struct inbound_route	*inbound;
 	size_t			 ninbound;
 
 	char			*admin_listen;		/* NULL: no admin listener */
 	size_t			 admin_max_body;	/* default 65536 */
+	int			 admin_max_connections;	/* default 64 */
+	int			 admin_timeout;		/* seconds, default 30 */
 	struct admin_token	*tokens;
 	size_t			 ntokens;
+
+	int			 limit_per_minute;	/* messages answered per number per minute, 0 none */
+	int			 limit_replies_hour;	/* answered per number per hour, 0 none */
+	int			 limit_repeats;		/* the same text answered per hour, 0 none */
+	int			 multipart_timeout;	/* seconds a long message waits for its parts, default 600 */
 
 	int			 purge_interval;	/* seconds between purges, default 3600 */
 	int			 ussd_resume;		/* seconds a cut USSD session can be resumed, default 300 */

@@ -749,6 +749,38 @@ dialog_queue(struct dctx *d)
 	return 0;
 }
 
+/*
+ * The per-number limits: a flood, or an auto-reply robot answering our
+ * replies, is stored but not answered. Answers to a pending question are
+ * only held to the flood limit: "2", "2", "2" is a declaration, not a loop. 1 if this message is over a limit,
+ * 0 if not, -1 on a storage error.
+ */
+static int
+dialog_limited(struct dctx *d)
+{
+	const struct config	*cfg = d->cfg;
+	struct inbound_recent	 r;
+	const char		*why = NULL;
+
+	if (store_inbound_recent_from(d->store, d->from, d->now, d->clean, d->inbound_id,
+	    &r) == -1)
+		return -1;
+	if (cfg->limit_per_minute > 0 && r.last_minute >= cfg->limit_per_minute)
+		why = "rate_limited";
+	else if (d->has_session)
+		return 0;	/* answering our question: a declaration ends by itself */
+	else if (cfg->limit_repeats > 0 && r.same_answered_hour >= cfg->limit_repeats)
+		why = "loop_cut";
+	else if (cfg->limit_replies_hour > 0 && r.answered_hour >= cfg->limit_replies_hour)
+		why = "loop_cut";
+	if (why == NULL)
+		return 0;
+	metrics_add(METRIC_LIMITED, d->msg->channel, why, 1);
+	log_info("msg=%lld chan=%s action=unanswered reason=%s", (long long)d->inbound_id,
+	    d->msg->channel, why);
+	return 1;
+}
+
 /* The work between BEGIN and COMMIT; 0 or -1. */
 static int
 dialog_run(struct dctx *d)
@@ -776,6 +808,9 @@ dialog_run(struct dctx *d)
 	if ((d->has_session = store_session_get(d->store, d->from, d->now,
 	    &d->session)) == -1)
 		return -1;
+	/* A USSD step (given) is a menu the resident walks: not limited. */
+	if (d->given == NULL && (r = dialog_limited(d)) != 0)
+		return r == 1 ? 0 : -1;
 
 	if (d->given != NULL)
 		d->p = *d->given;

@@ -1,4 +1,10 @@
-/* gsm.c: the GSM 7-bit default alphabet and SMS segment counting. */
+/*
+ * gsm.c: the GSM 7-bit default alphabet (3GPP TS 23.038 6.2.1), SMS segment
+ * counting and splitting (TS 23.040 9.2.3.24.1), and the encoders and
+ * decoders between UTF-8 and GSM-7 septets, UCS-2 (UTF-16BE) and Latin-1.
+ */
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <string.h>
 
@@ -156,4 +162,272 @@ gsm_count(const char *utf8, size_t len, struct gsm_count *gc)
 		gc->per_segment = lim->part;
 	}
 	return 0;
+}
+
+/* The septet a character of the basic table is, or -1. */
+static int
+gsm_basic_septet(uint32_t cp)
+{
+	size_t	i;
+
+	if (cp == GSM_NONE)
+		return -1;
+	for (i = 0; i < nitems(gsm_basic); i++) {
+		if (gsm_basic[i] == cp)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * The septets of one code point: one of the basic table, or the escape and
+ * one of the extension table (TS 23.038 6.2.1.1). A character the alphabet
+ * lacks becomes "?", the way SMSCs and gateways replace it.
+ */
+static size_t
+gsm_to_septets(uint32_t cp, uint8_t out[2])
+{
+	size_t	i;
+	int	s;
+
+	if ((s = gsm_basic_septet(cp)) != -1) {
+		out[0] = (uint8_t)s;
+		return 1;
+	}
+	for (i = 0; i < nitems(gsm_ext); i++) {
+		if (gsm_ext[i].cp == cp) {
+			out[0] = 0x1b;
+			out[1] = gsm_ext[i].septet;
+			return 2;
+		}
+	}
+	out[0] = 0x3f;
+	return 1;
+}
+
+/* One code point as UTF-16BE octets (RFC 2781 2.1): 2, or 4 for a surrogate pair. */
+static size_t
+gsm_to_utf16(uint32_t cp, uint8_t out[4])
+{
+	uint32_t	hi, lo;
+
+	if (cp < 0x10000) {
+		out[0] = (uint8_t)(cp >> 8);
+		out[1] = (uint8_t)cp;
+		return 2;
+	}
+	cp -= 0x10000;
+	hi = 0xd800 | (cp >> 10);
+	lo = 0xdc00 | (cp & 0x3ff);
+	out[0] = (uint8_t)(hi >> 8);
+	out[1] = (uint8_t)hi;
+	out[2] = (uint8_t)(lo >> 8);
+	out[3] = (uint8_t)lo;
+	return 4;
+}
+
+/* One code point in the coding: septets or UTF-16BE octets. */
+static size_t
+gsm_encode_one(enum gsm_coding coding, uint32_t cp, uint8_t out[4])
+{
+	if (coding == GSM_CODING_GSM7)
+		return gsm_to_septets(cp, out);
+	return gsm_to_utf16(cp, out);
+}
+
+int
+gsm_split(const char *utf8, size_t len, enum gsm_coding *coding,
+    struct gsm_segment *segs, size_t max)
+{
+	const uint8_t		*s = (const uint8_t *)utf8, *p;
+	struct gsm_count	 gc;
+	struct gsm_segment	*seg;
+	uint8_t			 one[4];
+	ucs4_t			 uc;
+	size_t			 cap, nseg, w;
+	int			 n;
+
+	if (gsm_count(utf8, len, &gc) == -1 || segs == NULL)
+		return -1;
+	if (gc.segments > max)
+		return -1;
+	if (coding != NULL)
+		*coding = gc.coding;
+
+	/*
+	 * The same walk as gsm_count's: a character that would not fit
+	 * whole in the current part starts the next one. per_segment is in
+	 * units; a UCS-2 unit is two octets.
+	 */
+	cap = gc.per_segment * (gc.coding == GSM_CODING_UCS2 ? 2 : 1);
+	nseg = 1;
+	seg = &segs[0];
+	seg->len = 0;
+	for (p = s; p < s + len; p += n) {
+		n = u8_mbtoucr(&uc, p, s + len - p);
+		w = gsm_encode_one(gc.coding, uc, one);
+		if (seg->len + w > cap) {
+			seg = &segs[nseg++];
+			seg->len = 0;
+		}
+		memcpy(seg->data + seg->len, one, w);
+		seg->len += w;
+	}
+	return (int)nseg;
+}
+
+ssize_t
+gsm_encode(const char *utf8, size_t len, enum gsm_coding coding, uint8_t *out,
+    size_t outlen)
+{
+	const uint8_t	*s = (const uint8_t *)utf8, *p;
+	uint8_t		 one[4];
+	ucs4_t		 uc;
+	size_t		 used = 0, w;
+	int		 n;
+
+	if (utf8 == NULL && len != 0)
+		return -1;
+	if (coding != GSM_CODING_GSM7 && coding != GSM_CODING_UCS2)
+		return -1;
+	for (p = s; p < s + len; p += n) {
+		if ((n = u8_mbtoucr(&uc, p, s + len - p)) < 0)
+			return -1;
+		w = gsm_encode_one(coding, uc, one);
+		if (w > outlen - used)
+			return -1;
+		memcpy(out + used, one, w);
+		used += w;
+	}
+	return (ssize_t)used;
+}
+
+/* Where a decoder writes: out of outlen, always NUL-terminated. */
+struct gsm_out {
+	char	*p;
+	size_t	 len;
+	size_t	 size;
+	int	 full;
+};
+
+/* Append one code point as UTF-8 (RFC 3629 3), keeping room for the NUL. */
+static void
+gsm_out_put(struct gsm_out *o, uint32_t cp)
+{
+	uint8_t	b[4];
+	size_t	n;
+
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;	/* no NUL inside a C string, no lone surrogate */
+	if (cp < 0x80) {
+		b[0] = (uint8_t)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (uint8_t)(0xc0 | (cp >> 6));
+		b[1] = (uint8_t)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (uint8_t)(0xe0 | (cp >> 12));
+		b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (uint8_t)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (uint8_t)(0xf0 | (cp >> 18));
+		b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (uint8_t)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	if (o->full || o->size == 0 || n > o->size - 1 - o->len) {
+		o->full = 1;
+		return;
+	}
+	memcpy(o->p + o->len, b, n);
+	o->len += n;
+}
+
+/* NUL-terminate and give the decoder's answer. */
+static ssize_t
+gsm_out_end(struct gsm_out *o)
+{
+	if (o->size == 0)
+		return -1;
+	o->p[o->len] = '\0';
+	if (o->full)
+		return -1;
+	return (ssize_t)o->len;
+}
+
+/* The character an escaped septet stands for (TS 23.038 6.2.1.1). */
+static uint32_t
+gsm_ext_cp(uint8_t septet)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(gsm_ext); i++) {
+		if (gsm_ext[i].septet == septet)
+			return gsm_ext[i].cp;
+	}
+	/*
+	 * "In the event that an MS receives a code where a symbol is not
+	 * represented in the above table then the MS shall display ... the
+	 * character shown in the main GSM 7 bit default alphabet table."
+	 * Escape-escape is reserved for a further table: a space meanwhile.
+	 */
+	if (septet == 0x1b)
+		return ' ';
+	return gsm_basic[septet];
+}
+
+ssize_t
+gsm_decode_septets(const uint8_t *septets, size_t n, char *out, size_t outlen)
+{
+	struct gsm_out	o = { out, 0, outlen, 0 };
+	size_t		i;
+	uint8_t		c;
+
+	for (i = 0; i < n; i++) {
+		c = septets[i] & 0x7f;
+		if (c != 0x1b) {
+			gsm_out_put(&o, gsm_basic[c]);
+			continue;
+		}
+		if (++i == n)
+			break;		/* a lone trailing escape */
+		gsm_out_put(&o, gsm_ext_cp(septets[i] & 0x7f));
+	}
+	return gsm_out_end(&o);
+}
+
+ssize_t
+gsm_decode_ucs2(const uint8_t *be, size_t n, char *out, size_t outlen)
+{
+	struct gsm_out	o = { out, 0, outlen, 0 };
+	uint32_t	u, lo;
+	size_t		i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		u = (uint32_t)be[i] << 8 | be[i + 1];
+		if (u >= 0xd800 && u <= 0xdbff && i + 3 < n) {
+			lo = (uint32_t)be[i + 2] << 8 | be[i + 3];
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				u = 0x10000 + ((u - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				i += 2;
+			}
+		}
+		gsm_out_put(&o, u);	/* a lone surrogate becomes U+FFFD */
+	}
+	return gsm_out_end(&o);
+}
+
+ssize_t
+gsm_decode_latin1(const uint8_t *in, size_t n, char *out, size_t outlen)
+{
+	struct gsm_out	o = { out, 0, outlen, 0 };
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		gsm_out_put(&o, in[i]);
+	return gsm_out_end(&o);
 }

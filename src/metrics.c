@@ -25,28 +25,43 @@ static const struct metric_def {
 	const char	*name;
 	const char	*help;
 	const char	*labels[2];	/* NULL where the metric has fewer */
+	int		 gauge;		/* set, not added to */
 } metrics_defs[] = {
 	{ METRIC_INBOUND, "checkind_inbound_messages_total",
-	  "Inbound messages by route and outcome.", { "route", "outcome" } },
+	  "Inbound messages by route and outcome.", { "route", "outcome" }, 0 },
 	{ METRIC_CHECKINS, "checkind_checkins_total",
-	  "Check-ins recorded, by inbound route.", { "route", NULL } },
+	  "Check-ins recorded, by inbound route.", { "route", NULL }, 0 },
 	{ METRIC_DECLARATIONS, "checkind_declarations_total",
 	  "Health declarations completed, by whether they were flagged.",
-	  { "flagged", NULL } },
+	  { "flagged", NULL }, 0 },
 	{ METRIC_REPLIES, "checkind_replies_total",
-	  "Reply texts given, by inbound route.", { "route", NULL } },
+	  "Reply texts given, by inbound route.", { "route", NULL }, 0 },
 	{ METRIC_SENDS, "checkind_sends_total",
-	  "Outbox send attempts by outbound route and outcome.", { "route", "outcome" } },
+	  "Outbox send attempts by outbound route and outcome.", { "route", "outcome" }, 0 },
 	{ METRIC_DLRS, "checkind_delivery_reports_total",
 	  "Delivery reports by outbound route and whether they matched a message.",
-	  { "route", "matched" } },
+	  { "route", "matched" }, 0 },
 	{ METRIC_PURGED, "checkind_purged_rows_total",
-	  "Personal rows deleted by retention.", { NULL, NULL } },
+	  "Personal rows deleted by retention.", { NULL, NULL }, 0 },
 	{ METRIC_USSD_STEPS, "checkind_ussd_steps_total",
 	  "USSD steps answered, by route and whether the step ended the session.",
-	  { "route", "end" } },
+	  { "route", "end" }, 0 },
 	{ METRIC_ADMIN_REQUESTS, "checkind_admin_requests_total",
-	  "Admin API requests by path and HTTP status.", { "path", "status" } },
+	  "Admin API requests by path and HTTP status.", { "path", "status" }, 0 },
+	{ METRIC_CHANNEL_UP, "checkind_channel_up",
+	  "1 while an SMPP bind is bound or a modem is ready, by route.", { "route", NULL },
+	  1 },
+	{ METRIC_CHANNEL_EVENTS, "checkind_channel_events_total",
+	  "Connection events of SMPP binds and modems, by route and event.",
+	  { "route", "event" }, 0 },
+	{ METRIC_MODEM_SIGNAL, "checkind_modem_signal_dbm",
+	  "A modem's signal strength from AT+CSQ, in dBm.", { "route", NULL }, 1 },
+	{ METRIC_MULTIPART, "checkind_multipart_messages_total",
+	  "Long messages by route and whether every part arrived in time.",
+	  { "route", "outcome" }, 0 },
+	{ METRIC_LIMITED, "checkind_unanswered_messages_total",
+	  "Messages stored but not answered: a number over messages_per_minute "
+	  "(rate_limited) or an auto-reply loop (loop_cut).", { "route", "reason" }, 0 },
 };
 
 /* Upper bounds of the latency buckets, in seconds; +Inf follows. */
@@ -109,16 +124,15 @@ metrics_same(const char *a, const char *b)
 	return strncmp(a, b, METRICS_LABEL_MAX) == 0;
 }
 
-void
-metrics_add(enum metric m, const char *label1, const char *label2, double n)
+/* The series of metric m with these labels, made if new; NULL when full. */
+static struct metric_series *
+metrics_find(enum metric m, const struct metric_def *def, const char *label1,
+    const char *label2)
 {
-	const struct metric_def	*def;
 	struct metric_series	*s;
 	const char		*want[2];
 	size_t			 i, l;
 
-	if ((def = metrics_def(m)) == NULL || !(n >= 0) || isinf(n))
-		return;		/* counters only go up, by finite steps */
 	want[0] = label1 != NULL ? label1 : "";
 	want[1] = label2 != NULL ? label2 : "";
 	for (i = 0; i < metrics_series[m].n; i++) {
@@ -127,13 +141,11 @@ metrics_add(enum metric m, const char *label1, const char *label2, double n)
 			if (def->labels[l] != NULL && !metrics_same(s->label[l], want[l]))
 				break;
 		}
-		if (l == 2) {
-			s->value += n;
-			return;
-		}
+		if (l == 2)
+			return s;
 	}
 	if (metrics_series[m].n == METRICS_SERIES_MAX)
-		return;
+		return NULL;
 	if (metrics_series[m].n == metrics_series[m].cap) {
 		metrics_series[m].cap = metrics_series[m].cap == 0 ? 8 :
 		    metrics_series[m].cap * 2;
@@ -144,7 +156,32 @@ metrics_add(enum metric m, const char *label1, const char *label2, double n)
 	for (l = 0; l < 2; l++)
 		s->label[l] = xstrndup(def->labels[l] != NULL ? want[l] : "",
 		    METRICS_LABEL_MAX);
-	s->value = n;
+	s->value = 0;
+	return s;
+}
+
+void
+metrics_add(enum metric m, const char *label1, const char *label2, double n)
+{
+	const struct metric_def	*def;
+	struct metric_series	*s;
+
+	if ((def = metrics_def(m)) == NULL || def->gauge || !(n >= 0) || isinf(n))
+		return;		/* counters only go up, by finite steps */
+	if ((s = metrics_find(m, def, label1, label2)) != NULL)
+		s->value += n;
+}
+
+void
+metrics_set(enum metric m, const char *label1, const char *label2, double v)
+{
+	const struct metric_def	*def;
+	struct metric_series	*s;
+
+	if ((def = metrics_def(m)) == NULL || !def->gauge)
+		return;
+	if ((s = metrics_find(m, def, label1, label2)) != NULL)
+		s->value = v;
 }
 
 void
@@ -239,7 +276,7 @@ metrics_counter(FILE *f, const struct metric_def *def)
 	size_t				 i, l;
 	int				 any;
 
-	metrics_head(f, def->name, "counter", def->help);
+	metrics_head(f, def->name, def->gauge ? "gauge" : "counter", def->help);
 	if (def->labels[0] == NULL && metrics_series[def->id].n == 0) {
 		fprintf(f, "%s 0\n", def->name);
 		return;

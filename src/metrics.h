@@ -20,11 +20,19 @@ enum metric {
 	METRIC_PURGED,		/* rows deleted by retention */
 	METRIC_USSD_STEPS,	/* labels: route, end (0, 1) */
 	METRIC_ADMIN_REQUESTS,	/* labels: path, status */
+	METRIC_CHANNEL_UP,	/* gauge; labels: route; 1 bound / modem ready, 0 not */
+	METRIC_CHANNEL_EVENTS,	/* labels: route, event (connect, bind_failed, dropped, reset,
+				   reopened, throttled, malformed, timeout, unknown_pdu, ...) */
+	METRIC_MODEM_SIGNAL,	/* gauge; labels: route; AT+CSQ signal in dBm (NaN unknown) */
+	METRIC_MULTIPART,	/* labels: route, outcome (complete, incomplete) */
+	METRIC_LIMITED,		/* labels: route, reason (rate_limited, loop_cut) */
 	METRIC_COUNT
 };
 
 /* Add to a counter with up to two label values, in the order metrics.c names them. */
 void	metrics_add(enum metric, const char *label1, const char *label2, double n);
+/* Set a gauge (METRIC_CHANNEL_UP, METRIC_MODEM_SIGNAL). */
+void	metrics_set(enum metric, const char *label1, const char *label2, double v);
 /* One inbound message handled in this many seconds (histogram). */
 void	metrics_latency(double seconds);
 /*

@@ -49,10 +49,17 @@ struct outbox_route {
 	int64_t		down_until;
 };
 
-/* One request in flight. */
+/* A channel's sender, attached under its route's name. */
+struct outbox_attached {
+	char			name[64];
+	struct outbox_channel	ch;
+};
+
+/* One request (or one channel's message) in flight. */
 struct outbox_job {
 	TAILQ_ENTRY(outbox_job) entry;
 	struct outbox	*ob;
+	int		 channel;	/* sent by a channel: it holds the job until done */
 	int64_t		 id;
 	char		 route[64];	/* the route sending it (its slot is taken) */
 	int		 attempts;
@@ -73,6 +80,8 @@ struct outbox {
 	struct send_http	*http;
 	struct outbox_route	*routes;
 	size_t			 nroutes;
+	struct outbox_attached	*chans;
+	size_t			 nchans;
 	TAILQ_HEAD(, outbox_job) jobs;
 	struct event		*timer;
 	struct event		*flush;
@@ -278,6 +287,29 @@ outbox_check_done(struct outbox *ob)
 	ob->done = NULL;
 }
 
+/* A job is over: record its verdict, free its slot, look for more work. */
+static void
+outbox_job_finish(struct outbox_job *job, enum send_verdict v, const char *ext_id,
+    const char *err, int64_t retry_after)
+{
+	struct outbox		*ob = job->ob;
+	struct outbox_route	*rs = outbox_route_state(ob, job->route);
+
+	if (rs != NULL && rs->inflight > 0)
+		rs->inflight--;
+	outbox_judge(ob, job, v, ext_id, err, retry_after);
+	TAILQ_REMOVE(&ob->jobs, job, entry);
+	free(job);
+	outbox_check_done(ob);
+	/*
+	 * A slot is free: look again once this loop iteration is over rather
+	 * than after the tick, so that a fast channel (an SMPP window) is not
+	 * paced by it; the completions of one iteration share one pass.
+	 */
+	if (!ob->stopping)
+		event_active(ob->timer, EV_TIMEOUT, 0);
+}
+
 static void
 outbox_http_done(const struct send_http_result *hr, void *arg)
 {
@@ -285,13 +317,10 @@ outbox_http_done(const struct send_http_result *hr, void *arg)
 	struct outbox		*ob = job->ob;
 	const struct route	*r = config_route(ob->srv->cfg, job->route);
 	const struct send_driver *drv = r != NULL ? send_driver_find(r->driver) : NULL;
-	struct outbox_route	*rs = outbox_route_state(ob, job->route);
 	enum send_verdict	 v;
 	char			 ext_id[128] = "", err[160] = "";
 	int64_t			 retry_after = -1;
 
-	if (rs != NULL && rs->inflight > 0)
-		rs->inflight--;
 	if (!hr->transport_ok) {
 		v = SEND_RETRY;
 		strlcpy(err, hr->error != NULL ? hr->error : "transport error", sizeof err);
@@ -304,12 +333,53 @@ outbox_http_done(const struct send_http_result *hr, void *arg)
 		if (hr->retry_after != NULL)
 			retry_after = send_retry_after(hr->retry_after, time(NULL));
 	}
-	outbox_judge(ob, job, v, ext_id, err, retry_after);
-	TAILQ_REMOVE(&ob->jobs, job, entry);
-	free(job);
-	outbox_check_done(ob);
-	if (!ob->stopping)
-		outbox_schedule(ob, 0);
+	outbox_job_finish(job, v, ext_id, err, retry_after);
+}
+
+void
+outbox_job_done(struct outbox_job *job, enum send_verdict v, const char *ext_id,
+    const char *err, int retry_after)
+{
+	outbox_job_finish(job, v, ext_id, err, retry_after > 0 ?
+	    (int64_t)time(NULL) + retry_after : -1);
+}
+
+static const struct outbox_channel *
+outbox_channel_find(struct outbox *ob, const char *route)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->nchans; i++) {
+		if (strcmp(ob->chans[i].name, route) == 0)
+			return &ob->chans[i].ch;
+	}
+	return NULL;
+}
+
+void
+outbox_attach(struct outbox *ob, const char *route, const struct outbox_channel *ch)
+{
+	struct outbox_attached	*a;
+
+	outbox_detach(ob, route);
+	ob->chans = xreallocarray(ob->chans, ob->nchans + 1, sizeof *ob->chans);
+	a = &ob->chans[ob->nchans++];
+	strlcpy(a->name, route, sizeof a->name);
+	a->ch = *ch;
+	outbox_schedule(ob, 0);
+}
+
+void
+outbox_detach(struct outbox *ob, const char *route)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->nchans; i++) {
+		if (strcmp(ob->chans[i].name, route) != 0)
+			continue;
+		ob->chans[i] = ob->chans[--ob->nchans];
+		return;
+	}
 }
 
 /* Start sending one claimed row through route r. */
@@ -318,6 +388,7 @@ outbox_dispatch(struct outbox *ob, const struct route *r, const struct send_driv
     const struct outbox_msg *m)
 {
 	struct outbox_route	*rs = outbox_route_state(ob, r->name);
+	const struct outbox_channel *ch;
 	struct outbox_job	*job;
 	struct send_req		 req;
 
@@ -327,6 +398,16 @@ outbox_dispatch(struct outbox *ob, const struct route *r, const struct send_driv
 	strlcpy(job->route, r->name, sizeof job->route);
 	job->attempts = m->attempts + 1;
 	job->created_at = m->created_at;
+	if (drv->channel) {
+		job->channel = 1;
+		rs->inflight++;
+		TAILQ_INSERT_TAIL(&ob->jobs, job, entry);
+		if ((ch = outbox_channel_find(ob, r->name)) == NULL)
+			outbox_job_done(job, SEND_RETRY, NULL, "channel gone", 0);
+		else
+			ch->send(ch->arg, m, job);
+		return;
+	}
 	memset(&req, 0, sizeof req);
 	drv->build(r, m, &req);
 	rs->inflight++;
@@ -370,7 +451,7 @@ outbox_pass_row(const struct outbox_msg *m, void *arg)
 		return p->error = 1;
 	if (r == 0)
 		return 0;
-	if (!p->drv->http) {
+	if (!p->drv->http && !p->drv->channel) {
 		/* The null driver: sending is recording. */
 		log_debug("outbox=%lld route=%s result=sent driver=null", (long long)m->id,
 		    p->sender->name);
@@ -421,6 +502,13 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	p.sender = outbox_sender(ob, r, now);
 	if ((p.drv = send_driver_find(p.sender->driver)) == NULL)
 		return -1;
+	if (p.drv->channel) {
+		const struct outbox_channel *ch = outbox_channel_find(ob, p.sender->name);
+
+		/* Its channel kicks the outbox once it is up or no longer throttled. */
+		if (ch == NULL || !ch->ready(ch->arg))
+			return -1;
+	}
 	ss = outbox_route_state(ob, p.sender->name);
 	outbox_refill(ss, p.sender, mono);
 	if (ss->tokens < 1)
@@ -428,7 +516,7 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	if (ss->inflight >= p.sender->inflight)
 		return -1;	/* a completion schedules the next pass */
 	room = (size_t)floor(ss->tokens);
-	if (p.drv->http && room > (size_t)(p.sender->inflight - ss->inflight))
+	if ((p.drv->http || p.drv->channel) && room > (size_t)(p.sender->inflight - ss->inflight))
 		room = (size_t)(p.sender->inflight - ss->inflight);
 	if (room > OUTBOX_BATCH)
 		room = OUTBOX_BATCH;
@@ -543,19 +631,25 @@ outbox_reload(struct outbox *ob)
 	outbox_schedule(ob, 0);
 }
 
-/* Forget the requests cancelled with their send_http. */
+/*
+ * Forget the requests cancelled with their send_http. A channel's jobs stay
+ * until it reports on them (it still holds them), unless `all`.
+ */
 static void
-outbox_jobs_free(struct outbox *ob)
+outbox_jobs_free(struct outbox *ob, int all)
 {
-	struct outbox_job	*job;
-	size_t			 i;
+	struct outbox_job	*job, *next;
+	struct outbox_route	*rs;
 
-	while ((job = TAILQ_FIRST(&ob->jobs)) != NULL) {
+	for (job = TAILQ_FIRST(&ob->jobs); job != NULL; job = next) {
+		next = TAILQ_NEXT(job, entry);
+		if (job->channel && !all)
+			continue;
+		if ((rs = outbox_route_state(ob, job->route)) != NULL && rs->inflight > 0)
+			rs->inflight--;
 		TAILQ_REMOVE(&ob->jobs, job, entry);
 		free(job);
 	}
-	for (i = 0; i < ob->nroutes; i++)
-		ob->routes[i].inflight = 0;
 }
 
 static void
@@ -568,7 +662,7 @@ outbox_grace_over(evutil_socket_t fd, short events, void *arg)
 	    send_http_inflight(ob->http));
 	send_http_free(ob->http);
 	ob->http = NULL;
-	outbox_jobs_free(ob);
+	outbox_jobs_free(ob, 0);
 	outbox_flush(-1, 0, ob);
 	if ((n = store_outbox_requeue_sending(ob->srv->store, time(NULL))) > 0)
 		log_info("outbox: %d messages queued again for the next start", n);
@@ -600,7 +694,7 @@ outbox_free(struct outbox *ob)
 		return;
 	if (ob->http != NULL)
 		send_http_free(ob->http);
-	outbox_jobs_free(ob);
+	outbox_jobs_free(ob, 1);
 	if (ob->timer != NULL)
 		event_free(ob->timer);
 	if (ob->flush != NULL)
@@ -609,5 +703,6 @@ outbox_free(struct outbox *ob)
 		event_free(ob->grace);
 	free(ob->results);
 	free(ob->routes);
+	free(ob->chans);
 	free(ob);
 }

@@ -79,6 +79,9 @@ static const struct send_driver send_drivers[] = {
 	  .verdict = send_json_verdict, .dlr = send_json_dlr },
 	{ .name = "null", .http = 0, .build = send_null_build,
 	  .verdict = send_null_verdict, .dlr = send_json_dlr },
+	/* Channels send themselves (outbox_attach) and take receipts on their own link. */
+	{ .name = "smpp", .channel = 1 },
+	{ .name = "modem", .channel = 1 },
 };
 
 const struct send_driver *

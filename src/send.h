@@ -43,6 +43,7 @@ struct send_dlr {
 struct send_driver {
 	const char	*name;
 	int		 http;		/* 0: no request is made ("null") */
+	int		 channel;	/* 1: a channel attached to the outbox sends (smpp, modem) */
 	/*
 	 * Build the request for msg on route; dlr_url is the route's dlr_url
 	 * (may be NULL: then no report is asked for).

@@ -4,6 +4,8 @@
  * running one kept); SIGTERM and SIGINT stop taking work and close the
  * database cleanly.
  */
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 #include "checkind.h"
 #include "admin.h"
 #include "chan-http.h"
+#include "chan.h"
+#include "inbound.h"
 #include "config.h"
 #include "log.h"
 #include "outbox.h"
@@ -25,6 +29,24 @@
 
 #define SERVER_BUSY_TIMEOUT	200	/* ms the loop may wait for a write lock held elsewhere */
 #define SERVER_GRACE		5	/* seconds sends in flight may take to finish at a stop */
+#define SERVER_CHAN_GRACE	3	/* seconds SMPP binds may take to unbind at a stop */
+
+/*
+ * Take all the open files the system allows (the soft limit up to the hard
+ * one): every webhook connection, SMPP bind and modem is a descriptor, and
+ * the default soft limit of 1024 is below http.max_connections' reach.
+ */
+static void
+server_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit RLIMIT_NOFILE");
+}
 
 static void
 server_reload(struct server *srv)
@@ -52,8 +74,10 @@ server_reload(struct server *srv)
 	}
 	config_free(srv->cfg);
 	srv->cfg = cfg;
+	store_set_max_size(srv->store, (int64_t)cfg->max_database_mb << 20);
 	chan_http_reload(srv->http);
 	outbox_reload(srv->outbox);
+	chans_reload(srv->chans);
 	admin_reload(srv->admin);
 	log_info("configuration reloaded file=%s", cfg->file);
 }
@@ -64,6 +88,15 @@ server_stopped(void *arg)
 	struct server	*srv = arg;
 
 	event_base_loopexit(srv->base, NULL);
+}
+
+/* Sends in flight are over: now close the channels (unbind). */
+static void
+server_outbox_stopped(void *arg)
+{
+	struct server	*srv = arg;
+
+	chans_stop(srv->chans, SERVER_CHAN_GRACE, server_stopped, srv);
 }
 
 static void
@@ -81,7 +114,7 @@ server_signal(evutil_socket_t sig, short events, void *arg)
 			break;
 		log_info("stopping signal=%d", (int)sig);
 		srv->stopping = 1;
-		outbox_stop(srv->outbox, SERVER_GRACE, server_stopped, srv);
+		outbox_stop(srv->outbox, SERVER_GRACE, server_outbox_stopped, srv);
 		break;
 	}
 }
@@ -113,6 +146,11 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		return 1;
 	}
 	store_set_busy_timeout(srv.store, SERVER_BUSY_TIMEOUT);
+	if (store_set_max_size(srv.store, (int64_t)srv.cfg->max_database_mb << 20) == -1) {
+		store_close(srv.store);
+		config_free(srv.cfg);
+		return 1;
+	}
 	if (!srv.cfg->durable && store_set_durable(srv.store, 0) == -1) {
 		store_close(srv.store);
 		config_free(srv.cfg);
@@ -131,11 +169,16 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	server_nofile();
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	srv.inbound = inbound_new(&srv);
 	if ((srv.http = chan_http_start(&srv)) == NULL ||
 	    (srv.outbox = outbox_start(&srv)) == NULL ||
+	    (srv.chans = chans_start(&srv)) == NULL ||
 	    ((srv.admin = admin_start(&srv, &failed)) == NULL && failed)) {
+		chans_free(srv.chans);
+		inbound_free(srv.inbound);
 		outbox_free(srv.outbox);
 		chan_http_stop(srv.http);
 		store_close(srv.store);
@@ -157,6 +200,8 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	purge_stop(srv.purge);
 	admin_stop(srv.admin);
 	chan_http_stop(srv.http);
+	chans_free(srv.chans);
+	inbound_free(srv.inbound);
 	outbox_free(srv.outbox);
 	for (i = 0; i < nitems(sigs); i++)
 		event_free(sev[i]);

@@ -9,6 +9,8 @@ struct chan_http;
 struct outbox;
 struct admin;
 struct purge;
+struct inbound;
+struct chans;
 
 struct server {
 	struct event_base	*base;
@@ -18,6 +20,8 @@ struct server {
 	struct outbox		*outbox;
 	struct admin		*admin;		/* NULL when admin.listen is not set */
 	struct purge		*purge;
+	struct inbound		*inbound;	/* the way in for SMPP and modems */
+	struct chans		*chans;		/* SMPP binds and modems */
 	int			 stopping;
 };
 

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "checkind.h"
+#include "buf.h"
 #include "code.h"
 #include "log.h"
 #include "store.h"
@@ -191,6 +192,29 @@ static const struct store_migration store_migrations[] = {
 	"CREATE INDEX ussd_sessions_number ON ussd_sessions(number, updated_at);"
 	"CREATE INDEX ussd_sessions_updated ON ussd_sessions(updated_at);"
 	},
+	{ 4,
+	/*
+	 * Parts of long messages from the SMPP and modem channels, kept until
+	 * their set is whole (then marked done, and kept a while to recognise
+	 * a part delivered again). parts_set finds a set and its copies;
+	 * parts_waiting the sets that waited too long.
+	 */
+	"CREATE TABLE parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  number TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  done INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX parts_set ON parts(channel, number, ref, total, seq);"
+	"CREATE INDEX parts_waiting ON parts(done, received_at);"
+	/* The abuse limits count a number's recent messages (store_inbound_recent_from). */
+	"CREATE INDEX inbound_number ON inbound(number, received_at);"
+	},
 };
 
 /* Every statement the store runs, prepared once at open. */
@@ -280,6 +304,15 @@ enum store_stmt {
 	STMT_USSD_GET,
 	STMT_USSD_PUT,
 	STMT_USSD_LAST,
+	STMT_INBOUND_RECENT,
+	STMT_INBOUND_RECENT_FROM,
+	STMT_PART_SEEN,
+	STMT_PART_ADD,
+	STMT_PART_COUNT,
+	STMT_PART_TEXTS,
+	STMT_PART_DONE,
+	STMT_PART_OLDEST,
+	STMT_PART_FORGET,
 	STMT_USSD_END,
 	STMT_COUNT
 };
@@ -694,6 +727,36 @@ static const char *const store_sql[STMT_COUNT] = {
 	    " lang = excluded.lang, updated_at = excluded.updated_at,"
 	    " ended = excluded.ended",
 	/* Walks ussd_sessions_number backwards from the newest. */
+	/* ext_id is the key, "@" and a time of ten digits, ".", six: ordered as text. */
+	[STMT_INBOUND_RECENT] =
+	    "SELECT 1 FROM inbound WHERE channel = ?1 AND ext_id >= ?2"
+	    " AND ext_id < ?3 LIMIT 1",
+	[STMT_INBOUND_RECENT_FROM] =
+	    "SELECT coalesce(sum(received_at >= ?3), 0),"
+	    " coalesce(sum(replies IS NOT NULL AND replies <> ''), 0),"
+	    " coalesce(sum(text = ?4 AND replies IS NOT NULL AND replies <> ''), 0)"
+	    " FROM inbound INDEXED BY inbound_number"
+	    " WHERE number = ?1 AND received_at >= ?2 AND id <> ?5",
+	[STMT_PART_SEEN] =
+	    "SELECT 1 FROM parts WHERE channel = ?1 AND number = ?2 AND ref = ?3"
+	    " AND total = ?4 AND seq = ?5 AND (done = 0 OR received_at >= ?6) LIMIT 1",
+	[STMT_PART_ADD] =
+	    "INSERT INTO parts (channel, number, ref, total, seq, text, sent_at,"
+	    " received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_PART_COUNT] =
+	    "SELECT count(*) FROM parts WHERE channel = ?1 AND number = ?2"
+	    " AND ref = ?3 AND total = ?4 AND done = 0",
+	[STMT_PART_TEXTS] =
+	    "SELECT text, sent_at FROM parts WHERE channel = ?1 AND number = ?2"
+	    " AND ref = ?3 AND total = ?4 AND done = 0 ORDER BY seq",
+	[STMT_PART_DONE] =
+	    "UPDATE parts SET done = 1 WHERE channel = ?1 AND number = ?2"
+	    " AND ref = ?3 AND total = ?4 AND done = 0",
+	[STMT_PART_OLDEST] =
+	    "SELECT channel, number, ref, total FROM parts"
+	    " WHERE done = 0 AND received_at < ?1 ORDER BY received_at LIMIT 1",
+	[STMT_PART_FORGET] =
+	    "DELETE FROM parts WHERE done = 1 AND received_at < ?1",
 	[STMT_USSD_LAST] =
 	    "SELECT " USSD_COLUMNS " FROM ussd_sessions"
 	    " WHERE number = ?1 AND updated_at >= ?2 AND NOT ended"
@@ -1093,6 +1156,19 @@ void
 store_set_busy_timeout(struct store *s, int ms)
 {
 	sqlite3_busy_timeout(s->db, ms);
+}
+
+int
+store_set_max_size(struct store *s, int64_t bytes)
+{
+	char	sql[96], out[32];
+
+	if (bytes <= 0)
+		return 0;
+	/* Whole pages, at least one: SQLite answers SQLITE_FULL beyond it. */
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld",
+	    (long long)(bytes / 4096 > 0 ? bytes / 4096 : 1));
+	return store_pragma(s->db, sql, out, sizeof out);
 }
 
 /*
@@ -2882,4 +2958,168 @@ store_plan(struct store *s, const char *name, char *buf, size_t len)
 		return -1;
 	}
 	return 1;
+}
+
+int
+store_inbound_recent(struct store *s, const char *channel, const char *key, double from,
+    double until)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_INBOUND_RECENT);
+	char		 lo[STORE_KEY_MAX], hi[STORE_KEY_MAX];
+	int		 rc;
+
+	store_inbound_key(lo, sizeof lo, key, from);
+	store_inbound_key(hi, sizeof hi, key, until);
+	store_bind_text(st, 1, channel);
+	store_bind_text(st, 2, lo);
+	store_bind_text(st, 3, hi);
+	if ((rc = store_row(s, st, "inbound recent")) == 1)
+		store_done(st);
+	return rc;
+}
+
+void
+store_inbound_key(char *out, size_t len, const char *key, double at)
+{
+	snprintf(out, len, "%s@%017.6f", key, at < 0 ? 0.0 : at);
+}
+
+/* Bind the four columns that name a set of parts. */
+static void
+store_bind_set(sqlite3_stmt *st, const struct part_key *k)
+{
+	store_bind_text(st, 1, k->channel);
+	store_bind_text(st, 2, k->number);
+	store_bind_int(st, 3, k->ref);
+	store_bind_int(st, 4, k->total);
+}
+
+int
+store_part_add(struct store *s, const struct part_key *k, unsigned seq, const char *text,
+    int64_t sent_at, int64_t received_at, int64_t dedup_since)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_PART_SEEN);
+	int		 rc;
+
+	store_bind_set(st, k);
+	store_bind_int(st, 5, seq);
+	store_bind_int(st, 6, dedup_since);
+	if ((rc = store_row(s, st, "part seen")) != 0) {
+		if (rc == 1)
+			store_done(st);
+		return rc == 1 ? 0 : -1;
+	}
+	st = store_stmt(s, STMT_PART_ADD);
+	store_bind_set(st, k);
+	store_bind_int(st, 5, seq);
+	store_bind_text(st, 6, text);
+	store_bind_int(st, 7, sent_at);
+	store_bind_int(st, 8, received_at);
+	return store_exec(s, st, "part add") == -1 ? -1 : 1;
+}
+
+/* The waiting parts of a set joined in order, and how many there were; the set marked done. */
+static int
+store_part_join(struct store *s, const struct part_key *k, char **text, int64_t *sent_at,
+    unsigned *got)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_PART_TEXTS);
+	struct buf	 b = { NULL, 0, 0 };
+	int64_t		 t;
+	int		 rc;
+
+	*got = 0;
+	*sent_at = 0;
+	store_bind_set(st, k);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_add(&b, store_col_text(st, 0), strlen(store_col_text(st, 0)));
+		t = sqlite3_column_int64(st, 1);
+		if (t != 0 && (*sent_at == 0 || t < *sent_at))
+			*sent_at = t;
+		(*got)++;
+	}
+	store_done(st);
+	if (rc != SQLITE_DONE) {
+		store_error(s, "part texts");
+		free(b.p);
+		return -1;
+	}
+	st = store_stmt(s, STMT_PART_DONE);
+	store_bind_set(st, k);
+	if (store_exec(s, st, "part done") == -1) {
+		free(b.p);
+		return -1;
+	}
+	*text = buf_take(&b);
+	return 0;
+}
+
+int
+store_part_take(struct store *s, const struct part_key *k, char **text, int64_t *sent_at)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_PART_COUNT);
+	unsigned	 got;
+	int64_t		 n;
+	int		 rc;
+
+	*text = NULL;
+	store_bind_set(st, k);
+	if ((rc = store_row(s, st, "part count")) != 1)
+		return rc;
+	n = sqlite3_column_int64(st, 0);
+	store_done(st);
+	if (n < (int64_t)k->total)
+		return 0;
+	return store_part_join(s, k, text, sent_at, &got) == -1 ? -1 : 1;
+}
+
+int
+store_part_expired(struct store *s, int64_t before, struct part_set *set)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_PART_OLDEST);
+	int		 rc;
+
+	memset(set, 0, sizeof *set);
+	store_bind_int(st, 1, before);
+	if ((rc = store_row(s, st, "part oldest")) != 1)
+		return rc;
+	store_col_copy(st, 0, set->key.channel, sizeof set->key.channel);
+	store_col_copy(st, 1, set->key.number, sizeof set->key.number);
+	set->key.ref = (unsigned)sqlite3_column_int64(st, 2);
+	set->key.total = (unsigned)sqlite3_column_int64(st, 3);
+	store_done(st);
+	if (store_part_join(s, &set->key, &set->text, &set->sent_at, &set->got) == -1)
+		return -1;
+	return 1;
+}
+
+int
+store_part_forget(struct store *s, int64_t before)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_PART_FORGET);
+
+	store_bind_int(st, 1, before);
+	return store_exec(s, st, "part forget");
+}
+
+int
+store_inbound_recent_from(struct store *s, const char *number, int64_t now, const char *text,
+    int64_t except, struct inbound_recent *r)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_INBOUND_RECENT_FROM);
+	int		 rc;
+
+	memset(r, 0, sizeof *r);
+	store_bind_text(st, 1, number);
+	store_bind_int(st, 2, now - 3600);
+	store_bind_int(st, 3, now - 60);
+	store_bind_text(st, 4, text);
+	store_bind_int(st, 5, except);
+	if ((rc = store_row(s, st, "inbound recent from")) != 1)
+		return rc == 0 ? 0 : -1;
+	r->last_minute = sqlite3_column_int64(st, 0);
+	r->answered_hour = sqlite3_column_int64(st, 1);
+	r->same_answered_hour = sqlite3_column_int64(st, 2);
+	store_done(st);
+	return 0;
 }

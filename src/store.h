@@ -93,6 +93,12 @@ void		 store_close(struct store *);
  */
 void		 store_set_busy_timeout(struct store *, int ms);
 /*
+ * Let the database file grow to at most this many bytes (rounded down to
+ * 4 KiB pages; 0: no limit): beyond it every write fails as if the disk
+ * were full, and is answered so that its sender retries.
+ */
+int		 store_set_max_size(struct store *, int64_t bytes);
+/*
  * Move WAL checkpoints to a thread with its own connection: commits then
  * only append to the WAL and never write the database file back on the
  * caller's thread (the daemon's event loop). Stopped by store_close.
@@ -140,6 +146,55 @@ int	store_inbound_find(struct store *, const char *channel, const char *ext_id,
 int64_t	store_inbound_add(struct store *, const char *channel, const char *ext_id,
 	    const char *number, const char *text, int64_t received_at);
 int	store_inbound_set_replies(struct store *, int64_t id, const char *replies);
+/*
+ * Messages known by a content hash rather than an id (SMPP) are stored
+ * with the time they came: store_inbound_key writes that ext_id ("KEY@T",
+ * T to the microsecond, ordered as text). store_inbound_recent: 1 if
+ * channel has such a row of key with T in [from, until).
+ */
+#define STORE_KEY_MAX	160
+void	store_inbound_key(char *out, size_t len, const char *key, double at);
+int	store_inbound_recent(struct store *, const char *channel, const char *key, double from,
+	    double until);
+
+/* A number's recent messages, for the abuse limits. */
+struct inbound_recent {
+	int64_t	last_minute;		/* messages received in the last 60 s */
+	int64_t	answered_hour;		/* of the last hour's, those that were answered */
+	int64_t	same_answered_hour;	/* of those, with exactly this text */
+};
+/* Count number's messages before now, leaving out the row `except` (the one being handled). */
+int	store_inbound_recent_from(struct store *, const char *number, int64_t now,
+	    const char *text, int64_t except, struct inbound_recent *);
+
+/*
+ * Parts of long messages, waiting until their set is whole. A set is named
+ * by channel, sender (as received), reference and total.
+ */
+struct part_key {
+	char		channel[64];
+	char		number[64];
+	unsigned	ref;
+	unsigned	total;
+};
+struct part_set {
+	struct part_key	 key;
+	char		*text;		/* the parts that came, joined in order */
+	int64_t		 sent_at;	/* the earliest part's, 0 unknown */
+	unsigned	 got;		/* how many of key.total */
+};
+/*
+ * Keep part seq of a set: 1 kept, 0 a copy of a part still waiting or
+ * received since dedup_since (dropped).
+ */
+int	store_part_add(struct store *, const struct part_key *, unsigned seq, const char *text,
+	    int64_t sent_at, int64_t received_at, int64_t dedup_since);
+/* When all of a set's parts are there: 1, their texts joined in order (*text, a new string), the set marked done. 0 if not yet. */
+int	store_part_take(struct store *, const struct part_key *, char **text, int64_t *sent_at);
+/* The oldest waiting set with a part received before `before`: 1 and what came of it (free set->text), the set marked done; 0 if none. */
+int	store_part_expired(struct store *, int64_t before, struct part_set *);
+/* Delete done parts received before `before`. */
+int	store_part_forget(struct store *, int64_t before);
 
 /* Check-ins. daily_stats is kept in step by store_checkin_add. */
 int64_t	store_checkin_add(struct store *, const struct checkin *, const char *channel,

@@ -558,7 +558,42 @@ static const struct {
 	{ HEAD ROUTE "routes = (\n { name = \"\"; driver = \"null\"; } );\n", 4,
 	  "routes[0].name" },
 	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"smpp\"; } );\n", 4,
+	  "routes[0].host" },
+	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"smtp\"; } );\n", 4,
 	  "routes[0].driver" },
+	/* Channel routes: what smpp and modem need, and settings of the other. */
+	{ HEAD ROUTE "routes = (\n { name = \"s\"; driver = \"smpp\"; host = \"h\";\n"
+	  "   password = \"pw\"; } );\n", 4, "routes[0].system_id" },
+	{ HEAD ROUTE "routes = (\n { name = \"s\"; driver = \"smpp\"; host = \"h\";\n"
+	  "   system_id = \"c\"; } );\n", 4, "routes[0].password" },
+	{ HEAD ROUTE "routes = (\n { name = \"s\"; driver = \"smpp\"; host = \"h\";\n"
+	  "   system_id = \"c\"; password = \"123456789\"; } );\n", 4,
+	  "routes[0].password" },
+	{ HEAD ROUTE "routes = (\n { name = \"s\"; driver = \"smpp\"; host = \"h\";\n"
+	  "   system_id = \"abcdefghijklmnop\"; password = \"p\"; } );\n", 5,
+	  "routes[0].system_id" },
+	{ HEAD ROUTE "routes = (\n { name = \"s\"; driver = \"smpp\"; host = \"h\";\n"
+	  "   system_id = \"c\"; password = \"p\";\n window = 8; inflight = 8; } );\n",
+	  6, "inflight" },
+	{ HEAD ROUTE "routes = (\n { name = \"s\"; driver = \"smpp\"; host = \"h\";\n"
+	  "   system_id = \"c\"; password = \"p\"; bind = \"receiver\"; } );\n", 5,
+	  "routes[0].bind" },
+	{ HEAD ROUTE "routes = (\n { name = \"s\"; driver = \"smpp\"; host = \"h\";\n"
+	  "   system_id = \"c\"; password = \"p\";\n device = \"/dev/ttyUSB0\"; } );\n",
+	  6, "routes[0].device" },
+	{ HEAD ROUTE "routes = (\n { name = \"m\"; driver = \"modem\"; } );\n", 4,
+	  "routes[0].device" },
+	{ HEAD ROUTE "routes = (\n { name = \"m\"; driver = \"modem\";\n"
+	  "   device = \"ttyUSB0\"; } );\n", 5, "routes[0].device" },
+	{ HEAD ROUTE "routes = (\n { name = \"m\"; driver = \"modem\";\n"
+	  "   device = \"/dev/ttyUSB0\"; pin = \"12a4\"; } );\n", 5, "routes[0].pin" },
+	{ HEAD ROUTE "routes = (\n { name = \"m\"; driver = \"modem\";\n"
+	  "   device = \"/dev/ttyUSB0\"; window = 4; } );\n", 5, "routes[0].window" },
+	{ HEAD ROUTE "routes = (\n { name = \"k\"; driver = \"json\";\n"
+	  "   url = \"http://h/s\"; host = \"h\"; } );\n", 5, "routes[0].host" },
+	{ HEAD ROUTE "limits = { repeats = -1; };\n", 3, "limits.repeats" },
+	{ HEAD ROUTE "limits = { per_minute = 5; };\n", 3, "limits.per_minute" },
+	{ HEAD ROUTE "multipart_timeout = 5;\n", 3, "multipart_timeout" },
 	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"Kannel\"; } );\n", 4,
 	  "routes[0].driver" },
 	{ HEAD ROUTE "routes = (\n { name = \"a\"; driver = \"null\"; },\n"
@@ -1164,6 +1199,55 @@ START_TEST(test_durability)
 }
 END_TEST
 
+/* Channel routes' settings and their defaults; limits and their defaults. */
+START_TEST(test_channels)
+{
+	struct config		*cfg;
+	const struct route	*r;
+	char			 err[ERRLEN];
+
+	cfg = load_text(HEAD OUTBOX_ROUTE "routes = (\n"
+	    " { name = \"s\"; driver = \"smpp\"; host = \"10.0.0.5\"; system_id = \"ck\";"
+	    " password = \"pw\"; window = 64; },\n"
+	    " { name = \"m\"; driver = \"modem\"; device = \"/dev/ttyUSB0\"; } );\n"
+	    "limits = { messages_per_minute = 0; };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	r = config_route(cfg, "s");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->host, "10.0.0.5");
+	ck_assert_int_eq(r->port, 2775);
+	ck_assert_str_eq(r->system_id, "ck");
+	ck_assert_str_eq(r->password, "pw");
+	ck_assert_str_eq(r->system_type, "");
+	ck_assert_str_eq(r->address_range, "");
+	ck_assert_int_eq(r->inflight, 64);
+	ck_assert_int_eq(r->bind, ROUTE_BIND_TRANSCEIVER);
+	ck_assert_int_eq(r->enquire_link, 30);
+	ck_assert_int_eq(r->reconnect_max, 60);
+	ck_assert_int_eq(r->long_mode, ROUTE_LONG_UDH);
+	ck_assert_int_eq(r->alphabet, ROUTE_ALPHABET_GSM7);
+	ck_assert_int_eq(r->receipts, 1);
+	ck_assert_str_eq(r->from, "8088");
+	r = config_route(cfg, "m");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->device, "/dev/ttyUSB0");
+	ck_assert_int_eq(r->baud, 115200);
+	ck_assert_ptr_null(r->pin);
+	ck_assert_str_eq(r->storage, "SM");
+	ck_assert_int_eq(r->validity, 1440);
+	ck_assert_int_eq(r->health, 30);
+	ck_assert_int_eq(r->cfun_reset, 0);
+	ck_assert_int_eq(cfg->limit_per_minute, 0);
+	ck_assert_int_eq(cfg->limit_replies_hour, 30);
+	ck_assert_int_eq(cfg->limit_repeats, 3);
+	ck_assert_int_eq(cfg->multipart_timeout, 600);
+	ck_assert_int_eq(cfg->max_database_mb, 0);
+	ck_assert_int_eq(cfg->http_max_connections, 1024);
+	ck_assert_int_eq(cfg->http_timeout, 30);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_template_used)
 {
 	struct config		*cfg;
@@ -1360,6 +1444,13 @@ static const char *driver_ok[] = {
 	"{ name = \"j\"; driver = \"json\"; url = \"http://h/s\"; }",
 	"{ name = \"j\"; driver = \"json\"; url = \"http://h/s\"; token = \"t\"; }",
 	"{ name = \"n\"; driver = \"null\"; }",
+	"{ name = \"s\"; driver = \"smpp\"; host = \"10.0.0.5\"; system_id = \"checkind\";"
+	" password = \"12345678\"; window = 64; long = \"payload\"; alphabet = \"latin1\";"
+	" bind = \"pair\"; receipts = false; }",
+	"{ name = \"m\"; driver = \"modem\"; device = \"/dev/ttyUSB0\"; pin = \"1234\";"
+	" baud = 9600; storage = \"ME\"; health = 5; cfun_reset = true; }",
+	/* A dry run keeps a channel's settings too. */
+	"{ name = \"n\"; driver = \"null\"; host = \"h\"; device = \"/dev/ttyS0\"; }",
 	/* A dry run keeps the real route's settings. */
 	"{ name = \"n\"; driver = \"null\"; url = \"http://h/s\";"
 	" username = \"u\"; password = \"p\"; api_key = \"k\"; token = \"t\";"
@@ -1885,6 +1976,7 @@ config_suite(void)
 	tcase_add_test(tc, test_durability);
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_route_drivers);
+	tcase_add_test(tc, test_channels);
 	tcase_add_test(tc, test_route_secret_files);
 	tcase_add_test(tc, test_route_for);
 	tcase_add_test(tc, test_admin);

@@ -468,7 +468,12 @@ START_TEST(test_find)
 	ck_assert_ptr_null(send_driver_find(NULL));
 	ck_assert_ptr_null(send_driver_find(""));
 	ck_assert_ptr_null(send_driver_find("Kannel"));
-	ck_assert_ptr_null(send_driver_find("smpp"));
+	ck_assert_ptr_null(send_driver_find("smtp"));
+	/* Channels send themselves: no request to build. */
+	ck_assert_ptr_nonnull(send_driver_find("smpp"));
+	ck_assert_int_eq(send_driver_find("smpp")->channel, 1);
+	ck_assert_int_eq(send_driver_find("modem")->channel, 1);
+	ck_assert_ptr_null(send_driver_find("modem")->build);
 	send_req_free(NULL);
 }
 END_TEST

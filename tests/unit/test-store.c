@@ -33,7 +33,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	3	/* the newest migration */
+#define SCHEMA_VERSION	4	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -188,7 +188,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 11);
+	    " WHERE type = 'table'"), 12);
 }
 END_TEST
 
@@ -271,6 +271,8 @@ static const char *const schema_queries[] = {
 	" error, inbound_id FROM outbox",
 	"SELECT id, number, screen, data, lang, updated_at, ended"
 	" FROM ussd_sessions",
+	"SELECT id, channel, number, ref, total, seq, text, sent_at, received_at, done"
+	" FROM parts",
 };
 
 START_TEST(test_schema_columns)
@@ -297,6 +299,10 @@ START_TEST(test_schema_indexes)
 	    " WHERE origin = 'c'"), 2);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound')"
 	    " WHERE \"unique\""), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound')"
+	    " WHERE origin = 'c'"), 2);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('parts')"
+	    " WHERE origin = 'c'"), 2);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('audit')"),
 	    1);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('outbox')"
@@ -1114,9 +1120,13 @@ END_TEST
 
 #define T0	AT0800
 
-/* What migration 3 added, undone. */
-#define UNDO_V3 \
-	"DROP TABLE ussd_sessions; DROP INDEX checkins_sent;" \
+/* What migration 4 added, undone. */
+#define UNDO_V4 \
+	"DROP TABLE parts; DROP INDEX inbound_number;"
+
+/* What migrations 3 and 4 added, undone. */
+#define UNDO_V3 UNDO_V4 \
+	" DROP TABLE ussd_sessions; DROP INDEX checkins_sent;" \
 	" DROP INDEX declarations_started; DROP INDEX answers_declaration;" \
 	" DROP INDEX sessions_expires; DROP INDEX daily_stats_day;"
 
@@ -1944,7 +1954,7 @@ START_TEST(test_migrate_from_v2)
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'ussd_sessions'"), 0);
 	st = open_store();
-	ck_assert_int_eq(store_version(st), 3);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
 	ck_assert_int_eq(sql_value("SELECT id FROM checkins"), c);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'index' AND name IN ('checkins_sent',"
@@ -1954,7 +1964,25 @@ START_TEST(test_migrate_from_v2)
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM ussd_sessions"), 0);
 	store_close(st);
 	st = open_store();
-	ck_assert_int_eq(store_version(st), 3);
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
+}
+END_TEST
+
+/* A database of the version before channels: the parts table comes, data stays. */
+START_TEST(test_migrate_from_v3)
+{
+	int64_t	v, c;
+
+	v = add_venue("Cafe Giang", "Hàng Bạc", N1);
+	c = add_checkin(v, N1, AT0800, 0);
+	store_close(st);
+	st = NULL;
+	sql_exec(UNDO_V4 " PRAGMA user_version = 3");
+	st = open_store();
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
+	ck_assert_int_eq(sql_value("SELECT id FROM checkins"), c);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('parts', 'parts_set', 'parts_waiting', 'inbound_number')"), 4);
 }
 END_TEST
 
@@ -3230,6 +3258,133 @@ START_TEST(test_ussd_sessions)
 }
 END_TEST
 
+static void
+part_key(struct part_key *k, const char *chan, const char *num, unsigned ref,
+    unsigned total)
+{
+	memset(k, 0, sizeof *k);
+	strlcpy(k->channel, chan, sizeof k->channel);
+	strlcpy(k->number, num, sizeof k->number);
+	k->ref = ref;
+	k->total = total;
+}
+
+/* Parts in any order, copies dropped, the whole text once all are there. */
+START_TEST(test_parts_reassembly)
+{
+	static const char *const texts[] = { "Xin chào ", "Hoàn ", "Kiếm" };
+	static const unsigned order[] = { 3, 1, 3, 2 };	/* the 3rd comes twice */
+	struct part_key	 k, other;
+	char		*whole = NULL;
+	int64_t		 sent;
+	size_t		 i;
+
+	part_key(&k, "smsc1", "+84912345678", 200, 3);
+	part_key(&other, "smsc1", "+84912345678", 201, 3);
+	for (i = 0; i < nitems(order); i++) {
+		int added = store_part_add(st, &k, order[i], texts[order[i] - 1],
+		    AT0800 + (int64_t)order[i], AT0800 + 10, AT0800 - 86400);
+
+		ck_assert_int_eq(added, i == 2 ? 0 : 1);
+		if (i < 3)
+			ck_assert_int_eq(store_part_take(st, &k, &whole, &sent), 0);
+	}
+	/* Another set of the same sender does not mix in. */
+	ck_assert_int_eq(store_part_add(st, &other, 1, "khac", 0, AT0800, 0), 1);
+	ck_assert_int_eq(store_part_take(st, &k, &whole, &sent), 1);
+	ck_assert_str_eq(whole, "Xin chào Hoàn Kiếm");
+	ck_assert_int_eq(sent, AT0800 + 1);
+	free(whole);
+	/* Done: taken once; a copy arriving later is still recognised. */
+	ck_assert_int_eq(store_part_take(st, &k, &whole, &sent), 0);
+	ck_assert_int_eq(store_part_add(st, &k, 2, "Hoàn ", 0, AT0800 + 60,
+	    AT0800 - 86400), 0);
+	/* A day later the same reference is a new message. */
+	ck_assert_int_eq(store_part_add(st, &k, 2, "moi", 0, AT0800 + 90000,
+	    AT0800 + 90000 - 86400), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM parts WHERE done = 1"), 3);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM parts WHERE done = 0"), 2);
+}
+END_TEST
+
+/* Sets that waited too long come out as what arrived, oldest first. */
+START_TEST(test_parts_expired)
+{
+	struct part_key	 a, b;
+	struct part_set	 set;
+
+	part_key(&a, "modem1", "+84911111111", 7, 3);
+	part_key(&b, "modem1", "+84922222222", 9, 2);
+	ck_assert_int_eq(store_part_add(st, &a, 3, "ba", AT0800, AT0800, 0), 1);
+	ck_assert_int_eq(store_part_add(st, &a, 1, "mot ", AT0800, AT0800 + 5, 0), 1);
+	ck_assert_int_eq(store_part_add(st, &b, 2, "hai", AT0800, AT0800 + 100, 0), 1);
+	ck_assert_int_eq(store_part_expired(st, AT0800 + 50, &set), 1);
+	ck_assert_str_eq(set.key.channel, "modem1");
+	ck_assert_str_eq(set.key.number, "+84911111111");
+	ck_assert_uint_eq(set.key.ref, 7);
+	ck_assert_uint_eq(set.key.total, 3);
+	ck_assert_uint_eq(set.got, 2);
+	ck_assert_str_eq(set.text, "mot ba");
+	free(set.text);
+	/* b is younger than the line; a is done. */
+	ck_assert_int_eq(store_part_expired(st, AT0800 + 50, &set), 0);
+	ck_assert_int_eq(store_part_expired(st, AT0800 + 101, &set), 1);
+	ck_assert_str_eq(set.text, "hai");
+	free(set.text);
+	ck_assert_int_eq(store_part_forget(st, AT0800 + 6), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM parts"), 1);
+}
+END_TEST
+
+/* A content key seen within a window of its arrival times. */
+START_TEST(test_inbound_recent)
+{
+	const char	*key = "3f2a9c";
+	char		 ext[STORE_KEY_MAX];
+	const double	 t = 1631754000.25;
+
+	store_inbound_key(ext, sizeof ext, key, t);
+	ck_assert_str_eq(ext, "3f2a9c@1631754000.250000");
+	ck_assert_int_eq(store_inbound_recent(st, "smsc1", key, 0, t + 1), 0);
+	ck_assert_int_gt(store_inbound_add(st, "smsc1", ext, N1, "1234567", AT0800), 0);
+	ck_assert_int_eq(store_inbound_recent(st, "smsc1", key, t - 600, t + 1), 1);
+	ck_assert_int_eq(store_inbound_recent(st, "smsc1", key, t - 600, t + 0.000001), 1);
+	/* Arrived at or after until (on the current bind): not a redelivery. */
+	ck_assert_int_eq(store_inbound_recent(st, "smsc1", key, t - 600, t), 0);
+	ck_assert_int_eq(store_inbound_recent(st, "smsc1", key, t + 0.5, t + 600), 0);
+	ck_assert_int_eq(store_inbound_recent(st, "modem1", key, 0, t + 1), 0);
+	ck_assert_int_eq(store_inbound_recent(st, "smsc1", "3f2a9", 0, t + 1), 0);
+	ck_assert_int_eq(store_inbound_recent(st, "smsc1", "3f2a9d", 0, t + 1), 0);
+}
+END_TEST
+
+/* What the abuse limits count: the last minute, and the answered last hour. */
+START_TEST(test_inbound_recent_from)
+{
+	struct inbound_recent	 r;
+	int64_t			 id, cur;
+	int			 i;
+
+	for (i = 0; i < 5; i++) {
+		id = store_inbound_add(st, "test", NULL, N1, "AUTO REPLY", AT0800 - 3000 + i);
+		ck_assert_int_gt(id, 0);
+		ck_assert_int_eq(store_inbound_set_replies(st, id, "help"), 0);
+	}
+	ck_assert_int_gt(store_inbound_add(st, "test", NULL, N1, "1234567", AT0800 - 30), 0);
+	ck_assert_int_gt(store_inbound_add(st, "test", NULL, N1, "1234567", AT0800 - 4000), 0);
+	ck_assert_int_gt(store_inbound_add(st, "test", NULL, N2, "AUTO REPLY", AT0800 - 10), 0);
+	cur = store_inbound_add(st, "test", NULL, N1, "AUTO REPLY", AT0800);
+	ck_assert_int_eq(store_inbound_recent_from(st, N1, AT0800, "AUTO REPLY", cur, &r), 0);
+	ck_assert_int_eq(r.last_minute, 1);
+	ck_assert_int_eq(r.answered_hour, 5);
+	ck_assert_int_eq(r.same_answered_hour, 5);
+	ck_assert_int_eq(store_inbound_recent_from(st, N1, AT0800, "1234567", cur, &r), 0);
+	ck_assert_int_eq(r.same_answered_hour, 0);
+	ck_assert_int_eq(store_inbound_recent_from(st, N3, AT0800, "x", 0, &r), 0);
+	ck_assert_int_eq(r.last_minute + r.answered_hour + r.same_answered_hour, 0);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -3299,6 +3454,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_migrate_from_v2);
 	tcase_add_test(tc, test_migrate_atomic_v3);
+	tcase_add_test(tc, test_migrate_from_v3);
 	tcase_add_test(tc, test_trace_venue);
 	tcase_add_test(tc, test_trace_person);
 	tcase_add_test(tc, test_trace_contacts);
@@ -3314,6 +3470,10 @@ store_suite(void)
 	tcase_add_test(tc, test_audit_add);
 	tcase_add_test(tc, test_venue_update);
 	tcase_add_test(tc, test_ussd_sessions);
+	tcase_add_test(tc, test_parts_reassembly);
+	tcase_add_test(tc, test_parts_expired);
+	tcase_add_test(tc, test_inbound_recent);
+	tcase_add_test(tc, test_inbound_recent_from);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,105 @@
+/*
+ * fuzz-config.c: libFuzzer target for the configuration loader (config.c
+ * over libconfig). The input is a configuration file, written to one
+ * temporary file; a configuration that loads is then asked what the
+ * daemon asks of it (routes by name and number, questions, inbound paths,
+ * allow lists, tokens, listen addresses) and checked against the limits
+ * config.c promises.
+ */
+#include <sys/socket.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkind.h"
+#include "config.h"
+#include "log.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static char	fuzz_path[] = "/tmp/fuzz-config.XXXXXX";
+
+static void
+fuzz_cleanup(void)
+{
+	unlink(fuzz_path);
+}
+
+/* Ask the configuration what the daemon asks it. */
+static void
+fuzz_use(const struct config *cfg)
+{
+	static const unsigned char	 v4[4] = { 127, 0, 0, 1 };
+	static const unsigned char	 v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	const struct question_set	*qs;
+	const struct route		*r;
+	char				 host[256];
+	uint16_t			 port;
+	size_t				 i;
+
+	if (cfg->code_digits < 4 || cfg->code_digits > 9 || cfg->database == NULL)
+		abort();
+	qs = config_questions(cfg, "default");
+	if (qs == NULL || config_questions(cfg, "checkpoint") == NULL)
+		abort();
+	for (i = 0; i < qs->nquestions; i++) {
+		if (qs->questions[i].id == NULL)
+			abort();
+	}
+	for (i = 0; i < cfg->nroutes; i++) {
+		if (config_route(cfg, cfg->routes[i].name) == NULL)
+			abort();
+	}
+	r = config_route_for(cfg, "+84912345678");
+	if (cfg->nroutes > 0 && r == NULL)
+		abort();
+	for (i = 0; i < cfg->ninbound; i++) {
+		if (config_inbound_by_path(cfg, cfg->inbound[i].path) == NULL)
+			abort();
+		config_allowed(&cfg->inbound[i], AF_INET, v4);
+		config_allowed(&cfg->inbound[i], AF_INET6, v6);
+	}
+	config_token(cfg, "not-a-token");
+	if (cfg->http_listen != NULL)
+		config_listen_split(cfg->http_listen, host, sizeof host, &port);
+	if (cfg->admin_listen != NULL)
+		config_listen_split(cfg->admin_listen, host, sizeof host, &port);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int	 init;
+	struct config	*cfg;
+	char		 err[1024];
+	int		 fd;
+
+	if (!init) {
+		log_init(1, getenv("FUZZ_DEBUG") != NULL ? 1 : -1);
+		if ((fd = mkstemp(fuzz_path)) == -1)
+			fatal("mkstemp");
+		close(fd);
+		atexit(fuzz_cleanup);
+		init = 1;
+	}
+	if ((fd = open(fuzz_path, O_WRONLY | O_TRUNC)) == -1)
+		fatal("open %s", fuzz_path);
+	if (write(fd, data, size) != (ssize_t)size)
+		fatal("write %s", fuzz_path);
+	close(fd);
+
+	err[0] = '\0';
+	if ((cfg = config_load(fuzz_path, err, sizeof err)) == NULL) {
+		if (err[0] == '\0')
+			abort();	/* every refusal says why */
+		log_debug("fuzz: refused: %s", err);
+		return 0;
+	}
+	log_debug("fuzz: loaded: %zu routes, %zu inbound", cfg->nroutes, cfg->ninbound);
+	fuzz_use(cfg);
+	config_free(cfg);
+	return 0;
+}

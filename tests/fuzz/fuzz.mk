@@ -1,0 +1,33 @@
+# Included by Makefile.am: the libFuzzer targets, built with --enable-fuzzing.
+# The library is built with -fsanitize=fuzzer-no-link (configure.ac); only
+# the targets link libFuzzer's main. scripts/fuzz TARGET SECONDS runs one,
+# with its seed corpus tests/fuzz/corpus/TARGET (tests/fuzz/README.md).
+if FUZZING
+FUZZ_TARGETS = tests/fuzz/fuzz-parse tests/fuzz/fuzz-dialog tests/fuzz/fuzz-fmt \
+	tests/fuzz/fuzz-ussd tests/fuzz/fuzz-config tests/fuzz/fuzz-pdu tests/fuzz/fuzz-smpp
+noinst_PROGRAMS = $(FUZZ_TARGETS)
+FUZZ_LIBS = libcheckind.a $(DEPS_LIBS)
+FUZZ_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
+
+tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz-parse.c
+tests_fuzz_fuzz_parse_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_parse_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_dialog_SOURCES = tests/fuzz/fuzz-dialog.c
+tests_fuzz_fuzz_dialog_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_dialog_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_fmt_SOURCES = tests/fuzz/fuzz-fmt.c
+tests_fuzz_fuzz_fmt_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_fmt_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_ussd_SOURCES = tests/fuzz/fuzz-ussd.c
+tests_fuzz_fuzz_ussd_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_ussd_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c
+tests_fuzz_fuzz_config_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_pdu_SOURCES = tests/fuzz/fuzz-pdu.c
+tests_fuzz_fuzz_pdu_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_pdu_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_smpp_SOURCES = tests/fuzz/fuzz-smpp.c
+tests_fuzz_fuzz_smpp_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_smpp_LDFLAGS = $(FUZZ_LINK)
+endif
