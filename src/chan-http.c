@@ -311,9 +311,18 @@ chan_http_commit(evutil_socket_t fd, short events, void *arg)
 	struct store		*st = ch->srv->store;
 	struct chan_http_job	*job;
 	struct dialog_msg	 m;
+	struct timeval		 tv = { 0, SERVER_LOCK_RETRY_MS * 1000 };
 	int			 began;
 
-	began = store_begin(st) == 0;
+	if ((job = TAILQ_FIRST(&ch->jobs)) == NULL)
+		return;
+	began = store_begin_try(st);
+	if (began == 1 && num_mono() - job->t0 < SERVER_LOCK_WAIT) {
+		/* Locked by another process: wait off the loop; more may join. */
+		event_add(ch->commit, &tv);
+		return;
+	}
+	began = began == 0;
 	TAILQ_FOREACH(job, &ch->jobs, entry) {
 		if (!began) {
 			job->result = DIALOG_ESTORE;

@@ -63,6 +63,7 @@ struct inbound {
 	struct event		*commit;
 	struct event		*sweep;
 	int			 queued;	/* replies went to the outbox in this commit */
+	int			 closing;	/* the last commit: no waiting for a lock */
 };
 
 static void
@@ -206,15 +207,22 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 	struct store		*st = in->srv->store;
 	struct inbound_jobs	 done;
 	struct inbound_job	*job;
+	struct timeval		 tv = { 0, SERVER_LOCK_RETRY_MS * 1000 };
 	int64_t			 now = time(NULL);
 	int			 ok;
 
-	if (TAILQ_EMPTY(&in->queue))
+	if ((job = TAILQ_FIRST(&in->queue)) == NULL)
 		return;
+	ok = store_begin_try(st);
+	if (ok == 1 && num_mono() - job->t0 < SERVER_LOCK_WAIT && !in->closing) {
+		/* Locked by another process: wait off the loop; more may join. */
+		event_add(in->commit, &tv);
+		return;
+	}
+	ok = ok == 0;
 	TAILQ_INIT(&done);
 	TAILQ_CONCAT(&done, &in->queue, entry);
 	in->queued = 0;
-	ok = store_begin(st) == 0;
 	TAILQ_FOREACH(job, &done, entry) {
 		if (!ok || store_savepoint(st) == -1) {
 			job->status = INBOUND_EFAIL;
@@ -386,6 +394,7 @@ inbound_free(struct inbound *in)
 {
 	if (in == NULL)
 		return;
+	in->closing = 1;
 	inbound_commit(-1, 0, in);
 	event_free(in->commit);
 	event_free(in->sweep);

@@ -27,7 +27,7 @@
 #include "store.h"
 #include "tz.h"
 
-#define SERVER_BUSY_TIMEOUT	200	/* ms the loop may wait for a write lock held elsewhere */
+#define SERVER_BUSY_TIMEOUT	20	/* ms the loop may wait for a write lock held elsewhere */
 #define SERVER_GRACE		5	/* seconds sends in flight may take to finish at a stop */
 #define SERVER_CHAN_GRACE	3	/* seconds SMPP binds may take to unbind at a stop */
 
@@ -145,7 +145,6 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		config_free(srv.cfg);
 		return 1;
 	}
-	store_set_busy_timeout(srv.store, SERVER_BUSY_TIMEOUT);
 	if (store_set_max_size(srv.store, (int64_t)srv.cfg->max_database_mb << 20) == -1) {
 		store_close(srv.store);
 		config_free(srv.cfg);
@@ -172,6 +171,16 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	server_nofile();
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	/*
+	 * Before anything listens: a SIGTERM sent as soon as the port answers
+	 * must stop the daemon cleanly, not kill it. It waits in libevent
+	 * until the loop runs, when everything is started.
+	 */
+	for (i = 0; i < nitems(sigs); i++) {
+		sev[i] = evsignal_new(srv.base, sigs[i], server_signal, &srv);
+		if (sev[i] == NULL || evsignal_add(sev[i], NULL) == -1)
+			fatalx("evsignal_new");
+	}
 	srv.inbound = inbound_new(&srv);
 	if ((srv.http = chan_http_start(&srv)) == NULL ||
 	    (srv.outbox = outbox_start(&srv)) == NULL ||
@@ -183,15 +192,18 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		chan_http_stop(srv.http);
 		store_close(srv.store);
 		config_free(srv.cfg);
+		for (i = 0; i < nitems(sigs); i++)
+			event_free(sev[i]);
 		event_base_free(srv.base);
 		return 1;
 	}
 	srv.purge = purge_start(&srv);
-	for (i = 0; i < nitems(sigs); i++) {
-		sev[i] = evsignal_new(srv.base, sigs[i], server_signal, &srv);
-		if (sev[i] == NULL || evsignal_add(sev[i], NULL) == -1)
-			fatalx("evsignal_new");
-	}
+	/*
+	 * Until here the start-up writes (requeueing rows left "sending")
+	 * waited as long as checkinctl may hold the lock; from now on the
+	 * loop must not wait long.
+	 */
+	store_set_busy_timeout(srv.store, SERVER_BUSY_TIMEOUT);
 	log_info("checkind started version=%s schema=%d", PACKAGE_VERSION,
 	    store_version(srv.store));
 

@@ -12,6 +12,14 @@ struct purge;
 struct inbound;
 struct chans;
 
+/*
+ * A group commit that finds the database locked by another process tries
+ * again every SERVER_LOCK_RETRY_MS, from a timer (the loop goes on), for
+ * SERVER_LOCK_WAIT seconds; then its messages are refused for a retry.
+ */
+#define SERVER_LOCK_RETRY_MS	10
+#define SERVER_LOCK_WAIT	0.5
+
 struct server {
 	struct event_base	*base;
 	struct config		*cfg;		/* replaced whole on SIGHUP */

@@ -30,6 +30,8 @@
 
 #define STORE_BUSY_TIMEOUT	5000	/* ms: checkinctl and the daemon take turns */
 #define STORE_CKPT_MS		200	/* ms between two checkpoints of the checkpointer */
+#define STORE_CKPT_RESTART	4096	/* WAL frames (16 MB) past which it is emptied */
+#define STORE_CKPT_WAIT_MS	50	/* ms emptying it may wait for the writer and readers */
 #define STORE_CODE_TRIES	1000	/* random codes tried before giving up */
 #define STORE_DIR_MODE		0750
 #define STORE_FILE_MODE		0640	/* personal data: not world-readable */
@@ -1181,7 +1183,7 @@ store_checkpointer_run(void *arg)
 	struct store	*s = arg;
 	struct timespec	 ts;
 	sqlite3		*db = NULL;
-	int		 stop = 0;
+	int		 stop = 0, nlog;
 
 	if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
@@ -1190,6 +1192,13 @@ store_checkpointer_run(void *arg)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT);
+	/*
+	 * A connection that has read nothing has not opened the WAL: before
+	 * SQLite 3.42 a checkpoint on it does nothing at all (*pnLog = -1).
+	 */
+	if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		log_warnx("store: checkpointer: %s", sqlite3_errmsg(db));
 	while (!stop) {
 		pthread_mutex_lock(&s->ckpt_mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -1200,7 +1209,24 @@ store_checkpointer_run(void *arg)
 			pthread_cond_timedwait(&s->ckpt_cv, &s->ckpt_mu, &ts);
 		stop = s->ckpt_stop;
 		pthread_mutex_unlock(&s->ckpt_mu);
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    &nlog, NULL) != SQLITE_OK || nlog < STORE_CKPT_RESTART)
+			continue;
+		/*
+		 * Under steady load a PASSIVE checkpoint never finds the WAL
+		 * idle, no commit starts it again from the beginning, and it
+		 * grows without bound. Once it is long, TRUNCATE: copy the
+		 * rest and cut the file to nothing, here, so that the loop's
+		 * next commit neither rewinds nor trims a large file (a 1 GB
+		 * WAL took a purge chunk 1.3 s to trim). It waits a little for
+		 * the loop's commit in progress, but not long: while it waits
+		 * for a reader (a long checkinctl export) no writer may commit.
+		 * It is tried again in 200 ms. Writers that meet it meanwhile
+		 * wait from a timer (SERVER_LOCK_WAIT), not on the loop.
+		 */
+		sqlite3_busy_timeout(db, STORE_CKPT_WAIT_MS);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT);
 	}
 	sqlite3_close_v2(db);
 	return NULL;
@@ -1278,6 +1304,22 @@ int
 store_begin(struct store *s)
 {
 	return store_exec(s, store_stmt(s, STMT_BEGIN), "begin");
+}
+
+int
+store_begin_try(struct store *s)
+{
+	sqlite3_stmt	*st = store_stmt(s, STMT_BEGIN);
+	int		 rc;
+
+	rc = sqlite3_step(st);
+	store_done(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_BUSY)
+		return 1;	/* not an error: another connection writes */
+	store_error(s, "begin");
+	return -1;
 }
 
 int

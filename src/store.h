@@ -115,6 +115,12 @@ int		 store_version(struct store *);
 
 /* Transactions: everything a message changes is committed together. */
 int	store_begin(struct store *);
+/*
+ * Begin, or find the database locked by another connection (checkinctl,
+ * the checkpointer's restart) after the busy timeout: 0 begun, 1 locked
+ * (nothing logged: try again from a timer), -1 an error.
+ */
+int	store_begin_try(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 /*

@@ -1,6 +1,6 @@
 /*
  * fuzz-config.c: libFuzzer target for the configuration loader (config.c
- * over libconfig). The input is a configuration file, written to one
+ * over libconfig). The input is a configuration file, written to a
  * temporary file; a configuration that loads is then asked what the
  * daemon asks of it (routes by name and number, questions, inbound paths,
  * allow lists, tokens, listen addresses) and checked against the limits
@@ -8,7 +8,6 @@
  */
 #include <sys/socket.h>
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +18,6 @@
 #include "log.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static char	fuzz_path[] = "/tmp/fuzz-config.XXXXXX";
-
-static void
-fuzz_cleanup(void)
-{
-	unlink(fuzz_path);
-}
 
 /* Ask the configuration what the daemon asks it. */
 static void
@@ -74,25 +65,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int	 init;
 	struct config	*cfg;
-	char		 err[1024];
+	char		 path[] = "/tmp/fuzz-config.XXXXXX", err[1024];
 	int		 fd;
 
 	if (!init) {
 		log_init(1, getenv("FUZZ_DEBUG") != NULL ? 1 : -1);
-		if ((fd = mkstemp(fuzz_path)) == -1)
-			fatal("mkstemp");
-		close(fd);
-		atexit(fuzz_cleanup);
 		init = 1;
 	}
-	if ((fd = open(fuzz_path, O_WRONLY | O_TRUNC)) == -1)
-		fatal("open %s", fuzz_path);
+	/* A file of its own each time, gone before anything can abort. */
+	if ((fd = mkstemp(path)) == -1)
+		fatal("mkstemp");
 	if (write(fd, data, size) != (ssize_t)size)
-		fatal("write %s", fuzz_path);
+		fatal("write %s", path);
 	close(fd);
-
 	err[0] = '\0';
-	if ((cfg = config_load(fuzz_path, err, sizeof err)) == NULL) {
+	cfg = config_load(path, err, sizeof err);
+	unlink(path);
+	if (cfg == NULL) {
 		if (err[0] == '\0')
 			abort();	/* every refusal says why */
 		log_debug("fuzz: refused: %s", err);
