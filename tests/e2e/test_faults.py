@@ -906,7 +906,9 @@ class AggregatorHangs(Base):
         self.assertLess(max(gaps), 1.0 * TIME_FACTOR)
 
         self.assertEqual(sorted(r["id"] for r in rows), sorted(hung_ids))
-        self.assertLessEqual(concurrent, self.INFLIGHT)
+        # Connections, not requests, are counted: one whose request timed out
+        # may still show as established while its replacement opens.
+        self.assertLessEqual(concurrent, self.INFLIGHT + 1)
         self.assertGreater(during, self.INFLIGHT, "the hung route was never retried")
         self.assertGreater(max(r["attempts"] for r in rows), 1)
         self.assertEqual(self.d.outbox_states("route = 'hung'"),
