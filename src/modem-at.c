@@ -16,7 +16,7 @@
 #define MODEM_AT_FIELDS		12	/* comma-separated fields we look at */
 #define MODEM_AT_NUM_MAX	12	/* digits of one numeric field */
 
-/* A line's fields after "+XXX: ", quotes removed. */
+/* A line's fields after its "+NAME: ", quotes removed. */
 struct modem_at_fields {
 	const char	*s[MODEM_AT_FIELDS];
 	size_t		 len[MODEM_AT_FIELDS];
