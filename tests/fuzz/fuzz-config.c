@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checkind.h"
-#include "config.h"
-#include "log.h"
+#include "base/base.h"
+#include "base/log.h"
+#include "config/config.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

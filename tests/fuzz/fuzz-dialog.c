@@ -14,13 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checkind.h"
-#include "code.h"
-#include "config.h"
-#include "dialog.h"
-#include "log.h"
-#include "store.h"
-#include "tz.h"
+#include "base/base.h"
+#include "base/log.h"
+#include "base/tz.h"
+#include "codec/code.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "core/dialog.h"
 
 #define FUZZ_MSGS	8		/* messages per input at most */
 #define FUZZ_FROM	"0912345678"	/* the sender of a line without '|' */

@@ -15,12 +15,12 @@
 
 #include <unistr.h>
 
-#include "checkind.h"
-#include "config.h"
-#include "dialog.h"
-#include "fmt.h"
-#include "log.h"
-#include "ussd.h"
+#include "base/base.h"
+#include "base/log.h"
+#include "config/config.h"
+#include "core/dialog.h"
+#include "core/ussd.h"
+#include "chan/fmt.h"
 
 #define FUZZ_SECRET	"s3cret"
 #define FUZZ_TOKEN	"twilio-auth-token"
@@ -66,7 +66,7 @@ fuzz_header(void *arg, const char *name)
 		return FUZZ_SECRET;
 	if (strcasecmp(name, "X-Twilio-Signature") == 0) {
 		if (h->signature == NULL)
-			h->signature = fmt_twilio_signature(FUZZ_TOKEN, FUZZ_URL,
+			h->signature = web_twilio_signature(FUZZ_TOKEN, FUZZ_URL,
 			    h->body, h->bodylen);
 		return h->signature;
 	}
@@ -102,7 +102,7 @@ fuzz_render(const char *text, size_t textlen)
 	char			*fixed;
 	size_t			 i, j, n;
 
-	fixed = fmt_utf8_fix(text, textlen, &n);
+	fixed = web_utf8_fix(text, textlen, &n);
 	if (u8_check((const uint8_t *)fixed, n) != NULL)
 		abort();
 	memset(&dr, 0, sizeof dr);
@@ -154,7 +154,7 @@ fuzz_ussd_render(const char *text)
 }
 
 static void
-fuzz_request(struct fmt_request *req, struct fuzz_headers *h, enum fuzz_mode mode,
+fuzz_request(struct web_request *req, struct fuzz_headers *h, enum fuzz_mode mode,
     const char *data, size_t size, const char *query, const struct inbound_route *route)
 {
 	const char	*cs;
@@ -204,7 +204,7 @@ fuzz_sms(const char *data, size_t size, const char *query,
 {
 	static const char	*names[] = { "json", "kannel", "twilio", "africastalking" };
 	const struct fmt_entry	*f;
-	struct fmt_request	 req;
+	struct web_request	 req;
 	struct fuzz_headers	 h;
 	struct fmt_inbound	 in;
 	char			 err[256];
@@ -244,7 +244,7 @@ fuzz_ussd(const char *data, size_t size, const char *query,
 {
 	static const char		*names[] = { "africastalking", "json" };
 	const struct fmt_ussd_entry	*f;
-	struct fmt_request		 req;
+	struct web_request		 req;
 	struct fuzz_headers		 h;
 	struct fmt_ussd_hold		 hold;
 	struct ussd_req			 u;
@@ -290,7 +290,7 @@ fuzz_helpers(const char *data, size_t size, const char *query)
 	int64_t			 t;
 
 	for (i = 0; i < nitems(params); i++) {
-		if (fmt_form_get(data, size, params[i], &v, &vlen) == 1) {
+		if (web_form_get(data, size, params[i], &v, &vlen) == 1) {
 			if (v == NULL || vlen > size || v[vlen] != '\0')
 				abort();
 			free(v);
@@ -299,11 +299,11 @@ fuzz_helpers(const char *data, size_t size, const char *query)
 	}
 	for (i = 0; i < 2; i++) {
 		t = -1;
-		if (fmt_time_parse(query, (int)i, &t) == 0 &&
+		if (web_time_parse(query, (int)i, &t) == 0 &&
 		    (t < 0 || t > 253402300799LL))
 			abort();
 	}
-	fixed = fmt_utf8_fix(data, size, &n);
+	fixed = web_utf8_fix(data, size, &n);
 	if (u8_check((const uint8_t *)fixed, n) != NULL)
 		abort();
 	free(fixed);

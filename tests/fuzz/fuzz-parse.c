@@ -10,10 +10,10 @@
 
 #include <unistr.h>
 
-#include "checkind.h"
-#include "log.h"
-#include "parse.h"
-#include "text.h"
+#include "base/base.h"
+#include "base/log.h"
+#include "codec/text.h"
+#include "core/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

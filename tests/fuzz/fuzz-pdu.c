@@ -12,9 +12,9 @@
 
 #include <unistr.h>
 
-#include "checkind.h"
-#include "gsm.h"
-#include "pdu.h"
+#include "base/base.h"
+#include "codec/gsm.h"
+#include "codec/pdu.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

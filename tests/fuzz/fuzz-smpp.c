@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkind.h"
-#include "smpp-pdu.h"
+#include "base/base.h"
+#include "codec/smpp-pdu.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

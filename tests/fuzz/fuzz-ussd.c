@@ -22,14 +22,14 @@
 
 #include <unistr.h>
 
-#include "checkind.h"
-#include "code.h"
-#include "config.h"
-#include "dialog.h"
-#include "log.h"
-#include "store.h"
-#include "tz.h"
-#include "ussd.h"
+#include "base/base.h"
+#include "base/log.h"
+#include "base/tz.h"
+#include "codec/code.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "core/dialog.h"
+#include "core/ussd.h"
 
 #define FUZZ_STEPS	16		/* steps per input at most */
 #define FUZZ_RESET	1000		/* inputs per database */

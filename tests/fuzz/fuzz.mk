@@ -6,7 +6,7 @@ if FUZZING
 FUZZ_TARGETS = tests/fuzz/fuzz-parse tests/fuzz/fuzz-dialog tests/fuzz/fuzz-fmt \
 	tests/fuzz/fuzz-ussd tests/fuzz/fuzz-config tests/fuzz/fuzz-pdu tests/fuzz/fuzz-smpp
 noinst_PROGRAMS = $(FUZZ_TARGETS)
-FUZZ_LIBS = libcheckind.a $(DEPS_LIBS)
+FUZZ_LIBS = $(LAYER_LIBS) $(DEPS_LIBS)
 FUZZ_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
 
 tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz-parse.c

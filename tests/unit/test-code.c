@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "code.h"
+#include "codec/code.h"
 
 #define CODE_LEN	7
 #define RANDOM_CODES	10000

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "msg.h"
+#include "codec/msg.h"
+#include "config/config.h"
 
 #define ERRLEN	1024
 
@@ -204,7 +204,7 @@ START_TEST(test_minimal_defaults)
 	ck_assert_int_eq(cfg->help_interval, 600);
 	ck_assert_int_eq(cfg->max_clock_skew, 300);
 	ck_assert_int_eq(cfg->max_delay, 259200);
-	ck_assert_int_eq(cfg->fold_diacritics, 0);
+	ck_assert_int_eq(cfg->texts.fold_diacritics, 0);
 	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:9999");
 	ck_assert_uint_eq(cfg->http_max_body, 16384);
 	ck_assert_uint_eq(cfg->ninbound, 1);
@@ -236,7 +236,7 @@ START_TEST(test_minimal_defaults)
 	ck_assert_ptr_null(config_route_for(cfg, "+84912345678"));
 	for (l = 0; l < LANG_COUNT; l++) {
 		for (m = 0; m < MSG_COUNT; m++)
-			ck_assert_ptr_null(cfg->tmpl[l][m]);
+			ck_assert_ptr_null(cfg->texts.tmpl[l][m]);
 	}
 
 	/* No questions configured: the built-in sets, copied. */
@@ -323,7 +323,7 @@ START_TEST(test_every_setting)
 	ck_assert_int_eq(cfg->help_interval, 0);
 	ck_assert_int_eq(cfg->max_clock_skew, 10);
 	ck_assert_int_eq(cfg->max_delay, 20);
-	ck_assert_int_eq(cfg->fold_diacritics, 1);
+	ck_assert_int_eq(cfg->texts.fold_diacritics, 1);
 	ck_assert_str_eq(cfg->http_listen, "[::1]:8443");
 	ck_assert_uint_eq(cfg->http_max_body, 1048576);
 	ck_assert_str_eq(cfg->inbound[0].name, "tw-1");
@@ -331,12 +331,12 @@ START_TEST(test_every_setting)
 	ck_assert_uint_eq(cfg->inbound[0].nallow, 2);
 	ck_assert_int_eq(cfg->inbound[0].allow[1].family, AF_INET6);
 	ck_assert_int_eq(cfg->inbound[0].allow[1].prefix, 32);
-	ck_assert_str_eq(cfg->tmpl[LANG_EN][MSG_CHECKED_IN],
+	ck_assert_str_eq(cfg->texts.tmpl[LANG_EN][MSG_CHECKED_IN],
 	    "In at {venue} {time}");
-	ck_assert_str_eq(cfg->tmpl[LANG_EN][MSG_HELP], "Text {short_number}");
-	ck_assert_str_eq(cfg->tmpl[LANG_VI][MSG_STOP], "Đã ngừng.");
-	ck_assert_ptr_null(cfg->tmpl[LANG_VI][MSG_CHECKED_IN]);
-	ck_assert_ptr_null(cfg->tmpl[LANG_EN][MSG_STOP]);
+	ck_assert_str_eq(cfg->texts.tmpl[LANG_EN][MSG_HELP], "Text {short_number}");
+	ck_assert_str_eq(cfg->texts.tmpl[LANG_VI][MSG_STOP], "Đã ngừng.");
+	ck_assert_ptr_null(cfg->texts.tmpl[LANG_VI][MSG_CHECKED_IN]);
+	ck_assert_ptr_null(cfg->texts.tmpl[LANG_EN][MSG_STOP]);
 
 	/* "market" given; "default" added from the built-ins; no checkpoint. */
 	ck_assert_uint_eq(cfg->nqsets, 2);
@@ -1258,10 +1258,10 @@ START_TEST(test_template_used)
 	cfg = load_text(HEAD ROUTE "templates = { vi = { checkout = "
 	    "\"Lai {venue} ({time})\"; }; };\n", err);
 	ck_assert_msg(cfg != NULL, "%s", err);
-	s = msg_render(cfg, LANG_VI, MSG_CHECKOUT, vars, nitems(vars));
+	s = msg_render(&cfg->texts, LANG_VI, MSG_CHECKOUT, vars, nitems(vars));
 	ck_assert_str_eq(s, "Lai Cho Dong Xuan (08:15 16/09)");
 	free(s);
-	s = msg_render(cfg, LANG_EN, MSG_CHECKOUT, vars, nitems(vars));
+	s = msg_render(&cfg->texts, LANG_EN, MSG_CHECKOUT, vars, nitems(vars));
 	ck_assert_str_ne(s, "Lai Cho Dong Xuan (08:15 16/09)");
 	ck_assert_ptr_nonnull(strstr(s, "Cho Dong Xuan"));
 	free(s);

@@ -5,13 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checkind.h"
-#include "code.h"
-#include "config.h"
-#include "dialog.h"
-#include "msg.h"
-#include "store.h"
-#include "tz.h"
+#include "base/base.h"
+#include "base/tz.h"
+#include "codec/code.h"
+#include "codec/msg.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "core/dialog.h"
 
 #define T0	1631754900	/* 2021-09-16 08:15 in Hanoi */
 
@@ -142,7 +142,7 @@ checkins_of(const char *number)
 static void
 expect(size_t i, enum lang lang, enum msg_id id, const struct msg_var *vars, size_t n)
 {
-	char	*want = msg_render(cfg, lang, id, vars, n);
+	char	*want = msg_render(&cfg->texts, lang, id, vars, n);
 
 	ck_assert_uint_gt(rep.n, i);
 	ck_assert_str_eq(rep.text[i], want);

@@ -8,11 +8,11 @@
 #include <jansson.h>
 #include <uniwidth.h>
 
-#include "checkind.h"
-#include "export.h"
-#include "metrics.h"
-#include "store.h"
-#include "tz.h"
+#include "base/base.h"
+#include "base/tz.h"
+#include "store/store.h"
+#include "core/metrics.h"
+#include "officials/export.h"
 
 #define BOM		"\xef\xbb\xbf"
 #define T0		1631754000	/* 2021-09-16T08:00:00+07:00 */

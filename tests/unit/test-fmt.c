@@ -5,11 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "checkind.h"
-#include "config.h"
-#include "dialog.h"
-#include "fmt.h"
-#include "ussd.h"
+#include "base/base.h"
+#include "config/config.h"
+#include "core/dialog.h"
+#include "core/ussd.h"
+#include "chan/fmt.h"
 
 #define TW_URL		"https://gw.example.org/sms/twilio"
 #define TW_TOKEN	"tok3n"
@@ -501,7 +501,7 @@ START_TEST(test_parse_case)
 	const struct pcase	*c = &pcases[_i];
 	const struct fmt_entry	*fe;
 	struct inbound_route	 route;
-	struct fmt_request	 req;
+	struct web_request	 req;
 	struct fmt_inbound	 in;
 	char			 err[256];
 	size_t			 tlen;
@@ -576,23 +576,23 @@ START_TEST(test_twilio_vector)
 	    "&Digits=1234&From=%2B12349013030&Caller=%2B12349013030";
 	char			*sig;
 
-	sig = fmt_twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+	sig = web_twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
 	    form, strlen(form));
 	ck_assert_str_eq(sig, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
 	free(sig);
 
-	sig = fmt_twilio_signature(TW_TOKEN, TW_URL, TW_FORM, strlen(TW_FORM));
+	sig = web_twilio_signature(TW_TOKEN, TW_URL, TW_FORM, strlen(TW_FORM));
 	ck_assert_str_eq(sig, TW_SIG);
 	free(sig);
 
 	/* Same name twice: sorted by value too. */
-	sig = fmt_twilio_signature(TW_TOKEN, TW_URL,
+	sig = web_twilio_signature(TW_TOKEN, TW_URL,
 	    "From=%2B84912345678&Body=b&Body=a&MessageSid=SM2",
 	    strlen("From=%2B84912345678&Body=b&Body=a&MessageSid=SM2"));
 	ck_assert_str_eq(sig, "db5sCb4T0MAcJqvxC2bQ9WR3zXQ=");
 	free(sig);
 
-	sig = fmt_twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+	sig = web_twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
 	    form, strlen(form) - 1);
 	ck_assert_str_ne(sig, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
 	free(sig);
@@ -602,7 +602,7 @@ END_TEST
 /* A text longer than TEXT_MAX is taken whole: the core cuts it. */
 START_TEST(test_long_text)
 {
-	struct fmt_request	 req;
+	struct web_request	 req;
 	struct fmt_inbound	 in;
 	struct inbound_route	 route;
 	char			*body, err[128];
@@ -629,7 +629,7 @@ END_TEST
 /* A request with no header callback at all. */
 START_TEST(test_no_headers)
 {
-	struct fmt_request	 req;
+	struct web_request	 req;
 	struct fmt_inbound	 in;
 	struct inbound_route	 route;
 	char			 err[128];
@@ -699,7 +699,7 @@ START_TEST(test_time_case)
 	int64_t			 t = -42;
 	int			 rc;
 
-	rc = fmt_time_parse(c->s, c->utc_default, &t);
+	rc = web_time_parse(c->s, c->utc_default, &t);
 	ck_assert_msg((rc == 0) == c->ok, "\"%s\": rc %d", c->s, rc);
 	if (c->ok)
 		ck_assert_msg(t == c->t, "\"%s\": %lld, want %lld", c->s, (long long)t,
@@ -898,7 +898,7 @@ START_TEST(test_form_get_case)
 	size_t			 n = 99, want;
 	int			 found;
 
-	found = fmt_form_get(c->form, c->len != 0 ? c->len : strlen(c->form), c->name, &v, &n);
+	found = web_form_get(c->form, c->len != 0 ? c->len : strlen(c->form), c->name, &v, &n);
 	ck_assert_msg(found == c->found, "#%d: found %d", _i, found);
 	if (!found) {
 		ck_assert_ptr_null(v);
@@ -910,7 +910,7 @@ START_TEST(test_form_get_case)
 	ck_assert_int_eq(v[n], '\0');
 	free(v);
 	/* valuelen may be NULL. */
-	ck_assert_int_eq(fmt_form_get(c->form, c->len != 0 ? c->len : strlen(c->form), c->name,
+	ck_assert_int_eq(web_form_get(c->form, c->len != 0 ? c->len : strlen(c->form), c->name,
 	    &v, NULL), 1);
 	free(v);
 }
@@ -921,23 +921,23 @@ START_TEST(test_utf8_fix)
 	char	*s;
 	size_t	 n;
 
-	s = fmt_utf8_fix(HA_NOI, strlen(HA_NOI), &n);
+	s = web_utf8_fix(HA_NOI, strlen(HA_NOI), &n);
 	ck_assert_uint_eq(n, strlen(HA_NOI));
 	ck_assert_str_eq(s, HA_NOI);
 	free(s);
-	s = fmt_utf8_fix("a\xff" "b", 3, &n);
+	s = web_utf8_fix("a\xff" "b", 3, &n);
 	ck_assert_uint_eq(n, 5);
 	ck_assert_str_eq(s, "a\xef\xbf\xbd" "b");
 	free(s);
-	s = fmt_utf8_fix("a\0b", 3, &n);
+	s = web_utf8_fix("a\0b", 3, &n);
 	ck_assert_uint_eq(n, 3);
 	ck_assert(memcmp(s, "a\0b", 4) == 0);
 	free(s);
-	s = fmt_utf8_fix("\xe1\xbb", 2, &n);	/* cut in the middle of a character */
+	s = web_utf8_fix("\xe1\xbb", 2, &n);	/* cut in the middle of a character */
 	ck_assert(strstr(s, "\xef\xbf\xbd") == s);
 	ck_assert_int_eq(s[n], '\0');
 	free(s);
-	s = fmt_utf8_fix("", 0, &n);
+	s = web_utf8_fix("", 0, &n);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_str_eq(s, "");
 	free(s);
@@ -1146,7 +1146,7 @@ START_TEST(test_ussd_parse_case)
 	const struct ucase		*c = &ucases[_i];
 	const struct fmt_ussd_entry	*fe;
 	struct inbound_route		 route;
-	struct fmt_request		 req;
+	struct web_request		 req;
 	struct fmt_ussd_hold		 hold;
 	struct ussd_req			 u;
 	char				 err[256];
@@ -1204,7 +1204,7 @@ END_TEST
 /* A 10 kB history and a 10 kB input are taken whole: the menu refuses them. */
 START_TEST(test_ussd_parse_long)
 {
-	struct fmt_request	 req;
+	struct web_request	 req;
 	struct fmt_ussd_hold	 hold;
 	struct ussd_req		 u;
 	char			*body, err[128];

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkind.h"
-#include "gsm.h"
+#include "base/base.h"
+#include "codec/gsm.h"
 
 /* Code points and the septets they take (0: not in the alphabet). */
 static const struct {

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <termios.h>
 
-#include "checkind.h"
-#include "modem-at.h"
+#include "base/base.h"
+#include "chan/modem-at.h"
 
 /* A line, its kind, and whether it ends a command / is unsolicited / has a PDU after it. */
 static const struct {

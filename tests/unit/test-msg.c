@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "gsm.h"
-#include "msg.h"
+#include "codec/gsm.h"
+#include "codec/msg.h"
+#include "config/config.h"
 
 /* Exactly 40 characters with diacritics: the longest venue name we allow. */
 #define VENUE		"Quán Phở Gia Truyền Bát Đàn Số 49 Hà Nội"
@@ -267,7 +267,7 @@ static const struct {
 
 START_TEST(test_render_template)
 {
-	struct config	 cfg;
+	struct msg_texts	 cfg;
 	char		*s;
 	size_t		 i;
 
@@ -293,7 +293,7 @@ END_TEST
 START_TEST(test_render_builtin)
 {
 	struct gsm_count	 gc;
-	struct config		 cfg;
+	struct msg_texts		 cfg;
 	char			*s, *t;
 
 	/* No configuration: the built-in text, venue folded to keep GSM-7. */

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "number.h"
-#include "tz.h"
+#include "base/tz.h"
+#include "codec/number.h"
 
 static const struct {
 	const char		*in;

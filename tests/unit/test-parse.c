@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkind.h"
-#include "parse.h"
-#include "text.h"
+#include "base/base.h"
+#include "codec/text.h"
+#include "core/parse.h"
 
 #define CODE_LEN	7
 

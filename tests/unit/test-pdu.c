@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkind.h"
-#include "gsm.h"
-#include "pdu.h"
+#include "base/base.h"
+#include "codec/gsm.h"
+#include "codec/pdu.h"
 
 /* Hex to octets through the codec's own helper (tested on its own below). */
 static size_t

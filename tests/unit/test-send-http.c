@@ -19,9 +19,9 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "checkind.h"
-#include "send-http.h"
-#include "send.h"
+#include "base/base.h"
+#include "send/send-http.h"
+#include "send/send.h"
 
 #define BODY_MAX	(64 * 1024)	/* what send-http.c keeps of a body */
 #define BIG_LEN		(200 * 1024)

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "checkind.h"
-#include "config.h"
-#include "fmt.h"
-#include "send.h"
-#include "store.h"
+#include "base/base.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "send/send.h"
+#include "chan/fmt.h"
 
 #define VI_TEXT		"C\xe1\xba\xa3m \xc6\xa1n b\xe1\xba\xa1n \xc4\x91\xc3\xa3 check-in " \
 			"t\xe1\xba\xa1i Ph\xe1\xbb\x9f Th\xc3\xacn"
@@ -833,7 +833,7 @@ START_TEST(test_dlr_case)
 {
 	const struct dcase		*c = &dcases[_i];
 	const struct send_driver	*d = send_driver_find(c->driver);
-	struct fmt_request		 req;
+	struct web_request		 req;
 	struct send_dlr			 dlr;
 	char				 err[200];
 	int				 rc;
@@ -874,7 +874,7 @@ END_TEST
 /* A long failure reason is cut to the state's size. */
 START_TEST(test_dlr_state_cut)
 {
-	struct fmt_request	req;
+	struct web_request	req;
 	struct send_dlr		dlr;
 	char			err[64];
 	const char		*body = "id=ATXid_1&status=Rejected&failureReason="
@@ -896,7 +896,7 @@ START_TEST(test_twilio_dlr_signature)
 {
 	const struct send_driver	*d = send_driver_find("twilio");
 	struct route			 r;
-	struct fmt_request		 req;
+	struct web_request		 req;
 	struct send_dlr			 dlr;
 	struct hdr			 hdrs[2] = { { NULL, NULL }, { NULL, NULL } };
 	const char			*url = "https://gw.example.org/dlr/tw?id=42";
@@ -905,7 +905,7 @@ START_TEST(test_twilio_dlr_signature)
 
 	route_init(&r, "twilio", "https://api.twilio.com/x");
 	r.password = (char *)"authtoken";
-	sig = fmt_twilio_signature("authtoken", url, body, strlen(body));
+	sig = web_twilio_signature("authtoken", url, body, strlen(body));
 	memset(&req, 0, sizeof req);
 	req.post = 1;
 	req.query = "id=42";

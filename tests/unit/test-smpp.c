@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkind.h"
-#include "smpp-pdu.h"
+#include "base/base.h"
+#include "codec/smpp-pdu.h"
 
 START_TEST(test_header)
 {

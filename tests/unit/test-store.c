@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "checkind.h"
-#include "code.h"
-#include "store.h"
-#include "tz.h"
+#include "base/base.h"
+#include "base/tz.h"
+#include "codec/code.h"
+#include "store/store.h"
 
 /* 2021-09-16 in Asia/Ho_Chi_Minh (UTC+7). */
 #define DAY16		1631725200LL	/* 00:00 local */

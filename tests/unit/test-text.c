@@ -5,8 +5,8 @@
 
 #include <unistr.h>
 
-#include "checkind.h"
-#include "text.h"
+#include "base/base.h"
+#include "codec/text.h"
 
 #define FFFD	"\xef\xbf\xbd"	/* U+FFFD REPLACEMENT CHARACTER */
 

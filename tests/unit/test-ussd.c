@@ -8,13 +8,13 @@
 #include <unistd.h>
 #include <unistr.h>
 
-#include "checkind.h"
-#include "code.h"
-#include "config.h"
-#include "dialog.h"
-#include "store.h"
-#include "tz.h"
-#include "ussd.h"
+#include "base/base.h"
+#include "base/tz.h"
+#include "codec/code.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "core/dialog.h"
+#include "core/ussd.h"
 
 #define T0	1631754900	/* 2021-09-16 08:15 in Hanoi */
 

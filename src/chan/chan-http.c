@@ -1,0 +1,582 @@
+/*
+ * chan-http.c: the HTTP listener for inbound SMS webhooks. A request is
+ * matched to its inbound route by path, checked against the route's allowed
+ * addresses, turned into a message by the route's format (fmt.c), handed to
+ * the core, and answered only after the core has committed. The listener's
+ * limits (connections, whole-request timeout, header and body sizes) are
+ * httpd.c's.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "base/base.h"
+#include "base/log.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "core/dialog.h"
+#include "core/inbound.h"
+#include "core/metrics.h"
+#include "core/ussd.h"
+#include "send/send.h"
+#include "chan/chan-http.h"
+#include "chan/fmt.h"
+#include "chan/httpd.h"
+
+#define CHAN_HTTP_MAX_HEADERS	8192	/* bytes of request headers */
+#define CHAN_HTTP_URL_MAX	2048	/* bytes of a reconstructed request URL */
+/*
+ * libevent answers a body over its own limit with an HTML page; it reads up
+ * to http.max_body and this much more, so that a body over http.max_body by
+ * less gets our one-line 413. Small: every open connection may hold it.
+ */
+#define CHAN_HTTP_BODY_SLACK	(64 * 1024)
+#define CHAN_HTTP_REASON_MAX	160	/* bytes of a refusal's reason in the log */
+
+/* A parsed message waiting for its group's commit. */
+struct chan_http_job {
+	TAILQ_ENTRY(chan_http_job)	 entry;
+	struct evhttp_request		*req;		/* NULL once the client is gone */
+	const struct fmt_entry		*fmt;
+	char				*channel;	/* copies: a reload may come between */
+	char				*route;
+	int				 outbox;
+	struct fmt_inbound		 in;
+	struct dialog_reply		 reply;
+	int				 result;
+	double				 t0;
+};
+
+struct chan_http {
+	struct store			*st;
+	const struct config		*cfg;		/* the running one: chan_http_reload */
+	void				(*kick)(void *);	/* replies were queued */
+	void				*kick_arg;
+	int				 closing;	/* the daemon is stopping */
+	struct httpd			*httpd;
+	TAILQ_HEAD(, chan_http_job)	 jobs;
+	struct event			*commit;
+};
+
+/* Answer with a status and a one-line plain-text reason. */
+static void
+chan_http_error(struct evhttp_request *req, int code, const char *why)
+{
+	struct evbuffer	*buf = evbuffer_new();
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add_printf(buf, "%s\n", why);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	    "text/plain; charset=UTF-8");
+	evhttp_send_reply(req, code, httpd_reason(code), buf);
+	evbuffer_free(buf);
+}
+
+/*
+ * A refusal's reason for an info-level log line. A parser's message may
+ * quote the input (jansson's "... near '<text>'"): that part is a sender's
+ * text or number, so it is cut here and shown only at debug level.
+ */
+static const char *
+chan_http_log_reason(const char *route, int status, const char *why, char *buf,
+    size_t len)
+{
+	const char	*near;
+	size_t		 n = strlen(why);
+
+	if ((near = strstr(why, " near ")) != NULL) {
+		log_debug("chan=%s status=%d reason=\"%s\"", route, status,
+		    log_escape(why, n, buf, len));
+		n = (size_t)(near - why);
+	}
+	return log_escape(why, n, buf, len);
+}
+
+static const char *
+chan_http_header(void *arg, const char *name)
+{
+	struct evhttp_request	*req = arg;
+
+	return evhttp_find_header(evhttp_request_get_input_headers(req), name);
+}
+
+/* 1 if the peer may use the route. */
+static int
+chan_http_allowed(struct evhttp_request *req, const struct inbound_route *route)
+{
+	struct evhttp_connection	*conn;
+	const struct sockaddr		*sa;
+
+	if (route->nallow == 0)
+		return 1;
+	if ((conn = evhttp_request_get_connection(req)) == NULL ||
+	    (sa = evhttp_connection_get_addr(conn)) == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return config_allowed(route, AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr);
+	if (sa->sa_family == AF_INET6)
+		return config_allowed(route, AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+	return 0;
+}
+
+/*
+ * The URL the client asked for, as a signing client (Twilio) saw it: the
+ * configured public URL if there is one, else built from Host.
+ */
+static void
+chan_http_url(struct evhttp_request *req, const char *public_url, char *out, size_t len)
+{
+	const char	*host;
+
+	if (public_url != NULL) {
+		const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+
+		snprintf(out, len, "%s%s%s", public_url, q != NULL ? "?" : "",
+		    q != NULL ? q : "");
+		return;
+	}
+	host = chan_http_header(req, "Host");
+	snprintf(out, len, "http://%s%s", host != NULL ? host : "localhost",
+	    evhttp_request_get_uri(req));
+}
+
+/* The parts of a request a format or a driver parses. */
+static void
+chan_http_web_request(struct evhttp_request *req, const char *url, struct web_request *fr)
+{
+	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+
+	memset(fr, 0, sizeof *fr);
+	fr->post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
+	fr->query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	fr->bodylen = evbuffer_get_length(body);
+	fr->body = fr->bodylen > 0 ? (const char *)evbuffer_pullup(body, -1) : "";
+	fr->url = url;
+	fr->header = chan_http_header;
+	fr->hctx = req;
+}
+
+static void
+chan_http_send(struct evhttp_request *req, struct fmt_response *resp)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evbuffer		*buf = evbuffer_new();
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	if (resp->content_type != NULL)
+		evhttp_add_header(out, "Content-Type", resp->content_type);
+	if (resp->header_name != NULL && resp->header_value != NULL)
+		evhttp_add_header(out, resp->header_name, resp->header_value);
+	if (resp->bodylen > 0)
+		evbuffer_add(buf, resp->body, resp->bodylen);
+	evhttp_send_reply(req, resp->status, httpd_reason(resp->status), buf);
+	evbuffer_free(buf);
+}
+
+/* One inbound message: parse, hand to the core, answer after commit. */
+static void
+chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
+    const struct inbound_route *route)
+{
+	const struct fmt_entry	*fmt;
+	struct web_request	 fr;
+	struct fmt_inbound	 in;
+	struct chan_http_job	*job;
+	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
+	char			 url[CHAN_HTTP_URL_MAX], err[256];
+	char			 esc[CHAN_HTTP_REASON_MAX];
+	int			 r;
+
+	if ((fmt = fmt_find(route->format)) == NULL) {
+		chan_http_error(req, 500, "route has no format");
+		return;
+	}
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_POST) {
+		chan_http_error(req, 405, "use GET or POST");
+		return;
+	}
+	chan_http_url(req, route->url, url, sizeof url);
+	chan_http_web_request(req, url, &fr);
+	fr.route = route;
+
+	memset(&in, 0, sizeof in);
+	err[0] = '\0';
+	if ((r = fmt->parse(&fr, &in, err, sizeof err)) != 0) {
+		metrics_add(METRIC_INBOUND, route->name, r == 401 || r == 403 ? "refused" :
+		    "bad_request", 1);
+		log_info("chan=%s status=%d reason=\"%s\"", route->name, r,
+		    chan_http_log_reason(route->name, r, err, esc, sizeof esc));
+		chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
+		fmt_inbound_free(&in);
+		return;
+	}
+
+	/* Answered once its group of messages is committed (chan_http_commit). */
+	job = xcalloc(1, sizeof *job);
+	job->req = req;
+	job->fmt = fmt;
+	job->channel = xstrdup(route->name);
+	job->route = route->route != NULL ? xstrdup(route->route) : NULL;
+	job->outbox = strcmp(route->reply, "outbox") == 0;
+	job->in = in;
+	job->t0 = num_mono();
+	if (TAILQ_EMPTY(&ch->jobs))
+		event_active(ch->commit, EV_TIMEOUT, 0);
+	TAILQ_INSERT_TAIL(&ch->jobs, job, entry);
+}
+
+/*
+ * The connection of a request we hold is going (httpd.c tells): forget the
+ * request, keep its message. (When the client hung up, libevent has already
+ * detached the request, which then frees itself as it is answered.)
+ */
+static void
+chan_http_conn_closed(struct evhttp_connection *conn, void *arg)
+{
+	struct chan_http	*ch = arg;
+	struct chan_http_job	*job;
+
+	TAILQ_FOREACH(job, &ch->jobs, entry) {
+		if (job->req != NULL && evhttp_request_get_connection(job->req) == conn)
+			job->req = NULL;
+	}
+}
+
+/* Answer one message of a committed group. */
+static void
+chan_http_answer(struct chan_http *ch, struct chan_http_job *job)
+{
+	struct fmt_response	resp;
+
+	metrics_latency(num_mono() - job->t0);
+	metrics_add(METRIC_INBOUND, job->channel, job->result == DIALOG_OK ?
+	    (job->reply.duplicate ? "duplicate" : "ok") : job->result == DIALOG_ESENDER ?
+	    "bad_request" : "error", 1);
+	if (job->result == DIALOG_OK) {
+		metrics_add(METRIC_REPLIES, job->channel, NULL, (double)(job->reply.n +
+		    (size_t)job->reply.queued));
+		if (job->reply.queued > 0 && !job->reply.duplicate)
+			ch->kick(ch->kick_arg);
+	}
+	if (job->req == NULL)
+		return;
+	switch (job->result) {
+	case DIALOG_OK:
+		memset(&resp, 0, sizeof resp);
+		job->fmt->render(&job->reply, &resp);
+		chan_http_send(job->req, &resp);
+		fmt_response_free(&resp);
+		break;
+	case DIALOG_ESENDER:
+		chan_http_error(job->req, 400, "invalid sender number");
+		break;
+	default:
+		log_warnx("chan=%s status=503 reason=\"storage failed\"", job->channel);
+		chan_http_error(job->req, 503, "storage unavailable, retry later");
+		break;
+	}
+}
+
+static void
+chan_http_job_free(struct chan_http_job *job)
+{
+	fmt_inbound_free(&job->in);
+	dialog_reply_free(&job->reply);
+	free(job->channel);
+	free(job->route);
+	free(job);
+}
+
+/*
+ * Group commit: every message parsed in this loop iteration is handled in
+ * one transaction, each under its own savepoint, and answered only after the
+ * commit. One disk flush then covers them all; nothing is acknowledged
+ * before it is durable.
+ */
+static void
+chan_http_commit(evutil_socket_t fd, short events, void *arg)
+{
+	struct chan_http	*ch = arg;
+	struct store		*st = ch->st;
+	struct chan_http_job	*job;
+	struct dialog_msg	 m;
+	struct timeval		 tv = { 0, INBOUND_LOCK_RETRY_MS * 1000 };
+	int			 began;
+
+	if ((job = TAILQ_FIRST(&ch->jobs)) == NULL)
+		return;
+	began = store_begin_try(st);
+	if (began == 1 && num_mono() - job->t0 < INBOUND_LOCK_WAIT) {
+		/* Locked by another process: wait off the loop; more may join. */
+		event_add(ch->commit, &tv);
+		return;
+	}
+	began = began == 0;
+	TAILQ_FOREACH(job, &ch->jobs, entry) {
+		if (!began) {
+			job->result = DIALOG_ESTORE;
+			continue;
+		}
+		memset(&m, 0, sizeof m);
+		m.channel = job->channel;
+		m.ext_id = job->in.ext_id;
+		m.from = job->in.from;
+		m.to = job->in.to != NULL ? job->in.to : "";
+		m.text = job->in.text != NULL ? job->in.text : "";
+		m.textlen = job->in.text != NULL ? job->in.textlen : 0;
+		m.sent_at = job->in.sent_at;
+		m.received_at = time(NULL);
+		m.outbox = job->outbox;
+		m.route = job->route;
+		job->result = dialog_handle_in(st, ch->cfg, &m, &job->reply);
+	}
+	if (began && store_commit(st) == -1) {
+		store_rollback(st);
+		TAILQ_FOREACH(job, &ch->jobs, entry) {
+			dialog_reply_free(&job->reply);
+			if (job->result == DIALOG_OK)
+				job->result = DIALOG_ESTORE;
+		}
+	}
+	while ((job = TAILQ_FIRST(&ch->jobs)) != NULL) {
+		TAILQ_REMOVE(&ch->jobs, job, entry);
+		chan_http_answer(ch, job);
+		chan_http_job_free(job);
+	}
+}
+
+/* One step of a USSD session: the screen is the answer. */
+static void
+chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
+    const struct inbound_route *route)
+{
+	const struct fmt_ussd_entry	*fmt = fmt_ussd_find(route->format);
+	struct web_request		 fr;
+	struct fmt_ussd_hold		 hold;
+	struct ussd_req			 ur;
+	struct ussd_resp		 resp;
+	struct fmt_response		 out;
+	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
+	double				 t0;
+	int				 r;
+
+	if (fmt == NULL) {
+		chan_http_error(req, 500, "route has no USSD format");
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		chan_http_error(req, 405, "use POST");
+		return;
+	}
+	chan_http_url(req, route->url, url, sizeof url);
+	chan_http_web_request(req, url, &fr);
+	fr.route = route;
+	memset(&hold, 0, sizeof hold);
+	memset(&ur, 0, sizeof ur);
+	if ((r = fmt->parse(&fr, &ur, &hold, err, sizeof err)) != 0) {
+		metrics_add(METRIC_INBOUND, route->name, "bad_request", 1);
+		chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
+		fmt_ussd_hold_free(&hold);
+		return;
+	}
+	ur.channel = route->name;
+	ur.now = time(NULL);
+	memset(&resp, 0, sizeof resp);
+	t0 = num_mono();
+	r = ussd_handle(ch->st, ch->cfg, &ur, &resp);
+	metrics_latency(num_mono() - t0);
+	fmt_ussd_hold_free(&hold);
+	switch (r) {
+	case 0:
+		metrics_add(METRIC_USSD_STEPS, route->name, resp.end ? "1" : "0", 1);
+		memset(&out, 0, sizeof out);
+		fmt->render(&resp, &out);
+		chan_http_send(req, &out);
+		fmt_response_free(&out);
+		/* A check-in may have queued its confirmation SMS. */
+		ch->kick(ch->kick_arg);
+		break;
+	case DIALOG_ESENDER:
+		chan_http_error(req, 400, "invalid phone number");
+		break;
+	default:
+		metrics_add(METRIC_INBOUND, route->name, "error", 1);
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		break;
+	}
+	ussd_resp_free(&resp);
+}
+
+/* A delivery report for an outbound route: /dlr/ROUTE. */
+static void
+chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name)
+{
+	const struct route		*r = config_route(ch->cfg, name);
+	const struct send_driver	*drv;
+	struct store			*st = ch->st;
+	struct web_request		 fr;
+	struct send_dlr			 dlr;
+	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
+	char				 esc[LOG_ESCAPE_MAX], why[CHAN_HTTP_REASON_MAX];
+	int				 status, matched;
+
+	if (r == NULL || (drv = send_driver_find(r->driver)) == NULL || drv->dlr == NULL) {
+		chan_http_error(req, 404, "no outbound route of that name");
+		return;
+	}
+	chan_http_url(req, r->dlr_url, url, sizeof url);
+	chan_http_web_request(req, url, &fr);
+	fr.outbound = r;
+	memset(&dlr, 0, sizeof dlr);
+	if ((status = drv->dlr(&fr, &dlr, err, sizeof err)) != 0) {
+		log_info("dlr route=%s status=%d reason=\"%s\"", r->name, status,
+		    chan_http_log_reason(r->name, status, err, why, sizeof why));
+		chan_http_error(req, status, err[0] != '\0' ? err : "bad delivery report");
+		return;
+	}
+	if (store_begin(st) == -1) {
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		return;
+	}
+	matched = store_outbox_dlr(st, dlr.outbox_id, r->name, dlr.ext_id, dlr.delivered,
+	    dlr.state, time(NULL));
+	if (matched == -1 || store_commit(st) == -1) {
+		store_rollback(st);
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		return;
+	}
+	metrics_add(METRIC_DLRS, r->name, matched ? "1" : "0", 1);
+	log_info("dlr route=%s outbox=%lld state=\"%s\" matched=%d", r->name,
+	    (long long)dlr.outbox_id, log_escape(dlr.state, strlen(dlr.state), esc,
+	    sizeof esc), matched);
+	/* An unmatched report is answered 200 too: a retry could never match. */
+	chan_http_error(req, 200, matched ? "ok" : "ignored: no such message");
+}
+
+static void
+chan_http_request(struct evhttp_request *req, void *arg)
+{
+	struct chan_http		*ch = arg;
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	const struct inbound_route	*route;
+	const char			*path;
+	char				 why[64];
+
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || path[0] == '\0')
+		path = "/";
+	if (strcmp(path, "/healthz") == 0) {
+		chan_http_error(req, 200, "ok");
+		return;
+	}
+	if (ch->closing) {
+		chan_http_error(req, 503, "shutting down, retry later");
+		return;
+	}
+	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) >
+	    ch->cfg->http_max_body) {
+		snprintf(why, sizeof why, "the body is larger than %zu bytes",
+		    ch->cfg->http_max_body);
+		chan_http_error(req, 413, why);
+		return;
+	}
+	if (strncmp(path, "/dlr/", 5) == 0) {
+		chan_http_dlr(ch, req, path + 5);
+		return;
+	}
+	if ((route = config_inbound_by_path(ch->cfg, path)) == NULL) {
+		chan_http_error(req, 404, "no inbound route at this path");
+		return;
+	}
+	if (!chan_http_allowed(req, route)) {
+		log_info("chan=%s status=403 reason=\"address not allowed\"", route->name);
+		chan_http_error(req, 403, "address not allowed for this route");
+		return;
+	}
+	if (strcmp(route->type, "ussd") == 0)
+		chan_http_ussd(ch, req, route);
+	else
+		chan_http_inbound(ch, req, route);
+}
+
+/* The listener's limits from the configuration now in force. */
+static void
+chan_http_limits(const struct config *cfg, struct httpd_limits *l)
+{
+	memset(l, 0, sizeof *l);
+	l->max_connections = cfg->http_max_connections;
+	l->timeout = cfg->http_timeout;
+	l->max_headers = CHAN_HTTP_MAX_HEADERS;
+	l->max_body = cfg->http_max_body + CHAN_HTTP_BODY_SLACK;
+}
+
+void
+chan_http_reload(struct chan_http *ch, const struct config *cfg)
+{
+	struct httpd_limits	l;
+
+	ch->cfg = cfg;
+	chan_http_limits(cfg, &l);
+	httpd_set_limits(ch->httpd, &l);
+}
+
+struct chan_http *
+chan_http_start(struct event_base *base, struct store *st, const struct config *cfg,
+    void (*kick)(void *), void *kick_arg)
+{
+	struct chan_http	*ch;
+	struct httpd_limits	 l;
+
+	ch = xcalloc(1, sizeof *ch);
+	ch->st = st;
+	ch->cfg = cfg;
+	ch->kick = kick;
+	ch->kick_arg = kick_arg;
+	TAILQ_INIT(&ch->jobs);
+	chan_http_limits(cfg, &l);
+	ch->httpd = httpd_listen(base, "http", cfg->http_listen,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH, &l, chan_http_request,
+	    chan_http_conn_closed, ch);
+	if (ch->httpd == NULL) {
+		free(ch);
+		return NULL;
+	}
+	if ((ch->commit = event_new(base, -1, 0, chan_http_commit, ch)) == NULL)
+		fatalx("event_new");
+	return ch;
+}
+
+void
+chan_http_closing(struct chan_http *ch)
+{
+	if (ch != NULL)
+		ch->closing = 1;
+}
+
+void
+chan_http_stop(struct chan_http *ch)
+{
+	if (ch == NULL)
+		return;
+	/* Commit and answer what is parsed before the connections go. */
+	if (!TAILQ_EMPTY(&ch->jobs))
+		chan_http_commit(-1, 0, ch);
+	httpd_free(ch->httpd);
+	event_free(ch->commit);
+	free(ch);
+}

@@ -1,0 +1,22 @@
+/* chan-http.h: the HTTP listener for inbound SMS, USSD and delivery-report webhooks. */
+#ifndef CHAN_HTTP_H
+#define CHAN_HTTP_H
+
+struct event_base;
+struct store;
+struct config;
+struct chan_http;
+
+/*
+ * Listen on cfg->http_listen; NULL with a logged reason on failure.
+ * kick(kick_arg) runs after a commit that queued replies in the outbox.
+ */
+struct chan_http	*chan_http_start(struct event_base *, struct store *,
+			    const struct config *, void (*kick)(void *), void *kick_arg);
+/* The configuration was replaced: routes, limits from now on (not the address). */
+void			 chan_http_reload(struct chan_http *, const struct config *);
+/* The daemon is stopping: every request from now on is 503. */
+void			 chan_http_closing(struct chan_http *);
+void			 chan_http_stop(struct chan_http *);
+
+#endif

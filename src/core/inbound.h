@@ -1,0 +1,107 @@
+/*
+ * inbound.h: the way in for channels that are not HTTP requests (an SMPP
+ * bind, a GSM modem). A message, one part of a long one, or a delivery
+ * receipt is queued here; everything queued in one loop iteration is
+ * committed in one transaction (group commit): parts are kept until their
+ * message is whole, whole messages go to the core with their replies queued
+ * in the outbox, receipts update the outbox. Only after the commit is the
+ * channel told, so that it acknowledges (deliver_sm_resp, AT+CMGD) only what
+ * is on disk.
+ *
+ * Parts of a long message wait in the database, so a restart loses none; a
+ * set still incomplete after multipart_timeout is handed to the core as what
+ * arrived, in order, and logged.
+ */
+#ifndef INBOUND_H
+#define INBOUND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A group commit that finds the database locked by another process tries
+ * again every INBOUND_LOCK_RETRY_MS, from a timer (the loop goes on), for
+ * INBOUND_LOCK_WAIT seconds; then its messages are refused for a retry.
+ */
+#define INBOUND_LOCK_RETRY_MS	10
+#define INBOUND_LOCK_WAIT	0.5
+
+struct event_base;
+struct store;
+struct config;
+struct inbound;
+
+struct inbound_sms {
+	const char	*channel;	/* the route it came in on; replies go back on it */
+	const char	*from;		/* as received: the core normalises it */
+	const char	*to;		/* may be NULL */
+	const char	*text;		/* UTF-8, decoded by the channel */
+	size_t		 textlen;
+	int64_t		 sent_at;	/* the SMSC time stamp, 0 if unknown */
+	/*
+	 * Redeliveries. key identifies this message or part at its channel
+	 * (a hash of its PDU), or is NULL.
+	 *
+	 * key_unique: the key is the message's id (a modem's PDU carries its
+	 * SMSC time stamp): the same key ever again is a redelivery,
+	 * acknowledged and not handled again.
+	 *
+	 * Otherwise the key is a hash of the content, kept with the time it
+	 * came; a copy received in [dedup_from, dedup_until) is a redelivery,
+	 * and none is looked for when both are 0. SMPP carries no message id
+	 * and a resident may well send "1" twice; an SMSC redelivers what got
+	 * no deliver_sm_resp, which happens when a bind breaks: so a bind asks
+	 * only just after it (re)binds, about messages received before.
+	 */
+	const char	*key;
+	int		 key_unique;
+	double		 dedup_from;	/* wall seconds, with a fraction */
+	double		 dedup_until;
+	/* Concatenation (TS 23.040 9.2.3.24.1, or SMPP sar_* TLVs): total <= 1 for a whole message. */
+	unsigned	 ref;
+	unsigned	 total;
+	unsigned	 seq;		/* 1-based */
+};
+
+/* A delivery receipt for a text sent on route `channel`, its id there ext_id. */
+struct inbound_dlr {
+	const char	*channel;
+	const char	*ext_id;
+	int		 delivered;	/* 1 delivered, 0 failed, -1 not final */
+	const char	*state;		/* the route's own word ("DELIVRD", "0x00") */
+};
+
+enum inbound_status {
+	INBOUND_STORED,		/* committed (a whole message handled, a part kept, a receipt
+				   recorded, or a receipt matching no row): acknowledge */
+	INBOUND_DUPLICATE,	/* a redelivery of something already committed: acknowledge */
+	INBOUND_REFUSED,	/* the sender is not a phone number: nothing kept; acknowledge
+				   (or refuse for good), never ask for a retry */
+	INBOUND_EFAIL,		/* storage failed, nothing kept: make the source retry */
+};
+
+/*
+ * Called from the loop after the commit, never from inside inbound_submit.
+ * arg must live until then (a channel, not one of its connections): tag
+ * says which message it is about (a connection generation and a sequence
+ * number, say).
+ */
+typedef void	(*inbound_cb)(void *arg, uint64_t tag, enum inbound_status);
+
+/*
+ * The group commit of the SMPP and modem channels, on base, writing to st;
+ * kick(kick_arg) runs after a commit that queued replies in the outbox.
+ */
+struct inbound	*inbound_new(struct event_base *base, struct store *st,
+		    const struct config *cfg, void (*kick)(void *), void *kick_arg);
+/* The configuration was replaced: cfg is the running one from now on. */
+void		 inbound_reload(struct inbound *, const struct config *cfg);
+void		 inbound_free(struct inbound *);	/* commits what is queued first */
+void	inbound_submit(struct inbound *, const struct inbound_sms *, inbound_cb, void *arg,
+	    uint64_t tag);
+void	inbound_submit_dlr(struct inbound *, const struct inbound_dlr *, inbound_cb,
+	    void *arg, uint64_t tag);
+/* Drop the callbacks of arg (a channel being freed); its messages are still committed. */
+void	inbound_forget(struct inbound *, void *arg);
+
+#endif

@@ -1,0 +1,387 @@
+/* parse.c: what a resident's SMS means (DESIGN.md, "What a visitor can text"). */
+#include <string.h>
+
+#include "base/base.h"
+#include "core/parse.h"
+
+#define PARSE_BADCODE_MIN	4	/* fewer digits alone are not taken for a code */
+#define PARSE_BADCODE_MAX	12	/* more digits alone are not taken for a code */
+#define PARSE_SEP_MAX		3	/* separator characters between two code digits */
+#define PARSE_COUNT_DIGITS	6	/* longest companion count kept in a BADCOUNT */
+
+/* A whole message that is a command by itself. */
+struct parse_word {
+	const char	*word;
+	enum parse_kind	 kind;
+	enum lang	 lang;
+};
+
+static const struct parse_word parse_words[] = {
+	{ .word = "1", .kind = PARSE_YES },
+	{ .word = "c", .kind = PARSE_YES },
+	{ .word = "co", .kind = PARSE_YES },
+	{ .word = "co a", .kind = PARSE_YES },		/* "có ạ" */
+	{ .word = "da co", .kind = PARSE_YES },		/* "dạ có" */
+	{ .word = "y", .kind = PARSE_YES },
+	{ .word = "yes", .kind = PARSE_YES },
+	{ .word = "ok", .kind = PARSE_YES },
+	{ .word = "dong y", .kind = PARSE_YES },	/* "đồng ý" */
+	{ .word = "vang", .kind = PARSE_YES },		/* "vâng" */
+	{ .word = "2", .kind = PARSE_NO },
+	{ .word = "k", .kind = PARSE_NO },
+	{ .word = "ko", .kind = PARSE_NO },
+	{ .word = "kg", .kind = PARSE_NO },
+	{ .word = "khg", .kind = PARSE_NO },
+	{ .word = "khong", .kind = PARSE_NO },
+	{ .word = "khong a", .kind = PARSE_NO },	/* "không ạ" */
+	{ .word = "khong co", .kind = PARSE_NO },	/* "không có" */
+	{ .word = "ko co", .kind = PARSE_NO },
+	{ .word = "da khong", .kind = PARSE_NO },	/* "dạ không" */
+	{ .word = "n", .kind = PARSE_NO },
+	{ .word = "no", .kind = PARSE_NO },
+	{ .word = "kb", .kind = PARSE_DECLARE },
+	{ .word = "khai bao", .kind = PARSE_DECLARE },	/* "khai báo" */
+	{ .word = "hd", .kind = PARSE_HELP },
+	{ .word = "help", .kind = PARSE_HELP },
+	{ .word = "?", .kind = PARSE_HELP },
+	{ .word = "huong dan", .kind = PARSE_HELP },	/* "hướng dẫn" */
+	{ .word = "tro giup", .kind = PARSE_HELP },	/* "trợ giúp" */
+	{ .word = "vi", .kind = PARSE_LANG, .lang = LANG_VI },
+	{ .word = "tieng viet", .kind = PARSE_LANG, .lang = LANG_VI },
+	{ .word = "en", .kind = PARSE_LANG, .lang = LANG_EN },
+	{ .word = "english", .kind = PARSE_LANG, .lang = LANG_EN },
+	{ .word = "tieng anh", .kind = PARSE_LANG, .lang = LANG_EN },
+	{ .word = "stop", .kind = PARSE_STOP },
+	{ .word = "tc", .kind = PARSE_STOP },
+	{ .word = "huy", .kind = PARSE_STOP },		/* "hủy", "huỷ" */
+	{ .word = "tu choi", .kind = PARSE_STOP },	/* "từ chối" */
+	{ .word = "start", .kind = PARSE_START },
+	{ .word = "ls", .kind = PARSE_HISTORY },
+	{ .word = "lich su", .kind = PARSE_HISTORY },	/* "lịch sử" */
+	{ .word = "tk", .kind = PARSE_STATS },
+	{ .word = "thong ke", .kind = PARSE_STATS },	/* "thống kê" */
+};
+
+/* A keyword before a code; the longest one that matches wins. */
+struct parse_prefix {
+	const char	*word;
+	enum parse_kind	 kind;
+};
+
+static const struct parse_prefix parse_prefixes[] = {
+	{ .word = "ci", .kind = PARSE_CHECKIN },
+	{ .word = "checkin", .kind = PARSE_CHECKIN },
+	{ .word = "check in", .kind = PARSE_CHECKIN },
+	{ .word = "check-in", .kind = PARSE_CHECKIN },
+	{ .word = "ma", .kind = PARSE_CHECKIN },	/* "mã" */
+	{ .word = "ma so", .kind = PARSE_CHECKIN },	/* "mã số" */
+	{ .word = "ma qr", .kind = PARSE_CHECKIN },
+	{ .word = "qr", .kind = PARSE_CHECKIN },
+	{ .word = "ra", .kind = PARSE_CHECKOUT },
+	{ .word = "out", .kind = PARSE_CHECKOUT },
+	{ .word = "checkout", .kind = PARSE_CHECKOUT },
+	{ .word = "check out", .kind = PARSE_CHECKOUT },
+	{ .word = "check-out", .kind = PARSE_CHECKOUT },
+};
+
+/* What may introduce a companion count after the code: "+2", "them 2". */
+static const char *parse_count_words[] = {
+	"+",
+	"them",		/* "thêm" */
+	"va",		/* "và" */
+};
+
+/* What may follow a companion count: "+2 nguoi". */
+static const char *parse_count_units[] = {
+	"nguoi",	/* "người" */
+	"ng",
+	"people",
+	"persons",
+	"person",
+	"pax",
+};
+
+static const char *parse_names[] = {
+	[PARSE_EMPTY] = "empty",
+	[PARSE_CHECKIN] = "checkin",
+	[PARSE_BADCODE] = "badcode",
+	[PARSE_BADCOUNT] = "badcount",
+	[PARSE_CHECKOUT] = "checkout",
+	[PARSE_YES] = "yes",
+	[PARSE_NO] = "no",
+	[PARSE_DECLARE] = "declare",
+	[PARSE_HELP] = "help",
+	[PARSE_LANG] = "lang",
+	[PARSE_STOP] = "stop",
+	[PARSE_START] = "start",
+	[PARSE_HISTORY] = "history",
+	[PARSE_STATS] = "stats",
+	[PARSE_UNKNOWN] = "unknown",
+};
+
+/* Punctuation a resident may end a message with; it means nothing. */
+static const char parse_trailing[] = ".!?,;:";
+
+/* What may glue a keyword to its code: "ma: 123", "ci#123", "ma-123". */
+static const char parse_glue[] = " :.#=-";
+
+/* What may group the digits of a code: "123 4567", "123.4567", "123-4567". */
+static const char parse_separators[] = " .-";
+
+static int
+parse_is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int
+parse_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+parse_is_letter(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* 1 if c (never NUL) is one of set. */
+static int
+parse_in(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+/*
+ * If [p, end) starts with word and the word is not the start of a longer
+ * word, the length of word; else 0.
+ */
+static size_t
+parse_starts(const char *p, const char *end, const char *word)
+{
+	size_t	len = strlen(word);
+
+	if ((size_t)(end - p) < len || memcmp(p, word, len) != 0)
+		return 0;
+	if (p + len < end && parse_is_letter(word[len - 1]) &&
+	    parse_is_letter(p[len]))
+		return 0;
+	return len;
+}
+
+/* The whole-message command that [p, end) is, or NULL. */
+static const struct parse_word *
+parse_find_word(const char *p, const char *end)
+{
+	size_t	i, len = end - p;
+
+	for (i = 0; i < nitems(parse_words); i++) {
+		if (strlen(parse_words[i].word) == len &&
+		    memcmp(parse_words[i].word, p, len) == 0)
+			return &parse_words[i];
+	}
+	return NULL;
+}
+
+/* The longest keyword [p, end) starts with, or NULL. */
+static const struct parse_prefix *
+parse_find_prefix(const char *p, const char *end, size_t *lenp)
+{
+	const struct parse_prefix	*best = NULL;
+	size_t				 i, len;
+
+	*lenp = 0;
+	for (i = 0; i < nitems(parse_prefixes); i++) {
+		len = parse_starts(p, end, parse_prefixes[i].word);
+		if (len > *lenp) {
+			best = &parse_prefixes[i];
+			*lenp = len;
+		}
+	}
+	return best;
+}
+
+/* The first word of table that [p, end) starts with: its length, or 0. */
+static size_t
+parse_find_in(const char *p, const char *end, const char **table, size_t n)
+{
+	size_t	i, len;
+
+	for (i = 0; i < n; i++) {
+		if ((len = parse_starts(p, end, table[i])) != 0)
+			return len;
+	}
+	return 0;
+}
+
+static const char *
+parse_skip_spaces(const char *p, const char *end)
+{
+	while (p < end && parse_is_space(*p))
+		p++;
+	return p;
+}
+
+/*
+ * Read the digits of a code from *pp: digits, and between two digits at
+ * most PARSE_SEP_MAX separators. The first CODE_MAX - 1 digits go to code.
+ * Returns how many digits there were.
+ */
+static size_t
+parse_digits(const char **pp, const char *end, char code[CODE_MAX])
+{
+	const char	*p = *pp, *q;
+	size_t		 n = 0;
+
+	while (p < end) {
+		if (parse_is_digit(*p)) {
+			if (n < CODE_MAX - 1)
+				code[n] = *p;
+			n++;
+			p++;
+			continue;
+		}
+		for (q = p; q < end && q - p < PARSE_SEP_MAX &&
+		    parse_in(*q, parse_separators); q++)
+			;
+		if (q == p || q == end || !parse_is_digit(*q))
+			break;
+		p = q;
+	}
+	code[n < CODE_MAX - 1 ? n : CODE_MAX - 1] = '\0';
+	*pp = p;
+	return n;
+}
+
+/*
+ * Read a companion count ("+2", "+ 2 nguoi", "them 2") from *pp. Returns 0
+ * if there is none, 1 with the count in *count (-1 if absurdly long), -1 if
+ * the introducing word has no number after it.
+ */
+static int
+parse_count(const char **pp, const char *end, int *count)
+{
+	const char	*p, *digits, *errstr;
+	char		 buf[PARSE_COUNT_DIGITS + 1];
+	size_t		 len, n;
+
+	p = parse_skip_spaces(*pp, end);
+	len = parse_find_in(p, end, parse_count_words,
+	    nitems(parse_count_words));
+	if (len == 0)
+		return 0;
+	p = parse_skip_spaces(p + len, end);
+	for (digits = p; p < end && parse_is_digit(*p); p++)
+		;
+	if ((n = p - digits) == 0)
+		return -1;
+	if (n > PARSE_COUNT_DIGITS)
+		*count = -1;
+	else {
+		memcpy(buf, digits, n);
+		buf[n] = '\0';
+		*count = num_parse(buf, 0, 999999, &errstr);
+	}
+	p = parse_skip_spaces(p, end);
+	p += parse_find_in(p, end, parse_count_units,
+	    nitems(parse_count_units));
+	*pp = p;
+	return 1;
+}
+
+/* [KW] CODE [+N] and RA [CODE]: fills r, or makes it PARSE_UNKNOWN. */
+static void
+parse_code(const char *p, const char *end, size_t code_len,
+    struct parse_result *r)
+{
+	const struct parse_prefix	*kw;
+	enum parse_kind			 kind = PARSE_CHECKIN;
+	size_t				 len, n;
+	int				 count = 0, counted;
+
+	r->kind = PARSE_UNKNOWN;
+	if ((kw = parse_find_prefix(p, end, &len)) != NULL) {
+		kind = kw->kind;
+		for (p += len; p < end && parse_in(*p, parse_glue); p++)
+			;
+		if (p == end) {
+			/* "ra" alone closes the last check-in; "ci" alone is no code. */
+			if (kind == PARSE_CHECKOUT)
+				r->kind = PARSE_CHECKOUT;
+			return;
+		}
+	}
+	if (!parse_is_digit(*p))
+		return;
+	n = parse_digits(&p, end, r->code);
+	if ((counted = parse_count(&p, end, &count)) == -1)
+		return;
+	if (parse_skip_spaces(p, end) != end)
+		return;
+	if (counted && kind == PARSE_CHECKOUT)
+		return;
+
+	/* A code_len no code buffer can hold makes every code a wrong one. */
+	if (n != code_len || code_len >= CODE_MAX) {
+		if (kw != NULL ||
+		    (n >= PARSE_BADCODE_MIN && n <= PARSE_BADCODE_MAX))
+			r->kind = PARSE_BADCODE;
+		return;
+	}
+	r->companions = count;
+	if (count < 0 || count > PARSE_COMPANIONS_MAX)
+		r->kind = PARSE_BADCOUNT;
+	else
+		r->kind = kind;
+}
+
+void
+parse_message(const char *folded, size_t code_len, struct parse_result *r)
+{
+	const struct parse_word	*w;
+	const char		*p, *end;
+
+	memset(r, 0, sizeof *r);
+	r->lang = LANG_VI;
+	r->kind = PARSE_EMPTY;
+	if (folded == NULL)
+		return;
+
+	p = folded;
+	end = p + strlen(p);
+	p = parse_skip_spaces(p, end);
+	while (end > p && parse_is_space(end[-1]))
+		end--;
+	if (p == end)
+		return;
+	r->kind = PARSE_UNKNOWN;
+	if (end - p > PARSE_LINE_MAX)
+		return;
+
+	/* "?" is a command; "co." and "1234567!" are the same as without. */
+	if ((w = parse_find_word(p, end)) == NULL) {
+		while (end - p > 1 && (parse_in(end[-1], parse_trailing) ||
+		    parse_is_space(end[-1])))
+			end--;
+		w = parse_find_word(p, end);
+	}
+	if (w != NULL) {
+		r->kind = w->kind;
+		r->lang = w->lang;
+		return;
+	}
+	parse_code(p, end, code_len, r);
+	if (r->kind == PARSE_UNKNOWN) {
+		memset(r->code, 0, sizeof r->code);
+		r->companions = 0;
+	}
+}
+
+const char *
+parse_kind_name(enum parse_kind kind)
+{
+	if ((size_t)kind >= nitems(parse_names) || parse_names[kind] == NULL)
+		return "invalid";
+	return parse_names[kind];
+}

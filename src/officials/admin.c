@@ -1,0 +1,1731 @@
+/*
+ * admin.c: the officials' HTTP API on its own listener (admin.listen).
+ * Each endpoint is a row of admin_endpoints: method, path, the role it
+ * needs and its handler. A bearer token is looked up by its SHA-256
+ * (config_token); a missing or wrong one gets 401, a too-low role 403,
+ * and the body says nothing more. Every read of personal data writes an
+ * audit row in the same transaction as the read, so an answer never
+ * leaves without its audit row. Bad requests get a 4xx and a one-line
+ * reason.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "base/base.h"
+#include "base/log.h"
+#include "base/tz.h"
+#include "codec/code.h"
+#include "codec/number.h"
+#include "codec/web.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "core/metrics.h"
+#include "send/outbox.h"
+#include "chan/httpd.h"
+#include "officials/admin.h"
+#include "officials/dashboard.h"
+#include "officials/export.h"
+#include "officials/poster.h"
+
+#define ADMIN_MAX_HEADERS	8192	/* bytes of the request line and headers */
+#define ADMIN_TOKEN_MAX		512	/* bytes of a bearer token */
+/*
+ * libevent 2.1 answers a body over its own limit with an HTML page and
+ * offers no hook to change that; it reads up to admin.max_body and this
+ * much more, so that a body over admin.max_body by less gets our one-line
+ * 413.
+ */
+#define ADMIN_BODY_SLACK	(1024 * 1024)
+#define ADMIN_NAME_MAX		120	/* bytes of a venue name */
+#define ADMIN_FIELD_MAX		256	/* bytes of an address, ward, district or kind */
+#define ADMIN_OWNER_MAX		64	/* bytes of an owner number as typed */
+#define ADMIN_ALERT_MAX		612	/* bytes of an exposure alert's text */
+#define ADMIN_REPORT_DAYS	3660	/* longest ward report period, in days */
+#define ADMIN_INACTIVE_DAYS	7	/* default of /api/reports/inactive?days= */
+#define ADMIN_INACTIVE_MAX	365
+#define ADMIN_ID		"{code}"	/* an endpoint path ending so takes a code */
+#define ADMIN_DAY		86400
+#define ADMIN_DASH_DAYS		366	/* longest dashboard period, in days */
+#define ADMIN_DASH_DEFAULT	7	/* the dashboard's default period, in days */
+#define ADMIN_SESSIONS_MAX	1000	/* signed-in browsers kept at once */
+#define ADMIN_SESSION_TTL	(8 * 3600)	/* seconds a sign-in lasts */
+#define ADMIN_SESSION_BYTES	32	/* random bytes of a session id */
+#define ADMIN_COOKIE		"checkind_session"
+#define ADMIN_PAGE		1	/* a browser page: a session cookie will do */
+
+/*
+ * A browser signed in with a token: kept in memory only, so a restart
+ * signs everyone out. It names its token; a token gone from the
+ * configuration after a reload ends its sessions.
+ */
+struct admin_session {
+	char	 id[ADMIN_SESSION_BYTES * 2 + 1];	/* hex */
+	char	*name;			/* the token's name */
+	int	 role;
+	int64_t	 expires_at;
+};
+
+struct admin {
+	struct store			*st;
+	const struct config		*cfg;		/* the running one: admin_reload */
+	struct outbox			*outbox;	/* alerts are queued there */
+	int				 closing;	/* the daemon is stopping */
+	struct httpd			*httpd;
+	struct admin_session		*sessions;
+	size_t				 nsessions;
+};
+
+/* One request as a handler sees it. */
+struct admin_req {
+	struct admin			*adm;
+	struct store			*st;
+	const struct config		*cfg;		/* the running one when the request came */
+	struct evhttp_request		*req;
+	const struct admin_token	*token;		/* NULL on open endpoints */
+	char				*id;		/* the path's {code}, decoded, or NULL */
+	const char			*query;		/* the raw query string, or "" */
+	int				 status;	/* what was answered */
+	int64_t				 records;	/* rows returned, for the log line */
+};
+
+static void	admin_healthz(struct admin_req *);
+static void	admin_metrics(struct admin_req *);
+static void	admin_venue_list(struct admin_req *);
+static void	admin_venue_add(struct admin_req *);
+static void	admin_venue_get(struct admin_req *);
+static void	admin_venue_patch(struct admin_req *);
+static void	admin_trace_venue(struct admin_req *);
+static void	admin_trace_person(struct admin_req *);
+static void	admin_trace_contacts(struct admin_req *);
+static void	admin_alert(struct admin_req *);
+static void	admin_report_wards(struct admin_req *);
+static void	admin_report_inactive(struct admin_req *);
+static void	admin_login_form(struct admin_req *);
+static void	admin_login(struct admin_req *);
+static void	admin_logout(struct admin_req *);
+static void	admin_dashboard(struct admin_req *);
+static void	admin_venue_page(struct admin_req *);
+static void	admin_poster_pdf(struct admin_req *);
+static void	admin_poster_png(struct admin_req *);
+
+static const struct admin_endpoint {
+	enum evhttp_cmd_type	 method;
+	const char		*path;		/* also the metrics label */
+	int			 role;		/* 0: no token needed */
+	void			(*handler)(struct admin_req *);
+	int			 page;		/* ADMIN_PAGE: a cookie or a token */
+} admin_endpoints[] = {
+	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, 0 },
+	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, 0 },
+	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venue_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venue_add, 0 },
+	{ EVHTTP_REQ_GET, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_get, 0 },
+	{ EVHTTP_REQ_PATCH, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_patch, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_trace_venue, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_trace_person, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_trace_contacts, 0 },
+	{ EVHTTP_REQ_POST, "/api/alerts", ROLE_ADMIN, admin_alert, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_report_wards, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_report_inactive, 0 },
+	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form, 0 },
+	{ EVHTTP_REQ_POST, "/login", 0, admin_login, 0 },
+	{ EVHTTP_REQ_GET, "/logout", 0, admin_logout, 0 },
+	{ EVHTTP_REQ_GET, "/dashboard", ROLE_TRACER, admin_dashboard, ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID, ROLE_TRACER, admin_venue_page, ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.pdf", ROLE_TRACER, admin_poster_pdf,
+	    ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.png", ROLE_TRACER, admin_poster_png,
+	    ADMIN_PAGE },
+};
+
+static const struct {
+	enum evhttp_cmd_type	 method;
+	const char		*name;
+} admin_methods[] = {
+	{ EVHTTP_REQ_GET, "GET" },
+	{ EVHTTP_REQ_POST, "POST" },
+	{ EVHTTP_REQ_PATCH, "PATCH" },
+	{ EVHTTP_REQ_HEAD, "HEAD" },
+	{ EVHTTP_REQ_PUT, "PUT" },
+	{ EVHTTP_REQ_DELETE, "DELETE" },
+	{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
+};
+
+/* The traces: what each reads, and how the audit row names it. */
+enum admin_trace_by { TRACE_BY_VENUE, TRACE_BY_NUMBER };
+
+static const struct admin_trace {
+	const char		*action;
+	enum export_kind	 kind;
+	enum admin_trace_by	 by;
+	int			(*number)(struct store *, const char *, int64_t, int64_t,
+				    int, int (*)(const struct trace_row *, void *), void *);
+} admin_traces[] = {
+	{ "trace.venue", EXPORT_TRACE_VENUE, TRACE_BY_VENUE, NULL },
+	{ "trace.person", EXPORT_TRACE_PERSON, TRACE_BY_NUMBER, store_trace_person },
+	{ "trace.contacts", EXPORT_TRACE_CONTACTS, TRACE_BY_NUMBER, store_trace_contacts },
+};
+
+/* The venue members a POST or PATCH may carry, each a string. */
+struct admin_venue_in {
+	const char	*name;
+	const char	*address;
+	const char	*ward;
+	const char	*district;
+	const char	*kind;
+	const char	*owner;		/* as typed; normalised into owner164 */
+	char		 owner164[NUMBER_MAX];
+	int		 active;	/* -1 unchanged */
+	int		 n;		/* members given */
+};
+
+static const struct admin_venue_field {
+	const char	*name;
+	size_t		 off;
+	size_t		 max;
+	int		 patch;		/* PATCH may change it */
+} admin_venue_fields[] = {
+	{ "name", offsetof(struct admin_venue_in, name), ADMIN_NAME_MAX, 1 },
+	{ "address", offsetof(struct admin_venue_in, address), ADMIN_FIELD_MAX, 1 },
+	{ "ward", offsetof(struct admin_venue_in, ward), ADMIN_FIELD_MAX, 1 },
+	{ "district", offsetof(struct admin_venue_in, district), ADMIN_FIELD_MAX, 0 },
+	{ "kind", offsetof(struct admin_venue_in, kind), ADMIN_FIELD_MAX, 1 },
+	{ "owner", offsetof(struct admin_venue_in, owner), ADMIN_OWNER_MAX, 1 },
+};
+
+static const char *
+admin_method_name(enum evhttp_cmd_type m)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(admin_methods); i++) {
+		if (admin_methods[i].method == m)
+			return admin_methods[i].name;
+	}
+	return "OTHER";
+}
+
+static const char *
+admin_header(struct admin_req *ar, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(ar->req), name);
+}
+
+/* Send a body; personal data must not linger in caches. */
+static void
+admin_send(struct admin_req *ar, int code, const char *type, const char *body,
+    size_t len)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+	struct evbuffer		*buf = evbuffer_new();
+
+	if (buf == NULL)
+		fatalx("evbuffer_new");
+	evhttp_add_header(out, "Content-Type", type);
+	evhttp_add_header(out, "Cache-Control", "no-store");
+	if (len > 0)
+		evbuffer_add(buf, body, len);
+	evhttp_send_reply(ar->req, code, httpd_reason(code), buf);
+	evbuffer_free(buf);
+	ar->status = code;
+}
+
+/* Answer with a status and a one-line plain-text reason. */
+static void
+admin_error(struct admin_req *ar, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+admin_error(struct admin_req *ar, int code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 why[256];
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(why, sizeof why - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof why - 2)
+		n = sizeof why - 2;
+	why[n++] = '\n';
+	why[n] = '\0';
+	admin_send(ar, code, "text/plain; charset=UTF-8", why, (size_t)n);
+}
+
+/* 401 or 403 with nothing in the body but the word. */
+static void
+admin_deny(struct admin_req *ar, int code)
+{
+	const char	*word = code == 401 ? "unauthorized" : "forbidden";
+
+	if (code == 401) {
+		evhttp_add_header(evhttp_request_get_output_headers(ar->req),
+		    "WWW-Authenticate", "Bearer");
+	}
+	admin_send(ar, code, "text/plain; charset=UTF-8", word, strlen(word));
+}
+
+static void
+admin_storage_error(struct admin_req *ar)
+{
+	store_rollback(ar->st);
+	admin_error(ar, 503, "storage unavailable, retry later");
+}
+
+static void
+admin_json(struct admin_req *ar, int code, json_t *j)
+{
+	char	*s, *body;
+	int	 n;
+
+	if ((s = json_dumps(j, 0)) == NULL)
+		fatalx("json_dumps failed");
+	json_decref(j);
+	n = xasprintf(&body, "%s\n", s);
+	free(s);
+	admin_send(ar, code, "application/json", body, (size_t)n);
+	free(body);
+}
+
+static void
+admin_set(json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(obj, key, v) == -1)
+		fatalx("admin: json member %s", key);
+}
+
+/* A stored string as JSON: null for NULL, invalid UTF-8 repaired. */
+static json_t *
+admin_json_str(const char *s)
+{
+	json_t	*j;
+	char	*fixed;
+	size_t	 n;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	fixed = web_utf8_fix(s, strlen(s), &n);
+	j = json_stringn(fixed, n);
+	free(fixed);
+	return j;
+}
+
+static json_t *
+admin_json_time(int64_t t)
+{
+	char	buf[40];
+
+	if (t == 0)
+		return json_null();
+	tz_format_iso(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+/*
+ * A query parameter, decoded: 1 and a new string in *value, 0 if absent
+ * (or empty), -1 if it holds a NUL.
+ */
+static int
+admin_param(struct admin_req *ar, const char *name, char **value)
+{
+	size_t	len;
+
+	if (!web_form_get(ar->query, strlen(ar->query), name, value, &len))
+		return 0;
+	if (strlen(*value) != len) {
+		free(*value);
+		*value = NULL;
+		return -1;
+	}
+	if (len == 0) {
+		free(*value);
+		*value = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/* A required parameter; answers 400 and returns NULL when it is missing or bad. */
+static char *
+admin_param_required(struct admin_req *ar, const char *name)
+{
+	char	*v;
+	int	 rc;
+
+	if ((rc = admin_param(ar, name, &v)) == 1)
+		return v;
+	if (rc == 0)
+		admin_error(ar, 400, "%s is required", name);
+	else
+		admin_error(ar, 400, "%s: bad value", name);
+	return NULL;
+}
+
+/*
+ * A time as officials write it: ISO 8601 with an offset, or epoch
+ * seconds. An offset's '+' left unencoded in a query arrives as a space;
+ * that space is taken back for a '+'.
+ */
+static int
+admin_time(const char *s, int64_t *t)
+{
+	char	*copy, *sp;
+	int	 rc;
+
+	if (web_time_parse(s, 0, t) == 0)
+		return 0;
+	copy = xstrdup(s);
+	rc = -1;
+	if ((sp = strrchr(copy, ' ')) != NULL && sp - copy >= 16 &&
+	    isdigit((unsigned char)sp[1])) {
+		*sp = '+';
+		rc = web_time_parse(copy, 0, t);
+	}
+	free(copy);
+	return rc;
+}
+
+/* from < to, and no longer than max_days (0: any length). 400 and -1 if not. */
+static int
+admin_window_check(struct admin_req *ar, int64_t from, int64_t to, int max_days)
+{
+	if (from >= to) {
+		admin_error(ar, 400, "from must be before to");
+		return -1;
+	}
+	if (max_days > 0 && to - from > (int64_t)max_days * ADMIN_DAY) {
+		admin_error(ar, 400, "the window is longer than %d days", max_days);
+		return -1;
+	}
+	return 0;
+}
+
+/* The from= and to= of a query. 0, or -1 once a 400 is sent. */
+static int
+admin_window(struct admin_req *ar, int max_days, int64_t *from, int64_t *to)
+{
+	static const char	*names[] = { "from", "to" };
+	int64_t			*out[] = { from, to };
+	char			*v;
+	size_t			 i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if ((v = admin_param_required(ar, names[i])) == NULL)
+			return -1;
+		if (admin_time(v, out[i]) == -1) {
+			free(v);
+			admin_error(ar, 400, "%s: not a time (ISO 8601 with an offset,"
+			    " or epoch seconds)", names[i]);
+			return -1;
+		}
+		free(v);
+	}
+	return admin_window_check(ar, *from, *to, max_days);
+}
+
+/* A trace may look back over what retention keeps, and a day more. */
+static int
+admin_trace_days(const struct config *cfg)
+{
+	return cfg->retention_days + 1;
+}
+
+/* The answer's format: format=, else Accept: text/csv, else JSON. -1 once a 400 is sent. */
+static int
+admin_format(struct admin_req *ar)
+{
+	const char	*accept;
+	char		*v;
+	int		 rc, f;
+
+	if ((rc = admin_param(ar, "format", &v)) == 1) {
+		f = export_format_parse(v);
+		free(v);
+		if (f != -1)
+			return f;
+	}
+	if (rc != 0) {
+		admin_error(ar, 400, "format must be json, csv or text");
+		return -1;
+	}
+	if ((accept = admin_header(ar, "Accept")) != NULL &&
+	    strcasestr(accept, "text/csv") != NULL)
+		return EXPORT_CSV;
+	return EXPORT_JSON;
+}
+
+static void
+admin_export_send(struct admin_req *ar, int format, struct export *e)
+{
+	char	*doc;
+	size_t	 len;
+
+	ar->records = (int64_t)export_rows(e);
+	doc = export_finish(e, &len);
+	admin_send(ar, 200, export_content_type(format), doc, len);
+	free(doc);
+}
+
+/* A venue code as typed: digits, with spaces, dots or dashes between. -1 if not. */
+static int
+admin_code(const char *in, char out[CODE_MAX])
+{
+	size_t	n = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in >= '0' && *in <= '9') {
+			if (n == CODE_MAX - 1)
+				return -1;
+			out[n++] = *in;
+		} else if (strchr(" .-", *in) == NULL)
+			return -1;
+	}
+	out[n] = '\0';
+	return n > 0 ? 0 : -1;
+}
+
+/* Look a venue up by its code as typed. 1 found, 0 not (404 sent), -1 (503 sent). */
+static int
+admin_venue_find(struct admin_req *ar, const char *typed, struct venue *v)
+{
+	char	code[CODE_MAX];
+	int	rc;
+
+	memset(v, 0, sizeof *v);
+	if (admin_code(typed, code) == -1) {
+		admin_error(ar, 404, "no venue with this code");
+		return 0;
+	}
+	if ((rc = store_venue_by_code(ar->st, code, v)) == -1) {
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return -1;
+	}
+	if (rc == 0)
+		admin_error(ar, 404, "no venue with this code");
+	return rc;
+}
+
+/* A number to E.164; 400 and -1 if it is not one. */
+static int
+admin_number(struct admin_req *ar, const char *typed, char out[NUMBER_MAX])
+{
+	if (number_normalize(typed, ar->cfg->country_code, out) != NUMBER_E164) {
+		admin_error(ar, 400, "number: not a phone number");
+		return -1;
+	}
+	return 0;
+}
+
+/* A JSON request body that must be an object; NULL once a 400 is sent. */
+static json_t *
+admin_body(struct admin_req *ar)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(ar->req);
+	size_t		 len = evbuffer_get_length(in);
+	json_error_t	 jerr;
+	json_t		*root;
+
+	root = json_loadb(len > 0 ? (const char *)evbuffer_pullup(in, -1) : "", len,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		admin_error(ar, 400, "malformed JSON at line %d, column %d", jerr.line,
+		    jerr.column);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		admin_error(ar, 400, "the body must be a JSON object");
+		return NULL;
+	}
+	return root;
+}
+
+/* A member name fit for a one-line reason, or a stand-in. */
+static const char *
+admin_member_name(const char *key)
+{
+	size_t	n = strlen(key);
+
+	if (n == 0 || n > 32 || strspn(key, "abcdefghijklmnopqrstuvwxyz_0123456789") != n)
+		return "(a member)";
+	return key;
+}
+
+/* A string member: no NUL, no control characters, at most max bytes. */
+static int
+admin_json_text(struct admin_req *ar, const char *key, json_t *v, size_t min,
+    size_t max, int newlines, const char **out)
+{
+	const char	*s, *p;
+	size_t		 len;
+
+	if (!json_is_string(v)) {
+		admin_error(ar, 400, "%s must be a string", key);
+		return -1;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (strlen(s) != len) {
+		admin_error(ar, 400, "%s holds a NUL", key);
+		return -1;
+	}
+	if (len < min || len > max) {
+		admin_error(ar, 400, "%s must be %zu to %zu bytes long", key, min, max);
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (((unsigned char)*p < 0x20 && !(newlines && *p == '\n')) || *p == 0x7f) {
+			admin_error(ar, 400, "%s holds a control character", key);
+			return -1;
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+/* The venue members of a POST (patch 0) or PATCH (patch 1) body. 0, or -1 once a 400 is sent. */
+static int
+admin_venue_parse(struct admin_req *ar, json_t *root, int patch,
+    struct admin_venue_in *in)
+{
+	const struct admin_venue_field	*f;
+	const char			*key, **slot;
+	json_t				*v;
+	size_t				 i;
+
+	memset(in, 0, sizeof *in);
+	in->active = -1;
+	json_object_foreach(root, key, v) {
+		if (patch && strcmp(key, "active") == 0) {
+			if (!json_is_boolean(v)) {
+				admin_error(ar, 400, "active must be true or false");
+				return -1;
+			}
+			in->active = json_is_true(v);
+			in->n++;
+			continue;
+		}
+		for (i = 0, f = NULL; i < nitems(admin_venue_fields); i++) {
+			if (strcmp(admin_venue_fields[i].name, key) == 0)
+				f = &admin_venue_fields[i];
+		}
+		if (f == NULL || (patch && !f->patch)) {
+			admin_error(ar, 400, "%s: %s", admin_member_name(key),
+			    f == NULL ? "unknown member" : "cannot be changed");
+			return -1;
+		}
+		if (json_is_null(v) && !patch)
+			continue;
+		slot = (const char **)(void *)((char *)in + f->off);
+		if (admin_json_text(ar, f->name, v, strcmp(f->name, "name") == 0 ? 1 : 0,
+		    f->max, 0, slot) == -1)
+			return -1;
+		in->n++;
+	}
+	if (!patch && in->name == NULL) {
+		admin_error(ar, 400, "name is required");
+		return -1;
+	}
+	if (in->owner != NULL && *in->owner != '\0') {
+		if (number_normalize(in->owner, ar->cfg->country_code, in->owner164) !=
+		    NUMBER_E164) {
+			admin_error(ar, 400, "owner: not a phone number");
+			return -1;
+		}
+		in->owner = in->owner164;
+	} else if (in->owner != NULL && patch) {
+		admin_error(ar, 400, "owner: not a phone number");
+		return -1;
+	} else
+		in->owner = NULL;
+	return 0;
+}
+
+/* A venue as the API shows one. */
+static json_t *
+admin_venue_json(const struct venue *v)
+{
+	json_t	*o;
+	char	 grouped[CODE_MAX + 4];
+
+	if ((o = json_object()) == NULL)
+		fatalx("json_object failed");
+	code_group(v->code, grouped, sizeof grouped);
+	admin_set(o, "code", json_string(v->code));
+	admin_set(o, "grouped", json_string(grouped));
+	admin_set(o, "name", admin_json_str(v->name));
+	admin_set(o, "address", admin_json_str(v->address));
+	admin_set(o, "ward", admin_json_str(v->ward));
+	admin_set(o, "district", admin_json_str(v->district));
+	admin_set(o, "kind", admin_json_str(v->kind));
+	admin_set(o, "owner", admin_json_str(v->owner != NULL && *v->owner != '\0' ?
+	    v->owner : NULL));
+	admin_set(o, "active", json_boolean(v->active));
+	admin_set(o, "created_at", admin_json_time(v->created_at));
+	return o;
+}
+
+/* Read a venue back after a change and answer with it. */
+static void
+admin_venue_answer(struct admin_req *ar, int code, const char *venue_code)
+{
+	struct venue	v;
+	int		rc;
+
+	memset(&v, 0, sizeof v);
+	if ((rc = store_venue_by_code(ar->st, venue_code, &v)) != 1) {
+		admin_error(ar, rc == 0 ? 404 : 503, rc == 0 ? "no venue with this code" :
+		    "storage unavailable, retry later");
+		return;
+	}
+	if (code == 201) {
+		char	loc[64];
+
+		snprintf(loc, sizeof loc, "/api/venues/%s", v.code);
+		evhttp_add_header(evhttp_request_get_output_headers(ar->req), "Location",
+		    loc);
+	}
+	ar->records = 1;
+	admin_json(ar, code, admin_venue_json(&v));
+	store_venue_free(&v);
+}
+
+/* GET /healthz: alive, and the database answers. */
+static void
+admin_healthz(struct admin_req *ar)
+{
+	json_t	*o;
+	int	 ok = store_version(ar->st) > 0;
+
+	if ((o = json_object()) == NULL)
+		fatalx("json_object failed");
+	admin_set(o, "status", json_string(ok ? "ok" : "error"));
+	admin_set(o, "database", json_string(ok ? "ok" : "error"));
+	admin_json(ar, ok ? 200 : 503, o);
+}
+
+/* GET /metrics: Prometheus text format 0.0.4. */
+static void
+admin_metrics(struct admin_req *ar)
+{
+	char	*text;
+	size_t	 len;
+
+	text = metrics_render(ar->st, &len);
+	admin_send(ar, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+	free(text);
+}
+
+static int
+admin_venue_row(const struct venue *v, void *arg)
+{
+	export_venue(arg, v);
+	return 0;
+}
+
+/* GET /api/venues[?ward=&all=1] */
+static void
+admin_venue_list(struct admin_req *ar)
+{
+	struct export	*e;
+	char		*ward = NULL, *all = NULL;
+	int		 format, inactive = 0;
+
+	if ((format = admin_format(ar)) == -1)
+		return;
+	if (admin_param(ar, "ward", &ward) == -1) {
+		admin_error(ar, 400, "ward: bad value");
+		return;
+	}
+	if (admin_param(ar, "all", &all) != 0) {
+		if (all == NULL || (strcmp(all, "0") != 0 && strcmp(all, "1") != 0)) {
+			admin_error(ar, 400, "all must be 0 or 1");
+			goto out;
+		}
+		inactive = all[0] == '1';
+	}
+	e = export_new(format, EXPORT_VENUES);
+	/* The list carries owners' numbers: personal data, so audited. */
+	if (store_venue_list(ar->st, ward, inactive, admin_venue_row, e) == -1 ||
+	    store_audit_add(ar->st, ar->token->name, "venues.list", NULL,
+	    evhttp_request_get_uri(ar->req), (int64_t)export_rows(e), time(NULL)) == -1) {
+		free(export_finish(e, NULL));
+		admin_error(ar, 503, "storage unavailable, retry later");
+		goto out;
+	}
+	admin_export_send(ar, format, e);
+out:
+	free(ward);
+	free(all);
+}
+
+/* POST /api/venues {name, address, ward, district, kind, owner} */
+static void
+admin_venue_add(struct admin_req *ar)
+{
+	struct admin_venue_in	 in;
+	struct venue		 v;
+	json_t			*root;
+
+	if ((root = admin_body(ar)) == NULL)
+		return;
+	if (admin_venue_parse(ar, root, 0, &in) == -1) {
+		json_decref(root);
+		return;
+	}
+	memset(&v, 0, sizeof v);
+	v.name = (char *)in.name;
+	v.address = (char *)in.address;
+	v.ward = (char *)in.ward;
+	v.district = (char *)in.district;
+	v.kind = (char *)in.kind;
+	v.owner = (char *)in.owner;
+	if (store_venue_add(ar->st, &v, (size_t)ar->cfg->code_digits) == -1) {
+		json_decref(root);
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	json_decref(root);
+	log_info("admin venue=%s action=added actor=%s", v.code, ar->token->name);
+	admin_venue_answer(ar, 201, v.code);
+}
+
+/* GET /api/venues/{code} */
+static void
+admin_venue_get(struct admin_req *ar)
+{
+	struct venue	v;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	if (v.owner != NULL && store_audit_add(ar->st, ar->token->name,
+	    "venues.get", v.code, evhttp_request_get_uri(ar->req), 1, time(NULL)) == -1) {
+		store_venue_free(&v);
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	ar->records = 1;
+	admin_json(ar, 200, admin_venue_json(&v));
+	store_venue_free(&v);
+}
+
+/* PATCH /api/venues/{code} {name, address, ward, kind, owner, active} */
+static void
+admin_venue_patch(struct admin_req *ar)
+{
+	struct admin_venue_in	 in;
+	struct venue		 v;
+	json_t			*root;
+	int			 rc;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	if ((root = admin_body(ar)) == NULL)
+		goto out;
+	if (admin_venue_parse(ar, root, 1, &in) == -1)
+		goto out;
+	if (in.n == 0) {
+		admin_error(ar, 400, "nothing to change");
+		goto out;
+	}
+	rc = store_venue_update(ar->st, v.code, in.name, in.address, in.ward,
+	    in.kind, in.owner, in.active);
+	if (rc != 0) {
+		admin_error(ar, rc == 1 ? 404 : 503, rc == 1 ? "no venue with this code" :
+		    "storage unavailable, retry later");
+		goto out;
+	}
+	log_info("admin venue=%s action=changed actor=%s", v.code, ar->token->name);
+	admin_venue_answer(ar, 200, v.code);
+out:
+	json_decref(root);
+	store_venue_free(&v);
+}
+
+struct admin_rows {
+	struct export	*e;
+	int64_t		 n;
+};
+
+static int
+admin_trace_row(const struct trace_row *t, void *arg)
+{
+	struct admin_rows	*rows = arg;
+
+	export_trace(rows->e, t);
+	rows->n++;
+	return 0;
+}
+
+/*
+ * A trace: read and audit in one transaction (begin, trace, audit row,
+ * commit), then answer. Nothing leaves unless its audit row committed.
+ */
+static void
+admin_trace(struct admin_req *ar, const struct admin_trace *tr)
+{
+	struct store		*st = ar->st;
+	struct admin_rows	 rows = { NULL, 0 };
+	struct venue		 v;
+	char			 number[NUMBER_MAX], *typed;
+	const char		*subject;
+	int64_t			 from, to;
+	int			 format, rc;
+
+	memset(&v, 0, sizeof v);
+	if ((format = admin_format(ar)) == -1)
+		return;
+	if ((typed = admin_param_required(ar, tr->by == TRACE_BY_VENUE ? "code" :
+	    "number")) == NULL)
+		return;
+	if (tr->by == TRACE_BY_VENUE) {
+		rc = admin_venue_find(ar, typed, &v);
+		subject = v.code;
+	} else {
+		rc = admin_number(ar, typed, number) == 0;
+		subject = number;
+	}
+	free(typed);
+	if (rc != 1)
+		goto out;
+	if (admin_window(ar, admin_trace_days(ar->cfg), &from, &to) == -1)
+		goto out;
+
+	rows.e = export_new(format, tr->kind);
+	if (store_begin(st) == -1)
+		goto fail;
+	if (tr->by == TRACE_BY_VENUE)
+		rc = store_trace_venue(st, v.id, from, to, ar->cfg->default_stay,
+		    admin_trace_row, &rows);
+	else
+		rc = tr->number(st, number, from, to, ar->cfg->default_stay,
+		    admin_trace_row, &rows);
+	if (rc == -1 || store_audit_add(st, ar->token->name, tr->action, subject,
+	    ar->query, rows.n, time(NULL)) == -1 || store_commit(st) == -1)
+		goto fail;
+	admin_export_send(ar, format, rows.e);
+	goto out;
+
+fail:
+	free(export_finish(rows.e, NULL));
+	admin_storage_error(ar);
+out:
+	store_venue_free(&v);
+}
+
+static void
+admin_trace_venue(struct admin_req *ar)
+{
+	admin_trace(ar, &admin_traces[0]);
+}
+
+static void
+admin_trace_person(struct admin_req *ar)
+{
+	admin_trace(ar, &admin_traces[1]);
+}
+
+static void
+admin_trace_contacts(struct admin_req *ar)
+{
+	admin_trace(ar, &admin_traces[2]);
+}
+
+/* The members of an alert. */
+struct admin_alert_in {
+	const char	*venue;
+	int64_t		 from;
+	int64_t		 to;
+	const char	*text;
+	int		 dry_run;
+};
+
+/* A time member: a string as admin_time takes, or an integer of epoch seconds. */
+static int
+admin_json_time_in(struct admin_req *ar, const char *key, json_t *v, int64_t *t)
+{
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*t = json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v) &&
+	    admin_time(json_string_value(v), t) == 0)
+		return 0;
+	admin_error(ar, 400, "%s: not a time (ISO 8601 with an offset, or epoch seconds)",
+	    key);
+	return -1;
+}
+
+/* {venue, from, to, text, dry_run}: 0, or -1 once a 400 is sent. */
+static int
+admin_alert_parse(struct admin_req *ar, json_t *root, struct admin_alert_in *in)
+{
+	static const char	*required[] = { "venue", "from", "to", "text" };
+	const char		*key;
+	json_t			*v;
+	size_t			 i;
+
+	memset(in, 0, sizeof *in);
+	for (i = 0; i < nitems(required); i++) {
+		if (json_object_get(root, required[i]) == NULL) {
+			admin_error(ar, 400, "%s is required", required[i]);
+			return -1;
+		}
+	}
+	json_object_foreach(root, key, v) {
+		if (strcmp(key, "venue") == 0) {
+			if (admin_json_text(ar, key, v, 1, CODE_MAX + 8, 0, &in->venue) == -1)
+				return -1;
+		} else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+			if (admin_json_time_in(ar, key, v, key[0] == 'f' ? &in->from :
+			    &in->to) == -1)
+				return -1;
+		} else if (strcmp(key, "text") == 0) {
+			if (admin_json_text(ar, key, v, 1, ADMIN_ALERT_MAX, 1, &in->text) == -1)
+				return -1;
+		} else if (strcmp(key, "dry_run") == 0) {
+			if (!json_is_boolean(v)) {
+				admin_error(ar, 400, "dry_run must be true or false");
+				return -1;
+			}
+			in->dry_run = json_is_true(v);
+		} else {
+			admin_error(ar, 400, "%s: unknown member", admin_member_name(key));
+			return -1;
+		}
+	}
+	return admin_window_check(ar, in->from, in->to, admin_trace_days(ar->cfg));
+}
+
+struct admin_numbers {
+	char	**v;
+	size_t	  n;
+};
+
+static int
+admin_alert_number(const char *number, void *arg)
+{
+	struct admin_numbers	*ns = arg;
+
+	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof *ns->v);
+	ns->v[ns->n++] = xstrdup(number);
+	return 0;
+}
+
+/*
+ * POST /api/alerts: one outbox row per distinct opted-in number at the
+ * venue in the window, all queued with the audit row in one transaction.
+ */
+static void
+admin_alert(struct admin_req *ar)
+{
+	struct store		*st = ar->st;
+	struct admin_alert_in	 in;
+	struct admin_numbers	 ns = { NULL, 0 };
+	const struct route	*r;
+	struct venue		 v;
+	json_t			*root, *o;
+	char			*query = NULL, f[40], t[40];
+	int64_t			 now = time(NULL);
+	size_t			 i;
+
+	memset(&v, 0, sizeof v);
+	if ((root = admin_body(ar)) == NULL)
+		return;
+	if (admin_alert_parse(ar, root, &in) == -1 ||
+	    admin_venue_find(ar, in.venue, &v) != 1)
+		goto out;
+	if (!in.dry_run && ar->cfg->nroutes == 0) {
+		admin_error(ar, 400, "no outbound route configured");
+		goto out;
+	}
+	tz_format_iso(in.from, f, sizeof f);
+	tz_format_iso(in.to, t, sizeof t);
+	xasprintf(&query, "venue=%s&from=%s&to=%s&dry_run=%d", v.code, f, t, in.dry_run);
+
+	if (store_begin(st) == -1 ||
+	    store_alert_numbers(st, v.id, in.from, in.to, ar->cfg->default_stay,
+	    admin_alert_number, &ns) == -1)
+		goto fail;
+	for (i = 0; !in.dry_run && i < ns.n; i++) {
+		if ((r = config_route_for(ar->cfg, ns.v[i])) == NULL) {
+			store_rollback(st);
+			admin_error(ar, 400, "no outbound route configured");
+			goto out;
+		}
+		if (store_outbox_add(st, r->name, ns.v[i], in.text, now, 0, 0) == -1)
+			goto fail;
+	}
+	if (store_audit_add(st, ar->token->name, in.dry_run ? "alert.dry_run" : "alert",
+	    v.code, query, (int64_t)ns.n, now) == -1 || store_commit(st) == -1)
+		goto fail;
+	if (!in.dry_run && ns.n > 0)
+		outbox_kick(ar->adm->outbox);
+	log_info("admin venue=%s action=%s numbers=%zu actor=%s", v.code,
+	    in.dry_run ? "alert.dry_run" : "alert", ns.n, ar->token->name);
+	ar->records = (int64_t)ns.n;
+	if ((o = json_object()) == NULL)
+		fatalx("json_object failed");
+	admin_set(o, in.dry_run ? "would_queue" : "queued", json_integer((json_int_t)ns.n));
+	admin_json(ar, 200, o);
+	goto out;
+
+fail:
+	admin_storage_error(ar);
+out:
+	for (i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	free(query);
+	json_decref(root);
+	store_venue_free(&v);
+}
+
+static int
+admin_ward_row(const struct ward_row *w, void *arg)
+{
+	struct admin_rows	*rows = arg;
+
+	export_ward(rows->e, w);
+	rows->n++;
+	return 0;
+}
+
+/* GET /api/reports/wards?from=&to=: figures only, nothing personal. */
+static void
+admin_report_wards(struct admin_req *ar)
+{
+	struct admin_rows	 rows = { NULL, 0 };
+	int64_t			 from, to;
+	int			 format;
+
+	if ((format = admin_format(ar)) == -1 ||
+	    admin_window(ar, ADMIN_REPORT_DAYS, &from, &to) == -1)
+		return;
+	rows.e = export_new(format, EXPORT_WARDS);
+	if (store_report_wards(ar->st, from, to, admin_ward_row, &rows) == -1) {
+		free(export_finish(rows.e, NULL));
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	admin_export_send(ar, format, rows.e);
+}
+
+static int
+admin_inactive_row(const struct venue *v, int64_t last, void *arg)
+{
+	struct admin_rows	*rows = arg;
+
+	export_inactive(rows->e, v, last);
+	rows->n++;
+	return 0;
+}
+
+/* GET /api/reports/inactive?days=N: venues without a check-in, with owner numbers (audited). */
+static void
+admin_report_inactive(struct admin_req *ar)
+{
+	struct store		*st = ar->st;
+	struct admin_rows	 rows = { NULL, 0 };
+	const char		*errstr = NULL;
+	char			*v;
+	long long		 days = ADMIN_INACTIVE_DAYS;
+	int64_t			 now = time(NULL);
+	int			 format, rc;
+
+	if ((format = admin_format(ar)) == -1)
+		return;
+	if ((rc = admin_param(ar, "days", &v)) == 1) {
+		days = num_parse(v, 1, ADMIN_INACTIVE_MAX, &errstr);
+		free(v);
+	}
+	if (rc == -1 || errstr != NULL) {
+		admin_error(ar, 400, "days must be 1 to %d", ADMIN_INACTIVE_MAX);
+		return;
+	}
+	rows.e = export_new(format, EXPORT_INACTIVE);
+	if (store_begin(st) == -1 ||
+	    store_report_inactive(st, now - days * ADMIN_DAY, admin_inactive_row,
+	    &rows) == -1 ||
+	    store_audit_add(st, ar->token->name, "report.inactive", NULL, ar->query,
+	    rows.n, now) == -1 || store_commit(st) == -1) {
+		free(export_finish(rows.e, NULL));
+		admin_storage_error(ar);
+		return;
+	}
+	admin_export_send(ar, format, rows.e);
+}
+
+/*
+ * Match a path against an endpoint's: equal, or for a path holding
+ * {code}, the same text around one non-empty segment (*rest, *restlen).
+ */
+static int
+admin_match(const char *pattern, const char *path, const char **rest,
+    size_t *restlen)
+{
+	const char	*id, *suffix;
+	size_t		 pre, suf, n = strlen(path);
+
+	*rest = NULL;
+	*restlen = 0;
+	if ((id = strstr(pattern, ADMIN_ID)) == NULL)
+		return strcmp(pattern, path) == 0;
+	pre = (size_t)(id - pattern);
+	suffix = id + strlen(ADMIN_ID);
+	suf = strlen(suffix);
+	if (n <= pre + suf || strncmp(pattern, path, pre) != 0 ||
+	    strcmp(path + n - suf, suffix) != 0)
+		return 0;
+	if (memchr(path + pre, '/', n - pre - suf) != NULL)
+		return 0;
+	*rest = path + pre;
+	*restlen = n - pre - suf;
+	return 1;
+}
+
+/* The value of a cookie of the request, copied into out; 0 if absent or too long. */
+static int
+admin_cookie(struct admin_req *ar, const char *name, char *out, size_t outlen)
+{
+	const char	*h, *p, *end, *eq;
+	size_t		 nlen = strlen(name), vlen;
+
+	if ((h = admin_header(ar, "Cookie")) == NULL)
+		return 0;
+	/* RFC 6265 5.4: "name=value" pairs joined by "; ". */
+	for (p = h; *p != '\0'; p = *end == ';' ? end + 1 : end) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((end = strchr(p, ';')) == NULL)
+			end = p + strlen(p);
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL ||
+		    (size_t)(eq - p) != nlen || strncmp(p, name, nlen) != 0)
+			continue;
+		for (vlen = (size_t)(end - eq - 1); vlen > 0 &&
+		    (eq[vlen] == ' ' || eq[vlen] == '\t'); vlen--)
+			;
+		if (vlen == 0 || vlen >= outlen)
+			return 0;
+		memcpy(out, eq + 1, vlen);
+		out[vlen] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Forget session i. */
+static void
+admin_session_drop(struct admin *adm, size_t i)
+{
+	free(adm->sessions[i].name);
+	explicit_bzero(adm->sessions[i].id, sizeof adm->sessions[i].id);
+	adm->sessions[i] = adm->sessions[--adm->nsessions];
+}
+
+/* Forget expired sessions; when still full, the one closest to expiring. */
+static void
+admin_session_prune(struct admin *adm, int64_t now)
+{
+	size_t	i, oldest;
+
+	for (i = 0; i < adm->nsessions;) {
+		if (adm->sessions[i].expires_at <= now)
+			admin_session_drop(adm, i);
+		else
+			i++;
+	}
+	if (adm->nsessions < ADMIN_SESSIONS_MAX)
+		return;
+	for (i = 1, oldest = 0; i < adm->nsessions; i++) {
+		if (adm->sessions[i].expires_at < adm->sessions[oldest].expires_at)
+			oldest = i;
+	}
+	admin_session_drop(adm, oldest);
+}
+
+/* The live session of the request's cookie: its index, or -1. */
+static int
+admin_session_find(struct admin_req *ar)
+{
+	struct admin	*adm = ar->adm;
+	char		 id[ADMIN_SESSION_BYTES * 2 + 1];
+	int64_t		 now = time(NULL);
+	size_t		 i;
+
+	if (!admin_cookie(ar, ADMIN_COOKIE, id, sizeof id) ||
+	    strlen(id) != ADMIN_SESSION_BYTES * 2)
+		return -1;
+	for (i = 0; i < adm->nsessions; i++) {
+		if (CRYPTO_memcmp(adm->sessions[i].id, id, sizeof id) == 0 &&
+		    adm->sessions[i].expires_at > now)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The configured token a session was made with, or NULL if it is gone or changed role. */
+static const struct admin_token *
+admin_session_token(struct admin_req *ar, const struct admin_session *se)
+{
+	size_t	i;
+
+	for (i = 0; i < ar->cfg->ntokens; i++) {
+		if (strcmp(ar->cfg->tokens[i].name, se->name) == 0 &&
+		    (int)ar->cfg->tokens[i].role == se->role)
+			return &ar->cfg->tokens[i];
+	}
+	return NULL;
+}
+
+/* Send a 303 to location, with a Set-Cookie header if cookie is not NULL. */
+static void
+admin_redirect(struct admin_req *ar, const char *location, const char *cookie)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+
+	evhttp_add_header(out, "Location", location);
+	if (cookie != NULL)
+		evhttp_add_header(out, "Set-Cookie", cookie);
+	admin_send(ar, 303, "text/plain; charset=UTF-8", "", 0);
+}
+
+/* An HTML page: nothing but itself may load, frame it or take its form. */
+static void
+admin_html(struct admin_req *ar, int code, char *page, size_t len)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+
+	evhttp_add_header(out, "Content-Security-Policy", "default-src 'none';"
+	    " style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self';"
+	    " frame-ancestors 'none'");
+	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(out, "Referrer-Policy", "no-referrer");
+	admin_send(ar, code, "text/html; charset=UTF-8", page, len);
+	free(page);
+}
+
+/* The lang= of a query: "en", else "vi". */
+static const char *
+admin_lang(struct admin_req *ar)
+{
+	char		*v;
+	const char	*l = "vi";
+
+	if (admin_param(ar, "lang", &v) == 1) {
+		if (strcmp(v, "en") == 0)
+			l = "en";
+		free(v);
+	}
+	return l;
+}
+
+/* GET /login: the sign-in form. */
+static void
+admin_login_form(struct admin_req *ar)
+{
+	char	*page;
+	size_t	 len;
+
+	page = dashboard_login_page(admin_lang(ar), 0, &len);
+	admin_html(ar, 200, page, len);
+}
+
+/*
+ * POST /login with the form field token: a right token makes a session and
+ * its cookie (HttpOnly, SameSite=Strict: no script reads it and no other
+ * site's page sends it), so the token never travels in a URL.
+ */
+static void
+admin_login(struct admin_req *ar)
+{
+	struct admin			*adm = ar->adm;
+	struct evbuffer			*in = evhttp_request_get_input_buffer(ar->req);
+	const struct admin_token	*t = NULL;
+	struct admin_session		*se;
+	unsigned char			 rnd[ADMIN_SESSION_BYTES];
+	char				*token = NULL, *cookie, *page;
+	const char			*lang = admin_lang(ar);
+	size_t				 blen = evbuffer_get_length(in), tlen, i, len;
+
+	if (blen > 0 && web_form_get((const char *)evbuffer_pullup(in, -1), blen,
+	    "token", &token, &tlen) && tlen == strlen(token) && tlen > 0 &&
+	    tlen <= ADMIN_TOKEN_MAX)
+		t = config_token(ar->cfg, token);
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	if (t == NULL) {
+		log_info("admin: sign-in refused");
+		page = dashboard_login_page(lang, 1, &len);
+		admin_html(ar, 401, page, len);
+		return;
+	}
+	admin_session_prune(adm, time(NULL));
+	adm->sessions = xreallocarray(adm->sessions, adm->nsessions + 1,
+	    sizeof *adm->sessions);
+	se = &adm->sessions[adm->nsessions++];
+	arc4random_buf(rnd, sizeof rnd);
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(se->id + 2 * i, 3, "%02x", rnd[i]);
+	explicit_bzero(rnd, sizeof rnd);
+	se->name = xstrdup(t->name);
+	se->role = (int)t->role;
+	se->expires_at = time(NULL) + ADMIN_SESSION_TTL;
+	ar->token = t;
+	log_info("admin: %s signed in", t->name);
+	xasprintf(&cookie, ADMIN_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/;"
+	    " Max-Age=%d", se->id, ADMIN_SESSION_TTL);
+	admin_redirect(ar, strcmp(lang, "en") == 0 ? "/dashboard?lang=en" :
+	    "/dashboard", cookie);
+	explicit_bzero(cookie, strlen(cookie));
+	free(cookie);
+}
+
+/* GET /logout: forget the session and its cookie. */
+static void
+admin_logout(struct admin_req *ar)
+{
+	int	i;
+
+	if ((i = admin_session_find(ar)) != -1)
+		admin_session_drop(ar->adm, (size_t)i);
+	admin_redirect(ar, "/login", ADMIN_COOKIE "=; HttpOnly; SameSite=Strict;"
+	    " Path=/; Max-Age=0");
+}
+
+/*
+ * GET /dashboard?from=&to=&days=&lang=: from and to, or the last days
+ * local days (default 7) up to today. Figures only: the inactive list
+ * leaves out owner numbers, so nothing personal is read and no audit row
+ * is written.
+ */
+static void
+admin_dashboard(struct admin_req *ar)
+{
+	const char	*errstr = NULL;
+	char		*v, *page;
+	long long	 days = ADMIN_DASH_DEFAULT;
+	int64_t		 from, to;
+	size_t		 len;
+	int		 rc, i;
+
+	if ((rc = admin_param(ar, "days", &v)) == 1) {
+		days = num_parse(v, 1, ADMIN_DASH_DAYS, &errstr);
+		free(v);
+	}
+	if (rc == -1 || errstr != NULL) {
+		admin_error(ar, 400, "days must be 1 to %d", ADMIN_DASH_DAYS);
+		return;
+	}
+	if (admin_param(ar, "from", &v) == 1) {
+		free(v);
+		if (admin_window(ar, ADMIN_DASH_DAYS, &from, &to) == -1)
+			return;
+	} else {
+		to = tz_day_start(tz_day_start(time(NULL)) + ADMIN_DAY * 3 / 2);
+		for (from = to, i = 0; i < days; i++)
+			from = tz_day_start(from - ADMIN_DAY / 2);
+	}
+	if ((page = dashboard_page(ar->st, ar->cfg, from, to, (int)days,
+	    admin_lang(ar), &len)) == NULL) {
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	admin_html(ar, 200, page, len);
+}
+
+/* GET /venue/{code}: the venue's page, nothing personal on it. */
+static void
+admin_venue_page(struct admin_req *ar)
+{
+	struct venue	 v;
+	char		*page;
+	size_t		 len;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	page = dashboard_venue_page(ar->st, ar->cfg, v.code, admin_lang(ar),
+	    &len);
+	store_venue_free(&v);
+	if (page == NULL) {
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	admin_html(ar, 200, page, len);
+}
+
+/* The venue's poster in a format. */
+static void
+admin_poster(struct admin_req *ar, enum poster_format f)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+	struct venue		 v;
+	unsigned char		*doc = NULL;
+	char			 err[256], disp[96];
+	size_t			 len = 0;
+	int			 pdf = f == POSTER_PDF;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	if (poster_render(ar->cfg, &v, 1, f, &doc, &len, err, sizeof err) == -1) {
+		log_warnx("admin: poster %s: %s", v.code, err);
+		store_venue_free(&v);
+		admin_error(ar, 500, "the poster could not be made");
+		return;
+	}
+	snprintf(disp, sizeof disp, "inline; filename=\"poster-%s.%s\"", v.code,
+	    pdf ? "pdf" : "png");
+	evhttp_add_header(out, "Content-Disposition", disp);
+	ar->records = 1;
+	admin_send(ar, 200, pdf ? "application/pdf" : "image/png", (const char *)doc,
+	    len);
+	free(doc);
+	store_venue_free(&v);
+}
+
+/* GET /venue/{code}/poster.pdf */
+static void
+admin_poster_pdf(struct admin_req *ar)
+{
+	admin_poster(ar, POSTER_PDF);
+}
+
+/* GET /venue/{code}/poster.png */
+static void
+admin_poster_png(struct admin_req *ar)
+{
+	admin_poster(ar, POSTER_PNG);
+}
+
+/*
+ * The bearer token's entry, or NULL once 401 or 403 is sent. The token
+ * itself is never logged nor kept.
+ */
+static const struct admin_token *
+admin_auth(struct admin_req *ar, int role, int page)
+{
+	const struct admin_token	*t;
+	const char			*h, *p;
+	char				 bearer[ADMIN_TOKEN_MAX + 1];
+	size_t				 n;
+	int				 i;
+
+	if (page && (i = admin_session_find(ar)) != -1) {
+		if ((t = admin_session_token(ar, &ar->adm->sessions[i])) == NULL) {
+			admin_session_drop(ar->adm, (size_t)i);
+			admin_redirect(ar, "/login", NULL);
+			return NULL;
+		}
+		if ((int)t->role < role) {
+			admin_deny(ar, 403);
+			return NULL;
+		}
+		return t;
+	}
+	if (page && admin_header(ar, "Authorization") == NULL) {
+		admin_redirect(ar, "/login", NULL);
+		return NULL;
+	}
+	/* RFC 6750 2.1: "Bearer" (case-insensitive, RFC 7235 2.1), then the token. */
+	if ((h = admin_header(ar, "Authorization")) == NULL ||
+	    strncasecmp(h, "Bearer ", 7) != 0) {
+		admin_deny(ar, 401);
+		return NULL;
+	}
+	for (p = h + 7; *p == ' '; p++)
+		;
+	for (n = strlen(p); n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'); n--)
+		;
+	if (n == 0 || n > ADMIN_TOKEN_MAX) {
+		admin_deny(ar, 401);
+		return NULL;
+	}
+	memcpy(bearer, p, n);
+	bearer[n] = '\0';
+	t = config_token(ar->cfg, bearer);
+	explicit_bzero(bearer, sizeof bearer);
+	if (t == NULL) {
+		admin_deny(ar, 401);
+		return NULL;
+	}
+	if ((int)t->role < role) {
+		admin_deny(ar, 403);
+		return NULL;
+	}
+	return t;
+}
+
+/* 405 with the methods the path takes. */
+static void
+admin_not_allowed(struct admin_req *ar, const char *path)
+{
+	char		 allow[64] = "";
+	const char	*rest;
+	size_t		 i, restlen;
+
+	for (i = 0; i < nitems(admin_endpoints); i++) {
+		if (!admin_match(admin_endpoints[i].path, path, &rest, &restlen))
+			continue;
+		if (allow[0] != '\0')
+			strlcat(allow, ", ", sizeof allow);
+		strlcat(allow, admin_method_name(admin_endpoints[i].method), sizeof allow);
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(ar->req), "Allow", allow);
+	admin_error(ar, 405, "use %s", allow);
+}
+
+static void
+admin_request(struct evhttp_request *req, void *arg)
+{
+	struct admin			*adm = arg;
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	const struct admin_endpoint	*e = NULL;
+	struct admin_req		 ar;
+	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
+	const char			*path, *rest = NULL, *label = "other", *q;
+	char				 status[8];
+	char				*seg;
+	size_t				 i, idlen, restlen = 0;
+	int				 known = 0;
+
+	memset(&ar, 0, sizeof ar);
+	ar.adm = adm;
+	ar.st = adm->st;
+	ar.cfg = adm->cfg;
+	ar.req = req;
+	q = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	ar.query = q != NULL ? q : "";
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || path[0] == '\0')
+		path = "/";
+
+	for (i = 0; i < nitems(admin_endpoints); i++) {
+		if (!admin_match(admin_endpoints[i].path, path, &rest, &restlen))
+			continue;
+		known = 1;
+		label = admin_endpoints[i].path;
+		if (admin_endpoints[i].method == cmd) {
+			e = &admin_endpoints[i];
+			break;
+		}
+	}
+	if (adm->closing)
+		admin_error(&ar, 503, "shutting down, retry later");
+	else if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) >
+	    ar.cfg->admin_max_body)
+		admin_error(&ar, 413, "the body is larger than %zu bytes",
+		    ar.cfg->admin_max_body);
+	else if (!known)
+		admin_error(&ar, 404, "no such endpoint");
+	else if (e == NULL)
+		admin_not_allowed(&ar, path);
+	else if (e->role == 0 || (ar.token = admin_auth(&ar, e->role, e->page)) != NULL) {
+		if (rest != NULL) {
+			seg = xstrndup(rest, restlen);
+			if ((ar.id = evhttp_uridecode(seg, 0, &idlen)) == NULL)
+				fatalx("evhttp_uridecode");
+			free(seg);
+			if (strlen(ar.id) != idlen)
+				ar.id[0] = 'x';		/* a NUL: no code will match */
+		}
+		e->handler(&ar);
+		free(ar.id);
+	}
+	if (ar.status == 0)
+		admin_error(&ar, 500, "no answer");
+
+	snprintf(status, sizeof status, "%d", ar.status);
+	metrics_add(METRIC_ADMIN_REQUESTS, label, status, 1);
+	log_info("admin method=%s path=%s status=%d actor=%s records=%lld",
+	    admin_method_name(cmd), label, ar.status,
+	    ar.token != NULL ? ar.token->name : "-", (long long)ar.records);
+}
+
+/* The listener's limits from the configuration now in force. */
+static void
+admin_limits(const struct config *cfg, struct httpd_limits *l)
+{
+	memset(l, 0, sizeof *l);
+	l->max_connections = cfg->admin_max_connections;
+	l->timeout = cfg->admin_timeout;
+	l->max_headers = ADMIN_MAX_HEADERS;
+	l->max_body = cfg->admin_max_body + ADMIN_BODY_SLACK;
+}
+
+void
+admin_reload(struct admin *adm, const struct config *cfg)
+{
+	struct httpd_limits	l;
+
+	if (adm == NULL)
+		return;
+	adm->cfg = cfg;
+	admin_limits(cfg, &l);
+	httpd_set_limits(adm->httpd, &l);
+}
+
+struct admin *
+admin_start(struct event_base *base, struct store *st, const struct config *cfg,
+    struct outbox *outbox, int *failed)
+{
+	struct admin		*adm;
+	struct httpd_limits	 l;
+
+	*failed = 0;
+	if (cfg->admin_listen == NULL)
+		return NULL;
+	adm = xcalloc(1, sizeof *adm);
+	adm->st = st;
+	adm->cfg = cfg;
+	adm->outbox = outbox;
+	admin_limits(cfg, &l);
+	/* Other methods reach admin_request too, to get a 405 rather than a 501. */
+	adm->httpd = httpd_listen(base, "admin", cfg->admin_listen,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS, &l,
+	    admin_request, NULL, adm);
+	if (adm->httpd == NULL) {
+		free(adm);
+		*failed = 1;
+		return NULL;
+	}
+	return adm;
+}
+
+void
+admin_closing(struct admin *adm)
+{
+	if (adm != NULL)
+		adm->closing = 1;
+}
+
+void
+admin_stop(struct admin *adm)
+{
+	if (adm == NULL)
+		return;
+	httpd_free(adm->httpd);
+	while (adm->nsessions > 0)
+		admin_session_drop(adm, 0);
+	free(adm->sessions);
+	free(adm);
+}

@@ -1,0 +1,6 @@
+# src/officials: health officials and ward offices: admin API, dashboard, exports, posters, purge.
+noinst_LIBRARIES += libofficials.a
+libofficials_a_SOURCES = src/officials/admin.c src/officials/admin.h \
+	src/officials/dashboard.c src/officials/dashboard.h src/officials/export.c \
+	src/officials/export.h src/officials/poster.c src/officials/poster.h \
+	src/officials/purge.c src/officials/purge.h

@@ -1,0 +1,712 @@
+/*
+ * outbox.c: draining the outbox. Every outgoing text is a row; each outbound
+ * route claims its due rows (queued -> sending) at its rate, hands them to
+ * its driver (send.c) over libcurl (send-http.c), and records the verdict:
+ * sent, queued again after a backoff, or failed. Rows added by other
+ * processes (checkinctl, alerts) are found by a poll once a second.
+ *
+ * Delivery is at least once. A row is claimed (committed as "sending")
+ * before its request starts and its result is committed in the loop
+ * iteration the answer arrives in; a crash between the two leaves it
+ * "sending", and the next start queues it again. That window is one request
+ * long: only a message in flight at a crash can be sent twice.
+ */
+#include <sys/queue.h>
+#include <sys/time.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "base/base.h"
+#include "base/log.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "core/metrics.h"
+#include "send/outbox.h"
+#include "send/send-http.h"
+#include "send/send.h"
+
+#define OUTBOX_POLL_MS		1000	/* look for rows committed by other processes */
+#define OUTBOX_TICK_MS		10	/* shortest wait between two passes */
+#define OUTBOX_BATCH		64	/* rows claimed per route per pass */
+#define OUTBOX_DOWN_AFTER	3	/* consecutive failures that mark a route down */
+#define OUTBOX_DOWN_FOR		30	/* seconds a down route's rows go to its fallback */
+#define OUTBOX_BUCKET_SECONDS	0.05	/* a bucket holds this many seconds of its rate */
+
+/* The sending state of one route, kept across reloads by name. */
+struct outbox_route {
+	char		name[64];
+	double		tokens;
+	double		refilled;	/* monotonic seconds */
+	int		inflight;
+	int		failures;	/* consecutive failed attempts */
+	int64_t		down_until;
+};
+
+/* A channel's sender, attached under its route's name. */
+struct outbox_attached {
+	char			name[64];
+	struct outbox_channel	ch;
+};
+
+/* One request (or one channel's message) in flight. */
+struct outbox_job {
+	TAILQ_ENTRY(outbox_job) entry;
+	struct outbox	*ob;
+	int		 channel;	/* sent by a channel: it holds the job until done */
+	int64_t		 id;
+	char		 route[64];	/* the route sending it (its slot is taken) */
+	int		 attempts;
+	int64_t		 created_at;
+};
+
+/* A verdict waiting to be committed with the others of this loop iteration. */
+struct outbox_result {
+	int64_t			id;
+	enum outbox_state	state;		/* SENT, QUEUED (retry) or FAILED */
+	double			next_at;
+	char			ext_id[128];
+	char			error[160];
+};
+
+struct outbox {
+	struct event_base	*base;
+	struct store		*st;
+	const struct config	*cfg;		/* the running one: outbox_reload */
+	struct send_http	*http;
+	struct outbox_route	*routes;
+	size_t			 nroutes;
+	struct outbox_attached	*chans;
+	size_t			 nchans;
+	TAILQ_HEAD(, outbox_job) jobs;
+	struct event		*timer;
+	struct event		*flush;
+	struct outbox_result	*results;
+	size_t			 nresults, results_size;
+	int			 stopping;
+	struct event		*grace;
+	void			(*done)(void *);
+	void			*done_arg;
+};
+
+static void	outbox_schedule(struct outbox *, double);
+
+static struct outbox_route *
+outbox_route_state(struct outbox *ob, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->nroutes; i++) {
+		if (strcmp(ob->routes[i].name, name) == 0)
+			return &ob->routes[i];
+	}
+	return NULL;
+}
+
+/* Make the route states match the configuration, keeping those still there. */
+static void
+outbox_routes_sync(struct outbox *ob)
+{
+	const struct config	*cfg = ob->cfg;
+	struct outbox_route	*rs, *old;
+	size_t			 i;
+
+	rs = cfg->nroutes > 0 ? xcalloc(cfg->nroutes, sizeof *rs) : NULL;
+	for (i = 0; i < cfg->nroutes; i++) {
+		strlcpy(rs[i].name, cfg->routes[i].name, sizeof rs[i].name);
+		if ((old = outbox_route_state(ob, rs[i].name)) != NULL)
+			rs[i] = *old;
+		else {
+			rs[i].tokens = 1;
+			rs[i].refilled = num_mono();
+		}
+	}
+	free(ob->routes);
+	ob->routes = rs;
+	ob->nroutes = cfg->nroutes;
+}
+
+/* Refill a route's token bucket from its rate. */
+static void
+outbox_refill(struct outbox_route *rs, const struct route *r, double now)
+{
+	double	cap = r->rate * OUTBOX_BUCKET_SECONDS;
+
+	if (cap < 1)
+		cap = 1;
+	rs->tokens += (now - rs->refilled) * r->rate;
+	if (rs->tokens > cap)
+		rs->tokens = cap;
+	rs->refilled = now;
+}
+
+/* Queue a verdict for the next commit. */
+static void
+outbox_result_add(struct outbox *ob, const struct outbox_result *res)
+{
+	if (ob->nresults == ob->results_size) {
+		ob->results_size = ob->results_size ? ob->results_size * 2 : 64;
+		ob->results = xreallocarray(ob->results, ob->results_size,
+		    sizeof *ob->results);
+	}
+	ob->results[ob->nresults++] = *res;
+	event_active(ob->flush, EV_TIMEOUT, 0);
+}
+
+/* Commit every verdict gathered in this loop iteration in one transaction. */
+static void
+outbox_flush(evutil_socket_t fd, short events, void *arg)
+{
+	struct outbox		*ob = arg;
+	struct store		*st = ob->st;
+	struct outbox_result	*res;
+	int64_t			 now = time(NULL);
+	size_t			 i;
+	int			 r = 0;
+
+	if (ob->nresults == 0)
+		return;
+	if (store_begin(st) == -1) {
+		/* Retried on the next pass; the rows stay "sending" meanwhile. */
+		event_active(ob->flush, EV_TIMEOUT, 0);
+		return;
+	}
+	for (i = 0; i < ob->nresults && r != -1; i++) {
+		res = &ob->results[i];
+		switch (res->state) {
+		case OUTBOX_SENT:
+			r = store_outbox_sent(st, res->id, res->ext_id[0] ? res->ext_id :
+			    NULL, now);
+			break;
+		case OUTBOX_QUEUED:
+			r = store_outbox_retry(st, res->id, res->next_at, res->error, now);
+			break;
+		default:
+			r = store_outbox_final(st, res->id, res->state, res->error, now);
+			break;
+		}
+	}
+	if (r == -1 || store_commit(st) == -1) {
+		store_rollback(st);
+		log_warnx("outbox: cannot record %zu results, will retry", ob->nresults);
+		outbox_schedule(ob, 1.0);
+		return;
+	}
+	ob->nresults = 0;
+}
+
+/* The verdict of one attempt, with retry policy applied. */
+static void
+outbox_judge(struct outbox *ob, const struct outbox_job *job, enum send_verdict v,
+    const char *ext_id, const char *err, int64_t retry_after)
+{
+	const struct config	*cfg = ob->cfg;
+	struct outbox_route	*rs = outbox_route_state(ob, job->route);
+	struct outbox_result	 res;
+	int64_t			 now = time(NULL);
+	double			 wait;
+	char			 why[LOG_ESCAPE_MAX];
+
+	memset(&res, 0, sizeof res);
+	res.id = job->id;
+	if (err == NULL || *err == '\0')
+		err = "error";
+	strlcpy(res.error, err, sizeof res.error);
+	/* The reason may quote the aggregator's answer: escape it for the log. */
+	log_escape(err, strlen(err), why, sizeof why);
+	switch (v) {
+	case SEND_OK:
+		res.state = OUTBOX_SENT;
+		if (ext_id != NULL)
+			strlcpy(res.ext_id, ext_id, sizeof res.ext_id);
+		if (rs != NULL) {
+			rs->failures = 0;
+			rs->down_until = 0;
+		}
+		log_debug("outbox=%lld route=%s result=sent attempts=%d",
+		    (long long)job->id, job->route, job->attempts);
+		break;
+	case SEND_RETRY:
+		if (rs != NULL && ++rs->failures >= OUTBOX_DOWN_AFTER &&
+		    rs->down_until <= now) {
+			rs->down_until = now + OUTBOX_DOWN_FOR;
+			log_warnx("outbox: route=%s down after %d failures", job->route,
+			    rs->failures);
+		}
+		wait = send_backoff(cfg->outbox_retry_base, cfg->outbox_retry_max,
+		    job->attempts, (double)arc4random() / 4294967296.0);
+		if (retry_after > now && (double)(retry_after - now) > wait)
+			wait = (double)(retry_after - now);
+		res.next_at = num_wall() + wait;
+		if (job->attempts >= cfg->outbox_max_attempts) {
+			res.state = OUTBOX_FAILED;
+			snprintf(res.error, sizeof res.error, "gave up after %d attempts: %s",
+			    job->attempts, err);
+		} else if (res.next_at - (double)job->created_at > cfg->outbox_max_age) {
+			res.state = OUTBOX_FAILED;
+			snprintf(res.error, sizeof res.error, "too old to retry: %s", err);
+		} else
+			res.state = OUTBOX_QUEUED;
+		log_info("outbox=%lld route=%s result=%s attempts=%d reason=\"%s\"",
+		    (long long)job->id, job->route, res.state == OUTBOX_QUEUED ? "retry" :
+		    "failed", job->attempts, why);
+		break;
+	case SEND_FAIL:
+		res.state = OUTBOX_FAILED;
+		log_info("outbox=%lld route=%s result=failed attempts=%d reason=\"%s\"",
+		    (long long)job->id, job->route, job->attempts, why);
+		break;
+	}
+	metrics_add(METRIC_SENDS, job->route, res.state == OUTBOX_SENT ? "sent" :
+	    res.state == OUTBOX_QUEUED ? "retry" : "failed", 1);
+	outbox_result_add(ob, &res);
+}
+
+/* All requests are done during a stop: tell the server. */
+static void
+outbox_check_done(struct outbox *ob)
+{
+	size_t	i;
+
+	if (!ob->stopping || ob->done == NULL)
+		return;
+	for (i = 0; i < ob->nroutes; i++) {
+		if (ob->routes[i].inflight > 0)
+			return;
+	}
+	if (!TAILQ_EMPTY(&ob->jobs))
+		return;
+	outbox_flush(-1, 0, ob);
+	if (ob->grace != NULL)
+		event_del(ob->grace);
+	ob->done(ob->done_arg);
+	ob->done = NULL;
+}
+
+/* A job is over: record its verdict, free its slot, look for more work. */
+static void
+outbox_job_finish(struct outbox_job *job, enum send_verdict v, const char *ext_id,
+    const char *err, int64_t retry_after)
+{
+	struct outbox		*ob = job->ob;
+	struct outbox_route	*rs = outbox_route_state(ob, job->route);
+
+	if (rs != NULL && rs->inflight > 0)
+		rs->inflight--;
+	outbox_judge(ob, job, v, ext_id, err, retry_after);
+	TAILQ_REMOVE(&ob->jobs, job, entry);
+	free(job);
+	outbox_check_done(ob);
+	/*
+	 * A slot is free: look again once this loop iteration is over rather
+	 * than after the tick, so that a fast channel (an SMPP window) is not
+	 * paced by it; the completions of one iteration share one pass.
+	 */
+	if (!ob->stopping)
+		event_active(ob->timer, EV_TIMEOUT, 0);
+}
+
+static void
+outbox_http_done(const struct send_http_result *hr, void *arg)
+{
+	struct outbox_job	*job = arg;
+	struct outbox		*ob = job->ob;
+	const struct route	*r = config_route(ob->cfg, job->route);
+	const struct send_driver *drv = r != NULL ? send_driver_find(r->driver) : NULL;
+	enum send_verdict	 v;
+	char			 ext_id[128] = "", err[160] = "";
+	int64_t			 retry_after = -1;
+
+	if (!hr->transport_ok) {
+		v = SEND_RETRY;
+		strlcpy(err, hr->error != NULL ? hr->error : "transport error", sizeof err);
+	} else if (drv == NULL) {
+		v = SEND_RETRY;
+		strlcpy(err, "route removed while sending", sizeof err);
+	} else {
+		v = drv->verdict(r, hr->status, hr->body, hr->bodylen, ext_id, sizeof ext_id,
+		    err, sizeof err);
+		if (hr->retry_after != NULL)
+			retry_after = send_retry_after(hr->retry_after, time(NULL));
+	}
+	outbox_job_finish(job, v, ext_id, err, retry_after);
+}
+
+void
+outbox_job_done(struct outbox_job *job, enum send_verdict v, const char *ext_id,
+    const char *err, int retry_after)
+{
+	outbox_job_finish(job, v, ext_id, err, retry_after > 0 ?
+	    (int64_t)time(NULL) + retry_after : -1);
+}
+
+static const struct outbox_channel *
+outbox_channel_find(struct outbox *ob, const char *route)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->nchans; i++) {
+		if (strcmp(ob->chans[i].name, route) == 0)
+			return &ob->chans[i].ch;
+	}
+	return NULL;
+}
+
+void
+outbox_attach(struct outbox *ob, const char *route, const struct outbox_channel *ch)
+{
+	struct outbox_attached	*a;
+
+	outbox_detach(ob, route);
+	ob->chans = xreallocarray(ob->chans, ob->nchans + 1, sizeof *ob->chans);
+	a = &ob->chans[ob->nchans++];
+	strlcpy(a->name, route, sizeof a->name);
+	a->ch = *ch;
+	outbox_schedule(ob, 0);
+}
+
+void
+outbox_detach(struct outbox *ob, const char *route)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->nchans; i++) {
+		if (strcmp(ob->chans[i].name, route) != 0)
+			continue;
+		ob->chans[i] = ob->chans[--ob->nchans];
+		return;
+	}
+}
+
+/* Start sending one claimed row through route r. */
+static void
+outbox_dispatch(struct outbox *ob, const struct route *r, const struct send_driver *drv,
+    const struct outbox_msg *m)
+{
+	struct outbox_route	*rs = outbox_route_state(ob, r->name);
+	const struct outbox_channel *ch;
+	struct outbox_job	*job;
+	struct send_req		 req;
+
+	job = xcalloc(1, sizeof *job);
+	job->ob = ob;
+	job->id = m->id;
+	strlcpy(job->route, r->name, sizeof job->route);
+	job->attempts = m->attempts + 1;
+	job->created_at = m->created_at;
+	if (drv->channel) {
+		job->channel = 1;
+		rs->inflight++;
+		TAILQ_INSERT_TAIL(&ob->jobs, job, entry);
+		if ((ch = outbox_channel_find(ob, r->name)) == NULL)
+			outbox_job_done(job, SEND_RETRY, NULL, "channel gone", 0);
+		else
+			ch->send(ch->arg, m, job);
+		return;
+	}
+	memset(&req, 0, sizeof req);
+	drv->build(r, m, &req);
+	rs->inflight++;
+	TAILQ_INSERT_TAIL(&ob->jobs, job, entry);
+	send_http_start(ob->http, &req, r->connect_timeout, r->timeout, outbox_http_done, job);
+	send_req_free(&req);
+}
+
+struct outbox_pass {
+	struct outbox		*ob;
+	const struct route	*sender;
+	const struct send_driver *drv;
+	int64_t			 now;
+	int			 error;
+	size_t			 nseen;		/* rows looked at */
+	size_t			 nclaimed;
+	struct outbox_msg	 claimed[OUTBOX_BATCH];
+};
+
+/* Claim one due row, or settle it if it must not be sent. */
+static int
+outbox_pass_row(const struct outbox_msg *m, void *arg)
+{
+	struct outbox_pass	*p = arg;
+	const struct config	*cfg = p->ob->cfg;
+	struct store		*st = p->ob->st;
+	struct outbox_msg	*c;
+	int			 r;
+
+	p->nseen++;
+	if (m->expires_at > 0 && p->now >= m->expires_at) {
+		metrics_add(METRIC_SENDS, m->route, "expired", 1);
+		r = store_outbox_final(st, m->id, OUTBOX_EXPIRED, "no longer relevant", p->now);
+		return r == -1 ? (p->error = 1) : 0;
+	}
+	if (p->now - m->created_at > cfg->outbox_max_age) {
+		r = store_outbox_final(st, m->id, OUTBOX_FAILED, "too old to send", p->now);
+		return r == -1 ? (p->error = 1) : 0;
+	}
+	if ((r = store_outbox_claim(st, m->id, p->sender->name, p->now)) == -1)
+		return p->error = 1;
+	if (r == 0)
+		return 0;
+	if (!p->drv->http && !p->drv->channel) {
+		/* The null driver: sending is recording. */
+		log_debug("outbox=%lld route=%s result=sent driver=null", (long long)m->id,
+		    p->sender->name);
+		return store_outbox_sent(st, m->id, NULL, p->now) == -1 ? (p->error = 1) : 0;
+	}
+	c = &p->claimed[p->nclaimed++];
+	*c = *m;
+	c->text = xstrdup(m->text);
+	c->ext_id = NULL;
+	c->dlr_state = NULL;
+	c->error = NULL;
+	return 0;
+}
+
+/* The route that sends route r's rows now: r, or its fallback while r is down. */
+static const struct route *
+outbox_sender(struct outbox *ob, const struct route *r, int64_t now)
+{
+	struct outbox_route	*rs = outbox_route_state(ob, r->name), *fs;
+	const struct route	*fb;
+
+	if (rs == NULL || rs->down_until <= now || r->fallback == NULL)
+		return r;
+	if ((fb = config_route(ob->cfg, r->fallback)) == NULL)
+		return r;
+	if ((fs = outbox_route_state(ob, fb->name)) == NULL || fs->down_until > now)
+		return r;
+	return fb;
+}
+
+/*
+ * One pass over a route: claim what its sender's bucket and free slots
+ * allow, in one transaction, then start the requests. Returns the seconds
+ * until this route wants another pass, or -1 when it waits for rows.
+ */
+static double
+outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t now)
+{
+	struct store		*st = ob->st;
+	struct outbox_pass	 p;
+	struct outbox_route	*ss;
+	size_t			 i, room;
+	double			 next_at, wall = num_wall();
+
+	memset(&p, 0, sizeof p);
+	p.ob = ob;
+	p.now = now;
+	p.sender = outbox_sender(ob, r, now);
+	if ((p.drv = send_driver_find(p.sender->driver)) == NULL)
+		return -1;
+	if (p.drv->channel) {
+		const struct outbox_channel *ch = outbox_channel_find(ob, p.sender->name);
+
+		/* Its channel kicks the outbox once it is up or no longer throttled. */
+		if (ch == NULL || !ch->ready(ch->arg))
+			return -1;
+	}
+	ss = outbox_route_state(ob, p.sender->name);
+	outbox_refill(ss, p.sender, mono);
+	if (ss->tokens < 1)
+		return (1 - ss->tokens) / p.sender->rate;
+	if (ss->inflight >= p.sender->inflight)
+		return -1;	/* a completion schedules the next pass */
+	room = (size_t)floor(ss->tokens);
+	if ((p.drv->http || p.drv->channel) && room > (size_t)(p.sender->inflight - ss->inflight))
+		room = (size_t)(p.sender->inflight - ss->inflight);
+	if (room > OUTBOX_BATCH)
+		room = OUTBOX_BATCH;
+
+	if (store_begin(st) == -1)
+		return 1;
+	if (store_outbox_due(st, r->name, wall, (int)room, outbox_pass_row, &p) == -1 ||
+	    p.error || store_commit(st) == -1) {
+		store_rollback(st);
+		for (i = 0; i < p.nclaimed; i++)
+			free(p.claimed[i].text);
+		log_warnx("outbox: route=%s cannot claim rows", r->name);
+		return 1;
+	}
+	for (i = 0; i < p.nclaimed; i++) {
+		outbox_dispatch(ob, p.sender, p.drv, &p.claimed[i]);
+		free(p.claimed[i].text);
+	}
+	/* Every row looked at spends a token: a null route is rate-limited too. */
+	ss->tokens -= (double)p.nseen;
+	if (p.nseen == room)
+		return ss->tokens < 1 ? (1 - ss->tokens) / p.sender->rate : 0;
+	if (store_outbox_next(st, r->name, &next_at) == 1)
+		return next_at > wall ? next_at - wall : 0;
+	return -1;
+}
+
+/* Run every route, then sleep until the earliest wants another pass. */
+static void
+outbox_run(evutil_socket_t fd, short events, void *arg)
+{
+	struct outbox		*ob = arg;
+	const struct config	*cfg = ob->cfg;
+	double			 mono = num_mono(), wait, next = OUTBOX_POLL_MS / 1000.0;
+	int64_t			 now = time(NULL);
+	size_t			 i;
+
+	if (ob->stopping)
+		return;
+	if (ob->nresults > 0)
+		outbox_flush(-1, 0, ob);
+	for (i = 0; i < cfg->nroutes; i++) {
+		wait = outbox_route_pass(ob, &cfg->routes[i], mono, now);
+		if (wait >= 0 && wait < next)
+			next = wait;
+	}
+	outbox_schedule(ob, next);
+}
+
+/* Wake the pass after at least the tick, at most `seconds`. */
+static void
+outbox_schedule(struct outbox *ob, double seconds)
+{
+	struct timeval	tv;
+
+	if (ob->stopping)
+		return;
+	if (seconds < OUTBOX_TICK_MS / 1000.0)
+		seconds = OUTBOX_TICK_MS / 1000.0;
+	if (evtimer_pending(ob->timer, &tv)) {
+		struct timeval	now, want;
+
+		evutil_gettimeofday(&now, NULL);
+		want.tv_sec = (time_t)seconds;
+		want.tv_usec = (suseconds_t)((seconds - (double)want.tv_sec) * 1e6);
+		evutil_timeradd(&now, &want, &want);
+		if (evutil_timercmp(&tv, &want, <=))
+			return;	/* already due sooner */
+	}
+	tv.tv_sec = (time_t)seconds;
+	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+	evtimer_add(ob->timer, &tv);
+}
+
+struct outbox *
+outbox_start(struct event_base *base, struct store *st, const struct config *cfg)
+{
+	struct outbox	*ob;
+	int		 n;
+
+	ob = xcalloc(1, sizeof *ob);
+	ob->base = base;
+	ob->st = st;
+	ob->cfg = cfg;
+	TAILQ_INIT(&ob->jobs);
+	if ((n = store_outbox_requeue_sending(st, time(NULL))) == -1) {
+		free(ob);
+		return NULL;
+	}
+	if (n > 0)
+		log_info("outbox: %d messages were in flight at the last stop, queued again",
+		    n);
+	if ((ob->http = send_http_new(base)) == NULL)
+		fatalx("send_http_new");
+	if ((ob->timer = evtimer_new(base, outbox_run, ob)) == NULL ||
+	    (ob->flush = event_new(base, -1, 0, outbox_flush, ob)) == NULL)
+		fatalx("evtimer_new");
+	outbox_routes_sync(ob);
+	outbox_schedule(ob, 0);
+	return ob;
+}
+
+void
+outbox_kick(struct outbox *ob)
+{
+	if (ob != NULL)
+		outbox_schedule(ob, 0);
+}
+
+void
+outbox_reload(struct outbox *ob, const struct config *cfg)
+{
+	ob->cfg = cfg;
+	outbox_routes_sync(ob);
+	outbox_schedule(ob, 0);
+}
+
+/*
+ * Forget the requests cancelled with their send_http. A channel's jobs stay
+ * until it reports on them (it still holds them), unless `all`.
+ */
+static void
+outbox_jobs_free(struct outbox *ob, int all)
+{
+	struct outbox_job	*job, *next;
+	struct outbox_route	*rs;
+
+	for (job = TAILQ_FIRST(&ob->jobs); job != NULL; job = next) {
+		next = TAILQ_NEXT(job, entry);
+		if (job->channel && !all)
+			continue;
+		if ((rs = outbox_route_state(ob, job->route)) != NULL && rs->inflight > 0)
+			rs->inflight--;
+		TAILQ_REMOVE(&ob->jobs, job, entry);
+		free(job);
+	}
+}
+
+static void
+outbox_grace_over(evutil_socket_t fd, short events, void *arg)
+{
+	struct outbox	*ob = arg;
+	int		 n;
+
+	log_info("outbox: %zu requests still in flight at the end of the grace period",
+	    send_http_inflight(ob->http));
+	send_http_free(ob->http);
+	ob->http = NULL;
+	outbox_jobs_free(ob, 0);
+	outbox_flush(-1, 0, ob);
+	if ((n = store_outbox_requeue_sending(ob->st, time(NULL))) > 0)
+		log_info("outbox: %d messages queued again for the next start", n);
+	if (ob->done != NULL) {
+		ob->done(ob->done_arg);
+		ob->done = NULL;
+	}
+}
+
+void
+outbox_stop(struct outbox *ob, int grace, void (*done)(void *), void *arg)
+{
+	struct timeval	tv = { grace, 0 };
+
+	ob->stopping = 1;
+	ob->done = done;
+	ob->done_arg = arg;
+	evtimer_del(ob->timer);
+	if ((ob->grace = evtimer_new(ob->base, outbox_grace_over, ob)) == NULL)
+		fatalx("evtimer_new");
+	evtimer_add(ob->grace, &tv);
+	outbox_check_done(ob);
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	if (ob->http != NULL)
+		send_http_free(ob->http);
+	outbox_jobs_free(ob, 1);
+	if (ob->timer != NULL)
+		event_free(ob->timer);
+	if (ob->flush != NULL)
+		event_free(ob->flush);
+	if (ob->grace != NULL)
+		event_free(ob->grace);
+	free(ob->results);
+	free(ob->routes);
+	free(ob->chans);
+	free(ob);
+}
