@@ -43,30 +43,27 @@
 #define CHAN_HTTP_BODY_SLACK	(64 * 1024)
 #define CHAN_HTTP_REASON_MAX	160	/* bytes of a refusal's reason in the log */
 
-/* A parsed message waiting for its group's commit. */
-struct chan_http_job {
-	TAILQ_ENTRY(chan_http_job)	 entry;
+/* A request whose message waits for its group's commit (core/inbound.c). */
+struct chan_http_pending {
+	TAILQ_ENTRY(chan_http_pending)	 entry;
+	struct chan_http		*ch;
 	struct evhttp_request		*req;		/* NULL once the client is gone */
-	const struct fmt_entry		*fmt;
-	char				*channel;	/* copies: a reload may come between */
-	char				*route;
-	int				 outbox;
-	struct fmt_inbound		 in;
-	struct dialog_reply		 reply;
-	int				 result;
-	double				 t0;
+	const struct fmt_entry		*fmt;		/* NULL: a delivery report */
+	char				*channel;	/* a copy: a reload may come between */
 };
 
 struct chan_http {
 	struct store			*st;
 	const struct config		*cfg;		/* the running one: chan_http_reload */
-	void				(*kick)(void *);	/* replies were queued */
-	void				*kick_arg;
+	struct inbound			*in;		/* the group commit */
 	int				 closing;	/* the daemon is stopping */
 	struct httpd			*httpd;
-	TAILQ_HEAD(, chan_http_job)	 jobs;
-	struct event			*commit;
+	TAILQ_HEAD(, chan_http_pending)	 pending;
 };
+
+static struct chan_http_pending *chan_http_pending_new(struct chan_http *,
+		    struct evhttp_request *, const struct fmt_entry *, const char *);
+static void	chan_http_done(void *, uint64_t, const struct inbound_result *);
 
 /* Answer with a status and a one-line plain-text reason. */
 static void
@@ -195,7 +192,7 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	const struct fmt_entry	*fmt;
 	struct web_request	 fr;
 	struct fmt_inbound	 in;
-	struct chan_http_job	*job;
+	struct inbound_sms	 sms;
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 	char			 url[CHAN_HTTP_URL_MAX], err[256];
 	char			 esc[CHAN_HTTP_REASON_MAX];
@@ -225,18 +222,21 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 		return;
 	}
 
-	/* Answered once its group of messages is committed (chan_http_commit). */
-	job = xcalloc(1, sizeof *job);
-	job->req = req;
-	job->fmt = fmt;
-	job->channel = xstrdup(route->name);
-	job->route = route->route != NULL ? xstrdup(route->route) : NULL;
-	job->outbox = strcmp(route->reply, "outbox") == 0;
-	job->in = in;
-	job->t0 = num_mono();
-	if (TAILQ_EMPTY(&ch->jobs))
-		event_active(ch->commit, EV_TIMEOUT, 0);
-	TAILQ_INSERT_TAIL(&ch->jobs, job, entry);
+	/* Answered once its group of messages is committed (chan_http_done). */
+	memset(&sms, 0, sizeof sms);
+	sms.channel = route->name;
+	sms.from = in.from;
+	sms.to = in.to != NULL ? in.to : "";
+	sms.text = in.text != NULL ? in.text : "";
+	sms.textlen = in.text != NULL ? in.textlen : 0;
+	sms.sent_at = in.sent_at;
+	sms.outbox = strcmp(route->reply, "outbox") == 0;
+	sms.route = route->route;
+	sms.key = in.ext_id;		/* the aggregator's id: its retries are copies */
+	sms.key_unique = 1;
+	inbound_submit(ch->in, &sms, chan_http_done, chan_http_pending_new(ch, req, fmt,
+	    route->name), 0);
+	fmt_inbound_free(&in);
 }
 
 /*
@@ -247,116 +247,59 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 static void
 chan_http_conn_closed(struct evhttp_connection *conn, void *arg)
 {
-	struct chan_http	*ch = arg;
-	struct chan_http_job	*job;
+	struct chan_http		*ch = arg;
+	struct chan_http_pending	*p;
 
-	TAILQ_FOREACH(job, &ch->jobs, entry) {
-		if (job->req != NULL && evhttp_request_get_connection(job->req) == conn)
-			job->req = NULL;
+	TAILQ_FOREACH(p, &ch->pending, entry) {
+		if (p->req != NULL && evhttp_request_get_connection(p->req) == conn)
+			p->req = NULL;
 	}
 }
 
-/* Answer one message of a committed group. */
-static void
-chan_http_answer(struct chan_http *ch, struct chan_http_job *job)
+static struct chan_http_pending *
+chan_http_pending_new(struct chan_http *ch, struct evhttp_request *req,
+    const struct fmt_entry *fmt, const char *channel)
 {
-	struct fmt_response	resp;
+	struct chan_http_pending	*p = xcalloc(1, sizeof *p);
 
-	metrics_latency(num_mono() - job->t0);
-	metrics_add(METRIC_INBOUND, job->channel, job->result == DIALOG_OK ?
-	    (job->reply.duplicate ? "duplicate" : "ok") : job->result == DIALOG_ESENDER ?
-	    "bad_request" : "error", 1);
-	if (job->result == DIALOG_OK) {
-		metrics_add(METRIC_REPLIES, job->channel, NULL, (double)(job->reply.n +
-		    (size_t)job->reply.queued));
-		if (job->reply.queued > 0 && !job->reply.duplicate)
-			ch->kick(ch->kick_arg);
-	}
-	if (job->req == NULL)
-		return;
-	switch (job->result) {
-	case DIALOG_OK:
+	p->ch = ch;
+	p->req = req;
+	p->fmt = fmt;
+	p->channel = xstrdup(channel);
+	TAILQ_INSERT_TAIL(&ch->pending, p, entry);
+	return p;
+}
+
+/* A message's group is committed (or not): answer its request. */
+static void
+chan_http_done(void *arg, uint64_t tag, const struct inbound_result *r)
+{
+	struct chan_http_pending	*p = arg;
+	struct fmt_response		 resp;
+
+	TAILQ_REMOVE(&p->ch->pending, p, entry);
+	if (p->req == NULL)
+		;
+	else if (p->fmt == NULL) {
+		/* A delivery report; one matching nothing is 200 too: a retry never would. */
+		if (r->status == INBOUND_EFAIL)
+			chan_http_error(p->req, 503, "storage unavailable, retry later");
+		else
+			chan_http_error(p->req, 200, r->matched ? "ok" :
+			    "ignored: no such message");
+	} else if (r->status == INBOUND_STORED || r->status == INBOUND_DUPLICATE) {
 		memset(&resp, 0, sizeof resp);
-		job->fmt->render(&job->reply, &resp);
-		chan_http_send(job->req, &resp);
+		p->fmt->render(r->reply, &resp);
+		chan_http_send(p->req, &resp);
 		fmt_response_free(&resp);
-		break;
-	case DIALOG_ESENDER:
-		chan_http_error(job->req, 400, "invalid sender number");
-		break;
-	default:
-		log_warnx("chan=%s status=503 reason=\"storage failed\"", job->channel);
-		chan_http_error(job->req, 503, "storage unavailable, retry later");
-		break;
+	} else if (r->status == INBOUND_REFUSED)
+		chan_http_error(p->req, 400, "invalid sender number");
+	else {
+		log_warnx("chan=%s status=503 reason=\"storage failed\"", p->channel);
+		chan_http_error(p->req, 503, "storage unavailable, retry later");
 	}
-}
-
-static void
-chan_http_job_free(struct chan_http_job *job)
-{
-	fmt_inbound_free(&job->in);
-	dialog_reply_free(&job->reply);
-	free(job->channel);
-	free(job->route);
-	free(job);
-}
-
-/*
- * Group commit: every message parsed in this loop iteration is handled in
- * one transaction, each under its own savepoint, and answered only after the
- * commit. One disk flush then covers them all; nothing is acknowledged
- * before it is durable.
- */
-static void
-chan_http_commit(evutil_socket_t fd, short events, void *arg)
-{
-	struct chan_http	*ch = arg;
-	struct store		*st = ch->st;
-	struct chan_http_job	*job;
-	struct dialog_msg	 m;
-	struct timeval		 tv = { 0, INBOUND_LOCK_RETRY_MS * 1000 };
-	int			 began;
-
-	if ((job = TAILQ_FIRST(&ch->jobs)) == NULL)
-		return;
-	began = store_begin_try(st);
-	if (began == 1 && num_mono() - job->t0 < INBOUND_LOCK_WAIT) {
-		/* Locked by another process: wait off the loop; more may join. */
-		event_add(ch->commit, &tv);
-		return;
-	}
-	began = began == 0;
-	TAILQ_FOREACH(job, &ch->jobs, entry) {
-		if (!began) {
-			job->result = DIALOG_ESTORE;
-			continue;
-		}
-		memset(&m, 0, sizeof m);
-		m.channel = job->channel;
-		m.ext_id = job->in.ext_id;
-		m.from = job->in.from;
-		m.to = job->in.to != NULL ? job->in.to : "";
-		m.text = job->in.text != NULL ? job->in.text : "";
-		m.textlen = job->in.text != NULL ? job->in.textlen : 0;
-		m.sent_at = job->in.sent_at;
-		m.received_at = time(NULL);
-		m.outbox = job->outbox;
-		m.route = job->route;
-		job->result = dialog_handle_in(st, ch->cfg, &m, &job->reply);
-	}
-	if (began && store_commit(st) == -1) {
-		store_rollback(st);
-		TAILQ_FOREACH(job, &ch->jobs, entry) {
-			dialog_reply_free(&job->reply);
-			if (job->result == DIALOG_OK)
-				job->result = DIALOG_ESTORE;
-		}
-	}
-	while ((job = TAILQ_FIRST(&ch->jobs)) != NULL) {
-		TAILQ_REMOVE(&ch->jobs, job, entry);
-		chan_http_answer(ch, job);
-		chan_http_job_free(job);
-	}
+	free(p->channel);
+	free(p);
 }
 
 /* One step of a USSD session: the screen is the answer. */
@@ -408,7 +351,7 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 		chan_http_send(req, &out);
 		fmt_response_free(&out);
 		/* A check-in may have queued its confirmation SMS. */
-		ch->kick(ch->kick_arg);
+		inbound_queued(ch->in);
 		break;
 	case DIALOG_ESENDER:
 		chan_http_error(req, 400, "invalid phone number");
@@ -421,18 +364,22 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 	ussd_resp_free(&resp);
 }
 
-/* A delivery report for an outbound route: /dlr/ROUTE. */
+/*
+ * A delivery report for an outbound route: /dlr/ROUTE. The route's driver
+ * reads it; it is committed on the same road as the reports of binds and
+ * modems (core/inbound.c).
+ */
 static void
 chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name)
 {
 	const struct route		*r = config_route(ch->cfg, name);
 	const struct send_driver	*drv;
-	struct store			*st = ch->st;
 	struct web_request		 fr;
 	struct send_dlr			 dlr;
+	struct inbound_dlr		 in;
 	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
-	char				 esc[LOG_ESCAPE_MAX], why[CHAN_HTTP_REASON_MAX];
-	int				 status, matched;
+	char				 why[CHAN_HTTP_REASON_MAX];
+	int				 status;
 
 	if (r == NULL || (drv = send_driver_find(r->driver)) == NULL || drv->dlr == NULL) {
 		chan_http_error(req, 404, "no outbound route of that name");
@@ -448,23 +395,14 @@ chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name
 		chan_http_error(req, status, err[0] != '\0' ? err : "bad delivery report");
 		return;
 	}
-	if (store_begin(st) == -1) {
-		chan_http_error(req, 503, "storage unavailable, retry later");
-		return;
-	}
-	matched = store_outbox_dlr(st, dlr.outbox_id, r->name, dlr.ext_id, dlr.delivered,
-	    dlr.state, time(NULL));
-	if (matched == -1 || store_commit(st) == -1) {
-		store_rollback(st);
-		chan_http_error(req, 503, "storage unavailable, retry later");
-		return;
-	}
-	metrics_add(METRIC_DLRS, r->name, matched ? "1" : "0", 1);
-	log_info("dlr route=%s outbox=%lld state=\"%s\" matched=%d", r->name,
-	    (long long)dlr.outbox_id, log_escape(dlr.state, strlen(dlr.state), esc,
-	    sizeof esc), matched);
-	/* An unmatched report is answered 200 too: a retry could never match. */
-	chan_http_error(req, 200, matched ? "ok" : "ignored: no such message");
+	memset(&in, 0, sizeof in);
+	in.channel = r->name;
+	in.outbox_id = dlr.outbox_id;
+	in.ext_id = dlr.ext_id;
+	in.delivered = dlr.delivered;
+	in.state = dlr.state;
+	inbound_submit_dlr(ch->in, &in, chan_http_done, chan_http_pending_new(ch, req, NULL,
+	    r->name), 0);
 }
 
 static void
@@ -536,7 +474,7 @@ chan_http_reload(struct chan_http *ch, const struct config *cfg)
 
 struct chan_http *
 chan_http_start(struct event_base *base, struct store *st, const struct config *cfg,
-    void (*kick)(void *), void *kick_arg)
+    struct inbound *in)
 {
 	struct chan_http	*ch;
 	struct httpd_limits	 l;
@@ -544,9 +482,8 @@ chan_http_start(struct event_base *base, struct store *st, const struct config *
 	ch = xcalloc(1, sizeof *ch);
 	ch->st = st;
 	ch->cfg = cfg;
-	ch->kick = kick;
-	ch->kick_arg = kick_arg;
-	TAILQ_INIT(&ch->jobs);
+	ch->in = in;
+	TAILQ_INIT(&ch->pending);
 	chan_http_limits(cfg, &l);
 	ch->httpd = httpd_listen(base, "http", cfg->http_listen,
 	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
@@ -556,8 +493,6 @@ chan_http_start(struct event_base *base, struct store *st, const struct config *
 		free(ch);
 		return NULL;
 	}
-	if ((ch->commit = event_new(base, -1, 0, chan_http_commit, ch)) == NULL)
-		fatalx("event_new");
 	return ch;
 }
 
@@ -574,9 +509,8 @@ chan_http_stop(struct chan_http *ch)
 	if (ch == NULL)
 		return;
 	/* Commit and answer what is parsed before the connections go. */
-	if (!TAILQ_EMPTY(&ch->jobs))
-		chan_http_commit(-1, 0, ch);
+	if (!TAILQ_EMPTY(&ch->pending))
+		inbound_flush(ch->in);
 	httpd_free(ch->httpd);
-	event_free(ch->commit);
 	free(ch);
 }

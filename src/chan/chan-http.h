@@ -5,14 +5,16 @@
 struct event_base;
 struct store;
 struct config;
+struct inbound;
 struct chan_http;
 
 /*
  * Listen on cfg->http_listen; NULL with a logged reason on failure.
- * kick(kick_arg) runs after a commit that queued replies in the outbox.
+ * Messages and delivery reports are committed through in, the group
+ * commit every channel shares.
  */
 struct chan_http	*chan_http_start(struct event_base *, struct store *,
-			    const struct config *, void (*kick)(void *), void *kick_arg);
+			    const struct config *, struct inbound *in);
 /* The configuration was replaced: routes, limits from now on (not the address). */
 void			 chan_http_reload(struct chan_http *, const struct config *);
 /* The daemon is stopping: every request from now on is 503. */

@@ -358,8 +358,9 @@ modem_delete(struct modem *m, struct modem_slot *s)
 
 /* inbound.c committed (or could not commit) what we handed it. */
 static void
-modem_inbound_done(void *arg, uint64_t tag, enum inbound_status status)
+modem_inbound_done(void *arg, uint64_t tag, const struct inbound_result *r)
 {
+	enum inbound_status	 status = r->status;
 	struct modem		*m = arg;
 	struct modem_slot	*s;
 
@@ -428,6 +429,8 @@ modem_submit_deliver(struct modem *m, const uint8_t *pdu, size_t len, int index,
 	sms.from = d.from;
 	sms.text = d.text;
 	sms.textlen = d.textlen;
+	sms.outbox = 1;		/* replies go back through this modem */
+	sms.route = m->name;
 	sms.sent_at = d.scts;
 	sms.key = key;
 	sms.key_unique = 1;

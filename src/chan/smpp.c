@@ -461,7 +461,7 @@ smpp_deliver_resp(struct smpp_conn *c, uint32_t status, uint32_t seq)
 
 /* inbound.c committed (or not) what a deliver_sm carried: answer it. */
 static void
-smpp_inbound_done(void *arg, uint64_t tag, enum inbound_status st)
+smpp_inbound_done(void *arg, uint64_t tag, const struct inbound_result *r)
 {
 	static const uint32_t	 status[] = {
 		[INBOUND_STORED] = SMPP_ROK,
@@ -479,7 +479,7 @@ smpp_inbound_done(void *arg, uint64_t tag, enum inbound_status st)
 		if (c->gen != gen || c->bev == NULL ||
 		    (c->state != SMPP_BOUND && c->state != SMPP_UNBINDING))
 			continue;
-		smpp_deliver_resp(c, status[st], seq);
+		smpp_deliver_resp(c, status[r->status], seq);
 		return;
 	}
 	/* Its connection is gone: the SMSC delivers it again, and dedup knows it. */
@@ -652,6 +652,8 @@ smpp_on_deliver_sm(struct smpp_conn *c, const struct smpp_header *h, const uint8
 	in.to = sm.dst[0] != '\0' ? sm.dst : NULL;
 	in.text = text;
 	in.textlen = (size_t)tl;
+	in.outbox = 1;		/* replies go back over this bind */
+	in.route = ch->name;
 	/*
 	 * SMPP has no message id: the same text twice from one number is
 	 * usually the resident ("1", "1"). An SMSC redelivers what it got no

@@ -1,8 +1,9 @@
 /*
- * inbound.c: the way in for the SMPP and modem channels. What they hand over
+ * inbound.c: the one way in, for every channel. What the channels hand over
  * in one loop iteration is committed in one transaction, each message under
  * its own savepoint so that one failing message does not undo the others;
- * then every channel is told, and only then acknowledges.
+ * then every channel is told, and only then acknowledges. One disk flush
+ * covers the whole group.
  *
  * Parts of long messages wait in the database (store_part_*): a restart
  * loses none, a part delivered twice is dropped, and a set still missing
@@ -38,14 +39,20 @@ struct inbound_job {
 	char			*text;
 	size_t			 textlen;
 	int64_t			 sent_at;
+	int			 outbox;	/* replies queued for route, else returned */
+	char			*route;
 	char			*key;
 	int			 key_unique;
 	double			 dedup_from;
 	double			 dedup_until;
 	unsigned		 ref, total, seq;
-	char			*ext_id;	/* receipts */
+	int64_t			 outbox_id;	/* reports */
+	char			*ext_id;
 	char			*state;
 	int			 delivered;
+	int			 matched;
+	int			 handled;	/* went to the core (or was its copy) */
+	struct dialog_reply	 reply;
 	inbound_cb		 cb;
 	void			*arg;
 	uint64_t		 tag;
@@ -75,45 +82,44 @@ inbound_job_free(struct inbound_job *job)
 	free(job->from);
 	free(job->to);
 	free(job->text);
+	free(job->route);
 	free(job->key);
 	free(job->ext_id);
 	free(job->state);
+	dialog_reply_free(&job->reply);
 	free(job);
 }
 
-/* Hand one whole message to the core; its replies go to the outbox, back on its channel. */
-static enum inbound_status
-inbound_handle(struct inbound *in, const char *channel, const char *ext_id, const char *from,
-    const char *to, const char *text, int64_t sent_at, int64_t now)
+/* A handled message in the metrics: how it ended, and the replies it got. */
+static void
+inbound_count(const char *channel, enum inbound_status status,
+    const struct dialog_reply *reply)
 {
-	struct dialog_msg	m;
-	struct dialog_reply	reply;
-	int			rc;
+	static const char *const	 label[] = {
+		[INBOUND_STORED] = "ok",
+		[INBOUND_DUPLICATE] = "duplicate",
+		[INBOUND_REFUSED] = "bad_request",
+		[INBOUND_EFAIL] = "error",
+	};
 
-	memset(&m, 0, sizeof m);
-	m.channel = channel;
-	m.ext_id = ext_id;
-	m.from = from;
-	m.to = to;
-	m.text = text;
-	m.textlen = strlen(text);
-	m.sent_at = sent_at;
-	m.received_at = now;
-	m.outbox = 1;
-	m.route = channel;
-	memset(&reply, 0, sizeof reply);
-	rc = dialog_handle_in(in->st, in->cfg, &m, &reply);
-	metrics_add(METRIC_INBOUND, channel, rc == DIALOG_OK ? (reply.duplicate ?
-	    "duplicate" : "ok") : rc == DIALOG_ESENDER ? "bad_request" : "error", 1);
-	if (rc == DIALOG_OK && !reply.duplicate) {
-		metrics_add(METRIC_REPLIES, channel, NULL, (double)reply.queued);
-		if (reply.queued > 0)
-			in->queued = 1;
-	}
-	dialog_reply_free(&reply);
+	metrics_add(METRIC_INBOUND, channel, label[status], 1);
+	if (status == INBOUND_STORED)
+		metrics_add(METRIC_REPLIES, channel, NULL, (double)(reply->n +
+		    (size_t)reply->queued));
+}
+
+/* Hand one whole message to the core; the replies in *reply. */
+static enum inbound_status
+inbound_handle(struct inbound *in, const struct dialog_msg *m, struct dialog_reply *reply)
+{
+	int	rc;
+
+	rc = dialog_handle_in(in->st, in->cfg, m, reply);
+	if (rc == DIALOG_OK && !reply->duplicate && reply->queued > 0)
+		in->queued = 1;
 	switch (rc) {
 	case DIALOG_OK:
-		return reply.duplicate ? INBOUND_DUPLICATE : INBOUND_STORED;
+		return reply->duplicate ? INBOUND_DUPLICATE : INBOUND_STORED;
 	case DIALOG_ESENDER:
 		return INBOUND_REFUSED;
 	default:
@@ -121,11 +127,30 @@ inbound_handle(struct inbound *in, const char *channel, const char *ext_id, cons
 	}
 }
 
+/* The message of job, with this text, id and time: what the core is handed. */
+static void
+inbound_msg(const struct inbound_job *job, const char *ext_id, const char *text,
+    size_t textlen, int64_t sent_at, int64_t now, struct dialog_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->channel = job->channel;
+	m->ext_id = ext_id;
+	m->from = job->from;
+	m->to = job->to;
+	m->text = text;
+	m->textlen = textlen;
+	m->sent_at = sent_at;
+	m->received_at = now;
+	m->outbox = job->outbox;
+	m->route = job->route;
+}
+
 /* One part of a long message: keep it, and handle the message once it is whole. */
 static enum inbound_status
-inbound_part(struct inbound *in, const struct inbound_job *job, int64_t now)
+inbound_part(struct inbound *in, struct inbound_job *job, int64_t now)
 {
 	struct store	*st = in->st;
+	struct dialog_msg m;
 	struct part_key	 k;
 	enum inbound_status status;
 	char		*whole;
@@ -148,25 +173,30 @@ inbound_part(struct inbound *in, const struct inbound_job *job, int64_t now)
 	metrics_add(METRIC_MULTIPART, job->channel, "complete", 1);
 	log_debug("inbound: channel=%s ref=%u all %u parts", job->channel, job->ref,
 	    job->total);
-	status = inbound_handle(in, job->channel, NULL, job->from, job->to, whole,
-	    sent_at != 0 ? sent_at : job->sent_at, now);
+	job->handled = 1;
+	inbound_msg(job, NULL, whole, strlen(whole), sent_at != 0 ? sent_at : job->sent_at,
+	    now, &m);
+	status = inbound_handle(in, &m, &job->reply);
 	free(whole);
 	return status;
 }
 
 static enum inbound_status
-inbound_message(struct inbound *in, const struct inbound_job *job, int64_t now)
+inbound_message(struct inbound *in, struct inbound_job *job, int64_t now)
 {
-	struct store	*st = in->st;
-	char		 ext[STORE_KEY_MAX];
-	int		 seen;
+	struct store		*st = in->st;
+	struct dialog_msg	 m;
+	char			 ext[STORE_KEY_MAX];
+	int			 seen;
 
 	if (job->total > 1)
 		return inbound_part(in, job, now);
 	/* A unique key is the message's id: the core knows its copies. */
-	if (job->key == NULL || job->key_unique)
-		return inbound_handle(in, job->channel, job->key, job->from, job->to,
-		    job->text, job->sent_at, now);
+	job->handled = 1;
+	if (job->key == NULL || job->key_unique) {
+		inbound_msg(job, job->key, job->text, job->textlen, job->sent_at, now, &m);
+		return inbound_handle(in, &m, &job->reply);
+	}
 	/*
 	 * A content hash may come back as a new message, even in the same
 	 * second ("1", "1"): the stored id carries its time to the microsecond.
@@ -178,27 +208,51 @@ inbound_message(struct inbound *in, const struct inbound_job *job, int64_t now)
 	store_inbound_key(ext, sizeof ext, job->key, num_wall());
 	if (seen == -1)
 		return INBOUND_EFAIL;
-	if (seen == 1) {
-		metrics_add(METRIC_INBOUND, job->channel, "duplicate", 1);
+	if (seen == 1)
 		return INBOUND_DUPLICATE;
-	}
-	return inbound_handle(in, job->channel, ext, job->from, job->to, job->text,
-	    job->sent_at, now);
+	inbound_msg(job, ext, job->text, job->textlen, job->sent_at, now, &m);
+	return inbound_handle(in, &m, &job->reply);
 }
 
 static enum inbound_status
-inbound_receipt(struct inbound *in, const struct inbound_job *job, int64_t now)
+inbound_receipt(struct inbound *in, struct inbound_job *job, int64_t now)
 {
 	int	matched;
 
-	matched = store_outbox_dlr(in->st, 0, job->channel, job->ext_id,
+	matched = store_outbox_dlr(in->st, job->outbox_id, job->channel, job->ext_id,
 	    job->delivered, job->state, now);
 	if (matched == -1)
 		return INBOUND_EFAIL;
-	metrics_add(METRIC_DLRS, job->channel, matched ? "1" : "0", 1);
-	if (!matched)
-		log_debug("inbound: channel=%s receipt for unknown id", job->channel);
+	job->matched = matched;
 	return INBOUND_STORED;
+}
+
+/* Tell a job's channel what became of it. */
+static void
+inbound_done(struct inbound_job *job)
+{
+	struct inbound_result	r;
+	char			esc[LOG_ESCAPE_MAX];
+
+	if (job->dlr) {
+		if (job->status != INBOUND_EFAIL) {
+			metrics_add(METRIC_DLRS, job->channel, job->matched ? "1" : "0", 1);
+			log_info("dlr route=%s outbox=%lld state=\"%s\" matched=%d",
+			    job->channel, (long long)job->outbox_id, log_escape(job->state,
+			    strlen(job->state), esc, sizeof esc), job->matched);
+		}
+	} else {
+		metrics_latency(num_mono() - job->t0);
+		if (job->handled)
+			inbound_count(job->channel, job->status, &job->reply);
+	}
+	if (job->cb == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	r.status = job->status;
+	r.reply = job->dlr ? NULL : &job->reply;
+	r.matched = job->matched;
+	job->cb(job->arg, job->tag, &r);
 }
 
 /* Commit everything queued, then tell each channel what became of its messages. */
@@ -242,17 +296,17 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 		/* Nothing of this group is kept: every source must send again. */
 		log_warnx("inbound: storage failed, %s", "messages refused for a retry");
 		TAILQ_FOREACH(job, &done, entry) {
-			if (job->status != INBOUND_DUPLICATE)
-				job->status = INBOUND_EFAIL;
+			/* A copy of something committed before is still answered. */
+			if (job->status == INBOUND_DUPLICATE)
+				continue;
+			dialog_reply_free(&job->reply);
+			job->status = INBOUND_EFAIL;
 		}
 	} else if (in->queued)
 		in->kick(in->kick_arg);
 	while ((job = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, job, entry);
-		if (!job->dlr)
-			metrics_latency(num_mono() - job->t0);
-		if (job->cb != NULL)
-			job->cb(job->arg, job->tag, job->status);
+		inbound_done(job);
 		inbound_job_free(job);
 	}
 }
@@ -279,9 +333,14 @@ inbound_submit(struct inbound *in, const struct inbound_sms *sms, inbound_cb cb,
 	job->channel = xstrdup(sms->channel);
 	job->from = xstrdup(sms->from != NULL ? sms->from : "");
 	job->to = sms->to != NULL ? xstrdup(sms->to) : NULL;
-	job->text = xstrndup(sms->text != NULL ? sms->text : "", sms->textlen);
-	job->textlen = strlen(job->text);
+	job->textlen = sms->text != NULL ? sms->textlen : 0;
+	job->text = xmalloc(job->textlen + 1);
+	if (job->textlen > 0)
+		memcpy(job->text, sms->text, job->textlen);
+	job->text[job->textlen] = '\0';
 	job->sent_at = sms->sent_at;
+	job->outbox = sms->outbox;
+	job->route = sms->route != NULL ? xstrdup(sms->route) : NULL;
 	job->key = sms->key != NULL ? xstrdup(sms->key) : NULL;
 	job->key_unique = sms->key_unique;
 	job->dedup_from = sms->dedup_from;
@@ -302,6 +361,7 @@ inbound_submit_dlr(struct inbound *in, const struct inbound_dlr *dlr, inbound_cb
 
 	job->dlr = 1;
 	job->channel = xstrdup(dlr->channel);
+	job->outbox_id = dlr->outbox_id;
 	job->ext_id = xstrdup(dlr->ext_id != NULL ? dlr->ext_id : "");
 	job->state = xstrdup(dlr->state != NULL ? dlr->state : "");
 	job->delivered = dlr->delivered;
@@ -336,6 +396,9 @@ inbound_sweep(evutil_socket_t fd, short events, void *arg)
 	struct store		*st = in->st;
 	const struct config	*cfg = in->cfg;
 	struct part_set		 set;
+	struct dialog_msg	 m;
+	struct dialog_reply	 reply;
+	enum inbound_status	 status;
 	struct timeval		 tv = { inbound_sweep_every(cfg), 0 };
 	int64_t			 now = time(NULL);
 	int			 i, rc = 0;
@@ -351,14 +414,31 @@ inbound_sweep(evutil_socket_t fd, short events, void *arg)
 			store_savepoint_end(st, rc == 0);
 			break;
 		}
-		/* A sender the core refuses must not keep the set waiting: it is done. */
-		if (inbound_handle(in, set.key.channel, NULL, set.key.number, NULL,
-		    set.text, set.sent_at, now) == INBOUND_EFAIL) {
+		/*
+		 * Parts come from binds and modems, whose replies go back the way
+		 * they came. A sender the core refuses must not keep the set
+		 * waiting: it is done.
+		 */
+		memset(&m, 0, sizeof m);
+		m.channel = set.key.channel;
+		m.from = set.key.number;
+		m.text = set.text;
+		m.textlen = strlen(set.text);
+		m.sent_at = set.sent_at;
+		m.received_at = now;
+		m.outbox = 1;
+		m.route = set.key.channel;
+		memset(&reply, 0, sizeof reply);
+		status = inbound_handle(in, &m, &reply);
+		if (status == INBOUND_EFAIL) {
 			store_savepoint_end(st, 0);
+			dialog_reply_free(&reply);
 			free(set.text);
 			rc = -1;
 			break;
 		}
+		inbound_count(set.key.channel, status, &reply);
+		dialog_reply_free(&reply);
 		store_savepoint_end(st, 1);
 		log_warnx("inbound: channel=%s ref=%u only %u of %u parts came in %d s, "
 		    "handled as it is", set.key.channel, set.key.ref, set.got, set.key.total,
@@ -400,6 +480,22 @@ void
 inbound_reload(struct inbound *in, const struct config *cfg)
 {
 	in->cfg = cfg;
+}
+
+void
+inbound_queued(struct inbound *in)
+{
+	in->kick(in->kick_arg);
+}
+
+void
+inbound_flush(struct inbound *in)
+{
+	int	closing = in->closing;
+
+	in->closing = 1;
+	inbound_commit(-1, 0, in);
+	in->closing = closing;
 }
 
 void

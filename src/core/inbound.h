@@ -1,12 +1,13 @@
 /*
- * inbound.h: the way in for channels that are not HTTP requests (an SMPP
- * bind, a GSM modem). A message, one part of a long one, or a delivery
- * receipt is queued here; everything queued in one loop iteration is
- * committed in one transaction (group commit): parts are kept until their
- * message is whole, whole messages go to the core with their replies queued
- * in the outbox, receipts update the outbox. Only after the commit is the
- * channel told, so that it acknowledges (deliver_sm_resp, AT+CMGD) only what
- * is on disk.
+ * inbound.h: the one way in, for every channel (HTTP webhooks, SMPP binds,
+ * GSM modems). A message, one part of a long one, or a delivery report is
+ * queued here; everything queued in one loop iteration is committed in one
+ * transaction (group commit), each item under its own savepoint so that one
+ * failing item does not undo the others: parts are kept until their message
+ * is whole, whole messages go to the core with their replies returned or
+ * queued in the outbox, delivery reports update the outbox. Only after the
+ * commit is the channel told, so that it acknowledges (HTTP 200,
+ * deliver_sm_resp, AT+CMGD) only what is on disk.
  *
  * Parts of a long message wait in the database, so a restart loses none; a
  * set still incomplete after multipart_timeout is handed to the core as what
@@ -27,6 +28,7 @@
 #define INBOUND_LOCK_WAIT	0.5
 
 struct event_base;
+struct dialog_reply;
 struct store;
 struct config;
 struct inbound;
@@ -35,9 +37,16 @@ struct inbound_sms {
 	const char	*channel;	/* the route it came in on; replies go back on it */
 	const char	*from;		/* as received: the core normalises it */
 	const char	*to;		/* may be NULL */
-	const char	*text;		/* UTF-8, decoded by the channel */
+	const char	*text;		/* UTF-8, decoded by the channel; may hold NULs */
 	size_t		 textlen;
 	int64_t		 sent_at;	/* the SMSC time stamp, 0 if unknown */
+	/*
+	 * The replies: returned to the callback (a webhook answers with them)
+	 * unless outbox is set, then queued for route (NULL: by the number's
+	 * prefix; an SMPP bind or a modem names itself).
+	 */
+	int		 outbox;
+	const char	*route;
 	/*
 	 * Redeliveries. key identifies this message or part at its channel
 	 * (a hash of its PDU), or is NULL.
@@ -63,9 +72,13 @@ struct inbound_sms {
 	unsigned	 seq;		/* 1-based */
 };
 
-/* A delivery receipt for a text sent on route `channel`, its id there ext_id. */
+/*
+ * A delivery report for a text sent on route `channel`: our own outbox id
+ * where the report carries it (a dlr-url we gave), else its id there ext_id.
+ */
 struct inbound_dlr {
 	const char	*channel;
+	int64_t		 outbox_id;
 	const char	*ext_id;
 	int		 delivered;	/* 1 delivered, 0 failed, -1 not final */
 	const char	*state;		/* the route's own word ("DELIVRD", "0x00") */
@@ -80,23 +93,35 @@ enum inbound_status {
 	INBOUND_EFAIL,		/* storage failed, nothing kept: make the source retry */
 };
 
-/*
- * Called from the loop after the commit, never from inside inbound_submit.
- * arg must live until then (a channel, not one of its connections): tag
- * says which message it is about (a connection generation and a sequence
- * number, say).
- */
-typedef void	(*inbound_cb)(void *arg, uint64_t tag, enum inbound_status);
+/* What became of one queued item, as its channel is told. */
+struct inbound_result {
+	enum inbound_status		 status;
+	/* A message's replies (texts when not queued; queued, duplicate); NULL for reports. */
+	const struct dialog_reply	*reply;
+	int				 matched;	/* a report: it matched an outbox row */
+};
 
 /*
- * The group commit of the SMPP and modem channels, on base, writing to st;
- * kick(kick_arg) runs after a commit that queued replies in the outbox.
+ * Called from the loop after the commit, never from inside inbound_submit.
+ * arg must live until then (a channel or a pending request, not a
+ * connection that may go): tag says which message it is about (a
+ * connection generation and a sequence number, say).
+ */
+typedef void	(*inbound_cb)(void *arg, uint64_t tag, const struct inbound_result *);
+
+/*
+ * The group commit of every channel, on base, writing to st; kick(kick_arg)
+ * runs after a commit that queued replies in the outbox.
  */
 struct inbound	*inbound_new(struct event_base *base, struct store *st,
 		    const struct config *cfg, void (*kick)(void *), void *kick_arg);
 /* The configuration was replaced: cfg is the running one from now on. */
 void		 inbound_reload(struct inbound *, const struct config *cfg);
 void		 inbound_free(struct inbound *);	/* commits what is queued first */
+/* Replies were queued outside a group commit (a USSD step): wake the outbox. */
+void		 inbound_queued(struct inbound *);
+/* Commit what is queued now, without waiting for a lock held elsewhere (a stop). */
+void		 inbound_flush(struct inbound *);
 void	inbound_submit(struct inbound *, const struct inbound_sms *, inbound_cb, void *arg,
 	    uint64_t tag);
 void	inbound_submit_dlr(struct inbound *, const struct inbound_dlr *, inbound_cb,
