@@ -143,7 +143,7 @@ config_token_post(struct config_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-/* Two officials share neither a name nor a token. */
+/* Two officials share no token. */
 static int
 config_tokens_pair(struct config_ctx *ctx, const config_setting_t *list,
     const char *name, size_t i, const void *el, size_t j, const void *before)
@@ -151,8 +151,6 @@ config_tokens_pair(struct config_ctx *ctx, const config_setting_t *list,
 	const struct config_token_spec	*t = el, *o = before;
 	const config_setting_t		*e;
 
-	if (config_unique_name(ctx, list, name, i, t->name, j, o->name) != 0)
-		return -1;
 	if (memcmp(t->sha256, o->sha256, sizeof t->sha256) != 0)
 		return 0;
 	e = config_setting_get_elem(list, i);
@@ -170,6 +168,7 @@ static const struct config_list config_tokens_list = {
 	.noff = offsetof(struct config_token_specs, n),
 	.max = CONFIG_TOKENS_MAX, .many = "tokens",
 	.shape = "{ name = ...; role = ...; sha256 = ...; }",
+	.key_name = "name", .key = TOK_OFF(name),
 	.pair = config_tokens_pair,
 };
 

@@ -41,14 +41,22 @@ config_check_timezone(const char *s, char *why, size_t len)
 	return 0;
 }
 
+/* 0 if s holds only bytes of set, else -1 and why: "\"S\" what". */
+static int
+config_check_set(const char *s, const char *set, const char *what, char *why,
+    size_t len)
+{
+	if (strspn(s, set) == strlen(s))
+		return 0;
+	snprintf(why, len, "\"%s\" %s", s, what);
+	return -1;
+}
+
 int
 config_check_digits(const char *s, char *why, size_t len)
 {
-	if (strspn(s, "0123456789") != strlen(s)) {
-		snprintf(why, len, "\"%s\" must be digits only", s);
-		return -1;
-	}
-	return 0;
+	return config_check_set(s, "0123456789", "must be digits only", why,
+	    len);
 }
 
 int
@@ -139,11 +147,8 @@ config_check_listen(const char *s, char *why, size_t len)
 int
 config_check_name(const char *s, char *why, size_t len)
 {
-	if (strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(s)) {
-		snprintf(why, len, "\"%s\" may hold only a-z, 0-9, _ and -", s);
-		return -1;
-	}
-	return 0;
+	return config_check_set(s, "abcdefghijklmnopqrstuvwxyz0123456789_-",
+	    "may hold only a-z, 0-9, _ and -", why, len);
 }
 
 int
@@ -169,21 +174,12 @@ config_check_path(const char *s, char *why, size_t len)
 int
 config_check_url(const char *s, char *why, size_t len)
 {
-	const char	*p;
-
 	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) {
 		snprintf(why, len, "\"%s\" must start with http:// or https://",
 		    s);
 		return -1;
 	}
-	for (p = s; *p != '\0'; p++) {
-		if (*p <= ' ' || *p >= 0x7f) {
-			snprintf(why, len, "\"%s\" may not hold spaces or "
-			    "control bytes", s);
-			return -1;
-		}
-	}
-	return 0;
+	return config_check_word(s, why, len);
 }
 
 int
@@ -248,12 +244,8 @@ config_check_sender(const char *s, char *why, size_t len)
 int
 config_check_token_name(const char *s, char *why, size_t len)
 {
-	if (strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(s)) {
-		snprintf(why, len, "\"%s\" may hold only a-z, 0-9, _, . and -",
-		    s);
-		return -1;
-	}
-	return 0;
+	return config_check_set(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-",
+	    "may hold only a-z, 0-9, _, . and -", why, len);
 }
 
 /*

@@ -118,6 +118,11 @@ struct config_list {
 	const char		*many;		/* "routes", as in "more than 64 routes" */
 	const char		*none;		/* the error of an empty list, or NULL */
 	const char		*shape;		/* "{ name = ...; ... }" */
+	const char		*key_name;	/* a setting no two elements share */
+	size_t			 key;		/* where it is kept, a string */
+	const char		*twice;		/* the error when two share it, after
+						   the value; NULL: "is already the
+						   KEY of LIST[J]" */
 	config_pair_cb		 pair;		/* element i against an earlier j */
 	config_post_cb		 done;		/* once all are read, or NULL */
 };
@@ -130,8 +135,6 @@ int	config_fail(struct config_ctx *, const config_setting_t *, const char *,
 int	config_fail_member(struct config_ctx *, const config_setting_t *,
 	    size_t, const char *, const char *, const char *, ...)
 	    __attribute__((format(printf, 6, 7)));
-int	config_unique_name(struct config_ctx *, const config_setting_t *,
-	    const char *, size_t, const char *, size_t, const char *);
 void	config_join(char *, size_t, const char *, const char *);
 const char *config_type_name(enum config_type);
 const struct config_entry *config_entry_find(const struct config_table *,
@@ -165,10 +168,9 @@ int	config_prefix_match(const unsigned char *, const unsigned char *, int);
 int	config_listen_addr(const char *, unsigned char *, uint16_t *);
 int	config_addr_any(int, const unsigned char *);
 
-/* config-routes.c: inbound entry points, outbound routes, the outbox. */
+/* config-routes.c: inbound entry points, outbound routes. */
 extern const struct config_list		config_inbound_list;
 extern const struct config_list		config_routes_list;
-extern const struct config_table	config_outbox_table;
 int	config_routes_post(struct config_ctx *, const config_setting_t *,
 	    struct config *);
 void	config_ussd_warn(const struct config *);

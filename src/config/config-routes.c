@@ -1,4 +1,4 @@
-/* config-routes.c: the ways in (inbound entry points) and out (outbound routes, the outbox). */
+/* config-routes.c: the ways in (inbound entry points) and out (outbound routes). */
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -380,30 +380,6 @@ static const struct config_driver {
 	{ "modem", 0, 0, 0, CHAN_MODEM, CHAN_MODEM },
 };
 
-/* outbox = { ... } */
-static const struct config_entry config_outbox[] = {
-	{ .name = "max_attempts", .type = CT_INT, .store = CS_INT,
-	  .off = CFG_OFF(outbox_max_attempts), .min = 1, .max = 100,
-	  .def_num = 8,
-	  .help = "attempts at sending a text before it fails" },
-	{ .name = "max_age", .type = CT_INT, .store = CS_INT,
-	  .off = CFG_OFF(outbox_max_age), .min = 60, .max = 2592000,
-	  .def_num = 86400,
-	  .help = "seconds after which a text not sent fails" },
-	{ .name = "default_route", .type = CT_STRING, .store = CS_STR,
-	  .off = CFG_OFF(outbox_default_route), .min = 1,
-	  .max = CONFIG_NAME_MAX, .check = config_check_name,
-	  .help = "route of numbers no prefix matches; default the first" },
-	{ .name = "retry_base", .type = CT_FLOAT, .store = CS_DOUBLE,
-	  .off = CFG_OFF(outbox_retry_base), .fmin = 0.05, .fmax = 3600,
-	  .fdef = 10.0,
-	  .help = "seconds before the first retry, doubled on each" },
-	{ .name = "retry_max", .type = CT_INT, .store = CS_INT,
-	  .off = CFG_OFF(outbox_retry_max), .min = 1, .max = 86400,
-	  .def_num = 3600,
-	  .help = "seconds between two attempts at most" },
-};
-
 /* Parse "ADDR" or "ADDR/PREFIX" (IPv4 or IPv6) into a CIDR block. */
 static int
 config_allow_parse(const char *s, struct allow_net *an, char *why, size_t len)
@@ -577,15 +553,13 @@ config_inbound_post(struct config_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-/* Two inbound routes share neither a name nor a path. */
+/* Two inbound routes share no path. */
 static int
 config_inbound_pair(struct config_ctx *ctx, const config_setting_t *list,
     const char *name, size_t i, const void *el, size_t j, const void *before)
 {
 	const struct inbound_route	*r = el, *o = before;
 
-	if (config_unique_name(ctx, list, name, i, r->name, j, o->name) != 0)
-		return -1;
 	if (strcmp(r->path, o->path) == 0)
 		return config_fail_member(ctx, list, i, name, "path",
 		    "\"%s\" is already the path of route \"%s\"", r->path,
@@ -726,7 +700,7 @@ config_outbound_post(struct config_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-/* Two outbound routes share neither a name nor a prefix: which one? */
+/* Two outbound routes share no prefix: which one would serve it? */
 static int
 config_routes_pair(struct config_ctx *ctx, const config_setting_t *list,
     const char *name, size_t i, const void *el, size_t j, const void *before)
@@ -734,8 +708,6 @@ config_routes_pair(struct config_ctx *ctx, const config_setting_t *list,
 	const struct route	*r = el, *o = before;
 	size_t			 k, l;
 
-	if (config_unique_name(ctx, list, name, i, r->name, j, o->name) != 0)
-		return -1;
 	for (k = 0; k < r->nprefixes; k++) {
 		for (l = 0; l < o->nprefixes; l++) {
 			if (strcmp(r->prefixes[k], o->prefixes[l]) == 0)
@@ -779,6 +751,7 @@ const struct config_list config_inbound_list = {
 	.max = CONFIG_ROUTES_MAX, .many = "routes",
 	.none = "at least one route is needed",
 	.shape = "{ name = ...; ... }",
+	.key_name = "name", .key = IN_OFF(name),
 	.pair = config_inbound_pair,
 };
 
@@ -790,12 +763,9 @@ const struct config_list config_routes_list = {
 	.off = CFG_OFF(routes), .noff = CFG_OFF(nroutes),
 	.max = CONFIG_ROUTES_MAX, .many = "routes",
 	.shape = "{ name = ...; driver = ...; }",
+	.key_name = "name", .key = OUT_OFF(name),
 	.pair = config_routes_pair,
 	.done = config_routes_done,
-};
-
-const struct config_table config_outbox_table = {
-	config_outbox, nitems(config_outbox), NULL
 };
 
 /*

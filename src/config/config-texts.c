@@ -19,8 +19,6 @@
 
 static int	config_question_post(struct config_ctx *,
 		    const config_setting_t *, const char *, void *);
-static int	config_ask_pair(struct config_ctx *, const config_setting_t *,
-		    const char *, size_t, const void *, size_t, const void *);
 
 static const struct config_word config_words_qtype[] = {
 	{ "yesno", QUESTION_YESNO },
@@ -65,7 +63,7 @@ static const struct config_list config_ask_list = {
 	.off = QSET_OFF(questions), .noff = QSET_OFF(nquestions),
 	.max = CONFIG_QUESTIONS_MAX, .many = "questions",
 	.shape = "{ id = ...; ... }",
-	.pair = config_ask_pair,
+	.key_name = "id", .key = Q_OFF(id), .twice = "is asked twice",
 };
 
 /* questions = ( { kind = ...; ask = ( ... ); }, ... ) */
@@ -230,18 +228,6 @@ config_question_post(struct config_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-static int
-config_ask_pair(struct config_ctx *ctx, const config_setting_t *list,
-    const char *name, size_t i, const void *el, size_t j, const void *before)
-{
-	const struct question	*q = el, *o = before;
-
-	if (strcmp(q->id, o->id) == 0)
-		return config_fail_member(ctx, list, i, name, "id",
-		    "\"%s\" is asked twice", q->id);
-	return 0;
-}
-
 /* Copy a built-in question set into the configuration. */
 static void
 config_qset_copy(struct question_set *dst, const struct question_set *src)
@@ -287,19 +273,6 @@ config_questions_builtin(struct config *cfg, int all)
 	}
 }
 
-/* A venue kind has one set of questions. */
-static int
-config_questions_pair(struct config_ctx *ctx, const config_setting_t *list,
-    const char *name, size_t i, const void *el, size_t j, const void *before)
-{
-	const struct question_set	*qs = el, *o = before;
-
-	if (strcmp(qs->kind, o->kind) == 0)
-		return config_fail_member(ctx, list, i, name, "kind",
-		    "\"%s\" has questions already", qs->kind);
-	return 0;
-}
-
 /*
  * Nothing configured: the built-in declaration. Else venues of kinds not
  * listed fall back to "default": make sure it exists.
@@ -320,7 +293,8 @@ const struct config_list config_questions_list = {
 	.size = sizeof(struct question_set),
 	.off = CFG_OFF(qsets), .noff = CFG_OFF(nqsets),
 	.shape = "{ kind = ...; ask = ( ... ); }",
-	.pair = config_questions_pair,
+	.key_name = "kind", .key = QSET_OFF(kind),
+	.twice = "has questions already",
 	.done = config_questions_done,
 };
 

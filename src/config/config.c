@@ -102,6 +102,30 @@ static const struct config_entry config_poster[] = {
 	  "\"sms\" (sms:NUMBER) or \"sms-body\" (sms:NUMBER?body=CODE)" },
 };
 
+/* outbox = { ... } */
+static const struct config_entry config_outbox[] = {
+	{ .name = "max_attempts", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(outbox_max_attempts), .min = 1, .max = 100,
+	  .def_num = 8,
+	  .help = "attempts at sending a text before it fails" },
+	{ .name = "max_age", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(outbox_max_age), .min = 60, .max = 2592000,
+	  .def_num = 86400,
+	  .help = "seconds after which a text not sent fails" },
+	{ .name = "default_route", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(outbox_default_route), .min = 1,
+	  .max = CONFIG_NAME_MAX, .check = config_check_name,
+	  .help = "route of numbers no prefix matches; default the first" },
+	{ .name = "retry_base", .type = CT_FLOAT, .store = CS_DOUBLE,
+	  .off = CFG_OFF(outbox_retry_base), .fmin = 0.05, .fmax = 3600,
+	  .fdef = 10.0,
+	  .help = "seconds before the first retry, doubled on each" },
+	{ .name = "retry_max", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(outbox_retry_max), .min = 1, .max = 86400,
+	  .def_num = 3600,
+	  .help = "seconds between two attempts at most" },
+};
+
 /* The top level of the file. */
 static const struct config_entry config_top[] = {
 	{ .name = "database", .type = CT_STRING, .store = CS_STR,
@@ -203,7 +227,7 @@ static const struct config_entry config_top[] = {
 	  .list = &config_routes_list,
 	  .help = "outbound routes that drain the outbox" },
 	{ .name = "outbox", .type = CT_GROUP, .store = CS_GROUP,
-	  .group = &config_outbox_table,
+	  .group = CONFIG_TABLE(config_outbox),
 	  .help = "retries and the default route of queued texts" },
 	{ .name = "templates", .type = CT_GROUP, .store = CS_LOAD,
 	  .load = config_load_templates, .free = config_templates_free,
@@ -280,18 +304,6 @@ config_fail_member(struct config_ctx *ctx, const config_setting_t *list,
 	rc = config_vfail(ctx, m, name, fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-/* Fail if the element i of a list has the name of an earlier one, j. */
-int
-config_unique_name(struct config_ctx *ctx, const config_setting_t *list,
-    const char *listname, size_t i, const char *name, size_t j,
-    const char *before)
-{
-	if (strcmp(name, before) != 0)
-		return 0;
-	return config_fail_member(ctx, list, i, listname, "name",
-	    "\"%s\" is already the name of %s[%zu]", name, listname, j);
 }
 
 /* "path.name", or "name" at the top level. */
@@ -683,10 +695,31 @@ config_group(struct config_ctx *ctx, const config_setting_t *group,
 	return 0;
 }
 
+/* Fail if the elements i and j of a list share their key. */
+static int
+config_list_twice(struct config_ctx *ctx, const config_setting_t *s,
+    const char *name, const struct config_list *l, const char *array,
+    size_t i, size_t j)
+{
+	const char	*a, *b;
+
+	if (l->key_name == NULL)
+		return 0;
+	a = *(char *const *)(array + i * l->size + l->key);
+	b = *(char *const *)(array + j * l->size + l->key);
+	if (strcmp(a, b) != 0)
+		return 0;
+	if (l->twice != NULL)
+		return config_fail_member(ctx, s, i, name, l->key_name,
+		    "\"%s\" %s", a, l->twice);
+	return config_fail_member(ctx, s, i, name, l->key_name,
+	    "\"%s\" is already the %s of %s[%zu]", a, l->key_name, name, j);
+}
+
 /*
  * Walk a list of groups, s, or NULL if it is absent: each element against
  * the list's table into a new array of target, then against the elements
- * before it. The array and its length are set before the walk, so that
+ * before it: its key, then the list's pair check. The array and its length are set before the walk, so that
  * config_free() finds what an error left half read.
  */
 int
@@ -720,9 +753,11 @@ config_list(struct config_ctx *ctx, const config_setting_t *s,
 		if (config_group(ctx, el, s, elname, &l->elem,
 		    array + i * l->size) != 0)
 			return -1;
-		for (j = 0; l->pair != NULL && j < (size_t)i; j++) {
-			if (l->pair(ctx, s, name, i, array + i * l->size, j,
-			    array + j * l->size) != 0)
+		for (j = 0; j < (size_t)i; j++) {
+			if (config_list_twice(ctx, s, name, l, array, i, j) != 0)
+				return -1;
+			if (l->pair != NULL && l->pair(ctx, s, name, i,
+			    array + i * l->size, j, array + j * l->size) != 0)
 				return -1;
 		}
 	}
