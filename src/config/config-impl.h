@@ -72,7 +72,9 @@ struct config_list;
  * One setting: its name, shape, limits, default and help. Every group of the
  * file (top level, http, each inbound route, each outbound route, outbox,
  * each question set, each question) is a table of these, walked by
- * config_group().
+ * config_group(); a group in it is an entry naming the group's table
+ * (CS_GROUP), a list of groups one naming its struct config_list (CS_LIST).
+ * config_free() walks the same tables.
  */
 struct config_entry {
 	const char			*name;
