@@ -22,22 +22,10 @@ int
 cmd_report_wards(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
     char **argv)
 {
-	static const struct option	opts[] = {
-		{ "from",	required_argument,	NULL,	'f' },
-		{ "to",		required_argument,	NULL,	't' },
-		{ "format",	required_argument,	NULL,	'F' },
-		{ "help",	no_argument,		NULL,	'h' },
-		{ NULL,		0,			NULL,	0 }
-	};
-	struct ctl_period		 p;
-	struct export			*e;
-	int				 ch;
+	struct ctl_period	 p;
+	struct export		*e;
 
-	ctl_period_init(&p);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
-		ctl_period_opt(cmd, ch, argv, &p);
-	ctl_period_check(cmd, &p);
+	ctl_period_parse(cmd, argc, argv, &p);
 	ctl_no_args(cmd, argc, argv);
 	if (ctl_store(ctl) == NULL)
 		return 1;
@@ -85,9 +73,11 @@ cmd_report_inactive(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	};
 	struct ctl_period		 p;
 	struct export			*e;
+	enum trace_step			 step;
 	const char			*errstr;
 	char				*query, actor[CTL_ACTOR_MAX];
-	int				 ch, days = CMD_REPORT_DAYS;
+	int				 ch, rv = 1;
+	int				 days = CMD_REPORT_DAYS;
 
 	query = ctl_query(cmd, argc, argv);
 	ctl_period_init(&p);
@@ -109,18 +99,12 @@ cmd_report_inactive(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 		}
 	}
 	ctl_no_args(cmd, argc, argv);
-	if (ctl_store(ctl) == NULL)
-		goto fail;
-	ctl_actor(actor, sizeof actor);
-	if (ctl_audited(cmd, report_inactive(ctl->store,
-	    cmd_report_days_ago(days), actor, query, p.format, &e),
-	    "report.inactive", "the venues") == -1)
-		goto fail;
-	ctl_export_print(e);
+	if (ctl_store(ctl) != NULL) {
+		ctl_actor(actor, sizeof actor);
+		step = report_inactive(ctl->store, cmd_report_days_ago(days),
+		    actor, query, p.format, &e);
+		rv = ctl_audited(cmd, step, "report.inactive", "the venues", e);
+	}
 	free(query);
-	return 0;
-
-fail:
-	free(query);
-	return 1;
+	return rv;
 }

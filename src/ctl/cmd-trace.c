@@ -24,29 +24,19 @@
 int
 cmd_trace(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
 {
-	static const struct option	opts[] = {
-		{ "from",	required_argument,	NULL,	'f' },
-		{ "to",		required_argument,	NULL,	't' },
-		{ "format",	required_argument,	NULL,	'F' },
-		{ "help",	no_argument,		NULL,	'h' },
-		{ NULL,		0,			NULL,	0 }
-	};
-	struct trace_ask		 ask;
-	struct ctl_period		 p;
-	struct export			*e;
-	char				*query, code[CODE_MAX];
-	char				 number[NUMBER_MAX], actor[CTL_ACTOR_MAX];
-	int				 ch, by;
+	struct trace_ask	 ask;
+	struct ctl_period	 p;
+	struct export		*e;
+	enum trace_step		 step;
+	char			*query, code[CODE_MAX];
+	char			 number[NUMBER_MAX], actor[CTL_ACTOR_MAX];
+	int			 by, rv = 1;
 
 	if ((by = trace_by_name(cmd->sub)) == -1)
 		fatalx("no trace called %s", cmd->sub);
 
 	query = ctl_query(cmd, argc, argv);
-	ctl_period_init(&p);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
-		ctl_period_opt(cmd, ch, argv, &p);
-	ctl_period_check(cmd, &p);
+	ctl_period_parse(cmd, argc, argv, &p);
 	if (optind == argc || (by != TRACE_VENUE && argc - optind != 1))
 		ctl_cmd_usage(cmd);
 
@@ -54,12 +44,12 @@ cmd_trace(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
 	if (by == TRACE_VENUE) {
 		if (ctl_venue_arg(ctl, argc - optind, argv + optind, code,
 		    &ask.venue_id) != 0)
-			goto fail;
+			goto out;
 		ask.subject = code;
 	} else {
 		if (ctl_number_arg(ctl, argv[optind], number) != 0 ||
 		    ctl_store(ctl) == NULL)
-			goto fail;
+			goto out;
 		ask.number = ask.subject = number;
 	}
 	ctl_actor(actor, sizeof actor);
@@ -69,14 +59,9 @@ cmd_trace(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
 	ask.stay = ctl_default_stay(ctl);
 	ask.actor = actor;
 	ask.query = query;
-	if (ctl_audited(cmd, trace_run(ctl->store, &ask, p.format, &e),
-	    trace_action(ask.by), "check-ins") == -1)
-		goto fail;
-	ctl_export_print(e);
+	step = trace_run(ctl->store, &ask, p.format, &e);
+	rv = ctl_audited(cmd, step, trace_action(ask.by), "check-ins", e);
+out:
 	free(query);
-	return 0;
-
-fail:
-	free(query);
-	return 1;
+	return rv;
 }

@@ -103,6 +103,9 @@ void		 ctl_period_opt(const struct ctl_cmd *, int ch, char **argv,
 		    struct ctl_period *);
 /* Both ends of the window are given, in order. */
 void		 ctl_period_check(const struct ctl_cmd *, const struct ctl_period *);
+/* The options of a command taking --from, --to and --format only. */
+void		 ctl_period_parse(const struct ctl_cmd *, int argc, char **argv,
+		    struct ctl_period *);
 /* A time: ISO 8601 with an offset, epoch seconds, or a local day (end: the next midnight). */
 int		 ctl_time_parse(const char *, int end, int64_t *);
 /* A time option that is not a time. */
@@ -117,9 +120,9 @@ int		 ctl_default_stay(const struct ctl *);
 void		 ctl_actor(char *buf, size_t len);
 /* What was asked, for the audit row: the command as typed. */
 char		*ctl_query(const struct ctl_cmd *, int argc, char **argv);
-/* Say why an audited read failed, if it did (what: what it reads); -1 then. */
+/* Print the rows of an audited read, or say why it failed (what: what it reads): the exit status. */
 int		 ctl_audited(const struct ctl_cmd *, enum trace_step,
-		    const char *action, const char *what);
+		    const char *action, const char *what, struct export *);
 /* Write the rendered rows to standard output; frees e. */
 void		 ctl_export_print(struct export *);
 

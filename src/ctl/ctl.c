@@ -112,6 +112,15 @@ static const struct option ctl_global_opts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
+/* The options of a command taking a window and a format, and no others. */
+static const struct option ctl_period_opts[] = {
+	{ "from",	required_argument,	NULL,	'f' },
+	{ "to",		required_argument,	NULL,	't' },
+	{ "format",	required_argument,	NULL,	'F' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ NULL,		0,			NULL,	0 }
+};
+
 /* The general usage, listing every command; usage errors exit 2. */
 static __dead void
 ctl_usage(void)
@@ -420,6 +429,21 @@ ctl_period_check(const struct ctl_cmd *cmd, const struct ctl_period *p)
 	}
 }
 
+/* The options of a command taking --from, --to and --format only. */
+void
+ctl_period_parse(const struct ctl_cmd *cmd, int argc, char **argv,
+    struct ctl_period *p)
+{
+	int	ch;
+
+	ctl_period_init(p);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", ctl_period_opts,
+	    NULL)) != -1)
+		ctl_period_opt(cmd, ch, argv, p);
+	ctl_period_check(cmd, p);
+}
+
 /* An open stay counts this long (seconds). */
 int
 ctl_default_stay(const struct ctl *ctl)
@@ -472,19 +496,20 @@ ctl_actor(char *buf, size_t len)
 
 int
 ctl_audited(const struct ctl_cmd *cmd, enum trace_step step,
-    const char *action, const char *what)
+    const char *action, const char *what, struct export *e)
 {
 	switch (step) {
 	case TRACE_OK:
+		ctl_export_print(e);
 		return 0;
 	case TRACE_EREAD:
 		fprintf(stderr, "checkinctl: %s %s: cannot read %s\n", cmd->name,
 		    cmd->sub, what);
-		return -1;
+		return 1;
 	default:
 		fprintf(stderr, "checkinctl: %s: cannot write the audit row\n",
 		    action);
-		return -1;
+		return 1;
 	}
 }
 

@@ -35,6 +35,37 @@
 #define ADMIN_DASH_DAYS		366	/* longest dashboard period, in days */
 #define ADMIN_DASH_DEFAULT	7	/* the dashboard's default period, in days */
 
+/* The days= of a query, 1 to max, into *days if given; -1 once a 400 is sent. */
+static int
+admin_reports_days(struct admin_req *ar, int max, long long *days)
+{
+	const char	*errstr = NULL;
+	char		*v;
+	int		 rc;
+
+	if ((rc = admin_param(ar, "days", &v)) == 1) {
+		*days = num_parse(v, 1, max, &errstr);
+		free(v);
+	}
+	if (rc == -1 || errstr != NULL) {
+		admin_error(ar, 400, "days must be 1 to %d", max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Commit an audited read and answer with its rows; nothing leaves if the commit fails. */
+static void
+admin_reports_send(struct admin_req *ar, int format, struct export *e)
+{
+	if (store_commit(ar->st) == -1) {
+		free(export_finish(e, NULL));
+		admin_storage_error(ar);
+		return;
+	}
+	admin_export_send(ar, format, e);
+}
+
 /* GET /api/trace/venue?code=, /api/trace/person?number=, /api/trace/contacts?number=. */
 static void
 admin_reports_trace(struct admin_req *ar, enum trace_by by)
@@ -70,19 +101,11 @@ admin_reports_trace(struct admin_req *ar, enum trace_by by)
 	ask.stay = ar->cfg->default_stay;
 	ask.actor = ar->token->name;
 	ask.query = ar->query;
-	if (store_begin(ar->st) == -1)
-		goto fail;
-	if (trace_run(ar->st, &ask, format, &e) != TRACE_OK)
-		goto fail;
-	if (store_commit(ar->st) == -1) {
-		free(export_finish(e, NULL));
-		goto fail;
-	}
-	admin_export_send(ar, format, e);
-	goto out;
-
-fail:
-	admin_storage_error(ar);
+	if (store_begin(ar->st) == -1 ||
+	    trace_run(ar->st, &ask, format, &e) != TRACE_OK)
+		admin_storage_error(ar);
+	else
+		admin_reports_send(ar, format, e);
 out:
 	store_venue_free(&v);
 }
@@ -257,34 +280,18 @@ void
 admin_reports_inactive(struct admin_req *ar)
 {
 	struct export	*e;
-	const char	*errstr = NULL;
-	char		*v;
 	long long	 days = ADMIN_INACTIVE_DAYS;
-	int		 format, rc;
+	int		 format;
 
-	if ((format = admin_format(ar)) == -1)
+	if ((format = admin_format(ar)) == -1 ||
+	    admin_reports_days(ar, ADMIN_INACTIVE_MAX, &days) == -1)
 		return;
-	if ((rc = admin_param(ar, "days", &v)) == 1) {
-		days = num_parse(v, 1, ADMIN_INACTIVE_MAX, &errstr);
-		free(v);
-	}
-	if (rc == -1 || errstr != NULL) {
-		admin_error(ar, 400, "days must be 1 to %d", ADMIN_INACTIVE_MAX);
-		return;
-	}
 	if (store_begin(ar->st) == -1 ||
 	    report_inactive(ar->st, time(NULL) - days * ADMIN_DAY, ar->token->name,
 	    ar->query, format, &e) != TRACE_OK)
-		goto fail;
-	if (store_commit(ar->st) == -1) {
-		free(export_finish(e, NULL));
-		goto fail;
-	}
-	admin_export_send(ar, format, e);
-	return;
-
-fail:
-	admin_storage_error(ar);
+		admin_storage_error(ar);
+	else
+		admin_reports_send(ar, format, e);
 }
 
 /*
@@ -296,21 +303,14 @@ fail:
 void
 admin_reports_dashboard(struct admin_req *ar)
 {
-	const char	*errstr = NULL;
 	char		*v, *page;
 	long long	 days = ADMIN_DASH_DEFAULT;
 	int64_t		 from, to;
 	size_t		 len;
-	int		 rc, i;
+	int		 i;
 
-	if ((rc = admin_param(ar, "days", &v)) == 1) {
-		days = num_parse(v, 1, ADMIN_DASH_DAYS, &errstr);
-		free(v);
-	}
-	if (rc == -1 || errstr != NULL) {
-		admin_error(ar, 400, "days must be 1 to %d", ADMIN_DASH_DAYS);
+	if (admin_reports_days(ar, ADMIN_DASH_DAYS, &days) == -1)
 		return;
-	}
 	if (admin_param(ar, "from", &v) == 1) {
 		free(v);
 		if (admin_window(ar, ADMIN_DASH_DAYS, &from, &to) == -1)
