@@ -6,7 +6,9 @@
  * and the body says nothing more. Every read of personal data writes an
  * audit row in the same transaction as the read, so an answer never
  * leaves without its audit row. Bad requests get a 4xx and a one-line
- * reason.
+ * reason. This file holds the listener, the routing, the sign-in and the
+ * helpers handlers share (admin-req.h); the handlers of venues are in
+ * admin-venues.c, those of traces, alerts and reports in admin-reports.c.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -33,12 +35,11 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "core/metrics.h"
-#include "send/outbox.h"
 #include "chan/httpd.h"
 #include "officials/admin.h"
+#include "officials/admin-req.h"
 #include "officials/dashboard.h"
 #include "officials/export.h"
-#include "officials/poster.h"
 
 #define ADMIN_MAX_HEADERS	8192	/* bytes of the request line and headers */
 #define ADMIN_TOKEN_MAX		512	/* bytes of a bearer token */
@@ -49,17 +50,7 @@
  * 413.
  */
 #define ADMIN_BODY_SLACK	(1024 * 1024)
-#define ADMIN_NAME_MAX		120	/* bytes of a venue name */
-#define ADMIN_FIELD_MAX		256	/* bytes of an address, ward, district or kind */
-#define ADMIN_OWNER_MAX		64	/* bytes of an owner number as typed */
-#define ADMIN_ALERT_MAX		612	/* bytes of an exposure alert's text */
-#define ADMIN_REPORT_DAYS	3660	/* longest ward report period, in days */
-#define ADMIN_INACTIVE_DAYS	7	/* default of /api/reports/inactive?days= */
-#define ADMIN_INACTIVE_MAX	365
 #define ADMIN_ID		"{code}"	/* an endpoint path ending so takes a code */
-#define ADMIN_DAY		86400
-#define ADMIN_DASH_DAYS		366	/* longest dashboard period, in days */
-#define ADMIN_DASH_DEFAULT	7	/* the dashboard's default period, in days */
 #define ADMIN_SESSIONS_MAX	1000	/* signed-in browsers kept at once */
 #define ADMIN_SESSION_TTL	(8 * 3600)	/* seconds a sign-in lasts */
 #define ADMIN_SESSION_BYTES	32	/* random bytes of a session id */
@@ -78,48 +69,11 @@ struct admin_session {
 	int64_t	 expires_at;
 };
 
-struct admin {
-	struct store			*st;
-	const struct config		*cfg;		/* the running one: admin_reload */
-	struct outbox			*outbox;	/* alerts are queued there */
-	int				 closing;	/* the daemon is stopping */
-	struct httpd			*httpd;
-	struct admin_session		*sessions;
-	size_t				 nsessions;
-};
-
-/* One request as a handler sees it. */
-struct admin_req {
-	struct admin			*adm;
-	struct store			*st;
-	const struct config		*cfg;		/* the running one when the request came */
-	struct evhttp_request		*req;
-	const struct admin_token	*token;		/* NULL on open endpoints */
-	char				*id;		/* the path's {code}, decoded, or NULL */
-	const char			*query;		/* the raw query string, or "" */
-	int				 status;	/* what was answered */
-	int64_t				 records;	/* rows returned, for the log line */
-};
-
 static void	admin_healthz(struct admin_req *);
 static void	admin_metrics(struct admin_req *);
-static void	admin_venue_list(struct admin_req *);
-static void	admin_venue_add(struct admin_req *);
-static void	admin_venue_get(struct admin_req *);
-static void	admin_venue_patch(struct admin_req *);
-static void	admin_trace_venue(struct admin_req *);
-static void	admin_trace_person(struct admin_req *);
-static void	admin_trace_contacts(struct admin_req *);
-static void	admin_alert(struct admin_req *);
-static void	admin_report_wards(struct admin_req *);
-static void	admin_report_inactive(struct admin_req *);
 static void	admin_login_form(struct admin_req *);
 static void	admin_login(struct admin_req *);
 static void	admin_logout(struct admin_req *);
-static void	admin_dashboard(struct admin_req *);
-static void	admin_venue_page(struct admin_req *);
-static void	admin_poster_pdf(struct admin_req *);
-static void	admin_poster_png(struct admin_req *);
 
 static const struct admin_endpoint {
 	enum evhttp_cmd_type	 method;
@@ -130,24 +84,24 @@ static const struct admin_endpoint {
 } admin_endpoints[] = {
 	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, 0 },
 	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, 0 },
-	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venue_list, 0 },
-	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venue_add, 0 },
-	{ EVHTTP_REQ_GET, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_get, 0 },
-	{ EVHTTP_REQ_PATCH, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venue_patch, 0 },
-	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_trace_venue, 0 },
-	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_trace_person, 0 },
-	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_trace_contacts, 0 },
-	{ EVHTTP_REQ_POST, "/api/alerts", ROLE_ADMIN, admin_alert, 0 },
-	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_report_wards, 0 },
-	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_report_inactive, 0 },
+	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venues_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venues_add, 0 },
+	{ EVHTTP_REQ_GET, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venues_get, 0 },
+	{ EVHTTP_REQ_PATCH, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venues_patch, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_reports_trace_venue, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_reports_trace_person, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_reports_trace_contacts, 0 },
+	{ EVHTTP_REQ_POST, "/api/alerts", ROLE_ADMIN, admin_reports_alert, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_reports_wards, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_reports_inactive, 0 },
 	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form, 0 },
 	{ EVHTTP_REQ_POST, "/login", 0, admin_login, 0 },
 	{ EVHTTP_REQ_GET, "/logout", 0, admin_logout, 0 },
-	{ EVHTTP_REQ_GET, "/dashboard", ROLE_TRACER, admin_dashboard, ADMIN_PAGE },
-	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID, ROLE_TRACER, admin_venue_page, ADMIN_PAGE },
-	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.pdf", ROLE_TRACER, admin_poster_pdf,
+	{ EVHTTP_REQ_GET, "/dashboard", ROLE_TRACER, admin_reports_dashboard, ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID, ROLE_TRACER, admin_venues_page, ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.pdf", ROLE_TRACER, admin_venues_poster_pdf,
 	    ADMIN_PAGE },
-	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.png", ROLE_TRACER, admin_poster_png,
+	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.png", ROLE_TRACER, admin_venues_poster_png,
 	    ADMIN_PAGE },
 };
 
@@ -164,48 +118,6 @@ static const struct {
 	{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
 };
 
-/* The traces: what each reads, and how the audit row names it. */
-enum admin_trace_by { TRACE_BY_VENUE, TRACE_BY_NUMBER };
-
-static const struct admin_trace {
-	const char		*action;
-	enum export_kind	 kind;
-	enum admin_trace_by	 by;
-	int			(*number)(struct store *, const char *, int64_t, int64_t,
-				    int, int (*)(const struct trace_row *, void *), void *);
-} admin_traces[] = {
-	{ "trace.venue", EXPORT_TRACE_VENUE, TRACE_BY_VENUE, NULL },
-	{ "trace.person", EXPORT_TRACE_PERSON, TRACE_BY_NUMBER, store_trace_person },
-	{ "trace.contacts", EXPORT_TRACE_CONTACTS, TRACE_BY_NUMBER, store_trace_contacts },
-};
-
-/* The venue members a POST or PATCH may carry, each a string. */
-struct admin_venue_in {
-	const char	*name;
-	const char	*address;
-	const char	*ward;
-	const char	*district;
-	const char	*kind;
-	const char	*owner;		/* as typed; normalised into owner164 */
-	char		 owner164[NUMBER_MAX];
-	int		 active;	/* -1 unchanged */
-	int		 n;		/* members given */
-};
-
-static const struct admin_venue_field {
-	const char	*name;
-	size_t		 off;
-	size_t		 max;
-	int		 patch;		/* PATCH may change it */
-} admin_venue_fields[] = {
-	{ "name", offsetof(struct admin_venue_in, name), ADMIN_NAME_MAX, 1 },
-	{ "address", offsetof(struct admin_venue_in, address), ADMIN_FIELD_MAX, 1 },
-	{ "ward", offsetof(struct admin_venue_in, ward), ADMIN_FIELD_MAX, 1 },
-	{ "district", offsetof(struct admin_venue_in, district), ADMIN_FIELD_MAX, 0 },
-	{ "kind", offsetof(struct admin_venue_in, kind), ADMIN_FIELD_MAX, 1 },
-	{ "owner", offsetof(struct admin_venue_in, owner), ADMIN_OWNER_MAX, 1 },
-};
-
 static const char *
 admin_method_name(enum evhttp_cmd_type m)
 {
@@ -218,14 +130,14 @@ admin_method_name(enum evhttp_cmd_type m)
 	return "OTHER";
 }
 
-static const char *
+const char *
 admin_header(struct admin_req *ar, const char *name)
 {
 	return evhttp_find_header(evhttp_request_get_input_headers(ar->req), name);
 }
 
 /* Send a body; personal data must not linger in caches. */
-static void
+void
 admin_send(struct admin_req *ar, int code, const char *type, const char *body,
     size_t len)
 {
@@ -243,12 +155,7 @@ admin_send(struct admin_req *ar, int code, const char *type, const char *body,
 	ar->status = code;
 }
 
-/* Answer with a status and a one-line plain-text reason. */
-static void
-admin_error(struct admin_req *ar, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
+void
 admin_error(struct admin_req *ar, int code, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -280,14 +187,14 @@ admin_deny(struct admin_req *ar, int code)
 	admin_send(ar, code, "text/plain; charset=UTF-8", word, strlen(word));
 }
 
-static void
+void
 admin_storage_error(struct admin_req *ar)
 {
 	store_rollback(ar->st);
 	admin_error(ar, 503, "storage unavailable, retry later");
 }
 
-static void
+void
 admin_json(struct admin_req *ar, int code, json_t *j)
 {
 	char	*s, *body;
@@ -302,7 +209,7 @@ admin_json(struct admin_req *ar, int code, json_t *j)
 	free(body);
 }
 
-static void
+void
 admin_set(json_t *obj, const char *key, json_t *v)
 {
 	if (v == NULL || json_object_set_new(obj, key, v) == -1)
@@ -310,7 +217,7 @@ admin_set(json_t *obj, const char *key, json_t *v)
 }
 
 /* A stored string as JSON: null for NULL, invalid UTF-8 repaired. */
-static json_t *
+json_t *
 admin_json_str(const char *s)
 {
 	json_t	*j;
@@ -327,7 +234,7 @@ admin_json_str(const char *s)
 	return j;
 }
 
-static json_t *
+json_t *
 admin_json_time(int64_t t)
 {
 	char	buf[40];
@@ -342,7 +249,7 @@ admin_json_time(int64_t t)
  * A query parameter, decoded: 1 and a new string in *value, 0 if absent
  * (or empty), -1 if it holds a NUL.
  */
-static int
+int
 admin_param(struct admin_req *ar, const char *name, char **value)
 {
 	size_t	len;
@@ -363,7 +270,7 @@ admin_param(struct admin_req *ar, const char *name, char **value)
 }
 
 /* A required parameter; answers 400 and returns NULL when it is missing or bad. */
-static char *
+char *
 admin_param_required(struct admin_req *ar, const char *name)
 {
 	char	*v;
@@ -383,7 +290,7 @@ admin_param_required(struct admin_req *ar, const char *name)
  * seconds. An offset's '+' left unencoded in a query arrives as a space;
  * that space is taken back for a '+'.
  */
-static int
+int
 admin_time(const char *s, int64_t *t)
 {
 	char	*copy, *sp;
@@ -403,7 +310,7 @@ admin_time(const char *s, int64_t *t)
 }
 
 /* from < to, and no longer than max_days (0: any length). 400 and -1 if not. */
-static int
+int
 admin_window_check(struct admin_req *ar, int64_t from, int64_t to, int max_days)
 {
 	if (from >= to) {
@@ -418,7 +325,7 @@ admin_window_check(struct admin_req *ar, int64_t from, int64_t to, int max_days)
 }
 
 /* The from= and to= of a query. 0, or -1 once a 400 is sent. */
-static int
+int
 admin_window(struct admin_req *ar, int max_days, int64_t *from, int64_t *to)
 {
 	static const char	*names[] = { "from", "to" };
@@ -441,14 +348,14 @@ admin_window(struct admin_req *ar, int max_days, int64_t *from, int64_t *to)
 }
 
 /* A trace may look back over what retention keeps, and a day more. */
-static int
+int
 admin_trace_days(const struct config *cfg)
 {
 	return cfg->retention_days + 1;
 }
 
 /* The answer's format: format=, else Accept: text/csv, else JSON. -1 once a 400 is sent. */
-static int
+int
 admin_format(struct admin_req *ar)
 {
 	const char	*accept;
@@ -471,7 +378,7 @@ admin_format(struct admin_req *ar)
 	return EXPORT_JSON;
 }
 
-static void
+void
 admin_export_send(struct admin_req *ar, int format, struct export *e)
 {
 	char	*doc;
@@ -502,7 +409,7 @@ admin_code(const char *in, char out[CODE_MAX])
 }
 
 /* Look a venue up by its code as typed. 1 found, 0 not (404 sent), -1 (503 sent). */
-static int
+int
 admin_venue_find(struct admin_req *ar, const char *typed, struct venue *v)
 {
 	char	code[CODE_MAX];
@@ -523,7 +430,7 @@ admin_venue_find(struct admin_req *ar, const char *typed, struct venue *v)
 }
 
 /* A number to E.164; 400 and -1 if it is not one. */
-static int
+int
 admin_number(struct admin_req *ar, const char *typed, char out[NUMBER_MAX])
 {
 	if (number_normalize(typed, ar->cfg->country_code, out) != NUMBER_E164) {
@@ -534,7 +441,7 @@ admin_number(struct admin_req *ar, const char *typed, char out[NUMBER_MAX])
 }
 
 /* A JSON request body that must be an object; NULL once a 400 is sent. */
-static json_t *
+json_t *
 admin_body(struct admin_req *ar)
 {
 	struct evbuffer	*in = evhttp_request_get_input_buffer(ar->req);
@@ -558,7 +465,7 @@ admin_body(struct admin_req *ar)
 }
 
 /* A member name fit for a one-line reason, or a stand-in. */
-static const char *
+const char *
 admin_member_name(const char *key)
 {
 	size_t	n = strlen(key);
@@ -569,7 +476,7 @@ admin_member_name(const char *key)
 }
 
 /* A string member: no NUL, no control characters, at most max bytes. */
-static int
+int
 admin_json_text(struct admin_req *ar, const char *key, json_t *v, size_t min,
     size_t max, int newlines, const char **out)
 {
@@ -600,113 +507,6 @@ admin_json_text(struct admin_req *ar, const char *key, json_t *v, size_t min,
 	return 0;
 }
 
-/* The venue members of a POST (patch 0) or PATCH (patch 1) body. 0, or -1 once a 400 is sent. */
-static int
-admin_venue_parse(struct admin_req *ar, json_t *root, int patch,
-    struct admin_venue_in *in)
-{
-	const struct admin_venue_field	*f;
-	const char			*key, **slot;
-	json_t				*v;
-	size_t				 i;
-
-	memset(in, 0, sizeof *in);
-	in->active = -1;
-	json_object_foreach(root, key, v) {
-		if (patch && strcmp(key, "active") == 0) {
-			if (!json_is_boolean(v)) {
-				admin_error(ar, 400, "active must be true or false");
-				return -1;
-			}
-			in->active = json_is_true(v);
-			in->n++;
-			continue;
-		}
-		for (i = 0, f = NULL; i < nitems(admin_venue_fields); i++) {
-			if (strcmp(admin_venue_fields[i].name, key) == 0)
-				f = &admin_venue_fields[i];
-		}
-		if (f == NULL || (patch && !f->patch)) {
-			admin_error(ar, 400, "%s: %s", admin_member_name(key),
-			    f == NULL ? "unknown member" : "cannot be changed");
-			return -1;
-		}
-		if (json_is_null(v) && !patch)
-			continue;
-		slot = (const char **)(void *)((char *)in + f->off);
-		if (admin_json_text(ar, f->name, v, strcmp(f->name, "name") == 0 ? 1 : 0,
-		    f->max, 0, slot) == -1)
-			return -1;
-		in->n++;
-	}
-	if (!patch && in->name == NULL) {
-		admin_error(ar, 400, "name is required");
-		return -1;
-	}
-	if (in->owner != NULL && *in->owner != '\0') {
-		if (number_normalize(in->owner, ar->cfg->country_code, in->owner164) !=
-		    NUMBER_E164) {
-			admin_error(ar, 400, "owner: not a phone number");
-			return -1;
-		}
-		in->owner = in->owner164;
-	} else if (in->owner != NULL && patch) {
-		admin_error(ar, 400, "owner: not a phone number");
-		return -1;
-	} else
-		in->owner = NULL;
-	return 0;
-}
-
-/* A venue as the API shows one. */
-static json_t *
-admin_venue_json(const struct venue *v)
-{
-	json_t	*o;
-	char	 grouped[CODE_MAX + 4];
-
-	if ((o = json_object()) == NULL)
-		fatalx("json_object failed");
-	code_group(v->code, grouped, sizeof grouped);
-	admin_set(o, "code", json_string(v->code));
-	admin_set(o, "grouped", json_string(grouped));
-	admin_set(o, "name", admin_json_str(v->name));
-	admin_set(o, "address", admin_json_str(v->address));
-	admin_set(o, "ward", admin_json_str(v->ward));
-	admin_set(o, "district", admin_json_str(v->district));
-	admin_set(o, "kind", admin_json_str(v->kind));
-	admin_set(o, "owner", admin_json_str(v->owner != NULL && *v->owner != '\0' ?
-	    v->owner : NULL));
-	admin_set(o, "active", json_boolean(v->active));
-	admin_set(o, "created_at", admin_json_time(v->created_at));
-	return o;
-}
-
-/* Read a venue back after a change and answer with it. */
-static void
-admin_venue_answer(struct admin_req *ar, int code, const char *venue_code)
-{
-	struct venue	v;
-	int		rc;
-
-	memset(&v, 0, sizeof v);
-	if ((rc = store_venue_by_code(ar->st, venue_code, &v)) != 1) {
-		admin_error(ar, rc == 0 ? 404 : 503, rc == 0 ? "no venue with this code" :
-		    "storage unavailable, retry later");
-		return;
-	}
-	if (code == 201) {
-		char	loc[64];
-
-		snprintf(loc, sizeof loc, "/api/venues/%s", v.code);
-		evhttp_add_header(evhttp_request_get_output_headers(ar->req), "Location",
-		    loc);
-	}
-	ar->records = 1;
-	admin_json(ar, code, admin_venue_json(&v));
-	store_venue_free(&v);
-}
-
 /* GET /healthz: alive, and the database answers. */
 static void
 admin_healthz(struct admin_req *ar)
@@ -731,446 +531,6 @@ admin_metrics(struct admin_req *ar)
 	text = metrics_render(ar->st, &len);
 	admin_send(ar, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
 	free(text);
-}
-
-static int
-admin_venue_row(const struct venue *v, void *arg)
-{
-	export_venue(arg, v);
-	return 0;
-}
-
-/* GET /api/venues[?ward=&all=1] */
-static void
-admin_venue_list(struct admin_req *ar)
-{
-	struct export	*e;
-	char		*ward = NULL, *all = NULL;
-	int		 format, inactive = 0;
-
-	if ((format = admin_format(ar)) == -1)
-		return;
-	if (admin_param(ar, "ward", &ward) == -1) {
-		admin_error(ar, 400, "ward: bad value");
-		return;
-	}
-	if (admin_param(ar, "all", &all) != 0) {
-		if (all == NULL || (strcmp(all, "0") != 0 && strcmp(all, "1") != 0)) {
-			admin_error(ar, 400, "all must be 0 or 1");
-			goto out;
-		}
-		inactive = all[0] == '1';
-	}
-	e = export_new(format, EXPORT_VENUES);
-	/* The list carries owners' numbers: personal data, so audited. */
-	if (store_venue_list(ar->st, ward, inactive, admin_venue_row, e) == -1 ||
-	    store_audit_add(ar->st, ar->token->name, "venues.list", NULL,
-	    evhttp_request_get_uri(ar->req), (int64_t)export_rows(e), time(NULL)) == -1) {
-		free(export_finish(e, NULL));
-		admin_error(ar, 503, "storage unavailable, retry later");
-		goto out;
-	}
-	admin_export_send(ar, format, e);
-out:
-	free(ward);
-	free(all);
-}
-
-/* POST /api/venues {name, address, ward, district, kind, owner} */
-static void
-admin_venue_add(struct admin_req *ar)
-{
-	struct admin_venue_in	 in;
-	struct venue		 v;
-	json_t			*root;
-
-	if ((root = admin_body(ar)) == NULL)
-		return;
-	if (admin_venue_parse(ar, root, 0, &in) == -1) {
-		json_decref(root);
-		return;
-	}
-	memset(&v, 0, sizeof v);
-	v.name = (char *)in.name;
-	v.address = (char *)in.address;
-	v.ward = (char *)in.ward;
-	v.district = (char *)in.district;
-	v.kind = (char *)in.kind;
-	v.owner = (char *)in.owner;
-	if (store_venue_add(ar->st, &v, (size_t)ar->cfg->code_digits) == -1) {
-		json_decref(root);
-		admin_error(ar, 503, "storage unavailable, retry later");
-		return;
-	}
-	json_decref(root);
-	log_info("admin venue=%s action=added actor=%s", v.code, ar->token->name);
-	admin_venue_answer(ar, 201, v.code);
-}
-
-/* GET /api/venues/{code} */
-static void
-admin_venue_get(struct admin_req *ar)
-{
-	struct venue	v;
-
-	if (admin_venue_find(ar, ar->id, &v) != 1)
-		return;
-	if (v.owner != NULL && store_audit_add(ar->st, ar->token->name,
-	    "venues.get", v.code, evhttp_request_get_uri(ar->req), 1, time(NULL)) == -1) {
-		store_venue_free(&v);
-		admin_error(ar, 503, "storage unavailable, retry later");
-		return;
-	}
-	ar->records = 1;
-	admin_json(ar, 200, admin_venue_json(&v));
-	store_venue_free(&v);
-}
-
-/* PATCH /api/venues/{code} {name, address, ward, kind, owner, active} */
-static void
-admin_venue_patch(struct admin_req *ar)
-{
-	struct admin_venue_in	 in;
-	struct venue		 v;
-	json_t			*root;
-	int			 rc;
-
-	if (admin_venue_find(ar, ar->id, &v) != 1)
-		return;
-	if ((root = admin_body(ar)) == NULL)
-		goto out;
-	if (admin_venue_parse(ar, root, 1, &in) == -1)
-		goto out;
-	if (in.n == 0) {
-		admin_error(ar, 400, "nothing to change");
-		goto out;
-	}
-	rc = store_venue_update(ar->st, v.code, in.name, in.address, in.ward,
-	    in.kind, in.owner, in.active);
-	if (rc != 0) {
-		admin_error(ar, rc == 1 ? 404 : 503, rc == 1 ? "no venue with this code" :
-		    "storage unavailable, retry later");
-		goto out;
-	}
-	log_info("admin venue=%s action=changed actor=%s", v.code, ar->token->name);
-	admin_venue_answer(ar, 200, v.code);
-out:
-	json_decref(root);
-	store_venue_free(&v);
-}
-
-struct admin_rows {
-	struct export	*e;
-	int64_t		 n;
-};
-
-static int
-admin_trace_row(const struct trace_row *t, void *arg)
-{
-	struct admin_rows	*rows = arg;
-
-	export_trace(rows->e, t);
-	rows->n++;
-	return 0;
-}
-
-/*
- * A trace: read and audit in one transaction (begin, trace, audit row,
- * commit), then answer. Nothing leaves unless its audit row committed.
- */
-static void
-admin_trace(struct admin_req *ar, const struct admin_trace *tr)
-{
-	struct store		*st = ar->st;
-	struct admin_rows	 rows = { NULL, 0 };
-	struct venue		 v;
-	char			 number[NUMBER_MAX], *typed;
-	const char		*subject;
-	int64_t			 from, to;
-	int			 format, rc;
-
-	memset(&v, 0, sizeof v);
-	if ((format = admin_format(ar)) == -1)
-		return;
-	if ((typed = admin_param_required(ar, tr->by == TRACE_BY_VENUE ? "code" :
-	    "number")) == NULL)
-		return;
-	if (tr->by == TRACE_BY_VENUE) {
-		rc = admin_venue_find(ar, typed, &v);
-		subject = v.code;
-	} else {
-		rc = admin_number(ar, typed, number) == 0;
-		subject = number;
-	}
-	free(typed);
-	if (rc != 1)
-		goto out;
-	if (admin_window(ar, admin_trace_days(ar->cfg), &from, &to) == -1)
-		goto out;
-
-	rows.e = export_new(format, tr->kind);
-	if (store_begin(st) == -1)
-		goto fail;
-	if (tr->by == TRACE_BY_VENUE)
-		rc = store_trace_venue(st, v.id, from, to, ar->cfg->default_stay,
-		    admin_trace_row, &rows);
-	else
-		rc = tr->number(st, number, from, to, ar->cfg->default_stay,
-		    admin_trace_row, &rows);
-	if (rc == -1 || store_audit_add(st, ar->token->name, tr->action, subject,
-	    ar->query, rows.n, time(NULL)) == -1 || store_commit(st) == -1)
-		goto fail;
-	admin_export_send(ar, format, rows.e);
-	goto out;
-
-fail:
-	free(export_finish(rows.e, NULL));
-	admin_storage_error(ar);
-out:
-	store_venue_free(&v);
-}
-
-static void
-admin_trace_venue(struct admin_req *ar)
-{
-	admin_trace(ar, &admin_traces[0]);
-}
-
-static void
-admin_trace_person(struct admin_req *ar)
-{
-	admin_trace(ar, &admin_traces[1]);
-}
-
-static void
-admin_trace_contacts(struct admin_req *ar)
-{
-	admin_trace(ar, &admin_traces[2]);
-}
-
-/* The members of an alert. */
-struct admin_alert_in {
-	const char	*venue;
-	int64_t		 from;
-	int64_t		 to;
-	const char	*text;
-	int		 dry_run;
-};
-
-/* A time member: a string as admin_time takes, or an integer of epoch seconds. */
-static int
-admin_json_time_in(struct admin_req *ar, const char *key, json_t *v, int64_t *t)
-{
-	if (json_is_integer(v) && json_integer_value(v) >= 0) {
-		*t = json_integer_value(v);
-		return 0;
-	}
-	if (json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v) &&
-	    admin_time(json_string_value(v), t) == 0)
-		return 0;
-	admin_error(ar, 400, "%s: not a time (ISO 8601 with an offset, or epoch seconds)",
-	    key);
-	return -1;
-}
-
-/* {venue, from, to, text, dry_run}: 0, or -1 once a 400 is sent. */
-static int
-admin_alert_parse(struct admin_req *ar, json_t *root, struct admin_alert_in *in)
-{
-	static const char	*required[] = { "venue", "from", "to", "text" };
-	const char		*key;
-	json_t			*v;
-	size_t			 i;
-
-	memset(in, 0, sizeof *in);
-	for (i = 0; i < nitems(required); i++) {
-		if (json_object_get(root, required[i]) == NULL) {
-			admin_error(ar, 400, "%s is required", required[i]);
-			return -1;
-		}
-	}
-	json_object_foreach(root, key, v) {
-		if (strcmp(key, "venue") == 0) {
-			if (admin_json_text(ar, key, v, 1, CODE_MAX + 8, 0, &in->venue) == -1)
-				return -1;
-		} else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
-			if (admin_json_time_in(ar, key, v, key[0] == 'f' ? &in->from :
-			    &in->to) == -1)
-				return -1;
-		} else if (strcmp(key, "text") == 0) {
-			if (admin_json_text(ar, key, v, 1, ADMIN_ALERT_MAX, 1, &in->text) == -1)
-				return -1;
-		} else if (strcmp(key, "dry_run") == 0) {
-			if (!json_is_boolean(v)) {
-				admin_error(ar, 400, "dry_run must be true or false");
-				return -1;
-			}
-			in->dry_run = json_is_true(v);
-		} else {
-			admin_error(ar, 400, "%s: unknown member", admin_member_name(key));
-			return -1;
-		}
-	}
-	return admin_window_check(ar, in->from, in->to, admin_trace_days(ar->cfg));
-}
-
-struct admin_numbers {
-	char	**v;
-	size_t	  n;
-};
-
-static int
-admin_alert_number(const char *number, void *arg)
-{
-	struct admin_numbers	*ns = arg;
-
-	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof *ns->v);
-	ns->v[ns->n++] = xstrdup(number);
-	return 0;
-}
-
-/*
- * POST /api/alerts: one outbox row per distinct opted-in number at the
- * venue in the window, all queued with the audit row in one transaction.
- */
-static void
-admin_alert(struct admin_req *ar)
-{
-	struct store		*st = ar->st;
-	struct admin_alert_in	 in;
-	struct admin_numbers	 ns = { NULL, 0 };
-	const struct route	*r;
-	struct venue		 v;
-	json_t			*root, *o;
-	char			*query = NULL, f[40], t[40];
-	int64_t			 now = time(NULL);
-	size_t			 i;
-
-	memset(&v, 0, sizeof v);
-	if ((root = admin_body(ar)) == NULL)
-		return;
-	if (admin_alert_parse(ar, root, &in) == -1 ||
-	    admin_venue_find(ar, in.venue, &v) != 1)
-		goto out;
-	if (!in.dry_run && ar->cfg->nroutes == 0) {
-		admin_error(ar, 400, "no outbound route configured");
-		goto out;
-	}
-	tz_format_iso(in.from, f, sizeof f);
-	tz_format_iso(in.to, t, sizeof t);
-	xasprintf(&query, "venue=%s&from=%s&to=%s&dry_run=%d", v.code, f, t, in.dry_run);
-
-	if (store_begin(st) == -1 ||
-	    store_alert_numbers(st, v.id, in.from, in.to, ar->cfg->default_stay,
-	    admin_alert_number, &ns) == -1)
-		goto fail;
-	for (i = 0; !in.dry_run && i < ns.n; i++) {
-		if ((r = config_route_for(ar->cfg, ns.v[i])) == NULL) {
-			store_rollback(st);
-			admin_error(ar, 400, "no outbound route configured");
-			goto out;
-		}
-		if (store_outbox_add(st, r->name, ns.v[i], in.text, now, 0, 0) == -1)
-			goto fail;
-	}
-	if (store_audit_add(st, ar->token->name, in.dry_run ? "alert.dry_run" : "alert",
-	    v.code, query, (int64_t)ns.n, now) == -1 || store_commit(st) == -1)
-		goto fail;
-	if (!in.dry_run && ns.n > 0)
-		outbox_kick(ar->adm->outbox);
-	log_info("admin venue=%s action=%s numbers=%zu actor=%s", v.code,
-	    in.dry_run ? "alert.dry_run" : "alert", ns.n, ar->token->name);
-	ar->records = (int64_t)ns.n;
-	if ((o = json_object()) == NULL)
-		fatalx("json_object failed");
-	admin_set(o, in.dry_run ? "would_queue" : "queued", json_integer((json_int_t)ns.n));
-	admin_json(ar, 200, o);
-	goto out;
-
-fail:
-	admin_storage_error(ar);
-out:
-	for (i = 0; i < ns.n; i++)
-		free(ns.v[i]);
-	free(ns.v);
-	free(query);
-	json_decref(root);
-	store_venue_free(&v);
-}
-
-static int
-admin_ward_row(const struct ward_row *w, void *arg)
-{
-	struct admin_rows	*rows = arg;
-
-	export_ward(rows->e, w);
-	rows->n++;
-	return 0;
-}
-
-/* GET /api/reports/wards?from=&to=: figures only, nothing personal. */
-static void
-admin_report_wards(struct admin_req *ar)
-{
-	struct admin_rows	 rows = { NULL, 0 };
-	int64_t			 from, to;
-	int			 format;
-
-	if ((format = admin_format(ar)) == -1 ||
-	    admin_window(ar, ADMIN_REPORT_DAYS, &from, &to) == -1)
-		return;
-	rows.e = export_new(format, EXPORT_WARDS);
-	if (store_report_wards(ar->st, from, to, admin_ward_row, &rows) == -1) {
-		free(export_finish(rows.e, NULL));
-		admin_error(ar, 503, "storage unavailable, retry later");
-		return;
-	}
-	admin_export_send(ar, format, rows.e);
-}
-
-static int
-admin_inactive_row(const struct venue *v, int64_t last, void *arg)
-{
-	struct admin_rows	*rows = arg;
-
-	export_inactive(rows->e, v, last);
-	rows->n++;
-	return 0;
-}
-
-/* GET /api/reports/inactive?days=N: venues without a check-in, with owner numbers (audited). */
-static void
-admin_report_inactive(struct admin_req *ar)
-{
-	struct store		*st = ar->st;
-	struct admin_rows	 rows = { NULL, 0 };
-	const char		*errstr = NULL;
-	char			*v;
-	long long		 days = ADMIN_INACTIVE_DAYS;
-	int64_t			 now = time(NULL);
-	int			 format, rc;
-
-	if ((format = admin_format(ar)) == -1)
-		return;
-	if ((rc = admin_param(ar, "days", &v)) == 1) {
-		days = num_parse(v, 1, ADMIN_INACTIVE_MAX, &errstr);
-		free(v);
-	}
-	if (rc == -1 || errstr != NULL) {
-		admin_error(ar, 400, "days must be 1 to %d", ADMIN_INACTIVE_MAX);
-		return;
-	}
-	rows.e = export_new(format, EXPORT_INACTIVE);
-	if (store_begin(st) == -1 ||
-	    store_report_inactive(st, now - days * ADMIN_DAY, admin_inactive_row,
-	    &rows) == -1 ||
-	    store_audit_add(st, ar->token->name, "report.inactive", NULL, ar->query,
-	    rows.n, now) == -1 || store_commit(st) == -1) {
-		free(export_finish(rows.e, NULL));
-		admin_storage_error(ar);
-		return;
-	}
-	admin_export_send(ar, format, rows.e);
 }
 
 /*
@@ -1308,7 +668,7 @@ admin_redirect(struct admin_req *ar, const char *location, const char *cookie)
 }
 
 /* An HTML page: nothing but itself may load, frame it or take its form. */
-static void
+void
 admin_html(struct admin_req *ar, int code, char *page, size_t len)
 {
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
@@ -1323,7 +683,7 @@ admin_html(struct admin_req *ar, int code, char *page, size_t len)
 }
 
 /* The lang= of a query: "en", else "vi". */
-static const char *
+const char *
 admin_lang(struct admin_req *ar)
 {
 	char		*v;
@@ -1410,110 +770,6 @@ admin_logout(struct admin_req *ar)
 		admin_session_drop(ar->adm, (size_t)i);
 	admin_redirect(ar, "/login", ADMIN_COOKIE "=; HttpOnly; SameSite=Strict;"
 	    " Path=/; Max-Age=0");
-}
-
-/*
- * GET /dashboard?from=&to=&days=&lang=: from and to, or the last days
- * local days (default 7) up to today. Figures only: the inactive list
- * leaves out owner numbers, so nothing personal is read and no audit row
- * is written.
- */
-static void
-admin_dashboard(struct admin_req *ar)
-{
-	const char	*errstr = NULL;
-	char		*v, *page;
-	long long	 days = ADMIN_DASH_DEFAULT;
-	int64_t		 from, to;
-	size_t		 len;
-	int		 rc, i;
-
-	if ((rc = admin_param(ar, "days", &v)) == 1) {
-		days = num_parse(v, 1, ADMIN_DASH_DAYS, &errstr);
-		free(v);
-	}
-	if (rc == -1 || errstr != NULL) {
-		admin_error(ar, 400, "days must be 1 to %d", ADMIN_DASH_DAYS);
-		return;
-	}
-	if (admin_param(ar, "from", &v) == 1) {
-		free(v);
-		if (admin_window(ar, ADMIN_DASH_DAYS, &from, &to) == -1)
-			return;
-	} else {
-		to = tz_day_start(tz_day_start(time(NULL)) + ADMIN_DAY * 3 / 2);
-		for (from = to, i = 0; i < days; i++)
-			from = tz_day_start(from - ADMIN_DAY / 2);
-	}
-	if ((page = dashboard_page(ar->st, ar->cfg, from, to, (int)days,
-	    admin_lang(ar), &len)) == NULL) {
-		admin_error(ar, 503, "storage unavailable, retry later");
-		return;
-	}
-	admin_html(ar, 200, page, len);
-}
-
-/* GET /venue/{code}: the venue's page, nothing personal on it. */
-static void
-admin_venue_page(struct admin_req *ar)
-{
-	struct venue	 v;
-	char		*page;
-	size_t		 len;
-
-	if (admin_venue_find(ar, ar->id, &v) != 1)
-		return;
-	page = dashboard_venue_page(ar->st, ar->cfg, v.code, admin_lang(ar),
-	    &len);
-	store_venue_free(&v);
-	if (page == NULL) {
-		admin_error(ar, 503, "storage unavailable, retry later");
-		return;
-	}
-	admin_html(ar, 200, page, len);
-}
-
-/* The venue's poster in a format. */
-static void
-admin_poster(struct admin_req *ar, enum poster_format f)
-{
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
-	struct venue		 v;
-	unsigned char		*doc = NULL;
-	char			 err[256], disp[96];
-	size_t			 len = 0;
-	int			 pdf = f == POSTER_PDF;
-
-	if (admin_venue_find(ar, ar->id, &v) != 1)
-		return;
-	if (poster_render(ar->cfg, &v, 1, f, &doc, &len, err, sizeof err) == -1) {
-		log_warnx("admin: poster %s: %s", v.code, err);
-		store_venue_free(&v);
-		admin_error(ar, 500, "the poster could not be made");
-		return;
-	}
-	snprintf(disp, sizeof disp, "inline; filename=\"poster-%s.%s\"", v.code,
-	    pdf ? "pdf" : "png");
-	evhttp_add_header(out, "Content-Disposition", disp);
-	ar->records = 1;
-	admin_send(ar, 200, pdf ? "application/pdf" : "image/png", (const char *)doc,
-	    len);
-	free(doc);
-	store_venue_free(&v);
-}
-
-/* GET /venue/{code}/poster.pdf */
-static void
-admin_poster_pdf(struct admin_req *ar)
-{
-	admin_poster(ar, POSTER_PDF);
-}
-
-/* GET /venue/{code}/poster.png */
-static void
-admin_poster_png(struct admin_req *ar)
-{
-	admin_poster(ar, POSTER_PNG);
 }
 
 /*

@@ -1,0 +1,123 @@
+/*
+ * admin-req.h: what the admin API's files share: the listener, a request
+ * as a handler sees it, the answers and the parsing of what was asked.
+ * admin.c holds the listener, the routing table, sign-in and these
+ * helpers; admin-venues.c and admin-reports.c hold handlers.
+ */
+#ifndef ADMIN_REQ_H
+#define ADMIN_REQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "codec/number.h"
+
+#define ADMIN_DAY		86400
+
+struct evhttp_request;
+struct store;
+struct config;
+struct outbox;
+struct httpd;
+struct admin_session;
+struct admin_token;
+struct export;
+struct venue;
+
+struct admin {
+	struct store			*st;
+	const struct config		*cfg;		/* the running one: admin_reload */
+	struct outbox			*outbox;	/* alerts are queued there */
+	int				 closing;	/* the daemon is stopping */
+	struct httpd			*httpd;
+	struct admin_session		*sessions;
+	size_t				 nsessions;
+};
+
+/* One request as a handler sees it. */
+struct admin_req {
+	struct admin			*adm;
+	struct store			*st;
+	const struct config		*cfg;		/* the running one when the request came */
+	struct evhttp_request		*req;
+	const struct admin_token	*token;		/* NULL on open endpoints */
+	char				*id;		/* the path's {code}, decoded, or NULL */
+	const char			*query;		/* the raw query string, or "" */
+	int				 status;	/* what was answered */
+	int64_t				 records;	/* rows returned, for the log line */
+};
+
+/* admin-venues.c: /api/venues, a venue's page and its posters. */
+void	admin_venues_list(struct admin_req *);
+void	admin_venues_add(struct admin_req *);
+void	admin_venues_get(struct admin_req *);
+void	admin_venues_patch(struct admin_req *);
+void	admin_venues_page(struct admin_req *);
+void	admin_venues_poster_pdf(struct admin_req *);
+void	admin_venues_poster_png(struct admin_req *);
+
+/* admin-reports.c: traces, alerts, reports and the dashboard. */
+void	admin_reports_trace_venue(struct admin_req *);
+void	admin_reports_trace_person(struct admin_req *);
+void	admin_reports_trace_contacts(struct admin_req *);
+void	admin_reports_alert(struct admin_req *);
+void	admin_reports_wards(struct admin_req *);
+void	admin_reports_inactive(struct admin_req *);
+void	admin_reports_dashboard(struct admin_req *);
+
+/* admin.c: answers. */
+const char	*admin_header(struct admin_req *, const char *name);
+/* Send a body; personal data must not linger in caches. */
+void		 admin_send(struct admin_req *, int code, const char *type,
+		    const char *body, size_t len);
+/* Answer with a status and a one-line plain-text reason. */
+void		 admin_error(struct admin_req *, int code, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+/* Roll back what the request began, and 503. */
+void		 admin_storage_error(struct admin_req *);
+/* Answer with a JSON document; frees it. */
+void		 admin_json(struct admin_req *, int code, json_t *);
+void		 admin_set(json_t *obj, const char *key, json_t *v);
+/* A stored string as JSON: null for NULL, invalid UTF-8 repaired. */
+json_t		*admin_json_str(const char *);
+json_t		*admin_json_time(int64_t);
+/* The rows of e in format, 200; frees e. */
+void		 admin_export_send(struct admin_req *, int format, struct export *e);
+/* An HTML page: nothing but itself may load, frame it or take its form; frees page. */
+void		 admin_html(struct admin_req *, int code, char *page, size_t len);
+
+/* admin.c: what was asked. */
+/* A query parameter, decoded: 1 and a new string, 0 if absent or empty, -1 if it holds a NUL. */
+int		 admin_param(struct admin_req *, const char *name, char **value);
+/* A required parameter; answers 400 and returns NULL when it is missing or bad. */
+char		*admin_param_required(struct admin_req *, const char *name);
+/* A time as officials write it: ISO 8601 with an offset, or epoch seconds. */
+int		 admin_time(const char *, int64_t *);
+/* from < to, and no longer than max_days (0: any length). 400 and -1 if not. */
+int		 admin_window_check(struct admin_req *, int64_t from, int64_t to,
+		    int max_days);
+/* The from= and to= of a query. 0, or -1 once a 400 is sent. */
+int		 admin_window(struct admin_req *, int max_days, int64_t *from,
+		    int64_t *to);
+/* A trace may look back over what retention keeps, and a day more. */
+int		 admin_trace_days(const struct config *);
+/* The answer's format: format=, else Accept: text/csv, else JSON. -1 once a 400 is sent. */
+int		 admin_format(struct admin_req *);
+/* Look a venue up by its code as typed. 1 found, 0 not (404 sent), -1 (503 sent). */
+int		 admin_venue_find(struct admin_req *, const char *typed, struct venue *);
+/* A number to E.164; 400 and -1 if it is not one. */
+int		 admin_number(struct admin_req *, const char *typed,
+		    char out[NUMBER_MAX]);
+/* A JSON request body that must be an object; NULL once a 400 is sent. */
+json_t		*admin_body(struct admin_req *);
+/* A member name fit for a one-line reason, or a stand-in. */
+const char	*admin_member_name(const char *key);
+/* A string member: no NUL, no control characters, min to max bytes. 0, or -1 once a 400 is sent. */
+int		 admin_json_text(struct admin_req *, const char *key, json_t *v,
+		    size_t min, size_t max, int newlines, const char **out);
+/* The lang= of a query: "en", else "vi". */
+const char	*admin_lang(struct admin_req *);
+
+#endif

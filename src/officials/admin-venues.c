@@ -1,0 +1,351 @@
+/*
+ * admin-venues.c: the admin API's venues: /api/venues to list, add, read
+ * and change them (owners' numbers are personal data: a list or a read of
+ * one is audited), and each venue's page and posters for the dashboard.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "base/base.h"
+#include "base/log.h"
+#include "codec/code.h"
+#include "codec/number.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "officials/admin-req.h"
+#include "officials/dashboard.h"
+#include "officials/export.h"
+#include "officials/poster.h"
+#include "officials/trace.h"
+
+#define ADMIN_NAME_MAX		120	/* bytes of a venue name */
+#define ADMIN_FIELD_MAX		256	/* bytes of an address, ward, district or kind */
+#define ADMIN_OWNER_MAX		64	/* bytes of an owner number as typed */
+
+/* The venue members a POST or PATCH may carry, each a string. */
+struct admin_venues_in {
+	const char	*name;
+	const char	*address;
+	const char	*ward;
+	const char	*district;
+	const char	*kind;
+	const char	*owner;		/* as typed; normalised into owner164 */
+	char		 owner164[NUMBER_MAX];
+	int		 active;	/* -1 unchanged */
+	int		 n;		/* members given */
+};
+
+static const struct admin_venues_field {
+	const char	*name;
+	size_t		 off;
+	size_t		 max;
+	int		 patch;		/* PATCH may change it */
+} admin_venues_fields[] = {
+	{ "name", offsetof(struct admin_venues_in, name), ADMIN_NAME_MAX, 1 },
+	{ "address", offsetof(struct admin_venues_in, address), ADMIN_FIELD_MAX, 1 },
+	{ "ward", offsetof(struct admin_venues_in, ward), ADMIN_FIELD_MAX, 1 },
+	{ "district", offsetof(struct admin_venues_in, district), ADMIN_FIELD_MAX, 0 },
+	{ "kind", offsetof(struct admin_venues_in, kind), ADMIN_FIELD_MAX, 1 },
+	{ "owner", offsetof(struct admin_venues_in, owner), ADMIN_OWNER_MAX, 1 },
+};
+
+/* The venue members of a POST (patch 0) or PATCH (patch 1) body. 0, or -1 once a 400 is sent. */
+static int
+admin_venues_parse(struct admin_req *ar, json_t *root, int patch,
+    struct admin_venues_in *in)
+{
+	const struct admin_venues_field	*f;
+	const char			*key, **slot;
+	json_t				*v;
+	size_t				 i;
+
+	memset(in, 0, sizeof *in);
+	in->active = -1;
+	json_object_foreach(root, key, v) {
+		if (patch && strcmp(key, "active") == 0) {
+			if (!json_is_boolean(v)) {
+				admin_error(ar, 400, "active must be true or false");
+				return -1;
+			}
+			in->active = json_is_true(v);
+			in->n++;
+			continue;
+		}
+		for (i = 0, f = NULL; i < nitems(admin_venues_fields); i++) {
+			if (strcmp(admin_venues_fields[i].name, key) == 0)
+				f = &admin_venues_fields[i];
+		}
+		if (f == NULL || (patch && !f->patch)) {
+			admin_error(ar, 400, "%s: %s", admin_member_name(key),
+			    f == NULL ? "unknown member" : "cannot be changed");
+			return -1;
+		}
+		if (json_is_null(v) && !patch)
+			continue;
+		slot = (const char **)(void *)((char *)in + f->off);
+		if (admin_json_text(ar, f->name, v, strcmp(f->name, "name") == 0 ? 1 : 0,
+		    f->max, 0, slot) == -1)
+			return -1;
+		in->n++;
+	}
+	if (!patch && in->name == NULL) {
+		admin_error(ar, 400, "name is required");
+		return -1;
+	}
+	if (in->owner != NULL && *in->owner != '\0') {
+		if (number_normalize(in->owner, ar->cfg->country_code, in->owner164) !=
+		    NUMBER_E164) {
+			admin_error(ar, 400, "owner: not a phone number");
+			return -1;
+		}
+		in->owner = in->owner164;
+	} else if (in->owner != NULL && patch) {
+		admin_error(ar, 400, "owner: not a phone number");
+		return -1;
+	} else
+		in->owner = NULL;
+	return 0;
+}
+
+/* A venue as the API shows one. */
+static json_t *
+admin_venues_json(const struct venue *v)
+{
+	json_t	*o;
+	char	 grouped[CODE_MAX + 4];
+
+	if ((o = json_object()) == NULL)
+		fatalx("json_object failed");
+	code_group(v->code, grouped, sizeof grouped);
+	admin_set(o, "code", json_string(v->code));
+	admin_set(o, "grouped", json_string(grouped));
+	admin_set(o, "name", admin_json_str(v->name));
+	admin_set(o, "address", admin_json_str(v->address));
+	admin_set(o, "ward", admin_json_str(v->ward));
+	admin_set(o, "district", admin_json_str(v->district));
+	admin_set(o, "kind", admin_json_str(v->kind));
+	admin_set(o, "owner", admin_json_str(v->owner != NULL && *v->owner != '\0' ?
+	    v->owner : NULL));
+	admin_set(o, "active", json_boolean(v->active));
+	admin_set(o, "created_at", admin_json_time(v->created_at));
+	return o;
+}
+
+/* Read a venue back after a change and answer with it. */
+static void
+admin_venues_answer(struct admin_req *ar, int code, const char *venue_code)
+{
+	struct venue	v;
+	int		rc;
+
+	memset(&v, 0, sizeof v);
+	if ((rc = store_venue_by_code(ar->st, venue_code, &v)) != 1) {
+		admin_error(ar, rc == 0 ? 404 : 503, rc == 0 ? "no venue with this code" :
+		    "storage unavailable, retry later");
+		return;
+	}
+	if (code == 201) {
+		char	loc[64];
+
+		snprintf(loc, sizeof loc, "/api/venues/%s", v.code);
+		evhttp_add_header(evhttp_request_get_output_headers(ar->req), "Location",
+		    loc);
+	}
+	ar->records = 1;
+	admin_json(ar, code, admin_venues_json(&v));
+	store_venue_free(&v);
+}
+
+static int
+admin_venues_row(const struct venue *v, void *arg)
+{
+	export_venue(arg, v);
+	return 0;
+}
+
+/* GET /api/venues[?ward=&all=1] */
+void
+admin_venues_list(struct admin_req *ar)
+{
+	struct export	*e;
+	char		*ward = NULL, *all = NULL;
+	int		 format, inactive = 0, rc;
+
+	if ((format = admin_format(ar)) == -1)
+		return;
+	if (admin_param(ar, "ward", &ward) == -1) {
+		admin_error(ar, 400, "ward: bad value");
+		return;
+	}
+	if (admin_param(ar, "all", &all) != 0) {
+		if (all == NULL || (strcmp(all, "0") != 0 && strcmp(all, "1") != 0)) {
+			admin_error(ar, 400, "all must be 0 or 1");
+			goto out;
+		}
+		inactive = all[0] == '1';
+	}
+	e = export_new(format, EXPORT_VENUES);
+	/* The list carries owners' numbers: personal data, so audited. */
+	rc = store_venue_list(ar->st, ward, inactive, admin_venues_row, e);
+	if (trace_audit(ar->st, e, rc, "venues.list", ar->token->name, NULL,
+	    evhttp_request_get_uri(ar->req), &e) != TRACE_OK) {
+		admin_error(ar, 503, "storage unavailable, retry later");
+		goto out;
+	}
+	admin_export_send(ar, format, e);
+out:
+	free(ward);
+	free(all);
+}
+
+/* POST /api/venues {name, address, ward, district, kind, owner} */
+void
+admin_venues_add(struct admin_req *ar)
+{
+	struct admin_venues_in	 in;
+	struct venue		 v;
+	json_t			*root;
+
+	if ((root = admin_body(ar)) == NULL)
+		return;
+	if (admin_venues_parse(ar, root, 0, &in) == -1) {
+		json_decref(root);
+		return;
+	}
+	memset(&v, 0, sizeof v);
+	v.name = (char *)in.name;
+	v.address = (char *)in.address;
+	v.ward = (char *)in.ward;
+	v.district = (char *)in.district;
+	v.kind = (char *)in.kind;
+	v.owner = (char *)in.owner;
+	if (store_venue_add(ar->st, &v, (size_t)ar->cfg->code_digits) == -1) {
+		json_decref(root);
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	json_decref(root);
+	log_info("admin venue=%s action=added actor=%s", v.code, ar->token->name);
+	admin_venues_answer(ar, 201, v.code);
+}
+
+/* GET /api/venues/{code} */
+void
+admin_venues_get(struct admin_req *ar)
+{
+	struct venue	v;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	if (v.owner != NULL && store_audit_add(ar->st, ar->token->name,
+	    "venues.get", v.code, evhttp_request_get_uri(ar->req), 1, time(NULL)) == -1) {
+		store_venue_free(&v);
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	ar->records = 1;
+	admin_json(ar, 200, admin_venues_json(&v));
+	store_venue_free(&v);
+}
+
+/* PATCH /api/venues/{code} {name, address, ward, kind, owner, active} */
+void
+admin_venues_patch(struct admin_req *ar)
+{
+	struct admin_venues_in	 in;
+	struct venue		 v;
+	json_t			*root;
+	int			 rc;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	if ((root = admin_body(ar)) == NULL)
+		goto out;
+	if (admin_venues_parse(ar, root, 1, &in) == -1)
+		goto out;
+	if (in.n == 0) {
+		admin_error(ar, 400, "nothing to change");
+		goto out;
+	}
+	rc = store_venue_update(ar->st, v.code, in.name, in.address, in.ward,
+	    in.kind, in.owner, in.active);
+	if (rc != 0) {
+		admin_error(ar, rc == 1 ? 404 : 503, rc == 1 ? "no venue with this code" :
+		    "storage unavailable, retry later");
+		goto out;
+	}
+	log_info("admin venue=%s action=changed actor=%s", v.code, ar->token->name);
+	admin_venues_answer(ar, 200, v.code);
+out:
+	json_decref(root);
+	store_venue_free(&v);
+}
+
+/* GET /venue/{code}: the venue's page, nothing personal on it. */
+void
+admin_venues_page(struct admin_req *ar)
+{
+	struct venue	 v;
+	char		*page;
+	size_t		 len;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	page = dashboard_venue_page(ar->st, ar->cfg, v.code, admin_lang(ar),
+	    &len);
+	store_venue_free(&v);
+	if (page == NULL) {
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	admin_html(ar, 200, page, len);
+}
+
+/* The venue's poster in a format. */
+static void
+admin_venues_poster(struct admin_req *ar, enum poster_format f)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+	struct venue		 v;
+	unsigned char		*doc = NULL;
+	char			 err[256], disp[96];
+	size_t			 len = 0;
+	int			 pdf = f == POSTER_PDF;
+
+	if (admin_venue_find(ar, ar->id, &v) != 1)
+		return;
+	if (poster_render(ar->cfg, &v, 1, f, &doc, &len, err, sizeof err) == -1) {
+		log_warnx("admin: poster %s: %s", v.code, err);
+		store_venue_free(&v);
+		admin_error(ar, 500, "the poster could not be made");
+		return;
+	}
+	snprintf(disp, sizeof disp, "inline; filename=\"poster-%s.%s\"", v.code,
+	    pdf ? "pdf" : "png");
+	evhttp_add_header(out, "Content-Disposition", disp);
+	ar->records = 1;
+	admin_send(ar, 200, pdf ? "application/pdf" : "image/png", (const char *)doc,
+	    len);
+	free(doc);
+	store_venue_free(&v);
+}
+
+/* GET /venue/{code}/poster.pdf */
+void
+admin_venues_poster_pdf(struct admin_req *ar)
+{
+	admin_venues_poster(ar, POSTER_PDF);
+}
+
+/* GET /venue/{code}/poster.png */
+void
+admin_venues_poster_png(struct admin_req *ar)
+{
+	admin_venues_poster(ar, POSTER_PNG);
+}
