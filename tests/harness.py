@@ -34,6 +34,13 @@ import urllib.parse
 # daemons run several times slower (and CI runs two tests at once).
 TIME_FACTOR = float(os.environ.get("CHECKIND_TIME_FACTOR") or 1)
 
+
+def stretch(seconds):
+    """A wall-clock bound (timeout, deadline, watchdog, max latency) as it
+    must be here: never shorter than written, longer by TIME_FACTOR."""
+    return seconds * max(1.0, TIME_FACTOR)
+
+
 SECRET = "s3cret"
 TWILIO_TOKEN = "tok"
 HOTLINE = "1900 9095"
@@ -96,7 +103,7 @@ def free_port():
     raise RuntimeError("no free port in %d-%d" % PORT_RANGE)
 
 
-def wait_port(port, timeout=10.0, alive=None):
+def wait_port(port, timeout=stretch(20.0), alive=None):
     """Wait until 127.0.0.1:port accepts; False on timeout or if alive() fails."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -108,6 +115,16 @@ def wait_port(port, timeout=10.0, alive=None):
         except OSError:
             time.sleep(0.05)
     return False
+
+
+def wait_for(cond, timeout, step=0.05):
+    """Poll cond() until it is true or timeout seconds have passed; its last value."""
+    end = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v or time.monotonic() >= end:
+            return v
+        time.sleep(step)
 
 
 def listens(pid, port):
@@ -166,12 +183,13 @@ def _watchdog_fire(signum, frame):
 def watchdog(seconds):
     """Fail the whole file (and kill its daemons) after this many seconds."""
     signal.signal(signal.SIGALRM, _watchdog_fire)
-    signal.alarm(seconds)
+    signal.alarm(int(seconds + 0.5))
 
 
 def main(timeout=120):
-    """unittest.main() under a watchdog; daemons never outlive the file."""
-    watchdog(timeout)
+    """unittest.main() under a watchdog of timeout seconds, stretched by
+    TIME_FACTOR; daemons never outlive the file."""
+    watchdog(stretch(timeout))
     try:
         unittest.main()
     finally:
@@ -388,7 +406,7 @@ inbound = (%s);
         if address is not None:
             argv += ["--address", address]
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=30)
+                           timeout=stretch(30))
         out = p.stdout.decode("utf-8", "replace").strip()
         if p.returncode != 0:
             raise AssertionError("%s exited %d: %s %s" % (
@@ -436,7 +454,7 @@ inbound = (%s);
         _live.append(self)
         if not wait:
             return True
-        end = time.monotonic() + 10.0
+        end = time.monotonic() + stretch(20.0)
         while time.monotonic() < end and self.alive():
             mine = listens(self.proc.pid, self.port)
             if mine or (mine is None and wait_port(self.port, 0.1)):
@@ -451,7 +469,7 @@ inbound = (%s);
             "checkind did not listen on %d (exit %r); log:\n%s" % (
                 self.port, rc, tail(self.logpath)))
 
-    def stop(self, timeout=10):
+    def stop(self, timeout=stretch(20)):
         """SIGTERM; it must exit 0."""
         if not self.alive():
             rc = None if self.proc is None else self.proc.returncode
@@ -463,7 +481,7 @@ inbound = (%s);
             rc = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill9()
-            raise AssertionError("checkind ignored SIGTERM for %d s; log:\n%s"
+            raise AssertionError("checkind ignored SIGTERM for %.0f s; log:\n%s"
                                  % (timeout, tail(self.logpath)))
         self._gone()
         if rc != 0:
@@ -477,7 +495,7 @@ inbound = (%s);
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             try:
-                self.proc.wait(10)
+                self.proc.wait(stretch(10))
             except subprocess.TimeoutExpired:
                 pass
         self._gone()
@@ -526,7 +544,7 @@ inbound = (%s);
 
     # HTTP.
 
-    def http(self, method, path, body=None, headers=None, timeout=10):
+    def http(self, method, path, body=None, headers=None, timeout=stretch(10)):
         """One raw request: (status, headers with lower-case names, body bytes)."""
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -648,7 +666,7 @@ inbound = (%s);
     def db(self):
         """A read-only connection to the daemon's database."""
         c = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(self.dbpath),
-                            uri=True, timeout=10)
+                            uri=True, timeout=stretch(10))
         c.row_factory = sqlite3.Row
         return c
 
@@ -701,7 +719,7 @@ inbound = (%s);
         created_at, next_at, expires_at) as another process would, in one
         transaction; their ids."""
         now = int(time.time())
-        c = sqlite3.connect(self.dbpath, timeout=30, isolation_level=None)
+        c = sqlite3.connect(self.dbpath, timeout=stretch(30), isolation_level=None)
         ids = []
         try:
             c.execute("BEGIN IMMEDIATE")
@@ -719,7 +737,7 @@ inbound = (%s);
             c.close()
         return ids
 
-    def wait_outbox(self, where="1", args=(), count=1, timeout=10.0):
+    def wait_outbox(self, where="1", args=(), count=1, timeout=stretch(20.0)):
         """Wait until at least count rows match where; those rows.
 
         Fails with every row's state when they do not come in time.
@@ -736,7 +754,7 @@ inbound = (%s);
             time.sleep(0.05)
         summary = [(r["id"], r["route"], OUTBOX_STATE_NAMES.get(r["state"]),
                     r["attempts"], r["error"]) for r in self.outbox()][:40]
-        raise AssertionError("%d s: %d of %d rows match %s %r; outbox: %r; log:\n%s" % (
+        raise AssertionError("%.0f s: %d of %d rows match %s %r; outbox: %r; log:\n%s" % (
             timeout, len(rows), count, where, args, summary, tail(self.logpath, 25)))
 
 
@@ -883,7 +901,10 @@ class OutboxCase(TestCase):
     questions = NO_QUESTIONS
     inbound = OUTBOX_INBOUND
 
-    ROUTE_DEFAULTS = {"rate": 50.0, "inflight": 4, "timeout": 5, "connect_timeout": 2}
+    # The timeouts are safety nets (a test that wants one to fire sets its
+    # own): stretched, lest a slow fake aggregator count as a failed send.
+    ROUTE_DEFAULTS = {"rate": 50.0, "inflight": 4, "timeout": int(stretch(5)),
+                      "connect_timeout": int(stretch(2))}
     OUTBOX_DEFAULTS = {"max_attempts": 4, "max_age": 3600, "retry_base": 0.2,
                        "retry_max": 2}
 
@@ -1048,7 +1069,7 @@ class AdminDaemon(Daemon):
             return False
         if not wait:
             return True
-        end = time.monotonic() + 10.0
+        end = time.monotonic() + stretch(20.0)
         while time.monotonic() < end and self.alive():
             mine = listens(self.proc.pid, self.admin_port)
             if mine or (mine is None and wait_port(self.admin_port, 0.1)):
@@ -1067,7 +1088,7 @@ class AdminDaemon(Daemon):
         return self.tokens[name][1]
 
     def admin_http(self, method, path, body=None, who=None, token=None,
-                   headers=None, timeout=10):
+                   headers=None, timeout=stretch(10)):
         """One request to the admin listener: (status, headers, body bytes).
 
         who names a configured token; token is a raw bearer string (wins);
@@ -1187,4 +1208,4 @@ class AdminCase(TestCase):
 
     def db_write(self):
         """A writable connection in autocommit mode (BEGIN/COMMIT by hand)."""
-        return sqlite3.connect(self.d.dbpath, timeout=30, isolation_level=None)
+        return sqlite3.connect(self.d.dbpath, timeout=stretch(30), isolation_level=None)

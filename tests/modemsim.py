@@ -26,6 +26,8 @@ import threading
 import time
 import tty
 
+import harness
+
 # GSM 03.38 default alphabet (TS 23.038 6.2.1) and its extension table.
 GSM7 = ("@\u00a3$\u00a5\u00e8\u00e9\u00f9\u00ec\u00f2\u00c7\n\u00d8\u00f8\r\u00c5\u00e5"
         "\u0394_\u03a6\u0393\u039b\u03a9\u03a0\u03a8\u03a3\u0398\u039e\x1b\u00c6\u00e6\u00df\u00c9"
@@ -414,7 +416,7 @@ class ModemSim:
 
     def stop(self):
         self._stop = True
-        self._thread.join(5)
+        self._thread.join(harness.stretch(5))
         with self.lock:
             if self._master is not None:
                 os.close(self._master)
@@ -452,7 +454,8 @@ class ModemSim:
         fd = self._master
         if fd is None:
             return
-        end = time.monotonic() + 2
+        # A daemon slow to read (a loaded machine) may fill the pty for a while.
+        end = time.monotonic() + harness.stretch(2)
         while data and time.monotonic() < end:
             try:
                 n = os.write(fd, data)
@@ -584,7 +587,7 @@ class ModemSim:
         with self.lock:
             return [m for m in self.sent if m.to == number]
 
-    def wait(self, pred, timeout=10.0, what="condition"):
+    def wait(self, pred, timeout=harness.stretch(10.0), what="condition"):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             with self.lock:

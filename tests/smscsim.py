@@ -17,6 +17,8 @@ import struct
 import threading
 import time
 
+import harness
+
 GENERIC_NACK = 0x80000000
 BIND_RECEIVER = 0x00000001
 BIND_TRANSMITTER = 0x00000002
@@ -338,7 +340,6 @@ class SMSC:
         if port is not None:
             self.sock.bind(("127.0.0.1", port))
             return port
-        import harness
         for _ in range(20):
             p = harness.free_port()
             try:
@@ -382,7 +383,7 @@ class SMSC:
             getattr(self, name).append(value)
             self.cv.notify_all()
 
-    def wait(self, cond, timeout=10.0):
+    def wait(self, cond, timeout=harness.stretch(10.0)):
         """Wait until cond() (called under the lock) is true; its value or None."""
         end = time.monotonic() + timeout
         with self.cv:
@@ -402,11 +403,11 @@ class SMSC:
             out = [c for c in out if c.bound in ("transceiver", "receiver")]
         return out
 
-    def wait_bound(self, timeout=10.0, n=1):
+    def wait_bound(self, timeout=harness.stretch(10.0), n=1):
         return self.wait(lambda: len([c for c in self.conns
                                       if c.bound and not c.closed]) >= n, timeout)
 
-    def wait_submits(self, n, timeout=10.0):
+    def wait_submits(self, n, timeout=harness.stretch(10.0)):
         return self.wait(lambda: self.nsubmits >= n, timeout)
 
     def accepted(self):
@@ -635,7 +636,7 @@ class SMSC:
         with self.cv:
             return self.deliver_resps.get((id(c), seq))
 
-    def wait_resp(self, key, timeout=10.0):
+    def wait_resp(self, key, timeout=harness.stretch(10.0)):
         """The status the ESME answered a deliver_sm with; None if none came."""
         c, seq = key
         r = self.wait(lambda: self.deliver_resps.get((id(c), seq)), timeout)

@@ -136,7 +136,7 @@ class Base(harness.AdminCase):
     def ctl(self, *args):
         p = subprocess.run(
             [self.d.checkinctl, "-d", self.d.dbpath] + list(args),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=harness.stretch(30))
         self.assertEqual(p.returncode, 0, (args, p.stdout, p.stderr))
         return p.stdout.decode("utf-8")
 
@@ -696,7 +696,8 @@ class TraceBadTest(Base):
                 b"POST /api/alerts HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n{",
                 b"GET /healthz HTTP/1.1\r\n" + b"X: y\r\n" * 2000 + b"\r\n"]
         for j in junk:
-            s = socket.create_connection(("127.0.0.1", self.d.admin_port), timeout=5)
+            s = socket.create_connection(("127.0.0.1", self.d.admin_port),
+                                         timeout=harness.stretch(5))
             try:
                 # The daemon may answer and close before all of it is sent:
                 # a reset or a closed socket here is that answer, not a fault.

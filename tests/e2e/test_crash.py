@@ -87,11 +87,13 @@ class CrashTest(harness.TestCase):
         threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
         for t in threads:
             t.start()
+        # Some load first: at least 0.7 s of it, and more than 4 answers.
         time.sleep(0.7)
+        harness.wait_for(lambda: len(acked) > 4, harness.stretch(10))
         self.d.kill9()
         stop.set()
         for t in threads:
-            t.join(30)
+            t.join(harness.stretch(30))
         self.assertGreater(len(acked), 4, "the load never got going")
         self.d.start()
         stored = set(r[0] for r in self.d.query("SELECT number FROM checkins"))
@@ -112,12 +114,13 @@ class CrashTest(harness.TestCase):
     def test_storage_busy_503(self):
         """A write lock held past the busy timeout: 503, nothing kept, the retry works."""
         n = "0914000400"
-        lock = sqlite3.connect(self.d.dbpath, isolation_level=None, timeout=10)
+        lock = sqlite3.connect(self.d.dbpath, isolation_level=None,
+                               timeout=harness.stretch(10))
         try:
             lock.execute("BEGIN IMMEDIATE")
             st, h, b = self.d.http("POST", "/sms/json", json.dumps(
                 {"from": n, "to": "8088", "text": self.pho, "id": "busy-1"}),
-                {"Content-Type": "application/json"}, timeout=30)
+                {"Content-Type": "application/json"}, timeout=harness.stretch(30))
             self.assertEqual(st, 503, b)
             self.assertTrue(b.strip())
             self.assertNotIn(b"\n", b.strip())

@@ -154,7 +154,7 @@ def screenshot(html_path, width, out, height=1800):
             "--window-size=%d,%d" % (width, height), "--screenshot=" + out,
             "file://" + os.path.abspath(html_path)]
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=120)
+                           timeout=harness.stretch(120))
         if p.returncode != 0 or not os.path.exists(out):
             raise AssertionError("chromium --screenshot exited %d: %s" % (
                 p.returncode, p.stderr.decode("utf-8", "replace")[-2000:]))
@@ -168,7 +168,7 @@ def dump_dom(html_path):
     try:
         argv = chromium_argv(profile) + ["--dump-dom", "file://" + os.path.abspath(html_path)]
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=120)
+                           timeout=harness.stretch(120))
         if p.returncode != 0:
             raise AssertionError("chromium --dump-dom exited %d: %s" % (
                 p.returncode, p.stderr.decode("utf-8", "replace")[-2000:]))
@@ -432,7 +432,7 @@ def doc_images(outdir):
         csv = os.path.join(harness.env("CHECKIND_SRCDIR"), "conf", "demo-venues.csv")
         subprocess.run([d.checkinctl, "-d", d.dbpath, "venue", "import", csv],
                        check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, timeout=60)
+                       stderr=subprocess.PIPE, timeout=harness.stretch(60))
         c = harness.sqlite3.connect(d.dbpath, isolation_level=None)
         c.execute("BEGIN IMMEDIATE")
         ids = [r[0] for r in c.execute("SELECT id FROM venues WHERE active ORDER BY id")]
@@ -480,7 +480,7 @@ def doc_images(outdir):
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--doc":
-        harness.watchdog(300)
+        harness.watchdog(harness.stretch(300))
         try:
             doc_images(sys.argv[2])
         finally:

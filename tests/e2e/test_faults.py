@@ -38,7 +38,7 @@ import unittest
 
 import fakeagg
 import harness
-from harness import OUTBOX_SENT, TIME_FACTOR, e164
+from harness import OUTBOX_SENT, e164
 
 # Inbound routes: one json route with inline replies.
 INBOUND = """
@@ -49,7 +49,7 @@ INBOUND = """
 class Client:
     """An aggregator's keep-alive connection to the daemon's webhook."""
 
-    def __init__(self, d, timeout=10.0):
+    def __init__(self, d, timeout=harness.stretch(10.0)):
         self.d = d
         self.timeout = timeout
         self.c = None
@@ -127,12 +127,13 @@ class Base(harness.TestCase):
         self.assertEqual(self.d.scalar("PRAGMA integrity_check"), "ok")
 
     def write_conn(self):
-        return sqlite3.connect(self.d.dbpath, timeout=30, isolation_level=None)
+        return sqlite3.connect(self.d.dbpath, timeout=harness.stretch(30),
+                               isolation_level=None)
 
-    def wait_started(self, timeout=10.0):
+    def wait_started(self, timeout=harness.stretch(10.0)):
         """Wait for "checkind started" of the last start: the port listens
         before the start-up writes are done."""
-        end = time.monotonic() + timeout * TIME_FACTOR
+        end = time.monotonic() + timeout
         while self.d.log().count("checkind started") < self.d.starts:
             if time.monotonic() > end or not self.d.alive():
                 self.fail("no \"checkind started\"; log:\n%s" % harness.tail(
@@ -160,7 +161,7 @@ class Kill9Load(Base):
         stop = threading.Event()
 
         def worker(k):
-            cl = Client(self.d, timeout=10 * TIME_FACTOR)
+            cl = Client(self.d)
             i = 0
             try:
                 while not stop.is_set():
@@ -200,7 +201,7 @@ class Kill9Load(Base):
                         # bounded time: the daemon is up for good then.
                         if stop.is_set():
                             if end is None:
-                                end = time.monotonic() + 20 * TIME_FACTOR
+                                end = time.monotonic() + harness.stretch(20)
                             elif time.monotonic() > end:
                                 with lock:
                                     bad.append((mid, "gave up", None))
@@ -227,7 +228,7 @@ class Kill9Load(Base):
         finally:
             stop.set()
             for t in threads:
-                t.join(60 * TIME_FACTOR)
+                t.join(harness.stretch(60))
         self.assertFalse(any(t.is_alive() for t in threads), "a client hangs")
         print("kill -9 every %.0f s for %d s: %d restarts, %d messages sent, "
               "%d acknowledged, %d attempts, %d retries (%d no answer, %d 5xx)"
@@ -237,7 +238,9 @@ class Kill9Load(Base):
         self.assertEqual(bad, [])
         self.assertEqual(restarts, int(self.SECONDS / self.PERIOD) - 1)
         self.assertGreater(stats["errors"], 0, "no kill hit a request in flight")
-        self.assertGreater(len(acked), 20 * restarts, "the load never got going")
+        # At least one answer per 0.1 s (stretched) of the killing.
+        self.assertGreater(len(acked), restarts * self.PERIOD / harness.stretch(0.1),
+                           "the load never got going")
         self.assert_once(acked)
         # Nothing stored that was never sent, and every message sent was
         # finished: the stored rows are exactly the acknowledged ones.
@@ -251,7 +254,7 @@ class Kill9Load(Base):
 def fill_filler(d, target_bytes, chunk=200):
     """Add rows of an unused channel to the daemon's database (daemon not
     running or not) until the file holds about target_bytes of pages."""
-    c = sqlite3.connect(d.dbpath, timeout=30, isolation_level=None)
+    c = sqlite3.connect(d.dbpath, timeout=harness.stretch(30), isolation_level=None)
     try:
         psize = c.execute("PRAGMA page_size").fetchone()[0]
         now = int(time.time())
@@ -315,7 +318,7 @@ class DiskFullBase(Base):
         print("%s: full after %d check-ins; then %d refused with 503, %d taken, "
               "%.1f ms each" % (type(self).__name__, full_at, len(refused),
                                 len(acked) - full_at, took * 1000))
-        self.assertLess(took, 1.0 * TIME_FACTOR, "503 must be quick")
+        self.assertLess(took, harness.stretch(1.0), "503 must be quick")
         self.assert_refused_unstored(refused)
         return acked, refused
 
@@ -354,8 +357,8 @@ class DiskFullBase(Base):
             return
         self.assertEqual(st, 503, body)
 
-    def wait_log(self, needle, after, timeout=10.0):
-        end = time.monotonic() + timeout * TIME_FACTOR
+    def wait_log(self, needle, after, timeout=harness.stretch(10.0)):
+        end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.d.log().count(needle) > after:
                 return
@@ -516,17 +519,24 @@ class WalCheckpoint(Base):
 
     def test_written_back_when_idle(self):
         load(self.d, self.pho, 1000, 4)
-        time.sleep(1.0 * TIME_FACTOR)
-        c = self.d.db()
-        try:
-            pages = c.execute("PRAGMA page_count").fetchone()[0]
-            psize = c.execute("PRAGMA page_size").fetchone()[0]
-        finally:
-            c.close()
-        size = os.path.getsize(self.d.dbpath)
+
+        def pages():
+            """(pages in the database file, pages of the database)."""
+            c = self.d.db()
+            try:
+                n = c.execute("PRAGMA page_count").fetchone()[0]
+                psize = c.execute("PRAGMA page_size").fetchone()[0]
+            finally:
+                c.close()
+            return os.path.getsize(self.d.dbpath) // psize, n
+
+        # Idle, the checkpointer (every 200 ms) writes it back soon: no
+        # fixed wait.
+        harness.wait_for(lambda: len(set(pages())) == 1, harness.stretch(10))
+        in_file, n = pages()
         print("idle after 1000 check-ins: database file %d pages of %d; WAL %d bytes"
-              % (size // psize, pages, os.path.getsize(self.d.dbpath + "-wal")))
-        self.assertEqual(size // psize, pages, "the WAL was not written back")
+              % (in_file, n, os.path.getsize(self.d.dbpath + "-wal")))
+        self.assertEqual(in_file, n, "the WAL was not written back")
 
     def test_bounded_under_load(self):
         wal = self.d.dbpath + "-wal"
@@ -589,7 +599,7 @@ class LockedDatabase(Base):
 
     ROWS = 300000
     SECONDS = 8.0
-    BOUND = 1.0         # s a check-in may take, times TIME_FACTOR
+    BOUND = 1.0         # s a check-in may take, stretched
 
     def prepare(self):
         Base.prepare(self)
@@ -600,14 +610,14 @@ class LockedDatabase(Base):
         t0 = time.monotonic()
         p = subprocess.run([sys.executable, fill, self.d.dbpath,
                             str(self.ROWS)], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=300)
+                           stderr=subprocess.STDOUT, timeout=harness.stretch(300))
         self.assertEqual(p.returncode, 0, p.stdout.decode())
         print("filled %d check-ins in %.1f s" % (self.ROWS, time.monotonic() - t0))
 
     def checkin_load(self, stop, out, k, expect=200):
         """Check-ins one after the other until stop; (id, number, status,
         seconds) appended to out."""
-        cl = Client(self.d, timeout=30)
+        cl = Client(self.d, timeout=harness.stretch(30))
         i = 0
         try:
             while not stop.is_set():
@@ -628,7 +638,7 @@ class LockedDatabase(Base):
         /healthz touches no database: its latency is the event loop's."""
         while not stop.is_set():
             t = time.monotonic()
-            st, _, _ = self.d.http("GET", "/healthz", timeout=30)
+            st, _, _ = self.d.http("GET", "/healthz", timeout=harness.stretch(30))
             out.append(time.monotonic() - t)
             self.assertEqual(st, 200)
             time.sleep(0.05)
@@ -662,7 +672,7 @@ class LockedDatabase(Base):
                 t0 = time.monotonic()
                 with open(os.path.join(self.d.dir, "export.csv"), "wb") as f:
                     p = subprocess.run(argv, stdout=f, stderr=subprocess.PIPE,
-                                       timeout=120)
+                                       timeout=harness.stretch(120))
                 took = time.monotonic() - t0
                 self.assertEqual(p.returncode, 0, p.stderr)
                 with open(os.path.join(self.d.dir, "export.csv"), "rb") as f:
@@ -671,7 +681,7 @@ class LockedDatabase(Base):
         finally:
             stop.set()
             for t in threads:
-                t.join(60)
+                t.join(harness.stretch(60))
             wal1 = os.path.getsize(wal) if os.path.exists(wal) else 0
             reader.execute("COMMIT")
             reader.close()
@@ -688,7 +698,7 @@ class LockedDatabase(Base):
         self.assertGreater(len(res), 20)
         failed = [r for r in res if r[2] != 200]
         self.assertEqual(failed, [], "check-ins refused during the export")
-        self.assertLess(lat[-1], self.BOUND * TIME_FACTOR)
+        self.assertLess(lat[-1], harness.stretch(self.BOUND))
         self.assertGreater(wal1, wal0, "the WAL did not grow past the held reader")
         self.assert_once([(r[0], r[1]) for r in res])
 
@@ -710,7 +720,7 @@ class LockedDatabase(Base):
             time.sleep(seconds)
             stop.set()
             for t in threads:
-                t.join(30 * TIME_FACTOR)
+                t.join(harness.stretch(30))
         finally:
             c.execute("COMMIT")
             c.close()
@@ -733,7 +743,7 @@ class LockedDatabase(Base):
         self.assertGreater(len(res), 4)
         self.assertEqual([r for r in res if r[2] != 503], [],
                          "only 503 while another process holds the write lock")
-        self.assertLess(lat[-1], self.BOUND * TIME_FACTOR)
+        self.assertLess(lat[-1], harness.stretch(self.BOUND))
         self.assertEqual(self.d.count("inbound"), 0)
         cl = Client(self.d)
         try:
@@ -747,13 +757,16 @@ class LockedDatabase(Base):
     def test_writer_lock_does_not_stall_the_loop(self):
         """The daemon waits for a write lock held by another process inside
         SQLite's busy handler, on the event loop: SERVER_BUSY_TIMEOUT
-        (src/server.c) keeps that wait short. At 200 ms, /healthz (which
-        touches no database) waited p50 0.35-0.56 s, max 0.76 s, with 2 to
-        16 aggregator connections. The wait is SQLite's busy timeout, not
-        CPU, so the bound is not stretched by TIME_FACTOR."""
+        (src/daemon/server.c) keeps that wait short. At 200 ms, /healthz
+        (which touches no database) waited p50 0.35-0.56 s, max 0.76 s,
+        with 2 to 16 aggregator connections. The wait is SQLite's busy
+        timeout, not CPU, so the median's bound is not stretched; on a
+        loaded machine a probe can still be descheduled for a while, so
+        the slowest one only has to stay far from a blocked loop."""
         self.wait_started()
         _, hl = self.write_locked(3.0, conns=4)
-        self.assertLess(hl[-1], 0.3, "/healthz waited for the lock")
+        self.assertLess(hl[len(hl) // 2], 0.3, "/healthz waited for the lock")
+        self.assertLess(hl[-1], harness.stretch(2.0), "/healthz waited for the lock")
 
     def test_start_while_locked(self):
         """Started while another process holds the write lock (checkinctl
@@ -771,7 +784,9 @@ class LockedDatabase(Base):
         finally:
             c.execute("COMMIT")
             c.close()
-        time.sleep(0.5)
+        # Its start-up write done (or it died): no fixed wait.
+        harness.wait_for(lambda: (self.d.log().count("checkind started") >= self.d.starts
+                                  or not self.d.alive()), harness.stretch(10))
         self.assertTrue(self.d.alive(), "exited %r; log:\n%s" % (
             self.d.proc.poll(), harness.tail(self.d.logpath, 5)))
         st, body = Client(self.d).post("0917000002", self.pho, "lk-start")
@@ -782,15 +797,19 @@ class LockedDatabase(Base):
 
 def established_to(port):
     """Open TCP connections to 127.0.0.1:port, counted on the client side
-    (/proc/net/tcp): those the sender has not closed yet."""
-    n = 0
+    (/proc/net/tcp): those the sender has not closed yet.
+
+    Counted by local address: /proc/net/tcp is read in chunks, not at one
+    instant, and on a busy machine (thousands of sockets coming and going)
+    a connection can show up in two of them."""
+    local = set()
     with open("/proc/net/tcp") as f:
         next(f)
         for line in f:
             fields = line.split()
             if fields[2] == "0100007F:%04X" % port and fields[3] == "01":
-                n += 1
-    return n
+                local.add(fields[1])
+    return len(local)
 
 
 class AggregatorHangs(Base):
@@ -815,8 +834,10 @@ class AggregatorHangs(Base):
                                timeout=5, connect_timeout=2),
             harness.route_conf("fast", "json", url=self.fast.url("/send"),
                                token="t", rate=self.FAST_RATE,
-                               inflight=self.INFLIGHT, timeout=5,
-                               connect_timeout=2),
+                               inflight=self.INFLIGHT,
+                               # Safety nets on this route: stretched.
+                               timeout=int(harness.stretch(5)),
+                               connect_timeout=int(harness.stretch(2))),
         ]
         text = harness.outbound_conf(routes, max_attempts=100, max_age=3600,
                                      retry_base=0.5, retry_max=5,
@@ -866,7 +887,7 @@ class AggregatorHangs(Base):
                 time.sleep(0.1)
         finally:
             stop.set()
-            th.join(30)
+            th.join(harness.stretch(30))
         during = self.hung.count()
         # The aggregator answers again: requests still held are dropped
         # (the sender sees the connection close), new ones succeed.
@@ -874,7 +895,7 @@ class AggregatorHangs(Base):
         self.hung.release()
         t_back = time.monotonic()
         rows = self.d.wait_outbox("route = 'hung' AND state = %d" % OUTBOX_SENT,
-                                  (), self.HUNG_ROWS, 60 * TIME_FACTOR)
+                                  (), self.HUNG_ROWS, harness.stretch(60))
         recovered = time.monotonic() - t_back
 
         fast = [r for r in self.fast.snapshot()]
@@ -895,15 +916,18 @@ class AggregatorHangs(Base):
 
         self.assertEqual([x for x in lat if x[1] != 200], [])
         self.assertGreater(len(ls), 100)
-        self.assertLess(ls[-1], 1.0 * TIME_FACTOR, "check-ins slowed down")
+        self.assertLess(ls[-1], harness.stretch(1.0), "check-ins slowed down")
 
         sent = self.d.outbox("route = 'fast' AND state = %d" % OUTBOX_SENT)
         self.assertEqual(sorted(r["id"] for r in sent), sorted(fast_ids))
         self.assertEqual(set(r["attempts"] for r in sent), {1})
         self.assertEqual(len(fast), self.FAST_ROWS)
-        self.assertGreaterEqual(rate, 0.85 * self.FAST_RATE / TIME_FACTOR)
+        # Not slower than 85% of the rate (in time: stretched); never faster
+        # than 120% of it.
+        self.assertLessEqual(span, harness.stretch((len(times) - 1) / (0.85 * self.FAST_RATE)),
+                             "%.2f/s" % rate)
         self.assertLessEqual(rate, 1.2 * self.FAST_RATE)
-        self.assertLess(max(gaps), 1.0 * TIME_FACTOR)
+        self.assertLess(max(gaps), harness.stretch(1.0))
 
         self.assertEqual(sorted(r["id"] for r in rows), sorted(hung_ids))
         # Connections, not requests, are counted: one whose request timed out
@@ -916,4 +940,4 @@ class AggregatorHangs(Base):
 
 
 if __name__ == "__main__":
-    harness.main(int(300 * max(1.0, TIME_FACTOR)))
+    harness.main(300)

@@ -416,8 +416,8 @@ class JsonTest(harness.TestCase):
         self.assertEqual(rows["+84912000090"][0], t, iso)
         self.assertEqual(rows["+84912000091"][0], t)
         for n in ("+84912000090", "+84912000091", "+84912000092"):
-            self.assertLessEqual(abs(rows[n][1] - now), 5, rows[n])
-        self.assertLessEqual(abs(rows["+84912000092"][0] - now), 5, rows)
+            self.assertLessEqual(abs(rows[n][1] - now), harness.stretch(5), rows[n])
+        self.assertLessEqual(abs(rows["+84912000092"][0] - now), harness.stretch(5), rows)
         for bad in ("yesterday", "2021-13-45T99:00:00Z", [1], -5):
             st, r = self.d.json_sms("0912000093", self.pho, sent_at=bad)
             self.assertEqual(st, 400, (bad, r))

@@ -19,7 +19,6 @@ import harness
 import modemsim
 from harness import OUTBOX_DELIVERED, OUTBOX_FAILED, OUTBOX_SENT, e164
 
-TF = harness.TIME_FACTOR
 ROUTE = "modem1"
 
 # Vietnamese with diacritics: UCS-2, 3 parts of at most 67 units.
@@ -72,7 +71,10 @@ class ModemCase(harness.TestCase):
     # Waiting.
 
     def wait(self, pred, timeout=10.0, what="condition"):
-        end = time.monotonic() + timeout * TF
+        """Poll pred() until true; timeout is seconds on a quiet machine,
+        stretched here (as every timeout this class's helpers take)."""
+        limit = harness.stretch(timeout)
+        end = time.monotonic() + limit
         while time.monotonic() < end:
             v = pred()
             if v:
@@ -81,7 +83,7 @@ class ModemCase(harness.TestCase):
                 raise AssertionError("checkind died; log:\n%s" % harness.tail(self.d.logpath))
             time.sleep(0.02)
         raise AssertionError("%s not met in %.0f s; modem saw %r; log:\n%s" % (
-            what, timeout * TF, self.sim.commands[-15:], harness.tail(self.d.logpath, 30)))
+            what, limit, self.sim.commands[-15:], harness.tail(self.d.logpath, 30)))
 
     def readies(self):
         return self.d.log().count("chan=%s ready" % ROUTE)
@@ -130,7 +132,8 @@ class TestBasics(ModemCase):
         row = self.d.query("SELECT channel, sent_at, received_at FROM checkins "
                            "WHERE number = ?", (sender,))[0]
         self.assertEqual(row[0], ROUTE)
-        self.assertLessEqual(abs(row[1] - time.time()), 120, "sent_at from the SCTS")
+        self.assertLessEqual(abs(row[1] - time.time()), harness.stretch(120),
+                             "sent_at from the SCTS")
         sent = self.assertReplied(sender)
         self.assertEqual(sent.to, sender)
         self.assertTrue(sent.parts[0]["srr"], "receipts asked for by default")
@@ -146,7 +149,7 @@ class TestBasics(ModemCase):
         self.assertEqual(rows[0]["ext_id"], str(sent.mrs[0]))
         self.sim.report(sent.mrs[0], 0x00)
         self.d.wait_outbox("number = ? AND state = ?", (sender, OUTBOX_DELIVERED),
-                           timeout=10 * TF)
+                           timeout=harness.stretch(10))
         inb = self.inbound_rows(sender)
         self.assertEqual(len(inb), 1)
         self.assertEqual(inb[0][1], ROUTE)
@@ -220,7 +223,7 @@ class TestBasics(ModemCase):
         self.d.wait_outbox("number = ? AND state = ?", (number, OUTBOX_SENT))
         idx = self.sim.report(sent.mrs[0], 0x00, stored=True)
         self.d.wait_outbox("number = ? AND state = ?", (number, OUTBOX_DELIVERED),
-                           timeout=10 * TF)
+                           timeout=harness.stretch(10))
         self.wait(lambda: idx not in self.sim.sim, 5, "report deleted")
 
 
@@ -251,7 +254,7 @@ class TestTwoModems(ModemCase):
                   "both check-ins")
         self.assertEqual(self.d.query("SELECT channel FROM checkins WHERE number = ?",
                                       (a,)), [("modem2",)])
-        self.sim2.wait(lambda: self.sim2.sent_to(a), 10, "reply to a on modem2")
+        self.sim2.wait(lambda: self.sim2.sent_to(a), harness.stretch(10), "reply to a on modem2")
         self.wait_sent(b)
         time.sleep(0.3)
         self.assertEqual(self.sim.sent_to(a), [])
@@ -265,12 +268,12 @@ class TestTwoModems(ModemCase):
         self.sim = sim3
         self.d.write_config()
         self.d.signal(signal.SIGHUP)
-        sim3.wait(lambda: sim3.seen("AT+CMGL=4"), 10 * TF, "new device initialised")
+        sim3.wait(lambda: sim3.seen("AT+CMGL=4"), harness.stretch(10), "new device initialised")
         self.wait_ready(2)
         sender = "+84912340063"
         sim3.deliver(modemsim.deliver_pdus(sender, "CI " + self.pho)[0])
         self.wait(lambda: self.checkins(sender) == 1, 10, "check-in on the new device")
-        sim3.wait(lambda: sim3.sent_to(sender), 10, "reply on the new device")
+        sim3.wait(lambda: sim3.sent_to(sender), harness.stretch(10), "reply on the new device")
         n = len(old.commands)
         time.sleep(3)
         self.assertEqual(len(old.commands), n, "the old device is left alone")
@@ -311,7 +314,7 @@ class TestCrash(ModemCase):
 
     def restart_after_kill(self):
         self.d.kill9()
-        self.sim.wait(lambda: self.sim._closed_seen, 5, "port closed")
+        self.sim.wait(lambda: self.sim._closed_seen, harness.stretch(10), "port closed")
         self.sim.stall_prefix = None
         self.d.start()
 
@@ -344,8 +347,8 @@ class TestCrash(ModemCase):
 
         self.sim.on_command("AT+CMGR", kill)
         self.text_in(sender, "CI " + self.pho)
-        self.assertTrue(killed.wait(10 * TF), "AT+CMGR never came")
-        self.d.proc.wait(10)
+        self.assertTrue(killed.wait(harness.stretch(10)), "AT+CMGR never came")
+        self.d.proc.wait(harness.stretch(10))
         self.sim.hooks = []
         self.restart_after_kill()
         self.wait(lambda: self.checkins(sender) == 1, 15, "check-in after restart")
@@ -370,7 +373,7 @@ class TestFaults(ModemCase):
         self.assertReplied(c)
         took = time.monotonic() - t0
         print("\nhung modem: recovered and sent in %.1f s" % took)
-        self.assertLess(took, 30 * TF)
+        self.assertLess(took, harness.stretch(30))
         self.assertGreaterEqual(self.sim.opens, 2)
         self.assertIn("reset", self.d.log())
         time.sleep(0.5)
@@ -394,7 +397,7 @@ class TestFaults(ModemCase):
         self.sim.fail_next(1, "+CMS ERROR: 304", "AT+CMGS")
         self.d.outbox_add([{"route": ROUTE, "number": number, "text": "Tin"}])
         row = self.d.wait_outbox("number = ? AND state = ?", (number, OUTBOX_FAILED),
-                                 timeout=10 * TF)[0]
+                                 timeout=harness.stretch(10))[0]
         self.assertIn("304", row["error"] or "")
         time.sleep(0.5)
         self.assertEqual(self.sim.sent_to(number), [])
@@ -547,7 +550,7 @@ class TestLatency(ModemCase):
             t0 = time.monotonic()
             self.sim.deliver(pdu)
             while self.d.count("checkins") == before:
-                if time.monotonic() - t0 > 10 * TF:
+                if time.monotonic() - t0 > harness.stretch(10):
                     raise AssertionError("message %d not committed; log:\n%s" % (
                         i, harness.tail(self.d.logpath)))
                 time.sleep(0.002)

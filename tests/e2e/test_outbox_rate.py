@@ -1,9 +1,16 @@
-"""Rate: 2,000 queued rows drain at a route's 200 messages a second, +-5%.
+"""Rate: 2,000 queued rows drain at a route's 200 messages a second, never faster.
 
 The rows are inserted by another process (python's sqlite3, one
 transaction) while the daemon runs; its poll finds them. The time measured
 is from the first request's arrival at the fake aggregator to the last one's:
 1,999 intervals at 200/s is 9.995 s.
+
+Never faster than the rate is exact (-5%, and no second over 110%). How
+closely the drain keeps up is the machine's business as much as the
+daemon's: on a 2-core machine under load the python fake aggregator alone
+held it to 139-176/s. So the slow side only catches a limiter that throws
+away half the rate or more (twice the expected time, stretched by
+CHECKIND_TIME_FACTOR); the rate reached is printed.
 """
 
 import collections
@@ -17,7 +24,7 @@ RATE = 200.0
 
 
 class RateTest(harness.OutboxCase):
-    route_opts = {"rate": RATE, "inflight": 8, "timeout": 10}
+    route_opts = {"rate": RATE, "inflight": 8, "timeout": int(harness.stretch(10))}
 
     def test_drain_rate(self):
         rows = [{"route": self.route, "number": "+849140%05d" % i,
@@ -25,10 +32,11 @@ class RateTest(harness.OutboxCase):
                 for i in range(N)]
         ids = self.d.outbox_add(rows)
         self.assertEqual(len(ids), N)
-        self.assertTrue(self.agg.wait_count(N, 40),
-                        "%d of %d requests in 40 s; outbox %r" % (
-                            self.agg.count(), N, self.d.outbox_states()))
-        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), N, 10)
+        wait = harness.stretch(40)
+        self.assertTrue(self.agg.wait_count(N, wait),
+                        "%d of %d requests in %.0f s; outbox %r" % (
+                            self.agg.count(), N, wait, self.d.outbox_states()))
+        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), N)
         self.assertTrue(self.agg.quiet(1.0), "more requests than rows")
         reqs = self.agg.snapshot()
         t = [r.t for r in reqs]
@@ -42,9 +50,9 @@ class RateTest(harness.OutboxCase):
                                             min(per_s[s] for s in range(int(span))),
                                             max(per_s.values())))
         # Never faster than the rate; keeping up with it is a matter of the
-        # machine (a sanitizer build beside another test may lag).
+        # machine too (see the docstring).
         self.assertGreaterEqual(span, expected * 0.95, "too fast: %.1f/s" % rate)
-        self.assertLessEqual(span, expected * (1 + 0.05 * harness.TIME_FACTOR ** 2),
+        self.assertLessEqual(span, harness.stretch(expected * 2.0),
                              "too slow: %.1f/s" % rate)
         # No second far above the rate either (a burst then a pause would
         # still average right).

@@ -102,7 +102,8 @@ class PosterTest(unittest.TestCase):
     def ctl(self, *args, config=None, check=True):
         cmd = [CHECKINCTL]
         cmd += ["-c", config] if config else ["-d", self.db]
-        p = subprocess.run(cmd + list(args), capture_output=True, timeout=60)
+        p = subprocess.run(cmd + list(args), capture_output=True,
+                           timeout=harness.stretch(60))
         if check:
             self.assertEqual(p.returncode, 0, p.stderr.decode())
         return p

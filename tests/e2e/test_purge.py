@@ -7,14 +7,19 @@ subscribers (the opt-outs) are not personal history and stay.
 
 RetentionTest inserts a small dataset on both sides of the limit with
 python's sqlite3 before the daemon starts, and checks what is left.
-LargePurgeTest inserts a million old check-ins, starts the daemon and,
-while the purge runs, sends GET /healthz to the webhook listener back to
-back. It prints the daemon's longest chunk (the issue's target: 20 ms) and
-the probes' latencies. Wall-clock limits on a shared machine are a
-benchmark's business, not a test's (the project's rule), so the test holds
-what cannot be noise: the purge goes in thousands of short chunks, 99% of
-the probes answer in under 50 ms, and no probe waits anywhere near as long
-as one transaction over a million rows would take.
+LargePurgeTest inserts a million old check-ins (a quarter of that in a
+sanitizer build, whose daemon runs several times slower), starts the
+daemon and, while the purge runs, sends GET /healthz to the webhook
+listener back to back. It prints the daemon's longest chunk (the issue's
+target: 20 ms) and the probes' latencies.
+
+No bound here is the speed of a quiet machine: the purge has no deadline
+of its own, only a progress watchdog (it fails if no old row went for
+STALL_S seconds, stretched by CHECKIND_TIME_FACTOR), so a loaded machine
+or a sanitizer build only makes it slower. What cannot be noise is held:
+every old row gone, every young row and every aggregate kept, thousands of
+short chunks, the daemon's own longest chunk and the probes far below what
+one transaction over a million rows would take.
 """
 
 import os
@@ -28,14 +33,17 @@ from harness import PURGE_RE
 DAY = 86400
 RETENTION = 28
 
-# The large test: how many old check-ins and inbound rows.
-LARGE_CHECKINS = int(os.environ.get("CHECKIND_PURGE_ROWS", "1000000"))
+# The large test: how many old check-ins and inbound rows. A sanitizer build
+# (CHECKIND_TIME_FACTOR > 1) purges a quarter: still thousands of chunks.
+LARGE_CHECKINS = int(os.environ.get("CHECKIND_PURGE_ROWS") or
+                     (1000000 if harness.TIME_FACTOR <= 1 else 250000))
 LARGE_INBOUND = 20000
 LARGE_YOUNG = 1000
 PROBE_P99_MS = 50.0         # 99% of /healthz answers while purging
 PROBE_LIMIT_MS = 500.0      # no answer waits like a monolithic purge would (seconds)
+CHUNK_LIMIT_MS = 500.0      # the daemon's longest chunk, likewise (its target is 20 ms)
 CHUNK_TARGET_MS = 20.0      # the issue's target for one chunk: reported, not asserted
-PURGE_TIMEOUT = 240.0       # seconds the whole large purge may take
+STALL_S = 30.0              # seconds without an old row going: the purge is stuck
 
 
 def purge_lines(log):
@@ -44,8 +52,10 @@ def purge_lines(log):
             for m in re.finditer(PURGE_RE, log)]
 
 
-def wait_purge(d, timeout=10.0, skip=0):
+def wait_purge(d, timeout=None, skip=0):
     """Wait for a purge line after the first skip ones; its figures."""
+    if timeout is None:
+        timeout = harness.stretch(20.0)
     end = time.monotonic() + timeout
     while True:
         lines = purge_lines(d.log())
@@ -250,6 +260,11 @@ class LargePurgeTest(Base):
         # ran before the loop would show here.
         self.listen_s = time.monotonic() - self.filled_at
 
+    def old_left(self):
+        """Old check-ins and inbound rows still there."""
+        return (self.d.count("checkins", "sent_at < ?", (self.old_limit,)) +
+                self.d.count("inbound", "received_at < ?", (self.old_limit,)))
+
     def test_large_purge_never_stalls(self):
         d = self.d
         print("\nlarge purge: inserted %d old check-ins + %d old inbound + %d young "
@@ -259,15 +274,17 @@ class LargePurgeTest(Base):
         lat = []
         worst, worst_at = 0.0, 0.0
         t0 = time.monotonic()
-        end = t0 + PURGE_TIMEOUT
+        stall = harness.stretch(STALL_S)
+        left = self.old_left()
+        progress_at = t0
         line = None
         seen = 0
         logpos = 0
         buf = ""
-        while time.monotonic() < end:
+        while line is None:
             for i in range(50):
                 a = time.monotonic()
-                st, h, b = d.http("GET", "/healthz", timeout=10)
+                st, h, b = d.http("GET", "/healthz", timeout=harness.stretch(10))
                 ms = (time.monotonic() - a) * 1000.0
                 if st != 200:
                     self.fail("/healthz -> %d %r" % (st, b))
@@ -286,19 +303,25 @@ class LargePurgeTest(Base):
                     line = x
                     break
             seen = len(lines)
-            if line is not None:
-                break
             if not d.alive():
                 self.fail("checkind died while purging; log:\n%s" % harness.tail(d.logpath))
+            now = time.monotonic()
+            if line is None and now - progress_at >= 1.0:
+                n = self.old_left()
+                if n < left:
+                    left, progress_at = n, now
+                elif now - progress_at > stall:
+                    self.fail("the purge made no progress for %.0f s (%d old rows left, "
+                              "%.0f s after the first probe); log:\n%s"
+                              % (now - progress_at, n, now - t0, harness.tail(d.logpath)))
         wall = time.monotonic() - t0
-        self.assertIsNotNone(line, "no purge line in %.0f s; log:\n%s"
-                             % (PURGE_TIMEOUT, harness.tail(d.logpath)))
         deleted, chunks, longest = line
         s = sorted(lat)
         p50 = s[len(s) // 2]
         p99 = s[min(len(s) - 1, int(len(s) * 0.99))]
         print("large purge: deleted=%d chunks=%d longest_ms=%g (daemon's figure), "
-              "done within %.1f s of the first probe" % (deleted, chunks, longest, wall))
+              "done within %.1f s of the first probe (%.0f rows/s)"
+              % (deleted, chunks, longest, wall, deleted / max(wall, 1e-3)))
         print("large purge: the daemon listened %.2f s after the inserts" % self.listen_s)
         print("large purge: %d /healthz probes while purging: p50 %.2f ms, p99 %.2f ms, "
               "max %.2f ms (at %.2f s); %d over 20 ms, %d over 50 ms"
@@ -313,16 +336,20 @@ class LargePurgeTest(Base):
         self.assertEqual(d.count("daily_stats"), 10, "daily_stats purged")
         self.assertEqual(deleted, LARGE_CHECKINS + LARGE_INBOUND)
         self.assertGreaterEqual(len(lat), 100, "too few probes to measure the loop")
-        self.assertLess(self.listen_s, 5.0 * harness.TIME_FACTOR, "the daemon took %.1f s to listen: a purge "
+        self.assertLess(self.listen_s, harness.stretch(5.0), "the daemon took %.1f s to listen: a purge "
                         "before the loop?" % self.listen_s)
         print("large purge: longest chunk %g ms against the %g ms target"
               % (longest, CHUNK_TARGET_MS))
         self.assertGreaterEqual(chunks, deleted // 1000,
                                 "%d chunks for %d rows: not short chunks" % (chunks, deleted))
-        self.assertLess(p99, PROBE_P99_MS * harness.TIME_FACTOR, "1%% of probes waited over %.1f ms" % p99)
-        self.assertLess(s[-1], PROBE_LIMIT_MS * harness.TIME_FACTOR,
+        self.assertLess(longest, harness.stretch(CHUNK_LIMIT_MS),
+                        "the daemon's longest chunk held the loop %.1f ms" % longest)
+        self.assertLess(p99, harness.stretch(PROBE_P99_MS),
+                        "1%% of probes waited over %.1f ms" % p99)
+        self.assertLess(s[-1], harness.stretch(PROBE_LIMIT_MS),
                         "the loop stalled %.1f ms during the purge" % s[-1])
 
 
 if __name__ == "__main__":
-    harness.main(420)
+    # The watchdog is a backstop only: the purge's own bound is its progress.
+    harness.main(1200)

@@ -15,7 +15,7 @@ import time
 
 import harness
 import smscsim
-from harness import OUTBOX_DELIVERED, OUTBOX_SENT, TIME_FACTOR
+from harness import OUTBOX_DELIVERED, OUTBOX_SENT
 
 ROUTE = "smsc1"
 VI_TEXT = ("Tôi đã đến quán phở Thìn ở phố Lò Đúc lúc bảy giờ sáng nay, "
@@ -46,8 +46,11 @@ class Base(harness.TestCase):
 
     def route_settings(self):
         kw = {"host": "127.0.0.1", "port": self.smsc.port, "system_id": "checkind",
-              "password": "pw", "window": 64, "rate": 1000.0, "timeout": 5,
-              "connect_timeout": 2, "reconnect_max": 2, "enquire_link": 30}
+              "password": "pw", "window": 64, "rate": 1000.0,
+              # Safety nets unless a test sets its own: stretched.
+              "timeout": int(harness.stretch(5)),
+              "connect_timeout": int(harness.stretch(2)),
+              "reconnect_max": 2, "enquire_link": 30}
         kw.update(self.route_opts)
         return kw
 
@@ -59,13 +62,13 @@ class Base(harness.TestCase):
     def venues(self):
         self.pho = self.d.add_venue("Pho Thin", "Hang Bac")
 
-    def assertBound(self, n=1, timeout=10.0):
-        self.assertTrue(self.smsc.wait_bound(timeout * TIME_FACTOR, n),
+    def assertBound(self, n=1, timeout=harness.stretch(10.0)):
+        self.assertTrue(self.smsc.wait_bound(timeout, n),
                         "no bind in %.0f s; binds %r; log:\n%s" % (
                             timeout, self.smsc.binds, harness.tail(self.d.logpath)))
 
-    def resp(self, key, timeout=10.0):
-        st = self.smsc.wait_resp(key, timeout * TIME_FACTOR)
+    def resp(self, key, timeout=harness.stretch(10.0)):
+        st = self.smsc.wait_resp(key, timeout)
         self.assertIsNotNone(st, "no deliver_sm_resp; log:\n%s" % harness.tail(self.d.logpath))
         return st
 
@@ -77,11 +80,11 @@ class Base(harness.TestCase):
         dest = number.lstrip("+")
         return [s for s in self.smsc.accepted() if s["dest"] == dest]
 
-    def wait_submits_to(self, number, n=1, timeout=10.0):
+    def wait_submits_to(self, number, n=1, timeout=harness.stretch(10.0)):
         dest = number.lstrip("+")
         ok = self.smsc.wait(lambda: len([s for s in self.smsc.submits
                                          if s["dest"] == dest and s["status"] == 0]) >= n,
-                            timeout * TIME_FACTOR)
+                            timeout)
         self.assertTrue(ok, "%d submit_sm to %s in %.0f s; outbox %r; log:\n%s" % (
             len(self.submits_to(number)), number, timeout, self.d.outbox_states(),
             harness.tail(self.d.logpath)))
@@ -140,10 +143,10 @@ class CheckinTest(Base):
         number = "+84912000011"
         self.smsc.deliver(number, self.pho, coding=0)
         self.assertTrue(self.smsc.wait(lambda: self.d.count(
-            "checkins", "number = ?", (number,)) == 1, 10 * TIME_FACTOR))
+            "checkins", "number = ?", (number,)) == 1, harness.stretch(10)))
         self.smsc.drop()
         self.assertTrue(self.smsc.wait(lambda: len(self.smsc.binds) >= 2,
-                                       10 * TIME_FACTOR), "no second bind")
+                                       harness.stretch(10)), "no second bind")
         self.assertBound()
         key = self.smsc.deliver(number, self.pho, coding=0)
         self.assertEqual(self.resp(key), 0)
@@ -199,7 +202,7 @@ class DeclarationTest(Base):
         """A reply over 160 characters goes as UDH parts with one reference."""
         rid = self.add_rows(1, text="Thong bao " + "x" * 300 + " %d")[0]
         self.d.wait_outbox("id = ? AND state = %d" % OUTBOX_SENT, (rid,), 1,
-                           10 * TIME_FACTOR)
+                           harness.stretch(10))
         subs = self.submits_to("+84913000000")
         self.assertEqual(len(subs), 3)
         self.assertEqual({s["esm_class"] & 0x40 for s in subs}, {0x40})
@@ -218,7 +221,7 @@ class MultipartTest(Base):
     def check(self, number, keys):
         for k in keys:
             self.assertEqual(self.resp(k), 0)
-        end = time.monotonic() + 5 * TIME_FACTOR
+        end = time.monotonic() + harness.stretch(10)
         while time.monotonic() < end and not self.inbound_rows(number):
             time.sleep(0.05)
         self.assertEqual(self.inbound_rows(number), [(VI_TEXT,)])
@@ -245,7 +248,7 @@ class MultipartTest(Base):
         number = "+84912000204"
         keys = self.smsc.deliver_parts(number, VI_TEXT * 3, mode="payload")
         self.assertEqual(self.resp(keys[0]), 0)
-        end = time.monotonic() + 5 * TIME_FACTOR
+        end = time.monotonic() + harness.stretch(10)
         while time.monotonic() < end and not self.inbound_rows(number):
             time.sleep(0.05)
         self.assertEqual(self.inbound_rows(number), [(VI_TEXT * 3,)])
@@ -278,7 +281,7 @@ class ReceiptTest(Base):
 
     def test_receipt_failed_and_tlvs(self):
         rids = self.add_rows(2)
-        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), 2, 10 * TIME_FACTOR)
+        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), 2, harness.stretch(10))
         subs = {s["dest"]: s for s in self.smsc.accepted()}
         # Intermediate state: only dlr_state changes.
         s0 = subs["84913000000"]
@@ -305,7 +308,7 @@ class DropTest(Base):
         n = 400
         ids = self.add_rows(n)
         self.smsc.drop_at = 150
-        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), n, 30 * TIME_FACTOR)
+        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), n, harness.stretch(30))
         self.assertGreaterEqual(len([b for b in self.smsc.binds if b[4] == 0]), 2,
                                 "no second bind")
         self.assertEqual(self.d.outbox_states(), {"sent": n})
@@ -332,11 +335,11 @@ class StorageFailTest(Base):
 
     def test_efail_then_redelivery_once(self):
         number = "+84912000501"
-        c = sqlite3.connect(self.d.dbpath, timeout=30, isolation_level=None)
+        c = sqlite3.connect(self.d.dbpath, timeout=harness.stretch(30), isolation_level=None)
         try:
             c.execute("BEGIN EXCLUSIVE")
             key = self.smsc.deliver(number, self.pho)
-            st = self.resp(key, 10)
+            st = self.resp(key)
         finally:
             c.execute("ROLLBACK")
             c.close()
@@ -368,7 +371,7 @@ class MalformedTest(Base):
         self.smsc.send_raw(smscsim.pdu(smscsim.DELIVER_SM, 0, 9004,
                                        body + struct.pack(">HH", 0x0424, 50) + b"xx"),
                            conn)
-        ok = self.smsc.wait(lambda: len(self.smsc.nacks) >= 4, 5 * TIME_FACTOR)
+        ok = self.smsc.wait(lambda: len(self.smsc.nacks) >= 4, harness.stretch(10))
         self.assertTrue(ok, "nacks %r" % self.smsc.nacks)
         nacks = dict((seq, st) for st, seq in self.smsc.nacks)
         self.assertEqual(nacks[9001], smscsim.RINVCMDID)
@@ -385,12 +388,12 @@ class MalformedTest(Base):
         for length in (8, 0x7FFFFFFF):
             conn = self.smsc.conn()
             self.smsc.send_raw(struct.pack(">IIII", length, smscsim.DELIVER_SM, 0, 1), conn)
-            self.assertTrue(self.smsc.wait(lambda: conn.closed, 5 * TIME_FACTOR),
+            self.assertTrue(self.smsc.wait(lambda: conn.closed, harness.stretch(10)),
                             "length %d: connection not closed" % length)
             self.assertTrue(self.d.alive())
             self.assertTrue(self.smsc.wait(
                 lambda: len([c for c in self.smsc.conns if c.bound and not c.closed]),
-                10 * TIME_FACTOR), "no rebind")
+                harness.stretch(10)), "no rebind")
         self.good_checkin("+84912000603")
 
     def test_truncated_then_rest(self):
@@ -411,7 +414,7 @@ class ThrottleTest(Base):
         n = 60
         self.smsc.throttle_next = 20
         ids = self.add_rows(n)
-        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), n, 30 * TIME_FACTOR)
+        self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), n, harness.stretch(30))
         accepted = collections.Counter(s["dest"] for s in self.smsc.accepted())
         self.assertEqual(len(accepted), n)
         self.assertEqual(max(accepted.values()), 1)
@@ -425,7 +428,7 @@ class ThrottleTest(Base):
         self.smsc.fail_next = 1
         rid = self.add_rows(1)[0]
         row = self.d.wait_outbox("id = ? AND state = %d" % harness.OUTBOX_FAILED, (rid,),
-                                 1, 10 * TIME_FACTOR)[0]
+                                 1, harness.stretch(10))[0]
         self.assertIn("0x00000045", row["error"])
 
 
@@ -435,19 +438,19 @@ class LinkTest(Base):
     def test_enquire_link_both_ways(self):
         # Ours, after 5 s of silence.
         self.assertTrue(self.smsc.wait(lambda: self.smsc.enquire_links >= 1,
-                                       8 * TIME_FACTOR), "no enquire_link from us")
+                                       harness.stretch(8)), "no enquire_link from us")
         # Theirs, answered.
         conn = self.smsc.conn()
         conn.send(smscsim.pdu(smscsim.ENQUIRE_LINK, 0, conn.next_seq()))
         self.assertTrue(self.smsc.wait(lambda: self.smsc.enquire_link_resps >= 1,
-                                       2 * TIME_FACTOR), "our enquire_link unanswered")
+                                       harness.stretch(10)), "our enquire_link unanswered")
         self.assertFalse(conn.closed)
         self.assertEqual(len(self.smsc.binds), 1)
 
     def test_missed_enquire_link_resp_reconnects(self):
         self.smsc.answer_enquire = False
         first = self.smsc.conn()
-        self.assertTrue(self.smsc.wait(lambda: first.closed, 12 * TIME_FACTOR),
+        self.assertTrue(self.smsc.wait(lambda: first.closed, harness.stretch(12)),
                         "still connected without enquire_link_resp")
         self.assertTrue(self.smsc.enquire_links >= 1)
         self.smsc.answer_enquire = True
@@ -462,12 +465,12 @@ class SubmitTimeoutTest(Base):
         self.smsc.answer_submits = False
         first = self.smsc.conn()
         rid = self.add_rows(1)[0]
-        self.assertTrue(self.smsc.wait_submits(1, 5 * TIME_FACTOR))
-        self.assertTrue(self.smsc.wait(lambda: first.closed, 6 * TIME_FACTOR),
+        self.assertTrue(self.smsc.wait_submits(1))
+        self.assertTrue(self.smsc.wait(lambda: first.closed, harness.stretch(6)),
                         "bind kept without submit_sm_resp")
         self.smsc.answer_submits = True
         row = self.d.wait_outbox("id = ? AND state = %d" % OUTBOX_SENT, (rid,), 1,
-                                 15 * TIME_FACTOR)[0]
+                                 harness.stretch(15))[0]
         self.assertEqual(row["attempts"], 2)
         self.assertEqual(len(self.smsc.accepted()), 1)
 
@@ -475,12 +478,12 @@ class SubmitTimeoutTest(Base):
 class BindFailTest(Base):
     route_opts = {"password": "wrong", "reconnect_max": 1}
 
-    def assertBound(self, n=1, timeout=10.0):
+    def assertBound(self, n=1, timeout=harness.stretch(10.0)):
         pass
 
     def test_refused_bind_retried(self):
         self.assertTrue(self.smsc.wait(lambda: len(self.smsc.binds) >= 3,
-                                       10 * TIME_FACTOR), self.smsc.binds)
+                                       harness.stretch(10)), self.smsc.binds)
         self.assertTrue(all(b[4] == smscsim.RINVPASWD for b in self.smsc.binds))
         self.assertTrue(self.d.alive())
 
@@ -501,15 +504,20 @@ class PairTest(Base):
 class StopTest(Base):
 
     def test_sigterm_unbinds(self):
+        # The SMSC has sent bind_resp; the daemon must have read it too (a
+        # daemon still binding has nothing to unbind): wait for that.
+        bound = "smpp: chan=%s bound" % ROUTE
+        self.assertTrue(harness.wait_for(lambda: bound in self.d.log(), harness.stretch(10)),
+                        "never bound; log:\n%s" % harness.tail(self.d.logpath))
         self.d.stop()
-        self.assertTrue(self.smsc.wait(lambda: self.smsc.unbinds >= 1, 2), "no unbind")
+        self.assertTrue(self.smsc.wait(lambda: self.smsc.unbinds >= 1), "no unbind")
 
     def test_smsc_unbind_answered_and_rebound(self):
         conn = self.smsc.conn()
         conn.send(smscsim.pdu(smscsim.UNBIND, 0, conn.next_seq()))
         self.assertTrue(self.smsc.wait(lambda: self.smsc.unbind_resps >= 1,
-                                       5 * TIME_FACTOR), "no unbind_resp")
-        self.assertTrue(self.smsc.wait(lambda: len(self.smsc.binds) >= 2, 10 * TIME_FACTOR))
+                                       harness.stretch(10)), "no unbind_resp")
+        self.assertTrue(self.smsc.wait(lambda: len(self.smsc.binds) >= 2, harness.stretch(10)))
         self.assertBound()
         self.assertEqual(self.resp(self.smsc.deliver("+84912000901", self.pho)), 0)
 
@@ -522,7 +530,7 @@ class ReloadTest(Base):
         self.d.signal(signal.SIGHUP)
         self.assertTrue(self.smsc.wait(lambda: [b for b in self.smsc.binds
                                                 if b[3] == "vas" and b[4] == 0],
-                                       10 * TIME_FACTOR), self.smsc.binds)
+                                       harness.stretch(10)), self.smsc.binds)
         # Unchanged settings: no new bind.
         n = len(self.smsc.binds)
         self.d.signal(signal.SIGHUP)
@@ -537,7 +545,7 @@ class OutModesBase(Base):
     def send_long(self):
         rid = self.add_rows(1, text=VI_TEXT + " %d")[0]
         self.d.wait_outbox("id = ? AND state = %d" % OUTBOX_SENT, (rid,), 1,
-                           10 * TIME_FACTOR)
+                           harness.stretch(10))
         subs = self.submits_to("+84913000000")
         self.assertEqual({s["data_coding"] for s in subs}, {8})
         return rid, subs

@@ -139,11 +139,11 @@ omit-empty = true
     def start(self):
         harness._live.append(self)
         bb = self._spawn("bearerbox", [BEARERBOX, self.conf])
-        if not wait_port(self.admin_port, 15, lambda: bb.poll() is None):
+        if not wait_port(self.admin_port, harness.stretch(15), lambda: bb.poll() is None):
             raise AssertionError("bearerbox did not start:\n" +
                                  tail(os.path.join(self.dir, "bearerbox.out")))
         sb = self._spawn("smsbox", [SMSBOX, self.conf])
-        if not wait_port(self.sendsms_port, 15, lambda: sb.poll() is None):
+        if not wait_port(self.sendsms_port, harness.stretch(15), lambda: sb.poll() is None):
             raise AssertionError("smsbox did not start:\n" +
                                  tail(os.path.join(self.dir, "smsbox.out")))
         self._wait_log(self.logpath, "Client connected from", 1, "smsbox to connect")
@@ -155,7 +155,7 @@ omit-empty = true
                              "-i", "0.01"], stdin=subprocess.PIPE)
             try:
                 self._wait_log(self.logpath, "Fakesmsc client connected", 1,
-                               "fakesmsc to connect", 3, self.fake)
+                               "fakesmsc to connect", harness.stretch(10), self.fake)
                 return
             except AssertionError:
                 if self.fake.poll() is None:
@@ -163,7 +163,7 @@ omit-empty = true
                 time.sleep(0.3)
         raise AssertionError("fakesmsc never connected:\n" + tail(self.fake_out))
 
-    def _wait_log(self, path, needle, count, what, timeout=15, proc=None):
+    def _wait_log(self, path, needle, count, what, timeout=harness.stretch(15), proc=None):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             try:
@@ -260,10 +260,10 @@ omit-empty = true
             if p.stdin is not None:
                 p.stdin.close()
             try:
-                p.wait(15)
+                p.wait(harness.stretch(15))
             except subprocess.TimeoutExpired:
                 p.kill()
-                p.wait(5)
+                p.wait(harness.stretch(5))
         if self in harness._live:
             harness._live.remove(self)
 
@@ -272,7 +272,7 @@ omit-empty = true
             if p.poll() is None:
                 p.kill()
                 try:
-                    p.wait(5)
+                    p.wait(harness.stretch(5))
                 except subprocess.TimeoutExpired:
                     pass
         if self in harness._live:
@@ -318,7 +318,7 @@ class KannelInterop(unittest.TestCase):
         else:
             self.d.__exit__(None, None, None)
 
-    def exchange(self, line, to, timeout=20):
+    def exchange(self, line, to, timeout=harness.stretch(20)):
         """Send one MO; wait for the one MT answer to `to` and return its text."""
         before = len([m for m in self.k.messages() if m[1] == to])
         self.k.send(line)
@@ -336,7 +336,7 @@ class KannelInterop(unittest.TestCase):
             self.assertTrue(self.k.alive(), "a Kannel box died")
             self.assertTrue(self.d.alive(), "checkind died:\n" + tail(self.d.logpath))
             time.sleep(0.1)
-        raise AssertionError("no MT to %s after %r within %d s; fakesmsc:\n%s\n"
+        raise AssertionError("no MT to %s after %r within %.0f s; fakesmsc:\n%s\n"
                              "smsbox:\n%s" % (to, line, timeout, tail(self.k.fake_out),
                                               tail(self.k.smsbox_log, 15)))
 

@@ -58,7 +58,9 @@ class KannelSendsms(harness.TestCase):
             "kannel", "kannel",
             url="http://127.0.0.1:%d/cgi-bin/sendsms" % self.k.sendsms_port,
             username="gw", password="pw", **{"from": SHORT}, rate=20.0, inflight=2,
-            timeout=10, connect_timeout=2, dlr_url=d.dlr_url("kannel"))
+            # Safety nets: a timed-out send would go twice. Stretched.
+            timeout=int(harness.stretch(10)), connect_timeout=int(harness.stretch(2)),
+            dlr_url=d.dlr_url("kannel"))
         return harness.outbound_conf([route], max_attempts=4, max_age=3600,
                                      default_route="kannel", retry_base=0.5,
                                      retry_max=2)
@@ -93,7 +95,7 @@ class KannelSendsms(harness.TestCase):
         self.assertEqual(replies, [])
         return self.d.last
 
-    def mts(self, to, n, timeout=20):
+    def mts(self, to, n, timeout=harness.stretch(20)):
         """Wait for n MT messages to `to` at fakesmsc; them (sender, receiver, text)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -103,7 +105,7 @@ class KannelSendsms(harness.TestCase):
             self.assertTrue(self.k.alive(), "a Kannel box died")
             self.assertTrue(self.d.alive(), "checkind died:\n" + tail(self.d.logpath))
             time.sleep(0.1)
-        raise AssertionError("%d MT to %s within %d s, wanted %d; outbox %r; fakesmsc:\n%s\n"
+        raise AssertionError("%d MT to %s within %.0f s, wanted %d; outbox %r; fakesmsc:\n%s\n"
                              "smsbox:\n%s\ncheckind:\n%s" % (
                                  len([m for m in self.k.messages() if m[1] == to]), to,
                                  timeout, n, self.d.outbox(), tail(self.k.fake_out),
@@ -154,7 +156,7 @@ class KannelSendsms(harness.TestCase):
         # Kannel's reports: 8 (SMSC accepted), then 1 (delivered), for each row.
         ids = [r["id"] for r in rows]
         done = self.d.wait_outbox("number = ? AND state = %d" % OUTBOX_DELIVERED,
-                                  (e164(n),), 2, 20)
+                                  (e164(n),), 2, harness.stretch(20))
         for r in done:
             self.assertEqual(r["dlr_state"], "1", r)
             self.assertIsNotNone(r["dlr_at"])
@@ -169,7 +171,7 @@ class KannelSendsms(harness.TestCase):
         got = self.mts(e164(n), 3)
         self.assertIn(Q_CONTACT_VI, got[-1][2])
         self.d.wait_outbox("number = ? AND state = %d" % OUTBOX_DELIVERED,
-                           (e164(n),), 3, 20)
+                           (e164(n),), 3, harness.stretch(20))
 
     def test_long_ucs2_reply_concatenated(self):
         """A row longer than one UCS-2 segment (70) comes out whole, in parts."""
@@ -183,10 +185,10 @@ class KannelSendsms(harness.TestCase):
         parts = [l for l in self.k.mt_lines() if l.startswith("%s +84987654321 udh " % SHORT)]
         self.assertEqual(len(parts), 2, parts)
         row = self.d.wait_outbox("id = ? AND state IN (%d, %d)" % (
-            OUTBOX_SENT, OUTBOX_DELIVERED), (rid,), 1, 20)[0]
+            OUTBOX_SENT, OUTBOX_DELIVERED), (rid,), 1, harness.stretch(20))[0]
         self.assertEqual(row["attempts"], 1)
         # Kannel reports the parts; the row ends delivered.
-        end = time.monotonic() + 10
+        end = time.monotonic() + harness.stretch(10)
         while time.monotonic() < end and self.d.outbox_row(rid)["state"] != OUTBOX_DELIVERED:
             time.sleep(0.1)
         fetches = [t for i, t in self.dlr_fetches() if i == rid]
