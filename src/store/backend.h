@@ -43,8 +43,8 @@ struct store_backend {
 	int		 (*savepoint_end)(struct store *, int ok);
 
 	/* Venues. */
-	int64_t		 (*venue_add)(struct store *, struct venue *,
-			    size_t code_payload);
+	/* Insert v with its code: 0 and v->id, 1 if the code is taken. */
+	int		 (*venue_insert)(struct store *, struct venue *);
 	int		 (*venue_by_code)(struct store *, const char *code,
 			    struct venue *);
 	int		 (*venue_by_id)(struct store *, int64_t id,

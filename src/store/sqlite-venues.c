@@ -1,7 +1,6 @@
 /*
  * sqlite-venues.c: venues, in SQLite.
  */
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,19 +9,14 @@
 
 #include "base/base.h"
 #include "base/log.h"
-#include "codec/code.h"
 #include "store/store.h"
 #include "store/backend.h"
 #include "store/sqlite.h"
-
-#define STORE_CODE_TRIES	1000	/* random codes tried before giving up */
 
 #define VENUE_COLUMNS \
 	"id, code, name, address, ward, district, kind, owner, active, created_at"
 
 const struct sqlite_sql sqlite_venue_sql[] = {
-	{ STMT_VENUE_CODE_TAKEN, "SELECT 1 FROM venues WHERE code = ?1" },
-
 	{ STMT_VENUE_ADD,
 	    "INSERT INTO venues (code, name, address, ward, district, kind,"
 	    " owner, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" },
@@ -78,53 +72,16 @@ sqlite_venue_fill(sqlite3_stmt *st, struct venue *v)
 	v->created_at = sqlite3_column_int64(st, 9);
 }
 
-/* 1 if a venue (active or not) already has this code. */
-static int
-sqlite_venue_code_taken(struct store *s, const char *code)
+/*
+ * Insert v with its code: 0 and v->id, 1 if a venue (active or not)
+ * already has the code (nothing logged: the caller may try another), -1.
+ */
+int
+sqlite_venue_insert(struct store *s, struct venue *v)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_CODE_TAKEN);
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_ADD);
 	int		 rc;
 
-	sqlite_bind_text(st, 1, code);
-	if ((rc = sqlite_row(s, st, "venue code")) == 1)
-		sqlite_done(st);
-	return rc;
-}
-
-int64_t
-sqlite_venue_add(struct store *s, struct venue *v, size_t code_payload)
-{
-	sqlite3_stmt	*st;
-	int		 i, rc, made = 0;
-
-	if (v->code[0] == '\0') {
-		made = 1;
-		if (code_payload == 0 || code_payload + 2 > CODE_MAX) {
-			log_warnx("store: venue add error=\"bad code length %zu\"",
-			    code_payload);
-			return -1;
-		}
-		for (i = 0; i < STORE_CODE_TRIES; i++) {
-			code_make(v->code, code_payload);
-			if ((rc = sqlite_venue_code_taken(s, v->code)) == -1) {
-				v->code[0] = '\0';
-				return -1;
-			}
-			if (rc == 0)
-				break;
-		}
-		if (i == STORE_CODE_TRIES) {
-			log_warnx("store: venue add error=\"no free code of %zu"
-			    " digits after %d tries\"", code_payload + 1, i);
-			v->code[0] = '\0';
-			return -1;
-		}
-	}
-	if (v->created_at == 0)
-		v->created_at = time(NULL);
-	v->active = 1;
-
-	st = sqlite_stmt(s, STMT_VENUE_ADD);
 	sqlite_bind_text(st, 1, v->code);
 	sqlite_bind_text(st, 2, v->name);
 	sqlite_bind_text(st, 3, v->address != NULL ? v->address : "");
@@ -134,15 +91,20 @@ sqlite_venue_add(struct store *s, struct venue *v, size_t code_payload)
 	    v->kind : "default");
 	sqlite_bind_text(st, 7, v->owner != NULL && *v->owner != '\0' ?
 	    v->owner : NULL);
-	sqlite_bind_int(st, 8, 1);
+	sqlite_bind_int(st, 8, v->active);
 	sqlite_bind_int(st, 9, v->created_at);
-	if (sqlite_run(s, st, "venue add") == -1) {
-		if (made)
-			v->code[0] = '\0';
+	if ((rc = sqlite3_step(st)) == SQLITE_CONSTRAINT_UNIQUE) {
+		sqlite_done(st);
+		return 1;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite_error(s, "venue add");
+		sqlite_done(st);
 		return -1;
 	}
+	sqlite_done(st);
 	v->id = sqlite_last_id(s);
-	return v->id;
+	return 0;
 }
 
 /* Look a venue up with a prepared single-row statement. */

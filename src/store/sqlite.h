@@ -19,7 +19,6 @@ enum sqlite_stmt_id {
 	STMT_RELEASE,
 	STMT_ROLLBACK_TO,
 	STMT_VERSION,
-	STMT_VENUE_CODE_TAKEN,
 	STMT_VENUE_ADD,
 	STMT_VENUE_BY_CODE,
 	STMT_VENUE_BY_ID,
@@ -162,7 +161,7 @@ void	sqlite_rollback(struct store *);
 int	sqlite_savepoint(struct store *);
 int	sqlite_savepoint_end(struct store *, int ok);
 int	sqlite_plan(struct store *, const char *name, char *buf, size_t len);
-int64_t	sqlite_venue_add(struct store *, struct venue *v, size_t code_payload);
+int	sqlite_venue_insert(struct store *, struct venue *v);
 int	sqlite_venue_by_code(struct store *, const char *code,
 	    struct venue *v);
 int	sqlite_venue_by_id(struct store *, int64_t id, struct venue *v);

@@ -8,11 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "base/base.h"
 #include "base/log.h"
+#include "codec/code.h"
 #include "store/store.h"
 #include "store/backend.h"
+
+#define STORE_CODE_TRIES	1000	/* random codes tried before giving up */
+
+/* A venue being added, for store_venue_claim(). */
+struct store_claim {
+	struct store	*s;
+	struct venue	*v;
+};
 
 /* A backend named but not built into this program. */
 struct store_missing {
@@ -196,10 +206,47 @@ store_plan(struct store *s, const char *name, char *buf, size_t len)
 	return s->ops->plan(s, name, buf, len);
 }
 
+/* Offer a fresh code to the backend: 0 stored, 1 taken, -1 an error. */
+static int
+store_venue_claim(const char *code, void *arg)
+{
+	struct store_claim	*c = arg;
+
+	return c->s->ops->venue_insert(c->s, c->v);	/* code is c->v->code */
+}
+
+/*
+ * A new venue is active and made now unless told otherwise. Its code is
+ * the one given, or the first free one of code_alloc()'s random codes:
+ * the backend only inserts and answers whether the code was taken.
+ */
 int64_t
 store_venue_add(struct store *s, struct venue *v, size_t code_payload)
 {
-	return s->ops->venue_add(s, v, code_payload);
+	struct store_claim	 c = { s, v };
+	int			 rc;
+
+	if (v->code[0] == '\0' &&
+	    (code_payload == 0 || code_payload + 2 > CODE_MAX)) {
+		log_warnx("store: venue add error=\"bad code length %zu\"",
+		    code_payload);
+		return -1;
+	}
+	if (v->created_at == 0)
+		v->created_at = time(NULL);
+	v->active = 1;
+	if (v->code[0] != '\0') {
+		if ((rc = s->ops->venue_insert(s, v)) == 1)
+			log_warnx("store: venue add code=%s error=\"code taken\"",
+			    v->code);
+		return rc == 0 ? v->id : -1;
+	}
+	rc = code_alloc(v->code, code_payload, STORE_CODE_TRIES,
+	    store_venue_claim, &c);
+	if (rc == 1)
+		log_warnx("store: venue add error=\"no free code of %zu digits"
+		    " after %d tries\"", code_payload + 1, STORE_CODE_TRIES);
+	return rc == 0 ? v->id : -1;
 }
 
 int
