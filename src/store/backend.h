@@ -64,8 +64,10 @@ struct store_backend {
 			    const char *owner, int active);
 
 	/* Check-ins, declarations, sessions, subscribers. */
+	/* Also told the local day of c->sent_at: [day, next). */
 	int64_t		 (*checkin_add)(struct store *, const struct checkin *,
-			    const char *channel, int64_t inbound_id);
+			    const char *channel, int64_t inbound_id,
+			    int64_t day, int64_t next);
 	int		 (*checkin_recent)(struct store *, const char *number,
 			    int64_t venue_id, int64_t since, struct checkin *);
 	int		 (*checkin_open)(struct store *, const char *number,
@@ -193,15 +195,27 @@ struct store_backend {
 			    const char *query, int64_t records, int64_t at);
 	int		 (*audit_count_subject)(struct store *,
 			    const char *number, int *count);
-	int		 (*report_wards)(struct store *, int64_t from,
-			    int64_t to,
+	/*
+	 * Reports are told the start of the local day holding their first
+	 * time (day_from, day_since); the ward report also the first day
+	 * whose check-ins are all kept (INT64_MAX: none), which the caller
+	 * finds from report_oldest (1 and the oldest check-in's time, 0 if
+	 * none) and report_day (the check-ins kept in [day, next) and those
+	 * daily_stats counted on day).
+	 */
+	int		 (*report_oldest)(struct store *, int64_t *oldest);
+	int		 (*report_day)(struct store *, int64_t day,
+			    int64_t next, int64_t *kept, int64_t *counted);
+	int		 (*report_wards)(struct store *, int64_t day_from,
+			    int64_t from, int64_t to, int64_t kept,
 			    int (*cb)(const struct ward_row *, void *),
 			    void *arg);
-	int		 (*report_inactive)(struct store *, int64_t since,
+	int		 (*report_inactive)(struct store *, int64_t day_since,
+			    int64_t since,
 			    int (*cb)(const struct venue *, int64_t, void *),
 			    void *arg);
 	int		 (*daily_series)(struct store *, int64_t venue_id,
-			    int64_t from, int64_t to,
+			    int64_t day_from, int64_t to,
 			    int (*cb)(int64_t, int64_t, void *), void *arg);
 
 	/* Retention. */

@@ -11,7 +11,6 @@
 
 #include "base/base.h"
 #include "base/log.h"
-#include "base/tz.h"
 #include "store/store.h"
 #include "store/backend.h"
 #include "store/sqlite.h"
@@ -155,19 +154,16 @@ sqlite_checkin_seen(struct store *s, const struct checkin *c, int64_t from,
 
 /*
  * Record a check-in and count it in daily_stats: one more check-in, and one
- * more person if the number was not yet seen at the venue that local day.
+ * more person if the number was not yet seen at the venue that local day,
+ * [day, next) as the caller reckons it.
  */
 int64_t
 sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel,
-    int64_t inbound_id)
+    int64_t inbound_id, int64_t day, int64_t next)
 {
 	sqlite3_stmt	*st;
-	int64_t		 day, next, id;
+	int64_t		 id;
 	int		 seen;
-
-	day = tz_day_start(c->sent_at);
-	/* 30 hours on is inside the next day, whatever DST does. */
-	next = tz_day_start(day + 30 * 3600);
 
 	if (sqlite_savepoint(s) == -1)
 		return -1;

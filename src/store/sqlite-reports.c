@@ -10,7 +10,6 @@
 
 #include "base/base.h"
 #include "base/log.h"
-#include "base/tz.h"
 #include "store/store.h"
 #include "store/backend.h"
 #include "store/sqlite.h"
@@ -309,46 +308,33 @@ sqlite_alert_numbers(struct store *s, int64_t venue_id, int64_t from, int64_t to
 
 /* Reports. */
 
-/* The start of the local day after the one beginning at day. */
-static int64_t
-sqlite_next_day(int64_t day)
+/* The time of the oldest check-in kept: 1 and *oldest, 0 if none, -1. */
+int
+sqlite_report_oldest(struct store *s, int64_t *oldest)
 {
-	/* 30 hours on is inside the next day, whatever DST does. */
-	return tz_day_start(day + 30 * 3600);
-}
-
-/*
- * The start of the first local day whose check-ins are all still there
- * (INT64_MAX if none are). The purge takes the oldest first, so only the
- * day of the oldest check-in left can be partly gone: it is whole if it
- * still holds as many check-ins as daily_stats counted for it.
- */
-static int
-sqlite_kept_since(struct store *s, int64_t *kept)
-{
-	sqlite3_stmt	*st;
-	int64_t		 oldest, day, next, raw, counted;
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_REPORT_KEPT_FROM);
 	int		 none;
 
-	*kept = INT64_MAX;
-	st = sqlite_stmt(s, STMT_REPORT_KEPT_FROM);
-	if (sqlite_value(s, st, "report kept", &oldest, &none) == -1)
+	if (sqlite_value(s, st, "report kept", oldest, &none) == -1)
 		return -1;
-	if (none)
-		return 0;
-	day = tz_day_start(oldest);
-	next = sqlite_next_day(day);
+	return none ? 0 : 1;
+}
+
+/* The check-ins kept in [day, next), and those daily_stats counted on day. */
+int
+sqlite_report_day(struct store *s, int64_t day, int64_t next, int64_t *kept,
+    int64_t *counted)
+{
+	sqlite3_stmt	*st;
+
 	st = sqlite_stmt(s, STMT_REPORT_DAY_RAW);
 	sqlite_bind_int(st, 1, day);
 	sqlite_bind_int(st, 2, next);
-	if (sqlite_value(s, st, "report day", &raw, NULL) == -1)
+	if (sqlite_value(s, st, "report day", kept, NULL) == -1)
 		return -1;
 	st = sqlite_stmt(s, STMT_REPORT_DAY_STATS);
 	sqlite_bind_int(st, 1, day);
-	if (sqlite_value(s, st, "report day stats", &counted, NULL) == -1)
-		return -1;
-	*kept = raw >= counted ? day : next;
-	return 0;
+	return sqlite_value(s, st, "report day stats", counted, NULL);
 }
 
 /*
@@ -356,18 +342,15 @@ sqlite_kept_since(struct store *s, int64_t *kept)
  * every ward that has an active venue, by ward.
  */
 int
-sqlite_report_wards(struct store *s, int64_t from, int64_t to,
-    int (*cb)(const struct ward_row *, void *), void *arg)
+sqlite_report_wards(struct store *s, int64_t day_from, int64_t from,
+    int64_t to, int64_t kept, int (*cb)(const struct ward_row *, void *),
+    void *arg)
 {
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_REPORT_WARDS);
 	struct ward_row	 w;
-	int64_t		 kept;
 	int		 rc = SQLITE_DONE, stop = 0;
 
-	if (sqlite_kept_since(s, &kept) == -1)
-		return -1;
-	st = sqlite_stmt(s, STMT_REPORT_WARDS);
-	sqlite_bind_int(st, 1, tz_day_start(from));
+	sqlite_bind_int(st, 1, day_from);
 	sqlite_bind_int(st, 2, from);
 	sqlite_bind_int(st, 3, to);
 	sqlite_bind_int(st, 4, kept);
@@ -391,12 +374,12 @@ sqlite_report_wards(struct store *s, int64_t from, int64_t to,
 }
 
 /*
- * Active venues without a daily_stats row from the local day holding since
- * on, nor a check-in since then; with the last check-in still kept, else
+ * Active venues without a daily_stats row from day_since (the start of the
+ * local day holding since) on, nor a check-in since then; with the last check-in still kept, else
  * the start of the last day counted, else 0.
  */
 int
-sqlite_report_inactive(struct store *s, int64_t since,
+sqlite_report_inactive(struct store *s, int64_t day_since, int64_t since,
     int (*cb)(const struct venue *, int64_t, void *), void *arg)
 {
 	sqlite3_stmt	*st = sqlite_stmt(s, STMT_REPORT_INACTIVE);
@@ -404,7 +387,7 @@ sqlite_report_inactive(struct store *s, int64_t since,
 	int64_t		 last;
 	int		 rc = SQLITE_DONE, stop = 0;
 
-	sqlite_bind_int(st, 1, tz_day_start(since));
+	sqlite_bind_int(st, 1, day_since);
 	sqlite_bind_int(st, 2, since);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite_venue_fill(st, &v);
@@ -422,17 +405,17 @@ sqlite_report_inactive(struct store *s, int64_t since,
 }
 
 /*
- * The check-ins of each local day of [from, to) that has any, from
+ * The check-ins of each local day of [day_from, to) that has any, from
  * daily_stats, oldest first: of one venue, or of all (venue_id 0).
  */
 int
-sqlite_daily_series(struct store *s, int64_t venue_id, int64_t from, int64_t to,
-    int (*cb)(int64_t day, int64_t checkins, void *), void *arg)
+sqlite_daily_series(struct store *s, int64_t venue_id, int64_t day_from,
+    int64_t to, int (*cb)(int64_t day, int64_t checkins, void *), void *arg)
 {
 	sqlite3_stmt	*st = sqlite_stmt(s, STMT_DAILY_SERIES);
 	int		 rc = SQLITE_DONE, stop = 0;
 
-	sqlite_bind_int(st, 1, tz_day_start(from));
+	sqlite_bind_int(st, 1, day_from);
 	sqlite_bind_int(st, 2, to);
 	sqlite_bind_int(st, 3, venue_id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)

@@ -178,7 +178,7 @@ int	sqlite_venue_update(struct store *, const char *code, const char *name,
 
 /* sqlite-checkins.c */
 int64_t	sqlite_checkin_add(struct store *, const struct checkin *c,
-	    const char *channel, int64_t inbound_id);
+	    const char *channel, int64_t inbound_id, int64_t day, int64_t next);
 int	sqlite_checkin_recent(struct store *, const char *number,
 	    int64_t venue_id, int64_t since, struct checkin *c);
 int	sqlite_checkin_open(struct store *, const char *number,
@@ -289,11 +289,15 @@ int	sqlite_trace_contacts(struct store *, const char *number, int64_t from,
 int	sqlite_alert_numbers(struct store *, int64_t venue_id, int64_t from,
 	    int64_t to, int default_stay, int (*cb)(const char *, void *),
 	    void *arg);
-int	sqlite_report_wards(struct store *, int64_t from, int64_t to,
-	    int (*cb)(const struct ward_row *, void *), void *arg);
-int	sqlite_report_inactive(struct store *, int64_t since,
+int	sqlite_report_oldest(struct store *, int64_t *oldest);
+int	sqlite_report_day(struct store *, int64_t day, int64_t next,
+	    int64_t *kept, int64_t *counted);
+int	sqlite_report_wards(struct store *, int64_t day_from, int64_t from,
+	    int64_t to, int64_t kept, int (*cb)(const struct ward_row *, void *),
+	    void *arg);
+int	sqlite_report_inactive(struct store *, int64_t day_since, int64_t since,
 	    int (*cb)(const struct venue *, int64_t, void *), void *arg);
-int	sqlite_daily_series(struct store *, int64_t venue_id, int64_t from,
+int	sqlite_daily_series(struct store *, int64_t venue_id, int64_t day_from,
 	    int64_t to, int (*cb)(int64_t day, int64_t checkins, void *),
 	    void *arg);
 

@@ -12,6 +12,7 @@
 
 #include "base/base.h"
 #include "base/log.h"
+#include "base/tz.h"
 #include "codec/code.h"
 #include "store/store.h"
 #include "store/backend.h"
@@ -289,13 +290,25 @@ store_venue_update(struct store *s, const char *code, const char *name,
 	return s->ops->venue_update(s, code, name, address, ward, kind, owner, active);
 }
 
+/* The start of the local day after the one beginning at day. */
+static int64_t
+store_next_day(int64_t day)
+{
+	/* 30 hours on is inside the next day, whatever DST does. */
+	return tz_day_start(day + 30 * 3600);
+}
+
+/* A check-in counts in daily_stats on the local day it was sent. */
 int64_t
 store_checkin_add(struct store *s, const struct checkin *c, const char *channel,
     int64_t inbound_id)
 {
-	return s->ops->checkin_add(s, c, channel, inbound_id);
-}
+	int64_t	day;
 
+	day = tz_day_start(c->sent_at);
+	return s->ops->checkin_add(s, c, channel, inbound_id, day,
+	    store_next_day(day));
+}
 int
 store_checkin_recent(struct store *s, const char *number, int64_t venue_id,
     int64_t since, struct checkin *c)
@@ -631,25 +644,55 @@ store_alert_numbers(struct store *s, int64_t venue_id, int64_t from, int64_t to,
 	return s->ops->alert_numbers(s, venue_id, from, to, default_stay, cb, arg);
 }
 
+/*
+ * The start of the first local day whose check-ins are all still there
+ * (INT64_MAX if none are). The purge takes the oldest first, so only the
+ * day of the oldest check-in left can be partly gone: it is whole if it
+ * still holds as many check-ins as daily_stats counted for it.
+ */
+static int
+store_kept_since(struct store *s, int64_t *kept)
+{
+	int64_t	oldest, day, next, raw, counted;
+	int	rc;
+
+	*kept = INT64_MAX;
+	if ((rc = s->ops->report_oldest(s, &oldest)) != 1)
+		return rc;
+	day = tz_day_start(oldest);
+	next = store_next_day(day);
+	if (s->ops->report_day(s, day, next, &raw, &counted) == -1)
+		return -1;
+	*kept = raw >= counted ? day : next;
+	return 0;
+}
+
+/* The ward report counts whole local days from daily_stats (sqlite-reports.c). */
 int
 store_report_wards(struct store *s, int64_t from, int64_t to,
     int (*cb)(const struct ward_row *, void *), void *arg)
 {
-	return s->ops->report_wards(s, from, to, cb, arg);
+	int64_t	kept;
+
+	if (store_kept_since(s, &kept) == -1)
+		return -1;
+	return s->ops->report_wards(s, tz_day_start(from), from, to, kept, cb,
+	    arg);
 }
 
 int
 store_report_inactive(struct store *s, int64_t since,
     int (*cb)(const struct venue *, int64_t, void *), void *arg)
 {
-	return s->ops->report_inactive(s, since, cb, arg);
+	return s->ops->report_inactive(s, tz_day_start(since), since, cb, arg);
 }
 
 int
 store_daily_series(struct store *s, int64_t venue_id, int64_t from, int64_t to,
     int (*cb)(int64_t day, int64_t checkins, void *), void *arg)
 {
-	return s->ops->daily_series(s, venue_id, from, to, cb, arg);
+	return s->ops->daily_series(s, venue_id, tz_day_start(from), to, cb,
+	    arg);
 }
 
 int
