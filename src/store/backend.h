@@ -147,15 +147,32 @@ struct store_backend {
 			    double *at);
 	int		 (*outbox_claim)(struct store *, int64_t id,
 			    const char *route, int64_t now);
+	/* ext_id with its matching key (store_outbox_key()), or both NULL. */
 	int		 (*outbox_sent)(struct store *, int64_t id,
-			    const char *ext_id, int64_t now);
+			    const char *ext_id, const char *ext_key,
+			    int64_t now);
 	int		 (*outbox_retry)(struct store *, int64_t id,
 			    double next_at, const char *error, int64_t now);
+	/* Only told failed or expired. */
 	int		 (*outbox_final)(struct store *, int64_t id,
 			    enum outbox_state, const char *error, int64_t now);
-	int		 (*outbox_dlr)(struct store *, int64_t id,
-			    const char *route, const char *ext_id,
-			    int delivered, const char *dlr_state, int64_t now);
+	/*
+	 * A delivery report, in two steps; which state follows which is
+	 * decided between them, above the backend. dlr_find: the row of
+	 * route with our id (if > 0), else with ext_key: 1 with *rid and
+	 * *state, 0, -1. dlr_set: from state to next if the row is still
+	 * in state (1, else 0), noting dlr_state (NULL keeps it) and now;
+	 * a change of state replaces the error by error (NULL: none); the
+	 * row gains ext_id and ext_key if it had none.
+	 */
+	int		 (*outbox_dlr_find)(struct store *, int64_t id,
+			    const char *route, const char *ext_key,
+			    int64_t *rid, int *state);
+	int		 (*outbox_dlr_set)(struct store *, int64_t id,
+			    enum outbox_state state, enum outbox_state next,
+			    const char *dlr_state, const char *error,
+			    const char *ext_id, const char *ext_key,
+			    int64_t now);
 	int		 (*outbox_requeue_sending)(struct store *, int64_t now);
 	int		 (*outbox_get)(struct store *, int64_t id,
 			    struct outbox_msg *);

@@ -112,97 +112,6 @@ const struct sqlite_sql sqlite_outbox_sql[] = {
 	{ STMT_COUNT, NULL },
 };
 
-/* The value of digits in base 16 or 10; -1 if it needs more than 64 bits. */
-static int
-sqlite_outbox_key_value(const char *p, size_t len, int base, uint64_t *v)
-{
-	uint64_t	d;
-	size_t		i;
-
-	*v = 0;
-	for (i = 0; i < len; i++) {
-		if (p[i] <= '9')
-			d = p[i] - '0';
-		else
-			d = p[i] - 'a' + 10;
-		if (*v > (UINT64_MAX - d) / (uint64_t)base)
-			return -1;
-		*v = *v * base + d;
-	}
-	return 0;
-}
-
-/*
- * The key a route's message id is matched on (the ext_key column). SMSCs
- * and aggregators spell one id differently in different places: an SMPP
- * SMSC may answer submit_sm with a hex message_id ("0A1B") and put it in
- * decimal in the receipt's "id:" field ("2587") (SMPP 3.4 5.2.23 and
- * Appendix B leave the format to the SMSC), Kannel passes either on, some
- * pad with zeros, some change case. The rule:
- *   - trim blanks, lower-case ASCII letters;
- *   - an id of hex digits of which at least one is a-f (or any hex digits
- *     after "0x"), or of decimal digits only, becomes its value as a
- *     decimal string when that fits in 64 bits ("0a1b" and "2587" -> "2587",
- *     "000123" -> "123"), else just loses its leading zeros;
- *   - anything else (UUIDs, Twilio's "SM..." sids) is the lower-cased text.
- * An all-decimal id is read as decimal: "1234" from a hex-speaking SMSC
- * cannot be told from decimal 1234, and receipts are decimal more often.
- * NULL for an empty id.
- */
-static char *
-sqlite_outbox_key(const char *ext_id)
-{
-	const char	*blank = " \t\r\n\v\f";
-	char		*key, *p;
-	size_t		 len, i, ndec, nhex;
-	uint64_t	 v;
-	int		 base;
-
-	if (ext_id == NULL)
-		return NULL;
-	while (*ext_id != '\0' && strchr(blank, *ext_id) != NULL)
-		ext_id++;
-	len = strlen(ext_id);
-	while (len > 0 && strchr(blank, ext_id[len - 1]) != NULL)
-		len--;
-	if (len == 0)
-		return NULL;
-
-	key = xmalloc(len + 24);	/* room for a 20-digit decimal value */
-	ndec = nhex = 0;
-	for (i = 0; i < len; i++) {
-		key[i] = ext_id[i];
-		if (key[i] >= 'A' && key[i] <= 'Z')
-			key[i] += 'a' - 'A';
-		if (key[i] >= '0' && key[i] <= '9')
-			ndec++;
-		else if (key[i] >= 'a' && key[i] <= 'f')
-			nhex++;
-	}
-	key[len] = '\0';
-
-	p = key;
-	if (len > 2 && key[0] == '0' && key[1] == 'x' &&
-	    ndec + nhex == len - 1) {
-		p += 2;		/* "0x1a": "x" was the only non-digit */
-		base = 16;
-	} else if (ndec == len)
-		base = 10;
-	else if (ndec + nhex == len)
-		base = 16;
-	else
-		return key;
-
-	if (sqlite_outbox_key_value(p, strlen(p), base, &v) == 0) {
-		snprintf(key, len + 24, "%llu", (unsigned long long)v);
-		return key;
-	}
-	while (p[0] == '0' && p[1] != '\0')
-		p++;
-	memmove(key, p, strlen(p) + 1);
-	return key;
-}
-
 /* Fill m from the current row of an OUTBOX_COLUMNS query, copying strings. */
 static void
 sqlite_outbox_fill(sqlite3_stmt *st, struct outbox_msg *m)
@@ -313,21 +222,19 @@ sqlite_outbox_claim(struct store *s, int64_t id, const char *route, int64_t now)
 	return sqlite_changes(s) != 0 ? 1 : 0;
 }
 
-/* The route took the text: sending -> sent, with its message id (or NULL). */
+/* The route took the text: sending -> sent, with its message id and key (or NULL). */
 int
-sqlite_outbox_sent(struct store *s, int64_t id, const char *ext_id, int64_t now)
+sqlite_outbox_sent(struct store *s, int64_t id, const char *ext_id,
+    const char *ext_key, int64_t now)
 {
 	sqlite3_stmt	*st = sqlite_stmt(s, STMT_OUTBOX_SENT);
-	char		*key;
 	int		 rc;
 
-	key = sqlite_outbox_key(ext_id);
 	sqlite_bind_int(st, 1, id);
-	sqlite_bind_text(st, 2, key != NULL ? ext_id : NULL);
-	sqlite_bind_text(st, 3, key);
+	sqlite_bind_text(st, 2, ext_id);
+	sqlite_bind_text(st, 3, ext_key);
 	sqlite_bind_int(st, 4, now);
 	rc = sqlite_run(s, st, "outbox sent");
-	free(key);
 	if (rc == 0 && sqlite_changes(s) == 0)
 		log_debug("store: outbox sent id=%lld not sending",
 		    (long long)id);
@@ -357,15 +264,9 @@ int
 sqlite_outbox_final(struct store *s, int64_t id, enum outbox_state state,
     const char *error, int64_t now)
 {
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_OUTBOX_FINAL);
 
-	if (state != OUTBOX_FAILED && state != OUTBOX_EXPIRED) {
-		log_warnx("store: outbox final id=%lld error=\"not a final"
-		    " state: %s\"", (long long)id,
-		    store_outbox_state_name(state));
-		return -1;
-	}
-	st = sqlite_stmt(s, STMT_OUTBOX_FINAL);
+
 	sqlite_bind_int(st, 1, id);
 	sqlite_bind_int(st, 2, state);
 	sqlite_bind_text(st, 3, error);
@@ -378,53 +279,22 @@ sqlite_outbox_final(struct store *s, int64_t id, enum outbox_state state,
 	return 0;
 }
 
-/* What a delivery report does to a row, by the row's state. */
-enum sqlite_dlr_do {
-	DLR_IGNORE,	/* leave the row alone */
-	DLR_NOTE,	/* record the report's state and time only */
-	DLR_DELIVER,	/* -> delivered */
-	DLR_FAIL,	/* -> failed, "delivery failed: STATE" */
-};
-
-static const struct sqlite_dlr_rule {
-	enum sqlite_dlr_do	on_delivered;
-	enum sqlite_dlr_do	on_failed;
-	enum sqlite_dlr_do	on_pending;	/* not final yet (-1) */
-} sqlite_dlr_rules[OUTBOX_STATE_COUNT] = {
-	/* Waiting for another attempt, whose own reports will tell. */
-	[OUTBOX_QUEUED] = { DLR_IGNORE, DLR_IGNORE, DLR_IGNORE },
-	/* The report beat the HTTP answer. */
-	[OUTBOX_SENDING] = { DLR_DELIVER, DLR_FAIL, DLR_NOTE },
-	[OUTBOX_SENT] = { DLR_DELIVER, DLR_FAIL, DLR_NOTE },
-	/* Final: a late or repeated report does not undo it. */
-	[OUTBOX_DELIVERED] = { DLR_NOTE, DLR_IGNORE, DLR_IGNORE },
-	/*
-	 * Networks retry within the validity period, so "delivered" may
-	 * follow a failed report; and a row given up after a timed-out
-	 * request may have gone through after all. The phone got it.
-	 */
-	[OUTBOX_FAILED] = { DLR_DELIVER, DLR_NOTE, DLR_IGNORE },
-	/* Withdrawn by us. */
-	[OUTBOX_EXPIRED] = { DLR_IGNORE, DLR_IGNORE, DLR_IGNORE },
-};
-
-/* Find the row a report is about: 1 with *rid and *state, 0, or -1. */
-static int
+/*
+ * Find the row a report is about, of route, by our id (if > 0) or else by
+ * ext_key: 1 with *rid and *state, 0, or -1.
+ */
+int
 sqlite_outbox_dlr_find(struct store *s, int64_t id, const char *route,
     const char *key, int64_t *rid, int *state)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (route == NULL)
-		return 0;
 	if (id > 0) {
 		st = sqlite_stmt(s, STMT_OUTBOX_DLR_BY_ID);
 		sqlite_bind_int(st, 1, id);
 		sqlite_bind_text(st, 2, route);
 	} else {
-		if (key == NULL)
-			return 0;
 		st = sqlite_stmt(s, STMT_OUTBOX_DLR_BY_KEY);
 		sqlite_bind_text(st, 1, route);
 		sqlite_bind_text(st, 2, key);
@@ -438,69 +308,30 @@ sqlite_outbox_dlr_find(struct store *s, int64_t id, const char *route,
 }
 
 /*
- * Apply a delivery report (see store.h), by the table above. A row that
- * matches but is left alone still counts as found: the report was ours.
+ * Move the row of a delivery report from state to next, as the caller
+ * decided, noting the report's state and time. A change of state replaces
+ * the error (by error, or none); the route's id is kept if the row had
+ * none. 1 changed, 0 if the row is no longer in state, -1.
  */
 int
-sqlite_outbox_dlr(struct store *s, int64_t id, const char *route,
-    const char *ext_id, int delivered, const char *dlr_state, int64_t now)
+sqlite_outbox_dlr_set(struct store *s, int64_t id, enum outbox_state state,
+    enum outbox_state next, const char *dlr_state, const char *error,
+    const char *ext_id, const char *ext_key, int64_t now)
 {
-	const struct sqlite_dlr_rule	*rule;
-	enum sqlite_dlr_do		 what;
-	sqlite3_stmt			*st;
-	char				*key, error[128];
-	int64_t				 rid;
-	int				 rc, state, next;
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_OUTBOX_DLR_SET);
 
-	key = sqlite_outbox_key(ext_id);
-	if ((rc = sqlite_outbox_dlr_find(s, id, route, key, &rid, &state)) != 1)
-		goto out;
-	if (state < 0 || state >= OUTBOX_STATE_COUNT) {
-		log_warnx("store: outbox dlr id=%lld error=\"bad state %d\"",
-		    (long long)rid, state);
-		goto out;
-	}
-	rule = &sqlite_dlr_rules[state];
-	if (delivered > 0)
-		what = rule->on_delivered;
-	else if (delivered == 0)
-		what = rule->on_failed;
-	else
-		what = rule->on_pending;
-	if (what == DLR_IGNORE) {
-		log_debug("store: outbox dlr id=%lld state=%s ignored",
-		    (long long)rid, store_outbox_state_name(state));
-		goto out;
-	}
-
-	next = state;
-	if (what == DLR_DELIVER)
-		next = OUTBOX_DELIVERED;
-	else if (what == DLR_FAIL) {
-		next = OUTBOX_FAILED;
-		snprintf(error, sizeof error, "delivery failed: %s",
-		    dlr_state != NULL && *dlr_state != '\0' ? dlr_state :
-		    "unknown");
-	}
-	st = sqlite_stmt(s, STMT_OUTBOX_DLR_SET);
-	sqlite_bind_int(st, 1, rid);
+	sqlite_bind_int(st, 1, id);
 	sqlite_bind_int(st, 2, state);
 	sqlite_bind_int(st, 3, next);
-	sqlite_bind_text(st, 4, dlr_state != NULL && *dlr_state != '\0' ?
-	    dlr_state : NULL);
+	sqlite_bind_text(st, 4, dlr_state);
 	sqlite_bind_int(st, 5, now);
-	sqlite_bind_text(st, 6, what == DLR_FAIL ? error : NULL);
-	sqlite_bind_int(st, 7, what == DLR_DELIVER || what == DLR_FAIL);
-	sqlite_bind_text(st, 8, key != NULL ? ext_id : NULL);
-	sqlite_bind_text(st, 9, key);
+	sqlite_bind_text(st, 6, error);
+	sqlite_bind_int(st, 7, next != state);
+	sqlite_bind_text(st, 8, ext_id);
+	sqlite_bind_text(st, 9, ext_key);
 	if (sqlite_run(s, st, "outbox dlr") == -1)
-		rc = -1;
-	else if (sqlite_changes(s) == 0)
-		log_debug("store: outbox dlr id=%lld changed meanwhile",
-		    (long long)rid);
-out:
-	free(key);
-	return rc;
+		return -1;
+	return sqlite_changes(s) != 0 ? 1 : 0;
 }
 
 /* At start: rows a dead process was sending go back to the queue. */

@@ -250,14 +250,16 @@ int	sqlite_outbox_next(struct store *, const char *route, double *at);
 int	sqlite_outbox_claim(struct store *, int64_t id, const char *route,
 	    int64_t now);
 int	sqlite_outbox_sent(struct store *, int64_t id, const char *ext_id,
-	    int64_t now);
+	    const char *ext_key, int64_t now);
 int	sqlite_outbox_retry(struct store *, int64_t id, double next_at,
 	    const char *error, int64_t now);
 int	sqlite_outbox_final(struct store *, int64_t id,
 	    enum outbox_state state, const char *error, int64_t now);
-int	sqlite_outbox_dlr(struct store *, int64_t id, const char *route,
-	    const char *ext_id, int delivered, const char *dlr_state,
-	    int64_t now);
+int	sqlite_outbox_dlr_find(struct store *, int64_t id, const char *route,
+	    const char *key, int64_t *rid, int *state);
+int	sqlite_outbox_dlr_set(struct store *, int64_t id, enum outbox_state state,
+	    enum outbox_state next, const char *dlr_state, const char *error,
+	    const char *ext_id, const char *ext_key, int64_t now);
 int	sqlite_outbox_requeue_sending(struct store *, int64_t now);
 int	sqlite_outbox_get(struct store *, int64_t id, struct outbox_msg *m);
 int	sqlite_outbox_list(struct store *, int state, const char *route,

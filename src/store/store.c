@@ -133,6 +133,97 @@ store_inbound_key(char *out, size_t len, const char *key, double at)
 	snprintf(out, len, "%s@%017.6f", key, at < 0 ? 0.0 : at);
 }
 
+/* The value of digits in base 16 or 10; -1 if it needs more than 64 bits. */
+static int
+store_outbox_key_value(const char *p, size_t len, int base, uint64_t *v)
+{
+	uint64_t	d;
+	size_t		i;
+
+	*v = 0;
+	for (i = 0; i < len; i++) {
+		if (p[i] <= '9')
+			d = p[i] - '0';
+		else
+			d = p[i] - 'a' + 10;
+		if (*v > (UINT64_MAX - d) / (uint64_t)base)
+			return -1;
+		*v = *v * base + d;
+	}
+	return 0;
+}
+
+/*
+ * The key a route's message id is matched on (the ext_key column). SMSCs
+ * and aggregators spell one id differently in different places: an SMPP
+ * SMSC may answer submit_sm with a hex message_id ("0A1B") and put it in
+ * decimal in the receipt's "id:" field ("2587") (SMPP 3.4 5.2.23 and
+ * Appendix B leave the format to the SMSC), Kannel passes either on, some
+ * pad with zeros, some change case. The rule:
+ *   - trim blanks, lower-case ASCII letters;
+ *   - an id of hex digits of which at least one is a-f (or any hex digits
+ *     after "0x"), or of decimal digits only, becomes its value as a
+ *     decimal string when that fits in 64 bits ("0a1b" and "2587" -> "2587",
+ *     "000123" -> "123"), else just loses its leading zeros;
+ *   - anything else (UUIDs, Twilio's "SM..." sids) is the lower-cased text.
+ * An all-decimal id is read as decimal: "1234" from a hex-speaking SMSC
+ * cannot be told from decimal 1234, and receipts are decimal more often.
+ * NULL for an empty id.
+ */
+static char *
+store_outbox_key(const char *ext_id)
+{
+	const char	*blank = " \t\r\n\v\f";
+	char		*key, *p;
+	size_t		 len, i, ndec, nhex;
+	uint64_t	 v;
+	int		 base;
+
+	if (ext_id == NULL)
+		return NULL;
+	while (*ext_id != '\0' && strchr(blank, *ext_id) != NULL)
+		ext_id++;
+	len = strlen(ext_id);
+	while (len > 0 && strchr(blank, ext_id[len - 1]) != NULL)
+		len--;
+	if (len == 0)
+		return NULL;
+
+	key = xmalloc(len + 24);	/* room for a 20-digit decimal value */
+	ndec = nhex = 0;
+	for (i = 0; i < len; i++) {
+		key[i] = ext_id[i];
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			key[i] += 'a' - 'A';
+		if (key[i] >= '0' && key[i] <= '9')
+			ndec++;
+		else if (key[i] >= 'a' && key[i] <= 'f')
+			nhex++;
+	}
+	key[len] = '\0';
+
+	p = key;
+	if (len > 2 && key[0] == '0' && key[1] == 'x' &&
+	    ndec + nhex == len - 1) {
+		p += 2;		/* "0x1a": "x" was the only non-digit */
+		base = 16;
+	} else if (ndec == len)
+		base = 10;
+	else if (ndec + nhex == len)
+		base = 16;
+	else
+		return key;
+
+	if (store_outbox_key_value(p, strlen(p), base, &v) == 0) {
+		snprintf(key, len + 24, "%llu", (unsigned long long)v);
+		return key;
+	}
+	while (p[0] == '0' && p[1] != '\0')
+		p++;
+	memmove(key, p, strlen(p) + 1);
+	return key;
+}
+
 /* The operations, as the backend does them. */
 
 void
@@ -523,16 +614,23 @@ store_outbox_next(struct store *s, const char *route, double *at)
 	return s->ops->outbox_next(s, route, at);
 }
 
+/* The route took the text: its id is stored with the key reports match on. */
+int
+store_outbox_sent(struct store *s, int64_t id, const char *ext_id, int64_t now)
+{
+	char	*key;
+	int	 rc;
+
+	key = store_outbox_key(ext_id);
+	rc = s->ops->outbox_sent(s, id, key != NULL ? ext_id : NULL, key, now);
+	free(key);
+	return rc;
+}
+
 int
 store_outbox_claim(struct store *s, int64_t id, const char *route, int64_t now)
 {
 	return s->ops->outbox_claim(s, id, route, now);
-}
-
-int
-store_outbox_sent(struct store *s, int64_t id, const char *ext_id, int64_t now)
-{
-	return s->ops->outbox_sent(s, id, ext_id, now);
 }
 
 int
@@ -542,20 +640,119 @@ store_outbox_retry(struct store *s, int64_t id, double next_at,
 	return s->ops->outbox_retry(s, id, next_at, error, now);
 }
 
+/* Give a queued or sending row up: failed or expired. */
 int
 store_outbox_final(struct store *s, int64_t id, enum outbox_state state,
     const char *error, int64_t now)
 {
+	if (state != OUTBOX_FAILED && state != OUTBOX_EXPIRED) {
+		log_warnx("store: outbox final id=%lld error=\"not a final"
+		    " state: %s\"", (long long)id,
+		    store_outbox_state_name(state));
+		return -1;
+	}
 	return s->ops->outbox_final(s, id, state, error, now);
 }
 
+/* What a delivery report does to a row, by the row's state. */
+enum store_dlr_do {
+	DLR_IGNORE,	/* leave the row alone */
+	DLR_NOTE,	/* record the report's state and time only */
+	DLR_DELIVER,	/* -> delivered */
+	DLR_FAIL,	/* -> failed, "delivery failed: STATE" */
+};
+
+static const struct store_dlr_rule {
+	enum store_dlr_do	on_delivered;
+	enum store_dlr_do	on_failed;
+	enum store_dlr_do	on_pending;	/* not final yet (-1) */
+} store_dlr_rules[OUTBOX_STATE_COUNT] = {
+	/* Waiting for another attempt, whose own reports will tell. */
+	[OUTBOX_QUEUED] = { DLR_IGNORE, DLR_IGNORE, DLR_IGNORE },
+	/* The report beat the HTTP answer. */
+	[OUTBOX_SENDING] = { DLR_DELIVER, DLR_FAIL, DLR_NOTE },
+	[OUTBOX_SENT] = { DLR_DELIVER, DLR_FAIL, DLR_NOTE },
+	/* Final: a late or repeated report does not undo it. */
+	[OUTBOX_DELIVERED] = { DLR_NOTE, DLR_IGNORE, DLR_IGNORE },
+	/*
+	 * Networks retry within the validity period, so "delivered" may
+	 * follow a failed report; and a row given up after a timed-out
+	 * request may have gone through after all. The phone got it.
+	 */
+	[OUTBOX_FAILED] = { DLR_DELIVER, DLR_NOTE, DLR_IGNORE },
+	/* Withdrawn by us. */
+	[OUTBOX_EXPIRED] = { DLR_IGNORE, DLR_IGNORE, DLR_IGNORE },
+};
+
+/*
+ * Apply a delivery report (see store.h) by the table above: the backend
+ * finds the row, the table decides what follows its state, the backend
+ * moves it if nobody changed it meanwhile. A row that matches but is left
+ * alone still counts as found: the report was ours.
+ */
 int
 store_outbox_dlr(struct store *s, int64_t id, const char *route,
     const char *ext_id, int delivered, const char *dlr_state, int64_t now)
 {
-	return s->ops->outbox_dlr(s, id, route, ext_id, delivered, dlr_state, now);
-}
+	const struct store_dlr_rule	*rule;
+	enum store_dlr_do		 what;
+	enum outbox_state		 next;
+	char				*key, error[128];
+	int64_t				 rid;
+	int				 rc, state;
 
+	if (route == NULL)
+		return 0;
+	key = store_outbox_key(ext_id);
+	if (id <= 0 && key == NULL)
+		rc = 0;
+	else
+		rc = s->ops->outbox_dlr_find(s, id, route, key, &rid, &state);
+	if (rc != 1)
+		goto out;
+	if (state < 0 || state >= OUTBOX_STATE_COUNT) {
+		log_warnx("store: outbox dlr id=%lld error=\"bad state %d\"",
+		    (long long)rid, state);
+		goto out;
+	}
+	rule = &store_dlr_rules[state];
+	if (delivered > 0)
+		what = rule->on_delivered;
+	else if (delivered == 0)
+		what = rule->on_failed;
+	else
+		what = rule->on_pending;
+	if (what == DLR_IGNORE) {
+		log_debug("store: outbox dlr id=%lld state=%s ignored",
+		    (long long)rid, store_outbox_state_name(state));
+		goto out;
+	}
+
+	next = (enum outbox_state)state;
+	if (what == DLR_DELIVER)
+		next = OUTBOX_DELIVERED;
+	else if (what == DLR_FAIL) {
+		next = OUTBOX_FAILED;
+		snprintf(error, sizeof error, "delivery failed: %s",
+		    dlr_state != NULL && *dlr_state != '\0' ? dlr_state :
+		    "unknown");
+	}
+	switch (s->ops->outbox_dlr_set(s, rid, (enum outbox_state)state, next,
+	    dlr_state != NULL && *dlr_state != '\0' ? dlr_state : NULL,
+	    what == DLR_FAIL ? error : NULL, key != NULL ? ext_id : NULL, key,
+	    now)) {
+	case -1:
+		rc = -1;
+		break;
+	case 0:
+		log_debug("store: outbox dlr id=%lld changed meanwhile",
+		    (long long)rid);
+		break;
+	}
+out:
+	free(key);
+	return rc;
+}
 int
 store_outbox_requeue_sending(struct store *s, int64_t now)
 {
