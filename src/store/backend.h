@@ -116,9 +116,11 @@ struct store_backend {
 			    const char *replies);
 	int		 (*inbound_recent)(struct store *, const char *channel,
 			    const char *key, double from, double until);
+	/* Told the starts of the last hour and minute rather than now. */
 	int		 (*inbound_recent_from)(struct store *,
-			    const char *number, int64_t now, const char *text,
-			    int64_t except, struct inbound_recent *);
+			    const char *number, int64_t hour, int64_t minute,
+			    const char *text, int64_t except,
+			    struct inbound_recent *);
 	int		 (*part_add)(struct store *, const struct part_key *,
 			    unsigned seq, const char *text, int64_t sent_at,
 			    int64_t received_at, int64_t dedup_since);

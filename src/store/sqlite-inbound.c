@@ -156,17 +156,21 @@ sqlite_inbound_recent(struct store *s, const char *channel, const char *key, dou
 	return rc;
 }
 
+/*
+ * Count number's messages received since hour, those since minute, and of
+ * those since hour the answered ones (and with text), leaving out except.
+ */
 int
-sqlite_inbound_recent_from(struct store *s, const char *number, int64_t now, const char *text,
-    int64_t except, struct inbound_recent *r)
+sqlite_inbound_recent_from(struct store *s, const char *number, int64_t hour,
+    int64_t minute, const char *text, int64_t except, struct inbound_recent *r)
 {
 	sqlite3_stmt	*st = sqlite_stmt(s, STMT_INBOUND_RECENT_FROM);
 	int		 rc;
 
 	memset(r, 0, sizeof *r);
 	sqlite_bind_text(st, 1, number);
-	sqlite_bind_int(st, 2, now - 3600);
-	sqlite_bind_int(st, 3, now - 60);
+	sqlite_bind_int(st, 2, hour);
+	sqlite_bind_int(st, 3, minute);
 	sqlite_bind_text(st, 4, text);
 	sqlite_bind_int(st, 5, except);
 	if ((rc = sqlite_row(s, st, "inbound recent from")) != 1)

@@ -222,7 +222,7 @@ int	sqlite_inbound_set_replies(struct store *, int64_t id,
 int	sqlite_inbound_recent(struct store *, const char *channel,
 	    const char *key, double from, double until);
 int	sqlite_inbound_recent_from(struct store *, const char *number,
-	    int64_t now, const char *text, int64_t except,
+	    int64_t hour, int64_t minute, const char *text, int64_t except,
 	    struct inbound_recent *r);
 int	sqlite_part_add(struct store *, const struct part_key *k, unsigned seq,
 	    const char *text, int64_t sent_at, int64_t received_at,

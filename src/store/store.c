@@ -537,11 +537,13 @@ store_inbound_recent(struct store *s, const char *channel, const char *key, doub
 	return s->ops->inbound_recent(s, channel, key, from, until);
 }
 
+/* The abuse limits look at the last hour and the last minute. */
 int
 store_inbound_recent_from(struct store *s, const char *number, int64_t now, const char *text,
     int64_t except, struct inbound_recent *r)
 {
-	return s->ops->inbound_recent_from(s, number, now, text, except, r);
+	return s->ops->inbound_recent_from(s, number, now - 3600, now - 60,
+	    text, except, r);
 }
 
 int
