@@ -25,19 +25,23 @@ struct store_claim {
 	struct venue	*v;
 };
 
-/* A backend named but not built into this program. */
-struct store_missing {
-	const char	*name;
-	const char	*prefix;
+/* PostgreSQL's URIs, as libpq takes them. */
+static int
+store_match_postgresql(const char *database)
+{
+	return strncasecmp(database, "postgresql://", 13) == 0 ||
+	    strncasecmp(database, "postgres://", 11) == 0;
+}
+
+/* Not built yet (no open): such a setting is refused, not taken for a path. */
+static const struct store_backend store_backend_postgresql = {
+	.name = "PostgreSQL",
+	.match = store_match_postgresql,
 };
 
-static const struct store_missing store_missing[] = {
-	{ "PostgreSQL", "postgresql://" },
-	{ "PostgreSQL", "postgres://" },
-};
-
-/* The backends built in, tried in order; SQLite takes any path. */
+/* The backends, tried in order: SQLite takes any path, so it comes last. */
 static const struct store_backend *const store_backends[] = {
+	&store_backend_postgresql,
 	&store_backend_sqlite,
 };
 
@@ -47,21 +51,18 @@ store_open(const char *database, char *err, size_t errlen)
 	const struct store_backend	*b;
 	size_t				 i;
 
-	for (i = 0; i < nitems(store_missing); i++) {
-		if (strncasecmp(database, store_missing[i].prefix,
-		    strlen(store_missing[i].prefix)) == 0) {
-			snprintf(err, errlen, "%s backend not built: %s",
-			    store_missing[i].name, database);
-			return NULL;
-		}
-	}
 	for (i = 0; i < nitems(store_backends); i++) {
 		b = store_backends[i];
-		if (b->match(database))
-			return b->open(database, err, errlen);
+		if (!b->match(database))
+			continue;
+		if (b->open == NULL) {
+			snprintf(err, errlen, "%s backend not built",
+			    b->name);
+			return NULL;
+		}
+		return b->open(database, err, errlen);
 	}
-	snprintf(err, errlen, "%s: no storage backend takes this database",
-	    database);
+	snprintf(err, errlen, "no storage backend takes this database");
 	return NULL;
 }
 
@@ -103,7 +104,6 @@ static const char *const store_outbox_states[OUTBOX_STATE_COUNT] = {
 	[OUTBOX_FAILED] = "failed",
 	[OUTBOX_EXPIRED] = "expired",
 };
-
 
 const char *
 store_outbox_state_name(enum outbox_state state)
