@@ -1,11 +1,11 @@
 /*
- * sqlite-checkins.c: check-ins and their daily counts, health declarations and their answers,
- * sessions and subscribers, in SQLite.
+ * sqlite-checkins.c: check-ins and their daily counts, health declarations
+ * and their answers, sessions and subscribers, in SQLite.
  */
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 

@@ -1,5 +1,6 @@
 /*
- * sqlite-inbound.c: inbound messages, parts of long messages and USSD sessions, in SQLite.
+ * sqlite-inbound.c: inbound messages, parts of long messages and USSD
+ * sessions, in SQLite.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /*
- * sqlite-purge.c: retention: personal rows deleted in bounded chunks, in SQLite.
+ * sqlite-purge.c: retention, in SQLite: personal rows deleted in bounded
+ * chunks, oldest first.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
- * sqlite-reports.c: what officials ask of the store: traces, exposure alerts, the audit
- * trail, ward reports and daily series, in SQLite.
+ * sqlite-reports.c: what officials ask of the store, in SQLite: traces,
+ * exposure alerts, the audit trail, ward reports and daily series.
  */
 #include <stdio.h>
 #include <stdlib.h>

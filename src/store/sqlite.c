@@ -38,18 +38,12 @@
 
 const struct sqlite_sql sqlite_base_sql[] = {
 	{ STMT_BEGIN, "BEGIN IMMEDIATE" },
-
 	{ STMT_COMMIT, "COMMIT" },
-
 	{ STMT_ROLLBACK, "ROLLBACK" },
-
 	/* Makes a multi-statement call atomic with or without a transaction. */
 	{ STMT_SAVEPOINT, "SAVEPOINT store_call" },
-
 	{ STMT_RELEASE, "RELEASE store_call" },
-
 	{ STMT_ROLLBACK_TO, "ROLLBACK TO store_call" },
-
 	{ STMT_VERSION, "PRAGMA user_version" },
 	{ STMT_COUNT, NULL },
 };
@@ -60,7 +54,7 @@ struct sqlite_store {
 	sqlite3_stmt	*stmt[STMT_COUNT];
 	char		*path;
 
-	/* The checkpointer: a thread with its own connection (sqlite_checkpointer). */
+	/* The checkpointer: a thread with its own connection. */
 	pthread_t	 ckpt;
 	int		 ckpt_running;
 	int		 ckpt_stop;
@@ -79,6 +73,7 @@ static const struct sqlite_sql *const sqlite_sql_tables[] = {
 	sqlite_purge_sql,
 };
 
+/* The SQLite store a store of this backend is. */
 static struct sqlite_store *
 sqlite_of(struct store *s)
 {
@@ -101,8 +96,7 @@ sqlite_stmt(struct store *s, enum sqlite_stmt_id id)
 	struct sqlite_store	*q = sqlite_of(s);
 	sqlite3_stmt		*st = q->stmt[id];
 
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sqlite_done(st);
 	return st;
 }
 
