@@ -65,6 +65,27 @@ code_make(char out[CODE_MAX], size_t payload)
 	out[payload + 1] = '\0';
 }
 
+int
+code_alloc(char out[CODE_MAX], size_t payload, int tries,
+    int (*claim)(const char *, void *), void *arg)
+{
+	int	i, rc = 1;
+
+	out[0] = '\0';
+	if (payload == 0 || payload + 2 > CODE_MAX)
+		return -1;
+	for (i = 0; i < tries; i++) {
+		code_make(out, payload);
+		if ((rc = claim(out, arg)) != 1)
+			break;
+	}
+	if (i == tries || rc == -1) {
+		out[0] = '\0';
+		return i == tries ? 1 : -1;
+	}
+	return 0;
+}
+
 void
 code_group(const char *code, char *out, size_t outlen)
 {

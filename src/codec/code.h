@@ -16,6 +16,16 @@ int	code_valid(const char *code, size_t len);
 /* A fresh random code: payload random digits plus the check digit. */
 void	code_make(char out[CODE_MAX], size_t payload);
 
+/*
+ * Allocate a code: up to tries fresh codes of payload random digits, each
+ * offered to claim(), which answers 0 (claimed: keep it), 1 (taken: try
+ * another) or -1 (an error). 0 with the claimed code in out, 1 if every
+ * code tried was taken, -1 on claim's error or a bad payload; out is left
+ * empty unless a code was claimed.
+ */
+int	code_alloc(char out[CODE_MAX], size_t payload, int tries,
+	    int (*claim)(const char *code, void *arg), void *arg);
+
 /* "1234567" -> "123 4567": a group of three, then the rest (4 digits). */
 void	code_group(const char *code, char *out, size_t outlen);
 

@@ -1,3 +1,8 @@
-# src/store: the only code that speaks SQL.
+# src/store: the only code that speaks SQL. store.c is the face (store.h),
+# handing each call to a backend (backend.h); sqlite*.c is the SQLite one.
 noinst_LIBRARIES += libstore.a
-libstore_a_SOURCES = src/store/store.c src/store/store.h
+libstore_a_SOURCES = src/store/store.c src/store/store.h src/store/backend.h \
+	src/store/sqlite.c src/store/sqlite.h src/store/sqlite-schema.c \
+	src/store/sqlite-venues.c src/store/sqlite-checkins.c \
+	src/store/sqlite-inbound.c src/store/sqlite-outbox.c \
+	src/store/sqlite-reports.c src/store/sqlite-purge.c

@@ -1,6 +1,9 @@
 /*
  * store.h: the database. This header is the whole face of storage: nothing
- * outside store.c speaks SQL. Times are UTC seconds; numbers are E.164.
+ * outside src/store/ speaks SQL. store_open() picks the backend by the
+ * `database` setting (backend.h; SQLite for a path, in sqlite*.c), and
+ * every other call goes to that backend. Times are UTC seconds; numbers
+ * are E.164.
  *
  * Return conventions: functions returning int give -1 on a storage error
  * (logged), 0 for "not found" where a lookup can miss, 1 for "found", and 0
@@ -80,11 +83,12 @@ struct venue_day {
 };
 
 /*
- * Open (creating the file and its folder if missing), switch to WAL, apply
- * the numbered migrations up to the current schema, prepare statements.
- * NULL and a reason in err on failure.
+ * Open the store the `database` setting names: a path is an SQLite file
+ * (created with its folder if missing, switched to WAL, migrated up to the
+ * current schema, its statements prepared); a postgresql:// URI is refused
+ * until that backend is built. NULL and a reason in err on failure.
  */
-struct store	*store_open(const char *path, char *err, size_t errlen);
+struct store	*store_open(const char *database, char *err, size_t errlen);
 void		 store_close(struct store *);
 /*
  * How long a statement waits for another process's write lock (default 5 s,

@@ -1,0 +1,280 @@
+/*
+ * sqlite-schema.c: the schema, as numbered migrations checked against PRAGMA
+ * user_version, in SQLite.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "base/log.h"
+#include "store/store.h"
+#include "store/backend.h"
+#include "store/sqlite.h"
+
+/*
+ * Numbered migrations, applied in order, each in its own transaction that
+ * also sets PRAGMA user_version. Never edit a shipped step: add a new one.
+ */
+struct sqlite_schema_step {
+	int		 version;
+	const char	*sql;
+};
+
+static const struct sqlite_schema_step sqlite_schema_steps[] = {
+	{ 1,
+	"CREATE TABLE venues ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  ward TEXT NOT NULL DEFAULT '',"
+	"  district TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL DEFAULT 'default',"
+	"  owner TEXT,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX venues_owner ON venues(owner);"
+	"CREATE INDEX venues_ward ON venues(ward);"
+
+	"CREATE TABLE checkins ("
+	"  id INTEGER PRIMARY KEY,"
+	"  venue_id INTEGER NOT NULL REFERENCES venues(id),"
+	"  number TEXT NOT NULL,"
+	"  companions INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  checked_out_at INTEGER,"
+	"  channel TEXT NOT NULL,"
+	"  inbound_id INTEGER);"
+	"CREATE INDEX checkins_number_sent ON checkins(number, sent_at);"
+	"CREATE INDEX checkins_venue_sent ON checkins(venue_id, sent_at);"
+
+	"CREATE TABLE declarations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT NOT NULL,"
+	"  venue_id INTEGER,"
+	"  checkin_id INTEGER,"
+	"  started_at INTEGER NOT NULL,"
+	"  completed_at INTEGER,"
+	"  flagged INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX declarations_number_completed"
+	"  ON declarations(number, completed_at);"
+
+	"CREATE TABLE answers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  declaration_id INTEGER NOT NULL REFERENCES declarations(id),"
+	"  question TEXT NOT NULL,"
+	"  answer TEXT NOT NULL,"
+	"  flagged INTEGER NOT NULL DEFAULT 0,"
+	"  answered_at INTEGER NOT NULL);"
+
+	"CREATE TABLE sessions ("
+	"  number TEXT PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  venue_id INTEGER,"
+	"  decl_id INTEGER,"
+	"  step INTEGER NOT NULL DEFAULT 0,"
+	"  companions INTEGER NOT NULL DEFAULT 0,"
+	"  qset TEXT NOT NULL DEFAULT '',"
+	"  expires_at INTEGER NOT NULL);"
+
+	"CREATE TABLE subscribers ("
+	"  number TEXT PRIMARY KEY,"
+	"  lang INTEGER,"
+	"  opted_out INTEGER NOT NULL DEFAULT 0,"
+	"  help_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL);"
+
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  ext_id TEXT,"
+	"  number TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  replies TEXT,"
+	"  UNIQUE(channel, ext_id));"
+	"CREATE INDEX inbound_received ON inbound(received_at);"
+
+	"CREATE TABLE daily_stats ("
+	"  venue_id INTEGER NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  checkins INTEGER NOT NULL DEFAULT 0,"
+	"  people INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(venue_id, day));"
+
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  subject TEXT,"
+	"  query TEXT,"
+	"  records INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX audit_subject ON audit(subject);"
+	},
+	{ 2,
+	/*
+	 * The outbox. state holds enum outbox_state (0 queued, 1 sending,
+	 * 2 sent, 3 delivered, 4 failed, 5 expired); ext_key is ext_id as
+	 * store_outbox_key() normalises it, for matching delivery reports.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  route TEXT NOT NULL,"
+	"  number TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  next_at REAL NOT NULL,"
+	"  expires_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  ext_id TEXT,"
+	"  ext_key TEXT,"
+	"  dlr_state TEXT,"
+	"  dlr_at INTEGER,"
+	"  error TEXT,"
+	"  inbound_id INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(route, state, next_at);"
+	"CREATE INDEX outbox_ext ON outbox(route, ext_key);"
+	"CREATE INDEX outbox_state ON outbox(state, updated_at);"
+	"CREATE INDEX outbox_created ON outbox(created_at);"
+	},
+	{ 3,
+	/*
+	 * Officials' queries, retention and USSD. The traces range over
+	 * checkins_venue_sent and checkins_number_sent (migration 1); the
+	 * purge finds old rows by time through the *_sent, *_started,
+	 * *_expires and *_updated indexes, answers through their declaration
+	 * (which also serves store_declaration_flagged); the ward report
+	 * finds a day's figures through daily_stats_day.
+	 */
+	"CREATE INDEX checkins_sent ON checkins(sent_at);"
+	"CREATE INDEX declarations_started ON declarations(started_at);"
+	"CREATE INDEX answers_declaration ON answers(declaration_id);"
+	"CREATE INDEX sessions_expires ON sessions(expires_at);"
+	"CREATE INDEX daily_stats_day ON daily_stats(day);"
+
+	"CREATE TABLE ussd_sessions ("
+	"  id TEXT PRIMARY KEY,"
+	"  number TEXT NOT NULL,"
+	"  screen TEXT NOT NULL,"
+	"  data TEXT NOT NULL DEFAULT '',"
+	"  lang INTEGER NOT NULL DEFAULT -1,"
+	"  updated_at INTEGER NOT NULL,"
+	"  ended INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX ussd_sessions_number ON ussd_sessions(number, updated_at);"
+	"CREATE INDEX ussd_sessions_updated ON ussd_sessions(updated_at);"
+	},
+	{ 4,
+	/*
+	 * Parts of long messages from the SMPP and modem channels, kept until
+	 * their set is whole (then marked done, and kept a while to recognise
+	 * a part delivered again). parts_set finds a set and its copies;
+	 * parts_waiting the sets that waited too long.
+	 */
+	"CREATE TABLE parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  number TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  done INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX parts_set ON parts(channel, number, ref, total, seq);"
+	"CREATE INDEX parts_waiting ON parts(done, received_at);"
+	/* The abuse limits count a number's recent messages (store_inbound_recent_from). */
+	"CREATE INDEX inbound_number ON inbound(number, received_at);"
+	},
+};
+
+/* The schema version of the file; -1 with a reason in err. */
+static int
+sqlite_schema_version(sqlite3 *db, int *version, char *err, size_t errlen)
+{
+	const char	*errstr;
+	char		 buf[32];
+
+	if (sqlite_pragma(db, "PRAGMA user_version", buf, sizeof buf) == -1) {
+		snprintf(err, errlen, "schema version: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	*version = num_parse(buf, 0, INT32_MAX, &errstr);
+	if (errstr != NULL) {
+		snprintf(err, errlen, "bad schema version \"%s\"", buf);
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuse a file written by a newer checkind: we cannot know its schema. */
+static int
+sqlite_schema_too_new(int version, int latest, char *err, size_t errlen)
+{
+	if (version <= latest)
+		return 0;
+	snprintf(err, errlen, "database schema version %d is newer than this"
+	    " program knows (%d): upgrade checkind", version, latest);
+	return 1;
+}
+
+/*
+ * Bring the schema up to the newest migration, one transaction per step.
+ * The version is read again inside each transaction: checkinctl and the
+ * daemon may both open a fresh file at once, and only one must migrate it.
+ */
+int
+sqlite_schema_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	const struct sqlite_schema_step	*m;
+	char				 sql[64], *msg = NULL;
+	int				 version, latest;
+	size_t				 i;
+
+	latest = sqlite_schema_steps[nitems(sqlite_schema_steps) - 1].version;
+	if (sqlite_schema_version(db, &version, err, errlen) == -1)
+		return -1;
+	if (sqlite_schema_too_new(version, latest, err, errlen))
+		return -1;
+	for (i = 0; i < nitems(sqlite_schema_steps); i++) {
+		m = &sqlite_schema_steps[i];
+		if (m->version <= version)
+			continue;
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+		    &msg) != SQLITE_OK)
+			goto fail;
+		if (sqlite_schema_version(db, &version, err, errlen) == -1 ||
+		    sqlite_schema_too_new(version, latest, err, errlen)) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (m->version <= version) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			continue;	/* someone else got there first */
+		}
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
+		if (sqlite3_exec(db, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		version = m->version;
+		log_info("store: migrated schema=%d", m->version);
+	}
+	return 0;
+
+fail:
+	snprintf(err, errlen, "schema migration to %d: %s", m->version,
+	    msg != NULL ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -1;
+}

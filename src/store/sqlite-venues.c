@@ -1,0 +1,227 @@
+/*
+ * sqlite-venues.c: venues, in SQLite.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "base/log.h"
+#include "store/store.h"
+#include "store/backend.h"
+#include "store/sqlite.h"
+
+#define VENUE_COLUMNS \
+	"id, code, name, address, ward, district, kind, owner, active, created_at"
+
+const struct sqlite_sql sqlite_venue_sql[] = {
+	{ STMT_VENUE_ADD,
+	    "INSERT INTO venues (code, name, address, ward, district, kind,"
+	    " owner, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" },
+
+	{ STMT_VENUE_BY_CODE,
+	    "SELECT " VENUE_COLUMNS " FROM venues WHERE code = ?1" },
+
+	{ STMT_VENUE_BY_ID,
+	    "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?1" },
+
+	{ STMT_VENUE_LIST,
+	    "SELECT " VENUE_COLUMNS " FROM venues"
+	    " WHERE (?1 IS NULL OR ward = ?1) AND (?2 OR active)"
+	    " ORDER BY ward, name, id" },
+
+	{ STMT_VENUE_SET_ACTIVE,
+	    "UPDATE venues SET active = ?2 WHERE code = ?1" },
+
+	{ STMT_VENUE_OWNED_TODAY,
+	    "SELECT v.code, v.name, coalesce(d.checkins, 0), coalesce(d.people, 0)"
+	    " FROM venues v LEFT JOIN daily_stats d"
+	    " ON d.venue_id = v.id AND d.day = ?2"
+	    " WHERE v.owner = ?1 AND v.active ORDER BY v.name, v.id" },
+
+	/* NULL keeps a field; an empty owner clears it, an empty kind is "default". */
+	{ STMT_VENUE_UPDATE,
+	    "UPDATE venues SET name = coalesce(?2, name),"
+	    " address = coalesce(?3, address), ward = coalesce(?4, ward),"
+	    " kind = CASE WHEN ?5 IS NULL THEN kind WHEN ?5 = '' THEN 'default'"
+	    " ELSE ?5 END,"
+	    " owner = CASE WHEN ?6 IS NULL THEN owner WHEN ?6 = '' THEN NULL"
+	    " ELSE ?6 END,"
+	    " active = CASE WHEN ?7 < 0 THEN active ELSE ?7 END"
+	    " WHERE code = ?1" },
+	{ STMT_COUNT, NULL },
+};
+
+/* Fill v from the current row of a VENUE_COLUMNS query, copying strings. */
+void
+sqlite_venue_fill(sqlite3_stmt *st, struct venue *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = sqlite3_column_int64(st, 0);
+	sqlite_col_copy(st, 1, v->code, sizeof v->code);
+	v->name = xstrdup(sqlite_col_text(st, 2));
+	v->address = xstrdup(sqlite_col_text(st, 3));
+	v->ward = xstrdup(sqlite_col_text(st, 4));
+	v->district = xstrdup(sqlite_col_text(st, 5));
+	v->kind = xstrdup(sqlite_col_text(st, 6));
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+		v->owner = xstrdup(sqlite_col_text(st, 7));
+	v->active = sqlite3_column_int(st, 8);
+	v->created_at = sqlite3_column_int64(st, 9);
+}
+
+/*
+ * Insert v with its code: 0 and v->id, 1 if a venue (active or not)
+ * already has the code (nothing logged: the caller may try another), -1.
+ */
+int
+sqlite_venue_insert(struct store *s, struct venue *v)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_ADD);
+	int		 rc;
+
+	sqlite_bind_text(st, 1, v->code);
+	sqlite_bind_text(st, 2, v->name);
+	sqlite_bind_text(st, 3, v->address != NULL ? v->address : "");
+	sqlite_bind_text(st, 4, v->ward != NULL ? v->ward : "");
+	sqlite_bind_text(st, 5, v->district != NULL ? v->district : "");
+	sqlite_bind_text(st, 6, v->kind != NULL && *v->kind != '\0' ?
+	    v->kind : "default");
+	sqlite_bind_text(st, 7, v->owner != NULL && *v->owner != '\0' ?
+	    v->owner : NULL);
+	sqlite_bind_int(st, 8, v->active);
+	sqlite_bind_int(st, 9, v->created_at);
+	if ((rc = sqlite3_step(st)) == SQLITE_CONSTRAINT_UNIQUE) {
+		sqlite_done(st);
+		return 1;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite_error(s, "venue add");
+		sqlite_done(st);
+		return -1;
+	}
+	sqlite_done(st);
+	v->id = sqlite_last_id(s);
+	return 0;
+}
+
+/* Look a venue up with a prepared single-row statement. */
+static int
+sqlite_venue_get(struct store *s, sqlite3_stmt *st, struct venue *v)
+{
+	int	rc;
+
+	if ((rc = sqlite_row(s, st, "venue")) != 1)
+		return rc;
+	sqlite_venue_fill(st, v);
+	sqlite_done(st);
+	return 1;
+}
+
+int
+sqlite_venue_by_code(struct store *s, const char *code, struct venue *v)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_BY_CODE);
+
+	sqlite_bind_text(st, 1, code);
+	return sqlite_venue_get(s, st, v);
+}
+
+int
+sqlite_venue_by_id(struct store *s, int64_t id, struct venue *v)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_BY_ID);
+
+	sqlite_bind_int(st, 1, id);
+	return sqlite_venue_get(s, st, v);
+}
+
+/*
+ * Every venue (of one ward, or all with ward NULL), by ward and name. The
+ * venue handed to cb is only valid during the call.
+ */
+int
+sqlite_venue_list(struct store *s, const char *ward, int include_inactive,
+    int (*cb)(const struct venue *, void *), void *arg)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_LIST);
+	struct venue	 v;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	sqlite_bind_text(st, 1, ward);
+	sqlite_bind_int(st, 2, include_inactive ? 1 : 0);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite_venue_fill(st, &v);
+		stop = cb(&v, arg);
+		store_venue_free(&v);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		sqlite_error(s, "venue list");
+		sqlite_done(st);
+		return -1;
+	}
+	sqlite_done(st);
+	return 0;
+}
+
+int
+sqlite_venue_set_active(struct store *s, const char *code, int active)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_SET_ACTIVE);
+
+	sqlite_bind_text(st, 1, code);
+	sqlite_bind_int(st, 2, active ? 1 : 0);
+	if (sqlite_run(s, st, "venue set active") == -1)
+		return -1;
+	return sqlite_changes(s) == 0 ? 1 : 0;
+}
+
+int
+sqlite_venue_owned_today(struct store *s, const char *owner, int64_t day_start,
+    int (*cb)(const struct venue_day *, void *), void *arg)
+{
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_VENUE_OWNED_TODAY);
+	struct venue_day	 d;
+	int			 rc = SQLITE_DONE, n = 0, stop = 0;
+
+	sqlite_bind_text(st, 1, owner);
+	sqlite_bind_int(st, 2, day_start);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&d, 0, sizeof d);
+		sqlite_col_copy(st, 0, d.code, sizeof d.code);
+		d.name = sqlite_col_text(st, 1);
+		d.checkins = sqlite3_column_int(st, 2);
+		d.people = sqlite3_column_int(st, 3);
+		n++;
+		if (cb != NULL)
+			stop = cb(&d, arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		sqlite_error(s, "venue owned today");
+		sqlite_done(st);
+		return -1;
+	}
+	sqlite_done(st);
+	return n;
+}
+
+int
+sqlite_venue_update(struct store *s, const char *code, const char *name,
+    const char *address, const char *ward, const char *kind, const char *owner,
+    int active)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_UPDATE);
+
+	sqlite_bind_text(st, 1, code);
+	sqlite_bind_text(st, 2, name);
+	sqlite_bind_text(st, 3, address);
+	sqlite_bind_text(st, 4, ward);
+	sqlite_bind_text(st, 5, kind);
+	sqlite_bind_text(st, 6, owner);
+	sqlite_bind_int(st, 7, active < 0 ? -1 : active ? 1 : 0);
+	if (sqlite_run(s, st, "venue update") == -1)
+		return -1;
+	return sqlite_changes(s) == 0 ? 1 : 0;
+}

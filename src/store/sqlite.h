@@ -1,0 +1,310 @@
+/*
+ * sqlite.h: the SQLite backend of the store, shared by src/store/sqlite*.c
+ * and by no other file. Each sqlite-SUBJECT.c holds the statements of its
+ * subject (a table of struct sqlite_sql) and the operations that run them;
+ * sqlite.c opens the connection, prepares every statement once and lends
+ * them out reset, and holds the backend's table of operations.
+ */
+#ifndef STORE_SQLITE_H
+#define STORE_SQLITE_H
+
+/* Included after <sqlite3.h>, store/store.h and store/backend.h. */
+
+/* Every statement the backend runs, prepared once at open. */
+enum sqlite_stmt_id {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_VERSION,
+	STMT_VENUE_ADD,
+	STMT_VENUE_BY_CODE,
+	STMT_VENUE_BY_ID,
+	STMT_VENUE_LIST,
+	STMT_VENUE_SET_ACTIVE,
+	STMT_VENUE_OWNED_TODAY,
+	STMT_INBOUND_FIND,
+	STMT_INBOUND_ADD,
+	STMT_INBOUND_SET_REPLIES,
+	STMT_CHECKIN_SEEN_DAY,
+	STMT_CHECKIN_ADD,
+	STMT_STATS_BUMP,
+	STMT_CHECKIN_RECENT,
+	STMT_CHECKIN_OPEN,
+	STMT_CHECKIN_CLOSE,
+	STMT_CHECKIN_CLOSE_ALL,
+	STMT_CHECKIN_HISTORY,
+	STMT_DECL_START,
+	STMT_DECL_ANSWER,
+	STMT_DECL_FINISH,
+	STMT_DECL_LAST,
+	STMT_DECL_FLAGGED,
+	STMT_SESSION_GET,
+	STMT_SESSION_PUT,
+	STMT_SESSION_CLEAR,
+	STMT_SUB_GET,
+	STMT_SUB_SET_LANG,
+	STMT_SUB_SET_OPTOUT,
+	STMT_SUB_SET_HELP,
+	STMT_AUDIT_COUNT,
+	STMT_OUTBOX_ADD,
+	STMT_OUTBOX_DUE,
+	STMT_OUTBOX_NEXT,
+	STMT_OUTBOX_CLAIM,
+	STMT_OUTBOX_SENT,
+	STMT_OUTBOX_RETRY,
+	STMT_OUTBOX_FINAL,
+	STMT_OUTBOX_DLR_BY_ID,
+	STMT_OUTBOX_DLR_BY_KEY,
+	STMT_OUTBOX_DLR_SET,
+	STMT_OUTBOX_REQUEUE_SENDING,
+	STMT_OUTBOX_GET,
+	STMT_OUTBOX_LIST,
+	STMT_OUTBOX_LIST_STATE,
+	STMT_OUTBOX_REQUEUE,
+	STMT_OUTBOX_CANCEL,
+	STMT_OUTBOX_COUNT,
+	STMT_TRACE_VENUE,
+	STMT_TRACE_PERSON,
+	STMT_TRACE_CONTACTS,
+	STMT_AUDIT_ADD,
+	STMT_ALERT_NUMBERS,
+	STMT_REPORT_KEPT_FROM,
+	STMT_REPORT_DAY_RAW,
+	STMT_REPORT_DAY_STATS,
+	STMT_REPORT_WARDS,
+	STMT_REPORT_INACTIVE,
+	STMT_DAILY_SERIES,
+	STMT_PURGE_CHECKINS,
+	STMT_PURGE_CHECKINS_COUNT,
+	STMT_PURGE_ANSWERS,
+	STMT_PURGE_ANSWERS_COUNT,
+	STMT_PURGE_DECLARATIONS,
+	STMT_PURGE_DECLARATIONS_COUNT,
+	STMT_PURGE_INBOUND,
+	STMT_PURGE_INBOUND_COUNT,
+	STMT_PURGE_OUTBOX,
+	STMT_PURGE_OUTBOX_COUNT,
+	STMT_PURGE_USSD,
+	STMT_PURGE_USSD_COUNT,
+	STMT_PURGE_SESSIONS,
+	STMT_PURGE_SESSIONS_COUNT,
+	STMT_VENUE_UPDATE,
+	STMT_OUTBOX_DEPTH,
+	STMT_USSD_GET,
+	STMT_USSD_PUT,
+	STMT_USSD_LAST,
+	STMT_INBOUND_RECENT,
+	STMT_INBOUND_RECENT_FROM,
+	STMT_PART_SEEN,
+	STMT_PART_ADD,
+	STMT_PART_COUNT,
+	STMT_PART_TEXTS,
+	STMT_PART_DONE,
+	STMT_PART_OLDEST,
+	STMT_PART_FORGET,
+	STMT_USSD_END,
+	STMT_COUNT
+};
+
+/* A statement's SQL, in a subject's table ended by { STMT_COUNT, NULL }. */
+struct sqlite_sql {
+	enum sqlite_stmt_id	 id;
+	const char		*sql;
+};
+
+extern const struct sqlite_sql	sqlite_base_sql[];
+extern const struct sqlite_sql	sqlite_venue_sql[];
+extern const struct sqlite_sql	sqlite_checkin_sql[];
+extern const struct sqlite_sql	sqlite_inbound_sql[];
+extern const struct sqlite_sql	sqlite_outbox_sql[];
+extern const struct sqlite_sql	sqlite_report_sql[];
+extern const struct sqlite_sql	sqlite_purge_sql[];
+
+/* sqlite.c: statements and their results. */
+sqlite3_stmt	*sqlite_stmt(struct store *, enum sqlite_stmt_id);
+void		 sqlite_done(sqlite3_stmt *);
+int		 sqlite_bind_text(sqlite3_stmt *, int, const char *);
+int		 sqlite_bind_int(sqlite3_stmt *, int, int64_t);
+int		 sqlite_bind_opt(sqlite3_stmt *, int, int64_t);
+const char	*sqlite_col_text(sqlite3_stmt *, int);
+void		 sqlite_col_copy(sqlite3_stmt *, int, char *, size_t);
+int		 sqlite_run(struct store *, sqlite3_stmt *, const char *);
+int		 sqlite_row(struct store *, sqlite3_stmt *, const char *);
+int		 sqlite_value(struct store *, sqlite3_stmt *, const char *,
+		    int64_t *, int *);
+void		 sqlite_error(struct store *, const char *);
+int64_t		 sqlite_last_id(struct store *);
+int		 sqlite_changes(struct store *);
+int		 sqlite_pragma(sqlite3 *, const char *, char *, size_t);
+
+/* sqlite-schema.c */
+int	sqlite_schema_migrate(sqlite3 *, char *, size_t);
+
+/* sqlite-venues.c (and the operations of every file below, as in backend.h). */
+void	sqlite_venue_fill(sqlite3_stmt *, struct venue *);
+
+/* sqlite.c */
+struct store	*sqlite_open(const char *path, char *err, size_t errlen);
+void	sqlite_set_busy_timeout(struct store *, int ms);
+int	sqlite_set_max_size(struct store *, int64_t bytes);
+int	sqlite_checkpointer(struct store *);
+int	sqlite_set_durable(struct store *, int full);
+void	sqlite_close(struct store *);
+int	sqlite_version(struct store *);
+int	sqlite_begin(struct store *);
+int	sqlite_begin_try(struct store *);
+int	sqlite_commit(struct store *);
+void	sqlite_rollback(struct store *);
+int	sqlite_savepoint(struct store *);
+int	sqlite_savepoint_end(struct store *, int ok);
+int	sqlite_plan(struct store *, const char *name, char *buf, size_t len);
+int	sqlite_venue_insert(struct store *, struct venue *v);
+int	sqlite_venue_by_code(struct store *, const char *code,
+	    struct venue *v);
+int	sqlite_venue_by_id(struct store *, int64_t id, struct venue *v);
+int	sqlite_venue_list(struct store *, const char *ward,
+	    int include_inactive, int (*cb)(const struct venue *, void *),
+	    void *arg);
+int	sqlite_venue_set_active(struct store *, const char *code, int active);
+int	sqlite_venue_owned_today(struct store *, const char *owner,
+	    int64_t day_start, int (*cb)(const struct venue_day *, void *),
+	    void *arg);
+int	sqlite_venue_update(struct store *, const char *code, const char *name,
+	    const char *address, const char *ward, const char *kind,
+	    const char *owner, int active);
+
+/* sqlite-checkins.c */
+int64_t	sqlite_checkin_add(struct store *, const struct checkin *c,
+	    const char *channel, int64_t inbound_id, int64_t day, int64_t next);
+int	sqlite_checkin_recent(struct store *, const char *number,
+	    int64_t venue_id, int64_t since, struct checkin *c);
+int	sqlite_checkin_open(struct store *, const char *number,
+	    int64_t venue_id, struct checkin *c);
+int	sqlite_checkin_close(struct store *, int64_t id, int64_t at);
+int	sqlite_checkin_close_all(struct store *, const char *number,
+	    int64_t at);
+int	sqlite_checkin_history(struct store *, const char *number, int limit,
+	    int (*cb)(const struct checkin_seen *, void *), void *arg);
+int64_t	sqlite_declaration_start(struct store *, const char *number,
+	    int64_t venue_id, int64_t checkin_id, int64_t at);
+int	sqlite_declaration_answer(struct store *, int64_t decl_id,
+	    const char *question, const char *answer, int flagged, int64_t at);
+int	sqlite_declaration_finish(struct store *, int64_t decl_id, int flagged,
+	    int64_t at);
+int	sqlite_declaration_last(struct store *, const char *number,
+	    int64_t *completed_at);
+int	sqlite_declaration_flagged(struct store *, int64_t decl_id,
+	    int *flagged);
+int	sqlite_session_get(struct store *, const char *number, int64_t now,
+	    struct session *ss);
+int	sqlite_session_put(struct store *, const struct session *ss);
+int	sqlite_session_clear(struct store *, const char *number);
+int	sqlite_subscriber_get(struct store *, const char *number,
+	    struct subscriber *sub);
+int	sqlite_subscriber_set_lang(struct store *, const char *number,
+	    int lang);
+int	sqlite_subscriber_set_optout(struct store *, const char *number,
+	    int opted_out);
+int	sqlite_subscriber_set_help_at(struct store *, const char *number,
+	    int64_t at);
+
+/* sqlite-inbound.c */
+int	sqlite_inbound_find(struct store *, const char *channel,
+	    const char *ext_id, char **replies);
+int64_t	sqlite_inbound_add(struct store *, const char *channel,
+	    const char *ext_id, const char *number, const char *text,
+	    int64_t received_at);
+int	sqlite_inbound_set_replies(struct store *, int64_t id,
+	    const char *replies);
+int	sqlite_inbound_recent(struct store *, const char *channel,
+	    const char *key, double from, double until);
+int	sqlite_inbound_recent_from(struct store *, const char *number,
+	    int64_t hour, int64_t minute, const char *text, int64_t except,
+	    struct inbound_recent *r);
+int	sqlite_part_add(struct store *, const struct part_key *k, unsigned seq,
+	    const char *text, int64_t sent_at, int64_t received_at,
+	    int64_t dedup_since);
+int	sqlite_part_take(struct store *, const struct part_key *k, char **text,
+	    int64_t *sent_at);
+int	sqlite_part_expired(struct store *, int64_t before,
+	    struct part_set *set);
+int	sqlite_part_forget(struct store *, int64_t before);
+int	sqlite_ussd_get(struct store *, const char *id,
+	    struct ussd_session *u);
+int	sqlite_ussd_put(struct store *, const struct ussd_session *u);
+int	sqlite_ussd_last(struct store *, const char *number, int64_t since,
+	    struct ussd_session *u);
+int	sqlite_ussd_end(struct store *, const char *id, int64_t at);
+
+/* sqlite-outbox.c */
+int64_t	sqlite_outbox_add(struct store *, const char *route,
+	    const char *number, const char *text, int64_t now,
+	    int64_t expires_at, int64_t inbound_id);
+int	sqlite_outbox_due(struct store *, const char *route, double now,
+	    int limit, int (*cb)(const struct outbox_msg *, void *),
+	    void *arg);
+int	sqlite_outbox_next(struct store *, const char *route, double *at);
+int	sqlite_outbox_claim(struct store *, int64_t id, const char *route,
+	    int64_t now);
+int	sqlite_outbox_sent(struct store *, int64_t id, const char *ext_id,
+	    const char *ext_key, int64_t now);
+int	sqlite_outbox_retry(struct store *, int64_t id, double next_at,
+	    const char *error, int64_t now);
+int	sqlite_outbox_final(struct store *, int64_t id,
+	    enum outbox_state state, const char *error, int64_t now);
+int	sqlite_outbox_dlr_find(struct store *, int64_t id, const char *route,
+	    const char *key, int64_t *rid, int *state);
+int	sqlite_outbox_dlr_set(struct store *, int64_t id, enum outbox_state state,
+	    enum outbox_state next, const char *dlr_state, const char *error,
+	    const char *ext_id, const char *ext_key, int64_t now);
+int	sqlite_outbox_requeue_sending(struct store *, int64_t now);
+int	sqlite_outbox_get(struct store *, int64_t id, struct outbox_msg *m);
+int	sqlite_outbox_list(struct store *, int state, const char *route,
+	    int limit, int (*cb)(const struct outbox_msg *, void *),
+	    void *arg);
+int	sqlite_outbox_requeue(struct store *, int64_t id, int64_t now);
+int	sqlite_outbox_cancel(struct store *, int64_t id, int64_t now);
+int	sqlite_outbox_count(struct store *,
+	    int (*cb)(const char *, enum outbox_state, int64_t, void *),
+	    void *arg);
+int	sqlite_outbox_depth(struct store *,
+	    int (*cb)(const char *, int64_t, int64_t, void *), void *arg);
+
+/* sqlite-reports.c */
+int	sqlite_audit_count_subject(struct store *, const char *number,
+	    int *count);
+int	sqlite_audit_add(struct store *, const char *actor, const char *action,
+	    const char *subject, const char *query, int64_t records,
+	    int64_t at);
+int	sqlite_trace_venue(struct store *, int64_t venue_id, int64_t from,
+	    int64_t to, int default_stay,
+	    int (*cb)(const struct trace_row *, void *), void *arg);
+int	sqlite_trace_person(struct store *, const char *number, int64_t from,
+	    int64_t to, int default_stay,
+	    int (*cb)(const struct trace_row *, void *), void *arg);
+int	sqlite_trace_contacts(struct store *, const char *number, int64_t from,
+	    int64_t to, int default_stay,
+	    int (*cb)(const struct trace_row *, void *), void *arg);
+int	sqlite_alert_numbers(struct store *, int64_t venue_id, int64_t from,
+	    int64_t to, int default_stay, int (*cb)(const char *, void *),
+	    void *arg);
+int	sqlite_report_oldest(struct store *, int64_t *oldest);
+int	sqlite_report_day(struct store *, int64_t day, int64_t next,
+	    int64_t *kept, int64_t *counted);
+int	sqlite_report_wards(struct store *, int64_t day_from, int64_t from,
+	    int64_t to, int64_t kept, int (*cb)(const struct ward_row *, void *),
+	    void *arg);
+int	sqlite_report_inactive(struct store *, int64_t day_since, int64_t since,
+	    int (*cb)(const struct venue *, int64_t, void *), void *arg);
+int	sqlite_daily_series(struct store *, int64_t venue_id, int64_t day_from,
+	    int64_t to, int (*cb)(int64_t day, int64_t checkins, void *),
+	    void *arg);
+
+/* sqlite-purge.c */
+int	sqlite_purge(struct store *, int64_t before, int chunk, int dry_run,
+	    int64_t *deleted);
+
+#endif
