@@ -196,7 +196,7 @@ def main(timeout=120):
         kill_all()
 
 
-# Damm check digit (the quasigroup of H. M. Damm, 2004), as src/code.c.
+# Damm check digit (the quasigroup of H. M. Damm, 2004), as src/codec/code.c.
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
     (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),

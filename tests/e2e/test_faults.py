@@ -505,7 +505,7 @@ class WalCheckpoint(Base):
     """The WAL is written back when idle and stays bounded under load.
 
     The daemon commits into the WAL and leaves writing back to a
-    checkpointer thread with its own connection (src/store.c), which runs a
+    checkpointer thread with its own connection (src/store/sqlite.c), which runs a
     PASSIVE checkpoint every 200 ms. On SQLite before 3.42 (Debian 12 has
     3.40.1) a checkpoint on a connection that has never read anything does
     nothing (it has not opened the WAL; *pnLog = -1), so nothing is ever

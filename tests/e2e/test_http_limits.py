@@ -1,4 +1,4 @@
-"""HTTP listener limits (issue "Hardening", item 4), src/httpd.c.
+"""HTTP listener limits (issue "Hardening", item 4), src/chan/httpd.c.
 
 What an attacker or a broken client can do to the webhook and admin
 listeners, and what must still work meanwhile:

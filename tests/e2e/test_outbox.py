@@ -6,7 +6,7 @@ reply = "outbox", or /sms/at (africastalking); their replies are rows of the
 outbox table that the route drains.
 
 Delivery reports for an id no row has are answered 200 ("ignored: no such
-message", src/chan-http.c): an aggregator retrying a report could never make
+message", src/chan/chan-http.c): an aggregator retrying a report could never make
 it match. A report to /dlr/NAME of no outbound route is a 404.
 """
 

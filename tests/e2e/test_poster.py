@@ -26,7 +26,7 @@ import harness  # noqa: E402
 CHECKINCTL = harness.env("CHECKINCTL")
 
 A4_W, A4_H = 595.276, 841.890        # points
-MARGIN = 36.0                        # src/poster.c POSTER_MARGIN
+MARGIN = 36.0                        # src/officials/poster.c POSTER_MARGIN
 TOOLS = ("pdftoppm", "pdftotext", "pdfinfo", "zbarimg")
 
 NAME_120 = ("Quan ca phe va nha hang am thuc truyen thong Ha Noi pho co "

@@ -6,7 +6,7 @@ every input so far joined by '*', the answer "CON ..." or "END ...") and
 The same walks run over both (AtSession and JsonSession share step()).
 Every screen any test sees is held to 182 characters (GSM 03.90).
 
-The menu (src/ussd.c): main 1 check-in -> code -> confirm (or did you
+The menu (src/core/ussd.c): main 1 check-in -> code -> confirm (or did you
 mean) 1/2 -> companions 0-20 -> the declaration questions 1/2; 2
 declaration; 3 history; 4 language (1 Tieng Viet, 2 English); 0 exit. A
 session cut off is offered again ("1" continues) to the same number for
