@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codec/code.h"
+#include "unit.h"
 
 #define CODE_LEN	7
 #define RANDOM_CODES	10000
@@ -378,11 +379,5 @@ code_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(code_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(code_suite());
 }

@@ -15,6 +15,7 @@
 
 #include "codec/msg.h"
 #include "config/config.h"
+#include "unit.h"
 
 #define ERRLEN	1024
 
@@ -1990,11 +1991,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(config_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(config_suite());
 }

@@ -12,10 +12,11 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "core/dialog.h"
+#include "unit.h"
 
 #define T0	1631754900	/* 2021-09-16 08:15 in Hanoi */
 
-static char		 dir[] = "/tmp/test-dialog.XXXXXX";
+static struct unit	 u;
 static struct config	*cfg;
 static struct store	*st;
 static struct venue	 pho, gate, shop;
@@ -24,56 +25,26 @@ static int		 idn;
 
 static const char conf_text[] =
     "database = \"%s/db/checkind.db\";\n"
-    "http = { listen = \"127.0.0.1:18080\"; };\n"
-    "hotline = \"1900 9095\";\n"
-    "inbound = ( { name = \"test\"; format = \"json\"; path = \"/sms/json\"; reply = \"inline\"; } );\n"
-    "routes = ( { name = \"dry\"; driver = \"null\"; },\n"
-    "  { name = \"viettel\"; driver = \"null\"; prefixes = [ \"+8486\", \"+8496\" ]; } );\n"
-    "outbox = { default_route = \"dry\"; };\n"
+    FIXTURE_CONF_HTTP
+    FIXTURE_CONF_SMS_INBOUND
+    FIXTURE_CONF_ROUTES
     "questions = (\n"
     " { kind = \"default\"; ask = (\n"
-    "   { id = \"symptoms\"; type = \"yesno\"; vi = \"Ban co sot ho khong?\"; en = \"Fever or cough?\"; flag_on = \"yes\"; },\n"
-    "   { id = \"contact\"; type = \"yesno\"; vi = \"Ban co tiep xuc F0 khong?\"; en = \"Contact with a case?\"; flag_on = \"yes\"; } ); },\n"
+    FIXTURE_ASK_SYMPTOMS("Ban co sot ho khong?")
+    FIXTURE_ASK_CONTACT
     " { kind = \"checkpoint\"; ask = (\n"
-    "   { id = \"route\"; type = \"text\"; vi = \"Ban di tu dau den dau?\"; en = \"Your route?\"; } ); }\n"
+    FIXTURE_ASK_ROUTE("Ban di tu dau den dau?") "\n"
     ");\n";
-
-static void
-add_venue(struct venue *v, const char *name, const char *ward, const char *kind,
-    const char *owner)
-{
-	memset(v, 0, sizeof *v);
-	v->name = xstrdup(name);
-	v->address = xstrdup("1 Hang Bac");
-	v->ward = xstrdup(ward);
-	v->district = xstrdup("Hoan Kiem");
-	v->kind = xstrdup(kind);
-	v->owner = owner != NULL ? xstrdup(owner) : NULL;
-	v->active = 1;
-	ck_assert_int_ne(store_venue_add(st, v, 6), -1);
-	ck_assert(code_valid(v->code, 7));
-}
 
 static void
 setup(void)
 {
-	char	path[256], err[512];
-	FILE	*f;
-
-	strlcpy(dir, "/tmp/test-dialog.XXXXXX", sizeof dir);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/checkind.conf", dir);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fprintf(f, conf_text, dir);
-	fclose(f);
-	cfg = config_load(path, err, sizeof err);
-	ck_assert_msg(cfg != NULL, "config: %s", err);
-	ck_assert_int_eq(tz_set(cfg->timezone), 0);
-	st = store_open(cfg->database, err, sizeof err);
-	ck_assert_msg(st != NULL, "store: %s", err);
-	add_venue(&pho, "Pho Thin", "Hang Bac", "default", NULL);
-	add_venue(&gate, "Chot Cau Chuong Duong", "Chuong Duong", "checkpoint", NULL);
-	add_venue(&shop, "Tap hoa Minh", "Hang Ma", "shop", "+84987654321");
+	unit_open(&u, "test-dialog", conf_text);
+	cfg = u.cfg;
+	st = u.st;
+	unit_venue(st, &pho, "Pho Thin", "Hang Bac", "default", NULL);
+	unit_venue(st, &gate, "Chot Cau Chuong Duong", "Chuong Duong", "checkpoint", NULL);
+	unit_venue(st, &shop, "Tap hoa Minh", "Hang Ma", "shop", "+84987654321");
 	memset(&rep, 0, sizeof rep);
 	idn = 0;
 }
@@ -81,16 +52,11 @@ setup(void)
 static void
 teardown(void)
 {
-	char	cmd[300];
-
 	dialog_reply_free(&rep);
 	store_venue_free(&pho);
 	store_venue_free(&gate);
 	store_venue_free(&shop);
-	store_close(st);
-	config_free(cfg);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_close(&u);
 }
 
 /* Send text from a number at time now with a fresh message id. */
@@ -515,8 +481,6 @@ main(void)
 {
 	Suite	*s = suite_create("dialog");
 	TCase	*tc = tcase_create("flows");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_checkin_and_declaration);
@@ -538,9 +502,5 @@ main(void)
 	tcase_add_test(tc, test_inactive_venue);
 	tcase_add_test(tc, test_replies_queued);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "core/metrics.h"
 #include "officials/export.h"
+#include "unit.h"
 
 #define BOM		"\xef\xbb\xbf"
 #define T0		1631754000	/* 2021-09-16T08:00:00+07:00 */
@@ -787,12 +788,5 @@ export_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(export_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(export_suite());
 }

@@ -10,6 +10,7 @@
 #include "core/dialog.h"
 #include "core/ussd.h"
 #include "chan/fmt.h"
+#include "unit.h"
 
 #define TW_URL		"https://gw.example.org/sms/twilio"
 #define TW_TOKEN	"tok3n"
@@ -28,24 +29,6 @@
 #define ID129		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
 			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
-struct hdr {
-	const char	*name;
-	const char	*value;
-};
-
-/* The header lookup chan-http.c would give: a static table, names case-insensitive. */
-static const char *
-test_header(void *hctx, const char *name)
-{
-	const struct hdr	*h = hctx;
-
-	for (; h != NULL && h->name != NULL; h++) {
-		if (strcasecmp(h->name, name) == 0)
-			return h->value;
-	}
-	return NULL;
-}
-
 struct pcase {
 	const char	*desc;
 	const char	*format;
@@ -53,7 +36,7 @@ struct pcase {
 	const char	*query;
 	const char	*body;
 	size_t		 bodylen;	/* 0: strlen(body) */
-	struct hdr	 hdrs[8];
+	struct unit_hdr	 hdrs[8];
 	const char	*secret;
 	const char	*auth_token;
 	const char	*url;
@@ -519,7 +502,7 @@ START_TEST(test_parse_case)
 	req.body = c->body;
 	req.bodylen = c->body == NULL ? 0 : c->bodylen != 0 ? c->bodylen : strlen(c->body);
 	req.url = c->url;
-	req.header = test_header;
+	req.header = unit_header;
 	req.hctx = (void *)c->hdrs;
 	req.route = &route;
 
@@ -983,7 +966,7 @@ struct ucase {
 	const char	*query;
 	const char	*body;
 	size_t		 bodylen;	/* 0: strlen(body) */
-	struct hdr	 hdrs[4];
+	struct unit_hdr	 hdrs[4];
 	const char	*secret;
 	int		 status;	/* 0: parsed */
 	const char	*reason;
@@ -1162,7 +1145,7 @@ START_TEST(test_ussd_parse_case)
 	req.query = c->query;
 	req.body = c->body;
 	req.bodylen = c->body == NULL ? 0 : c->bodylen != 0 ? c->bodylen : strlen(c->body);
-	req.header = test_header;
+	req.header = unit_header;
 	req.hctx = (void *)c->hdrs;
 	req.route = &route;
 
@@ -1349,12 +1332,5 @@ fmt_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(fmt_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(fmt_suite());
 }

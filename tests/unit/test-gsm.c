@@ -9,6 +9,7 @@
 
 #include "base/base.h"
 #include "codec/gsm.h"
+#include "unit.h"
 
 /* Code points and the septets they take (0: not in the alphabet). */
 static const struct {
@@ -519,11 +520,5 @@ gsm_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(gsm_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(gsm_suite());
 }

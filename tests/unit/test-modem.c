@@ -7,6 +7,7 @@
 
 #include "base/base.h"
 #include "chan/modem-at.h"
+#include "unit.h"
 
 /* A line, its kind, and whether it ends a command / is unsolicited / has a PDU after it. */
 static const struct {
@@ -273,11 +274,5 @@ modem_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(modem_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(modem_suite());
 }

@@ -7,6 +7,7 @@
 #include "codec/gsm.h"
 #include "codec/msg.h"
 #include "config/config.h"
+#include "unit.h"
 
 /* Exactly 40 characters with diacritics: the longest venue name we allow. */
 #define VENUE		"Quán Phở Gia Truyền Bát Đàn Số 49 Hà Nội"
@@ -365,11 +366,5 @@ msg_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(msg_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(msg_suite());
 }

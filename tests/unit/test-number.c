@@ -5,6 +5,7 @@
 
 #include "base/tz.h"
 #include "codec/number.h"
+#include "unit.h"
 
 static const struct {
 	const char		*in;
@@ -275,11 +276,5 @@ number_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(number_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(number_suite());
 }

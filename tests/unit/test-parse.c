@@ -6,6 +6,7 @@
 #include "base/base.h"
 #include "codec/text.h"
 #include "core/parse.h"
+#include "unit.h"
 
 #define CODE_LEN	7
 
@@ -382,11 +383,5 @@ parse_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(parse_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(parse_suite());
 }

@@ -27,6 +27,7 @@
 #include "base/base.h"
 #include "codec/gsm.h"
 #include "codec/pdu.h"
+#include "unit.h"
 
 /* Hex to octets through the codec's own helper (tested on its own below). */
 static size_t
@@ -1413,11 +1414,5 @@ pdu_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(pdu_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(pdu_suite());
 }

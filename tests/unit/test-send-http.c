@@ -22,6 +22,7 @@
 #include "base/base.h"
 #include "send/send-http.h"
 #include "send/send.h"
+#include "unit.h"
 
 #define BODY_MAX	(64 * 1024)	/* what send-http.c keeps of a body */
 #define BIG_LEN		(200 * 1024)
@@ -1013,11 +1014,5 @@ send_http_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(send_http_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(send_http_suite());
 }

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "send/send.h"
 #include "chan/fmt.h"
+#include "unit.h"
 
 #define VI_TEXT		"C\xe1\xba\xa3m \xc6\xa1n b\xe1\xba\xa1n \xc4\x91\xc3\xa3 check-in " \
 			"t\xe1\xba\xa1i Ph\xe1\xbb\x9f Th\xc3\xacn"
@@ -703,23 +704,6 @@ START_TEST(test_verdict_small)
 }
 END_TEST
 
-struct hdr {
-	const char	*name;
-	const char	*value;
-};
-
-static const char *
-test_header(void *hctx, const char *name)
-{
-	const struct hdr	*h = hctx;
-
-	for (; h != NULL && h->name != NULL; h++) {
-		if (strcasecmp(h->name, name) == 0)
-			return h->value;
-	}
-	return NULL;
-}
-
 struct dcase {
 	const char	*driver;
 	int		 post;
@@ -845,7 +829,7 @@ START_TEST(test_dlr_case)
 	req.body = c->body;
 	req.bodylen = c->body != NULL ? strlen(c->body) : 0;
 	req.url = "http://127.0.0.1:8080/dlr/x";
-	req.header = test_header;
+	req.header = unit_header;
 	memset(&dlr, 0xa5, sizeof dlr);
 	err[0] = '\0';
 	rc = d->dlr(&req, &dlr, err, sizeof err);
@@ -898,7 +882,7 @@ START_TEST(test_twilio_dlr_signature)
 	struct route			 r;
 	struct web_request		 req;
 	struct send_dlr			 dlr;
-	struct hdr			 hdrs[2] = { { NULL, NULL }, { NULL, NULL } };
+	struct unit_hdr		 hdrs[2] = { { NULL, NULL }, { NULL, NULL } };
 	const char			*url = "https://gw.example.org/dlr/tw?id=42";
 	const char			*body = "MessageSid=SM1&MessageStatus=delivered&AccountSid=AC1";
 	char				*sig, err[64];
@@ -912,7 +896,7 @@ START_TEST(test_twilio_dlr_signature)
 	req.body = body;
 	req.bodylen = strlen(body);
 	req.url = url;
-	req.header = test_header;
+	req.header = unit_header;
 	req.hctx = hdrs;
 	req.outbound = &r;
 
@@ -1070,12 +1054,5 @@ send_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(send_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(send_suite());
 }

@@ -10,6 +10,7 @@
 
 #include "base/base.h"
 #include "codec/smpp-pdu.h"
+#include "unit.h"
 
 START_TEST(test_header)
 {
@@ -436,11 +437,5 @@ smpp_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(smpp_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(smpp_suite());
 }

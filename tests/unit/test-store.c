@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 
 #include <check.h>
-#include <ftw.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "base/tz.h"
 #include "codec/code.h"
 #include "store/store.h"
+#include "unit.h"
 
 /* 2021-09-16 in Asia/Ho_Chi_Minh (UTC+7). */
 #define DAY16		1631725200LL	/* 00:00 local */
@@ -40,12 +40,6 @@ static char		 dbdir[1024 + 16];
 static char		 dbpath[1024 + 32];
 static struct store	*st;
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static struct store *
 open_store(void)
 {
@@ -61,9 +55,7 @@ static void
 setup(void)
 {
 	ck_assert_int_eq(tz_set("Asia/Ho_Chi_Minh"), 0);
-	snprintf(tmpdir, sizeof tmpdir, "%s/test-store-XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(fixture_dir(tmpdir, sizeof tmpdir, "test-store"), 0);
 	snprintf(dbdir, sizeof dbdir, "%s/var/lib", tmpdir);
 	snprintf(dbpath, sizeof dbpath, "%s/checkind.db", dbdir);
 	st = open_store();
@@ -74,7 +66,7 @@ teardown(void)
 {
 	store_close(st);
 	st = NULL;
-	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_rmdir(tmpdir);
 }
 
 /* Run one SQL query on a separate connection; the first column of the first row. */
@@ -3481,13 +3473,6 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
 	umask(022);
-	sr = srunner_create(store_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(store_suite());
 }

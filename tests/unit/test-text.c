@@ -7,6 +7,7 @@
 
 #include "base/base.h"
 #include "codec/text.h"
+#include "unit.h"
 
 #define FFFD	"\xef\xbf\xbd"	/* U+FFFD REPLACEMENT CHARACTER */
 
@@ -284,11 +285,5 @@ text_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(text_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(text_suite());
 }

@@ -15,10 +15,11 @@
 #include "store/store.h"
 #include "core/dialog.h"
 #include "core/ussd.h"
+#include "unit.h"
 
 #define T0	1631754900	/* 2021-09-16 08:15 in Hanoi */
 
-static char		 dir[] = "/tmp/test-ussd.XXXXXX";
+static struct unit	 u;
 static char		 dbpath[256];
 static struct config	*cfg;
 static struct store	*st;
@@ -33,88 +34,54 @@ static struct ussd_resp	 scr;
 
 static const char conf_text[] =
     "database = \"%s/db/checkind.db\";\n"
-    "http = { listen = \"127.0.0.1:18080\"; };\n"
-    "hotline = \"1900 9095\";\n"
-    "inbound = (\n"
-    "  { name = \"ussd-at\"; type = \"ussd\"; format = \"africastalking\"; path = \"/ussd/at\"; route = \"dry\"; },\n"
-    "  { name = \"ussd-json\"; type = \"ussd\"; format = \"json\"; path = \"/ussd/json\"; } );\n"
-    "routes = ( { name = \"dry\"; driver = \"null\"; },\n"
-    "  { name = \"viettel\"; driver = \"null\"; prefixes = [ \"+8486\", \"+8496\" ]; } );\n"
-    "outbox = { default_route = \"dry\"; };\n"
-    "ussd = { resume = 300; confirm_sms = true; };\n"
+    FIXTURE_CONF_HTTP
+    FIXTURE_CONF_USSD_INBOUND
+    FIXTURE_CONF_ROUTES
+    FIXTURE_CONF_USSD
     "questions = (\n"
     " { kind = \"default\"; ask = (\n"
-    "   { id = \"symptoms\"; type = \"yesno\"; vi = \"Ban co sot ho khong?\"; en = \"Fever or cough?\"; flag_on = \"yes\"; },\n"
-    "   { id = \"contact\"; type = \"yesno\"; vi = \"Ban co tiep xuc F0 khong?\"; en = \"Contact with a case?\"; flag_on = \"yes\"; } ); },\n"
+    FIXTURE_ASK_SYMPTOMS("Ban co sot ho khong?")
+    FIXTURE_ASK_CONTACT
     " { kind = \"checkpoint\"; ask = (\n"
-    "   { id = \"route\"; type = \"text\"; vi = \"Ban di tu dau den dau?\"; en = \"Your route?\"; } ); },\n"
+    FIXTURE_ASK_ROUTE("Ban di tu dau den dau?") ",\n"
     " { kind = \"quiz\"; ask = (\n"
     "   { id = \"long\"; type = \"yesno\"; vi = \"" LONGQ "\"; en = \"" LONGQ "\"; flag_on = \"yes\"; },\n"
     "   { id = \"longtext\"; type = \"text\"; vi = \"" LONGQ "\"; en = \"" LONGQ "\"; } ); }\n"
     ");\n";
 
 static void
-add_venue(struct venue *v, const char *name, const char *ward, const char *kind)
-{
-	memset(v, 0, sizeof *v);
-	v->name = xstrdup(name);
-	v->address = xstrdup("1 Hang Bac");
-	v->ward = xstrdup(ward);
-	v->district = xstrdup("Hoan Kiem");
-	v->kind = xstrdup(kind);
-	v->active = 1;
-	ck_assert_int_ne(store_venue_add(st, v, 6), -1);
-	ck_assert(code_valid(v->code, 7));
-}
-
-static void
 setup(void)
 {
-	char	path[256], err[512];
-	FILE	*f;
-
-	strlcpy(dir, "/tmp/test-ussd.XXXXXX", sizeof dir);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/checkind.conf", dir);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fprintf(f, conf_text, dir);
-	fclose(f);
-	cfg = config_load(path, err, sizeof err);
-	ck_assert_msg(cfg != NULL, "config: %s", err);
+	unit_open(&u, "test-ussd", conf_text);
+	cfg = u.cfg;
+	st = u.st;
 	ck_assert_int_eq(cfg->ussd_resume, 300);
 	ck_assert_int_eq(cfg->ussd_confirm_sms, 1);
-	ck_assert_int_eq(tz_set(cfg->timezone), 0);
 	strlcpy(dbpath, cfg->database, sizeof dbpath);
-	st = store_open(cfg->database, err, sizeof err);
-	ck_assert_msg(st != NULL, "store: %s", err);
-	add_venue(&pho, "Pho Thin", "Hang Bac", "default");
-	add_venue(&gate, "Chot Cau Chuong Duong", "Chuong Duong", "checkpoint");
-	add_venue(&shop, "Tap hoa Minh", "Hang Ma", "shop");
+	unit_venue(st, &pho, "Pho Thin", "Hang Bac", "default", NULL);
+	unit_venue(st, &gate, "Chot Cau Chuong Duong", "Chuong Duong", "checkpoint", NULL);
+	unit_venue(st, &shop, "Tap hoa Minh", "Hang Ma", "shop", NULL);
 	/* 60 characters with diacritics, and a long ward. */
-	add_venue(&longv, "Nh\xc3\xa0 h\xc3\xa0ng Ph\xe1\xbb\x9f C\xe1\xbb\x95 Truy\xe1\xbb\x81n "
+	unit_venue(st, &longv, "Nh\xc3\xa0 h\xc3\xa0ng Ph\xe1\xbb\x9f C\xe1\xbb\x95 Truy\xe1\xbb\x81n "
 	    "Gia \xc4\x90\xc3\xacnh H\xc3\xa0 N\xe1\xbb\x99i S\xe1\xbb\x91 M\xe1\xbb\x99t "
 	    "Ph\xe1\xbb\x91 H\xc3\xa0ng B\xe1\xba\xa1" "c R\xe1\xba\xa5t D\xc3\xa0i",
 	    "Ph\xc6\xb0\xe1\xbb\x9dng H\xc3\xa0ng B\xe1\xba\xa1" "c Qu\xe1\xba\xadn Ho\xc3\xa0n "
-	    "Ki\xe1\xba\xbfm H\xc3\xa0 N\xe1\xbb\x99i", "default");
-	add_venue(&quiz, "Cho Dong Xuan Khu Tap Trung Hang Hoa So 4", "Dong Xuan", "quiz");
+	    "Ki\xe1\xba\xbfm H\xc3\xa0 N\xe1\xbb\x99i", "default", NULL);
+	unit_venue(st, &quiz, "Cho Dong Xuan Khu Tap Trung Hang Hoa So 4", "Dong Xuan", "quiz",
+	    NULL);
 	memset(&scr, 0, sizeof scr);
 }
 
 static void
 teardown(void)
 {
-	char	cmd[300];
-
 	ussd_resp_free(&scr);
 	store_venue_free(&pho);
 	store_venue_free(&gate);
 	store_venue_free(&shop);
 	store_venue_free(&longv);
 	store_venue_free(&quiz);
-	store_close(st);
-	config_free(cfg);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_close(&u);
 }
 
 /* One caller's session: AT (history) or json (newest input only). */
@@ -1161,8 +1128,6 @@ main(void)
 {
 	Suite	*s = suite_create("ussd");
 	TCase	*tc = tcase_create("menu");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -1181,9 +1146,5 @@ main(void)
 	tcase_add_test(tc, test_every_screen_en);
 	tcase_add_test(tc, test_step_latency);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
