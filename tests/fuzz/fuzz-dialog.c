@@ -4,7 +4,7 @@
  * database. The input is a short conversation: up to FUZZ_MSGS messages,
  * one a line, each "FROM|TEXT" or just "TEXT" (from FUZZ_FROM), a minute
  * apart; a line equal to the one before is its retry (same message id).
- * The configuration is written once and the venues added once;
+ * The configuration is written once and the venues added once (fixture.c);
  * each input runs inside one transaction that is rolled back afterwards,
  * so every input starts from the same database and a finding reproduces
  * alone.
@@ -12,15 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/base.h"
 #include "base/log.h"
-#include "base/tz.h"
-#include "codec/code.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "core/dialog.h"
+#include "fixture.h"
 
 #define FUZZ_MSGS	8		/* messages per input at most */
 #define FUZZ_FROM	"0912345678"	/* the sender of a line without '|' */
@@ -31,74 +29,56 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char fuzz_conf[] =
     "database = \"/nonexistent/fuzz-dialog.db\";\n"
-    "http = { listen = \"127.0.0.1:18080\"; };\n"
-    "hotline = \"1900 9095\";\n"
-    "inbound = ( { name = \"test\"; format = \"json\"; path = \"/sms/json\"; reply = \"inline\"; } );\n"
-    "routes = ( { name = \"dry\"; driver = \"null\"; },\n"
-    "  { name = \"viettel\"; driver = \"null\"; prefixes = [ \"+8486\", \"+8496\" ]; } );\n"
-    "outbox = { default_route = \"dry\"; };\n"
+    FIXTURE_CONF_HTTP
+    FIXTURE_CONF_SMS_INBOUND
+    FIXTURE_CONF_ROUTES
     "questions = (\n"
     " { kind = \"default\"; ask = (\n"
-    "   { id = \"symptoms\"; type = \"yesno\"; vi = \"B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?\"; en = \"Fever or cough?\"; flag_on = \"yes\"; },\n"
-    "   { id = \"contact\"; type = \"yesno\"; vi = \"Ban co tiep xuc F0 khong?\"; en = \"Contact with a case?\"; flag_on = \"yes\"; } ); },\n"
+    FIXTURE_ASK_SYMPTOMS("B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?")
+    FIXTURE_ASK_CONTACT
     " { kind = \"checkpoint\"; ask = (\n"
-    "   { id = \"route\"; type = \"text\"; vi = \"Ban di tu dau den dau?\"; en = \"Your route?\"; } ); }\n"
+    FIXTURE_ASK_ROUTE("Ban di tu dau den dau?") "\n"
     ");\n";
 
+#define FUZZ_ADDRESS	"1 H\xc3\xa0ng B\xe1\xba\xa1" "c"
+#define FUZZ_WARD	"H\xc3\xa0ng B\xe1\xba\xa1" "c"
+#define FUZZ_DISTRICT	"Ho\xc3\xa0n Ki\xe1\xba\xbfm"
+
 /* The venues every input finds: payload, kind, owner (codes in the corpus). */
-static const struct {
-	const char	*payload;
-	const char	*name;
-	const char	*kind;
-	const char	*owner;
-} fuzz_venues[] = {
-	{ "123456", "Ph\xe1\xbb\x9f Th\xc3\xacn", "default", NULL },
+static const struct fixture_venue fuzz_venues[] = {
+	{ "123456", "Ph\xe1\xbb\x9f Th\xc3\xacn", FUZZ_ADDRESS, FUZZ_WARD, FUZZ_DISTRICT,
+	  "default", NULL },
 	{ "654321", "Ch\xe1\xbb\x91t C\xe1\xba\xa7u Ch\xc6\xb0\xc6\xa1ng D\xc6\xb0\xc6\xa1ng",
-	  "checkpoint", NULL },
-	{ "111111", "Tap hoa Minh", "shop", FUZZ_OWNER },
+	  FUZZ_ADDRESS, FUZZ_WARD, FUZZ_DISTRICT, "checkpoint", NULL },
+	{ "111111", "Tap hoa Minh", FUZZ_ADDRESS, FUZZ_WARD, FUZZ_DISTRICT, "shop",
+	  FUZZ_OWNER },
 };
 
 static struct config	*fuzz_cfg;
 static struct store	*fuzz_st;
 
-/* Write the configuration to a temporary file and load it; open the store. */
+/* Write the configuration to a temporary folder and load it; open the store. */
 static void
 fuzz_init(void)
 {
-	char		 path[] = "/tmp/fuzz-dialog.XXXXXX", err[512];
+	char		 dir[1024], err[512];
 	struct venue	 v;
-	size_t		 i, n;
-	FILE		*f;
-	int		 fd;
+	size_t		 i;
 
 	/* FUZZ_DEBUG=1: the debug log, to follow a reproducer. */
 	log_init(1, getenv("FUZZ_DEBUG") != NULL ? 1 : -1);
-	if ((fd = mkstemp(path)) == -1 || (f = fdopen(fd, "w")) == NULL)
-		fatal("mkstemp");
-	fputs(fuzz_conf, f);
-	fclose(f);
-	fuzz_cfg = config_load(path, err, sizeof err);
-	unlink(path);
+	if (fixture_dir(dir, sizeof dir, "fuzz-dialog") == -1)
+		fatal("mkdtemp");
+	fuzz_cfg = fixture_config(dir, fuzz_conf, err, sizeof err);
+	fixture_rmdir(dir);
 	if (fuzz_cfg == NULL)
 		fatalx("config: %s", err);
-	if (tz_set(fuzz_cfg->timezone) == -1)
-		fatalx("tz_set %s", fuzz_cfg->timezone);
 	if ((fuzz_st = store_open(":memory:", err, sizeof err)) == NULL)
 		fatalx("store: %s", err);
 	for (i = 0; i < nitems(fuzz_venues); i++) {
-		memset(&v, 0, sizeof v);
-		n = strlcpy(v.code, fuzz_venues[i].payload, sizeof v.code);
-		v.code[n] = '0' + code_damm(v.code, n);
-		v.code[n + 1] = '\0';
-		v.name = (char *)fuzz_venues[i].name;
-		v.address = (char *)"1 H\xc3\xa0ng B\xe1\xba\xa1" "c";
-		v.ward = (char *)"H\xc3\xa0ng B\xe1\xba\xa1" "c";
-		v.district = (char *)"Ho\xc3\xa0n Ki\xe1\xba\xbfm";
-		v.kind = (char *)fuzz_venues[i].kind;
-		v.owner = (char *)fuzz_venues[i].owner;
-		v.active = 1;
-		if (store_venue_add(fuzz_st, &v, n) == -1)
+		if (fixture_venue_add(fuzz_st, &fuzz_venues[i], &v) == -1)
 			fatalx("store_venue_add");
+		store_venue_free(&v);
 	}
 }
 

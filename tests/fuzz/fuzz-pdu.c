@@ -15,33 +15,18 @@
 #include "base/base.h"
 #include "codec/gsm.h"
 #include "codec/pdu.h"
+#include "fixture.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define FUZZ_PARTS	8
-
-/* A broken promise is a finding: say which, and abort for libFuzzer. */
-static __dead void
-fuzz_fail(const char *what)
-{
-	fprintf(stderr, "fuzz-pdu: %s\n", what);
-	abort();
-}
-
-/* A NUL-terminated string within its field. */
-static void
-fuzz_check_str(const char *what, const char *s, size_t size)
-{
-	if (memchr(s, '\0', size) == NULL)
-		fuzz_fail(what);
-}
 
 /* Well-formed UTF-8 of exactly len bytes, no NUL inside. */
 static void
 fuzz_check_utf8(const char *what, const char *s, size_t len)
 {
 	if (strlen(s) != len || u8_check((const uint8_t *)s, len) != NULL)
-		fuzz_fail(what);
+		fixture_fail(what);
 }
 
 /*
@@ -89,24 +74,24 @@ fuzz_round_trip(const struct pdu_deliver *in)
 	n = pdu_encode_submit("+84912345678", in->text, in->textlen, &o, out,
 	    FUZZ_PARTS, err, sizeof err);
 	if (n < 1)
-		fuzz_fail("a decoded text does not encode");
+		fixture_fail("a decoded text does not encode");
 	joined[0] = '\0';
 	for (i = 0; i < (size_t)n; i++) {
 		if (out[i].len > PDU_MAX || out[i].tpdu_len != out[i].len - 1)
-			fuzz_fail("SMS-SUBMIT length");
+			fixture_fail("SMS-SUBMIT length");
 		len = fuzz_submit_to_deliver(&out[i], d);
 		if (pdu_decode_deliver(d, len, &part, err, sizeof err) != 0)
-			fuzz_fail("our own SMS-SUBMIT does not decode");
+			fixture_fail("our own SMS-SUBMIT does not decode");
 		if (n > 1 && (part.concat.total != (unsigned)n ||
 		    part.concat.seq != i + 1 || part.concat.ref16 != o.ref16 ||
 		    part.concat.ref != (o.ref16 ? o.ref : (o.ref & 0xff))))
-			fuzz_fail("our own concatenation IE");
+			fixture_fail("our own concatenation IE");
 		if (n == 1 && part.concat.total != 0)
-			fuzz_fail("a concatenation IE on a whole text");
+			fixture_fail("a concatenation IE on a whole text");
 		strlcat(joined, part.text, sizeof joined);
 	}
 	if (strcmp(joined, in->text) != 0)
-		fuzz_fail("text changed through SMS-SUBMIT and back");
+		fixture_fail("text changed through SMS-SUBMIT and back");
 }
 
 static void
@@ -119,28 +104,28 @@ fuzz_deliver(const uint8_t *pdu, size_t len)
 	err[0] = '\0';
 	if (pdu_decode_deliver(pdu, len, &d, err, sizeof err) != 0) {
 		if (err[0] == '\0')
-			fuzz_fail("SMS-DELIVER refused without a reason");
+			fixture_fail("SMS-DELIVER refused without a reason");
 		return;
 	}
 	if (pdu_type(pdu, len) != PDU_DELIVER)
-		fuzz_fail("decoded a DELIVER that pdu_type does not call one");
-	fuzz_check_str("smsc", d.smsc, sizeof d.smsc);
-	fuzz_check_str("from", d.from, sizeof d.from);
+		fixture_fail("decoded a DELIVER that pdu_type does not call one");
+	fixture_check_str("smsc", d.smsc, sizeof d.smsc);
+	fixture_check_str("from", d.from, sizeof d.from);
 	fuzz_check_utf8("from", d.from, strlen(d.from));
 	fuzz_check_utf8("text", d.text, d.textlen);
 	if (d.textlen >= sizeof d.text)
-		fuzz_fail("textlen");
+		fixture_fail("textlen");
 	if (d.alphabet != PDU_GSM7 && d.alphabet != PDU_8BIT &&
 	    d.alphabet != PDU_UCS2)
-		fuzz_fail("alphabet");
+		fixture_fail("alphabet");
 	if (d.msg_class < -1 || d.msg_class > 3)
-		fuzz_fail("message class");
+		fixture_fail("message class");
 	if (d.tz_quarters < -79 || d.tz_quarters > 79)
-		fuzz_fail("time zone");
+		fixture_fail("time zone");
 	if (c->total == 0 ? (c->seq != 0 || c->ref != 0) :
 	    (c->seq < 1 || c->seq > c->total || c->total > 255 ||
 	    c->ref > (c->ref16 ? 0xffffu : 0xffu)))
-		fuzz_fail("concatenation");
+		fixture_fail("concatenation");
 	fuzz_round_trip(&d);
 }
 
@@ -154,18 +139,18 @@ fuzz_status(const uint8_t *pdu, size_t len)
 	err[0] = '\0';
 	if (pdu_decode_status(pdu, len, &s, err, sizeof err) != 0) {
 		if (err[0] == '\0')
-			fuzz_fail("STATUS-REPORT refused without a reason");
+			fixture_fail("STATUS-REPORT refused without a reason");
 		return;
 	}
 	if (pdu_type(pdu, len) != PDU_STATUS_REPORT)
-		fuzz_fail("decoded a STATUS-REPORT that pdu_type does not call one");
-	fuzz_check_str("smsc", s.smsc, sizeof s.smsc);
-	fuzz_check_str("recipient", s.recipient, sizeof s.recipient);
+		fixture_fail("decoded a STATUS-REPORT that pdu_type does not call one");
+	fixture_check_str("smsc", s.smsc, sizeof s.smsc);
+	fixture_check_str("recipient", s.recipient, sizeof s.recipient);
 	if (s.mr < 0 || s.mr > 255 || s.status < 0 || s.status > 255)
-		fuzz_fail("octet out of range");
+		fixture_fail("octet out of range");
 	final = pdu_status_final(s.status);
 	if (final < -1 || final > 1)
-		fuzz_fail("pdu_status_final");
+		fixture_fail("pdu_status_final");
 }
 
 /* Both decoders on an exact-size copy: reading one octet past it is a finding. */
@@ -179,7 +164,7 @@ fuzz_pdu(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	type = pdu_type(copy, size);
 	if (type != -1 && type != PDU_DELIVER && type != PDU_STATUS_REPORT)
-		fuzz_fail("pdu_type");
+		fixture_fail("pdu_type");
 	fuzz_deliver(copy, size);
 	fuzz_status(copy, size);
 	free(copy);
@@ -196,7 +181,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = pdu_hex_decode((const char *)data, size, bin, sizeof bin);
 	if (n >= 0) {
 		if ((size_t)n * 2 != size)
-			fuzz_fail("pdu_hex_decode length");
+			fixture_fail("pdu_hex_decode length");
 		fuzz_pdu(bin, (size_t)n);
 	}
 	return 0;

@@ -13,29 +13,16 @@
 
 #include "base/base.h"
 #include "codec/smpp-pdu.h"
+#include "fixture.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static __dead void
-fuzz_fail(const char *what)
-{
-	fprintf(stderr, "fuzz-smpp: %s\n", what);
-	abort();
-}
-
-static void
-fuzz_check_str(const char *what, const char *s, size_t size)
-{
-	if (memchr(s, '\0', size) == NULL)
-		fuzz_fail(what);
-}
 
 static void
 fuzz_within(const char *what, const uint8_t *p, size_t n, const uint8_t *body,
     size_t len)
 {
 	if (n > 0 && (p == NULL || p < body || p + n > body + len))
-		fuzz_fail(what);
+		fixture_fail(what);
 }
 
 /* A parsed message packed again must parse to the same fields. */
@@ -51,9 +38,9 @@ fuzz_round_trip(const struct smpp_sm *sm)
 	if (len == 0)
 		return;		/* a payload too big to pack with the header: fine */
 	if (smpp_pdu_header(out, len, &h) != 1 || h.len != len)
-		fuzz_fail("packed header");
+		fixture_fail("packed header");
 	if (smpp_pdu_parse_sm(out + SMPP_HEADER_LEN, len - SMPP_HEADER_LEN, &again) != 0)
-		fuzz_fail("packed message does not parse");
+		fixture_fail("packed message does not parse");
 	if (strcmp(again.src, sm->src) != 0 || strcmp(again.dst, sm->dst) != 0 ||
 	    again.esm_class != sm->esm_class || again.data_coding != sm->data_coding ||
 	    again.sm_len != sm->sm_len ||
@@ -66,7 +53,7 @@ fuzz_round_trip(const struct smpp_sm *sm)
 	    again.has_receipted != sm->has_receipted ||
 	    (sm->has_receipted && strcmp(again.receipted_id, sm->receipted_id) != 0) ||
 	    again.message_state != sm->message_state)
-		fuzz_fail("round trip changed a field");
+		fixture_fail("round trip changed a field");
 }
 
 static void
@@ -80,32 +67,32 @@ fuzz_body(const uint8_t *body, size_t len)
 	char			id[66];
 
 	if (smpp_pdu_parse_id(body, len, id, sizeof id) == 0)
-		fuzz_check_str("message_id", id, sizeof id);
+		fixture_check_str("message_id", id, sizeof id);
 	if (smpp_pdu_parse_sm(body, len, &sm) != 0)
 		return;
-	fuzz_check_str("service_type", sm.service_type, sizeof sm.service_type);
-	fuzz_check_str("source_addr", sm.src, sizeof sm.src);
-	fuzz_check_str("destination_addr", sm.dst, sizeof sm.dst);
-	fuzz_check_str("schedule", sm.schedule, sizeof sm.schedule);
-	fuzz_check_str("validity", sm.validity, sizeof sm.validity);
-	fuzz_check_str("receipted_message_id", sm.receipted_id, sizeof sm.receipted_id);
+	fixture_check_str("service_type", sm.service_type, sizeof sm.service_type);
+	fixture_check_str("source_addr", sm.src, sizeof sm.src);
+	fixture_check_str("destination_addr", sm.dst, sizeof sm.dst);
+	fixture_check_str("schedule", sm.schedule, sizeof sm.schedule);
+	fixture_check_str("validity", sm.validity, sizeof sm.validity);
+	fixture_check_str("receipted_message_id", sm.receipted_id, sizeof sm.receipted_id);
 	fuzz_within("short_message", sm.sm, sm.sm_len, body, len);
 	if (sm.has_payload)
 		fuzz_within("message_payload", sm.payload, sm.payload_len, body, len);
 	if (sm.message_state < -1 || sm.message_state > 255)
-		fuzz_fail("message_state");
+		fixture_fail("message_state");
 	data = sm.has_payload && sm.payload_len > 0 ? sm.payload : sm.sm;
 	n = sm.has_payload && sm.payload_len > 0 ? sm.payload_len : sm.sm_len;
 	if (smpp_pdu_udh(data, n, &hl, &c) == 0) {
 		if (hl > n || hl == 0)
-			fuzz_fail("udh length");
+			fixture_fail("udh length");
 		if (c.seq != 0 && (c.total == 0 || c.seq > c.total))
-			fuzz_fail("udh part number");
+			fixture_fail("udh part number");
 	}
 	if (smpp_pdu_receipt((const char *)data, n, &rc) == 0) {
-		fuzz_check_str("receipt id", rc.id, sizeof rc.id);
-		fuzz_check_str("receipt stat", rc.stat, sizeof rc.stat);
-		fuzz_check_str("receipt err", rc.err, sizeof rc.err);
+		fixture_check_str("receipt id", rc.id, sizeof rc.id);
+		fixture_check_str("receipt stat", rc.stat, sizeof rc.stat);
+		fixture_check_str("receipt err", rc.err, sizeof rc.err);
 		(void)smpp_pdu_state(rc.stat);
 	}
 	fuzz_round_trip(&sm);

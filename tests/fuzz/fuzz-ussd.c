@@ -18,18 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <unistr.h>
 
 #include "base/base.h"
 #include "base/log.h"
-#include "base/tz.h"
-#include "codec/code.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "core/dialog.h"
 #include "core/ussd.h"
+#include "fixture.h"
 
 #define FUZZ_STEPS	16		/* steps per input at most */
 #define FUZZ_RESET	1000		/* inputs per database */
@@ -39,59 +37,49 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char fuzz_conf[] =
     "database = \"/nonexistent/fuzz-ussd.db\";\n"
-    "http = { listen = \"127.0.0.1:18080\"; };\n"
-    "hotline = \"1900 9095\";\n"
-    "inbound = (\n"
-    "  { name = \"ussd-at\"; type = \"ussd\"; format = \"africastalking\"; path = \"/ussd/at\"; route = \"dry\"; },\n"
-    "  { name = \"ussd-json\"; type = \"ussd\"; format = \"json\"; path = \"/ussd/json\"; } );\n"
-    "routes = ( { name = \"dry\"; driver = \"null\"; },\n"
-    "  { name = \"viettel\"; driver = \"null\"; prefixes = [ \"+8486\", \"+8496\" ]; } );\n"
-    "outbox = { default_route = \"dry\"; };\n"
-    "ussd = { resume = 300; confirm_sms = true; };\n"
+    FIXTURE_CONF_HTTP
+    FIXTURE_CONF_USSD_INBOUND
+    FIXTURE_CONF_ROUTES
+    FIXTURE_CONF_USSD
     "questions = (\n"
     " { kind = \"default\"; ask = (\n"
-    "   { id = \"symptoms\"; type = \"yesno\"; vi = \"B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?\"; en = \"Fever or cough?\"; flag_on = \"yes\"; },\n"
-    "   { id = \"contact\"; type = \"yesno\"; vi = \"Ban co tiep xuc F0 khong?\"; en = \"Contact with a case?\"; flag_on = \"yes\"; } ); },\n"
+    FIXTURE_ASK_SYMPTOMS("B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?")
+    FIXTURE_ASK_CONTACT
     " { kind = \"checkpoint\"; ask = (\n"
-    "   { id = \"route\"; type = \"text\"; vi = \"Trong 14 ngay qua ban co di qua hoac luu tru tai khu vuc dang phong toa, cach ly y te, hoac co tiep xuc gan voi nguoi dang theo doi suc khoe khong? Ban di tu dau den dau?\"; en = \"Your route?\"; } ); }\n"
+    FIXTURE_ASK_ROUTE("Trong 14 ngay qua ban co di qua hoac luu tru tai khu vuc dang phong toa, cach ly y te, hoac co tiep xuc gan voi nguoi dang theo doi suc khoe khong? Ban di tu dau den dau?") "\n"
     ");\n";
 
+#define FUZZ_ADDRESS	"1 H\xc3\xa0ng B\xe1\xba\xa1" "c"
+#define FUZZ_WARD	"Ph\xc6\xb0\xe1\xbb\x9dng H\xc3\xa0ng B\xe1\xba\xa1" "c"
+#define FUZZ_DISTRICT	"Ho\xc3\xa0n Ki\xe1\xba\xbfm"
+
 /* The venues every input finds (codes 1234566, 6543213, 1111118). */
-static const struct {
-	const char	*payload;
-	const char	*name;
-	const char	*kind;
-} fuzz_venues[] = {
+static const struct fixture_venue fuzz_venues[] = {
 	{ "123456", "Nh\xc3\xa0 h\xc3\xa0ng Ph\xe1\xbb\x9f C\xe1\xbb\x95 Truy\xe1\xbb\x81n "
-	  "Gia \xc4\x90\xc3\xacnh H\xc3\xa0 N\xe1\xbb\x99i S\xe1\xbb\x91 M\xe1\xbb\x99t", "default" },
+	  "Gia \xc4\x90\xc3\xacnh H\xc3\xa0 N\xe1\xbb\x99i S\xe1\xbb\x91 M\xe1\xbb\x99t",
+	  FUZZ_ADDRESS, FUZZ_WARD, FUZZ_DISTRICT, "default", NULL },
 	{ "654321", "Ch\xe1\xbb\x91t C\xe1\xba\xa7u Ch\xc6\xb0\xc6\xa1ng D\xc6\xb0\xc6\xa1ng",
-	  "checkpoint" },
-	{ "111111", "Tap hoa Minh", "shop" },
+	  FUZZ_ADDRESS, FUZZ_WARD, FUZZ_DISTRICT, "checkpoint", NULL },
+	{ "111111", "Tap hoa Minh", FUZZ_ADDRESS, FUZZ_WARD, FUZZ_DISTRICT, "shop", NULL },
 };
 
 static struct config	*fuzz_cfg;
 static struct store	*fuzz_st;
 static int		 fuzz_runs;
 
-/* Write the configuration to a temporary file and load it, once. */
+/* Write the configuration to a temporary folder and load it, once. */
 static void
 fuzz_init(void)
 {
-	char	 path[] = "/tmp/fuzz-ussd.XXXXXX", err[512];
-	FILE	*f;
-	int	 fd;
+	char	dir[1024], err[512];
 
 	log_init(1, getenv("FUZZ_DEBUG") != NULL ? 1 : -1);
-	if ((fd = mkstemp(path)) == -1 || (f = fdopen(fd, "w")) == NULL)
-		fatal("mkstemp");
-	fputs(fuzz_conf, f);
-	fclose(f);
-	fuzz_cfg = config_load(path, err, sizeof err);
-	unlink(path);
+	if (fixture_dir(dir, sizeof dir, "fuzz-ussd") == -1)
+		fatal("mkdtemp");
+	fuzz_cfg = fixture_config(dir, fuzz_conf, err, sizeof err);
+	fixture_rmdir(dir);
 	if (fuzz_cfg == NULL)
 		fatalx("config: %s", err);
-	if (tz_set(fuzz_cfg->timezone) == -1)
-		fatalx("tz_set %s", fuzz_cfg->timezone);
 }
 
 /* A new in-memory database with the venues. */
@@ -101,23 +89,14 @@ fuzz_store(void)
 	struct store	*st;
 	struct venue	 v;
 	char		 err[512];
-	size_t		 i, n;
+	size_t		 i;
 
 	if ((st = store_open(":memory:", err, sizeof err)) == NULL)
 		fatalx("store: %s", err);
 	for (i = 0; i < nitems(fuzz_venues); i++) {
-		memset(&v, 0, sizeof v);
-		n = strlcpy(v.code, fuzz_venues[i].payload, sizeof v.code);
-		v.code[n] = '0' + code_damm(v.code, n);
-		v.code[n + 1] = '\0';
-		v.name = (char *)fuzz_venues[i].name;
-		v.address = (char *)"1 H\xc3\xa0ng B\xe1\xba\xa1" "c";
-		v.ward = (char *)"Ph\xc6\xb0\xe1\xbb\x9dng H\xc3\xa0ng B\xe1\xba\xa1" "c";
-		v.district = (char *)"Ho\xc3\xa0n Ki\xe1\xba\xbfm";
-		v.kind = (char *)fuzz_venues[i].kind;
-		v.active = 1;
-		if (store_venue_add(st, &v, n) == -1)
+		if (fixture_venue_add(st, &fuzz_venues[i], &v) == -1)
 			fatalx("store_venue_add");
+		store_venue_free(&v);
 	}
 	return st;
 }

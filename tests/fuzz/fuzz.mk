@@ -8,26 +8,33 @@ FUZZ_TARGETS = tests/fuzz/fuzz-parse tests/fuzz/fuzz-dialog tests/fuzz/fuzz-fmt 
 noinst_PROGRAMS = $(FUZZ_TARGETS)
 FUZZ_LIBS = $(LAYER_LIBS) $(DEPS_LIBS)
 FUZZ_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
+# tests/fixture.c: the set-up the unit tests share, without Check.
+FUZZ_FIXTURE = tests/fixture.c tests/fixture.h
+FUZZ_FIXTURE_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 
 tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz-parse.c
 tests_fuzz_fuzz_parse_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_parse_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_dialog_SOURCES = tests/fuzz/fuzz-dialog.c
+tests_fuzz_fuzz_dialog_SOURCES = tests/fuzz/fuzz-dialog.c $(FUZZ_FIXTURE)
+tests_fuzz_fuzz_dialog_CPPFLAGS = $(FUZZ_FIXTURE_CPPFLAGS)
 tests_fuzz_fuzz_dialog_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_dialog_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_fmt_SOURCES = tests/fuzz/fuzz-fmt.c
 tests_fuzz_fuzz_fmt_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_fmt_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_ussd_SOURCES = tests/fuzz/fuzz-ussd.c
+tests_fuzz_fuzz_ussd_SOURCES = tests/fuzz/fuzz-ussd.c $(FUZZ_FIXTURE)
+tests_fuzz_fuzz_ussd_CPPFLAGS = $(FUZZ_FIXTURE_CPPFLAGS)
 tests_fuzz_fuzz_ussd_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_ussd_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c
 tests_fuzz_fuzz_config_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_pdu_SOURCES = tests/fuzz/fuzz-pdu.c
+tests_fuzz_fuzz_pdu_SOURCES = tests/fuzz/fuzz-pdu.c $(FUZZ_FIXTURE)
+tests_fuzz_fuzz_pdu_CPPFLAGS = $(FUZZ_FIXTURE_CPPFLAGS)
 tests_fuzz_fuzz_pdu_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_pdu_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_smpp_SOURCES = tests/fuzz/fuzz-smpp.c
+tests_fuzz_fuzz_smpp_SOURCES = tests/fuzz/fuzz-smpp.c $(FUZZ_FIXTURE)
+tests_fuzz_fuzz_smpp_CPPFLAGS = $(FUZZ_FIXTURE_CPPFLAGS)
 tests_fuzz_fuzz_smpp_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_smpp_LDFLAGS = $(FUZZ_LINK)
 endif
