@@ -29,15 +29,9 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char fuzz_conf[] =
     "database = \"/nonexistent/fuzz-dialog.db\";\n"
-    FIXTURE_CONF_HTTP
-    FIXTURE_CONF_SMS_INBOUND
-    FIXTURE_CONF_ROUTES
-    "questions = (\n"
-    " { kind = \"default\"; ask = (\n"
-    FIXTURE_ASK_SYMPTOMS("B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?")
-    FIXTURE_ASK_CONTACT
-    " { kind = \"checkpoint\"; ask = (\n"
-    FIXTURE_ASK_ROUTE("Ban di tu dau den dau?") "\n"
+    FIXTURE_CONF_SMS
+    FIXTURE_CONF_QUESTIONS("B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?",
+        "Ban di tu dau den dau?") "\n"
     ");\n";
 
 #define FUZZ_ADDRESS	"1 H\xc3\xa0ng B\xe1\xba\xa1" "c"

@@ -37,16 +37,9 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char fuzz_conf[] =
     "database = \"/nonexistent/fuzz-ussd.db\";\n"
-    FIXTURE_CONF_HTTP
-    FIXTURE_CONF_USSD_INBOUND
-    FIXTURE_CONF_ROUTES
     FIXTURE_CONF_USSD
-    "questions = (\n"
-    " { kind = \"default\"; ask = (\n"
-    FIXTURE_ASK_SYMPTOMS("B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?")
-    FIXTURE_ASK_CONTACT
-    " { kind = \"checkpoint\"; ask = (\n"
-    FIXTURE_ASK_ROUTE("Trong 14 ngay qua ban co di qua hoac luu tru tai khu vuc dang phong toa, cach ly y te, hoac co tiep xuc gan voi nguoi dang theo doi suc khoe khong? Ban di tu dau den dau?") "\n"
+    FIXTURE_CONF_QUESTIONS("B\xe1\xba\xa1n c\xc3\xb3 s\xe1\xbb\x91t ho kh\xc3\xb4ng?",
+        "Trong 14 ngay qua ban co di qua hoac luu tru tai khu vuc dang phong toa, cach ly y te, hoac co tiep xuc gan voi nguoi dang theo doi suc khoe khong? Ban di tu dau den dau?") "\n"
     ");\n";
 
 #define FUZZ_ADDRESS	"1 H\xc3\xa0ng B\xe1\xba\xa1" "c"

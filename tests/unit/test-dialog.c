@@ -25,15 +25,9 @@ static int		 idn;
 
 static const char conf_text[] =
     "database = \"%s/db/checkind.db\";\n"
-    FIXTURE_CONF_HTTP
-    FIXTURE_CONF_SMS_INBOUND
-    FIXTURE_CONF_ROUTES
-    "questions = (\n"
-    " { kind = \"default\"; ask = (\n"
-    FIXTURE_ASK_SYMPTOMS("Ban co sot ho khong?")
-    FIXTURE_ASK_CONTACT
-    " { kind = \"checkpoint\"; ask = (\n"
-    FIXTURE_ASK_ROUTE("Ban di tu dau den dau?") "\n"
+    FIXTURE_CONF_SMS
+    FIXTURE_CONF_QUESTIONS("Ban co sot ho khong?",
+        "Ban di tu dau den dau?") "\n"
     ");\n";
 
 static void
@@ -88,22 +82,6 @@ say(const char *from, const char *text, int64_t now)
 	ck_assert_int_eq(sendx(from, text, now, NULL), DIALOG_OK);
 }
 
-static int
-count_cb(const struct checkin_seen *cs, void *arg)
-{
-	(*(int *)arg)++;
-	return 0;
-}
-
-static int
-checkins_of(const char *number)
-{
-	int	n = 0;
-
-	ck_assert_int_ne(store_checkin_history(st, number, 100, count_cb, &n), -1);
-	return n;
-}
-
 /* Assert reply i is exactly message id in lang with vars. */
 static void
 expect(size_t i, enum lang lang, enum msg_id id, const struct msg_var *vars, size_t n)
@@ -113,21 +91,6 @@ expect(size_t i, enum lang lang, enum msg_id id, const struct msg_var *vars, siz
 	ck_assert_uint_gt(rep.n, i);
 	ck_assert_str_eq(rep.text[i], want);
 	free(want);
-}
-
-/* A code one digit away from code whose check digit fails. */
-static void
-typo_of(const char *code, char *out)
-{
-	int	d;
-
-	for (d = 1; d < 10; d++) {
-		strlcpy(out, code, CODE_MAX);
-		out[2] = (char)('0' + (code[2] - '0' + d) % 10);
-		if (!code_valid(out, 7))
-			return;
-	}
-	ck_abort_msg("no typo found");
 }
 
 START_TEST(test_checkin_and_declaration)
@@ -213,10 +176,10 @@ START_TEST(test_repeat_and_retry)
 	say("0912000004", pho.code, T0 + 300);
 	ck_assert_int_eq(rep.duplicate, 0);
 	ck_assert_str_eq(rep.text[0], first);
-	ck_assert_int_eq(checkins_of("+84912000004"), 1);
+	ck_assert_int_eq(unit_checkins(st, 100, "+84912000004"), 1);
 	/* Outside the window it is a new visit. */
 	say("0912000004", pho.code, T0 + 700);
-	ck_assert_int_eq(checkins_of("+84912000004"), 2);
+	ck_assert_int_eq(unit_checkins(st, 100, "+84912000004"), 2);
 	free(first);
 }
 END_TEST
@@ -234,7 +197,7 @@ START_TEST(test_companions_and_spacing)
 	snprintf(text, sizeof text, "%s +25", pho.code);
 	say("0912000006", text, T0);
 	ck_assert_int_eq(rep.n, 1);
-	ck_assert_int_eq(checkins_of("+84912000006"), 0);
+	ck_assert_int_eq(unit_checkins(st, 100, "+84912000006"), 0);
 }
 END_TEST
 
@@ -242,16 +205,16 @@ START_TEST(test_did_you_mean)
 {
 	char	typo[CODE_MAX], grouped[16];
 
-	typo_of(pho.code, typo);
+	unit_typo(pho.code, typo);
 	code_group(pho.code, grouped, sizeof grouped);
 	say("0912000007", typo, T0);
 	ck_assert_int_eq(rep.n, 1);
 	ck_assert_ptr_nonnull(strstr(rep.text[0], grouped));
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
-	ck_assert_int_eq(checkins_of("+84912000007"), 0);
+	ck_assert_int_eq(unit_checkins(st, 100, "+84912000007"), 0);
 	say("0912000007", "1", T0 + 20);
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
-	ck_assert_int_eq(checkins_of("+84912000007"), 1);
+	ck_assert_int_eq(unit_checkins(st, 100, "+84912000007"), 1);
 }
 END_TEST
 
@@ -273,7 +236,7 @@ START_TEST(test_unknown_code)
 	ck_assert_int_eq(rep.n, 1);
 	strlcpy(grouped, "123 456", sizeof grouped);
 	expect(0, LANG_VI, MSG_CODE_INVALID, vars, 1);
-	ck_assert_int_eq(checkins_of("+84912000008"), 0);
+	ck_assert_int_eq(unit_checkins(st, 100, "+84912000008"), 0);
 }
 END_TEST
 
@@ -406,7 +369,7 @@ START_TEST(test_inactive_venue)
 	ck_assert_int_eq(store_venue_set_active(st, shop.code, 0), 0);
 	say("0912000019", shop.code, T0);
 	ck_assert_int_eq(rep.n, 1);
-	ck_assert_int_eq(checkins_of("+84912000019"), 0);
+	ck_assert_int_eq(unit_checkins(st, 100, "+84912000019"), 0);
 }
 END_TEST
 

@@ -34,16 +34,9 @@ static struct ussd_resp	 scr;
 
 static const char conf_text[] =
     "database = \"%s/db/checkind.db\";\n"
-    FIXTURE_CONF_HTTP
-    FIXTURE_CONF_USSD_INBOUND
-    FIXTURE_CONF_ROUTES
     FIXTURE_CONF_USSD
-    "questions = (\n"
-    " { kind = \"default\"; ask = (\n"
-    FIXTURE_ASK_SYMPTOMS("Ban co sot ho khong?")
-    FIXTURE_ASK_CONTACT
-    " { kind = \"checkpoint\"; ask = (\n"
-    FIXTURE_ASK_ROUTE("Ban di tu dau den dau?") ",\n"
+    FIXTURE_CONF_QUESTIONS("Ban co sot ho khong?",
+        "Ban di tu dau den dau?") ",\n"
     " { kind = \"quiz\"; ask = (\n"
     "   { id = \"long\"; type = \"yesno\"; vi = \"" LONGQ "\"; en = \"" LONGQ "\"; flag_on = \"yes\"; },\n"
     "   { id = \"longtext\"; type = \"text\"; vi = \"" LONGQ "\"; en = \"" LONGQ "\"; } ); }\n"
@@ -235,38 +228,6 @@ answers_of(const char *number)
 	return out;
 }
 
-static int
-count_cb(const struct checkin_seen *cs, void *arg)
-{
-	(void)cs;
-	(*(int *)arg)++;
-	return 0;
-}
-
-static int
-checkins_of(const char *number)
-{
-	int	n = 0;
-
-	ck_assert_int_ne(store_checkin_history(st, number, 1000, count_cb, &n), -1);
-	return n;
-}
-
-/* A code one digit away from code whose check digit fails. */
-static void
-typo_of(const char *code, char *out)
-{
-	int	d;
-
-	for (d = 1; d < 10; d++) {
-		strlcpy(out, code, CODE_MAX);
-		out[2] = (char)('0' + (code[2] - '0' + d) % 10);
-		if (!code_valid(out, 7))
-			return;
-	}
-	ck_abort_msg("no typo found");
-}
-
 /* Check-in with companions and a two-question declaration, over AT. */
 START_TEST(test_walk_checkin_at)
 {
@@ -368,7 +329,7 @@ START_TEST(test_walk_checkin_json)
 	walk(&w, "0", T0 + 604);
 	expect(1, "Checked in at Tap hoa Minh, Hang Ma at 08:25 16/09");
 	expect(1, "confirmation SMS");
-	ck_assert_int_eq(checkins_of("+84987000001"), 2);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84987000001"), 2);
 	ck_assert_int_eq(outbox_count(&seen), 2);
 	ck_assert(strstr(seen.text[0], "Pho Thin") != NULL ||
 	    strstr(seen.text[1], "Pho Thin") != NULL);
@@ -423,7 +384,7 @@ START_TEST(test_did_you_mean)
 	struct checkin	c;
 	char		typo[CODE_MAX], grouped[CODE_MAX + 4];
 
-	typo_of(pho.code, typo);
+	unit_typo(pho.code, typo);
 	code_group(pho.code, grouped, sizeof grouped);
 	walk_begin(&w, "ATUid_dym", "0912000003", 0, T0);
 	walk(&w, "1", T0);
@@ -545,7 +506,7 @@ START_TEST(test_invalid_input)
 	expect(0, "Nhap mot so tu 0 den 20.");
 	walk(&w, "999999999999", T0);
 	expect(0, "Nhap mot so tu 0 den 20.");
-	ck_assert_int_eq(checkins_of("+84912000006"), 0);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84912000006"), 0);
 	walk(&w, " 3 ", T0);
 	expect(0, "Cau 1/2");
 	walk(&w, "co", T0);
@@ -556,7 +517,7 @@ START_TEST(test_invalid_input)
 	expect(0, "Cau 2/2");
 	walk(&w, "2", T0);
 	expect(1, "Cam on ban da khai bao y te");
-	ck_assert_int_eq(checkins_of("+84912000006"), 1);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84912000006"), 1);
 	walk_free(&w);
 
 	/* "0" goes back from the code screen and the language screen. */
@@ -662,7 +623,7 @@ START_TEST(test_resume)
 	walk(&w, "2", T0 + 304);
 	walk(&w, "2", T0 + 305);
 	expect(1, "Cam on ban da khai bao y te");
-	ck_assert_int_eq(checkins_of("+84912000009"), 1);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84912000009"), 1);
 	walk_free(&w);
 	/* Finished: nothing to offer. */
 	walk_begin(&w, "ATUid_c4", "0912000009", 1, T0 + 310);
@@ -734,14 +695,14 @@ START_TEST(test_history_split)
 	/* The check-in step retried: one check-in, one SMS, the same screen. */
 	ck_assert_int_eq(send_req("ATUid_s", "0912000013", NULL, h, 0, T0 + 1), 0);
 	expect(0, "Cau 1/2");
-	ck_assert_int_eq(checkins_of("+84912000013"), 1);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84912000013"), 1);
 	ck_assert_int_eq(outbox_count(&seen), 1);
 	/* A history that does not extend the last: the part after its last '*'. */
 	ck_assert_int_eq(send_req("ATUid_s", "0912000013", NULL, "9*9*2", 0, T0 + 2), 0);
 	expect(0, "Cau 2/2");
 	ck_assert_int_eq(send_req("ATUid_s", "0912000013", NULL, "9*9*2*2", 0, T0 + 3), 0);
 	expect(1, "Cam on ban da khai bao y te");
-	ck_assert_int_eq(checkins_of("+84912000013"), 1);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84912000013"), 1);
 	ck_assert_int_eq(outbox_count(&seen), 1);
 
 	/* A new session id that arrives with a history starts at the main menu. */
@@ -784,7 +745,7 @@ START_TEST(test_retry_after_lost_step)
 
 	ck_assert_int_eq(send_req("ATUid_r", "0912000020", NULL, h, 0, T0 + 2), 0);
 	expect(0, "Cau 1/2");
-	ck_assert_int_eq(checkins_of("+84912000020"), 1);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84912000020"), 1);
 	ck_assert_int_eq(outbox_count(&seen), 1);
 	ck_assert_ptr_nonnull(strstr(seen.text[0], "Pho Thin"));
 	/* And the retry of that retry changes nothing. */
@@ -935,7 +896,7 @@ walk_everything(enum lang lang, const char *number, const char *prefix)
 	memset(longin, '7', sizeof longin - 1);
 	longin[sizeof longin - 1] = '\0';
 	ck_assert_int_eq(store_subscriber_set_lang(st, number, lang), 0);
-	typo_of(longv.code, typo);
+	unit_typo(longv.code, typo);
 
 #define NEXT_SESSION() do {						\
 		snprintf(sid, sizeof sid, "%s-%d", prefix, ++k);	\
@@ -1115,7 +1076,7 @@ START_TEST(test_step_latency)
 		expect(1, "1900 9095");
 		walk_free(&w);
 	}
-	ck_assert_int_eq(checkins_of("+84912000019"), 200);
+	ck_assert_int_eq(unit_checkins(st, 1000, "+84912000019"), 200);
 	qsort(ms, n, sizeof ms[0], cmp_double);
 	fprintf(stderr, "ussd: %zu steps, median %.2f ms, p99 %.2f ms, max %.2f ms\n", n,
 	    ms[n / 2], ms[n * 99 / 100], ms[n - 1]);

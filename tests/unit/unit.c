@@ -48,6 +48,38 @@ unit_venue(struct store *st, struct venue *v, const char *name, const char *ward
 	ck_assert(code_valid(v->code, 7));
 }
 
+static int
+unit_count(const struct checkin_seen *cs, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* How many of number's newest limit check-ins the history gives. */
+int
+unit_checkins(struct store *st, int limit, const char *number)
+{
+	int	n = 0;
+
+	ck_assert_int_ne(store_checkin_history(st, number, limit, unit_count, &n), -1);
+	return n;
+}
+
+/* A code one digit away from code whose check digit fails. */
+void
+unit_typo(const char *code, char *out)
+{
+	int	d;
+
+	for (d = 1; d < 10; d++) {
+		strlcpy(out, code, CODE_MAX);
+		out[2] = (char)('0' + (code[2] - '0' + d) % 10);
+		if (!code_valid(out, 7))
+			return;
+	}
+	ck_abort_msg("no typo found");
+}
+
 /* The header lookup chan-http.c would give: a static table, names case-insensitive. */
 const char *
 unit_header(void *hctx, const char *name)

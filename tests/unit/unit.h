@@ -1,6 +1,7 @@
 /*
  * unit.h: what the unit tests share, with Check assertions: a temporary
- * folder with a configuration and a store, venues, a header table, main().
+ * folder with a configuration and a store, venues, check-ins counted, a
+ * mistyped code, a header table, main().
  */
 #ifndef UNIT_H
 #define UNIT_H
@@ -26,6 +27,8 @@ void		 unit_open(struct unit *, const char *, const char *);
 void		 unit_close(struct unit *);
 void		 unit_venue(struct store *, struct venue *, const char *, const char *,
 		     const char *, const char *);
+int		 unit_checkins(struct store *, int, const char *);
+void		 unit_typo(const char *, char *);
 const char	*unit_header(void *, const char *);
 int		 unit_run(Suite *);
 
