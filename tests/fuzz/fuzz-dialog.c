@@ -19,6 +19,7 @@
 #include "base/tz.h"
 #include "codec/code.h"
 #include "config/config.h"
+#include "chan/route-drivers.h"
 #include "store/store.h"
 #include "core/dialog.h"
 
@@ -77,7 +78,7 @@ fuzz_init(void)
 		fatal("mkstemp");
 	fputs(fuzz_conf, f);
 	fclose(f);
-	fuzz_cfg = config_load(path, err, sizeof err);
+	fuzz_cfg = config_load(path, route_drivers, err, sizeof err);
 	unlink(path);
 	if (fuzz_cfg == NULL)
 		fatalx("config: %s", err);

@@ -27,6 +27,7 @@
 #include "base/tz.h"
 #include "codec/code.h"
 #include "config/config.h"
+#include "chan/route-drivers.h"
 #include "store/store.h"
 #include "core/dialog.h"
 #include "core/ussd.h"
@@ -86,7 +87,7 @@ fuzz_init(void)
 		fatal("mkstemp");
 	fputs(fuzz_conf, f);
 	fclose(f);
-	fuzz_cfg = config_load(path, err, sizeof err);
+	fuzz_cfg = config_load(path, route_drivers, err, sizeof err);
 	unlink(path);
 	if (fuzz_cfg == NULL)
 		fatalx("config: %s", err);

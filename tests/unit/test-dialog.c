@@ -10,6 +10,7 @@
 #include "codec/code.h"
 #include "codec/msg.h"
 #include "config/config.h"
+#include "chan/route-drivers.h"
 #include "store/store.h"
 #include "core/dialog.h"
 
@@ -66,7 +67,7 @@ setup(void)
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fprintf(f, conf_text, dir);
 	fclose(f);
-	cfg = config_load(path, err, sizeof err);
+	cfg = config_load(path, route_drivers, err, sizeof err);
 	ck_assert_msg(cfg != NULL, "config: %s", err);
 	ck_assert_int_eq(tz_set(cfg->timezone), 0);
 	st = store_open(cfg->database, err, sizeof err);

@@ -12,6 +12,7 @@
 #include "base/tz.h"
 #include "codec/code.h"
 #include "config/config.h"
+#include "chan/route-drivers.h"
 #include "store/store.h"
 #include "core/dialog.h"
 #include "core/ussd.h"
@@ -79,7 +80,7 @@ setup(void)
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fprintf(f, conf_text, dir);
 	fclose(f);
-	cfg = config_load(path, err, sizeof err);
+	cfg = config_load(path, route_drivers, err, sizeof err);
 	ck_assert_msg(cfg != NULL, "config: %s", err);
 	ck_assert_int_eq(cfg->ussd_resume, 300);
 	ck_assert_int_eq(cfg->ussd_confirm_sms, 1);
