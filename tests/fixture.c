@@ -10,6 +10,7 @@
 #include "base/base.h"
 #include "base/tz.h"
 #include "codec/code.h"
+#include "chan/route-drivers.h"
 #include "fixture.h"
 
 /* Make a fresh folder NAME.XXXXXX under $TMPDIR (or /tmp) into dir. */
@@ -64,7 +65,7 @@ fixture_config(const char *dir, const char *text, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if ((cfg = config_load(path, err, errlen)) == NULL)
+	if ((cfg = config_load(path, route_drivers, err, errlen)) == NULL)
 		return NULL;
 	if (tz_set(cfg->timezone) == -1) {
 		snprintf(err, errlen, "tz_set %s", cfg->timezone);

@@ -381,7 +381,7 @@ chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name
 	char				 why[CHAN_HTTP_REASON_MAX];
 	int				 status;
 
-	if (r == NULL || (drv = send_driver_find(r->driver)) == NULL || drv->dlr == NULL) {
+	if (r == NULL || (drv = r->drv->send)->dlr == NULL) {
 		chan_http_error(req, 404, "no outbound route of that name");
 		return;
 	}

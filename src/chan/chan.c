@@ -14,11 +14,6 @@
 #include "core/inbound.h"
 #include "chan/chan.h"
 
-static const struct chan_driver *const chans_drivers[] = {
-	&smpp_driver,
-	&modem_driver,
-};
-
 struct chan {
 	char			 name[64];
 	const struct chan_driver *drv;
@@ -37,18 +32,6 @@ struct chans {
 	void			(*done)(void *);
 	void			*done_arg;
 };
-
-static const struct chan_driver *
-chans_driver(const char *driver)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(chans_drivers); i++) {
-		if (strcmp(chans_drivers[i]->driver, driver) == 0)
-			return chans_drivers[i];
-	}
-	return NULL;
-}
 
 static struct chan *
 chans_find(struct chans *cs, const char *name)
@@ -158,7 +141,7 @@ chans_start(const struct chan_env *env)
 	cs = xcalloc(1, sizeof *cs);
 	cs->env = *env;
 	for (i = 0; i < cfg->nroutes; i++) {
-		if ((drv = chans_driver(cfg->routes[i].driver)) == NULL)
+		if ((drv = cfg->routes[i].drv->link) == NULL)
 			continue;
 		if (chans_add(cs, &cfg->routes[i], drv) == -1) {
 			chans_free(cs);
@@ -184,7 +167,7 @@ chans_reload(struct chans *cs, const struct config *cfg)
 		if (c->retired)
 			continue;
 		r = config_route(cfg, c->name);
-		if (r != NULL && chans_driver(r->driver) == c->drv) {
+		if (r != NULL && r->drv->link == c->drv) {
 			c->drv->reload(c->obj, r);
 			continue;
 		}
@@ -193,7 +176,7 @@ chans_reload(struct chans *cs, const struct config *cfg)
 	}
 	for (i = 0; i < cfg->nroutes; i++) {
 		r = &cfg->routes[i];
-		if ((drv = chans_driver(r->driver)) == NULL || chans_find(cs, r->name) != NULL)
+		if ((drv = r->drv->link) == NULL || chans_find(cs, r->name) != NULL)
 			continue;
 		log_info("chan=%s starting: a new route", r->name);
 		chans_add(cs, r, drv);

@@ -19,9 +19,10 @@
 
 /* What the loader is doing: the file and where the first error goes. */
 struct config_ctx {
-	const char	*file;
-	char		*err;
-	size_t		 errlen;
+	const char			*file;
+	char				*err;
+	size_t				 errlen;
+	const struct route_driver	*drivers;	/* what routes may name */
 };
 
 /* The shape a setting must have in the file. */

@@ -46,16 +46,6 @@ static const struct config_word config_words_reply[] = {
 	{ "outbox", 0 },
 	{ NULL, 0 }
 };
-static const struct config_word config_words_driver[] = {
-	{ "kannel", 0 },
-	{ "africastalking", 0 },
-	{ "twilio", 0 },
-	{ "json", 0 },
-	{ "null", 0 },
-	{ "smpp", 0 },
-	{ "modem", 0 },
-	{ NULL, 0 }
-};
 static const struct config_word config_words_bind[] = {
 	{ "transceiver", ROUTE_BIND_TRANSCEIVER },
 	{ "pair", ROUTE_BIND_PAIR },
@@ -162,7 +152,6 @@ static const struct config_entry config_outbound_route[] = {
 	  .help = "the route's name in logs, the outbox and /dlr/NAME" },
 	{ .name = "driver", .type = CT_STRING, .store = CS_STR,
 	  .off = OUT_OFF(driver), .required = 1,
-	  .words = config_words_driver,
 	  .help = "how texts are sent: kannel, africastalking, twilio, json "
 	  "or null" },
 	{ .name = "url", .type = CT_STRING, .store = CS_STR,
@@ -308,11 +297,6 @@ static const struct config_entry config_outbound_route[] = {
  * is refused: it is most likely meant for another setting. "null" stands in
  * for any route on a dry run, so it takes everything and needs nothing.
  */
-#define CRED_USERNAME	0x1
-#define CRED_PASSWORD	0x2
-#define CRED_API_KEY	0x4
-#define CRED_TOKEN	0x8
-#define CRED_ALL	0xf
 
 static const struct config_cred {
 	const char	*name;
@@ -320,65 +304,44 @@ static const struct config_cred {
 	size_t		 off;
 	int		 bit;
 } config_creds[] = {
-	{ "username", NULL, OUT_OFF(username), CRED_USERNAME },
-	{ "password", "password_file", OUT_OFF(password), CRED_PASSWORD },
-	{ "api_key", "api_key_file", OUT_OFF(api_key), CRED_API_KEY },
-	{ "token", "token_file", OUT_OFF(token), CRED_TOKEN },
+	{ "username", NULL, OUT_OFF(username), ROUTE_CRED_USERNAME },
+	{ "password", "password_file", OUT_OFF(password), ROUTE_CRED_PASSWORD },
+	{ "api_key", "api_key_file", OUT_OFF(api_key), ROUTE_CRED_API_KEY },
+	{ "token", "token_file", OUT_OFF(token), ROUTE_CRED_TOKEN },
 };
 
 /*
  * Settings only a channel driver reads (smpp, modem): refused on other
  * routes, and required where `need` says.
  */
-#define CHAN_SMPP	0x1
-#define CHAN_MODEM	0x2
 
 static const struct config_chan_setting {
 	const char	*name;
 	int		 chan;
 	int		 need;
 } config_chan_settings[] = {
-	{ "host", CHAN_SMPP, 1 },
-	{ "port", CHAN_SMPP, 0 },
-	{ "system_id", CHAN_SMPP, 1 },
-	{ "system_type", CHAN_SMPP, 0 },
-	{ "address_range", CHAN_SMPP, 0 },
-	{ "bind", CHAN_SMPP, 0 },
-	{ "window", CHAN_SMPP, 0 },
-	{ "enquire_link", CHAN_SMPP, 0 },
-	{ "reconnect_max", CHAN_SMPP, 0 },
-	{ "long", CHAN_SMPP, 0 },
-	{ "alphabet", CHAN_SMPP, 0 },
-	{ "receipts", CHAN_SMPP|CHAN_MODEM, 0 },
-	{ "device", CHAN_MODEM, 1 },
-	{ "baud", CHAN_MODEM, 0 },
-	{ "pin", CHAN_MODEM, 0 },
-	{ "pin_file", CHAN_MODEM, 0 },
-	{ "storage", CHAN_MODEM, 0 },
-	{ "validity", CHAN_MODEM, 0 },
-	{ "health", CHAN_MODEM, 0 },
-	{ "cfun_reset", CHAN_MODEM, 0 },
+	{ "host", ROUTE_CHAN_SMPP, 1 },
+	{ "port", ROUTE_CHAN_SMPP, 0 },
+	{ "system_id", ROUTE_CHAN_SMPP, 1 },
+	{ "system_type", ROUTE_CHAN_SMPP, 0 },
+	{ "address_range", ROUTE_CHAN_SMPP, 0 },
+	{ "bind", ROUTE_CHAN_SMPP, 0 },
+	{ "window", ROUTE_CHAN_SMPP, 0 },
+	{ "enquire_link", ROUTE_CHAN_SMPP, 0 },
+	{ "reconnect_max", ROUTE_CHAN_SMPP, 0 },
+	{ "long", ROUTE_CHAN_SMPP, 0 },
+	{ "alphabet", ROUTE_CHAN_SMPP, 0 },
+	{ "receipts", ROUTE_CHAN_SMPP|ROUTE_CHAN_MODEM, 0 },
+	{ "device", ROUTE_CHAN_MODEM, 1 },
+	{ "baud", ROUTE_CHAN_MODEM, 0 },
+	{ "pin", ROUTE_CHAN_MODEM, 0 },
+	{ "pin_file", ROUTE_CHAN_MODEM, 0 },
+	{ "storage", ROUTE_CHAN_MODEM, 0 },
+	{ "validity", ROUTE_CHAN_MODEM, 0 },
+	{ "health", ROUTE_CHAN_MODEM, 0 },
+	{ "cfun_reset", ROUTE_CHAN_MODEM, 0 },
 };
 
-static const struct config_driver {
-	const char	*name;
-	int		 url;		/* 1: url is required */
-	int		 need;
-	int		 use;
-	int		 chan;		/* CHAN_*: a channel of its own, 0 for HTTP */
-	int		 chan_use;	/* the channel settings it accepts */
-} config_drivers[] = {
-	{ "kannel", 1, CRED_USERNAME|CRED_PASSWORD,
-	  CRED_USERNAME|CRED_PASSWORD, 0, 0 },
-	{ "africastalking", 1, CRED_USERNAME|CRED_API_KEY,
-	  CRED_USERNAME|CRED_API_KEY, 0, 0 },
-	{ "twilio", 1, CRED_USERNAME|CRED_PASSWORD,
-	  CRED_USERNAME|CRED_PASSWORD, 0, 0 },
-	{ "json", 1, 0, CRED_TOKEN, 0, 0 },
-	{ "null", 0, 0, CRED_ALL, 0, CHAN_SMPP|CHAN_MODEM },
-	{ "smpp", 0, CRED_PASSWORD, CRED_PASSWORD, CHAN_SMPP, CHAN_SMPP },
-	{ "modem", 0, 0, 0, CHAN_MODEM, CHAN_MODEM },
-};
 
 /* Parse "ADDR" or "ADDR/PREFIX" (IPv4 or IPv6) into a CIDR block. */
 static int
@@ -622,16 +585,30 @@ config_prefixes_free(void *target)
 	r->nprefixes = 0;
 }
 
-static const struct config_driver *
-config_driver_find(const char *name)
+const struct route_driver *
+config_driver_find(const struct route_driver *drivers, const char *name)
 {
-	size_t	 i;
-
-	for (i = 0; i < nitems(config_drivers); i++) {
-		if (strcmp(config_drivers[i].name, name) == 0)
-			return &config_drivers[i];
+	if (drivers == NULL || name == NULL)
+		return NULL;
+	for (; drivers->name != NULL; drivers++) {
+		if (strcmp(drivers->name, name) == 0)
+			return drivers;
 	}
 	return NULL;
+}
+
+/* "\"kannel\", ..., \"modem\"": the drivers a route may name. */
+static void
+config_driver_names(const struct route_driver *drivers, char *buf, size_t len)
+{
+	size_t	 n = 0;
+
+	*buf = '\0';
+	for (; drivers != NULL && drivers->name != NULL; drivers++) {
+		snprintf(buf + n, len - n, "%s\"%s\"", n == 0 ? "" : ", ",
+		    drivers->name);
+		n = strlen(buf);
+	}
 }
 
 /* Checks of one outbound route: what its driver needs and does not use. */
@@ -640,29 +617,33 @@ config_outbound_post(struct config_ctx *ctx, const config_setting_t *s,
     const char *path, void *target)
 {
 	struct route			*r = target;
-	const struct config_driver	*d;
+	const struct route_driver	*d;
 	const struct config_cred	*c;
 	const struct config_chan_setting *cs;
 	const config_setting_t		*m;
-	char				 name[CONFIG_PATH_MAX];
+	char				 name[CONFIG_PATH_MAX], names[256];
 	size_t				 i;
 
-	if ((d = config_driver_find(r->driver)) == NULL) {
+	if ((d = config_driver_find(ctx->drivers, r->driver)) == NULL) {
 		config_join(name, sizeof name, path, "driver");
-		return config_fail(ctx, s, name, "unknown driver");
+		config_driver_names(ctx->drivers, names, sizeof names);
+		m = config_setting_get_member(s, "driver");
+		return config_fail(ctx, m != NULL ? m : s, name, "\"%s\" is not one of %s",
+		    r->driver, names);
 	}
+	r->drv = d;
 	for (i = 0; i < nitems(config_chan_settings); i++) {
 		cs = &config_chan_settings[i];
 		m = config_setting_get_member(s, cs->name);
 		config_join(name, sizeof name, path, cs->name);
 		if (m != NULL && (cs->chan & d->chan_use) == 0)
 			return config_fail(ctx, m, name, "only for the %s driver",
-			    (cs->chan & CHAN_SMPP) ? "smpp" : "modem");
+			    (cs->chan & ROUTE_CHAN_SMPP) ? "smpp" : "modem");
 		if (m == NULL && cs->need && (cs->chan & d->chan) != 0)
 			return config_fail(ctx, s, name, "required by the %s driver",
 			    d->name);
 	}
-	if (d->chan == CHAN_SMPP && r->password != NULL && strlen(r->password) > 8) {
+	if (d->chan == ROUTE_CHAN_SMPP && r->password != NULL && strlen(r->password) > 8) {
 		config_join(name, sizeof name, path, "password");
 		return config_fail(ctx, s, name, "an SMPP 3.4 password has at most 8 "
 		    "characters");

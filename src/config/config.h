@@ -47,10 +47,47 @@ struct inbound_route {
 };
 
 /* A way out: an outbound route whose sender drains the outbox (send.c drivers). */
+/* Credentials a route driver must have or may have (struct route_driver). */
+#define ROUTE_CRED_USERNAME	0x1
+#define ROUTE_CRED_PASSWORD	0x2
+#define ROUTE_CRED_API_KEY	0x4
+#define ROUTE_CRED_TOKEN	0x8
+#define ROUTE_CRED_ALL		0xf
+
+/* Links of their own, and the route settings only they read (host, device...). */
+#define ROUTE_CHAN_SMPP		0x1
+#define ROUTE_CHAN_MODEM	0x2
+
+struct send_driver;
+struct chan_driver;
+
+/*
+ * A route driver, described once: what its routes' settings must hold
+ * (config_load checks every route against its entry), how it sends, and
+ * its link of its own where it has one. The table is chan/route-drivers.c's
+ * (the lowest layer that sees both senders and links); whoever loads a
+ * configuration hands it to config_load. Adding a driver adds an entry.
+ */
+struct route_driver {
+	const char			*name;
+	int				 url;		/* 1: url is required */
+	int				 need;		/* ROUTE_CRED_*: must have */
+	int				 use;		/* ROUTE_CRED_*: may have */
+	int				 chan;		/* ROUTE_CHAN_*: its own link; 0 for HTTP */
+	int				 chan_use;	/* ROUTE_CHAN_*: link settings it takes */
+	const struct send_driver	*send;		/* NULL: its link sends (outbox_attach) */
+	const struct chan_driver	*link;		/* NULL: none of its own */
+};
+
+/* The entry called name of a table ending with a NULL name, or NULL. */
+const struct route_driver *config_driver_find(const struct route_driver *drivers,
+		    const char *name);
+
 struct route {
 	char		*name;
 	char		*driver;	/* "kannel", "africastalking", "twilio", "json", "null",
 					   or a channel's: "smpp", "modem" */
+	const struct route_driver *drv;	/* its entry in the table given to config_load */
 	char		*url;		/* where to send (not for "null") */
 	char		*username;	/* kannel, africastalking; twilio: the account SID */
 	char		*password;	/* kannel; twilio: the auth token (or password_file) */
@@ -173,10 +210,12 @@ struct config {
 };
 
 /*
- * Load and validate a configuration file. On error return NULL and write
- * "FILE:LINE: SETTING: reason" to err.
+ * Load and validate a configuration file, its routes against drivers (a
+ * table ending with a NULL name: chan/route-drivers.h). On error return
+ * NULL and write "FILE:LINE: SETTING: reason" to err.
  */
-struct config	*config_load(const char *path, char *err, size_t errlen);
+struct config	*config_load(const char *path, const struct route_driver *drivers,
+		    char *err, size_t errlen);
 void		 config_free(struct config *);
 
 /* The questions for a venue kind, falling back to "default"; never NULL. */

@@ -26,6 +26,7 @@
 #include "codec/number.h"
 #include "codec/web.h"
 #include "config/config.h"
+#include "chan/route-drivers.h"
 #include "store/store.h"
 #include "officials/export.h"
 #include "officials/trace.h"
@@ -622,7 +623,7 @@ ctl_setup(struct ctl *ctl, const char *config_file, const char *database)
 	if (config_file == NULL && database == NULL)
 		config_file = SYSCONFDIR "/checkind.conf";
 	if (config_file != NULL) {
-		if ((ctl->cfg = config_load(config_file, err, sizeof err)) ==
+		if ((ctl->cfg = config_load(config_file, route_drivers, err, sizeof err)) ==
 		    NULL) {
 			fprintf(stderr, "checkinctl: %s\n", err);
 			return -1;

@@ -317,7 +317,7 @@ outbox_http_done(const struct send_http_result *hr, void *arg)
 	struct outbox_job	*job = arg;
 	struct outbox		*ob = job->ob;
 	const struct route	*r = config_route(ob->cfg, job->route);
-	const struct send_driver *drv = r != NULL ? send_driver_find(r->driver) : NULL;
+	const struct send_driver *drv = r != NULL ? r->drv->send : NULL;
 	enum send_verdict	 v;
 	char			 ext_id[128] = "", err[160] = "";
 	int64_t			 retry_after = -1;
@@ -501,8 +501,7 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	p.ob = ob;
 	p.now = now;
 	p.sender = outbox_sender(ob, r, now);
-	if ((p.drv = send_driver_find(p.sender->driver)) == NULL)
-		return -1;
+	p.drv = p.sender->drv->send;
 	if (p.drv->channel) {
 		const struct outbox_channel *ch = outbox_channel_find(ob, p.sender->name);
 

@@ -68,35 +68,28 @@ static void	send_null_build(const struct route *, const struct outbox_msg *,
 static enum send_verdict send_null_verdict(const struct route *, long, const char *,
 		    size_t, char *, size_t, char *, size_t);
 
-static const struct send_driver send_drivers[] = {
-	{ .name = "kannel", .http = 1, .build = send_kannel_build,
-	  .verdict = send_kannel_verdict, .dlr = send_kannel_dlr },
-	{ .name = "africastalking", .http = 1, .build = send_at_build,
-	  .verdict = send_at_verdict, .dlr = send_at_dlr },
-	{ .name = "twilio", .http = 1, .build = send_twilio_build,
-	  .verdict = send_twilio_verdict, .dlr = send_twilio_dlr },
-	{ .name = "json", .http = 1, .build = send_json_build,
-	  .verdict = send_json_verdict, .dlr = send_json_dlr },
-	{ .name = "null", .http = 0, .build = send_null_build,
-	  .verdict = send_null_verdict, .dlr = send_json_dlr },
-	/* Channels send themselves (outbox_attach) and take receipts on their own link. */
-	{ .name = "smpp", .channel = 1 },
-	{ .name = "modem", .channel = 1 },
+const struct send_driver send_kannel = {
+	.name = "kannel", .http = 1, .build = send_kannel_build,
+	.verdict = send_kannel_verdict, .dlr = send_kannel_dlr
 };
-
-const struct send_driver *
-send_driver_find(const char *name)
-{
-	size_t	i;
-
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < nitems(send_drivers); i++) {
-		if (strcmp(send_drivers[i].name, name) == 0)
-			return &send_drivers[i];
-	}
-	return NULL;
-}
+const struct send_driver send_africastalking = {
+	.name = "africastalking", .http = 1, .build = send_at_build,
+	.verdict = send_at_verdict, .dlr = send_at_dlr
+};
+const struct send_driver send_twilio = {
+	.name = "twilio", .http = 1, .build = send_twilio_build,
+	.verdict = send_twilio_verdict, .dlr = send_twilio_dlr
+};
+const struct send_driver send_json = {
+	.name = "json", .http = 1, .build = send_json_build,
+	.verdict = send_json_verdict, .dlr = send_json_dlr
+};
+const struct send_driver send_null = {
+	.name = "null", .http = 0, .build = send_null_build,
+	.verdict = send_null_verdict, .dlr = send_json_dlr
+};
+/* Links of their own send themselves (outbox_attach) and take receipts on their link. */
+const struct send_driver send_channel = { .name = "channel", .channel = 1 };
 
 void
 send_req_free(struct send_req *req)

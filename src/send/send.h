@@ -65,7 +65,17 @@ struct send_driver {
 			    size_t errlen);
 };
 
-const struct send_driver *send_driver_find(const char *name);
+/*
+ * The senders, each named by its entry in the route-driver table
+ * (chan/route-drivers.c): four HTTP APIs, the dry-run null sender, and
+ * send_channel for routes whose own link sends (SMPP binds, modems).
+ */
+extern const struct send_driver send_kannel;
+extern const struct send_driver send_africastalking;
+extern const struct send_driver send_twilio;
+extern const struct send_driver send_json;
+extern const struct send_driver send_null;
+extern const struct send_driver send_channel;
 void	send_req_free(struct send_req *);
 
 /*

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "send/send.h"
 #include "chan/fmt.h"
+#include "chan/route-drivers.h"
 #include "unit.h"
 
 #define VI_TEXT		"C\xe1\xba\xa3m \xc6\xa1n b\xe1\xba\xa1n \xc4\x91\xc3\xa3 check-in " \
@@ -23,6 +24,15 @@
 #define DLR_URL		"http://127.0.0.1:8080/dlr/kannel"
 
 /* Percent-decode n bytes of a query or form piece ('+' is a space), independently of fmt.c. */
+/* The sender of the route driver called name, from the one driver table. */
+static const struct send_driver *
+send_driver_find(const char *name)
+{
+	const struct route_driver	*d = config_driver_find(route_drivers, name);
+
+	return d != NULL ? d->send : NULL;
+}
+
 static char *
 test_decode(const char *s, size_t n)
 {
@@ -466,15 +476,18 @@ START_TEST(test_find)
 		ck_assert_ptr_nonnull(d->dlr);
 		ck_assert_int_eq(d->http, strcmp(names[i], "null") != 0);
 	}
-	ck_assert_ptr_null(send_driver_find(NULL));
-	ck_assert_ptr_null(send_driver_find(""));
-	ck_assert_ptr_null(send_driver_find("Kannel"));
-	ck_assert_ptr_null(send_driver_find("smtp"));
+	ck_assert_ptr_null(config_driver_find(route_drivers, NULL));
+	ck_assert_ptr_null(config_driver_find(route_drivers, ""));
+	ck_assert_ptr_null(config_driver_find(route_drivers, "Kannel"));
+	ck_assert_ptr_null(config_driver_find(route_drivers, "smtp"));
 	/* Channels send themselves: no request to build. */
 	ck_assert_ptr_nonnull(send_driver_find("smpp"));
 	ck_assert_int_eq(send_driver_find("smpp")->channel, 1);
 	ck_assert_int_eq(send_driver_find("modem")->channel, 1);
 	ck_assert_ptr_null(send_driver_find("modem")->build);
+	ck_assert_ptr_nonnull(config_driver_find(route_drivers, "smpp")->link);
+	ck_assert_ptr_nonnull(config_driver_find(route_drivers, "modem")->link);
+	ck_assert_ptr_null(config_driver_find(route_drivers, "kannel")->link);
 	send_req_free(NULL);
 }
 END_TEST
