@@ -10,6 +10,7 @@
 #include "base/base.h"
 #include "base/tz.h"
 #include "codec/code.h"
+#include "chan/fmt.h"
 #include "chan/route-drivers.h"
 #include "fixture.h"
 
@@ -65,7 +66,7 @@ fixture_config(const char *dir, const char *text, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if ((cfg = config_load(path, route_drivers, err, errlen)) == NULL)
+	if ((cfg = config_load(path, route_drivers, fmt_formats, err, errlen)) == NULL)
 		return NULL;
 	if (tz_set(cfg->timezone) == -1) {
 		snprintf(err, errlen, "tz_set %s", cfg->timezone);

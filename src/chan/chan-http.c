@@ -198,7 +198,7 @@ chan_http_inbound(struct chan_http *ch, struct evhttp_request *req,
 	char			 esc[CHAN_HTTP_REASON_MAX];
 	int			 r;
 
-	if ((fmt = fmt_find(route->format)) == NULL) {
+	if ((fmt = route->fmt->sms) == NULL) {
 		chan_http_error(req, 500, "route has no format");
 		return;
 	}
@@ -307,7 +307,7 @@ static void
 chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
     const struct inbound_route *route)
 {
-	const struct fmt_ussd_entry	*fmt = fmt_ussd_find(route->format);
+	const struct fmt_ussd_entry	*fmt = route->fmt->ussd;
 	struct web_request		 fr;
 	struct fmt_ussd_hold		 hold;
 	struct ussd_req			 ur;

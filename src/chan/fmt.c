@@ -51,25 +51,40 @@ static int	fmt_at_parse(const struct web_request *, struct fmt_inbound *,
 		    char *, size_t);
 static void	fmt_at_render(const struct dialog_reply *, struct fmt_response *);
 
-static const struct fmt_entry fmt_table[] = {
-	{ .name = "json", .parse = fmt_json_parse, .render = fmt_json_render },
-	{ .name = "kannel", .parse = fmt_kannel_parse, .render = fmt_kannel_render },
-	{ .name = "twilio", .parse = fmt_twilio_parse, .render = fmt_twilio_render },
-	{ .name = "africastalking", .parse = fmt_at_parse, .render = fmt_at_render },
+static const struct fmt_entry fmt_json = {
+	.name = "json", .parse = fmt_json_parse, .render = fmt_json_render
 };
+static const struct fmt_entry fmt_kannel = {
+	.name = "kannel", .parse = fmt_kannel_parse, .render = fmt_kannel_render
+};
+static const struct fmt_entry fmt_twilio = {
+	.name = "twilio", .parse = fmt_twilio_parse, .render = fmt_twilio_render
+};
+static const struct fmt_entry fmt_at = {
+	.name = "africastalking", .parse = fmt_at_parse, .render = fmt_at_render
+};
+
+/* The format of type and name in fmt_formats, or NULL. */
+static const struct inbound_format *
+fmt_format(const char *type, const char *name)
+{
+	const struct inbound_format	*f;
+
+	if (name == NULL)
+		return NULL;
+	for (f = fmt_formats; f->name != NULL; f++) {
+		if (strcmp(f->type, type) == 0 && strcmp(f->name, name) == 0)
+			return f;
+	}
+	return NULL;
+}
 
 const struct fmt_entry *
 fmt_find(const char *name)
 {
-	size_t	i;
+	const struct inbound_format	*f = fmt_format("sms", name);
 
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < nitems(fmt_table); i++) {
-		if (strcmp(fmt_table[i].name, name) == 0)
-			return &fmt_table[i];
-	}
-	return NULL;
+	return f != NULL ? f->sms : NULL;
 }
 
 void
@@ -953,24 +968,44 @@ static int	fmt_ussd_json_parse(const struct web_request *, struct ussd_req *,
 		    struct fmt_ussd_hold *, char *, size_t);
 static void	fmt_ussd_json_render(const struct ussd_resp *, struct fmt_response *);
 
-static const struct fmt_ussd_entry fmt_ussd_table[] = {
-	{ .name = "africastalking", .parse = fmt_ussd_at_parse,
-	  .render = fmt_ussd_at_render },
-	{ .name = "json", .parse = fmt_ussd_json_parse, .render = fmt_ussd_json_render },
+static const struct fmt_ussd_entry fmt_ussd_at = {
+	.name = "africastalking", .parse = fmt_ussd_at_parse, .render = fmt_ussd_at_render
+};
+static const struct fmt_ussd_entry fmt_ussd_json = {
+	.name = "json", .parse = fmt_ussd_json_parse, .render = fmt_ussd_json_render
+};
+
+/*
+ * Every inbound format, one entry each: what config_load checks of its
+ * routes, and its parser and renderer. A USSD route answers every step
+ * inline, the screen being the HTTP response; its route names the
+ * outbound route of the confirmation SMS.
+ */
+const struct inbound_format fmt_formats[] = {
+	{ .type = "sms", .name = "json",
+	  .replies = INBOUND_REPLY_INLINE | INBOUND_REPLY_OUTBOX, .sms = &fmt_json },
+	{ .type = "sms", .name = "kannel",
+	  .replies = INBOUND_REPLY_INLINE | INBOUND_REPLY_OUTBOX, .sms = &fmt_kannel },
+	{ .type = "sms", .name = "twilio", .signature = 1,
+	  .replies = INBOUND_REPLY_INLINE | INBOUND_REPLY_OUTBOX, .sms = &fmt_twilio },
+	{ .type = "sms", .name = "africastalking", .replies = INBOUND_REPLY_OUTBOX,
+	  .why = "Africa's Talking does not take replies in the webhook response",
+	  .sms = &fmt_at },
+	{ .type = "ussd", .name = "africastalking", .replies = INBOUND_REPLY_INLINE,
+	  .why = "the USSD screen is the HTTP response", .confirm = 1,
+	  .ussd = &fmt_ussd_at },
+	{ .type = "ussd", .name = "json", .replies = INBOUND_REPLY_INLINE,
+	  .why = "the USSD screen is the HTTP response", .confirm = 1,
+	  .ussd = &fmt_ussd_json },
+	{ .type = NULL, .name = NULL }
 };
 
 const struct fmt_ussd_entry *
 fmt_ussd_find(const char *name)
 {
-	size_t	i;
+	const struct inbound_format	*f = fmt_format("ussd", name);
 
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < nitems(fmt_ussd_table); i++) {
-		if (strcmp(fmt_ussd_table[i].name, name) == 0)
-			return &fmt_ussd_table[i];
-	}
-	return NULL;
+	return f != NULL ? f->ussd : NULL;
 }
 
 void

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "codec/web.h"
+#include "config/config.h"
 
 struct inbound_route;
 struct route;
@@ -47,6 +48,7 @@ struct fmt_entry {
 	void		(*render)(const struct dialog_reply *, struct fmt_response *);
 };
 
+/* The sms format called name in fmt_formats, or NULL. */
 const struct fmt_entry	*fmt_find(const char *name);
 
 struct ussd_req;
@@ -75,7 +77,11 @@ struct fmt_ussd_entry {
 	void		(*render)(const struct ussd_resp *, struct fmt_response *);
 };
 
+/* The ussd format called name in fmt_formats, or NULL. */
 const struct fmt_ussd_entry *fmt_ussd_find(const char *name);
+
+/* Every inbound format (sms and ussd), each described once; then a NULL name. */
+extern const struct inbound_format fmt_formats[];
 void	fmt_ussd_hold_free(struct fmt_ussd_hold *);
 void			 fmt_inbound_free(struct fmt_inbound *);
 void			 fmt_response_free(struct fmt_response *);

@@ -6,7 +6,7 @@
 #ifndef ROUTE_DRIVERS_H
 #define ROUTE_DRIVERS_H
 
-struct route_driver;
+#include "config/config.h"
 
 /* kannel, africastalking, twilio, json, null, smpp, modem; then a NULL name. */
 extern const struct route_driver route_drivers[];

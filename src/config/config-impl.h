@@ -23,6 +23,7 @@ struct config_ctx {
 	char				*err;
 	size_t				 errlen;
 	const struct route_driver	*drivers;	/* what routes may name */
+	const struct inbound_format	*formats;	/* what inbound routes may name */
 };
 
 /* The shape a setting must have in the file. */

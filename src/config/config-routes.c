@@ -34,13 +34,6 @@ static const struct config_word config_words_type[] = {
 	{ "ussd", 0 },
 	{ NULL, 0 }
 };
-static const struct config_word config_words_format[] = {
-	{ "json", 0 },
-	{ "kannel", 0 },
-	{ "twilio", 0 },
-	{ "africastalking", 0 },
-	{ NULL, 0 }
-};
 static const struct config_word config_words_reply[] = {
 	{ "inline", 0 },
 	{ "outbox", 0 },
@@ -75,7 +68,6 @@ static const struct config_entry config_inbound_route[] = {
 	  .help = "what arrives: sms or ussd" },
 	{ .name = "format", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(format), .required = 1,
-	  .words = config_words_format,
 	  .help = "the sender's request format: json, kannel, twilio or "
 	  "africastalking" },
 	{ .name = "path", .type = CT_STRING, .store = CS_STR,
@@ -117,32 +109,6 @@ static const struct config_entry config_inbound_route[] = {
 	  .help = "addresses or CIDR blocks requests may come from" },
 };
 
-/*
- * The formats of each inbound type and the replies they allow. A USSD
- * route answers every step inline, the screen being the HTTP response; its
- * route names the outbound route of the confirmation SMS.
- */
-#define REPLY_INLINE	0x1
-#define REPLY_OUTBOX	0x2
-
-static const struct config_format {
-	const char	*type;
-	const char	*format;
-	int		 replies;
-	const char	*why;		/* why the other reply is refused */
-	int		 confirm;	/* route is allowed with inline replies */
-} config_formats[] = {
-	{ "sms", "json", REPLY_INLINE|REPLY_OUTBOX, NULL, 0 },
-	{ "sms", "kannel", REPLY_INLINE|REPLY_OUTBOX, NULL, 0 },
-	{ "sms", "twilio", REPLY_INLINE|REPLY_OUTBOX, NULL, 0 },
-	{ "sms", "africastalking", REPLY_OUTBOX,
-	  "Africa's Talking does not take replies in the webhook response",
-	  0 },
-	{ "ussd", "africastalking", REPLY_INLINE,
-	  "the USSD screen is the HTTP response", 1 },
-	{ "ussd", "json", REPLY_INLINE,
-	  "the USSD screen is the HTTP response", 1 },
-};
 
 /* routes = ( { ... }, ... ) */
 static const struct config_entry config_outbound_route[] = {
@@ -432,42 +398,39 @@ config_allow_free(void *target)
 	r->nallow = 0;
 }
 
-static const struct config_format *
-config_format_find(const char *type, const char *format)
+/* The format of this type and name, or NULL. */
+static const struct inbound_format *
+config_format_find(const struct inbound_format *f, const char *type, const char *name)
 {
-	size_t	 i;
-
-	for (i = 0; i < nitems(config_formats); i++) {
-		if (strcmp(config_formats[i].type, type) == 0 &&
-		    strcmp(config_formats[i].format, format) == 0)
-			return &config_formats[i];
+	for (; f != NULL && f->name != NULL; f++) {
+		if (strcmp(f->type, type) == 0 && strcmp(f->name, name) == 0)
+			return f;
 	}
 	return NULL;
 }
 
 /* The formats of a type, for an error message. */
 static void
-config_formats_list(const char *type, char *buf, size_t len)
+config_formats_list(const struct inbound_format *f, const char *type, char *buf,
+    size_t len)
 {
-	size_t	 i, n;
+	size_t	n = 0;
 
 	*buf = '\0';
-	for (i = n = 0; i < nitems(config_formats); i++) {
-		if (strcmp(config_formats[i].type, type) != 0)
+	for (; f != NULL && f->name != NULL; f++) {
+		if (strcmp(f->type, type) != 0)
 			continue;
-		snprintf(buf + n, len - n, "%s\"%s\"", n == 0 ? "" : ", ",
-		    config_formats[i].format);
+		snprintf(buf + n, len - n, "%s\"%s\"", n == 0 ? "" : ", ", f->name);
 		n = strlen(buf);
 	}
 }
 
-/* Checks of one inbound route that involve several of its settings. */
 static int
 config_inbound_post(struct config_ctx *ctx, const config_setting_t *s,
     const char *path, void *target)
 {
 	struct inbound_route		*r = target;
-	const struct config_format	*f;
+	const struct inbound_format	*f;
 	const config_setting_t		*m;
 	char				 name[CONFIG_PATH_MAX], list[128];
 	int				 reply;
@@ -476,24 +439,26 @@ config_inbound_post(struct config_ctx *ctx, const config_setting_t *s,
 		"auth_token", "auth_token_file", "url"
 	};
 
-	if ((f = config_format_find(r->type, r->format)) == NULL) {
+	if ((f = config_format_find(ctx->formats, r->type, r->format)) == NULL) {
 		config_join(name, sizeof name, path, "format");
 		m = config_setting_get_member(s, "format");
-		config_formats_list(r->type, list, sizeof list);
+		config_formats_list(ctx->formats, r->type, list, sizeof list);
 		return config_fail(ctx, m != NULL ? m : s, name,
 		    "\"%s\" is not a format of type \"%s\" (%s are)",
 		    r->format, r->type, list);
 	}
-	reply = strcmp(r->reply, "inline") == 0 ? REPLY_INLINE : REPLY_OUTBOX;
+	r->fmt = f;
+	reply = strcmp(r->reply, "inline") == 0 ? INBOUND_REPLY_INLINE :
+	    INBOUND_REPLY_OUTBOX;
 	if ((f->replies & reply) == 0) {
 		config_join(name, sizeof name, path, "reply");
 		m = config_setting_get_member(s, "reply");
 		return config_fail(ctx, m != NULL ? m : s, name,
 		    "a %s route of format \"%s\" needs reply = \"%s\": %s",
-		    r->type, r->format, reply == REPLY_INLINE ? "outbox" :
+		    r->type, r->format, reply == INBOUND_REPLY_INLINE ? "outbox" :
 		    "inline", f->why);
 	}
-	if (r->route != NULL && reply == REPLY_INLINE && !f->confirm) {
+	if (r->route != NULL && reply == INBOUND_REPLY_INLINE && !f->confirm) {
 		config_join(name, sizeof name, path, "route");
 		return config_fail(ctx, config_setting_get_member(s, "route"),
 		    name, "only for reply = \"outbox\" (inline replies go back "
@@ -508,7 +473,7 @@ config_inbound_post(struct config_ctx *ctx, const config_setting_t *s,
 		    "(a setting of twilio SMS routes)");
 	}
 
-	if (strcmp(r->format, "twilio") == 0 && r->auth_token == NULL) {
+	if (f->signature && r->auth_token == NULL) {
 		config_join(name, sizeof name, path, "auth_token");
 		return config_fail(ctx, s, name, "required for a twilio route "
 		    "(or auth_token_file)");

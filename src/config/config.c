@@ -831,10 +831,10 @@ config_top_post(struct config_ctx *ctx, const config_setting_t *root,
 }
 
 struct config *
-config_load(const char *path, const struct route_driver *drivers, char *err,
-    size_t errlen)
+config_load(const char *path, const struct route_driver *drivers,
+    const struct inbound_format *formats, char *err, size_t errlen)
 {
-	struct config_ctx	 ctx = { path, err, errlen, drivers };
+	struct config_ctx	 ctx = { path, err, errlen, drivers, formats };
 	struct config		*cfg;
 	config_t		 lc;
 	FILE			*f;

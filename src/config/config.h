@@ -32,10 +32,36 @@ struct allow_net {
 };
 
 /* An HTTP entry point for messages from the network side. */
+/* The replies an inbound format allows (struct inbound_format). */
+#define INBOUND_REPLY_INLINE	0x1
+#define INBOUND_REPLY_OUTBOX	0x2
+
+struct fmt_entry;
+struct fmt_ussd_entry;
+
+/*
+ * An inbound format, described once: its type, the replies it allows and
+ * whether requests are signed with the route's auth_token (config_load
+ * checks every inbound route against its entry), and its parser and
+ * renderer. The table is chan/fmt.c's; whoever loads a configuration hands
+ * it to config_load.
+ */
+struct inbound_format {
+	const char			*type;		/* "sms", "ussd" */
+	const char			*name;		/* "json", "kannel", "twilio", ... */
+	int				 replies;	/* INBOUND_REPLY_* allowed */
+	const char			*why;		/* why the other reply is refused */
+	int				 confirm;	/* route = allowed with inline replies */
+	int				 signature;	/* auth_token required (X-Twilio-Signature) */
+	const struct fmt_entry		*sms;		/* type "sms": parse, render */
+	const struct fmt_ussd_entry	*ussd;		/* type "ussd": parse, render */
+};
+
 struct inbound_route {
 	char		*name;
 	char		*type;		/* "sms" */
 	char		*format;	/* "json", "kannel", "twilio", "africastalking" */
+	const struct inbound_format *fmt; /* its entry in the table given to config_load */
 	char		*path;		/* "/sms/json" */
 	char		*reply;		/* "inline", or "outbox": replies are queued, not returned */
 	char		*route;		/* outbox replies: this outbound route, NULL to choose by prefix */
@@ -46,7 +72,6 @@ struct inbound_route {
 	size_t		 nallow;
 };
 
-/* A way out: an outbound route whose sender drains the outbox (send.c drivers). */
 /* Credentials a route driver must have or may have (struct route_driver). */
 #define ROUTE_CRED_USERNAME	0x1
 #define ROUTE_CRED_PASSWORD	0x2
@@ -83,6 +108,7 @@ struct route_driver {
 const struct route_driver *config_driver_find(const struct route_driver *drivers,
 		    const char *name);
 
+/* A way out: an outbound route whose sender drains the outbox (send.c drivers). */
 struct route {
 	char		*name;
 	char		*driver;	/* "kannel", "africastalking", "twilio", "json", "null",
@@ -210,12 +236,13 @@ struct config {
 };
 
 /*
- * Load and validate a configuration file, its routes against drivers (a
- * table ending with a NULL name: chan/route-drivers.h). On error return
+ * Load and validate a configuration file, its routes against drivers and
+ * its inbound routes against formats (tables ending with a NULL name:
+ * chan/route-drivers.h, chan/fmt.h). On error return
  * NULL and write "FILE:LINE: SETTING: reason" to err.
  */
 struct config	*config_load(const char *path, const struct route_driver *drivers,
-		    char *err, size_t errlen);
+		    const struct inbound_format *formats, char *err, size_t errlen);
 void		 config_free(struct config *);
 
 /* The questions for a venue kind, falling back to "default"; never NULL. */

@@ -26,6 +26,7 @@
 #include "codec/number.h"
 #include "codec/web.h"
 #include "config/config.h"
+#include "chan/fmt.h"
 #include "chan/route-drivers.h"
 #include "store/store.h"
 #include "officials/export.h"
@@ -623,8 +624,8 @@ ctl_setup(struct ctl *ctl, const char *config_file, const char *database)
 	if (config_file == NULL && database == NULL)
 		config_file = SYSCONFDIR "/checkind.conf";
 	if (config_file != NULL) {
-		if ((ctl->cfg = config_load(config_file, route_drivers, err, sizeof err)) ==
-		    NULL) {
+		if ((ctl->cfg = config_load(config_file, route_drivers, fmt_formats,
+		    err, sizeof err)) == NULL) {
 			fprintf(stderr, "checkinctl: %s\n", err);
 			return -1;
 		}

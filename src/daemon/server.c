@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/tz.h"
 #include "config/config.h"
+#include "chan/fmt.h"
 #include "chan/route-drivers.h"
 #include "store/store.h"
 #include "core/inbound.h"
@@ -68,7 +69,8 @@ server_reload(struct server *srv)
 	struct config	*cfg;
 	char		 err[512];
 
-	if ((cfg = config_load(srv->cfg->file, route_drivers, err, sizeof err)) == NULL) {
+	if ((cfg = config_load(srv->cfg->file, route_drivers, fmt_formats, err,
+	    sizeof err)) == NULL) {
 		log_warnx("reload refused, keeping the running configuration: %s", err);
 		return;
 	}
@@ -166,7 +168,8 @@ server_main(const char *cfg_path, int foreground, int verbose)
 
 	log_init(1, verbose);
 	memset(&srv, 0, sizeof srv);
-	if ((srv.cfg = config_load(cfg_path, route_drivers, err, sizeof err)) == NULL) {
+	if ((srv.cfg = config_load(cfg_path, route_drivers, fmt_formats, err,
+	    sizeof err)) == NULL) {
 		fprintf(stderr, "checkind: %s\n", err);
 		return 1;
 	}

@@ -16,6 +16,7 @@
 #include "base/base.h"
 #include "base/log.h"
 #include "config/config.h"
+#include "chan/fmt.h"
 #include "chan/route-drivers.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -80,7 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fatal("write %s", path);
 	close(fd);
 	err[0] = '\0';
-	cfg = config_load(path, route_drivers, err, sizeof err);
+	cfg = config_load(path, route_drivers, fmt_formats, err, sizeof err);
 	unlink(path);
 	if (cfg == NULL) {
 		if (err[0] == '\0')

@@ -15,6 +15,7 @@
 
 #include "codec/msg.h"
 #include "config/config.h"
+#include "chan/fmt.h"
 #include "chan/route-drivers.h"
 #include "unit.h"
 
@@ -85,7 +86,7 @@ static struct config *
 load_text(const char *text, char *err)
 {
 	write_file(cfgpath, text);
-	return config_load(cfgpath, route_drivers, err, ERRLEN);
+	return config_load(cfgpath, route_drivers, fmt_formats, err, ERRLEN);
 }
 
 START_TEST(test_shipped)
@@ -102,7 +103,7 @@ START_TEST(test_shipped)
 		snprintf(path, sizeof path, "%s/conf/checkind.conf", srcdir);
 	else
 		snprintf(path, sizeof path, "../conf/checkind.conf");
-	cfg = config_load(path, route_drivers, err, sizeof err);
+	cfg = config_load(path, route_drivers, fmt_formats, err, sizeof err);
 	ck_assert_msg(cfg != NULL, "%s does not load: %s", path, err);
 
 	ck_assert_str_eq(cfg->database, "var/checkind.db");
@@ -1008,7 +1009,7 @@ START_TEST(test_missing_file)
 	char	 err[ERRLEN];
 
 	ck_assert_ptr_null(config_load("/nonexistent/checkind.conf", route_drivers,
-	    err, sizeof err));
+	    fmt_formats, err, sizeof err));
 	ck_assert_msg(strstr(err, "/nonexistent/checkind.conf") != NULL, "%s",
 	    err);
 	ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
