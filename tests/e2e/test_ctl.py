@@ -24,17 +24,22 @@ import unittest
 
 import harness
 
-CHECKINCTL = os.environ.get("CHECKINCTL", "")
-SRCDIR = os.environ.get("CHECKIND_SRCDIR", "")
+CHECKINCTL = harness.env("CHECKINCTL")
+SRCDIR = harness.env("CHECKIND_SRCDIR")
 
 CODE_RE = re.compile(r"^\d{3} \d{4}$")
 LOG_RE = re.compile(r"^\S+Z level=\w+ ")
 ISO_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
 
-HCM = datetime.timezone(datetime.timedelta(hours=7))   # Asia/Ho_Chi_Minh
+HCM = harness.LOCAL_TZ   # Asia/Ho_Chi_Minh
 
 # The numbers of the officials' dataset (see CtlTest.dataset).
 P, Q, R, S, U, O = ("+8491200000%d" % i for i in range(1, 7))
+
+iso = harness.iso               # UTC seconds as checkinctl writes them: +07:00
+fromiso = harness.from_iso
+local_day = harness.day_start   # the start of the Hanoi day holding t
+damm_ok = harness.code_valid
 
 
 def at(day, hour, minute=0):
@@ -43,21 +48,7 @@ def at(day, hour, minute=0):
                                  tzinfo=HCM).timestamp())
 
 
-def iso(t):
-    """UTC seconds as checkinctl writes them: ISO 8601 in +07:00."""
-    return datetime.datetime.fromtimestamp(t, HCM).isoformat()
-
-
-def fromiso(s):
-    return int(datetime.datetime.fromisoformat(s).timestamp())
-
-
-def local_day(t):
-    """The start of the Hanoi day holding t (no DST there)."""
-    return t - (t + 7 * 3600) % 86400
-
-
-OUTBOX_STATES = ["queued", "sending", "sent", "delivered", "failed", "expired"]
+OUTBOX_STATES = [harness.OUTBOX_STATE_NAMES[i] for i in range(6)]
 QUEUED, SENDING, SENT, DELIVERED, FAILED, EXPIRED = range(6)
 
 WARDS = [
@@ -67,31 +58,13 @@ WARDS = [
     "Trần Hưng Đạo",
 ]
 
-# The Damm quasigroup (as in code.c): a valid code runs the table to 0.
-DAMM = [
-    [0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
-    [4, 2, 0, 6, 8, 7, 1, 3, 5, 9], [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
-    [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
-    [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
-    [9, 4, 3, 8, 6, 1, 7, 2, 0, 5], [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
-]
-
-
-def damm_ok(code):
-    interim = 0
-    for c in code:
-        interim = DAMM[interim][int(c)]
-    return interim == 0
-
 
 def unused_code(used):
-    """A valid 7-digit code that is not in used."""
+    """The first valid 7-digit code that is not in used."""
     for n in range(100000, 1000000):
-        payload = str(n)
-        for check in "0123456789":
-            code = payload + check
-            if damm_ok(code) and code not in used:
-                return code
+        code = str(n) + str(harness.damm(str(n)))
+        if code not in used:
+            return code
     raise AssertionError("no free code")
 
 
@@ -348,8 +321,6 @@ class CtlTest(unittest.TestCase):
     # -- venue import ---------------------------------------------------
 
     def test_import_demo_venues(self):
-        if not SRCDIR:
-            self.fail("set CHECKIND_SRCDIR to the source tree (make check does)")
         path = os.path.join(SRCDIR, "conf", "demo-venues.csv")
         with open(path, "rb") as f:
             expect = list(csv.reader(io.StringIO(f.read().decode("utf-8"))))[1:]
@@ -514,7 +485,7 @@ class CtlTest(unittest.TestCase):
         self.assertEqual(self.venue_count(), 0)
 
     def test_import_then_add_share_codes(self):
-        path = os.path.join(SRCDIR or ".", "conf", "demo-venues.csv")
+        path = os.path.join(SRCDIR, "conf", "demo-venues.csv")
         if not os.path.exists(path):
             self.fail("conf/demo-venues.csv not found under CHECKIND_SRCDIR")
         self.ok("venue", "import", path)
