@@ -127,6 +127,23 @@ def wait_for(cond, timeout, step=0.05):
         time.sleep(step)
 
 
+def wait_until(pred, timeout, what, d, alive=False, detail=None):
+    """Poll pred() until it is true, for timeout seconds on a quiet machine
+    (stretched); its value. Otherwise fail naming what, with detail() and
+    the tail of daemon d's log; with alive, fail at once if d died."""
+    limit = stretch(timeout)
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        v = pred()
+        if v:
+            return v
+        if alive and not d.alive():
+            raise AssertionError("checkind died; log:\n%s" % tail(d.logpath))
+        time.sleep(0.02)
+    raise AssertionError("%s not met in %.0f s%s; log:\n%s" % (
+        what, limit, "; " + detail() if detail is not None else "", tail(d.logpath, 30)))
+
+
 def listens(pid, port):
     """1 if process pid listens on 127.0.0.1:port, 0 if not, None if /proc cannot tell.
 

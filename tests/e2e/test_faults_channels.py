@@ -335,17 +335,8 @@ class Base(harness.TestCase):
                       "modem ready (%d)" % n)
 
     def wait(self, pred, timeout, what):
-        """Poll pred() until true; timeout is seconds on a quiet machine,
-        stretched here."""
-        limit = harness.stretch(timeout)
-        end = time.monotonic() + limit
-        while time.monotonic() < end:
-            v = pred()
-            if v:
-                return v
-            time.sleep(0.02)
-        raise AssertionError("%s not met in %.0f s; log:\n%s" % (
-            what, limit, harness.tail(self.d.logpath, 30)))
+        """Poll pred() until true; timeout is seconds on a quiet machine."""
+        return harness.wait_until(pred, timeout, what, self.d)
 
     def kill_loop(self, loads):
         """Start the loads, kill -9 every PERIOD s for SECONDS, stop the loads,

@@ -71,19 +71,10 @@ class ModemCase(harness.TestCase):
     # Waiting.
 
     def wait(self, pred, timeout=10.0, what="condition"):
-        """Poll pred() until true; timeout is seconds on a quiet machine,
-        stretched here (as every timeout this class's helpers take)."""
-        limit = harness.stretch(timeout)
-        end = time.monotonic() + limit
-        while time.monotonic() < end:
-            v = pred()
-            if v:
-                return v
-            if not self.d.alive():
-                raise AssertionError("checkind died; log:\n%s" % harness.tail(self.d.logpath))
-            time.sleep(0.02)
-        raise AssertionError("%s not met in %.0f s; modem saw %r; log:\n%s" % (
-            what, limit, self.sim.commands[-15:], harness.tail(self.d.logpath, 30)))
+        """Poll pred() until true; timeout is seconds on a quiet machine
+        (as every timeout this class's helpers take)."""
+        return harness.wait_until(pred, timeout, what, self.d, alive=True,
+                                  detail=lambda: "modem saw %r" % self.sim.commands[-15:])
 
     def readies(self):
         return self.d.log().count("chan=%s ready" % ROUTE)

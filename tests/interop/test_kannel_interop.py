@@ -279,20 +279,10 @@ omit-empty = true
             harness._live.remove(self)
 
 
-class KannelInterop(unittest.TestCase):
-    mo_recode = False
-    post = False
-    extra = ""
-
-    def setUp(self):
-        self.k = None
-        self.d = harness.Daemon(extra=self.extra, name="kannel-interop")
-        self.d.__enter__()
-        self.addCleanup(self.cleanup)
-        self.pho = self.d.add_venue("Pho Thin", "Hang Bac")
-        self.d.start()
-        self.k = Kannel(self.d.dir, self.d.port, self.mo_recode, self.post)
-        self.k.start()
+class KannelCase(harness.TestCase):
+    """A private daemon (self.d) and Kannel (self.k) per test, set up by the
+    subclass; cleanup() stops both and, when the test failed, shows Kannel's
+    logs beside the daemon's."""
 
     def cleanup(self):
         if self.k is not None:
@@ -317,6 +307,22 @@ class KannelInterop(unittest.TestCase):
             self.d.__exit__(AssertionError, None, None)
         else:
             self.d.__exit__(None, None, None)
+
+
+class KannelInterop(KannelCase):
+    mo_recode = False
+    post = False
+    extra = ""
+
+    def setUp(self):
+        self.k = None
+        self.d = harness.Daemon(extra=self.extra, name="kannel-interop")
+        self.d.__enter__()
+        self.addCleanup(self.cleanup)
+        self.pho = self.d.add_venue("Pho Thin", "Hang Bac")
+        self.d.start()
+        self.k = Kannel(self.d.dir, self.d.port, self.mo_recode, self.post)
+        self.k.start()
 
     def exchange(self, line, to, timeout=harness.stretch(20)):
         """Send one MO; wait for the one MT answer to `to` and return its text."""

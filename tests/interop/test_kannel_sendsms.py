@@ -36,7 +36,7 @@ INBOUND = """
 """ % harness.SECRET
 
 
-class KannelSendsms(harness.TestCase):
+class KannelSendsms(ki.KannelCase):
 
     def setUp(self):
         self.k = None
@@ -64,30 +64,6 @@ class KannelSendsms(harness.TestCase):
         return harness.outbound_conf([route], max_attempts=4, max_age=3600,
                                      default_route="kannel", retry_base=0.5,
                                      retry_max=2)
-
-    def cleanup(self):
-        if self.k is not None:
-            self.k.stop()
-        try:
-            if self.d.alive():
-                self.d.stop()
-            report = self.d.sanitizer_report()
-            if report:
-                raise AssertionError("checkind log reports:\n" + report)
-        except BaseException:
-            self.d.__exit__(AssertionError, None, None)
-            raise
-        failed = False
-        res = getattr(getattr(self, "_outcome", None), "result", None)
-        if res is not None:
-            failed = any(t is self for t, _ in list(res.failures) + list(res.errors))
-        if failed:
-            for name in ("fakesmsc.out", "smsbox.log", "bearerbox.log"):
-                sys.stderr.write("--- %s ---\n%s\n" % (
-                    name, tail(os.path.join(self.d.dir, name), 25)))
-            self.d.__exit__(AssertionError, None, None)
-        else:
-            self.d.__exit__(None, None, None)
 
     def queue(self, frm, text):
         st, replies = self.d.json_sms(frm, text, path="/sms/q")
