@@ -11,7 +11,8 @@ Behaviours (plain dicts, made by the functions below):
                                 at      201 {"SMSMessageData":{"Recipients":[...101...]}}
                                 twilio  201 {"sid":"SM...", ...}
                                 json    200 {"id":"agg-N"} (json_id=False: {})
-    status(n, body, headers)  that status, body and headers
+    status(n, body, headers)  that status, body and headers (a header's value
+                              may be a function, called as the answer goes)
     hang(then=None)           hold the request unanswered until release() or
                               stop(); then answer `then`, or drop the connection
     slow(seconds, then=ok())  wait, then answer `then`
@@ -395,7 +396,7 @@ class FakeAgg:
                  "Date: %s" % h.date_time_string()]
         lower = {k.lower() for k in hdrs}
         for k, v in hdrs.items():
-            lines.append("%s: %s" % (k, v))
+            lines.append("%s: %s" % (k, v() if callable(v) else v))
         if "content-type" not in lower:
             lines.append("Content-Type: text/plain")
         lines.append("Content-Length: %d" % len(body))
