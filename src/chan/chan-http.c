@@ -270,17 +270,13 @@ chan_http_pending_new(struct chan_http *ch, struct evhttp_request *req,
 	return p;
 }
 
-/* A message's group is committed (or not): answer its request. */
+/* Answer a pending request with what became of its message or report. */
 static void
-chan_http_done(void *arg, uint64_t tag, const struct inbound_result *r)
+chan_http_answer(const struct chan_http_pending *p, const struct inbound_result *r)
 {
-	struct chan_http_pending	*p = arg;
-	struct fmt_response		 resp;
+	struct fmt_response	resp;
 
-	TAILQ_REMOVE(&p->ch->pending, p, entry);
-	if (p->req == NULL)
-		;
-	else if (p->fmt == NULL) {
+	if (p->fmt == NULL) {
 		/* A delivery report; one matching nothing is 200 too: a retry never would. */
 		if (r->status == INBOUND_EFAIL)
 			chan_http_error(p->req, 503, "storage unavailable, retry later");
@@ -298,6 +294,17 @@ chan_http_done(void *arg, uint64_t tag, const struct inbound_result *r)
 		log_warnx("chan=%s status=503 reason=\"storage failed\"", p->channel);
 		chan_http_error(p->req, 503, "storage unavailable, retry later");
 	}
+}
+
+/* A message's group is committed (or not): answer its request, if the client is still there. */
+static void
+chan_http_done(void *arg, uint64_t tag, const struct inbound_result *r)
+{
+	struct chan_http_pending	*p = arg;
+
+	TAILQ_REMOVE(&p->ch->pending, p, entry);
+	if (p->req != NULL)
+		chan_http_answer(p, r);
 	free(p->channel);
 	free(p);
 }
