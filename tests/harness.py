@@ -441,6 +441,13 @@ inbound = (%s);
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def wait_started(self, timeout=10.0):
+        """Wait for "checkind started" of the last start (timeout seconds on
+        a quiet machine): the port listens before the rest is up (the other
+        listeners, the start-up writes, the checkpointer's connection)."""
+        wait_until(lambda: self.log().count("checkind started") >= self.starts,
+                   timeout, '"checkind started"', self, alive=True)
+
     def start(self, wait=True):
         """Start checkind -f -v -c CONF; wait until it listens on its port.
 

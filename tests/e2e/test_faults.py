@@ -130,16 +130,6 @@ class Base(harness.TestCase):
         return sqlite3.connect(self.d.dbpath, timeout=harness.stretch(30),
                                isolation_level=None)
 
-    def wait_started(self, timeout=harness.stretch(10.0)):
-        """Wait for "checkind started" of the last start: the port listens
-        before the start-up writes are done."""
-        end = time.monotonic() + timeout
-        while self.d.log().count("checkind started") < self.d.starts:
-            if time.monotonic() > end or not self.d.alive():
-                self.fail("no \"checkind started\"; log:\n%s" % harness.tail(
-                    self.d.logpath))
-            time.sleep(0.02)
-
 
 # kill -9 under load.
 
@@ -644,7 +634,7 @@ class LockedDatabase(Base):
             time.sleep(0.05)
 
     def test_long_export(self):
-        self.wait_started()
+        self.d.wait_started()
         code = self.pho
         now = time.time()
         argv = [self.d.checkinctl, "-d", self.d.dbpath, "trace", "venue", code,
@@ -737,7 +727,7 @@ class LockedDatabase(Base):
     def test_writer_holds_lock(self):
         """BEGIN IMMEDIATE held 3 s by another process: 503 within a second,
         never a hang; the same messages sent after it commits get 200."""
-        self.wait_started()
+        self.d.wait_started()
         res, _ = self.write_locked(3.0)
         lat = sorted(r[3] for r in res)
         self.assertGreater(len(res), 4)
@@ -763,7 +753,7 @@ class LockedDatabase(Base):
         timeout, not CPU, so the median's bound is not stretched; on a
         loaded machine a probe can still be descheduled for a while, so
         the slowest one only has to stay far from a blocked loop."""
-        self.wait_started()
+        self.d.wait_started()
         _, hl = self.write_locked(3.0, conns=4)
         self.assertLess(hl[len(hl) // 2], 0.3, "/healthz waited for the lock")
         self.assertLess(hl[-1], harness.stretch(2.0), "/healthz waited for the lock")
