@@ -196,13 +196,14 @@ ctl_no_args(const struct ctl_cmd *cmd, int argc, char **argv)
 struct store *
 ctl_store(struct ctl *ctl)
 {
-	char	err[512];
+	char	err[512], shown[512];
 
 	if (ctl->store != NULL)
 		return ctl->store;
 	ctl->store = store_open(ctl->database, err, sizeof err);
 	if (ctl->store == NULL)
-		fprintf(stderr, "checkinctl: %s: %s\n", ctl->database, err);
+		fprintf(stderr, "checkinctl: %s: %s\n", store_shown(ctl->database,
+		    shown, sizeof shown), err);
 	return ctl->store;
 }
 

@@ -162,7 +162,7 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
 	struct server	 srv;
 	struct event	*sev[nitems(sigs)];
-	char		 err[512];
+	char		 err[512], shown[512];
 	size_t		 i;
 	int		 failed = 0;
 
@@ -179,7 +179,8 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		return 1;
 	}
 	if ((srv.store = store_open(srv.cfg->database, err, sizeof err)) == NULL) {
-		fprintf(stderr, "checkind: %s: %s\n", srv.cfg->database, err);
+		fprintf(stderr, "checkind: %s: %s\n", store_shown(srv.cfg->database,
+		    shown, sizeof shown), err);
 		config_free(srv.cfg);
 		return 1;
 	}

@@ -66,6 +66,53 @@ store_open(const char *database, char *err, size_t errlen)
 	return NULL;
 }
 
+/* Append l bytes of s to buf (len bytes, *n used), as many as fit. */
+static void
+store_shown_put(char *buf, size_t len, size_t *n, const char *s, size_t l)
+{
+	if (*n + l >= len)
+		l = len - 1 - *n;
+	memcpy(buf + *n, s, l);
+	*n += l;
+}
+
+/*
+ * The database setting as it may be shown (in an error, a log line): a
+ * URI's password and any password=VALUE parameter replaced by "***".
+ * Returns buf.
+ */
+const char *
+store_shown(const char *database, char *buf, size_t len)
+{
+	const char	*p = database, *auth, *at, *colon, *end, *key;
+	size_t		 n = 0;
+
+	if (len == 0)
+		return buf;
+	/* scheme://user:password@host... */
+	if ((auth = strstr(p, "://")) != NULL) {
+		auth += 3;
+		end = auth + strcspn(auth, "/?#");
+		at = memchr(auth, '@', (size_t)(end - auth));
+		colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon != NULL) {
+			store_shown_put(buf, len, &n, p, (size_t)(colon + 1 - p));
+			store_shown_put(buf, len, &n, "***", 3);
+			p = at;
+		}
+	}
+	/* ...?password=secret&..., or a conninfo's password=secret */
+	while ((key = strstr(p, "password=")) != NULL) {
+		key += strlen("password=");
+		store_shown_put(buf, len, &n, p, (size_t)(key - p));
+		store_shown_put(buf, len, &n, "***", 3);
+		p = key + strcspn(key, "& ");
+	}
+	store_shown_put(buf, len, &n, p, strlen(p));
+	buf[n] = '\0';
+	return buf;
+}
+
 void
 store_close(struct store *s)
 {

@@ -89,6 +89,7 @@ struct venue_day {
  * until that backend is built. NULL and a reason in err on failure.
  */
 struct store	*store_open(const char *database, char *err, size_t errlen);
+const char	*store_shown(const char *database, char *buf, size_t len);
 void		 store_close(struct store *);
 /*
  * How long a statement waits for another process's write lock (default 5 s,

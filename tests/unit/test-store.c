@@ -3377,6 +3377,38 @@ START_TEST(test_inbound_recent_from)
 }
 END_TEST
 
+/* A database setting shown in an error never carries its password. */
+static const struct {
+	const char	*database, *shown;
+} shown_cases[] = {
+	{ "/var/lib/checkind/checkind.db", "/var/lib/checkind/checkind.db" },
+	{ "postgresql://checkind@10.0.0.5:5432/checkind",
+	  "postgresql://checkind@10.0.0.5:5432/checkind" },
+	{ "postgresql://checkind:s3cret@10.0.0.5:5432,10.0.0.6:5432/checkind"
+	  "?target_session_attrs=read-write",
+	  "postgresql://checkind:***@10.0.0.5:5432,10.0.0.6:5432/checkind"
+	  "?target_session_attrs=read-write" },
+	{ "postgres://u:p%40ss@h/db?sslmode=require&password=other&x=1",
+	  "postgres://u:***@h/db?sslmode=require&password=***&x=1" },
+	{ "postgresql://h/db?user=u&password=s3cret",
+	  "postgresql://h/db?user=u&password=***" },
+	{ "postgresql://a@b:c@h/db", "postgresql://a@b:c@h/db" },
+	{ "", "" },
+};
+
+START_TEST(test_shown)
+{
+	char	buf[256], small[12];
+
+	ck_assert_str_eq(store_shown(shown_cases[_i].database, buf, sizeof buf),
+	    shown_cases[_i].shown);
+	/* Cut short, never overrun, still terminated. */
+	store_shown(shown_cases[_i].database, small, sizeof small);
+	ck_assert_uint_le(strlen(small), sizeof small - 1);
+	ck_assert(strstr(small, "s3cret") == NULL);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -3393,6 +3425,7 @@ store_suite(void)
 	tcase_add_test(tc, test_schema_indexes);
 	tcase_add_test(tc, test_two_connections);
 	tcase_add_test(tc, test_open_race);
+	tcase_add_loop_test(tc, test_shown, 0, nitems(shown_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("venues");
