@@ -440,7 +440,7 @@ class LimitReloadTest(LimitCase):
                 # max_connections made room, not the timeout: wait no longer
                 # than the first of them could take to time out.
                 harness.wait_for(lambda: fd_count(pid) - base <= 5 + 2,
-                                 max(0.3, opened + 1 - time.monotonic()))
+                                 max(harness.stretch(0.3), opened + 1 - time.monotonic()))
                 self.assertLessEqual(fd_count(pid) - base, 5 + 2, fd_list(pid))
             finally:
                 for s in more:
@@ -571,7 +571,7 @@ class AdminLimitTest(harness.AdminCase):
             room = len(idle) + len(loris.socks) - self.ADMIN_MAX
             harness.wait_for(lambda: (fd_count(pid) - base <= self.ADMIN_MAX + 2 and
                                       sum(1 for s in idle if closed_by_peer(s)) >= room),
-                             max(0.3, opened + SLOW_TIMEOUT - time.monotonic()))
+                             max(harness.stretch(0.3), opened + SLOW_TIMEOUT - time.monotonic()))
             self.assertLessEqual(fd_count(pid) - base, self.ADMIN_MAX + 2, fd_list(pid))
             self.assertGreaterEqual(sum(1 for s in idle if closed_by_peer(s)),
                                     len(idle) + len(loris.socks) - self.ADMIN_MAX)
