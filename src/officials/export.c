@@ -24,6 +24,7 @@
 #define EXPORT_BOM	"\xef\xbb\xbf"	/* U+FEFF: spreadsheets then read the CSV as UTF-8 */
 #define EXPORT_TIME_MAX	40
 #define EXPORT_GAP	2		/* spaces between two text columns */
+#define EXPORT_FORMULA	"=+-@\t\r"	/* first characters a spreadsheet may compute */
 
 /* Where a field's value comes from, and so how it is typed. */
 enum export_src {
@@ -380,23 +381,35 @@ export_venue(struct export *e, const struct venue *v)
 	export_row(e, FEED_VENUE, v, 0);
 }
 
-/* A CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180 2.6, 2.7). */
-static void
+/*
+ * A CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180
+ * 2.6, 2.7). A field a spreadsheet would take for a formula, one starting
+ * with =, +, - or @, or with TAB or CR (which some skip before looking), gets
+ * an apostrophe first (OWASP "CSV Injection"): the cell then holds the text
+ * as written, apostrophe shown, never a formula run or a number computed. A
+ * phone number +84912345678 so stays readable as '+84912345678 and does not
+ * become 84912345678. Numeric columns are counts, never negative, and times
+ * start with a digit: neither is touched.
+ */
+void
 export_csv_field(struct buf *b, const char *s)
 {
-	const char	*p;
+	int	quote = s[strcspn(s, ",\"\r\n")] != '\0';
 
-	if (s[strcspn(s, ",\"\r\n")] == '\0') {
+	if (quote)
+		buf_add(b, "\"", 1);
+	if (s[0] != '\0' && strchr(EXPORT_FORMULA, s[0]) != NULL)
+		buf_add(b, "'", 1);
+	if (!quote)
 		buf_str(b, s);
-		return;
+	else {
+		for (; *s != '\0'; s++) {
+			if (*s == '"')
+				buf_add(b, "\"", 1);
+			buf_add(b, s, 1);
+		}
+		buf_add(b, "\"", 1);
 	}
-	buf_add(b, "\"", 1);
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			buf_add(b, "\"", 1);
-		buf_add(b, p, 1);
-	}
-	buf_add(b, "\"", 1);
 }
 
 /* RFC 4180 with a BOM first and CRLF after every record, the header included. */
