@@ -391,23 +391,24 @@ char *
 text_strip_invisible(const char *s)
 {
 	const uint8_t	*p = (const uint8_t *)s;
-	size_t		 len, i, step;
+	size_t		 len, i, o, step;
 	ucs4_t		 uc;
-	char		*out;
-	size_t		 o;
+	uint8_t		*out;
 
 	if (s == NULL)
 		return xstrdup("");
 	len = strlen(s);
-	out = xmalloc(len + 1);
+	/*
+	 * Re-encoded, not copied: kept as bytes, the halves of an invalid
+	 * sequence either side of a dropped character would join into a new
+	 * one ("\xe2\x80" U+FEFF "\xae" would become U+202E).
+	 */
+	out = xreallocarray(NULL, len + 1, 3);
 	for (i = o = 0; i < len; i += step) {
 		step = text_next(p + i, len - i, &uc);
-		if (text_is_invisible(uc))
-			continue;
-		/* Bytes as they were: an invalid sequence is not ours to mend. */
-		memcpy(out + o, p + i, step);
-		o += step;
+		if (!text_is_invisible(uc))
+			o += u8_uctomb(out + o, uc, 4);
 	}
 	out[o] = '\0';
-	return out;
+	return (char *)out;
 }

@@ -53,7 +53,10 @@ uint32_t text_invisible(const char *s);
 int	 text_visible_check(const char *what, const char *s, char *err,
 	    size_t errlen);
 
-/* A copy of s without them, every other byte as it was; NULL gives "". */
+/*
+ * A copy of s without them, invalid UTF-8 made U+FFFD (so that what is left
+ * of a broken sequence cannot join into a new character); NULL gives "".
+ */
 char	*text_strip_invisible(const char *s);
 
 /* 1 if the string is plain 7-bit ASCII. */
