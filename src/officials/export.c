@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/tz.h"
+#include "codec/text.h"
 #include "store/store.h"
 #include "officials/export.h"
 
@@ -167,7 +168,9 @@ struct export {
 /*
  * A copy of s that is valid UTF-8 (an invalid sequence becomes U+FFFD);
  * with controls set, control characters (C0, DEL, C1) become spaces so a
- * text table stays one line per row.
+ * text table stays one line per row, and invisible formatting characters
+ * (a U+202E stored before venues refused them) are dropped so a row reads
+ * the way it is laid out.
  */
 static char *
 export_clean(const char *s, int controls)
@@ -176,6 +179,7 @@ export_clean(const char *s, int controls)
 	struct buf b = { NULL, 0, 0 };
 	ucs4_t		 uc;
 	int		 n;
+	char		*visible;
 
 	buf_add(&b, "", 0);
 	while (p < end) {
@@ -187,6 +191,11 @@ export_clean(const char *s, int controls)
 		else
 			buf_add(&b, (const char *)p, n);
 		p += n;
+	}
+	if (controls) {
+		visible = text_strip_invisible(b.p);
+		free(b.p);
+		return visible;
 	}
 	return b.p;
 }

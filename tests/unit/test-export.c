@@ -568,7 +568,7 @@ START_TEST(test_text_alignment)
 {
 	static const char	*names[] = {
 		PHO_THIN, HANG_BAC, TRAN_HUNG_DAO, NFD_NGUYEN, CJK_NAME, "ASCII only",
-		"new\nline and\ttab", "",
+		"new\nline and\ttab", "", "Shop\xe2\x80\xaegnp.exe\xe2\x80\x8b",
 	};
 	struct venue		 v[nitems(names)];
 	char			*doc, *line, *nl;
@@ -605,6 +605,9 @@ START_TEST(test_text_alignment)
 	ck_assert_uint_eq(lines, nitems(names) + 2);
 	ck_assert_ptr_nonnull(strstr(doc, TRAN_HUNG_DAO));
 	ck_assert_ptr_nonnull(strstr(doc, NFD_NGUYEN));
+	/* A bidirectional override stored from before is not shown. */
+	ck_assert_ptr_nonnull(strstr(doc, "Shopgnp.exe "));
+	ck_assert_ptr_null(strstr(doc, "\xe2\x80"));
 	free(doc);
 }
 END_TEST
