@@ -94,7 +94,10 @@ fuzz_free(char **fields, int n)
 		free(fields[--n]);
 }
 
-/* text_invisible and text_strip_invisible agree; the strip leaves none. */
+/*
+ * The strip leaves none and valid UTF-8; on valid input it changes s
+ * exactly when text_invisible finds one.
+ */
 static void
 fuzz_check_invisible(const char *s)
 {
@@ -103,7 +106,10 @@ fuzz_check_invisible(const char *s)
 	stripped = text_strip_invisible(s);
 	if (text_invisible(stripped) != 0)
 		fuzz_fail("text_strip_invisible left one", s);
-	if ((text_invisible(s) == 0) != (strcmp(stripped, s) == 0))
+	if (u8_check((const uint8_t *)stripped, strlen(stripped)) != NULL)
+		fuzz_fail("text_strip_invisible: invalid UTF-8", s);
+	if (u8_check((const uint8_t *)s, strlen(s)) == NULL &&
+	    (text_invisible(s) == 0) != (strcmp(stripped, s) == 0))
 		fuzz_fail("text_invisible and text_strip_invisible disagree", s);
 	if ((text_visible_check("f", s, err, sizeof err) == 0) !=
 	    (text_invisible(s) == 0))
