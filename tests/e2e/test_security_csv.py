@@ -235,6 +235,8 @@ BAD = [
 
 class BidiTest(harness.AdminCase):
 
+    inbound = harness.USSD_INBOUND
+
     def venues(self):
         self.good = self.d.add_venue("Phở Thìn", "Hàng Bạc")
         self.check = self.d.add_venue("Chốt Long Biên", "Phúc Tân", kind="checkpoint")
@@ -360,6 +362,16 @@ class BidiTest(harness.AdminCase):
         self.assertIn(group(self.old), " ".join(r))
         self.assert_clean(r)
         self.assertIn("Ca phe Giang", " ".join(r))
+
+    def test_old_name_on_ussd_screen(self):
+        sid = "sec-%d" % os.getpid()
+        screens = []
+        for text in ("", "1", "1*" + self.old):
+            st, h, body = harness.ussd_at_post(self.d, sid, "+84912000005", text)
+            self.assertEqual(st, 200, body)
+            screens.append(body)
+        self.assert_clean(screens)
+        self.assertIn("Ca phe Giang", screens[-1])
 
     def test_resident_text(self):
         n = "0912000004"
