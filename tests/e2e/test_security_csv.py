@@ -15,7 +15,8 @@ a HYPERLINK is not its label, +84912345678 is not the number 84912345678).
 BidiTest knocks at every door that writes venues with U+202E and its kin
 (checkinctl venue add, venue import, POST and PATCH /api/venues), and checks
 that a venue name stored before the doors were shut, or a text a resident
-sends, comes back in no reply with them.
+sends, comes back with none of them in an SMS reply (check-in, check-out,
+did-you-mean), on a USSD screen or in a stored answer.
 """
 
 import csv
