@@ -9,8 +9,8 @@
  * The stored form of an inbound text: invalid UTF-8 sequences replaced by
  * U+FFFD, NUL and control characters made spaces, invisible formatting
  * characters (below) dropped, Unicode NFC, trimmed, runs of whitespace
- * collapsed to one space. Never fails; returns a new
- * string. Input longer than TEXT_MAX bytes is cut at a character boundary.
+ * collapsed to one space. Never fails; returns a new string. Input longer
+ * than TEXT_MAX bytes is cut at a character boundary.
  */
 char	*text_clean(const char *in, size_t len);
 

@@ -27,8 +27,9 @@
 
 /*
  * Check what the administrator typed and build a venue from it: fields
- * trimmed and free of invisible formatting characters, kind lower-cased (it names a question set), the owner made E.164.
- * -1 and a reason naming the field in err if something is wrong.
+ * trimmed and free of invisible formatting characters, kind lower-cased
+ * (it names a question set), the owner made E.164. -1 and a reason naming
+ * the field in err if something is wrong.
  */
 int
 cmd_venue_make(struct ctl *ctl, const struct cmd_venue_fields *in,
