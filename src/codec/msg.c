@@ -242,21 +242,26 @@ msg_find_var(const struct msg_var *vars, size_t nvars, const char *name,
 	return NULL;
 }
 
-/* Append a value; folded when a GSM-7 template would otherwise turn UCS-2. */
+/*
+ * Append a value without its invisible formatting characters (a venue name
+ * stored with U+202E must not reverse the reply); folded when a GSM-7
+ * template would otherwise turn UCS-2.
+ */
 static void
 msg_add_value(struct buf *b, const char *value, int gsm7)
 {
-	char	*folded;
+	char	*visible, *folded;
 
 	if (value == NULL)
 		return;
-	if (gsm7 && !msg_is_gsm7(value)) {
-		folded = text_unaccent(value);
+	visible = text_strip_invisible(value);
+	if (gsm7 && !msg_is_gsm7(visible)) {
+		folded = text_unaccent(visible);
 		buf_add(b, folded, strlen(folded));
 		free(folded);
-		return;
-	}
-	buf_add(b, value, strlen(value));
+	} else
+		buf_add(b, visible, strlen(visible));
+	free(visible);
 }
 
 char *

@@ -1,4 +1,5 @@
 /* text.c: normalising untrusted SMS text with libunistring. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,20 @@ static const struct text_range text_extra_spaces[] = {
 	{ 0x200b, 0x200b },	/* ZERO WIDTH SPACE */
 	{ 0x2060, 0x2060 },	/* WORD JOINER */
 	{ 0xfeff, 0xfeff },	/* ZERO WIDTH NO-BREAK SPACE (BOM) */
+};
+
+/*
+ * The bidirectional controls: embeddings and overrides (U+202A-202E),
+ * isolates (U+2066-2069), the marks LRM, RLM and ALM. All are general
+ * category Cf, which text_is_invisible refuses anyway; they are named so
+ * that a reason can call them what they are, and so that a libunistring
+ * with older Unicode data cannot miss one.
+ */
+static const struct text_range text_bidi[] = {
+	{ 0x061c, 0x061c },	/* ARABIC LETTER MARK */
+	{ 0x200e, 0x200f },	/* LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK */
+	{ 0x202a, 0x202e },	/* LRE, RLE, PDF, LRO, RLO */
+	{ 0x2066, 0x2069 },	/* LRI, RLI, FSI, PDI */
 };
 
 /*
@@ -83,6 +98,22 @@ static int
 text_is_control(ucs4_t uc)
 {
 	return uc < 0x20 || (uc >= 0x7f && uc <= 0x9f);
+}
+
+/*
+ * Invisible formatting characters: general category Cf (the bidirectional
+ * controls, zero-width space, word joiner and the invisible operators
+ * U+2060-2064, the BOM, the soft hyphen, the tags U+E0000-E007F, ...).
+ * U+200C ZERO WIDTH NON-JOINER and U+200D ZERO WIDTH JOINER are Cf as
+ * well and are deliberately not spared: Vietnamese needs neither, they make
+ * two names that look the same differ, and an emoji sequence they join
+ * still reads as its emoji once they are gone.
+ */
+static int
+text_is_invisible(ucs4_t uc)
+{
+	return uc_is_general_category(uc, UC_CATEGORY_Cf) ||
+	    text_in_ranges(uc, text_bidi, nitems(text_bidi));
 }
 
 static int
@@ -184,6 +215,8 @@ text_squeeze(const uint8_t *s, size_t n, int fold)
 			space = 1;
 			continue;
 		}
+		if (text_is_invisible(uc))
+			continue;
 		if (fold) {
 			if (uc_is_general_category(uc, UC_CATEGORY_Mn))
 				continue;
@@ -276,7 +309,7 @@ text_unaccent(const char *in)
 	for (i = barelen = 0; i < nfkdlen; i += step) {
 		step = text_next(nfkd + i, nfkdlen - i, &uc);
 		if (text_in_ranges(uc, text_accent_blocks,
-		    nitems(text_accent_blocks)))
+		    nitems(text_accent_blocks)) || text_is_invisible(uc))
 			continue;
 		if ((c = text_stroke(uc)) != 0)
 			uc = (unsigned char)c;
@@ -321,4 +354,61 @@ text_cut(const char *s, size_t maxchars)
 		chars++;
 	}
 	return xstrndup(s, off);
+}
+
+uint32_t
+text_invisible(const char *s)
+{
+	const uint8_t	*p = (const uint8_t *)s;
+	size_t		 len, i, step;
+	ucs4_t		 uc;
+
+	if (s == NULL)
+		return 0;
+	len = strlen(s);
+	for (i = 0; i < len; i += step) {
+		step = text_next(p + i, len - i, &uc);
+		if (text_is_invisible(uc))
+			return uc;
+	}
+	return 0;
+}
+
+int
+text_visible_check(const char *what, const char *s, char *err, size_t errlen)
+{
+	ucs4_t	uc;
+
+	if ((uc = text_invisible(s)) == 0)
+		return 0;
+	snprintf(err, errlen, "%s holds U+%04X, %s", what, (unsigned)uc,
+	    text_in_ranges(uc, text_bidi, nitems(text_bidi)) ?
+	    "a bidirectional control" : "an invisible formatting character");
+	return -1;
+}
+
+char *
+text_strip_invisible(const char *s)
+{
+	const uint8_t	*p = (const uint8_t *)s;
+	size_t		 len, i, o, step;
+	ucs4_t		 uc;
+	uint8_t		*out;
+
+	if (s == NULL)
+		return xstrdup("");
+	len = strlen(s);
+	/*
+	 * Re-encoded, not copied: kept as bytes, the halves of an invalid
+	 * sequence either side of a dropped character would join into a new
+	 * one ("\xe2\x80" U+FEFF "\xae" would become U+202E).
+	 */
+	out = xreallocarray(NULL, len + 1, 3);
+	for (i = o = 0; i < len; i += step) {
+		step = text_next(p + i, len - i, &uc);
+		if (!text_is_invisible(uc))
+			o += u8_uctomb(out + o, uc, 4);
+	}
+	out[o] = '\0';
+	return (char *)out;
 }

@@ -13,6 +13,7 @@
 #include "base/tz.h"
 #include "codec/code.h"
 #include "codec/number.h"
+#include "codec/text.h"
 #include "store/store.h"
 #include "ctl/ctl-cmd.h"
 
@@ -26,8 +27,9 @@
 
 /*
  * Check what the administrator typed and build a venue from it: fields
- * trimmed, kind lower-cased (it names a question set), the owner made E.164.
- * -1 and a reason naming the field in err if something is wrong.
+ * trimmed and free of invisible formatting characters, kind lower-cased
+ * (it names a question set), the owner made E.164. -1 and a reason naming
+ * the field in err if something is wrong.
  */
 int
 cmd_venue_make(struct ctl *ctl, const struct cmd_venue_fields *in,
@@ -43,6 +45,13 @@ cmd_venue_make(struct ctl *ctl, const struct cmd_venue_fields *in,
 	v->district = ctl_trim(in->district);
 	v->kind = ctl_trim(in->kind);
 
+	/* No bidirectional controls or invisible characters in any field. */
+	if (text_visible_check("name", v->name, err, errlen) != 0 ||
+	    text_visible_check("address", v->address, err, errlen) != 0 ||
+	    text_visible_check("ward", v->ward, err, errlen) != 0 ||
+	    text_visible_check("district", v->district, err, errlen) != 0 ||
+	    text_visible_check("kind", v->kind, err, errlen) != 0)
+		goto fail;
 	if (ctl_text_check("name", v->name, CMD_VENUE_NAME_MAX, 0, err, errlen) != 0)
 		goto fail;
 	if (*v->name == '\0') {

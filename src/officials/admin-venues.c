@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "codec/code.h"
 #include "codec/number.h"
+#include "codec/text.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "officials/admin-req.h"
@@ -64,6 +65,7 @@ admin_venues_parse(struct admin_req *ar, json_t *root, int patch,
 	const char			*key, **slot;
 	json_t				*v;
 	size_t				 i;
+	char				 err[128];
 
 	memset(in, 0, sizeof *in);
 	in->active = -1;
@@ -92,6 +94,10 @@ admin_venues_parse(struct admin_req *ar, json_t *root, int patch,
 		if (admin_json_text(ar, f->name, v, strcmp(f->name, "name") == 0 ? 1 : 0,
 		    f->max, 0, slot) == -1)
 			return -1;
+		if (text_visible_check(f->name, *slot, err, sizeof err) == -1) {
+			admin_error(ar, 400, "%s", err);
+			return -1;
+		}
 		in->n++;
 	}
 	if (!patch && in->name == NULL) {

@@ -18,12 +18,14 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/tz.h"
+#include "codec/text.h"
 #include "store/store.h"
 #include "officials/export.h"
 
 #define EXPORT_BOM	"\xef\xbb\xbf"	/* U+FEFF: spreadsheets then read the CSV as UTF-8 */
 #define EXPORT_TIME_MAX	40
 #define EXPORT_GAP	2		/* spaces between two text columns */
+#define EXPORT_FORMULA	"=+-@\t\r"	/* first characters a spreadsheet may compute */
 
 /* Where a field's value comes from, and so how it is typed. */
 enum export_src {
@@ -166,7 +168,9 @@ struct export {
 /*
  * A copy of s that is valid UTF-8 (an invalid sequence becomes U+FFFD);
  * with controls set, control characters (C0, DEL, C1) become spaces so a
- * text table stays one line per row.
+ * text table stays one line per row, and invisible formatting characters
+ * (a U+202E stored before venues refused them) are dropped so a row reads
+ * the way it is laid out.
  */
 static char *
 export_clean(const char *s, int controls)
@@ -175,6 +179,7 @@ export_clean(const char *s, int controls)
 	struct buf b = { NULL, 0, 0 };
 	ucs4_t		 uc;
 	int		 n;
+	char		*visible;
 
 	buf_add(&b, "", 0);
 	while (p < end) {
@@ -186,6 +191,11 @@ export_clean(const char *s, int controls)
 		else
 			buf_add(&b, (const char *)p, n);
 		p += n;
+	}
+	if (controls) {
+		visible = text_strip_invisible(b.p);
+		free(b.p);
+		return visible;
 	}
 	return b.p;
 }
@@ -380,23 +390,35 @@ export_venue(struct export *e, const struct venue *v)
 	export_row(e, FEED_VENUE, v, 0);
 }
 
-/* A CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180 2.6, 2.7). */
-static void
+/*
+ * A CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180
+ * 2.6, 2.7). A field a spreadsheet would take for a formula, one starting
+ * with =, +, - or @, or with TAB or CR (which some skip before looking), gets
+ * an apostrophe first (OWASP "CSV Injection"): the cell then holds the text
+ * as written, apostrophe shown, never a formula run or a number computed. A
+ * phone number +84912345678 so stays readable as '+84912345678 and does not
+ * become 84912345678. Numeric columns are counts, never negative, and times
+ * start with a digit: neither is touched.
+ */
+void
 export_csv_field(struct buf *b, const char *s)
 {
-	const char	*p;
+	int	quote = s[strcspn(s, ",\"\r\n")] != '\0';
 
-	if (s[strcspn(s, ",\"\r\n")] == '\0') {
+	if (quote)
+		buf_add(b, "\"", 1);
+	if (s[0] != '\0' && strchr(EXPORT_FORMULA, s[0]) != NULL)
+		buf_add(b, "'", 1);
+	if (!quote)
 		buf_str(b, s);
-		return;
+	else {
+		for (; *s != '\0'; s++) {
+			if (*s == '"')
+				buf_add(b, "\"", 1);
+			buf_add(b, s, 1);
+		}
+		buf_add(b, "\"", 1);
 	}
-	buf_add(b, "\"", 1);
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			buf_add(b, "\"", 1);
-		buf_add(b, p, 1);
-	}
-	buf_add(b, "\"", 1);
 }
 
 /* RFC 4180 with a BOM first and CRLF after every record, the header included. */

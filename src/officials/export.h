@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct trace_row;
 struct ward_row;
 struct venue;
@@ -45,6 +46,12 @@ size_t		 export_rows(const struct export *);
 char		*export_finish(struct export *, size_t *len);
 /* The i-th column of a kind (the CSV header and JSON member names), or NULL past the last. */
 const struct export_column *export_column(enum export_kind, size_t i);
+/*
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF;
+ * an apostrophe first when it starts with =, +, -, @, TAB or CR, so that a
+ * spreadsheet shows it as text and never runs it as a formula.
+ */
+void		 export_csv_field(struct buf *, const char *);
 /* The MIME type of a format ("text/csv; charset=UTF-8", "application/json", "text/plain"). */
 const char	*export_content_type(enum export_format);
 

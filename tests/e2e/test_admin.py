@@ -234,6 +234,12 @@ class Base(harness.AdminCase):
         out = []
         for r in rows[1:]:
             self.assertEqual(len(r), len(head), "%s: ragged row %r" % (url, r))
+            # A field a spreadsheet would compute (a number's "+") comes with
+            # an apostrophe first; the value as stored is what follows it.
+            for i, val in enumerate(r):
+                self.assertFalse(val != "" and val[0] in "=+-@\t\r", (url, val))
+                if val[:1] == "'" and val[1:2] != "" and val[1] in "=+-@\t\r":
+                    r[i] = val[1:]
             out.append(dict(zip(head, r)))
         return out
 

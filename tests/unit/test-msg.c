@@ -347,6 +347,31 @@ START_TEST(test_render_builtin)
 }
 END_TEST
 
+/* A venue name stored with U+202E or a zero-width space: the reply has neither. */
+START_TEST(test_render_invisible)
+{
+	struct msg_texts	 cfg;
+	struct msg_var		 v[] = {
+		{ "venue", "Ph\xe1\xbb\x9f\xe2\x80\xae Th\xc3\xacn\xe2\x80\x8b" },
+		{ "time", "08:15" },
+	};
+	char			*s;
+
+	/* A GSM-7 template: the name is folded, and nothing invisible is left. */
+	s = msg_render(NULL, LANG_EN, MSG_CHECKOUT, v, nitems(v));
+	ck_assert_ptr_nonnull(strstr(s, "Pho Thin"));
+	ck_assert_ptr_null(strstr(s, "\xe2\x80"));
+	free(s);
+
+	/* A UCS-2 template keeps the name's accents, not its controls. */
+	memset(&cfg, 0, sizeof cfg);
+	cfg.tmpl[LANG_VI][MSG_CHECKOUT] = (char *)"Đã ra khỏi {venue}";
+	s = msg_render(&cfg, LANG_VI, MSG_CHECKOUT, v, nitems(v));
+	ck_assert_str_eq(s, "Đã ra khỏi Ph\xe1\xbb\x9f Th\xc3\xacn");
+	free(s);
+}
+END_TEST
+
 static Suite *
 msg_suite(void)
 {
@@ -359,6 +384,7 @@ msg_suite(void)
 	tcase_add_test(tc, test_placeholders);
 	tcase_add_test(tc, test_render_template);
 	tcase_add_test(tc, test_render_builtin);
+	tcase_add_test(tc, test_render_invisible);
 	suite_add_tcase(s, tc);
 	return s;
 }

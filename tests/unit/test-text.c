@@ -1,8 +1,11 @@
 /* test-text.c: normalising untrusted SMS text (text.c). */
 #include <check.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unictype.h>
 #include <unistr.h>
 
 #include "base/base.h"
@@ -51,6 +54,14 @@ static const struct text_case clean_cases[] = {
 	{ "", 0, "" },
 	{ "   ", 0, "" },
 	{ "\xc2\xa0 \t\xe3\x80\x80", 0, "" },
+	/* Invisible formatting characters are dropped, not made spaces. */
+	{ "abc\xe2\x80\xae" "fdp.exe", 0, "abcfdp.exe" },		/* U+202E RLO */
+	{ "\xe2\x81\xa6" "a\xe2\x81\xa9", 0, "a" },		/* U+2066, U+2069 */
+	{ "a\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c" "b", 0, "ab" },	/* LRM, RLM, ALM */
+	{ "a\xe2\x80\x8c\xe2\x80\x8d" "b", 0, "ab" },		/* ZWNJ, ZWJ */
+	{ "so\xc2\xad" "ft", 0, "soft" },			/* soft hyphen */
+	{ "a\xe2\x81\xa4" "b", 0, "ab" },			/* U+2064 */
+	{ "1\xf3\xa0\x80\x81" "2", 0, "12" },			/* U+E0001 tag */
 	/* What is not whitespace or control stays. */
 	{ "\xef\xbc\x91\xef\xbc\x92", 0, "\xef\xbc\x91\xef\xbc\x92" },	/* "１２" */
 	{ "Xin ch\xc3\xa0o \xf0\x9f\x98\x80", 0, "Xin ch\xc3\xa0o \xf0\x9f\x98\x80" },
@@ -107,6 +118,63 @@ static const struct text_case unaccent_cases[] = {
 	{ "\xed\x95\x9c\xea\xb5\xad", 0, "\xed\x95\x9c\xea\xb5\xad" },	/* Hangul */
 	{ "\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88", 0,
 	    "\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88" },	/* Thai marks stay */
+	{ "Ph\xe1\xbb\x9f\xe2\x80\xae" "abc", 0, "Phoabc" },	/* U+202E dropped */
+};
+
+/* Invisible formatting characters: which are, and the reason given. */
+static const struct {
+	const char	*in;
+	uint32_t	 first;		/* 0: none */
+	const char	*reason;
+} invisible_cases[] = {
+	{ "Ph\xe1\xbb\x9f Th\xc3\xacn", 0, NULL },
+	{ "", 0, NULL },
+	{ "a b\tc", 0, NULL },			/* controls are not this check's */
+	{ "\xe2\x80\xaa", 0x202a, "name holds U+202A, a bidirectional control" },
+	{ "x\xe2\x80\xab", 0x202b, "name holds U+202B, a bidirectional control" },
+	{ "x\xe2\x80\xac", 0x202c, "name holds U+202C, a bidirectional control" },
+	{ "x\xe2\x80\xad", 0x202d, "name holds U+202D, a bidirectional control" },
+	{ "Shop\xe2\x80\xae" "gnp.exe", 0x202e,
+	    "name holds U+202E, a bidirectional control" },
+	{ "\xe2\x81\xa6", 0x2066, "name holds U+2066, a bidirectional control" },
+	{ "\xe2\x81\xa7", 0x2067, "name holds U+2067, a bidirectional control" },
+	{ "\xe2\x81\xa8", 0x2068, "name holds U+2068, a bidirectional control" },
+	{ "\xe2\x81\xa9", 0x2069, "name holds U+2069, a bidirectional control" },
+	{ "\xe2\x80\x8e", 0x200e, "name holds U+200E, a bidirectional control" },
+	{ "\xe2\x80\x8f", 0x200f, "name holds U+200F, a bidirectional control" },
+	{ "\xd8\x9c", 0x061c, "name holds U+061C, a bidirectional control" },
+	{ "a\xe2\x80\x8b", 0x200b, "name holds U+200B, an invisible formatting character" },
+	{ "a\xe2\x80\x8c", 0x200c, "name holds U+200C, an invisible formatting character" },
+	{ "a\xe2\x80\x8d", 0x200d, "name holds U+200D, an invisible formatting character" },
+	{ "a\xe2\x81\xa0", 0x2060, "name holds U+2060, an invisible formatting character" },
+	{ "a\xe2\x81\xa4", 0x2064, "name holds U+2064, an invisible formatting character" },
+	{ "\xef\xbb\xbf" "a", 0xfeff, "name holds U+FEFF, an invisible formatting character" },
+	{ "a\xc2\xad", 0x00ad, "name holds U+00AD, an invisible formatting character" },
+	{ "a\xf3\xa0\x80\x81", 0xe0001,
+	    "name holds U+E0001, an invisible formatting character" },
+	/* The first one is named. */
+	{ "a\xe2\x80\x8b\xe2\x80\xae", 0x200b,
+	    "name holds U+200B, an invisible formatting character" },
+	/* Not Cf: no-break space, a combining mark, an emoji, U+FFFD. */
+	{ "a\xc2\xa0" "b", 0, NULL },
+	{ "e\xcc\x81", 0, NULL },
+	{ "\xf0\x9f\x98\x80", 0, NULL },
+	{ "\xff", 0, NULL },
+};
+
+/* What text_strip_invisible keeps: everything else, as valid UTF-8. */
+static const struct text_case strip_cases[] = {
+	{ "Ph\xe1\xbb\x9f\xe2\x80\xae Th\xc3\xacn", 0, "Ph\xe1\xbb\x9f Th\xc3\xacn" },
+	{ "\xe2\x81\xa6\xe2\x80\x8f\xd8\x9c\xe2\x80\x8b\xef\xbb\xbf", 0, "" },
+	{ "  a\tb  ", 0, "  a\tb  " },
+	{ "x\xffy\xe2\x80\xaez", 0, "x" FFFD "yz" },		/* invalid made U+FFFD */
+	/* Found by fuzz-csv: the halves of U+202E around a BOM must not join. */
+	{ "Shop\xe2\xdc\xa9\xe2\x80\xef\xbb\xbf\xaeg=n", 0,
+	    "Shop" FFFD "\xdc\xa9" FFFD FFFD "g=n" },
+	{ "\xe2\x80\xef\xbb\xbf\xae", 0, FFFD FFFD },
+	{ "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x8d\xb3", 0,
+	    "\xf0\x9f\x91\xa8\xf0\x9f\x8d\xb3" },		/* ZWJ sequence */
+	{ "", 0, "" },
 };
 
 static size_t
@@ -265,6 +333,65 @@ START_TEST(test_long)
 }
 END_TEST
 
+START_TEST(test_invisible)
+{
+	char	err[128];
+	int	rc;
+
+	ck_assert_uint_eq(text_invisible(invisible_cases[_i].in),
+	    invisible_cases[_i].first);
+	strlcpy(err, "untouched", sizeof err);
+	rc = text_visible_check("name", invisible_cases[_i].in, err, sizeof err);
+	if (invisible_cases[_i].reason == NULL) {
+		ck_assert_int_eq(rc, 0);
+		ck_assert_str_eq(err, "untouched");
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_str_eq(err, invisible_cases[_i].reason);
+	}
+}
+END_TEST
+
+START_TEST(test_strip_invisible)
+{
+	char	*out = text_strip_invisible(strip_cases[_i].in);
+
+	ck_assert_str_eq(out, strip_cases[_i].want);
+	free(out);
+}
+END_TEST
+
+/* Every Cf character of the BMP goes, whatever text_clean is handed. */
+START_TEST(test_invisible_all)
+{
+	uint8_t		 buf[8];
+	char		*s, *out;
+	ucs4_t		 uc;
+	int		 n;
+
+	for (uc = 0x80; uc < 0x10000; uc++) {
+		if (uc >= 0xd800 && uc <= 0xdfff)
+			continue;
+		n = u8_uctomb(buf, uc, sizeof buf);
+		ck_assert_int_gt(n, 0);
+		xasprintf(&s, "a%.*sb", n, (char *)buf);
+		if (uc_is_general_category(uc, UC_CATEGORY_Cf)) {
+			ck_assert_uint_eq(text_invisible(s), uc);
+			out = text_clean(s, strlen(s));
+			ck_assert_msg(strcmp(out, "ab") == 0 || strcmp(out, "a b") == 0,
+			    "U+%04X kept by text_clean", (unsigned)uc);
+			free(out);
+			out = text_unaccent(s);
+			ck_assert_msg(strcmp(out, "ab") == 0, "U+%04X kept by text_unaccent",
+			    (unsigned)uc);
+			free(out);
+		} else
+			ck_assert_msg(text_invisible(s) == 0, "U+%04X refused", (unsigned)uc);
+		free(s);
+	}
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -274,6 +401,9 @@ text_suite(void)
 	tcase_add_loop_test(tc, test_clean, 0, nitems(clean_cases));
 	tcase_add_loop_test(tc, test_fold, 0, nitems(fold_cases));
 	tcase_add_loop_test(tc, test_unaccent, 0, nitems(unaccent_cases));
+	tcase_add_loop_test(tc, test_invisible, 0, nitems(invisible_cases));
+	tcase_add_loop_test(tc, test_strip_invisible, 0, nitems(strip_cases));
+	tcase_add_test(tc, test_invisible_all);
 	tcase_add_test(tc, test_ascii);
 	tcase_add_test(tc, test_unaccent_fold);
 	tcase_add_test(tc, test_null);
