@@ -89,8 +89,46 @@ load_text(const char *text, char *err)
 	return config_load(cfgpath, route_drivers, fmt_formats, err, ERRLEN);
 }
 
+/* A copy of the file at path with every from replaced by to, in buf. */
+static void
+replace_file(const char *path, char *buf, size_t len, const char *const *pairs)
+{
+	FILE	*f;
+	char	*text, *p, *out = buf;
+	size_t	 n, i, fl;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	text = calloc(1, len);
+	ck_assert_ptr_nonnull(text);
+	n = fread(text, 1, len - 1, f);
+	ck_assert_int_eq(ferror(f), 0);
+	fclose(f);
+	text[n] = '\0';
+	for (p = text; *p != '\0';) {
+		for (i = 0; pairs[i] != NULL; i += 2) {
+			fl = strlen(pairs[i]);
+			if (strncmp(p, pairs[i], fl) == 0)
+				break;
+		}
+		ck_assert_uint_lt((size_t)(out - buf) + 64, len);
+		if (pairs[i] != NULL) {
+			out = stpcpy(out, pairs[i + 1]);
+			p += fl;
+		} else
+			*out++ = *p++;
+	}
+	*out = '\0';
+	free(text);
+}
+
 START_TEST(test_shipped)
 {
+	static const char *const real[] = {
+		"change-me-too", "twilio-auth-token-of-our-own",
+		"change-me", "kannel-secret-of-our-own",
+		NULL
+	};
+	static char		 copy[65536];
 	const struct inbound_route	*r;
 	const struct question_set	*qs;
 	struct config			*cfg;
@@ -103,8 +141,16 @@ START_TEST(test_shipped)
 		snprintf(path, sizeof path, "%s/conf/checkind.conf", srcdir);
 	else
 		snprintf(path, sizeof path, "../conf/checkind.conf");
+	/* As shipped, the placeholders stop the daemon: the operator sets secrets. */
 	cfg = config_load(path, route_drivers, fmt_formats, err, sizeof err);
-	ck_assert_msg(cfg != NULL, "%s does not load: %s", path, err);
+	ck_assert_ptr_null(cfg);
+	ck_assert_msg(strstr(err, "checkind.conf:209: inbound[1].secret: "
+	    "\"change-me\" is the placeholder of the shipped example") != NULL,
+	    "%s", err);
+	replace_file(path, copy, sizeof copy, real);
+	write_file(cfgpath, copy);
+	cfg = config_load(cfgpath, route_drivers, fmt_formats, err, sizeof err);
+	ck_assert_msg(cfg != NULL, "%s with secrets does not load: %s", path, err);
 
 	ck_assert_str_eq(cfg->database, "var/checkind.db");
 	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:8080");
@@ -125,7 +171,7 @@ START_TEST(test_shipped)
 	r = config_inbound_by_path(cfg, "/sms/kannel");
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(r->name, "kannel");
-	ck_assert_str_eq(r->secret, "change-me");
+	ck_assert_str_eq(r->secret, "kannel-secret-of-our-own");
 	ck_assert_uint_eq(r->nallow, 2);
 	inet_pton(AF_INET, "127.0.0.1", a);
 	ck_assert_int_eq(config_allowed(r, AF_INET, a), 1);
@@ -137,7 +183,7 @@ START_TEST(test_shipped)
 	r = config_inbound_by_path(cfg, "/sms/twilio");
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(r->format, "twilio");
-	ck_assert_str_eq(r->auth_token, "change-me-too");
+	ck_assert_str_eq(r->auth_token, "twilio-auth-token-of-our-own");
 	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/other"));
 	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/json/"));
 
