@@ -710,6 +710,18 @@ static const struct {
 	  "routes[0].password" },
 	{ HEAD ROUTE KANNEL_START "   api_key = \"x\"; } );\n", 7,
 	  "routes[0].api_key" },
+	/* Delivery reports: a secret fit for URLs, real addresses. */
+	{ HEAD ROUTE KANNEL_START "   dlr_secret = \"short\"; } );\n", 7,
+	  "routes[0].dlr_secret" },
+	{ HEAD ROUTE KANNEL_START "   dlr_secret = \"with space 0123456789\"; } );\n", 7,
+	  "routes[0].dlr_secret" },
+	{ HEAD ROUTE KANNEL_START "   dlr_secret = \"change-me\"; } );\n", 7,
+	  "routes[0].dlr_secret" },
+	{ HEAD ROUTE KANNEL_START "   allow = [ \"10.0.0.1/8\" ]; } );\n", 7,
+	  "routes[0].allow[0]" },
+	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"
+	  "   url = \"http://h/s\";\n   token = \"Change-Me-Too\"; } );\n", 5,
+	  "routes[0].token" },
 	{ HEAD ROUTE KANNEL_START "   token_file = \"/etc/hostname\"; } );\n", 7,
 	  "routes[0].token_file" },
 	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"
