@@ -43,6 +43,8 @@ def stretch(seconds):
 
 SECRET = "s3cret"
 TWILIO_TOKEN = "tok"
+# The dlr_secret of the outbound routes OutboxTestCase configures.
+DLR_SECRET = "dlr-s3cret-0123456789"
 HOTLINE = "1900 9095"
 SHORT = "8088"
 
@@ -717,6 +719,10 @@ inbound = (%s);
         """Our delivery-report URL for an outbound route."""
         return "http://127.0.0.1:%d/dlr/%s" % (self.port, route)
 
+    def dlr_path(self, route, secret=DLR_SECRET):
+        """The path and query a delivery report of route is sent to."""
+        return "/dlr/%s?secret=%s" % (route, secret)
+
     def outbox(self, where="1", args=()):
         """Outbox rows as dicts, by id."""
         c = self.db()
@@ -960,6 +966,7 @@ class OutboxCase(TestCase):
             kw.update(OUTBOUND_DRIVERS.get(self.driver, (0, 0, {}))[2])
         kw.update(self.ROUTE_DEFAULTS)
         kw["dlr_url"] = d.dlr_url(self.route)
+        kw["dlr_secret"] = DLR_SECRET
         kw.update(self.route_opts)
         return {k: v for k, v in kw.items() if v is not None}
 

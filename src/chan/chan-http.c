@@ -22,6 +22,7 @@
 
 #include "base/base.h"
 #include "base/log.h"
+#include "codec/web.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "core/dialog.h"
@@ -108,23 +109,24 @@ chan_http_header(void *arg, const char *name)
 	return evhttp_find_header(evhttp_request_get_input_headers(req), name);
 }
 
-/* 1 if the peer may use the route. */
+/* 1 if the peer is in a route's allow list (an empty one allows all). */
 static int
-chan_http_allowed(struct evhttp_request *req, const struct inbound_route *route)
+chan_http_allowed(struct evhttp_request *req, const struct allow_net *allow,
+    size_t nallow)
 {
 	struct evhttp_connection	*conn;
 	const struct sockaddr		*sa;
 
-	if (route->nallow == 0)
+	if (nallow == 0)
 		return 1;
 	if ((conn = evhttp_request_get_connection(req)) == NULL ||
 	    (sa = evhttp_connection_get_addr(conn)) == NULL)
 		return 0;
 	if (sa->sa_family == AF_INET)
-		return config_allowed(route, AF_INET,
+		return config_allow_match(allow, nallow, AF_INET,
 		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr);
 	if (sa->sa_family == AF_INET6)
-		return config_allowed(route, AF_INET6,
+		return config_allow_match(allow, nallow, AF_INET6,
 		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
 	return 0;
 }
@@ -372,9 +374,32 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 }
 
 /*
- * A delivery report for an outbound route: /dlr/ROUTE. The route's driver
- * reads it; it is committed on the same road as the reports of binds and
- * modems (core/inbound.c).
+ * 1 if a delivery report carries its route's secret as ?secret= in the
+ * query of the URL we gave (compared in constant time); a route without a
+ * secret (none configured and none kept yet) takes no reports at all.
+ */
+int
+chan_http_dlr_secret_ok(const struct route *r, const char *query)
+{
+	char	*v = NULL;
+	size_t	 n = 0;
+	int	 ok;
+
+	if (r->dlr_secret == NULL || query == NULL ||
+	    web_form_get(query, strlen(query), "secret", &v, &n) != 1) {
+		free(v);
+		return 0;
+	}
+	ok = web_secret_equal(r->dlr_secret, v, n);
+	free(v);
+	return ok;
+}
+
+/*
+ * A delivery report for an outbound route: /dlr/ROUTE. It must come from
+ * the route's allow list and carry its secret, or it is a 403 and changes
+ * nothing. The route's driver reads it; it is committed on the same road
+ * as the reports of binds and modems (core/inbound.c).
  */
 static void
 chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name)
@@ -392,9 +417,21 @@ chan_http_dlr(struct chan_http *ch, struct evhttp_request *req, const char *name
 		chan_http_error(req, 404, "no outbound route of that name");
 		return;
 	}
+	if (!chan_http_allowed(req, r->allow, r->nallow)) {
+		log_info("dlr route=%s status=403 reason=\"address not allowed\"",
+		    r->name);
+		chan_http_error(req, 403, "address not allowed for this route");
+		return;
+	}
 	chan_http_url(req, r->dlr_url, url, sizeof url);
 	chan_http_web_request(req, url, &fr);
 	fr.outbound = r;
+	if (!chan_http_dlr_secret_ok(r, fr.query)) {
+		log_info("dlr route=%s status=403 reason=\"bad or missing secret\"",
+		    r->name);
+		chan_http_error(req, 403, "bad or missing secret");
+		return;
+	}
 	memset(&dlr, 0, sizeof dlr);
 	if ((status = drv->dlr(&fr, &dlr, err, sizeof err)) != 0) {
 		log_info("dlr route=%s status=%d reason=\"%s\"", r->name, status,
@@ -447,7 +484,7 @@ chan_http_request(struct evhttp_request *req, void *arg)
 		chan_http_error(req, 404, "no inbound route at this path");
 		return;
 	}
-	if (!chan_http_allowed(req, route)) {
+	if (!chan_http_allowed(req, route->allow, route->nallow)) {
 		log_info("chan=%s status=403 reason=\"address not allowed\"", route->name);
 		chan_http_error(req, 403, "address not allowed for this route");
 		return;

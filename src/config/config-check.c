@@ -345,3 +345,75 @@ config_prefix_match(const unsigned char *a, const unsigned char *b, int bits)
 	mask = (unsigned char)(0xff << (8 - rest));
 	return (a[whole] & mask) == (b[whole] & mask);
 }
+
+/*
+ * The placeholders of the shipped example (conf/checkind.conf): a daemon
+ * started on them would trust whoever read the example.
+ */
+static const char *const config_placeholders[] = {
+	"change-me",
+	"change-me-too",
+};
+
+/* A secret, token or password: anything but a shipped placeholder. */
+int
+config_check_secret(const char *s, char *why, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(config_placeholders); i++) {
+		if (strcasecmp(s, config_placeholders[i]) == 0) {
+			snprintf(why, len, "\"%s\" is the placeholder of the "
+			    "shipped example: set a secret of your own "
+			    "(openssl rand -hex 32)", s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A delivery-report secret goes into the URLs given to the aggregator, and
+ * Kannel reads % in its dlr-url: 16 or more of A-Z a-z 0-9 . _ ~ -
+ * (RFC 3986 2.3), which need no escaping anywhere.
+ */
+int
+config_check_dlr_secret(const char *s, char *why, size_t len)
+{
+	if (config_check_secret(s, why, len) != 0)
+		return -1;
+	if (strlen(s) < 16) {
+		snprintf(why, len, "at least 16 characters (openssl rand "
+		    "-hex 32)");
+		return -1;
+	}
+	if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._~-") != strlen(s)) {
+		snprintf(why, len, "only letters, digits and . _ ~ - (it goes "
+		    "into URLs)");
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 if a listen setting binds a loopback address only (127/8, ::1). */
+int
+config_listen_loopback(const char *listen)
+{
+	static const unsigned char	 v4mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	static const unsigned char	 v6loop[16] = { [15] = 1 };
+	unsigned char			 addr[16];
+	uint16_t			 port;
+	int				 family;
+
+	family = config_listen_addr(listen, addr, &port);
+	if (family == AF_INET6 && memcmp(addr, v4mapped, sizeof v4mapped) == 0)
+		return addr[12] == 127;
+	if (family == AF_INET)
+		return addr[0] == 127;
+	if (family == AF_INET6)
+		return memcmp(addr, v6loop, sizeof v6loop) == 0;
+	return 0;
+}

@@ -166,6 +166,9 @@ int	config_check_word(const char *, char *, size_t);
 int	config_check_sender(const char *, char *, size_t);
 int	config_check_token_name(const char *, char *, size_t);
 int	config_check_sha256(const char *, char *, size_t);
+int	config_check_secret(const char *, char *, size_t);
+int	config_check_dlr_secret(const char *, char *, size_t);
+int	config_listen_loopback(const char *);
 int	config_sha256_decode(const char *, int, unsigned char *, char *,
 	    size_t);
 int	config_prefix_match(const unsigned char *, const unsigned char *, int);
@@ -178,6 +181,7 @@ extern const struct config_list		config_routes_list;
 int	config_routes_post(struct config_ctx *, const config_setting_t *,
 	    struct config *);
 void	config_ussd_warn(const struct config *);
+void	config_routes_warn(const struct config *);
 
 /* config-texts.c: reply templates, the declaration's questions. */
 extern const struct config_list		config_questions_list;

@@ -24,6 +24,10 @@
 static int	config_load_allow(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
 static void	config_allow_free(void *);
+static int	config_load_allow_out(struct config_ctx *,
+		    const config_setting_t *, const config_setting_t *,
+		    const char *, void *);
+static void	config_allow_free_out(void *);
 static int	config_load_prefixes(struct config_ctx *,
 		    const config_setting_t *, const config_setting_t *,
 		    const char *, void *);
@@ -86,7 +90,7 @@ static const struct config_entry config_inbound_route[] = {
 	  "of the confirmation SMS" },
 	{ .name = "secret", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(secret), .min = 1, .max = CONFIG_SECRET_MAX,
-	  .conflicts = "secret_file",
+	  .conflicts = "secret_file", .check = config_check_secret,
 	  .help = "shared secret (json: bearer token; kannel: ?secret=)" },
 	{ .name = "secret_file", .type = CT_STRING, .store = CS_FILE,
 	  .off = IN_OFF(secret), .min = 1, .max = 4096,
@@ -94,7 +98,7 @@ static const struct config_entry config_inbound_route[] = {
 	  .help = "file holding the shared secret on its first line" },
 	{ .name = "auth_token", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(auth_token), .min = 1, .max = CONFIG_SECRET_MAX,
-	  .conflicts = "auth_token_file",
+	  .conflicts = "auth_token_file", .check = config_check_secret,
 	  .help = "Twilio auth token that signs requests" },
 	{ .name = "auth_token_file", .type = CT_STRING, .store = CS_FILE,
 	  .off = IN_OFF(auth_token), .min = 1, .max = 4096,
@@ -130,7 +134,7 @@ static const struct config_entry config_outbound_route[] = {
 	  .help = "kannel and africastalking user; twilio account SID" },
 	{ .name = "password", .type = CT_STRING, .store = CS_STR,
 	  .off = OUT_OFF(password), .min = 1, .max = CONFIG_SECRET_MAX,
-	  .conflicts = "password_file",
+	  .conflicts = "password_file", .check = config_check_secret,
 	  .help = "kannel password; twilio auth token" },
 	{ .name = "password_file", .type = CT_STRING, .store = CS_FILE,
 	  .off = OUT_OFF(password), .min = 1, .max = 4096,
@@ -138,7 +142,7 @@ static const struct config_entry config_outbound_route[] = {
 	  .help = "file holding the password on its first line" },
 	{ .name = "api_key", .type = CT_STRING, .store = CS_STR,
 	  .off = OUT_OFF(api_key), .min = 1, .max = CONFIG_SECRET_MAX,
-	  .conflicts = "api_key_file",
+	  .conflicts = "api_key_file", .check = config_check_secret,
 	  .help = "Africa's Talking API key" },
 	{ .name = "api_key_file", .type = CT_STRING, .store = CS_FILE,
 	  .off = OUT_OFF(api_key), .min = 1, .max = 4096,
@@ -146,7 +150,7 @@ static const struct config_entry config_outbound_route[] = {
 	  .help = "file holding the API key on its first line" },
 	{ .name = "token", .type = CT_STRING, .store = CS_STR,
 	  .off = OUT_OFF(token), .min = 1, .max = CONFIG_SECRET_MAX,
-	  .conflicts = "token_file",
+	  .conflicts = "token_file", .check = config_check_secret,
 	  .help = "json: bearer token" },
 	{ .name = "token_file", .type = CT_STRING, .store = CS_FILE,
 	  .off = OUT_OFF(token), .min = 1, .max = 4096,
@@ -186,6 +190,18 @@ static const struct config_entry config_outbound_route[] = {
 	  .off = OUT_OFF(dlr_url), .min = 8, .max = 1024,
 	  .check = config_check_url,
 	  .help = "our /dlr/NAME URL as the aggregator reaches it" },
+	{ .name = "dlr_secret", .type = CT_STRING, .store = CS_STR,
+	  .off = OUT_OFF(dlr_secret), .min = 1, .max = CONFIG_SECRET_MAX,
+	  .conflicts = "dlr_secret_file", .check = config_check_dlr_secret,
+	  .help = "the secret delivery reports carry as ?secret=; absent: "
+	  "one generated and kept in the database" },
+	{ .name = "dlr_secret_file", .type = CT_STRING, .store = CS_FILE,
+	  .off = OUT_OFF(dlr_secret), .min = 1, .max = 4096,
+	  .conflicts = "dlr_secret",
+	  .help = "file holding dlr_secret on its first line" },
+	{ .name = "allow", .type = CT_STRINGS, .store = CS_LOAD,
+	  .load = config_load_allow_out, .free = config_allow_free_out,
+	  .help = "addresses or CIDR blocks delivery reports may come from" },
 	{ .name = "receipts", .type = CT_BOOL, .store = CS_BOOL,
 	  .off = OUT_OFF(receipts), .def_num = 1,
 	  .help = "smpp, modem: ask the network for delivery receipts" },
@@ -358,11 +374,11 @@ bad:
 	return -1;
 }
 
+/* allow = [ ... ] of a route into its blocks and their number. */
 static int
-config_load_allow(struct config_ctx *ctx, const config_setting_t *s,
-    const config_setting_t *parent, const char *name, void *target)
+config_allow_load(struct config_ctx *ctx, const config_setting_t *s,
+    const char *name, struct allow_net **allow, size_t *nallow)
 {
-	struct inbound_route	*r = target;
 	const config_setting_t	*el;
 	char			 why[256], elname[CONFIG_PATH_MAX];
 	int			 i, n;
@@ -375,23 +391,52 @@ config_load_allow(struct config_ctx *ctx, const config_setting_t *s,
 		    CONFIG_ALLOW_MAX);
 	if (n == 0)
 		return 0;
-	r->allow = xcalloc(n, sizeof *r->allow);
+	*allow = xcalloc(n, sizeof **allow);
 	for (i = 0; i < n; i++) {
 		el = config_setting_get_elem(s, i);
 		snprintf(elname, sizeof elname, "%s[%d]", name, i);
 		if (config_allow_parse(config_setting_get_string(el),
-		    &r->allow[i], why, sizeof why) != 0)
+		    &(*allow)[i], why, sizeof why) != 0)
 			return config_fail(ctx, config_setting_source_line(el) ?
 			    el : s, elname, "%s", why);
-		r->nallow++;
+		(*nallow)++;
 	}
 	return 0;
+}
+
+static int
+config_load_allow(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct inbound_route	*r = target;
+
+	return config_allow_load(ctx, s, name, &r->allow, &r->nallow);
 }
 
 static void
 config_allow_free(void *target)
 {
 	struct inbound_route	*r = target;
+
+	free(r->allow);
+	r->allow = NULL;
+	r->nallow = 0;
+}
+
+/* An outbound route's allow list: where its delivery reports come from. */
+static int
+config_load_allow_out(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct route	*r = target;
+
+	return config_allow_load(ctx, s, name, &r->allow, &r->nallow);
+}
+
+static void
+config_allow_free_out(void *target)
+{
+	struct route	*r = target;
 
 	free(r->allow);
 	r->allow = NULL;
@@ -597,6 +642,12 @@ config_outbound_post(struct config_ctx *ctx, const config_setting_t *s,
 		    r->driver, names);
 	}
 	r->drv = d;
+	if (r->dlr_secret != NULL &&
+	    config_check_dlr_secret(r->dlr_secret, names, sizeof names) != 0) {
+		config_join(name, sizeof name, path, "dlr_secret_file");
+		m = config_setting_get_member(s, "dlr_secret_file");
+		return config_fail(ctx, m != NULL ? m : s, name, "%s", names);
+	}
 	for (i = 0; i < nitems(config_chan_settings); i++) {
 		cs = &config_chan_settings[i];
 		m = config_setting_get_member(s, cs->name);
@@ -787,6 +838,55 @@ config_ussd_warn(const struct config *cfg)
 	}
 }
 
+size_t
+config_findings(const struct config *cfg,
+    void (*cb)(void *, const char *, const char *), void *arg)
+{
+	const struct inbound_route	*in;
+	const struct route		*r;
+	char				 what[512];
+	size_t				 i, n = 0;
+
+	for (i = 0; i < cfg->ninbound; i++) {
+		in = &cfg->inbound[i];
+		if (in->secret != NULL || in->auth_token != NULL ||
+		    in->nallow != 0 || config_listen_loopback(cfg->http_listen))
+			continue;
+		snprintf(what, sizeof what, "inbound route has neither a secret "
+		    "nor an allow list and http.listen %s is not loopback: "
+		    "whoever reaches it is believed for the sender's number",
+		    cfg->http_listen);
+		cb(arg, in->name, what);
+		n++;
+	}
+	for (i = 0; i < cfg->nroutes; i++) {
+		r = &cfg->routes[i];
+		if (strcmp(r->driver, "africastalking") != 0 ||
+		    r->dlr_secret != NULL)
+			continue;
+		cb(arg, r->name, "africastalking route without dlr_secret: its "
+		    "delivery reports are refused: set dlr_secret, and put "
+		    "?secret=DLR_SECRET in the callback URL of its dashboard");
+		n++;
+	}
+	return n;
+}
+
+static void
+config_routes_warn_one(void *arg, const char *route, const char *what)
+{
+	const char	*file = arg;
+
+	log_warnx("config: file=%s route=%s (%s)", file, route, what);
+}
+
+/* Warn, at every load, of what check-config would find. */
+void
+config_routes_warn(const struct config *cfg)
+{
+	config_findings(cfg, config_routes_warn_one, cfg->file);
+}
+
 const struct inbound_route *
 config_inbound_by_path(const struct config *cfg, const char *path)
 {
@@ -844,24 +944,33 @@ config_route_for(const struct config *cfg, const char *number)
 int
 config_allowed(const struct inbound_route *r, int family, const void *addr)
 {
+	if (r == NULL)
+		return 0;
+	return config_allow_match(r->allow, r->nallow, family, addr);
+}
+
+int
+config_allow_match(const struct allow_net *allow, size_t n, int family,
+    const void *addr)
+{
 	static const unsigned char	 v4mapped[12] = {
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
 	};
 	const unsigned char		*a = addr;
 	size_t				 i;
 
-	if (r == NULL || addr == NULL)
+	if (addr == NULL)
 		return 0;
-	if (r->nallow == 0)
+	if (n == 0)
 		return 1;
 	/* Dual-stack sockets show IPv4 peers as ::ffff:a.b.c.d (RFC 4291 2.5.5.2). */
 	if (family == AF_INET6 && memcmp(a, v4mapped, sizeof v4mapped) == 0) {
 		family = AF_INET;
 		a += sizeof v4mapped;
 	}
-	for (i = 0; i < r->nallow; i++) {
-		if (r->allow[i].family == family &&
-		    config_prefix_match(r->allow[i].addr, a, r->allow[i].prefix))
+	for (i = 0; i < n; i++) {
+		if (allow[i].family == family &&
+		    config_prefix_match(allow[i].addr, a, allow[i].prefix))
 			return 1;
 	}
 	return 0;

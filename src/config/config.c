@@ -403,7 +403,7 @@ config_read_secret(struct config_ctx *ctx, const config_setting_t *s,
     const char *setting, const char *path, char **out)
 {
 	FILE	*f;
-	char	 buf[CONFIG_SECRET_MAX + 2];
+	char	 buf[CONFIG_SECRET_MAX + 2], why[256];
 	size_t	 n;
 
 	if ((f = fopen(path, "r")) == NULL)
@@ -429,6 +429,8 @@ config_read_secret(struct config_ctx *ctx, const config_setting_t *s,
 	if (n > CONFIG_SECRET_MAX)
 		return config_fail(ctx, s, setting,
 		    "%s is longer than %d bytes", path, CONFIG_SECRET_MAX);
+	if (config_check_secret(buf, why, sizeof why) != 0)
+		return config_fail(ctx, s, setting, "%s: %s", path, why);
 	*out = xstrdup(buf);
 	return 0;
 }
@@ -879,6 +881,7 @@ config_load(const char *path, const struct route_driver *drivers,
 	config_questions_warn(cfg);
 	config_admin_warn(cfg);
 	config_ussd_warn(cfg);
+	config_routes_warn(cfg);
 	return cfg;
 }
 

@@ -128,6 +128,15 @@ struct route {
 	size_t		 nprefixes;
 	char		*fallback;	/* route to use while this one is down, or NULL */
 	char		*dlr_url;	/* our delivery-report URL as the aggregator reaches it, or NULL */
+	/*
+	 * The secret every delivery report must carry (?secret=): dlr_secret
+	 * as configured, else the one the store generated and keeps for the
+	 * route (store_dlr_secrets); NULL until then, and then every report
+	 * is refused.
+	 */
+	char		*dlr_secret;
+	struct allow_net *allow;	/* where reports may come from; empty: any */
+	size_t		 nallow;
 	int		 receipts;	/* smpp, modem: ask for delivery receipts (default 1) */
 
 	/* driver "smpp": an ESME bound to the operator's SMSC (SMPP 3.4) */
@@ -253,6 +262,21 @@ const struct inbound_route *config_inbound_by_path(const struct config *, const 
 
 /* 1 if the address (AF_INET/AF_INET6 bytes) is allowed by the route. */
 int	config_allowed(const struct inbound_route *, int family, const void *addr);
+
+/* 1 if the address is in one of the n blocks, or if n is 0. */
+int	config_allow_match(const struct allow_net *, size_t n, int family,
+	    const void *addr);
+
+/*
+ * What makes a configuration that loads unsafe, as the daemon warns at
+ * load and checkinctl check-config prints: an inbound route neither signed
+ * nor allow-listed on a listener that is not loopback (its callers are
+ * believed for the sender's number), an africastalking route whose reports
+ * cannot carry the generated secret. cb gets the route's name and a
+ * sentence (never a secret); the number of findings is returned.
+ */
+size_t	config_findings(const struct config *,
+	    void (*cb)(void *, const char *route, const char *what), void *arg);
 
 /* The token whose SHA-256 matches this bearer token (constant time), or NULL. */
 const struct admin_token *config_token(const struct config *, const char *bearer);

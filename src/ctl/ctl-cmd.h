@@ -25,6 +25,7 @@
 /* What every command works with. */
 struct ctl {
 	struct config	*cfg;		/* NULL in -d mode without -c */
+	const char	*config_file;	/* -c, or NULL */
 	const char	*database;
 	const char	*country_code;
 	size_t		 code_digits;	/* payload digits of a new code */
@@ -82,6 +83,7 @@ int	cmd_report_inactive(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_alert(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_purge(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_token(struct ctl *, const struct ctl_cmd *, int, char **);
+int	cmd_config_check(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_poster(struct ctl *, const struct ctl_cmd *, int, char **);
 
 /* cmd-venue.c: check what was typed and build a venue of it; -1 and why in err. */

@@ -104,6 +104,10 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  .usage = "NAME tracer|admin",
 	  .flags = CTL_NOSETUP,
 	  .exec = cmd_token },
+	{ .name = "check-config", .sub = NULL,
+	  .usage = "[FILE]",
+	  .flags = CTL_NOSETUP,
+	  .exec = cmd_config_check },
 };
 
 static const struct option ctl_global_opts[] = {
@@ -687,6 +691,7 @@ ctl_main(int argc, char **argv)
 	if (argc == 0)
 		ctl_usage();
 	cmd = ctl_find(argc, argv);
+	ctl.config_file = config_file;
 
 	log_init(1, verbose > 0 ? verbose : -1);
 	if ((cmd->flags & CTL_NOSETUP) == 0 &&

@@ -88,6 +88,11 @@ server_reload(struct server *srv)
 		config_free(cfg);
 		return;
 	}
+	if (store_dlr_secrets(srv->store, cfg) == -1) {
+		log_warnx("reload refused: no delivery-report secrets");
+		config_free(cfg);
+		return;
+	}
 	config_free(srv->cfg);
 	srv->cfg = cfg;
 	store_set_max_size(srv->store, (int64_t)cfg->max_database_mb << 20);
@@ -181,6 +186,13 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	if ((srv.store = store_open(srv.cfg->database, err, sizeof err)) == NULL) {
 		fprintf(stderr, "checkind: %s: %s\n", store_shown(srv.cfg->database,
 		    shown, sizeof shown), err);
+		config_free(srv.cfg);
+		return 1;
+	}
+	if (store_dlr_secrets(srv.store, srv.cfg) == -1) {
+		fprintf(stderr, "checkind: %s: no delivery-report secrets\n",
+		    srv.cfg->database);
+		store_close(srv.store);
 		config_free(srv.cfg);
 		return 1;
 	}

@@ -373,6 +373,31 @@ send_dlr_state(struct send_dlr *d, const char *word, const char *detail)
 }
 
 /*
+ * The route's delivery-report URL as given to the aggregator: dlr_url with
+ * ?secret=DLR_SECRET (chan-http.c refuses a report without it) and then
+ * more ("id=7"), after "&"; NULL if the route asks for no reports.
+ * The secret needs no escaping (config_check_dlr_secret, or hex).
+ */
+static char *
+send_dlr_url(const struct route *r, const char *more)
+{
+	char	*url;
+	char	 sep;
+
+	if (r->dlr_url == NULL || *r->dlr_url == '\0')
+		return NULL;
+	sep = strchr(r->dlr_url, '?') != NULL ? '&' : '?';
+	if (r->dlr_secret != NULL)
+		xasprintf(&url, "%s%csecret=%s%s%s", r->dlr_url, sep,
+		    r->dlr_secret, more != NULL ? "&" : "", more != NULL ? more : "");
+	else if (more != NULL)
+		xasprintf(&url, "%s%c%s", r->dlr_url, sep, more);
+	else
+		url = xstrdup(r->dlr_url);
+	return url;
+}
+
+/*
  * Kannel 1.4.5 cgi-bin/sendsms (user guide, "Sending SMS via HTTP"): a GET
  * with the text as UTF-8 and charset=UTF-8; coding=2 makes Kannel convert
  * it to UCS-2 (3GPP TS 23.038) where GSM-7 cannot carry it. dlr-mask=31
@@ -386,7 +411,7 @@ send_kannel_build(const struct route *r, const struct outbox_msg *m,
 {
 	struct buf		 q = { NULL, 0, 0 };
 	struct gsm_count	 gc;
-	char			*text, *dlr;
+	char			*text, *dlr, more[96];
 	int			 ucs2;
 
 	memset(req, 0, sizeof *req);
@@ -401,10 +426,9 @@ send_kannel_build(const struct route *r, const struct outbox_msg *m,
 	send_form_add(&q, "text", text);
 	send_form_add(&q, "charset", "UTF-8");
 	send_form_add(&q, "coding", ucs2 ? "2" : "0");
-	if (r->dlr_url != NULL && *r->dlr_url != '\0') {
-		xasprintf(&dlr, "%s%sid=%lld&status=%%d&smsc=%%i&reply=%%A",
-		    r->dlr_url, strchr(r->dlr_url, '?') != NULL ? "&" : "?",
-		    (long long)m->id);
+	snprintf(more, sizeof more, "id=%lld&status=%%d&smsc=%%i&reply=%%A",
+	    (long long)m->id);
+	if ((dlr = send_dlr_url(r, more)) != NULL) {
 		send_form_add(&q, "dlr-mask", "31");
 		send_form_add(&q, "dlr-url", dlr);
 		free(dlr);
@@ -697,7 +721,7 @@ send_twilio_build(const struct route *r, const struct outbox_msg *m,
     struct send_req *req)
 {
 	struct buf	 b = { NULL, 0, 0 };
-	char		*text, *cb;
+	char		*text, *cb, more[32];
 
 	memset(req, 0, sizeof *req);
 	text = send_text(m);
@@ -705,9 +729,8 @@ send_twilio_build(const struct route *r, const struct outbox_msg *m,
 	if (r->from != NULL && *r->from != '\0')
 		send_form_add(&b, "From", r->from);
 	send_form_add(&b, "Body", text);
-	if (r->dlr_url != NULL && *r->dlr_url != '\0') {
-		xasprintf(&cb, "%s%sid=%lld", r->dlr_url,
-		    strchr(r->dlr_url, '?') != NULL ? "&" : "?", (long long)m->id);
+	snprintf(more, sizeof more, "id=%lld", (long long)m->id);
+	if ((cb = send_dlr_url(r, more)) != NULL) {
 		send_form_add(&b, "StatusCallback", cb);
 		free(cb);
 	}
@@ -873,7 +896,7 @@ send_json_build(const struct route *r, const struct outbox_msg *m,
     struct send_req *req)
 {
 	json_t	*root;
-	char	*text, id[32], *auth;
+	char	*text, id[32], *auth, *dlr;
 
 	memset(req, 0, sizeof *req);
 	text = send_text(m);
@@ -885,8 +908,10 @@ send_json_build(const struct route *r, const struct outbox_msg *m,
 		json_object_set_new(root, "from", send_json_string(r->from));
 	json_object_set_new(root, "text", send_json_string(text));
 	json_object_set_new(root, "id", send_json_string(id));
-	if (r->dlr_url != NULL && *r->dlr_url != '\0')
-		json_object_set_new(root, "dlr_url", send_json_string(r->dlr_url));
+	if ((dlr = send_dlr_url(r, NULL)) != NULL) {
+		json_object_set_new(root, "dlr_url", send_json_string(dlr));
+		free(dlr);
+	}
 	if ((req->body = json_dumps(root, JSON_COMPACT)) == NULL)
 		fatalx("json_dumps failed");
 	json_decref(root);

@@ -137,6 +137,16 @@ struct store_backend {
 			    int64_t since, struct ussd_session *);
 	int		 (*ussd_end)(struct store *, const char *id, int64_t at);
 
+	/*
+	 * Generated secrets of outbound routes. get: 1 with the secret in
+	 * buf, 0 if the route has none yet (or it does not fit), -1. add:
+	 * keep secret for route unless it has one already: 0, -1.
+	 */
+	int		 (*route_secret_get)(struct store *, const char *route,
+			    char *buf, size_t len);
+	int		 (*route_secret_add)(struct store *, const char *route,
+			    const char *secret, int64_t now);
+
 	/* The outbox and delivery reports. */
 	int64_t		 (*outbox_add)(struct store *, const char *route,
 			    const char *number, const char *text, int64_t now,

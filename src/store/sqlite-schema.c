@@ -194,6 +194,17 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	/* The abuse limits count a number's recent messages (store_inbound_recent_from). */
 	"CREATE INDEX inbound_number ON inbound(number, received_at);"
 	},
+	{ 5,
+	/*
+	 * The secret of each outbound route's delivery reports, generated once
+	 * when the route has no dlr_secret of its own: the URLs given with
+	 * messages sent before a restart must still match after it.
+	 */
+	"CREATE TABLE route_secrets ("
+	"  route TEXT PRIMARY KEY,"
+	"  secret TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	},
 };
 
 /* The schema version of the file; -1 with a reason in err. */

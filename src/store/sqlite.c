@@ -71,6 +71,7 @@ static const struct sqlite_sql *const sqlite_sql_tables[] = {
 	sqlite_outbox_sql,
 	sqlite_report_sql,
 	sqlite_purge_sql,
+	sqlite_secret_sql,
 };
 
 /* The SQLite store a store of this backend is. */
@@ -708,6 +709,8 @@ const struct store_backend store_backend_sqlite = {
 	.ussd_put = sqlite_ussd_put,
 	.ussd_last = sqlite_ussd_last,
 	.ussd_end = sqlite_ussd_end,
+	.route_secret_get = sqlite_route_secret_get,
+	.route_secret_add = sqlite_route_secret_add,
 	.outbox_add = sqlite_outbox_add,
 	.outbox_due = sqlite_outbox_due,
 	.outbox_next = sqlite_outbox_next,

@@ -106,6 +106,8 @@ enum sqlite_stmt_id {
 	STMT_PART_OLDEST,
 	STMT_PART_FORGET,
 	STMT_USSD_END,
+	STMT_SECRET_GET,
+	STMT_SECRET_ADD,
 	STMT_COUNT
 };
 
@@ -122,6 +124,7 @@ extern const struct sqlite_sql	sqlite_inbound_sql[];
 extern const struct sqlite_sql	sqlite_outbox_sql[];
 extern const struct sqlite_sql	sqlite_report_sql[];
 extern const struct sqlite_sql	sqlite_purge_sql[];
+extern const struct sqlite_sql	sqlite_secret_sql[];
 
 /* sqlite.c: statements and their results. */
 sqlite3_stmt	*sqlite_stmt(struct store *, enum sqlite_stmt_id);
@@ -238,6 +241,12 @@ int	sqlite_ussd_put(struct store *, const struct ussd_session *u);
 int	sqlite_ussd_last(struct store *, const char *number, int64_t since,
 	    struct ussd_session *u);
 int	sqlite_ussd_end(struct store *, const char *id, int64_t at);
+
+/* sqlite-secrets.c */
+int	sqlite_route_secret_get(struct store *, const char *route, char *buf,
+	    size_t len);
+int	sqlite_route_secret_add(struct store *, const char *route,
+	    const char *secret, int64_t now);
 
 /* sqlite-outbox.c */
 int64_t	sqlite_outbox_add(struct store *, const char *route,

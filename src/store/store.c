@@ -10,10 +10,14 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include "base/base.h"
 #include "base/log.h"
 #include "base/tz.h"
 #include "codec/code.h"
+#include "config/config.h"
 #include "store/store.h"
 #include "store/backend.h"
 
@@ -946,4 +950,55 @@ store_purge(struct store *s, int64_t before, int chunk, int dry_run,
     int64_t *deleted)
 {
 	return s->ops->purge(s, before, chunk, dry_run, deleted);
+}
+
+int
+store_route_secret(struct store *s, const char *route, char *buf, size_t len)
+{
+	unsigned char	 rnd[STORE_SECRET_LEN / 2];
+	char		 hex[STORE_SECRET_LEN + 1];
+	size_t		 i;
+	int		 rc;
+
+	if (len < sizeof hex)
+		return -1;
+	if ((rc = s->ops->route_secret_get(s, route, buf, len)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (RAND_bytes(rnd, sizeof rnd) != 1) {
+		log_warnx("store: RAND_bytes failed, no secret for route=%s",
+		    route);
+		return -1;
+	}
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	OPENSSL_cleanse(rnd, sizeof rnd);
+	rc = s->ops->route_secret_add(s, route, hex, time(NULL));
+	OPENSSL_cleanse(hex, sizeof hex);
+	/* Read back: another process may have kept its own first. */
+	if (rc == -1 || s->ops->route_secret_get(s, route, buf, len) != 1)
+		return -1;
+	log_info("store: delivery-report secret made for route=%s", route);
+	return 0;
+}
+
+int
+store_dlr_secrets(struct store *s, struct config *cfg)
+{
+	struct route	*r;
+	char		 buf[STORE_SECRET_LEN + 1];
+	size_t		 i;
+
+	for (i = 0; i < cfg->nroutes; i++) {
+		r = &cfg->routes[i];
+		if (r->dlr_secret != NULL)
+			continue;
+		if (store_route_secret(s, r->name, buf, sizeof buf) == -1) {
+			log_warnx("store: no delivery-report secret for route=%s",
+			    r->name);
+			return -1;
+		}
+		r->dlr_secret = xstrdup(buf);
+		OPENSSL_cleanse(buf, sizeof buf);
+	}
+	return 0;
 }

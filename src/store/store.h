@@ -397,6 +397,22 @@ int	store_ussd_put(struct store *, const struct ussd_session *);
 int	store_ussd_last(struct store *, const char *number, int64_t since, struct ussd_session *);
 int	store_ussd_end(struct store *, const char *id, int64_t at);
 
+/*
+ * The secret of an outbound route's delivery reports when the configuration
+ * gives none: made (random, hex) and kept at first use, the same ever after,
+ * in buf (at least STORE_SECRET_LEN + 1 bytes). 0, or -1.
+ */
+#define STORE_SECRET_LEN	64
+int	store_route_secret(struct store *, const char *route, char *buf, size_t len);
+
+/*
+ * Give every outbound route of a configuration without a dlr_secret its
+ * kept one (store_route_secret), so that its delivery-report URLs carry it
+ * and its reports are checked against it. 0, or -1 (logged).
+ */
+struct config;
+int	store_dlr_secrets(struct store *, struct config *);
+
 /* How many times officials looked up this number's records (audit rows naming it). */
 int	store_audit_count_subject(struct store *, const char *number, int *count);
 

@@ -198,12 +198,12 @@ class JsonDriverTest(DriverTests, Base):
 
     def dlr(self, row, kind):
         body = json.dumps({"id": row["id"], "status": self.dlr_words[kind]})
-        return self.post("/dlr/agg", body, "application/json")
+        return self.post(self.d.dlr_path("agg"), body, "application/json")
 
     def test_dlr_by_ext_id(self):
         row = self.checkin_row("0912100020")
         body = json.dumps({"ext_id": row["ext_id"], "status": "delivered"})
-        st, _, b = self.post("/dlr/agg", body, "application/json")
+        st, _, b = self.post(self.d.dlr_path("agg"), body, "application/json")
         self.assertEqual(st, 200, b)
         self.assertEqual(self.d.outbox_row(row["id"])["state"], OUTBOX_DELIVERED)
 
@@ -211,7 +211,7 @@ class JsonDriverTest(DriverTests, Base):
         row = self.checkin_row("0912100021")
         for body in ("not json", "[1]", json.dumps({"status": "delivered"})):
             st, _, b = self.unchanged_after(
-                lambda: self.post("/dlr/agg", body, "application/json"))
+                lambda: self.post(self.d.dlr_path("agg"), body, "application/json"))
             self.assertEqual(st, 400, (body, b))
         self.assertEqual(self.d.outbox_row(row["id"])["state"], OUTBOX_SENT)
 
@@ -245,7 +245,7 @@ class KannelDriverTest(DriverTests, Base):
     def dlr(self, row, kind, code=None):
         q = urllib.parse.urlencode({"id": row["id"], "status": code or self.codes[kind],
                                     "smsc": "fake", "reply": "ACK/"})
-        return self.d.http("GET", "/dlr/kannel?" + q)
+        return self.d.http("GET", self.d.dlr_path("kannel") + "&" + q)
 
     def test_smsc_rejected_fails(self):
         row = self.checkin_row("0912100030")
@@ -289,7 +289,7 @@ class AfricasTalkingDriverTest(DriverTests, Base):
                   ("retryCount", "0")]
         if kind == "failed":
             params.append(("failureReason", "UserInBlackList"))
-        return self.post("/dlr/at", urllib.parse.urlencode(params),
+        return self.post(self.d.dlr_path("at"), urllib.parse.urlencode(params),
                          "application/x-www-form-urlencoded")
 
     def at_sms(self, frm, text, id):
@@ -351,12 +351,12 @@ class TwilioDriverTest(DriverTests, Base):
         auth = base64.b64encode(("AC%s:twtoken" % ("0" * 32)).encode()).decode()
         self.assertEqual(req.headers.get("authorization"), "Basic " + auth)
         self.assertEqual(req.f("From"), "+15005550006")
-        self.assertEqual(req.f("StatusCallback"),
-                         self.d.dlr_url("tw") + "?id=%d" % row["id"])
+        self.assertEqual(req.f("StatusCallback"), self.d.dlr_url("tw") +
+                         "?secret=%s&id=%d" % (harness.DLR_SECRET, row["id"]))
         self.assertRegex(row["ext_id"] or "", r"^SM[0-9a-f]{32}$")
 
     def dlr(self, row, kind, signature=None):
-        url = self.d.dlr_url("tw") + "?id=%d" % row["id"]
+        url = self.d.dlr_url("tw") + "?secret=%s&id=%d" % (harness.DLR_SECRET, row["id"])
         params = [("MessageSid", row["ext_id"] or "SMx"), ("SmsSid", row["ext_id"] or "SMx"),
                   ("AccountSid", "AC" + "0" * 32), ("From", "+15005550006"),
                   ("To", row["number"]), ("MessageStatus", self.dlr_words[kind]),
@@ -365,7 +365,7 @@ class TwilioDriverTest(DriverTests, Base):
             params.append(("ErrorCode", "30003"))
         if signature is None:
             signature = harness.twilio_signature("twtoken", url, params)
-        return self.post(urllib.parse.urlsplit(url).path + "?id=%d" % row["id"],
+        return self.post(urllib.parse.urlsplit(url).path + "?" + urllib.parse.urlsplit(url).query,
                          urllib.parse.urlencode(params),
                          "application/x-www-form-urlencoded",
                          {"X-Twilio-Signature": signature})

@@ -7,6 +7,8 @@
  * format's response (JSON, TwiML, Kannel text, AT) and checked. Headers
  * are what a well-behaved sender would send: the route's secret, a valid
  * Twilio signature of the body, so that the fuzzer gets past them.
+ * The same requests go to every outbound driver's delivery-report parser
+ * (send.c) and to the report's secret check (chan-http.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +22,14 @@
 #include "config/config.h"
 #include "core/dialog.h"
 #include "core/ussd.h"
+#include "send/send.h"
+#include "chan/chan-http.h"
 #include "chan/fmt.h"
 
 #define FUZZ_SECRET	"s3cret"
 #define FUZZ_TOKEN	"twilio-auth-token"
 #define FUZZ_URL	"https://example.org/sms/twilio"
+#define FUZZ_DLR_SECRET	"0123456789abcdef0123456789abcdef"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -280,6 +285,63 @@ fuzz_ussd(const char *data, size_t size, const char *query,
 	}
 }
 
+/*
+ * Every delivery-report parser on the input carried each way, for a route
+ * that has a secret and an auth token, then the secret check of the query.
+ */
+static void
+fuzz_dlr(const char *data, size_t size, const char *query)
+{
+	static const struct send_driver	*drivers[] = {
+		&send_kannel, &send_africastalking, &send_twilio, &send_json,
+		&send_null
+	};
+	static struct route		 r;
+	struct web_request		 req;
+	struct fuzz_headers		 h;
+	struct send_dlr			 d;
+	char				 err[256];
+	size_t				 i;
+	int				 mode, rc;
+
+	r.name = (char *)"fuzz-out";
+	r.password = (char *)FUZZ_TOKEN;
+	r.dlr_secret = (char *)FUZZ_DLR_SECRET;
+	for (i = 0; i < nitems(drivers); i++) {
+		for (mode = 0; mode < FUZZ_MODES; mode++) {
+			fuzz_request(&req, &h, (enum fuzz_mode)mode, data, size, query,
+			    NULL);
+			req.outbound = &r;
+			err[0] = '\0';
+			rc = drivers[i]->dlr(&req, &d, err, sizeof err);
+			free(h.signature);
+			log_debug("fuzz: dlr driver=%s mode=%d rc=%d err=\"%s\"",
+			    drivers[i]->name, mode, rc, err);
+			if (rc != 0) {
+				if (rc < 400 || rc > 499 || err[0] == '\0')
+					abort();
+				continue;
+			}
+			if (d.delivered < -1 || d.delivered > 1 || d.outbox_id < 0 ||
+			    (d.outbox_id == 0 && d.ext_id[0] == '\0'))
+				abort();
+			if (memchr(d.ext_id, '\0', sizeof d.ext_id) == NULL ||
+			    memchr(d.state, '\0', sizeof d.state) == NULL)
+				abort();
+			fuzz_check_str(d.state, sizeof d.state - 1);
+		}
+	}
+	/* Only the secret itself opens the door. */
+	rc = chan_http_dlr_secret_ok(&r, query);
+	if (rc != 0 && rc != 1)
+		abort();
+	if (rc == 1 && strstr(query, "secret=") == NULL)
+		abort();
+	r.dlr_secret = NULL;
+	if (chan_http_dlr_secret_ok(&r, query) != 0)
+		abort();
+}
+
 /* The helpers fmt.h offers on their own. */
 static void
 fuzz_helpers(const char *data, size_t size, const char *query)
@@ -332,6 +394,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_sms((const char *)data, size, query, size % 2 ? &locked : &open);
 	fuzz_ussd((const char *)data, size, query, size % 2 ? &locked : &open);
 	fuzz_helpers((const char *)data, size, query);
+	fuzz_dlr((const char *)data, size, query);
 	free(query);
 	return 0;
 }

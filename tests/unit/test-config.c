@@ -89,8 +89,68 @@ load_text(const char *text, char *err)
 	return config_load(cfgpath, route_drivers, fmt_formats, err, ERRLEN);
 }
 
+/* A copy of the file at path with every from replaced by to, in buf. */
+static void
+replace_file(const char *path, char *buf, size_t len, const char *const *pairs)
+{
+	FILE	*f;
+	char	*text, *p, *out = buf;
+	size_t	 n, i, fl;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	text = calloc(1, len);
+	ck_assert_ptr_nonnull(text);
+	n = fread(text, 1, len - 1, f);
+	ck_assert_int_eq(ferror(f), 0);
+	fclose(f);
+	text[n] = '\0';
+	for (p = text; *p != '\0';) {
+		for (i = 0; pairs[i] != NULL; i += 2) {
+			fl = strlen(pairs[i]);
+			if (strncmp(p, pairs[i], fl) == 0)
+				break;
+		}
+		ck_assert_uint_lt((size_t)(out - buf) + 64, len);
+		if (pairs[i] != NULL) {
+			out = stpcpy(out, pairs[i + 1]);
+			p += fl;
+		} else
+			*out++ = *p++;
+	}
+	*out = '\0';
+	free(text);
+}
+
+/* The line of the file at path that first holds needle. */
+static int
+line_of(const char *path, const char *needle)
+{
+	FILE	*f;
+	char	 line[4096];
+	int	 n = 0;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	while (fgets(line, sizeof line, f) != NULL) {
+		n++;
+		if (strstr(line, needle) != NULL) {
+			fclose(f);
+			return n;
+		}
+	}
+	fclose(f);
+	ck_abort_msg("%s not in %s", needle, path);
+	return -1;
+}
+
 START_TEST(test_shipped)
 {
+	static const char *const real[] = {
+		"change-me-too", "twilio-auth-token-of-our-own",
+		"change-me", "kannel-secret-of-our-own",
+		NULL
+	};
+	static char		 copy[65536];
+	char			 want[256];
 	const struct inbound_route	*r;
 	const struct question_set	*qs;
 	struct config			*cfg;
@@ -103,8 +163,17 @@ START_TEST(test_shipped)
 		snprintf(path, sizeof path, "%s/conf/checkind.conf", srcdir);
 	else
 		snprintf(path, sizeof path, "../conf/checkind.conf");
+	/* As shipped, the placeholders stop the daemon: the operator sets secrets. */
 	cfg = config_load(path, route_drivers, fmt_formats, err, sizeof err);
-	ck_assert_msg(cfg != NULL, "%s does not load: %s", path, err);
+	ck_assert_ptr_null(cfg);
+	snprintf(want, sizeof want, "checkind.conf:%d: inbound[1].secret: "
+	    "\"change-me\" is the placeholder of the shipped example",
+	    line_of(path, "secret = \"change-me\""));
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	replace_file(path, copy, sizeof copy, real);
+	write_file(cfgpath, copy);
+	cfg = config_load(cfgpath, route_drivers, fmt_formats, err, sizeof err);
+	ck_assert_msg(cfg != NULL, "%s with secrets does not load: %s", path, err);
 
 	ck_assert_str_eq(cfg->database, "var/checkind.db");
 	ck_assert_str_eq(cfg->http_listen, "127.0.0.1:8080");
@@ -125,7 +194,7 @@ START_TEST(test_shipped)
 	r = config_inbound_by_path(cfg, "/sms/kannel");
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(r->name, "kannel");
-	ck_assert_str_eq(r->secret, "change-me");
+	ck_assert_str_eq(r->secret, "kannel-secret-of-our-own");
 	ck_assert_uint_eq(r->nallow, 2);
 	inet_pton(AF_INET, "127.0.0.1", a);
 	ck_assert_int_eq(config_allowed(r, AF_INET, a), 1);
@@ -137,7 +206,7 @@ START_TEST(test_shipped)
 	r = config_inbound_by_path(cfg, "/sms/twilio");
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(r->format, "twilio");
-	ck_assert_str_eq(r->auth_token, "change-me-too");
+	ck_assert_str_eq(r->auth_token, "twilio-auth-token-of-our-own");
 	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/other"));
 	ck_assert_ptr_null(config_inbound_by_path(cfg, "/sms/json/"));
 
@@ -641,6 +710,18 @@ static const struct {
 	  "routes[0].password" },
 	{ HEAD ROUTE KANNEL_START "   api_key = \"x\"; } );\n", 7,
 	  "routes[0].api_key" },
+	/* Delivery reports: a secret fit for URLs, real addresses. */
+	{ HEAD ROUTE KANNEL_START "   dlr_secret = \"short\"; } );\n", 7,
+	  "routes[0].dlr_secret" },
+	{ HEAD ROUTE KANNEL_START "   dlr_secret = \"with space 0123456789\"; } );\n", 7,
+	  "routes[0].dlr_secret" },
+	{ HEAD ROUTE KANNEL_START "   dlr_secret = \"change-me\"; } );\n", 7,
+	  "routes[0].dlr_secret" },
+	{ HEAD ROUTE KANNEL_START "   allow = [ \"10.0.0.1/8\" ]; } );\n", 7,
+	  "routes[0].allow[0]" },
+	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"
+	  "   url = \"http://h/s\";\n   token = \"Change-Me-Too\"; } );\n", 5,
+	  "routes[0].token" },
 	{ HEAD ROUTE KANNEL_START "   token_file = \"/etc/hostname\"; } );\n", 7,
 	  "routes[0].token_file" },
 	{ HEAD ROUTE "routes = ( { name = \"j\"; driver = \"json\";\n"

@@ -291,6 +291,15 @@ START_TEST(test_kannel_build_joins)
 	check_field(q, "dlr-url", DLR_URL "?k=v&id=9007199254740993&status=%d&smsc=%i&reply=%A");
 	send_req_free(&req);
 
+	/* The route's report secret comes first, before Kannel's escapes. */
+	r.dlr_secret = (char *)"0123456789abcdef";
+	build("kannel", &r, &m, &req);
+	q = url_query(&req, KANNEL_URL);
+	check_field(q, "dlr-url", DLR_URL "?k=v&secret=0123456789abcdef"
+	    "&id=9007199254740993&status=%d&smsc=%i&reply=%A");
+	send_req_free(&req);
+	r.dlr_secret = NULL;
+
 	/* A text that is NULL is sent empty, not crashed on. */
 	route_init(&r, "kannel", KANNEL_URL);
 	msg_init(&m, 2, "+84912345678", NULL);
@@ -368,6 +377,12 @@ START_TEST(test_twilio_build)
 	check_field(req.body, "Body", VI_TEXT);
 	check_field(req.body, "StatusCallback", "https://gw.example.org/dlr/tw?id=77");
 	ck_assert_uint_eq(form_count(req.body), 4);
+	send_req_free(&req);
+	r.dlr_secret = (char *)"s3cret-s3cret-s3cret";
+	build("twilio", &r, &m, &req);
+	check_field(req.body, "StatusCallback",
+	    "https://gw.example.org/dlr/tw?secret=s3cret-s3cret-s3cret&id=77");
+	r.dlr_secret = NULL;
 	ck_assert_uint_eq(req.bodylen, strlen(req.body));
 	ck_assert_str_eq(req.userpwd, "AC1:authtoken");
 	ck_assert(has_header(&req, "Content-Type: application/x-www-form-urlencoded"));
@@ -419,6 +434,16 @@ START_TEST(test_json_build)
 	ck_assert_uint_eq(json_object_size(root), 5);
 	json_decref(root);
 	send_req_free(&req);
+
+	r.dlr_secret = (char *)"0123456789abcdef0123";
+	build("json", &r, &m, &req);
+	root = json_loadb(req.body, req.bodylen, JSON_REJECT_DUPLICATES, &jerr);
+	ck_assert_msg(root != NULL, "bad JSON: %s", jerr.text);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "dlr_url")),
+	    "http://127.0.0.1:8080/dlr/agg?secret=0123456789abcdef0123");
+	json_decref(root);
+	send_req_free(&req);
+	r.dlr_secret = NULL;
 
 	r.token = NULL;
 	r.from = NULL;

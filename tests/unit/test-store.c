@@ -33,7 +33,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	4	/* the newest migration */
+#define SCHEMA_VERSION	5	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -180,7 +180,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 12);
+	    " WHERE type = 'table'"), 13);
 }
 END_TEST
 
@@ -194,6 +194,28 @@ START_TEST(test_open_bad_path)
 	s = store_open(path, err, sizeof err);
 	ck_assert_ptr_null(s);
 	ck_assert_str_ne(err, "");
+}
+END_TEST
+
+/* A route's generated report secret: made once, kept across reopening. */
+START_TEST(test_route_secret)
+{
+	char	a[STORE_SECRET_LEN + 1], b[STORE_SECRET_LEN + 1];
+	char	c[STORE_SECRET_LEN + 1], small[STORE_SECRET_LEN];
+
+	ck_assert_int_eq(store_route_secret(st, "kannel", a, sizeof a), 0);
+	ck_assert_uint_eq(strlen(a), STORE_SECRET_LEN);
+	ck_assert_uint_eq(strspn(a, "0123456789abcdef"), STORE_SECRET_LEN);
+	ck_assert_int_eq(store_route_secret(st, "kannel", b, sizeof b), 0);
+	ck_assert_str_eq(a, b);
+	ck_assert_int_eq(store_route_secret(st, "agg", c, sizeof c), 0);
+	ck_assert_str_ne(a, c);
+	ck_assert_int_eq(store_route_secret(st, "kannel", small, sizeof small), -1);
+	store_close(st);
+	st = open_store();
+	ck_assert_int_eq(store_route_secret(st, "kannel", b, sizeof b), 0);
+	ck_assert_str_eq(a, b);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM route_secrets"), 2);
 }
 END_TEST
 
@@ -1113,8 +1135,10 @@ END_TEST
 #define T0	AT0800
 
 /* What migration 4 added, undone. */
-#define UNDO_V4 \
-	"DROP TABLE parts; DROP INDEX inbound_number;"
+#define UNDO_V5 \
+	"DROP TABLE route_secrets;"
+#define UNDO_V4 UNDO_V5 \
+	" DROP TABLE parts; DROP INDEX inbound_number;"
 
 /* What migrations 3 and 4 added, undone. */
 #define UNDO_V3 UNDO_V4 \
@@ -3420,6 +3444,7 @@ store_suite(void)
 	tcase_add_test(tc, test_open_creates_folder);
 	tcase_add_test(tc, test_open_bad_path);
 	tcase_add_test(tc, test_reopen);
+	tcase_add_test(tc, test_route_secret);
 	tcase_add_loop_test(tc, test_future_version, 0, nitems(future_versions));
 	tcase_add_loop_test(tc, test_schema_columns, 0, nitems(schema_queries));
 	tcase_add_test(tc, test_schema_indexes);
