@@ -55,6 +55,7 @@ struct dialog_entry {
 static int	dialog_checkin(struct dctx *);
 static int	dialog_badcode(struct dctx *);
 static int	dialog_badcount(struct dctx *);
+static int	dialog_twocodes(struct dctx *);
 static int	dialog_checkout(struct dctx *);
 static int	dialog_yes(struct dctx *);
 static int	dialog_declare(struct dctx *);
@@ -72,6 +73,7 @@ static const struct dialog_entry dialog_table[] = {
 	{ PARSE_CHECKIN,	dialog_checkin },
 	{ PARSE_BADCODE,	dialog_badcode },
 	{ PARSE_BADCOUNT,	dialog_badcount },
+	{ PARSE_TWOCODES,	dialog_twocodes },
 	{ PARSE_CHECKOUT,	dialog_checkout },
 	{ PARSE_YES,		dialog_yes },
 	{ PARSE_NO,		dialog_unknown },
@@ -363,6 +365,22 @@ static int
 dialog_badcount(struct dctx *d)
 {
 	dialog_say(d, MSG_BADCOUNT, NULL, 0);
+	return 0;
+}
+
+/*
+ * Two valid codes in one text: ask which, listing both; the resident
+ * answers with the one code, an ordinary check-in. Nothing is stored.
+ */
+static int
+dialog_twocodes(struct dctx *d)
+{
+	char		grouped[CODE_MAX + 4], grouped2[CODE_MAX + 4];
+	struct msg_var	vars[] = { { "code", grouped }, { "code2", grouped2 } };
+
+	code_group(d->p.code, grouped, sizeof grouped);
+	code_group(d->p.code2, grouped2, sizeof grouped2);
+	dialog_say(d, MSG_TWO_CODES, vars, nitems(vars));
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "core/find.h"
 #include "core/parse.h"
 
 #define PARSE_BADCODE_MIN	4	/* fewer digits alone are not taken for a code */
@@ -116,6 +117,7 @@ static const char *parse_names[] = {
 	[PARSE_START] = "start",
 	[PARSE_HISTORY] = "history",
 	[PARSE_STATS] = "stats",
+	[PARSE_TWOCODES] = "twocodes",
 	[PARSE_UNKNOWN] = "unknown",
 };
 
@@ -336,6 +338,65 @@ parse_code(const char *p, const char *end, size_t code_len,
 		r->kind = kind;
 }
 
+/*
+ * Does a word of [p, end) give the text a meaning of its own: a command
+ * other than yes, no, a language or a check-in ("stop 1234567", "ra
+ * 1234567 +2", "kb 1234567")? Then no code is looked for in it.
+ */
+static int
+parse_commanded(const char *p, const char *end)
+{
+	const char	*q;
+	size_t		 i;
+
+	for (q = p; q < end; q++) {
+		if (q > p && (parse_is_letter(q[-1]) || parse_is_digit(q[-1])))
+			continue;
+		for (i = 0; i < nitems(parse_words); i++) {
+			switch (parse_words[i].kind) {
+			case PARSE_YES:
+			case PARSE_NO:
+			case PARSE_LANG:
+				continue;
+			default:
+				break;
+			}
+			if (parse_is_letter(parse_words[i].word[0]) &&
+			    parse_starts(q, end, parse_words[i].word) != 0)
+				return 1;
+		}
+		for (i = 0; i < nitems(parse_prefixes); i++) {
+			if (parse_prefixes[i].kind != PARSE_CHECKIN &&
+			    parse_starts(q, end, parse_prefixes[i].word) != 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A code anywhere in a text the grammar does not place (find.h). */
+static void
+parse_anywhere(const char *p, const char *end, size_t code_len,
+    struct parse_result *r)
+{
+	struct find_result	f;
+
+	if (parse_commanded(p, end) ||
+	    find_code(p, end, code_len, &f) == 0)
+		return;
+	strlcpy(r->code, f.codes[0], sizeof r->code);
+	if (f.ncodes > 1) {
+		strlcpy(r->code2, f.codes[1], sizeof r->code2);
+		r->kind = PARSE_TWOCODES;
+		return;
+	}
+	r->companions = f.counted ? f.companions : 0;
+	if (r->companions < 0 || r->companions > PARSE_COMPANIONS_MAX)
+		r->kind = PARSE_BADCOUNT;
+	else
+		r->kind = PARSE_CHECKIN;
+}
+
 void
 parse_message(const char *folded, size_t code_len, struct parse_result *r)
 {
@@ -372,6 +433,8 @@ parse_message(const char *folded, size_t code_len, struct parse_result *r)
 		return;
 	}
 	parse_code(p, end, code_len, r);
+	if (r->kind == PARSE_UNKNOWN)
+		parse_anywhere(p, end, code_len, r);
 	if (r->kind == PARSE_UNKNOWN) {
 		memset(r->code, 0, sizeof r->code);
 		r->companions = 0;

@@ -92,10 +92,62 @@ static const struct parse_case cases[] = {
 	{ "1234567 + 21 nguoi", PARSE_BADCOUNT, "1234567", 21, 0 },
 	{ "1234567 +999999", PARSE_BADCOUNT, "1234567", 999999, 0 },
 	{ "1234567 +99999999999", PARSE_BADCOUNT, "1234567", -1, 0 },
-	{ "1234567 +", PARSE_UNKNOWN, NULL, 0, 0 },
-	{ "1234567 +2 ngu", PARSE_UNKNOWN, NULL, 0, 0 },
-	{ "1234567 +2 +3", PARSE_UNKNOWN, NULL, 0, 0 },
 
+	/*
+	 * A code anywhere (issue 17): the grammar does not place these, the
+	 * finder does. Once these were PARSE_UNKNOWN.
+	 */
+	{ "1234567 +", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "1234567 +2 ngu", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "1234567 +2 +3", PARSE_BADCOUNT, "1234567", -1, 0 },	/* which? */
+	{ "random 1234567", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "1234567 cam on", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "ci ci 1234567", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "co 1234567", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "Toi o quan pho, ma so 123 4567 nhe", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "ma so 1234567 nhe", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "checkin tai quan pho 123 4567 a", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "M\xc3\xa3 \"123 4567\"", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "(1234567)", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "*1234567#", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "#1234567*", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "1234567 \xf0\x9f\x91\x8d", PARSE_CHECKIN, "1234567", 0, 0 },	/* thumbs up */
+	{ "123456O", PARSE_CHECKIN, "1234560", 0, 0 },		/* O for 0 */
+	{ "l234567", PARSE_CHECKIN, "1234567", 0, 0 },		/* l for 1 */
+	{ "I23 4567", PARSE_CHECKIN, "1234567", 0, 0 },		/* I for 1 */
+	{ "code: 1234567\nSent from my iPhone", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "1234567\n--\nNam", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "ma1234567 nha", PARSE_CHECKIN, "1234567", 0, 0 },
+	/* Companions however written, never part of the code. */
+	{ "123 4567 2 nguoi", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "1234567 2 ng\xc6\xb0\xe1\xbb\x9di", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "ma 1234567 cung 2 nguoi", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "1234567 va 2 ban", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "1234567 x3", PARSE_CHECKIN, "1234567", 2, 0 },	/* me and two */
+	{ "1234567 x 3", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "1234567 x1", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "1234567 with 2", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "1234567 and 2 friends", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "code 1234567, 2 people", PARSE_CHECKIN, "1234567", 2, 0 },
+	{ "them 3 nguoi, ma 123 4567", PARSE_CHECKIN, "1234567", 3, 0 },
+	{ "1234567 them 25 nguoi", PARSE_BADCOUNT, "1234567", 25, 0 },
+	{ "1234567 x0", PARSE_BADCOUNT, "1234567", -1, 0 },
+	{ "ma 1234566 va 987 6549", PARSE_TWOCODES, "1234566", 0, 0 },
+	{ "1234567 hoac 9876549", PARSE_CHECKIN, "9876549", 0, 0 },	/* one valid */
+	{ "1234567, 1234567", PARSE_CHECKIN, "1234567", 0, 0 },
+	/* Not codes: commands, phone numbers, dates, amounts, passwords. */
+	{ "stop 1234567 nhe", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "RA 1234567 cam on", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "kb 1234567 nhe", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "goi 0912 345 678 nhe", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "sdt +84 912 345 678", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "ngay 2.11.2021 nhe", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "gia 1.500.000 dong", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "het 1234567 d", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "ma OTP cua ban la 1234567", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "ma xac thuc 123456", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "200k nhe, 10h30 gap", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "1234567 7654321 8", PARSE_UNKNOWN, NULL, 0, 0 },
 	/* Codes with the wrong number of digits. */
 	{ "123456", PARSE_BADCODE, "123456", 0, 0 },
 	{ "12345678", PARSE_BADCODE, "12345678", 0, 0 },
@@ -208,10 +260,6 @@ static const struct parse_case cases[] = {
 	{ "S\xe1\xbb\x91t, ho", PARSE_UNKNOWN, NULL, 0, 0 },	/* Sốt, ho */
 	{ "T\xc3\xb4i \xe1\xbb\x9f 12 H\xc3\xa0ng B\xe1\xba\xa1" "c", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "marathon", PARSE_UNKNOWN, NULL, 0, 0 },
-	{ "random 1234567", PARSE_UNKNOWN, NULL, 0, 0 },
-	{ "1234567 cam on", PARSE_UNKNOWN, NULL, 0, 0 },
-	{ "ci ci 1234567", PARSE_UNKNOWN, NULL, 0, 0 },
-	{ "co 1234567", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "1 2", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "+2", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "+84912345678", PARSE_UNKNOWN, NULL, 0, 0 },
