@@ -17,6 +17,7 @@
 #define FIND_SEP_MAX		3	/* separator characters inside a code */
 #define FIND_COUNT_DIGITS	3	/* longest companion count */
 #define FIND_SUBST_MIN		2	/* real digits a number with an O or l needs */
+#define FIND_COUNT_GLUED	20	/* "+N" glued, before more digits */
 #define FIND_RUNS_MAX		8	/* runs of code_len digits looked at */
 
 /* Labels glued to a code: "ma1234567", "code:1234567" is two words. */
@@ -250,7 +251,7 @@ static int
 find_count_at(const struct find_ctx *c, size_t i)
 {
 	const struct find_token	*t = &c->t[i];
-	const char		*gs = find_gap_start(c, i);
+	const char		*gs = find_gap_start(c, i), *q;
 	int			 v;
 
 	if (t->kind == FIND_COUNT)
@@ -264,10 +265,15 @@ find_count_at(const struct find_ctx *c, size_t i)
 	    nitems(find_count_after)) &&
 	    find_gap_of(t->e, c->t[i + 1].s, " ", 1, 1))
 		return v;
+	/* "+2 123 4567": glued to its "+", a count, but not "+84 912 345 678". */
+	if (t->s > c->p && t->s[-1] == '+' && v <= FIND_COUNT_GLUED)
+		return v;
 	if (find_joined(c, i))
 		return -1;
-	/* "+2", "+ 2", "1234567+2" but not "+84 912 345 678". */
-	if (find_gap_of(gs, t->s, "+ ", 1, 3) && memchr(gs, '+', t->s - gs))
+	/* "+ 2", "(1234567) +2", "1234567#, +2". */
+	for (q = t->s; q > gs && q[-1] == ' '; q--)
+		;
+	if (q > gs && q[-1] == '+')
 		return v;
 	if (i > 0 && find_gap_of(gs, t->s, "+ ", 1, 3)) {
 		if (find_token_is(&c->t[i - 1], find_count_before,

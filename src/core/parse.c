@@ -9,6 +9,7 @@
 #define PARSE_BADCODE_MAX	12	/* more digits alone are not taken for a code */
 #define PARSE_SEP_MAX		3	/* separator characters between two code digits */
 #define PARSE_COUNT_DIGITS	6	/* longest companion count kept in a BADCOUNT */
+#define PARSE_WORD_COUNT_DIGITS	3	/* longest count after "them" or "va" */
 
 /* A whole message that is a command by itself. */
 struct parse_word {
@@ -277,6 +278,9 @@ parse_count(const char **pp, const char *end, int *count)
 	for (digits = p; p < end && parse_is_digit(*p); p++)
 		;
 	if ((n = p - digits) == 0)
+		return -1;
+	/* "va 765 4321" is another code, not a count: the finder's. */
+	if (len != 1 && n > PARSE_WORD_COUNT_DIGITS)
 		return -1;
 	if (n > PARSE_COUNT_DIGITS)
 		*count = -1;
