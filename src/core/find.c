@@ -112,7 +112,8 @@ find_word_in(const char *s, const char *e, const char **table, size_t n)
 	size_t	i, len = e - s;
 
 	for (i = 0; i < n; i++) {
-		if (strlen(table[i]) == len && memcmp(table[i], s, len) == 0)
+		if (table[i][0] == *s && strlen(table[i]) == len &&
+		    memcmp(table[i], s, len) == 0)
 			return 1;
 	}
 	return 0;
@@ -333,6 +334,12 @@ find_code(const char *p, const char *end, size_t code_len,
 
 	memset(r, 0, sizeof *r);
 	if (code_len == 0 || code_len >= CODE_MAX || code_len > FIND_DIGITS_MAX)
+		return 0;
+
+	/* A run has more digits than O and l: too few digits, no code. */
+	for (q = p, n = 0; q < end; q++)
+		n += find_is_digit(*q);
+	if (n * 2 <= code_len)
 		return 0;
 
 	/* Words and numbers: runs of ASCII letters and digits. */

@@ -163,8 +163,11 @@ parse_in(char c, const char *set)
 static size_t
 parse_starts(const char *p, const char *end, const char *word)
 {
-	size_t	len = strlen(word);
+	size_t	len;
 
+	if (p >= end || *p != word[0])
+		return 0;
+	len = strlen(word);
 	if ((size_t)(end - p) < len || memcmp(p, word, len) != 0)
 		return 0;
 	if (p + len < end && parse_is_letter(word[len - 1]) &&
@@ -180,7 +183,8 @@ parse_find_word(const char *p, const char *end)
 	size_t	i, len = end - p;
 
 	for (i = 0; i < nitems(parse_words); i++) {
-		if (strlen(parse_words[i].word) == len &&
+		if (parse_words[i].word[0] == *p &&
+		    strlen(parse_words[i].word) == len &&
 		    memcmp(parse_words[i].word, p, len) == 0)
 			return &parse_words[i];
 	}
@@ -342,6 +346,22 @@ parse_code(const char *p, const char *end, size_t code_len,
 		r->kind = kind;
 }
 
+/* Is w a command word of its own (a letter word, not yes, no or a language)? */
+static int
+parse_commands(const struct parse_word *w)
+{
+	if (!parse_is_letter(w->word[0]))
+		return 0;
+	switch (w->kind) {
+	case PARSE_YES:
+	case PARSE_NO:
+	case PARSE_LANG:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 /*
  * Does a word of [p, end) give the text a meaning of its own: a command
  * other than yes, no, a language or a check-in ("stop 1234567", "ra
@@ -351,26 +371,30 @@ static int
 parse_commanded(const char *p, const char *end)
 {
 	const char	*q;
+	uint32_t	 first = 0;	/* the letters a command word starts with */
 	size_t		 i;
 
+	for (i = 0; i < nitems(parse_words); i++) {
+		if (parse_commands(&parse_words[i]))
+			first |= 1U << (parse_words[i].word[0] - 'a');
+	}
+	for (i = 0; i < nitems(parse_prefixes); i++) {
+		if (parse_prefixes[i].kind != PARSE_CHECKIN)
+			first |= 1U << (parse_prefixes[i].word[0] - 'a');
+	}
 	for (q = p; q < end; q++) {
-		if (q > p && (parse_is_letter(q[-1]) || parse_is_digit(q[-1])))
+		if (!parse_is_letter(*q) || (first & (1U << (*q - 'a'))) == 0 ||
+		    (q > p && (parse_is_letter(q[-1]) || parse_is_digit(q[-1]))))
 			continue;
 		for (i = 0; i < nitems(parse_words); i++) {
-			switch (parse_words[i].kind) {
-			case PARSE_YES:
-			case PARSE_NO:
-			case PARSE_LANG:
-				continue;
-			default:
-				break;
-			}
-			if (parse_is_letter(parse_words[i].word[0]) &&
+			if (parse_words[i].word[0] == *q &&
+			    parse_commands(&parse_words[i]) &&
 			    parse_starts(q, end, parse_words[i].word) != 0)
 				return 1;
 		}
 		for (i = 0; i < nitems(parse_prefixes); i++) {
-			if (parse_prefixes[i].kind != PARSE_CHECKIN &&
+			if (parse_prefixes[i].word[0] == *q &&
+			    parse_prefixes[i].kind != PARSE_CHECKIN &&
 			    parse_starts(q, end, parse_prefixes[i].word) != 0)
 				return 1;
 		}
@@ -385,8 +409,7 @@ parse_anywhere(const char *p, const char *end, size_t code_len,
 {
 	struct find_result	f;
 
-	if (parse_commanded(p, end) ||
-	    find_code(p, end, code_len, &f) == 0)
+	if (find_code(p, end, code_len, &f) == 0 || parse_commanded(p, end))
 		return;
 	strlcpy(r->code, f.codes[0], sizeof r->code);
 	if (f.ncodes > 1) {
