@@ -134,6 +134,11 @@ static const struct msg_entry {
 	    "Tra loi dung ma do de check-in.",
 	    "Your text has 2 codes: {code} and {code2}. Which place are you "
 	    "at? Reply with that one code to check in." } },
+	[MSG_ASK_COUNT] = { MSG_ASK_COUNT, "ask_count", "venue", {
+	    "{venue}: ban di cung bao nhieu nguoi? Tra loi mot so tu 0 den "
+	    "20, VD: 2.",
+	    "{venue}: how many people are with you? Reply a number 0-20, "
+	    "e.g. 2." } },
 };
 
 static const char *msg_lang_names[LANG_COUNT] = {

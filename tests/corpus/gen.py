@@ -383,7 +383,7 @@ def negatives():
         t = c[:i] + str((int(c[i]) + 1) % 10) + c[i + 1:]
         if not valid(t) and sum(1 for a in ACTIVE if t in neighbours(a)) == 1:
             out.append(("didyoumean", c, "ma " + t + " nhe"))
-    # An implausible count: asked back, not stored.
+    # An implausible count: asked how many came, not stored.
     for c in rnd.sample(ACTIVE, 4):
         out.append(("badcount", c, c + rnd.choice([" +25", " them 30 nguoi",
                                                     " x50", " +100"])))
@@ -415,7 +415,7 @@ def main():
     out.write("# set up the database; then KIND EXPECT TEXT, where KIND is\n")
     out.write("# checkin (EXPECT CODE+COMPANIONS), none (no check-in), twocodes\n")
     out.write("# (CODE,CODE asked which), didyoumean (CODE offered), badcount\n")
-    out.write("# (asked how many).\n")
+    out.write("# (CODE's venue asks how many came).\n")
     for p, a, name in VENUES:
         out.write("venue\t%s\t%s\t%s\n" % (code(p), "active" if a else "inactive",
                                            name))

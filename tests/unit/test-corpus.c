@@ -93,13 +93,25 @@ checked_in(const char *number, int *companions)
 	return NULL;
 }
 
-/* Does reply text say what message id says with code and code2 grouped? */
+/*
+ * Does reply text say what message id says with code and code2 grouped and
+ * the name of code's venue?
+ */
 static int
 said(const char *text, enum msg_id id, const char *code, const char *code2)
 {
 	char		 g[CODE_MAX + 4], g2[CODE_MAX + 4], *want;
-	struct msg_var	 vars[] = { { "code", g }, { "code2", g2 } };
+	const char	*name = "";
+	struct msg_var	 vars[] = { { "code", g }, { "code2", g2 },
+			    { "venue", NULL } };
+	size_t		 i;
 	int		 same;
+
+	for (i = 0; i < nvenues; i++) {
+		if (strcmp(venues[i].code, code) == 0)
+			name = venues[i].name;
+	}
+	vars[2].value = name;
 
 	code_group(code, g, sizeof g);
 	code_group(code2 != NULL ? code2 : "", g2, sizeof g2);
@@ -195,7 +207,7 @@ START_TEST(test_corpus)
 			if (rep.n > 0 && ((strcmp(kind, "twocodes") == 0 &&
 			    said(rep.text[0], MSG_TWO_CODES, expect, comma)) ||
 			    (strcmp(kind, "badcount") == 0 &&
-			    said(rep.text[0], MSG_BADCOUNT, expect, NULL)) ||
+			    said(rep.text[0], MSG_ASK_COUNT, expect, NULL)) ||
 			    (strcmp(kind, "didyoumean") == 0 &&
 			    rep.text[0] != NULL && strstr(rep.text[0], "Co phai") != NULL)))
 				asked_ok++;

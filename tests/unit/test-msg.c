@@ -42,6 +42,7 @@ static const char *keys[MSG_COUNT] = {
 	[MSG_STATS] = "stats",
 	[MSG_STATS_NONE] = "stats_none",
 	[MSG_TWO_CODES] = "two_codes",
+	[MSG_ASK_COUNT] = "ask_count",
 };
 
 /* Characters (not bytes) of UTF-8 text. */
