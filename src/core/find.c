@@ -216,7 +216,7 @@ find_classify(struct find_token *t)
 		find_keep(t, t->s, t->e);
 }
 
-/* 1 if [s, e) is made only of characters of set (and is not empty if need). */
+/* 1 if [s, e) has min to max characters, all of set (never a NUL). */
 static int
 find_gap_of(const char *s, const char *e, const char *set, size_t min,
     size_t max)
@@ -224,7 +224,7 @@ find_gap_of(const char *s, const char *e, const char *set, size_t min,
 	if ((size_t)(e - s) < min || (size_t)(e - s) > max)
 		return 0;
 	for (; s < e; s++) {
-		if (strchr(set, *s) == NULL)
+		if (*s == '\0' || strchr(set, *s) == NULL)
 			return 0;
 	}
 	return 1;
@@ -247,7 +247,7 @@ find_gap_start(const struct find_ctx *c, size_t i)
 	return i > 0 ? c->t[i - 1].e : c->p;
 }
 
-/* The companion count token i says, or -1 if it says none. */
+/* The companion count token i says, -1 if none, -2 if an absurd one ("x0"). */
 static int
 find_count_at(const struct find_ctx *c, size_t i)
 {

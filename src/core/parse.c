@@ -365,7 +365,8 @@ parse_commands(const struct parse_word *w)
 /*
  * Does a word of [p, end) give the text a meaning of its own: a command
  * other than yes, no, a language or a check-in ("stop 1234567", "ra
- * 1234567 +2", "kb 1234567")? Then no code is looked for in it.
+ * 1234567 +2", "kb 1234567")? Then no code is looked for in it. Only
+ * words that start with a letter are looked for.
  */
 static int
 parse_commanded(const char *p, const char *end)
@@ -379,7 +380,8 @@ parse_commanded(const char *p, const char *end)
 			first |= 1U << (parse_words[i].word[0] - 'a');
 	}
 	for (i = 0; i < nitems(parse_prefixes); i++) {
-		if (parse_prefixes[i].kind != PARSE_CHECKIN)
+		if (parse_prefixes[i].kind != PARSE_CHECKIN &&
+		    parse_is_letter(parse_prefixes[i].word[0]))
 			first |= 1U << (parse_prefixes[i].word[0] - 'a');
 	}
 	for (q = p; q < end; q++) {
