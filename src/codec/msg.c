@@ -129,6 +129,16 @@ static const struct msg_entry {
 	    "dang ky.",
 	    "This number is not registered as the owner of any venue. Contact "
 	    "your ward office to register." } },
+	[MSG_TWO_CODES] = { MSG_TWO_CODES, "two_codes", "code code2", {
+	    "Tin nhan co 2 ma: {code} va {code2}. Ban dang o dia diem nao? "
+	    "Tra loi dung ma do de check-in.",
+	    "Your text has 2 codes: {code} and {code2}. Which place are you "
+	    "at? Reply with that one code to check in." } },
+	[MSG_ASK_COUNT] = { MSG_ASK_COUNT, "ask_count", "venue", {
+	    "{venue}: ban di cung bao nhieu nguoi? Tra loi mot so tu 0 den "
+	    "20, VD: 2.",
+	    "{venue}: how many people are with you? Reply a number 0-20, "
+	    "e.g. 2." } },
 };
 
 static const char *msg_lang_names[LANG_COUNT] = {

@@ -31,6 +31,8 @@ enum msg_id {
 	MSG_HISTORY_NONE,	/* {lookups} */
 	MSG_STATS,		/* {list}: "name: N luot/M nguoi" per venue */
 	MSG_STATS_NONE,		/* this number owns no venue */
+	MSG_TWO_CODES,		/* {code} {code2}: two valid codes in one text */
+	MSG_ASK_COUNT,		/* {venue}: companions out of range, how many? */
 	MSG_COUNT
 };
 

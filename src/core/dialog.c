@@ -55,6 +55,7 @@ struct dialog_entry {
 static int	dialog_checkin(struct dctx *);
 static int	dialog_badcode(struct dctx *);
 static int	dialog_badcount(struct dctx *);
+static int	dialog_twocodes(struct dctx *);
 static int	dialog_checkout(struct dctx *);
 static int	dialog_yes(struct dctx *);
 static int	dialog_declare(struct dctx *);
@@ -72,6 +73,7 @@ static const struct dialog_entry dialog_table[] = {
 	{ PARSE_CHECKIN,	dialog_checkin },
 	{ PARSE_BADCODE,	dialog_badcode },
 	{ PARSE_BADCOUNT,	dialog_badcount },
+	{ PARSE_TWOCODES,	dialog_twocodes },
 	{ PARSE_CHECKOUT,	dialog_checkout },
 	{ PARSE_YES,		dialog_yes },
 	{ PARSE_NO,		dialog_unknown },
@@ -257,7 +259,8 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 	log_debug("msg=%lld chan=%s action=checkin venue=%s companions=%d",
 	    (long long)d->inbound_id, d->msg->channel, v->code, companions);
 	dialog_confirm(d, v, &c);
-	if (d->has_session && d->session.kind == SESSION_DIDYOUMEAN) {
+	if (d->has_session && (d->session.kind == SESSION_DIDYOUMEAN ||
+	    d->session.kind == SESSION_COUNT)) {
 		if (store_session_clear(d->store, d->from) == -1)
 			return -1;
 		d->has_session = 0;
@@ -359,10 +362,118 @@ dialog_badcode(struct dctx *d)
 	return 0;
 }
 
+/*
+ * A code with a count out of range: nobody is checked in. At an active
+ * venue, and with no declaration question waiting, ask how many came; a
+ * number answers (dialog_count_answer). Otherwise say what a count is.
+ */
 static int
 dialog_badcount(struct dctx *d)
 {
-	dialog_say(d, MSG_BADCOUNT, NULL, 0);
+	char		 name[4 * DIALOG_NAME_CHARS + 1];
+	struct venue	 v;
+	struct session	 s;
+	int		 r;
+
+	if (d->p.code[0] == '\0' || d->given != NULL ||
+	    (d->has_session && d->session.kind == SESSION_QUESTION)) {
+		dialog_say(d, MSG_BADCOUNT, NULL, 0);
+		return 0;
+	}
+	memset(&v, 0, sizeof v);
+	if ((r = store_venue_by_code(d->store, d->p.code, &v)) == -1)
+		return -1;
+	if (r == 0 || !v.active) {
+		store_venue_free(&v);
+		dialog_say(d, MSG_BADCOUNT, NULL, 0);
+		return 0;
+	}
+	memset(&s, 0, sizeof s);
+	strlcpy(s.number, d->from, sizeof s.number);
+	s.kind = SESSION_COUNT;
+	s.venue_id = v.id;
+	s.expires_at = d->now + d->cfg->session_timeout;
+	if ((r = store_session_put(d->store, &s)) != -1) {
+		struct msg_var	vars[] = { { "venue", name } };
+
+		dialog_cut(v.name, DIALOG_NAME_CHARS, name, sizeof name);
+		dialog_say(d, MSG_ASK_COUNT, vars, nitems(vars));
+	}
+	store_venue_free(&v);
+	return r == -1 ? -1 : 0;
+}
+
+/*
+ * The answer to "how many people are with you?": a number ("3", "+3",
+ * "3."), or -1 if the text is something else and means itself.
+ */
+static int
+dialog_count_number(const char *clean)
+{
+	char		*folded, *p, *end;
+	const char	*errstr;
+	int		 n = -1;
+
+	folded = text_fold(clean, strlen(clean));
+	p = folded;
+	end = p + strlen(p);
+	if (*p == '+')
+		p++;
+	while (end > p && strchr(" .!", end[-1]) != NULL)
+		end--;
+	*end = '\0';
+	if (p < end && end - p <= 3 && strspn(p, "0123456789") == (size_t)(end - p))
+		n = (int)num_parse(p, 0, 999, &errstr);
+	free(folded);
+	return n;
+}
+
+/* A number while SESSION_COUNT waits: check in with it, or ask again. */
+static int
+dialog_count_answer(struct dctx *d, int n)
+{
+	char		 name[4 * DIALOG_NAME_CHARS + 1];
+	struct venue	 v;
+	int		 r;
+
+	memset(&v, 0, sizeof v);
+	if ((r = store_venue_by_id(d->store, d->session.venue_id, &v)) == -1)
+		return -1;
+	if (r == 1 && v.active && n > PARSE_COMPANIONS_MAX) {
+		struct msg_var	vars[] = { { "venue", name } };
+
+		dialog_cut(v.name, DIALOG_NAME_CHARS, name, sizeof name);
+		dialog_say(d, MSG_ASK_COUNT, vars, nitems(vars));
+		store_venue_free(&v);
+		return 0;
+	}
+	if (store_session_clear(d->store, d->from) == -1) {
+		store_venue_free(&v);
+		return -1;
+	}
+	d->has_session = 0;
+	if (r == 0 || !v.active) {
+		store_venue_free(&v);
+		return dialog_unknown(d);
+	}
+	r = dialog_checkin_at(d, &v, n);
+	store_venue_free(&v);
+	return r;
+}
+
+/*
+ * Two valid codes in one text: ask which, listing both; the resident
+ * answers with the one code, an ordinary check-in. Nothing is stored.
+ */
+static int
+dialog_twocodes(struct dctx *d)
+{
+	char		grouped[CODE_MAX + 4], grouped2[CODE_MAX + 4];
+	struct msg_var	vars[] = { { "code", grouped }, { "code2", grouped2 } };
+
+	code_group(d->p.code, grouped, sizeof grouped);
+	code_group(d->p.code2, grouped2, sizeof grouped2);
+	dialog_say(d, MSG_TWO_CODES, vars, nitems(vars));
 	return 0;
 }
 
@@ -788,7 +899,7 @@ dialog_run(struct dctx *d)
 	enum number_kind	 kind;
 	char			*folded, *joined;
 	size_t			 i;
-	int			 r;
+	int			 r, count;
 
 	kind = number_normalize(d->msg->from, d->cfg->country_code, d->from);
 	d->inbound_id = store_inbound_add(d->store, d->msg->channel, d->msg->ext_id,
@@ -822,7 +933,11 @@ dialog_run(struct dctx *d)
 	log_debug("msg=%lld chan=%s from=%s kind=%s", (long long)d->inbound_id,
 	    d->msg->channel, d->from, parse_kind_name(d->p.kind));
 
-	if (dialog_is_answer(d))
+	if (d->given == NULL && d->has_session &&
+	    d->session.kind == SESSION_COUNT &&
+	    (count = dialog_count_number(d->clean)) != -1)
+		r = dialog_count_answer(d, count);
+	else if (dialog_is_answer(d))
 		r = dialog_answer(d);
 	else {
 		for (i = 0; i < nitems(dialog_table); i++) {

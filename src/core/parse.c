@@ -2,12 +2,14 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "core/find.h"
 #include "core/parse.h"
 
 #define PARSE_BADCODE_MIN	4	/* fewer digits alone are not taken for a code */
 #define PARSE_BADCODE_MAX	12	/* more digits alone are not taken for a code */
 #define PARSE_SEP_MAX		3	/* separator characters between two code digits */
 #define PARSE_COUNT_DIGITS	6	/* longest companion count kept in a BADCOUNT */
+#define PARSE_WORD_COUNT_DIGITS	3	/* longest count after "them" or "va" */
 
 /* A whole message that is a command by itself. */
 struct parse_word {
@@ -116,6 +118,7 @@ static const char *parse_names[] = {
 	[PARSE_START] = "start",
 	[PARSE_HISTORY] = "history",
 	[PARSE_STATS] = "stats",
+	[PARSE_TWOCODES] = "twocodes",
 	[PARSE_UNKNOWN] = "unknown",
 };
 
@@ -160,8 +163,11 @@ parse_in(char c, const char *set)
 static size_t
 parse_starts(const char *p, const char *end, const char *word)
 {
-	size_t	len = strlen(word);
+	size_t	len;
 
+	if (p >= end || *p != word[0])
+		return 0;
+	len = strlen(word);
 	if ((size_t)(end - p) < len || memcmp(p, word, len) != 0)
 		return 0;
 	if (p + len < end && parse_is_letter(word[len - 1]) &&
@@ -177,7 +183,8 @@ parse_find_word(const char *p, const char *end)
 	size_t	i, len = end - p;
 
 	for (i = 0; i < nitems(parse_words); i++) {
-		if (strlen(parse_words[i].word) == len &&
+		if (parse_words[i].word[0] == *p &&
+		    strlen(parse_words[i].word) == len &&
 		    memcmp(parse_words[i].word, p, len) == 0)
 			return &parse_words[i];
 	}
@@ -276,6 +283,9 @@ parse_count(const char **pp, const char *end, int *count)
 		;
 	if ((n = p - digits) == 0)
 		return -1;
+	/* "va 765 4321" is another code, not a count: the finder's. */
+	if (len != 1 && n > PARSE_WORD_COUNT_DIGITS)
+		return -1;
 	if (n > PARSE_COUNT_DIGITS)
 		*count = -1;
 	else {
@@ -336,6 +346,86 @@ parse_code(const char *p, const char *end, size_t code_len,
 		r->kind = kind;
 }
 
+/* Is w a command word of its own (a letter word, not yes, no or a language)? */
+static int
+parse_commands(const struct parse_word *w)
+{
+	if (!parse_is_letter(w->word[0]))
+		return 0;
+	switch (w->kind) {
+	case PARSE_YES:
+	case PARSE_NO:
+	case PARSE_LANG:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * Does a word of [p, end) give the text a meaning of its own: a command
+ * other than yes, no, a language or a check-in ("stop 1234567", "ra
+ * 1234567 +2", "kb 1234567")? Then no code is looked for in it. Only
+ * words that start with a letter are looked for.
+ */
+static int
+parse_commanded(const char *p, const char *end)
+{
+	const char	*q;
+	uint32_t	 first = 0;	/* the letters a command word starts with */
+	size_t		 i;
+
+	for (i = 0; i < nitems(parse_words); i++) {
+		if (parse_commands(&parse_words[i]))
+			first |= 1U << (parse_words[i].word[0] - 'a');
+	}
+	for (i = 0; i < nitems(parse_prefixes); i++) {
+		if (parse_prefixes[i].kind != PARSE_CHECKIN &&
+		    parse_is_letter(parse_prefixes[i].word[0]))
+			first |= 1U << (parse_prefixes[i].word[0] - 'a');
+	}
+	for (q = p; q < end; q++) {
+		if (!parse_is_letter(*q) || (first & (1U << (*q - 'a'))) == 0 ||
+		    (q > p && (parse_is_letter(q[-1]) || parse_is_digit(q[-1]))))
+			continue;
+		for (i = 0; i < nitems(parse_words); i++) {
+			if (parse_words[i].word[0] == *q &&
+			    parse_commands(&parse_words[i]) &&
+			    parse_starts(q, end, parse_words[i].word) != 0)
+				return 1;
+		}
+		for (i = 0; i < nitems(parse_prefixes); i++) {
+			if (parse_prefixes[i].word[0] == *q &&
+			    parse_prefixes[i].kind != PARSE_CHECKIN &&
+			    parse_starts(q, end, parse_prefixes[i].word) != 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A code anywhere in a text the grammar does not place (find.h). */
+static void
+parse_anywhere(const char *p, const char *end, size_t code_len,
+    struct parse_result *r)
+{
+	struct find_result	f;
+
+	if (find_code(p, end, code_len, &f) == 0 || parse_commanded(p, end))
+		return;
+	strlcpy(r->code, f.codes[0], sizeof r->code);
+	if (f.ncodes > 1) {
+		strlcpy(r->code2, f.codes[1], sizeof r->code2);
+		r->kind = PARSE_TWOCODES;
+		return;
+	}
+	r->companions = f.counted ? f.companions : 0;
+	if (r->companions < 0 || r->companions > PARSE_COMPANIONS_MAX)
+		r->kind = PARSE_BADCOUNT;
+	else
+		r->kind = PARSE_CHECKIN;
+}
+
 void
 parse_message(const char *folded, size_t code_len, struct parse_result *r)
 {
@@ -372,6 +462,8 @@ parse_message(const char *folded, size_t code_len, struct parse_result *r)
 		return;
 	}
 	parse_code(p, end, code_len, r);
+	if (r->kind == PARSE_UNKNOWN)
+		parse_anywhere(p, end, code_len, r);
 	if (r->kind == PARSE_UNKNOWN) {
 		memset(r->code, 0, sizeof r->code);
 		r->companions = 0;

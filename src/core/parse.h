@@ -20,8 +20,13 @@
  *   companions, or -1 when N has more than 6 digits; a code with the wrong
  *   number of digits is PARSE_BADCODE whatever N says; "RA CODE +N" is
  *   PARSE_UNKNOWN;
- * - trailing . ! ? , ; : are ignored ("?" alone is help); any other word
- *   after the code ("1234567 cam on") makes the text PARSE_UNKNOWN.
+ * - trailing . ! ? , ; : are ignored ("?" alone is help);
+ * - a text the grammar above does not place, and with no command word in
+ *   it (STOP, RA, KB, LS, TK, HD, START...), is looked through for a code
+ *   anywhere (find.h: "toi o quan pho, ma 123 4567 nhe", "*12O4567#",
+ *   "1234567 cam on") and a companion count ("2 nguoi", "x3", "with 2"):
+ *   one code is PARSE_CHECKIN (or PARSE_BADCOUNT), two valid ones
+ *   PARSE_TWOCODES, none PARSE_UNKNOWN.
  */
 
 enum parse_kind {
@@ -39,12 +44,14 @@ enum parse_kind {
 	PARSE_START,		/* START */
 	PARSE_HISTORY,		/* LS */
 	PARSE_STATS,		/* TK */
+	PARSE_TWOCODES,		/* two valid codes in one text: code, code2 */
 	PARSE_UNKNOWN,		/* anything else (may still be a free-text answer) */
 };
 
 struct parse_result {
 	enum parse_kind	kind;
 	char		code[CODE_MAX];	/* digits only */
+	char		code2[CODE_MAX];	/* PARSE_TWOCODES: the other code */
 	int		companions;
 	enum lang	lang;
 };

@@ -55,6 +55,7 @@ enum session_kind {
 	SESSION_NONE = 0,
 	SESSION_QUESTION,	/* answer to question `step` of declaration decl_id */
 	SESSION_DIDYOUMEAN,	/* "1" checks in at venue_id with companions */
+	SESSION_COUNT,		/* a number 0..20 checks in at venue_id with that many */
 };
 
 struct session {

@@ -1,6 +1,6 @@
 /*
- * fuzz-parse.c: libFuzzer target for the normaliser (text.c) and the SMS
- * grammar (parse.c). The input is an inbound SMS text as any channel could
+ * fuzz-parse.c: libFuzzer target for the normaliser (text.c), the SMS
+ * grammar (parse.c) and the code finder it falls back on (find.c). The input is an inbound SMS text as any channel could
  * hand it over: any bytes, invalid UTF-8 and NULs included. Besides the
  * sanitizers, it checks what text.h and parse.h promise of the results.
  */
@@ -12,7 +12,9 @@
 
 #include "base/base.h"
 #include "base/log.h"
+#include "codec/code.h"
 #include "codec/text.h"
+#include "core/find.h"
 #include "core/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -83,6 +85,13 @@ fuzz_check_parse(const char *folded, size_t code_len, const struct parse_result 
 		if (r->companions >= 0 && r->companions <= PARSE_COMPANIONS_MAX)
 			fuzz_fail("parse: badcount with a good count", folded);
 		break;
+	case PARSE_TWOCODES:
+		if (!code_valid(r->code, code_len) ||
+		    !code_valid(r->code2, code_len))
+			fuzz_fail("parse: twocodes with an invalid code", folded);
+		if (strcmp(r->code, r->code2) == 0)
+			fuzz_fail("parse: twocodes with one code twice", folded);
+		break;
 	case PARSE_LANG:
 		if ((int)r->lang < 0 || r->lang >= LANG_COUNT)
 			fuzz_fail("parse: language out of range", folded);
@@ -94,6 +103,32 @@ fuzz_check_parse(const char *folded, size_t code_len, const struct parse_result 
 	default:
 		break;
 	}
+}
+
+/* What find.h promises, on any bytes, not only folded text. */
+static void
+fuzz_check_find(const char *p, const char *end, size_t code_len)
+{
+	struct find_result	f;
+	size_t			i, n;
+
+	memset(&f, 0xa5, sizeof f);
+	n = find_code(p, end, code_len, &f);
+	if (n != f.ncodes || n > FIND_CODES)
+		fuzz_fail("find: ncodes", "");
+	for (i = 0; i < n; i++) {
+		if (strnlen(f.codes[i], CODE_MAX) != code_len ||
+		    strspn(f.codes[i], "0123456789") != code_len)
+			fuzz_fail("find: a code of the wrong length", f.codes[i]);
+		if (n > 1 && !code_valid(f.codes[i], code_len))
+			fuzz_fail("find: one of two codes invalid", f.codes[i]);
+	}
+	if (n == 2 && strcmp(f.codes[0], f.codes[1]) == 0)
+		fuzz_fail("find: one code twice", f.codes[0]);
+	if (f.counted != 0 && f.counted != 1)
+		fuzz_fail("find: counted", "");
+	if (f.counted && f.companions < -1)
+		fuzz_fail("find: companions", "");
 }
 
 /* text_cut: a prefix of s, well-formed, at most maxchars characters. */
@@ -138,6 +173,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&r, 0xa5, sizeof r);
 		parse_message(folded, len, &r);
 		fuzz_check_parse(folded, len, &r);
+		fuzz_check_find(folded, folded + strlen(folded), len);
+	}
+	/* The finder reads raw bytes too: a buffer of exactly the input. */
+	{
+		char	*raw = xmalloc(size > 0 ? size : 1);
+
+		memcpy(raw, data, size);
+		fuzz_check_find(raw, raw + size, 7);
+		free(raw);
 	}
 
 	fuzz_check_cut(clean, size % 200);

@@ -439,6 +439,65 @@ START_TEST(test_replies_queued)
 }
 END_TEST
 
+/* Issue 17: a count out of range asks how many; two codes ask which. */
+START_TEST(test_count_and_two_codes)
+{
+	struct checkin	 c;
+	struct msg_var	 vars[2];
+	char		 text[128], g[16], g2[16];
+
+	/* "+25": nobody checked in, asked how many, a number answers. */
+	snprintf(text, sizeof text, "ma %s them 25 nguoi nhe", pho.code);
+	say("0912000101", text, T0);
+	vars[0].name = "venue";
+	vars[0].value = "Pho Thin";
+	expect(0, LANG_VI, MSG_ASK_COUNT, vars, 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000101", 0, &c), 0);
+	say("0912000101", "99", T0 + 10);		/* still too many: again */
+	expect(0, LANG_VI, MSG_ASK_COUNT, vars, 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000101", 0, &c), 0);
+	say("0912000101", "3", T0 + 20);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000101", pho.id, &c), 1);
+	ck_assert_int_eq(c.companions, 3);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	/* The question is gone: "2" now answers the declaration. */
+	say("0912000101", "2", T0 + 30);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Ban co tiep xuc F0 khong?"));
+
+	/* "2" answers "how many" too, though it is also "no". */
+	snprintf(text, sizeof text, "%s x50", shop.code);
+	say("0912000102", text, T0);
+	say("0912000102", "2", T0 + 5);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000102", shop.id, &c), 1);
+	ck_assert_int_eq(c.companions, 2);
+
+	/* Two valid codes: asked which, nothing stored; the code answers. */
+	snprintf(text, sizeof text, "checkin %s hoac %s", pho.code, gate.code);
+	say("0912000103", text, T0);
+	code_group(pho.code, g, sizeof g);
+	code_group(gate.code, g2, sizeof g2);
+	vars[0].name = "code";
+	vars[0].value = g;
+	vars[1].name = "code2";
+	vars[1].value = g2;
+	expect(0, LANG_VI, MSG_TWO_CODES, vars, 2);
+	ck_assert_int_eq(rep.n, 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000103", 0, &c), 0);
+	say("0912000103", gate.code, T0 + 10);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000103", gate.id, &c), 1);
+
+	/* A code among words is a check-in; a deactivated venue's is not. */
+	snprintf(text, sizeof text, "Toi o quan pho, ma so %.3s %s nhe a",
+	    pho.code, pho.code + 3);
+	say("0912000104", text, T0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000104", pho.id, &c), 1);
+	ck_assert_int_eq(store_venue_set_active(st, shop.code, 0), 0);
+	snprintf(text, sizeof text, "ma %s nhe", shop.code);
+	say("0912000105", text, T0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000105", 0, &c), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -464,6 +523,7 @@ main(void)
 	tcase_add_test(tc, test_late_sms_uses_sent_time);
 	tcase_add_test(tc, test_inactive_venue);
 	tcase_add_test(tc, test_replies_queued);
+	tcase_add_test(tc, test_count_and_two_codes);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

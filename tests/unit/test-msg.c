@@ -41,6 +41,8 @@ static const char *keys[MSG_COUNT] = {
 	[MSG_HISTORY_NONE] = "history_none",
 	[MSG_STATS] = "stats",
 	[MSG_STATS_NONE] = "stats_none",
+	[MSG_TWO_CODES] = "two_codes",
+	[MSG_ASK_COUNT] = "ask_count",
 };
 
 /* Characters (not bytes) of UTF-8 text. */
@@ -64,6 +66,7 @@ render_worst(enum msg_id id, enum lang lang, const char *question)
 		{ "ward", WARD },
 		{ "time", "08:15 16/09" },
 		{ "code", "123 4567" },
+		{ "code2", "765 4321" },
 		{ "companions", "20" },
 		{ "n", "3" },
 		{ "total", "3" },
