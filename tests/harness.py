@@ -41,6 +41,14 @@ def stretch(seconds):
     return seconds * max(1.0, TIME_FACTOR)
 
 
+def busy():
+    """How oversubscribed the machine is now: runnable tasks (the 1-minute
+    load average) per CPU, at least 1. A bound on the longest of many
+    wall-clock stalls (one preemption makes it) is multiplied by the most
+    a test saw, since a loaded machine deschedules the daemon for that long."""
+    return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
 SECRET = "s3cret"
 TWILIO_TOKEN = "tok"
 # The dlr_secret of the outbound routes OutboxTestCase configures.
