@@ -35,18 +35,19 @@ import urllib.parse
 TIME_FACTOR = float(os.environ.get("CHECKIND_TIME_FACTOR") or 1)
 
 
-def stretch(seconds):
-    """A wall-clock bound (timeout, deadline, watchdog, max latency) as it
-    must be here: never shorter than written, longer by TIME_FACTOR."""
-    return seconds * max(1.0, TIME_FACTOR)
-
-
 def busy():
     """How oversubscribed the machine is now: runnable tasks (the 1-minute
-    load average) per CPU, at least 1. A bound on the longest of many
-    wall-clock stalls (one preemption makes it) is multiplied by the most
-    a test saw, since a loaded machine deschedules the daemon for that long."""
+    load average) per CPU, at least 1."""
     return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
+def stretch(seconds, load=None):
+    """A wall-clock bound (timeout, deadline, watchdog, max latency) as it
+    must be here: never shorter than written, longer by TIME_FACTOR (the
+    sanitizers, valgrind) and by how loaded the machine is (busy(), or the
+    most load a test saw, given as load): a machine running twice as many
+    tasks as it has CPUs deschedules the daemon for that much longer."""
+    return seconds * max(1.0, TIME_FACTOR) * (busy() if load is None else load)
 
 
 SECRET = "s3cret"
