@@ -104,6 +104,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  .usage = "NAME tracer|admin",
 	  .flags = CTL_NOSETUP,
 	  .exec = cmd_token },
+	{ .name = "sessions", .sub = NULL,
+	  .usage = "",
+	  .exec = cmd_sessions },
 };
 
 static const struct option ctl_global_opts[] = {
