@@ -96,14 +96,12 @@ class Sessions(SessionCase):
         # A reload that leaves both tokens as they are ends nothing.
         self.hup()
         self.assertSignedIn(t1)
-        self.assertEqual(self.d.count("admin_sessions"), 2)
         # Same name, same role, a new token: its sessions end at the reload.
         self.d.tokens["tracer1"] = ("tracer", "tracer1-new-%d" % time.time_ns())
         self.hup()
-        self.assertEqual(self.d.count("admin_sessions", "token_name = 'tracer1'"), 0)
-        self.assertSignedOut(t1)
         self.assertSignedOut(t1, "/venue/" + self.code)
         self.assertSignedOut(t1, "/venue/%s/poster.png" % self.code)
+        self.assertSignedOut(t1)
         self.assertSignedIn(a1)
         # The new token signs in again.
         self.assertSignedIn(login(self.d, "tracer1"))
@@ -113,9 +111,21 @@ class Sessions(SessionCase):
         t1 = login(self.d, "tracer1")
         del self.d.tokens["admin1"]
         self.hup()
-        self.assertEqual(self.d.count("admin_sessions", "token_name = 'admin1'"), 0)
         self.assertSignedOut(a1)
         self.assertSignedIn(t1)
+
+    def test_reload_ends_sessions_at_once(self):
+        """The reload itself ends them: no request with the cookie is needed."""
+        t1 = login(self.d, "tracer1")
+        login(self.d, "admin1")
+        self.assertEqual(self.d.count("admin_sessions"), 2)
+        self.hup()
+        self.assertEqual(self.d.count("admin_sessions"), 2)
+        self.d.tokens["tracer1"] = ("tracer", "tracer1-new-%d" % time.time_ns())
+        self.hup()
+        self.assertEqual(self.d.count("admin_sessions", "token_name = 'tracer1'"), 0)
+        self.assertEqual(self.d.count("admin_sessions", "token_name = 'admin1'"), 1)
+        self.assertSignedOut(t1)
 
     def test_logout_ends_the_session(self):
         c = login(self.d)
@@ -178,6 +188,114 @@ class Sessions(SessionCase):
                             " WHERE id_hash = 'x' AND expires_at > 0")
         self.assertNotIn("SCAN", " ".join(str(r[-1]) for r in plan))
 
+
+class CrossSite(SessionCase):
+    """Item 6: the sign-in and sign-out forms only from our own pages."""
+
+    def own(self):
+        return "http://127.0.0.1:%d" % self.d.admin_port
+
+    def assertRefused(self, headers, what):
+        st, h, b = login_answer(self.d, headers=headers)
+        self.assertEqual(st, 403, "%s: login -> %d %r" % (what, st, b))
+        self.assertNotIn("set-cookie", h, what)
+        self.assertIn(b"another site", b, what)
+        self.assertEqual(b.count(b"\n"), 1, b)
+        self.assertEqual(self.d.count("admin_sessions"), 0, what)
+
+    def test_login_from_another_site(self):
+        self.assertRefused({"Origin": "http://evil.example",
+                            "Sec-Fetch-Site": "cross-site"}, "both headers")
+        self.assertRefused({"Origin": "http://evil.example"}, "Origin alone")
+        self.assertRefused({"Sec-Fetch-Site": "cross-site"}, "Sec-Fetch-Site alone")
+        self.assertRefused({"Sec-Fetch-Site": "same-site"}, "a sibling site")
+        self.assertRefused({"Origin": "null"}, "an opaque origin")
+        self.assertRefused({"Origin": "https://127.0.0.1:%d" % self.d.admin_port},
+                           "https without TLS")
+        self.assertRefused({"Origin": self.own() + ".evil.example"}, "a longer origin")
+
+    def test_login_from_our_page(self):
+        login(self.d, headers={"Origin": self.own(), "Sec-Fetch-Site": "same-origin"})
+        login(self.d, headers={"Sec-Fetch-Site": "none"})
+        login(self.d, headers={"Origin": self.own().upper().replace("HTTP:", "http:")})
+        login(self.d)       # no browser: neither header
+        self.assertEqual(self.d.count("admin_sessions"), 4)
+
+    def test_logout_from_another_site(self):
+        c = login(self.d)
+        st, h, b = self.d.admin_http("POST", "/logout", "", headers={
+            "Cookie": "checkind_session=" + c, "Origin": "http://evil.example",
+            "Sec-Fetch-Site": "cross-site"})
+        self.assertEqual(st, 403, b)
+        self.assertSignedIn(c)
+        st, h, b = self.d.admin_http("POST", "/logout", "", headers={
+            "Cookie": "checkind_session=" + c, "Origin": self.own(),
+            "Sec-Fetch-Site": "same-origin"})
+        self.assertEqual(st, 303, b)
+        self.assertSignedOut(c)
+
+    def test_cookie_not_secure_by_default(self):
+        st, h, b = login_answer(self.d, headers={"X-Forwarded-Proto": "https"})
+        self.assertEqual(st, 303, b)
+        self.assertNotIn("Secure", h["set-cookie"])
+
+
+class SecureSetting(SessionCase):
+    admin_extra = "secure_cookies = true;"
+
+    def test_secure_cookie(self):
+        st, h, b = login_answer(self.d)
+        self.assertEqual(st, 303, b)
+        self.assertTrue(h["set-cookie"].endswith("; Secure"), h["set-cookie"])
+        # Behind TLS, the browser's origin is https.
+        login(self.d, headers={"Origin": "https://127.0.0.1:%d" % self.d.admin_port})
+
+
+class TrustedProxy(SessionCase):
+    admin_extra = 'proxies = [ "10.0.0.0/8", "127.0.0.1" ];'
+
+    def test_forwarded_https_from_a_proxy(self):
+        st, h, b = login_answer(self.d, headers={"X-Forwarded-Proto": "https"})
+        self.assertEqual(st, 303, b)
+        self.assertTrue(h["set-cookie"].endswith("; Secure"), h["set-cookie"])
+        st, h, b = login_answer(self.d)
+        self.assertNotIn("Secure", h["set-cookie"])
+        st, h, b = login_answer(self.d, headers={"X-Forwarded-Proto": "http"})
+        self.assertNotIn("Secure", h["set-cookie"])
+        login(self.d, headers={"X-Forwarded-Proto": "https",
+                               "Origin": "https://127.0.0.1:%d" % self.d.admin_port})
+
+
+class UntrustedProxy(SessionCase):
+    admin_extra = 'proxies = [ "10.0.0.0/8", "::1" ];'
+
+    def test_forwarded_https_from_elsewhere(self):
+        st, h, b = login_answer(self.d, headers={"X-Forwarded-Proto": "https"})
+        self.assertEqual(st, 303, b)
+        self.assertNotIn("Secure", h["set-cookie"])
+
+
+class BadProxies(harness.unittest.TestCase):
+    """A bad admin.proxies entry names file, line and setting; no start."""
+
+    def test_bad_entry(self):
+        with harness.AdminDaemon(admin_extra='proxies = [ "127.0.0.1",\n'
+                                 '    "10.0.0.1/8" ];', name="BadProxies") as d:
+            d.start(wait=False)
+            try:
+                rc = d.proc.wait(harness.stretch(10))
+            except subprocess.TimeoutExpired:
+                self.fail("checkind started with a bad admin.proxies")
+            finally:
+                d.kill9()
+            log = d.log()
+            self.assertEqual(rc, 1, log)
+            with open(d.confpath, encoding="utf-8") as f:
+                text = f.read()
+            line = text[:text.index('"10.0.0.1/8"')].count("\n") + 1
+            self.assertIn("%s:%d" % (d.confpath, line), log)
+            self.assertIn("admin.proxies[1]", log)
+            self.assertIn("host bits", log)
 
 if __name__ == "__main__":
     harness.main(240)
