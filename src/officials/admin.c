@@ -59,6 +59,7 @@
 #define ADMIN_ID		"{code}"	/* an endpoint path ending so takes a code */
 #define ADMIN_SESSION_TTL	(8 * 3600)	/* seconds a sign-in lasts */
 #define ADMIN_SESSION_TOUCH	60	/* seconds between two writes of a session's last use */
+#define ADMIN_SESSIONS_KEEP	100	/* sessions a token keeps: its newest */
 #define ADMIN_SESSION_BYTES	32	/* random bytes of a session id */
 #define ADMIN_COOKIE		"checkind_session"
 #define ADMIN_PAGE		0x1	/* a browser page: a session cookie will do */
@@ -836,7 +837,7 @@ admin_login(struct admin_req *ar)
 	se.expires_at = now + ADMIN_SESSION_TTL;
 	ar->token = t;
 	if (store_admin_session_expire(adm->st, now) == -1 ||
-	    store_admin_session_add(adm->st, &se) == -1) {
+	    store_admin_session_add(adm->st, &se, ADMIN_SESSIONS_KEEP) == -1) {
 		explicit_bzero(id, sizeof id);
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;

@@ -239,7 +239,7 @@ struct store_backend {
 
 	/* Signed-in browsers of the admin listener. */
 	int		 (*admin_session_add)(struct store *,
-			    const struct admin_session *);
+			    const struct admin_session *, int keep);
 	int		 (*admin_session_get)(struct store *, const char *id_hash,
 			    int64_t now, struct admin_session *);
 	int		 (*admin_session_touch)(struct store *,

@@ -198,7 +198,8 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	/*
 	 * Browsers signed in to the admin listener, found by a hash of their
 	 * cookie (never the cookie itself) on every page request; ended when
-	 * they expire (admin_sessions_expires), or when their token changes.
+	 * they expire (admin_sessions_expires), or when their token changes;
+	 * a token keeps its newest few (admin_sessions_token).
 	 */
 	"CREATE TABLE admin_sessions ("
 	"  id_hash TEXT PRIMARY KEY,"
@@ -208,6 +209,7 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"  used_at INTEGER NOT NULL,"
 	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX admin_sessions_expires ON admin_sessions(expires_at);"
+	"CREATE INDEX admin_sessions_token ON admin_sessions(token_sha256, created_at);"
 	},
 };
 

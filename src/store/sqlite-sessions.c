@@ -22,6 +22,11 @@ const struct sqlite_sql sqlite_admin_session_sql[] = {
 	{ STMT_ADMIN_SESSION_ADD,
 	    "INSERT INTO admin_sessions (" SESSION_COLUMNS ")"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
+	/* All but the ?2 newest sessions of token ?1, on admin_sessions_token. */
+	{ STMT_ADMIN_SESSION_KEEP,
+	    "DELETE FROM admin_sessions WHERE token_sha256 = ?1 AND id_hash NOT IN"
+	    " (SELECT id_hash FROM admin_sessions WHERE token_sha256 = ?1"
+	    " ORDER BY created_at DESC, id_hash LIMIT ?2)" },
 	{ STMT_ADMIN_SESSION_GET,
 	    "SELECT " SESSION_COLUMNS " FROM admin_sessions"
 	    " WHERE id_hash = ?1 AND expires_at > ?2" },
@@ -51,7 +56,8 @@ sqlite_admin_session_read(sqlite3_stmt *st, struct admin_session *se)
 }
 
 int
-sqlite_admin_session_add(struct store *s, const struct admin_session *se)
+sqlite_admin_session_add(struct store *s, const struct admin_session *se,
+    int keep)
 {
 	sqlite3_stmt	*st = sqlite_stmt(s, STMT_ADMIN_SESSION_ADD);
 
@@ -61,7 +67,12 @@ sqlite_admin_session_add(struct store *s, const struct admin_session *se)
 	sqlite_bind_int(st, 4, se->created_at);
 	sqlite_bind_int(st, 5, se->used_at);
 	sqlite_bind_int(st, 6, se->expires_at);
-	return sqlite_run(s, st, "admin session add");
+	if (sqlite_run(s, st, "admin session add") == -1)
+		return -1;
+	st = sqlite_stmt(s, STMT_ADMIN_SESSION_KEEP);
+	sqlite_bind_text(st, 1, se->token_sha256);
+	sqlite_bind_int(st, 2, keep);
+	return sqlite_run(s, st, "admin session keep");
 }
 
 int

@@ -107,6 +107,7 @@ enum sqlite_stmt_id {
 	STMT_PART_FORGET,
 	STMT_USSD_END,
 	STMT_ADMIN_SESSION_ADD,
+	STMT_ADMIN_SESSION_KEEP,
 	STMT_ADMIN_SESSION_GET,
 	STMT_ADMIN_SESSION_TOUCH,
 	STMT_ADMIN_SESSION_END,
@@ -311,7 +312,8 @@ int	sqlite_daily_series(struct store *, int64_t venue_id, int64_t day_from,
 	    void *arg);
 
 /* sqlite-sessions.c */
-int	sqlite_admin_session_add(struct store *, const struct admin_session *);
+int	sqlite_admin_session_add(struct store *, const struct admin_session *,
+	    int keep);
 int	sqlite_admin_session_get(struct store *, const char *id_hash, int64_t now,
 	    struct admin_session *);
 int	sqlite_admin_session_touch(struct store *, const char *id_hash, int64_t at);

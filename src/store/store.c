@@ -814,9 +814,10 @@ store_audit_add(struct store *s, const char *actor, const char *action,
 }
 
 int
-store_admin_session_add(struct store *s, const struct admin_session *se)
+store_admin_session_add(struct store *s, const struct admin_session *se,
+    int keep)
 {
-	return s->ops->admin_session_add(s, se);
+	return s->ops->admin_session_add(s, se, keep);
 }
 
 int

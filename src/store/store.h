@@ -415,7 +415,8 @@ struct admin_session {
 	int64_t	 used_at;
 	int64_t	 expires_at;
 };
-int	store_admin_session_add(struct store *, const struct admin_session *);
+/* Add a session; of its token's, only the keep newest stay. */
+int	store_admin_session_add(struct store *, const struct admin_session *, int keep);
 /* The session of that id hash if it has not expired by now: 1 found. */
 int	store_admin_session_get(struct store *, const char *id_hash, int64_t now,
 	    struct admin_session *);

@@ -183,6 +183,18 @@ class Sessions(SessionCase):
         self.assertEqual(self.d.count("admin_sessions"), 1)
         self.assertEqual(self.d.count("admin_sessions", "expires_at = 1000"), 0)
 
+    def test_a_token_keeps_its_newest_sessions(self):
+        first = login(self.d, "tracer1")
+        other = login(self.d, "admin1")
+        w = self.db_write()
+        w.execute("UPDATE admin_sessions SET created_at = created_at - 100")
+        w.close()
+        for _ in range(100):
+            login(self.d, "tracer1")
+        self.assertEqual(self.d.count("admin_sessions", "token_name = 'tracer1'"), 100)
+        self.assertSignedOut(first)
+        self.assertSignedIn(other)
+
     def test_session_lookup_uses_the_key(self):
         plan = self.d.query("EXPLAIN QUERY PLAN SELECT token_name FROM admin_sessions"
                             " WHERE id_hash = 'x' AND expires_at > 0")
