@@ -21,6 +21,18 @@
  * check-ins out, and the descriptors in use stay bounded. An accept() that
  * fails for want of descriptors pauses the listener a moment rather than
  * spin on a socket that stays readable.
+ *
+ * evhttp's framing is lenient: it takes the first of two Content-Length
+ * headers, reads "+43" as 43, ignores a Transfer-Encoding that is not
+ * exactly "chunked" and joins folded lines. Behind a proxy that frames
+ * otherwise, that lets a request hide in another's body (RFC 9112 §6.3,
+ * §11.2). So each request's header block is read here from the raw bytes,
+ * before evhttp parses them: an evbuffer callback on the connection's input
+ * sees every byte as it arrives. A request starts at the front of the
+ * input when its connection is adopted, and again when an answer is done
+ * (evhttp reads one request at a time). Bad framing gets 400 with a
+ * one-line reason and the connection closes: at once if evhttp is still
+ * reading the body, or instead of the handler if the request reached it.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -34,10 +46,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
@@ -50,6 +65,8 @@
 #define HTTPD_PAUSE		1	/* seconds accept() rests after running out of descriptors */
 #define HTTPD_WARN_EVERY	60.0	/* seconds between two warnings of one listener */
 #define HTTPD_FD_SPARE		64	/* descriptors the rest of the daemon needs */
+#define HTTPD_LINE_MAX		512	/* bytes of a header line the framing check reads */
+#define HTTPD_CL_DIGITS		15	/* digits of a Content-Length, at most */
 
 static const struct {
 	int		 code;
@@ -76,6 +93,21 @@ enum httpd_warning {
 	HTTPD_NWARNINGS
 };
 
+/* Where the framing check is in the raw bytes of a connection's input. */
+enum httpd_phase {
+	HTTPD_HEAD = 0,		/* reading the request line and header block */
+	HTTPD_PAST,		/* past the header block: body, or waiting */
+	HTTPD_BAD		/* refused: nothing more is read */
+};
+
+/* What the header block said of the body's framing. */
+struct httpd_frame {
+	int		 lines;		/* lines read, the request line first */
+	int		 lengths;	/* Content-Length headers */
+	int		 codings;	/* Transfer-Encoding headers */
+	const char	*bad;		/* why it is refused, or NULL */
+};
+
 enum httpd_state {
 	HTTPD_NEW = 0,
 	HTTPD_WAITING,
@@ -91,6 +123,11 @@ struct httpd_conn {
 	struct evhttp_connection	*evcon;	/* NULL while NEW */
 	enum httpd_state		 state;
 	double				 since;	/* when its current request began */
+
+	struct evbuffer_cb_entry	*scan;	/* the framing check, once adopted */
+	enum httpd_phase		 phase;
+	size_t				 line;	/* where the unread line starts in the input */
+	struct httpd_frame		 frame;
 };
 TAILQ_HEAD(httpd_conns, httpd_conn);
 RB_HEAD(httpd_tree, httpd_conn);
@@ -113,6 +150,7 @@ struct httpd {
 	struct event		*sweep;		/* the oldest WAITING one's deadline */
 	struct event		*backlog;	/* full, and a client waits to be accepted */
 	struct event		*resume;	/* the end of a pause after accept() failed */
+	struct event		*refuse;	/* answers bad framing still being read */
 	int			 paused;
 	double			 warned[HTTPD_NWARNINGS];	/* when last logged, or 0 */
 };
@@ -194,6 +232,8 @@ httpd_conn_free(struct httpd_conn *hc)
 	struct httpd	*h = hc->h;
 
 	TAILQ_REMOVE(&h->lists[hc->state], hc, entry);
+	if (hc->scan != NULL)
+		evbuffer_remove_cb_entry(bufferevent_get_input(hc->bev), hc->scan);
 	if (hc->evcon != NULL)
 		RB_REMOVE(httpd_tree, &h->conns, hc);
 	h->nconns--;
@@ -258,6 +298,210 @@ httpd_drop(struct httpd_conn *hc)
 	evhttp_connection_set_closecb(evcon, NULL, NULL);
 	httpd_conn_free(hc);
 	evhttp_connection_free(evcon);
+}
+
+/* Whether name, len bytes, is want, case aside. */
+static int
+httpd_is(const char *name, size_t len, const char *want)
+{
+	return len == strlen(want) && strncasecmp(name, want, len) == 0;
+}
+
+/*
+ * One header of a request: what it says of the body's framing (RFC 9112
+ * §6.1-6.3). Two Content-Length headers are refused even when equal: a
+ * client that repeats it is broken or probing, and no proxy of ours adds one.
+ */
+static void
+httpd_frame_header(struct httpd_frame *f, const char *name, size_t nlen,
+    const char *v, size_t vlen)
+{
+	size_t	i;
+
+	if (f->bad != NULL)
+		return;
+	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+		vlen--;
+	if (httpd_is(name, nlen, "Content-Length")) {
+		if (++f->lengths > 1) {
+			f->bad = "Content-Length given more than once";
+			return;
+		}
+		for (i = 0; i < vlen; i++) {
+			if (v[i] < '0' || v[i] > '9')
+				break;
+		}
+		if (vlen == 0 || i < vlen || vlen > HTTPD_CL_DIGITS) {
+			f->bad = "Content-Length is not a number of bytes";
+			return;
+		}
+	} else if (httpd_is(name, nlen, "Transfer-Encoding")) {
+		if (++f->codings > 1) {
+			f->bad = "Transfer-Encoding given more than once";
+			return;
+		}
+		if (!httpd_is(v, vlen, "chunked")) {
+			f->bad = "Transfer-Encoding other than chunked";
+			return;
+		}
+	}
+	if (f->lengths > 0 && f->codings > 0)
+		f->bad = "Transfer-Encoding with Content-Length";
+}
+
+/* One raw line of a header block, without its line end; maybe cut short. */
+static void
+httpd_frame_line(struct httpd_frame *f, const char *p, size_t len)
+{
+	const char	*colon;
+	size_t		 nlen;
+
+	if (f->lines++ == 0 || f->bad != NULL)
+		return;				/* the request line is evhttp's */
+	if (len > 0 && (p[0] == ' ' || p[0] == '\t')) {
+		f->bad = "obsolete line folding";
+		return;
+	}
+	if ((colon = memchr(p, ':', len)) == NULL)
+		return;				/* evhttp refuses it */
+	nlen = (size_t)(colon - p);
+	if (nlen > 0 && (p[nlen - 1] == ' ' || p[nlen - 1] == '\t')) {
+		f->bad = "whitespace between a header's name and colon";
+		return;
+	}
+	httpd_frame_header(f, p, nlen, colon + 1, len - nlen - 1);
+}
+
+/*
+ * Read the whole lines of the header block that have arrived, from where
+ * the last read stopped. Bad framing stops the reading, and the refuse
+ * event answers unless the request reaches httpd_request first.
+ */
+static void
+httpd_scan(struct httpd_conn *hc, struct evbuffer *in)
+{
+	struct evbuffer_ptr	 at, eol;
+	char			 line[HTTPD_LINE_MAX];
+	size_t			 len, n;
+
+	while (hc->phase == HTTPD_HEAD) {
+		if (evbuffer_ptr_set(in, &at, hc->line, EVBUFFER_PTR_SET) == -1)
+			return;
+		eol = evbuffer_search(in, "\n", 1, &at);
+		if (eol.pos == -1)
+			return;
+		len = (size_t)eol.pos - hc->line;
+		n = len < sizeof line ? len : sizeof line;
+		if (n > 0 && evbuffer_copyout_from(in, &at, line, n) != (ev_ssize_t)n)
+			return;
+		hc->line = (size_t)eol.pos + 1;
+		if (n == len && n > 0 && line[n - 1] == '\r')
+			n--;
+		if (n == 0) {
+			/* Empty lines before the request line are ignored. */
+			if (hc->frame.lines > 0)
+				hc->phase = HTTPD_PAST;
+		} else
+			httpd_frame_line(&hc->frame, line, n);
+		if (hc->frame.bad != NULL) {
+			hc->phase = HTTPD_BAD;
+			event_active(hc->h->refuse, EV_TIMEOUT, 0);
+		}
+	}
+}
+
+/* The connection's input changed: evhttp read from the front, or bytes came. */
+static void
+httpd_input(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct httpd_conn	*hc = arg;
+
+	if (info->n_deleted > 0)
+		hc->line = hc->line > info->n_deleted ? hc->line - info->n_deleted : 0;
+	if (info->n_added > 0)
+		httpd_scan(hc, in);
+}
+
+/* A request starts at the front of the input. */
+static void
+httpd_frame_start(struct httpd_conn *hc)
+{
+	hc->phase = HTTPD_HEAD;
+	hc->line = 0;
+	memset(&hc->frame, 0, sizeof hc->frame);
+	httpd_scan(hc, bufferevent_get_input(hc->bev));
+}
+
+/* Bad framing, checked once more on what evhttp parsed; NULL if none. */
+static const char *
+httpd_frame_parsed(struct evhttp_request *req)
+{
+	struct evkeyvalq	*hs = evhttp_request_get_input_headers(req);
+	struct evkeyval		*kv;
+	struct httpd_frame	 f;
+
+	memset(&f, 0, sizeof f);
+	TAILQ_FOREACH(kv, hs, next)
+		httpd_frame_header(&f, kv->key, strlen(kv->key), kv->value,
+		    strlen(kv->value));
+	return f.bad;
+}
+
+/* 400 for bad framing, and the connection closes once it is out. */
+static void
+httpd_refuse_req(struct httpd *h, struct evhttp_request *req, const char *why)
+{
+	struct evbuffer	*body;
+
+	log_info("%s: refused a request: %s", h->what, why);
+	if ((body = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add_printf(body, "%s\n", why);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	    "text/plain; charset=utf-8");
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Connection",
+	    "close");
+	evhttp_send_reply(req, 400, httpd_reason(400), body);
+	evbuffer_free(body);
+}
+
+/*
+ * Bad framing found while evhttp still reads the request: answer on the
+ * socket and close, so that no byte after the header block is read as a
+ * body or as the next request. When evhttp refused the headers too, its
+ * answer, still unsent in this loop iteration, gives way to ours.
+ */
+static void
+httpd_refuse(evutil_socket_t fd, short events, void *arg)
+{
+	struct httpd		*h = arg;
+	struct httpd_conn	*hc, *next;
+	struct evbuffer		*out;
+	char			 msg[256];
+	int			 n;
+
+	for (hc = TAILQ_FIRST(&h->lists[HTTPD_WAITING]); hc != NULL; hc = next) {
+		next = TAILQ_NEXT(hc, entry);
+		if (hc->phase != HTTPD_BAD)
+			continue;
+		out = bufferevent_get_output(hc->bev);
+		evbuffer_drain(out, evbuffer_get_length(out));
+		log_info("%s: refused a request: %s", h->what, hc->frame.bad);
+		n = snprintf(msg, sizeof msg, "HTTP/1.1 400 %s\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n"
+		    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
+		    httpd_reason(400), strlen(hc->frame.bad) + 1, hc->frame.bad);
+		if (n > 0 && (size_t)n < sizeof msg)
+			(void)send(bufferevent_getfd(hc->bev), msg, (size_t)n,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+		httpd_drop(hc);
+	}
+	httpd_sweep_arm(h);
+	httpd_accepting(h);
 }
 
 static void
@@ -389,6 +633,7 @@ httpd_adopt(evutil_socket_t fd, short events, void *arg)
 		if ((old = RB_INSERT(httpd_tree, &h->conns, hc)) != NULL) {
 			/* Gone without its close callback; its address is reused. */
 			log_warnx("%s: a connection closed unnoticed", h->what);
+			old->scan = NULL;	/* went with its bufferevent */
 			httpd_conn_free(old);
 			RB_INSERT(httpd_tree, &h->conns, hc);
 		}
@@ -396,6 +641,11 @@ httpd_adopt(evutil_socket_t fd, short events, void *arg)
 		httpd_move(hc, HTTPD_WAITING);
 		hc->since = since;
 		evhttp_connection_set_closecb(hc->evcon, httpd_closed, hc);
+		hc->scan = evbuffer_add_cb(bufferevent_get_input(hc->bev),
+		    httpd_input, hc);
+		if (hc->scan == NULL)
+			fatalx("evbuffer_add_cb");
+		httpd_frame_start(hc);
 		bufferevent_decref(hc->bev);
 	}
 	httpd_sweep_arm(h);
@@ -425,6 +675,9 @@ httpd_answered(struct evhttp_request *req, void *arg)
 	    hc->state != HTTPD_BUSY)
 		return;
 	httpd_move(hc, HTTPD_WAITING);
+	/* evhttp reads the next request from what is left: check it first. */
+	if (hc->phase != HTTPD_BAD)
+		httpd_frame_start(hc);
 	httpd_sweep_arm(h);
 	httpd_accepting(h);
 }
@@ -435,6 +688,7 @@ httpd_request(struct evhttp_request *req, void *arg)
 {
 	struct httpd		*h = arg;
 	struct httpd_conn	*hc;
+	const char		*bad;
 
 	if (!TAILQ_EMPTY(&h->lists[HTTPD_NEW]))
 		httpd_adopt(-1, 0, h);
@@ -442,6 +696,16 @@ httpd_request(struct evhttp_request *req, void *arg)
 	    hc->state == HTTPD_WAITING) {
 		httpd_move(hc, HTTPD_BUSY);
 		evhttp_request_set_on_complete_cb(req, httpd_answered, h);
+	}
+	if (hc != NULL && hc->phase == HTTPD_BAD)
+		bad = hc->frame.bad;
+	else
+		bad = httpd_frame_parsed(req);
+	if (bad != NULL) {
+		if (hc != NULL)
+			hc->phase = HTTPD_BAD;
+		httpd_refuse_req(h, req, bad);
+		return;
 	}
 	h->cb(req, h->arg);
 }
@@ -547,7 +811,8 @@ httpd_listen(struct event_base *base, const char *what, const char *listen,
 	    (h->sweep = evtimer_new(base, httpd_sweep, h)) == NULL ||
 	    (h->backlog = event_new(base, evconnlistener_get_fd(h->lev), EV_READ,
 	    httpd_backlog, h)) == NULL ||
-	    (h->resume = evtimer_new(base, httpd_resume, h)) == NULL)
+	    (h->resume = evtimer_new(base, httpd_resume, h)) == NULL ||
+	    (h->refuse = event_new(base, -1, 0, httpd_refuse, h)) == NULL)
 		fatalx("event_new");
 
 	if ((h->http = evhttp_new(base)) == NULL)
@@ -586,6 +851,7 @@ httpd_free(struct httpd *h)
 	evhttp_free(h->http);
 	for (i = 0; i < nitems(h->lists); i++) {
 		while ((hc = TAILQ_FIRST(&h->lists[i])) != NULL) {
+			hc->scan = NULL;	/* evhttp_free took the bufferevent */
 			if (hc->state == HTTPD_NEW)
 				bufferevent_decref(hc->bev);
 			httpd_conn_free(hc);
@@ -595,6 +861,7 @@ httpd_free(struct httpd *h)
 	event_free(h->sweep);
 	event_free(h->backlog);
 	event_free(h->resume);
+	event_free(h->refuse);
 	free(h->what);
 	free(h);
 }

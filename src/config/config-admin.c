@@ -46,6 +46,11 @@ struct config_token_specs {
 };
 
 #define TOK_OFF(f)	offsetof(struct config_token_spec, f)
+#define ADMIN_PROXIES_MAX	64	/* CIDR blocks in admin.proxies */
+
+static int	config_load_proxies(struct config_ctx *, const config_setting_t *,
+		    const config_setting_t *, const char *, void *);
+static void	config_proxies_free(void *);
 
 /* admin = { ... } */
 static const struct config_entry config_admin[] = {
@@ -69,6 +74,14 @@ static const struct config_entry config_admin[] = {
 	{ .name = "tokens", .type = CT_LIST, .store = CS_LOAD,
 	  .load = config_load_tokens, .free = config_tokens_free,
 	  .help = "the officials' bearer tokens, by their SHA-256" },
+	{ .name = "secure_cookies", .type = CT_BOOL, .store = CS_BOOL,
+	  .off = CFG_OFF(admin_secure_cookies), .def_num = 0,
+	  .help = "mark the dashboard's session cookie Secure: browsers reach "
+	  "the listener through TLS" },
+	{ .name = "proxies", .type = CT_STRINGS, .store = CS_LOAD,
+	  .load = config_load_proxies, .free = config_proxies_free,
+	  .help = "addresses or CIDR blocks of the proxies in front of the "
+	  "listener; X-Forwarded-Proto: https from them makes the cookie Secure" },
 };
 
 static const struct config_table config_admin_table = {
@@ -220,6 +233,71 @@ config_tokens_free(void *target)
 	free(cfg->tokens);
 	cfg->tokens = NULL;
 	cfg->ntokens = 0;
+}
+
+/* proxies = [ "ADDR", "ADDR/PREFIX", ... ], as the inbound allow lists. */
+static int
+config_load_proxies(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config		*cfg = target;
+	const config_setting_t	*el;
+	char			 why[256], elname[CONFIG_PATH_MAX];
+	int			 i, n;
+
+	if (s == NULL)
+		return 0;
+	n = config_setting_length(s);
+	if (n > ADMIN_PROXIES_MAX)
+		return config_fail(ctx, s, name, "more than %d entries",
+		    ADMIN_PROXIES_MAX);
+	if (n == 0)
+		return 0;
+	cfg->admin_proxies = xcalloc(n, sizeof *cfg->admin_proxies);
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		if (config_allow_parse(config_setting_get_string(el),
+		    &cfg->admin_proxies[i], why, sizeof why) != 0)
+			return config_fail(ctx, config_setting_source_line(el) ?
+			    el : s, elname, "%s", why);
+		cfg->admin_nproxies++;
+	}
+	return 0;
+}
+
+static void
+config_proxies_free(void *target)
+{
+	struct config	*cfg = target;
+
+	free(cfg->admin_proxies);
+	cfg->admin_proxies = NULL;
+	cfg->admin_nproxies = 0;
+}
+
+int
+config_admin_proxy(const struct config *cfg, int family, const void *addr)
+{
+	static const unsigned char	 v4mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	const unsigned char		*a = addr;
+	size_t				 i;
+
+	if (cfg == NULL || addr == NULL)
+		return 0;
+	if (family == AF_INET6 && memcmp(a, v4mapped, sizeof v4mapped) == 0) {
+		family = AF_INET;
+		a += sizeof v4mapped;
+	}
+	for (i = 0; i < cfg->admin_nproxies; i++) {
+		if (cfg->admin_proxies[i].family == family &&
+		    config_prefix_match(cfg->admin_proxies[i].addr, a,
+		    cfg->admin_proxies[i].prefix))
+			return 1;
+	}
+	return 0;
 }
 
 /*

@@ -326,7 +326,7 @@ static const struct config_chan_setting {
 
 
 /* Parse "ADDR" or "ADDR/PREFIX" (IPv4 or IPv6) into a CIDR block. */
-static int
+int
 config_allow_parse(const char *s, struct allow_net *an, char *why, size_t len)
 {
 	char		 addr[INET6_ADDRSTRLEN];

@@ -218,6 +218,9 @@ struct config {
 	int			 admin_timeout;		/* seconds, default 30 */
 	struct admin_token	*tokens;
 	size_t			 ntokens;
+	int			 admin_secure_cookies;	/* the session cookie is Secure */
+	struct allow_net	*admin_proxies;		/* whose X-Forwarded-Proto counts */
+	size_t			 admin_nproxies;
 
 	int			 limit_per_minute;	/* messages answered per number per minute, 0 none */
 	int			 limit_replies_hour;	/* answered per number per hour, 0 none */
@@ -280,6 +283,8 @@ size_t	config_findings(const struct config *,
 
 /* The token whose SHA-256 matches this bearer token (constant time), or NULL. */
 const struct admin_token *config_token(const struct config *, const char *bearer);
+/* 1 if the address (AF_INET/AF_INET6 bytes) is one of admin.proxies. */
+int	config_admin_proxy(const struct config *, int family, const void *addr);
 
 /* The outbound route of that name, or NULL. */
 const struct route *config_route(const struct config *, const char *name);

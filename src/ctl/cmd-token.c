@@ -1,5 +1,6 @@
 /*
- * cmd-token.c: checkinctl token, a new bearer token for the admin API.
+ * cmd-token.c: checkinctl token, a new bearer token for the admin API, and
+ * checkinctl sessions, the browsers signed in with the tokens.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -7,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/sha.h>
 
 #include "base/base.h"
+#include "base/tz.h"
+#include "store/store.h"
 #include "ctl/ctl-cmd.h"
 
 #define CMD_TOKEN_BYTES		32	/* random bytes of an admin token */
@@ -105,5 +109,40 @@ cmd_token(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
 	    "admin.tokens\n", name);
 	explicit_bzero(raw, sizeof raw);
 	explicit_bzero(token, sizeof token);
+	return 0;
+}
+
+static int
+cmd_sessions_cb(const struct admin_session *se, void *arg)
+{
+	char	created[64], used[64], expires[64];
+
+	tz_format_iso(se->created_at, created, sizeof created);
+	tz_format_iso(se->used_at, used, sizeof used);
+	tz_format_iso(se->expires_at, expires, sizeof expires);
+	ctl_put(stdout, se->token_name);
+	printf("\t%s\t%s\t%s\n", created, used, expires);
+	return 0;
+}
+
+/*
+ * sessions: the browsers signed in to the admin listener, by token name:
+ * when each signed in, was last used (to the minute) and expires. Never a
+ * session's id nor a token.
+ */
+int
+cmd_sessions(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	struct store	*st;
+
+	ctl_no_options(cmd, argc, argv);
+	ctl_no_args(cmd, argc, argv);
+	if ((st = ctl_store(ctl)) == NULL)
+		return 1;
+	printf("token\tcreated\tlast_used\texpires\n");
+	if (store_admin_session_list(st, time(NULL), cmd_sessions_cb, NULL) == -1) {
+		fprintf(stderr, "checkinctl: sessions: cannot read the sessions\n");
+		return 1;
+	}
 	return 0;
 }

@@ -84,6 +84,7 @@ int	cmd_alert(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_purge(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_token(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_config_check(struct ctl *, const struct ctl_cmd *, int, char **);
+int	cmd_sessions(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_poster(struct ctl *, const struct ctl_cmd *, int, char **);
 
 /* cmd-venue.c: check what was typed and build a venue of it; -1 and why in err. */

@@ -108,6 +108,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  .usage = "[FILE]",
 	  .flags = CTL_NOSETUP,
 	  .exec = cmd_config_check },
+	{ .name = "sessions", .sub = NULL,
+	  .usage = "",
+	  .exec = cmd_sessions },
 };
 
 static const struct option ctl_global_opts[] = {

@@ -21,7 +21,6 @@ struct store;
 struct config;
 struct outbox;
 struct httpd;
-struct admin_session;
 struct admin_token;
 struct export;
 struct venue;
@@ -32,8 +31,6 @@ struct admin {
 	struct outbox			*outbox;	/* alerts are queued there */
 	int				 closing;	/* the daemon is stopping */
 	struct httpd			*httpd;
-	struct admin_session		*sessions;
-	size_t				 nsessions;
 };
 
 /* One request as a handler sees it. */

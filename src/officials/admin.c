@@ -10,6 +10,11 @@
  * helpers handlers share (admin-req.h); the handlers of venues are in
  * admin-venues.c, those of traces, alerts and reports in admin-reports.c.
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +30,7 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "base/base.h"
 #include "base/log.h"
@@ -51,23 +57,13 @@
  */
 #define ADMIN_BODY_SLACK	(1024 * 1024)
 #define ADMIN_ID		"{code}"	/* an endpoint path ending so takes a code */
-#define ADMIN_SESSIONS_MAX	1000	/* signed-in browsers kept at once */
 #define ADMIN_SESSION_TTL	(8 * 3600)	/* seconds a sign-in lasts */
+#define ADMIN_SESSION_TOUCH	60	/* seconds between two writes of a session's last use */
+#define ADMIN_SESSIONS_KEEP	100	/* sessions a token keeps: its newest */
 #define ADMIN_SESSION_BYTES	32	/* random bytes of a session id */
 #define ADMIN_COOKIE		"checkind_session"
-#define ADMIN_PAGE		1	/* a browser page: a session cookie will do */
-
-/*
- * A browser signed in with a token: kept in memory only, so a restart
- * signs everyone out. It names its token; a token gone from the
- * configuration after a reload ends its sessions.
- */
-struct admin_session {
-	char	 id[ADMIN_SESSION_BYTES * 2 + 1];	/* hex */
-	char	*name;			/* the token's name */
-	int	 role;
-	int64_t	 expires_at;
-};
+#define ADMIN_PAGE		0x1	/* a browser page: a session cookie will do */
+#define ADMIN_FORM		0x2	/* a form's POST: from our own pages only */
 
 static void	admin_healthz(struct admin_req *);
 static void	admin_metrics(struct admin_req *);
@@ -80,7 +76,7 @@ static const struct admin_endpoint {
 	const char		*path;		/* also the metrics label */
 	int			 role;		/* 0: no token needed */
 	void			(*handler)(struct admin_req *);
-	int			 page;		/* ADMIN_PAGE: a cookie or a token */
+	int			 flags;		/* ADMIN_PAGE, ADMIN_FORM */
 } admin_endpoints[] = {
 	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, 0 },
 	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, 0 },
@@ -95,8 +91,9 @@ static const struct admin_endpoint {
 	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_reports_wards, 0 },
 	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_reports_inactive, 0 },
 	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form, 0 },
-	{ EVHTTP_REQ_POST, "/login", 0, admin_login, 0 },
+	{ EVHTTP_REQ_POST, "/login", 0, admin_login, ADMIN_FORM },
 	{ EVHTTP_REQ_GET, "/logout", 0, admin_logout, 0 },
+	{ EVHTTP_REQ_POST, "/logout", 0, admin_logout, ADMIN_FORM },
 	{ EVHTTP_REQ_GET, "/dashboard", ROLE_TRACER, admin_reports_dashboard, ADMIN_PAGE },
 	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID, ROLE_TRACER, admin_venues_page, ADMIN_PAGE },
 	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.pdf", ROLE_TRACER, admin_venues_poster_pdf,
@@ -591,67 +588,152 @@ admin_cookie(struct admin_req *ar, const char *name, char *out, size_t outlen)
 	return 0;
 }
 
-/* Forget session i. */
+/* The hex SHA-256 of len bytes at p, in out (STORE_HASH_HEX bytes). */
 static void
-admin_session_drop(struct admin *adm, size_t i)
+admin_sha256_hex(const void *p, size_t len, char out[STORE_HASH_HEX])
 {
-	free(adm->sessions[i].name);
-	explicit_bzero(adm->sessions[i].id, sizeof adm->sessions[i].id);
-	adm->sessions[i] = adm->sessions[--adm->nsessions];
+	unsigned char	md[SHA256_DIGEST_LENGTH];
+	size_t		i;
+
+	SHA256(p, len, md);
+	for (i = 0; i < sizeof md; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	explicit_bzero(md, sizeof md);
 }
 
-/* Forget expired sessions; when still full, the one closest to expiring. */
-static void
-admin_session_prune(struct admin *adm, int64_t now)
-{
-	size_t	i, oldest;
-
-	for (i = 0; i < adm->nsessions;) {
-		if (adm->sessions[i].expires_at <= now)
-			admin_session_drop(adm, i);
-		else
-			i++;
-	}
-	if (adm->nsessions < ADMIN_SESSIONS_MAX)
-		return;
-	for (i = 1, oldest = 0; i < adm->nsessions; i++) {
-		if (adm->sessions[i].expires_at < adm->sessions[oldest].expires_at)
-			oldest = i;
-	}
-	admin_session_drop(adm, oldest);
-}
-
-/* The live session of the request's cookie: its index, or -1. */
+/*
+ * The stored session of the request's cookie, found by the cookie's hash:
+ * 1 and se, 0 if there is none or it expired, -1 if the store failed.
+ */
 static int
-admin_session_find(struct admin_req *ar)
+admin_session_find(struct admin_req *ar, struct admin_session *se)
 {
-	struct admin	*adm = ar->adm;
-	char		 id[ADMIN_SESSION_BYTES * 2 + 1];
-	int64_t		 now = time(NULL);
-	size_t		 i;
+	char	id[ADMIN_SESSION_BYTES * 2 + 2], hash[STORE_HASH_HEX];
+	int	rc;
 
 	if (!admin_cookie(ar, ADMIN_COOKIE, id, sizeof id) ||
 	    strlen(id) != ADMIN_SESSION_BYTES * 2)
-		return -1;
-	for (i = 0; i < adm->nsessions; i++) {
-		if (CRYPTO_memcmp(adm->sessions[i].id, id, sizeof id) == 0 &&
-		    adm->sessions[i].expires_at > now)
-			return (int)i;
-	}
-	return -1;
+		return 0;
+	admin_sha256_hex(id, strlen(id), hash);
+	explicit_bzero(id, sizeof id);
+	rc = store_admin_session_get(ar->st, hash, time(NULL), se);
+	if (rc == 1 && CRYPTO_memcmp(se->id_hash, hash, sizeof hash) != 0)
+		rc = 0;
+	return rc;
 }
 
-/* The configured token a session was made with, or NULL if it is gone or changed role. */
+/*
+ * The configured token a session was made with: the same name and the same
+ * SHA-256. NULL once the token is gone or its digest changed.
+ */
 static const struct admin_token *
-admin_session_token(struct admin_req *ar, const struct admin_session *se)
+admin_session_token(const struct config *cfg, const struct admin_session *se)
 {
-	size_t	i;
+	char	hex[STORE_HASH_HEX];
+	size_t	i, k;
 
-	for (i = 0; i < ar->cfg->ntokens; i++) {
-		if (strcmp(ar->cfg->tokens[i].name, se->name) == 0 &&
-		    (int)ar->cfg->tokens[i].role == se->role)
-			return &ar->cfg->tokens[i];
+	for (i = 0; i < cfg->ntokens; i++) {
+		if (strcmp(cfg->tokens[i].name, se->token_name) != 0)
+			continue;
+		for (k = 0; k < sizeof cfg->tokens[i].sha256; k++)
+			snprintf(hex + 2 * k, 3, "%02x", cfg->tokens[i].sha256[k]);
+		if (strcmp(hex, se->token_sha256) == 0)
+			return &cfg->tokens[i];
 	}
+	return NULL;
+}
+
+/* A session list's callback: collect the sessions whose token is no more. */
+struct admin_stale {
+	const struct config	*cfg;
+	char			(*hashes)[STORE_HASH_HEX];
+	size_t			 n;
+};
+
+static int
+admin_stale_cb(const struct admin_session *se, void *arg)
+{
+	struct admin_stale	*sa = arg;
+
+	if (admin_session_token(sa->cfg, se) != NULL)
+		return 0;
+	sa->hashes = xreallocarray(sa->hashes, sa->n + 1, sizeof *sa->hashes);
+	memcpy(sa->hashes[sa->n++], se->id_hash, STORE_HASH_HEX);
+	return 0;
+}
+
+/* End the sessions whose token cfg no longer has, as it was, and the expired. */
+static void
+admin_sessions_check(struct admin *adm, const struct config *cfg)
+{
+	struct admin_stale	sa;
+	size_t			i;
+	int64_t			now = time(NULL);
+
+	memset(&sa, 0, sizeof sa);
+	sa.cfg = cfg;
+	if (store_admin_session_expire(adm->st, now) == -1 ||
+	    store_admin_session_list(adm->st, now, admin_stale_cb, &sa) == -1)
+		log_warnx("admin: cannot read the sessions; each ends at its next use");
+	for (i = 0; i < sa.n; i++)
+		store_admin_session_end(adm->st, sa.hashes[i]);
+	if (sa.n > 0)
+		log_info("admin: ended %zu sessions of changed or removed tokens", sa.n);
+	free(sa.hashes);
+}
+
+/*
+ * 1 if the browser reached us through TLS: admin.secure_cookies says so,
+ * or a proxy of admin.proxies sent X-Forwarded-Proto: https. From any
+ * other peer the header is not believed.
+ */
+static int
+admin_secure(struct admin_req *ar)
+{
+	struct evhttp_connection	*conn;
+	const struct sockaddr		*sa;
+	const char			*p;
+
+	if (ar->cfg->admin_secure_cookies)
+		return 1;
+	if ((p = admin_header(ar, "X-Forwarded-Proto")) == NULL ||
+	    strcasecmp(p, "https") != 0 ||
+	    (conn = evhttp_request_get_connection(ar->req)) == NULL ||
+	    (sa = evhttp_connection_get_addr(conn)) == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return config_admin_proxy(ar->cfg, AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr);
+	if (sa->sa_family == AF_INET6)
+		return config_admin_proxy(ar->cfg, AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+	return 0;
+}
+
+/*
+ * Why a form's POST comes from another site, or NULL: the browser says so
+ * in Sec-Fetch-Site (anything but same-origin, or none for what the user
+ * typed), or its Origin is not ours (scheme://Host). A client that sends
+ * neither header is no browser on another site's page.
+ */
+static const char *
+admin_cross_site(struct admin_req *ar)
+{
+	const char	*site, *origin, *host;
+	char		 own[512];
+	int		 n;
+
+	if ((site = admin_header(ar, "Sec-Fetch-Site")) != NULL &&
+	    strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return "refused: the form was sent from another site (Sec-Fetch-Site)";
+	if ((origin = admin_header(ar, "Origin")) == NULL)
+		return NULL;
+	if ((host = admin_header(ar, "Host")) == NULL)
+		return "refused: Origin without Host";
+	n = snprintf(own, sizeof own, "%s://%s", admin_secure(ar) ? "https" : "http",
+	    host);
+	if (n < 0 || (size_t)n >= sizeof own || strcasecmp(origin, own) != 0)
+		return "refused: the form was sent from another site (Origin)";
 	return NULL;
 }
 
@@ -719,11 +801,13 @@ admin_login(struct admin_req *ar)
 	struct admin			*adm = ar->adm;
 	struct evbuffer			*in = evhttp_request_get_input_buffer(ar->req);
 	const struct admin_token	*t = NULL;
-	struct admin_session		*se;
+	struct admin_session		 se;
 	unsigned char			 rnd[ADMIN_SESSION_BYTES];
+	char				 id[ADMIN_SESSION_BYTES * 2 + 1];
 	char				*token = NULL, *cookie, *page;
 	const char			*lang = admin_lang(ar);
 	size_t				 blen = evbuffer_get_length(in), tlen, i, len;
+	int64_t				 now;
 
 	if (blen > 0 && web_form_get((const char *)evbuffer_pullup(in, -1), blen,
 	    "token", &token, &tlen) && tlen == strlen(token) && tlen > 0 &&
@@ -739,37 +823,48 @@ admin_login(struct admin_req *ar)
 		admin_html(ar, 401, page, len);
 		return;
 	}
-	admin_session_prune(adm, time(NULL));
-	adm->sessions = xreallocarray(adm->sessions, adm->nsessions + 1,
-	    sizeof *adm->sessions);
-	se = &adm->sessions[adm->nsessions++];
+	now = time(NULL);
 	arc4random_buf(rnd, sizeof rnd);
 	for (i = 0; i < sizeof rnd; i++)
-		snprintf(se->id + 2 * i, 3, "%02x", rnd[i]);
+		snprintf(id + 2 * i, 3, "%02x", rnd[i]);
 	explicit_bzero(rnd, sizeof rnd);
-	se->name = xstrdup(t->name);
-	se->role = (int)t->role;
-	se->expires_at = time(NULL) + ADMIN_SESSION_TTL;
+	memset(&se, 0, sizeof se);
+	admin_sha256_hex(id, strlen(id), se.id_hash);
+	strlcpy(se.token_name, t->name, sizeof se.token_name);
+	for (i = 0; i < sizeof t->sha256; i++)
+		snprintf(se.token_sha256 + 2 * i, 3, "%02x", t->sha256[i]);
+	se.created_at = se.used_at = now;
+	se.expires_at = now + ADMIN_SESSION_TTL;
 	ar->token = t;
+	if (store_admin_session_expire(adm->st, now) == -1 ||
+	    store_admin_session_add(adm->st, &se, ADMIN_SESSIONS_KEEP) == -1) {
+		explicit_bzero(id, sizeof id);
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
 	log_info("admin: %s signed in", t->name);
 	xasprintf(&cookie, ADMIN_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/;"
-	    " Max-Age=%d", se->id, ADMIN_SESSION_TTL);
+	    " Max-Age=%d%s", id, ADMIN_SESSION_TTL, admin_secure(ar) ? "; Secure" : "");
+	explicit_bzero(id, sizeof id);
 	admin_redirect(ar, strcmp(lang, "en") == 0 ? "/dashboard?lang=en" :
 	    "/dashboard", cookie);
 	explicit_bzero(cookie, strlen(cookie));
 	free(cookie);
 }
 
-/* GET /logout: forget the session and its cookie. */
+/* POST (or GET) /logout: end the session and clear its cookie. */
 static void
 admin_logout(struct admin_req *ar)
 {
-	int	i;
+	struct admin_session	se;
 
-	if ((i = admin_session_find(ar)) != -1)
-		admin_session_drop(ar->adm, (size_t)i);
-	admin_redirect(ar, "/login", ADMIN_COOKIE "=; HttpOnly; SameSite=Strict;"
-	    " Path=/; Max-Age=0");
+	if (admin_session_find(ar, &se) == 1) {
+		store_admin_session_end(ar->st, se.id_hash);
+		log_info("admin: %s signed out", se.token_name);
+	}
+	admin_redirect(ar, "/login", admin_secure(ar) ?
+	    ADMIN_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure" :
+	    ADMIN_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 }
 
 /*
@@ -780,14 +875,20 @@ static const struct admin_token *
 admin_auth(struct admin_req *ar, int role, int page)
 {
 	const struct admin_token	*t;
+	struct admin_session		 se;
 	const char			*h, *p;
 	char				 bearer[ADMIN_TOKEN_MAX + 1];
 	size_t				 n;
-	int				 i;
+	int				 rc;
+	int64_t				 now;
 
-	if (page && (i = admin_session_find(ar)) != -1) {
-		if ((t = admin_session_token(ar, &ar->adm->sessions[i])) == NULL) {
-			admin_session_drop(ar->adm, (size_t)i);
+	if (page && (rc = admin_session_find(ar, &se)) != 0) {
+		if (rc == -1) {
+			admin_error(ar, 503, "storage unavailable, retry later");
+			return NULL;
+		}
+		if ((t = admin_session_token(ar->cfg, &se)) == NULL) {
+			store_admin_session_end(ar->st, se.id_hash);
 			admin_redirect(ar, "/login", NULL);
 			return NULL;
 		}
@@ -795,6 +896,9 @@ admin_auth(struct admin_req *ar, int role, int page)
 			admin_deny(ar, 403);
 			return NULL;
 		}
+		now = time(NULL);
+		if (now - se.used_at >= ADMIN_SESSION_TOUCH)
+			store_admin_session_touch(ar->st, se.id_hash, now);
 		return t;
 	}
 	if (page && admin_header(ar, "Authorization") == NULL) {
@@ -858,6 +962,7 @@ admin_request(struct evhttp_request *req, void *arg)
 	struct admin_req		 ar;
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
 	const char			*path, *rest = NULL, *label = "other", *q;
+	const char			*why;
 	char				 status[8];
 	char				*seg;
 	size_t				 i, idlen, restlen = 0;
@@ -894,7 +999,10 @@ admin_request(struct evhttp_request *req, void *arg)
 		admin_error(&ar, 404, "no such endpoint");
 	else if (e == NULL)
 		admin_not_allowed(&ar, path);
-	else if (e->role == 0 || (ar.token = admin_auth(&ar, e->role, e->page)) != NULL) {
+	else if ((e->flags & ADMIN_FORM) && (why = admin_cross_site(&ar)) != NULL)
+		admin_error(&ar, 403, "%s", why);
+	else if (e->role == 0 ||
+	    (ar.token = admin_auth(&ar, e->role, e->flags & ADMIN_PAGE)) != NULL) {
 		if (rest != NULL) {
 			seg = xstrndup(rest, restlen);
 			if ((ar.id = evhttp_uridecode(seg, 0, &idlen)) == NULL)
@@ -937,6 +1045,7 @@ admin_reload(struct admin *adm, const struct config *cfg)
 	adm->cfg = cfg;
 	admin_limits(cfg, &l);
 	httpd_set_limits(adm->httpd, &l);
+	admin_sessions_check(adm, cfg);
 }
 
 struct admin *
@@ -964,6 +1073,8 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 		*failed = 1;
 		return NULL;
 	}
+	/* Sessions outlive a restart: those of tokens changed meanwhile end. */
+	admin_sessions_check(adm, cfg);
 	return adm;
 }
 
@@ -980,8 +1091,5 @@ admin_stop(struct admin *adm)
 	if (adm == NULL)
 		return;
 	httpd_free(adm->httpd);
-	while (adm->nsessions > 0)
-		admin_session_drop(adm, 0);
-	free(adm->sessions);
 	free(adm);
 }

@@ -145,6 +145,7 @@ static const char dash_css[] =
 	"input,button{font:inherit;padding:8px}"
 	"button{background:#0b5d4b;color:#fff;border:0;border-radius:4px}"
 	".err{color:#b00020}"
+	"form.out{display:inline;margin:0}form.out button{padding:2px 8px}"
 	"@media (min-width:800px){.tiles{grid-template-columns:repeat(5,1fr)}"
 	".grid{grid-template-columns:1fr 1fr}header h1{font-size:1.5rem}}";
 
@@ -585,7 +586,9 @@ dash_header(struct buf *b, enum dash_lang l, const char *title, const char *swit
 		dash_printf(b, "\" hreflang=\"%s\">%s</a>", l == DASH_EN ? "vi" : "en",
 		    dash_t(l, T_SWITCH));
 	}
-	dash_printf(b, "<a href=\"/logout\">%s</a></div></header><main>",
+	/* A form, not a link: signing out changes state, so it is a POST. */
+	dash_printf(b, "<form class=\"out\" method=\"post\" action=\"/logout\">"
+	    "<button type=\"submit\">%s</button></form></div></header><main>",
 	    dash_t(l, T_SIGN_OUT));
 }
 

@@ -247,6 +247,19 @@ struct store_backend {
 			    int64_t day_from, int64_t to,
 			    int (*cb)(int64_t, int64_t, void *), void *arg);
 
+	/* Signed-in browsers of the admin listener. */
+	int		 (*admin_session_add)(struct store *,
+			    const struct admin_session *, int keep);
+	int		 (*admin_session_get)(struct store *, const char *id_hash,
+			    int64_t now, struct admin_session *);
+	int		 (*admin_session_touch)(struct store *,
+			    const char *id_hash, int64_t at);
+	int		 (*admin_session_end)(struct store *, const char *id_hash);
+	int		 (*admin_session_expire)(struct store *, int64_t now);
+	int		 (*admin_session_list)(struct store *, int64_t now,
+			    int (*cb)(const struct admin_session *, void *),
+			    void *arg);
+
 	/* Retention. */
 	int		 (*purge)(struct store *, int64_t before, int chunk,
 			    int dry_run, int64_t *deleted);

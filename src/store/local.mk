@@ -6,4 +6,5 @@ libstore_a_SOURCES = src/store/store.c src/store/store.h src/store/backend.h \
 	src/store/sqlite-venues.c src/store/sqlite-checkins.c \
 	src/store/sqlite-inbound.c src/store/sqlite-outbox.c \
 	src/store/sqlite-reports.c src/store/sqlite-purge.c \
-	src/store/sqlite-secrets.c
+	src/store/sqlite-secrets.c \
+	src/store/sqlite-sessions.c

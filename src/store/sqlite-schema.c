@@ -205,6 +205,23 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"  secret TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL);"
 	},
+	{ 6,
+	/*
+	 * Browsers signed in to the admin listener, found by a hash of their
+	 * cookie (never the cookie itself) on every page request; ended when
+	 * they expire (admin_sessions_expires), or when their token changes;
+	 * a token keeps its newest few (admin_sessions_token).
+	 */
+	"CREATE TABLE admin_sessions ("
+	"  id_hash TEXT PRIMARY KEY,"
+	"  token_name TEXT NOT NULL,"
+	"  token_sha256 TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  used_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX admin_sessions_expires ON admin_sessions(expires_at);"
+	"CREATE INDEX admin_sessions_token ON admin_sessions(token_sha256, created_at);"
+	},
 };
 
 /* The schema version of the file; -1 with a reason in err. */

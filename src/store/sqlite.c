@@ -72,6 +72,7 @@ static const struct sqlite_sql *const sqlite_sql_tables[] = {
 	sqlite_report_sql,
 	sqlite_purge_sql,
 	sqlite_secret_sql,
+	sqlite_admin_session_sql,
 };
 
 /* The SQLite store a store of this backend is. */
@@ -603,6 +604,7 @@ static const struct sqlite_named {
 	{ "purge_outbox", STMT_PURGE_OUTBOX },
 	{ "purge_ussd", STMT_PURGE_USSD },
 	{ "purge_sessions", STMT_PURGE_SESSIONS },
+	{ "admin_session_get", STMT_ADMIN_SESSION_GET },
 	{ "declaration_flagged", STMT_DECL_FLAGGED },
 	{ "outbox_depth", STMT_OUTBOX_DEPTH },
 	{ "ussd_last", STMT_USSD_LAST },
@@ -738,5 +740,11 @@ const struct store_backend store_backend_sqlite = {
 	.report_wards = sqlite_report_wards,
 	.report_inactive = sqlite_report_inactive,
 	.daily_series = sqlite_daily_series,
+	.admin_session_add = sqlite_admin_session_add,
+	.admin_session_get = sqlite_admin_session_get,
+	.admin_session_touch = sqlite_admin_session_touch,
+	.admin_session_end = sqlite_admin_session_end,
+	.admin_session_expire = sqlite_admin_session_expire,
+	.admin_session_list = sqlite_admin_session_list,
 	.purge = sqlite_purge,
 };

@@ -108,6 +108,13 @@ enum sqlite_stmt_id {
 	STMT_USSD_END,
 	STMT_SECRET_GET,
 	STMT_SECRET_ADD,
+	STMT_ADMIN_SESSION_ADD,
+	STMT_ADMIN_SESSION_KEEP,
+	STMT_ADMIN_SESSION_GET,
+	STMT_ADMIN_SESSION_TOUCH,
+	STMT_ADMIN_SESSION_END,
+	STMT_ADMIN_SESSION_EXPIRE,
+	STMT_ADMIN_SESSION_LIST,
 	STMT_COUNT
 };
 
@@ -125,6 +132,7 @@ extern const struct sqlite_sql	sqlite_outbox_sql[];
 extern const struct sqlite_sql	sqlite_report_sql[];
 extern const struct sqlite_sql	sqlite_purge_sql[];
 extern const struct sqlite_sql	sqlite_secret_sql[];
+extern const struct sqlite_sql	sqlite_admin_session_sql[];
 
 /* sqlite.c: statements and their results. */
 sqlite3_stmt	*sqlite_stmt(struct store *, enum sqlite_stmt_id);
@@ -311,6 +319,17 @@ int	sqlite_report_inactive(struct store *, int64_t day_since, int64_t since,
 int	sqlite_daily_series(struct store *, int64_t venue_id, int64_t day_from,
 	    int64_t to, int (*cb)(int64_t day, int64_t checkins, void *),
 	    void *arg);
+
+/* sqlite-sessions.c */
+int	sqlite_admin_session_add(struct store *, const struct admin_session *,
+	    int keep);
+int	sqlite_admin_session_get(struct store *, const char *id_hash, int64_t now,
+	    struct admin_session *);
+int	sqlite_admin_session_touch(struct store *, const char *id_hash, int64_t at);
+int	sqlite_admin_session_end(struct store *, const char *id_hash);
+int	sqlite_admin_session_expire(struct store *, int64_t now);
+int	sqlite_admin_session_list(struct store *, int64_t now,
+	    int (*cb)(const struct admin_session *, void *), void *arg);
 
 /* sqlite-purge.c */
 int	sqlite_purge(struct store *, int64_t before, int chunk, int dry_run,

@@ -865,6 +865,45 @@ store_audit_add(struct store *s, const char *actor, const char *action,
 }
 
 int
+store_admin_session_add(struct store *s, const struct admin_session *se,
+    int keep)
+{
+	return s->ops->admin_session_add(s, se, keep);
+}
+
+int
+store_admin_session_get(struct store *s, const char *id_hash, int64_t now,
+    struct admin_session *se)
+{
+	return s->ops->admin_session_get(s, id_hash, now, se);
+}
+
+int
+store_admin_session_touch(struct store *s, const char *id_hash, int64_t at)
+{
+	return s->ops->admin_session_touch(s, id_hash, at);
+}
+
+int
+store_admin_session_end(struct store *s, const char *id_hash)
+{
+	return s->ops->admin_session_end(s, id_hash);
+}
+
+int
+store_admin_session_expire(struct store *s, int64_t now)
+{
+	return s->ops->admin_session_expire(s, now);
+}
+
+int
+store_admin_session_list(struct store *s, int64_t now,
+    int (*cb)(const struct admin_session *, void *), void *arg)
+{
+	return s->ops->admin_session_list(s, now, cb, arg);
+}
+
+int
 store_trace_venue(struct store *s, int64_t venue_id, int64_t from, int64_t to,
     int default_stay, int (*cb)(const struct trace_row *, void *), void *arg)
 {

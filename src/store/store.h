@@ -418,12 +418,42 @@ int	store_dlr_secrets(struct store *, struct config *);
 int	store_audit_count_subject(struct store *, const char *number, int *count);
 
 /*
+ * A browser signed in to the admin listener with a token. Only a hash of
+ * the cookie's value is kept, never the value, and the token's name and
+ * the SHA-256 the configuration gave it: a reload that changes or removes
+ * the token ends the session. Hashes are 64 lower-case hex digits.
+ */
+#define STORE_HASH_HEX		65	/* a SHA-256 in hex, with its NUL */
+#define STORE_TOKEN_NAME	64	/* a token's name, with its NUL */
+struct admin_session {
+	char	 id_hash[STORE_HASH_HEX];
+	char	 token_name[STORE_TOKEN_NAME];
+	char	 token_sha256[STORE_HASH_HEX];
+	int64_t	 created_at;
+	int64_t	 used_at;
+	int64_t	 expires_at;
+};
+/* Add a session; of its token's, only the keep newest stay. */
+int	store_admin_session_add(struct store *, const struct admin_session *, int keep);
+/* The session of that id hash if it has not expired by now: 1 found. */
+int	store_admin_session_get(struct store *, const char *id_hash, int64_t now,
+	    struct admin_session *);
+int	store_admin_session_touch(struct store *, const char *id_hash, int64_t at);
+int	store_admin_session_end(struct store *, const char *id_hash);
+/* End the sessions that expired by now. */
+int	store_admin_session_expire(struct store *, int64_t now);
+/* The sessions not expired by now, by token name and age; cb's non-zero stops. */
+int	store_admin_session_list(struct store *, int64_t now,
+	    int (*cb)(const struct admin_session *, void *), void *arg);
+
+/*
  * SQLite's plan for one of the store's statements, by name: "trace_venue",
  * "trace_person", "trace_contacts", "alert_numbers", "report_wards",
  * "report_inactive", "report_kept_from", "report_day_raw",
  * "report_day_stats", "purge_checkins", "purge_answers",
  * "purge_declarations", "purge_inbound", "purge_outbox", "purge_ussd",
- * "purge_sessions", "declaration_flagged", "outbox_depth", "ussd_last".
+ * "purge_sessions", "declaration_flagged", "outbox_depth", "ussd_last",
+ * "admin_session_get".
  * The EXPLAIN QUERY PLAN steps joined with "; " in buf: for tests and
  * diagnostics (an index that stopped being used shows as a SCAN). 1 done,
  * 0 no such name, -1 error.

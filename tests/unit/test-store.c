@@ -33,7 +33,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	5	/* the newest migration */
+#define SCHEMA_VERSION	6	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -180,7 +180,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 13);
+	    " WHERE type = 'table'"), 14);
 }
 END_TEST
 
@@ -1134,13 +1134,19 @@ END_TEST
 
 #define T0	AT0800
 
-/* What migration 4 added, undone. */
-#define UNDO_V5 \
-	"DROP TABLE route_secrets;"
+/* What migration 6 added, undone. */
+#define UNDO_V6 \
+	"DROP TABLE admin_sessions;"
+
+/* What migrations 5 and 6 added, undone. */
+#define UNDO_V5 UNDO_V6 \
+	" DROP TABLE route_secrets;"
+
+/* What migrations 4 to 6 added, undone. */
 #define UNDO_V4 UNDO_V5 \
 	" DROP TABLE parts; DROP INDEX inbound_number;"
 
-/* What migrations 3 and 4 added, undone. */
+/* What migrations 3 to 6 added, undone. */
 #define UNDO_V3 UNDO_V4 \
 	" DROP TABLE ussd_sessions; DROP INDEX checkins_sent;" \
 	" DROP INDEX declarations_started; DROP INDEX answers_declaration;" \
