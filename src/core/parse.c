@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "codec/msg.h"
 #include "core/parse.h"
 
 #define PARSE_BADCODE_MIN	4	/* fewer digits alone are not taken for a code */
@@ -9,80 +10,30 @@
 #define PARSE_SEP_MAX		3	/* separator characters between two code digits */
 #define PARSE_COUNT_DIGITS	6	/* longest companion count kept in a BADCOUNT */
 
-/* A whole message that is a command by itself. */
-struct parse_word {
-	const char	*word;
-	enum parse_kind	 kind;
-	enum lang	 lang;
+/*
+ * The keywords are data (codec/msg.c's built-in table, or the
+ * configuration's): what each meaning is here.
+ */
+static const enum parse_kind parse_kw_kinds[KW_COUNT] = {
+	[KW_CHECKIN] = PARSE_CHECKIN,
+	[KW_CHECKOUT] = PARSE_CHECKOUT,
+	[KW_YES] = PARSE_YES,
+	[KW_NO] = PARSE_NO,
+	[KW_DECLARE] = PARSE_DECLARE,
+	[KW_HELP] = PARSE_HELP,
+	[KW_STOP] = PARSE_STOP,
+	[KW_START] = PARSE_START,
+	[KW_HISTORY] = PARSE_HISTORY,
+	[KW_STATS] = PARSE_STATS,
+	[KW_LANG] = PARSE_LANG,
 };
 
-static const struct parse_word parse_words[] = {
-	{ .word = "1", .kind = PARSE_YES },
-	{ .word = "c", .kind = PARSE_YES },
-	{ .word = "co", .kind = PARSE_YES },
-	{ .word = "co a", .kind = PARSE_YES },		/* "có ạ" */
-	{ .word = "da co", .kind = PARSE_YES },		/* "dạ có" */
-	{ .word = "y", .kind = PARSE_YES },
-	{ .word = "yes", .kind = PARSE_YES },
-	{ .word = "ok", .kind = PARSE_YES },
-	{ .word = "dong y", .kind = PARSE_YES },	/* "đồng ý" */
-	{ .word = "vang", .kind = PARSE_YES },		/* "vâng" */
-	{ .word = "2", .kind = PARSE_NO },
-	{ .word = "k", .kind = PARSE_NO },
-	{ .word = "ko", .kind = PARSE_NO },
-	{ .word = "kg", .kind = PARSE_NO },
-	{ .word = "khg", .kind = PARSE_NO },
-	{ .word = "khong", .kind = PARSE_NO },
-	{ .word = "khong a", .kind = PARSE_NO },	/* "không ạ" */
-	{ .word = "khong co", .kind = PARSE_NO },	/* "không có" */
-	{ .word = "ko co", .kind = PARSE_NO },
-	{ .word = "da khong", .kind = PARSE_NO },	/* "dạ không" */
-	{ .word = "n", .kind = PARSE_NO },
-	{ .word = "no", .kind = PARSE_NO },
-	{ .word = "kb", .kind = PARSE_DECLARE },
-	{ .word = "khai bao", .kind = PARSE_DECLARE },	/* "khai báo" */
-	{ .word = "hd", .kind = PARSE_HELP },
-	{ .word = "help", .kind = PARSE_HELP },
-	{ .word = "?", .kind = PARSE_HELP },
-	{ .word = "huong dan", .kind = PARSE_HELP },	/* "hướng dẫn" */
-	{ .word = "tro giup", .kind = PARSE_HELP },	/* "trợ giúp" */
-	{ .word = "vi", .kind = PARSE_LANG, .lang = LANG_VI },
-	{ .word = "tieng viet", .kind = PARSE_LANG, .lang = LANG_VI },
-	{ .word = "en", .kind = PARSE_LANG, .lang = LANG_EN },
-	{ .word = "english", .kind = PARSE_LANG, .lang = LANG_EN },
-	{ .word = "tieng anh", .kind = PARSE_LANG, .lang = LANG_EN },
-	{ .word = "stop", .kind = PARSE_STOP },
-	{ .word = "tc", .kind = PARSE_STOP },
-	{ .word = "huy", .kind = PARSE_STOP },		/* "hủy", "huỷ" */
-	{ .word = "tu choi", .kind = PARSE_STOP },	/* "từ chối" */
-	{ .word = "start", .kind = PARSE_START },
-	{ .word = "ls", .kind = PARSE_HISTORY },
-	{ .word = "lich su", .kind = PARSE_HISTORY },	/* "lịch sử" */
-	{ .word = "tk", .kind = PARSE_STATS },
-	{ .word = "thong ke", .kind = PARSE_STATS },	/* "thống kê" */
-};
-
-/* A keyword before a code; the longest one that matches wins. */
-struct parse_prefix {
-	const char	*word;
-	enum parse_kind	 kind;
-};
-
-static const struct parse_prefix parse_prefixes[] = {
-	{ .word = "ci", .kind = PARSE_CHECKIN },
-	{ .word = "checkin", .kind = PARSE_CHECKIN },
-	{ .word = "check in", .kind = PARSE_CHECKIN },
-	{ .word = "check-in", .kind = PARSE_CHECKIN },
-	{ .word = "ma", .kind = PARSE_CHECKIN },	/* "mã" */
-	{ .word = "ma so", .kind = PARSE_CHECKIN },	/* "mã số" */
-	{ .word = "ma qr", .kind = PARSE_CHECKIN },
-	{ .word = "qr", .kind = PARSE_CHECKIN },
-	{ .word = "ra", .kind = PARSE_CHECKOUT },
-	{ .word = "out", .kind = PARSE_CHECKOUT },
-	{ .word = "checkout", .kind = PARSE_CHECKOUT },
-	{ .word = "check out", .kind = PARSE_CHECKOUT },
-	{ .word = "check-out", .kind = PARSE_CHECKOUT },
-};
+/* A keyword before a code (checkin, checkout), not a whole message. */
+static int
+parse_kw_prefix(const struct msg_keyword *k)
+{
+	return k->kw == KW_CHECKIN || k->kw == KW_CHECKOUT;
+}
 
 /* What may introduce a companion count after the code: "+2", "them 2". */
 static const char *parse_count_words[] = {
@@ -171,31 +122,36 @@ parse_starts(const char *p, const char *end, const char *word)
 }
 
 /* The whole-message command that [p, end) is, or NULL. */
-static const struct parse_word *
-parse_find_word(const char *p, const char *end)
+static const struct msg_keyword *
+parse_find_word(const struct msg_keyword *kw, size_t nkw, const char *p,
+    const char *end)
 {
 	size_t	i, len = end - p;
 
-	for (i = 0; i < nitems(parse_words); i++) {
-		if (strlen(parse_words[i].word) == len &&
-		    memcmp(parse_words[i].word, p, len) == 0)
-			return &parse_words[i];
+	for (i = 0; i < nkw; i++) {
+		if (!parse_kw_prefix(&kw[i]) && (unsigned)kw[i].kw < KW_COUNT &&
+		    strlen(kw[i].word) == len &&
+		    memcmp(kw[i].word, p, len) == 0)
+			return &kw[i];
 	}
 	return NULL;
 }
 
 /* The longest keyword [p, end) starts with, or NULL. */
-static const struct parse_prefix *
-parse_find_prefix(const char *p, const char *end, size_t *lenp)
+static const struct msg_keyword *
+parse_find_prefix(const struct msg_keyword *kw, size_t nkw, const char *p,
+    const char *end, size_t *lenp)
 {
-	const struct parse_prefix	*best = NULL;
+	const struct msg_keyword	*best = NULL;
 	size_t				 i, len;
 
 	*lenp = 0;
-	for (i = 0; i < nitems(parse_prefixes); i++) {
-		len = parse_starts(p, end, parse_prefixes[i].word);
+	for (i = 0; i < nkw; i++) {
+		if (!parse_kw_prefix(&kw[i]) || kw[i].word[0] == '\0')
+			continue;
+		len = parse_starts(p, end, kw[i].word);
 		if (len > *lenp) {
-			best = &parse_prefixes[i];
+			best = &kw[i];
 			*lenp = len;
 		}
 	}
@@ -292,17 +248,17 @@ parse_count(const char **pp, const char *end, int *count)
 
 /* [KW] CODE [+N] and RA [CODE]: fills r, or makes it PARSE_UNKNOWN. */
 static void
-parse_code(const char *p, const char *end, size_t code_len,
-    struct parse_result *r)
+parse_code(const struct msg_keyword *kws, size_t nkws, const char *p,
+    const char *end, size_t code_len, struct parse_result *r)
 {
-	const struct parse_prefix	*kw;
+	const struct msg_keyword	*kw;
 	enum parse_kind			 kind = PARSE_CHECKIN;
 	size_t				 len, n;
 	int				 count = 0, counted;
 
 	r->kind = PARSE_UNKNOWN;
-	if ((kw = parse_find_prefix(p, end, &len)) != NULL) {
-		kind = kw->kind;
+	if ((kw = parse_find_prefix(kws, nkws, p, end, &len)) != NULL) {
+		kind = parse_kw_kinds[kw->kw];
 		for (p += len; p < end && parse_in(*p, parse_glue); p++)
 			;
 		if (p == end) {
@@ -339,8 +295,16 @@ parse_code(const char *p, const char *end, size_t code_len,
 void
 parse_message(const char *folded, size_t code_len, struct parse_result *r)
 {
-	const struct parse_word	*w;
-	const char		*p, *end;
+	parse_message_words(NULL, folded, code_len, r);
+}
+
+void
+parse_message_words(const struct msg_texts *words, const char *folded,
+    size_t code_len, struct parse_result *r)
+{
+	const struct msg_keyword	*w, *kws;
+	const char			*p, *end;
+	size_t				 nkws;
 
 	memset(r, 0, sizeof *r);
 	r->lang = LANG_VI;
@@ -358,20 +322,22 @@ parse_message(const char *folded, size_t code_len, struct parse_result *r)
 	r->kind = PARSE_UNKNOWN;
 	if (end - p > PARSE_LINE_MAX)
 		return;
+	kws = msg_keywords(words, &nkws);
 
 	/* "?" is a command; "co." and "1234567!" are the same as without. */
-	if ((w = parse_find_word(p, end)) == NULL) {
+	if ((w = parse_find_word(kws, nkws, p, end)) == NULL) {
 		while (end - p > 1 && (parse_in(end[-1], parse_trailing) ||
 		    parse_is_space(end[-1])))
 			end--;
-		w = parse_find_word(p, end);
+		w = parse_find_word(kws, nkws, p, end);
 	}
 	if (w != NULL) {
-		r->kind = w->kind;
-		r->lang = w->lang;
+		r->kind = parse_kw_kinds[w->kw];
+		if (w->kw == KW_LANG)
+			r->lang = (enum lang)w->lang;
 		return;
 	}
-	parse_code(p, end, code_len, r);
+	parse_code(kws, nkws, p, end, code_len, r);
 	if (r->kind == PARSE_UNKNOWN) {
 		memset(r->code, 0, sizeof r->code);
 		r->companions = 0;
