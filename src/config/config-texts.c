@@ -575,7 +575,8 @@ config_kwbuild_free(struct config_kwbuild *b)
  */
 static int
 config_words_keywords(struct config_ctx *ctx, const config_setting_t *s,
-    const config_setting_t *langkw[LANG_MAX], struct config *cfg)
+    const config_setting_t *langkw[LANG_MAX], const int langidx[LANG_MAX],
+    struct config *cfg)
 {
 	const config_setting_t		*mg, *lg, *given;
 	const struct msg_keyword	*bk;
@@ -637,8 +638,8 @@ config_words_keywords(struct config_ctx *ctx, const config_setting_t *s,
 	}
 	for (lang = 0; lang < nl; lang++) {
 		if (langkw[lang] != NULL) {
-			snprintf(lname, sizeof lname, "languages.%s.keywords",
-			    msg_lang_code(&cfg->texts, lang));
+			snprintf(lname, sizeof lname, "languages[%d].keywords",
+			    langidx[lang]);
 			if (config_kw_list(ctx, &b, langkw[lang], lname, KW_LANG,
 			    lang) != 0)
 				goto fail;
@@ -685,7 +686,8 @@ config_lang_code_ok(const char *s)
  */
 static int
 config_words_languages(struct config_ctx *ctx, const config_setting_t *s,
-    const config_setting_t *langkw[LANG_MAX], struct config *cfg)
+    const config_setting_t *langkw[LANG_MAX], int langidx[LANG_MAX],
+    struct config *cfg)
 {
 	struct msg_texts	*t = &cfg->texts;
 	const config_setting_t	*el, *m, *code;
@@ -751,8 +753,10 @@ config_words_languages(struct config_ctx *ctx, const config_setting_t *s,
 				    "or en");
 			t->langs[lang].fallback = fb;
 		}
-		if ((m = config_setting_get_member(el, "keywords")) != NULL)
+		if ((m = config_setting_get_member(el, "keywords")) != NULL) {
 			langkw[lang] = m;
+			langidx[lang] = i;
+		}
 		else if (lang >= LANG_COUNT) {
 			config_join(name, sizeof name, ename, "keywords");
 			return config_fail(ctx, el, name, "required setting is "
@@ -788,11 +792,12 @@ config_words_post(struct config_ctx *ctx, const config_setting_t *root,
     struct config *cfg)
 {
 	const config_setting_t	*langkw[LANG_MAX], *s, *u;
-	int			 lang;
+	int			 langidx[LANG_MAX], lang;
 
 	memset(langkw, 0, sizeof langkw);
+	memset(langidx, 0, sizeof langidx);
 	if (config_words_languages(ctx, config_setting_get_member(root,
-	    "languages"), langkw, cfg) != 0)
+	    "languages"), langkw, langidx, cfg) != 0)
 		return -1;
 	if ((lang = msg_lang_find(&cfg->texts, cfg->language_code)) == -1) {
 		char	 list[LANG_MAX * (LANG_CODE_MAX + 2)];
@@ -804,7 +809,7 @@ config_words_post(struct config_ctx *ctx, const config_setting_t *root,
 	}
 	cfg->language = lang;
 	if (config_words_keywords(ctx, config_setting_get_member(root,
-	    "keywords"), langkw, cfg) != 0)
+	    "keywords"), langkw, langidx, cfg) != 0)
 		return -1;
 	if (config_words_templates(ctx, config_setting_get_member(root,
 	    "templates"), cfg) != 0)
