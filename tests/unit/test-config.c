@@ -1082,7 +1082,7 @@ static const struct {
 START_TEST(test_bad_words)
 {
 	struct config	*cfg;
-	char		 err[ERRLEN], want[64];
+	char		 err[ERRLEN], want[1024];
 	int		 i = _i;
 
 	cfg = load_text(bad_words_cases[i].text, err);
