@@ -21,6 +21,7 @@
 
 static int	config_question_post(struct config_ctx *,
 		    const config_setting_t *, const char *, void *);
+static void	config_words_warn(const struct config *);
 
 static const struct config_word config_words_qtype[] = {
 	{ "yesno", QUESTION_YESNO },
@@ -950,7 +951,10 @@ const struct config_list config_questions_list = {
 	.done = config_questions_done,
 };
 
-/* Warn about questions that will not fit one SMS with their template. */
+/*
+ * Warn about questions that will not fit one SMS with their template, in
+ * every language, and about languages the USSD menu does not offer.
+ */
 void
 config_questions_warn(const struct config *cfg)
 {
@@ -967,7 +971,7 @@ config_questions_warn(const struct config *cfg)
 		snprintf(total, sizeof total, "%zu", qs->nquestions);
 		for (j = 0; j < qs->nquestions; j++) {
 			q = &qs->questions[j];
-			for (l = 0; l < LANG_COUNT; l++) {
+			for (l = 0; l < msg_nlangs(&cfg->texts); l++) {
 				vars[0] = (struct msg_var){ "n", total };
 				vars[1] = (struct msg_var){ "total", total };
 				vars[2] = (struct msg_var){ "question",
@@ -981,10 +985,40 @@ config_questions_warn(const struct config *cfg)
 					    "question=%s lang=%s segments=%zu "
 					    "(the question SMS does not fit "
 					    "one message)", cfg->file, qs->kind,
-					    q->id, msg_lang_name(l), gc.segments);
+					    q->id, msg_lang_code(&cfg->texts, l),
+					    gc.segments);
 				free(text);
 			}
 		}
+	}
+	config_words_warn(cfg);
+}
+
+/*
+ * Warn when a language is missing from the menu's language screen: the
+ * built-in one lists vi and en only.
+ */
+static void
+config_words_warn(const struct config *cfg)
+{
+	size_t	 i;
+	int	 l;
+
+	if (msg_nlangs(&cfg->texts) <= LANG_COUNT)
+		return;
+	for (i = 0; i < cfg->ninbound; i++) {
+		if (strcmp(cfg->inbound[i].type, "ussd") == 0)
+			break;
+	}
+	if (i == cfg->ninbound)
+		return;
+	for (l = 0; l < msg_nlangs(&cfg->texts); l++) {
+		if (cfg->texts.screen[l][UT_LANG] != NULL)
+			continue;
+		log_warnx("config: file=%s lang=%s (the USSD menu's language "
+		    "screen is the built-in one, which lists vi and en only: "
+		    "set ussd.screens.%s.lang)", cfg->file,
+		    msg_lang_code(&cfg->texts, l), msg_lang_code(&cfg->texts, l));
 	}
 }
 

@@ -14,7 +14,8 @@
  *   dym        1 -> companions, 2 -> code
  *   companions 0..20 (empty: none) -> the check-in, then question or END
  *   question   1/2 (yes/no) or text -> the next question, or END with thanks
- *   lang       1 Tieng Viet, 2 English -> main; 0 -> main
+ *   lang       1 the first language (Tieng Viet), 2 the second (English), and
+ *              so on through those of the configuration -> main; 0 -> main
  *   resume     1 -> the screen a cut session stopped at, 2 -> main
  *
  * Rules kept here:
@@ -43,6 +44,8 @@
  *   ussd.resume seconds: the next session of the number offers to continue.
  *   The network's end-of-session notification therefore finishes only a
  *   session with nothing to resume: a cut is what resume is for.
+ * - The texts of the screens are the configuration's words (codec/msg.c
+ *   holds the built-in ones, config-texts.c refuses one that cannot fit).
  * - Every screen is at most USSD_SCREEN_MAX characters, by construction:
  *   names are folded to ASCII (operators render only GSM-7 reliably) and
  *   cut, and the one variable part of a screen is cut to what is left.
