@@ -71,7 +71,7 @@ enum ussd_text {
 	UT_DECL_DONE,
 	UT_DECL_FLAGGED,	/* {hotline} */
 	UT_TOO_MANY,
-	UT_R_CHOICE,		/* the reason lines (UT_R_*) above a screen */
+	UT_R_CHOICE,		/* reason lines (UT_R_*) go above a screen */
 	UT_R_DIGITS,
 	UT_R_CODE_LEN,		/* {digits} */
 	UT_R_CODE,
@@ -87,7 +87,7 @@ enum ussd_text {
 #define USSD_NAME_CHARS		40	/* a venue name on a screen */
 #define USSD_WARD_CHARS		24	/* a ward on a screen */
 
-/* The configuration key of a screen ("main", "bad_choice", ...), and back (-1). */
+/* The configuration key of a screen ("main", ...), and back (-1). */
 const char	*msg_screen_name(enum ussd_text);
 int		 msg_screen_lookup(const char *name);
 /* The built-in text of a screen in a language. */
@@ -118,9 +118,9 @@ enum msg_kw {
 };
 
 struct msg_keyword {
-	const char	*word;	/* folded (text_fold): lower case, no diacritics */
+	const char	*word;	/* folded (text_fold) */
 	enum msg_kw	 kw;
-	int		 lang;	/* whose word it is; for KW_LANG, the one it chooses */
+	int		 lang;	/* whose word; KW_LANG: the one it chooses */
 };
 
 /* The configuration key of a meaning ("checkin", "yes", ...), and back (-1). */
@@ -133,7 +133,7 @@ const struct msg_keyword *msg_kw_builtin(size_t *n);
 
 struct msg_lang {
 	char	code[LANG_CODE_MAX];	/* "vi", "en", "km" */
-	int	fallback;		/* the language of a text this one lacks */
+	int	fallback;		/* whose text is used where it has none */
 };
 
 /*
@@ -149,7 +149,7 @@ struct msg_texts {
 	int			 fold_diacritics;
 	int			 nlangs;	/* 0: vi and en alone */
 	struct msg_lang		 langs[LANG_MAX];
-	struct msg_keyword	*kw;		/* NULL: the built-in keywords */
+	struct msg_keyword	*kw;		/* NULL: the built-in ones */
 	size_t			 nkw;
 };
 
@@ -159,15 +159,16 @@ const char	*msg_lang_code(const struct msg_texts *, int lang);
 /* The position of a language code, or -1. */
 int		 msg_lang_find(const struct msg_texts *, const char *code);
 /* The template of id in lang: the operator's, the fallback's, the built-in. */
-const char	*msg_template(const struct msg_texts *, int lang, enum msg_id);
+const char	*msg_template(const struct msg_texts *, int lang,
+		    enum msg_id);
 /* The same for a USSD screen. */
 const char	*msg_screen(const struct msg_texts *, int lang, enum ussd_text);
 /* The keywords in force, in the order they are tried. */
 const struct msg_keyword *msg_keywords(const struct msg_texts *, size_t *n);
 
 /*
- * Expand the template for id in lang (texts' one if set, the built-in
- * otherwise), replacing each {name} with its value. Unknown placeholders are
+ * Expand the template for id in lang (msg_template: texts' one if set, its
+ * fallback language's, the built-in), replacing each {name} with its value. Unknown placeholders are
  * left as written. texts may be NULL (built-in texts). Returns a new string.
  */
 char	*msg_render(const struct msg_texts *texts, enum lang, enum msg_id,
