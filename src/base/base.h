@@ -10,8 +10,14 @@
 #endif
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Reply languages; the order is the order of template columns. */
+/*
+ * Reply languages: the two built in (the order is the order of template
+ * columns), then those the configuration adds (languages = ...), up to
+ * LANG_MAX in all. A language is its position; residents' choices are
+ * stored as it.
+ */
 enum lang { LANG_VI = 0, LANG_EN = 1, LANG_COUNT };
+#define LANG_MAX	8	/* languages at most, built-in ones included */
 
 #define CODE_MAX	16	/* venue code digits plus NUL, with room to spare */
 #define NUMBER_MAX	24	/* "+" and at most 15 digits (E.164), or a short code */

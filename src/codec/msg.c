@@ -1,4 +1,8 @@
-/* msg.c: reply texts in Vietnamese and English, overridable in the configuration. */
+/*
+ * msg.c: the words of checkind: reply texts, USSD screens and keywords in
+ * Vietnamese and English, and how the configuration's words (more
+ * languages, other texts, other keywords) take their place.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,12 +145,200 @@ static const struct msg_entry {
 	    "e.g. 2." } },
 };
 
+/*
+ * The built-in USSD screens (core/ussd.c), Vietnamese without diacritics and
+ * English. With a 40-character {venue}, a 24-character {ward} and the
+ * longest reason line above it, each fits USSD_SCREEN_CHARS
+ * (tests/unit/test-ussd.c walks them).
+ */
+static const struct ussd_text_entry {
+	enum ussd_text	 id;
+	const char	*key;
+	const char	*text[LANG_COUNT];
+} ussd_texts[UT_COUNT] = {
+	[UT_NONE] = { UT_NONE, "none", { "", "" } },
+	[UT_MAIN] = { UT_MAIN, "main", {
+	    "Check-in phong dich\n1 Check-in\n2 Khai bao y te\n3 Lich su\n"
+	    "4 Ngon ngu/Language\n0 Thoat",
+	    "COVID check-in\n1 Check in\n2 Health declaration\n3 My check-ins\n"
+	    "4 Ngon ngu/Language\n0 Exit" } },
+	[UT_RESUME] = { UT_RESUME, "resume", {
+	    "Lan truoc ban dung giua chung.\n1 Tiep tuc\n2 Menu chinh",
+	    "You stopped half-way last time.\n1 Continue\n2 Main menu" } },
+	[UT_CODE] = { UT_CODE, "code", {
+	    "Nhap ma dia diem ({digits} chu so, tren bang dan tai cua):\n0 Quay lai",
+	    "Enter the venue code ({digits} digits, on the poster at the door):\n"
+	    "0 Back" } },
+	[UT_CONFIRM] = { UT_CONFIRM, "confirm", {
+	    "Check-in tai:\n{venue}, {ward}\n1 Dung\n2 Sai, nhap lai ma",
+	    "Check in at:\n{venue}, {ward}\n1 Yes\n2 No, enter the code again" } },
+	[UT_DYM] = { UT_DYM, "did_you_mean", {
+	    "Ma vua nhap khong dung. Co phai {code} - {venue}?\n1 Dung\n"
+	    "2 Khong, nhap lai ma",
+	    "That code is not right. Did you mean {code} - {venue}?\n1 Yes\n"
+	    "2 No, enter the code again" } },
+	[UT_COMPANIONS] = { UT_COMPANIONS, "companions", {
+	    "So nguoi di cung (0-20):\n(0 hoac de trong: di mot minh)",
+	    "People with you (0-20):\n(0 or empty: none)" } },
+	[UT_QUESTION_YESNO] = { UT_QUESTION_YESNO, "question_yesno", {
+	    "Cau {n}/{total}: {question}\n1 Co\n2 Khong",
+	    "Question {n}/{total}: {question}\n1 Yes\n2 No" } },
+	[UT_QUESTION_TEXT] = { UT_QUESTION_TEXT, "question_text", {
+	    "Cau {n}/{total}: {question}\nNhap cau tra loi:",
+	    "Question {n}/{total}: {question}\nType your answer:" } },
+	[UT_LANG] = { UT_LANG, "lang", {
+	    "Chon ngon ngu / Language:\n1 Tieng Viet\n2 English\n0 Quay lai",
+	    "Ngon ngu / Language:\n1 Tieng Viet\n2 English\n0 Back" } },
+	[UT_BYE] = { UT_BYE, "bye", {
+	    "Cam on ban. Hen gap lai!",
+	    "Thank you. Goodbye!" } },
+	[UT_CHECKED_IN] = { UT_CHECKED_IN, "checked_in", {
+	    "Da check-in tai {venue}, {ward} luc {time}. Cam on ban!",
+	    "Checked in at {venue}, {ward} at {time}. Thank you!" } },
+	[UT_CHECKED_IN_SMS] = { UT_CHECKED_IN_SMS, "checked_in_sms", {
+	    "Da check-in tai {venue}, {ward} luc {time}. Tin nhan xac nhan "
+	    "se duoc gui toi ban.",
+	    "Checked in at {venue}, {ward} at {time}. A confirmation SMS is "
+	    "on its way." } },
+	[UT_DECL_DONE] = { UT_DECL_DONE, "declaration_done", {
+	    "Cam on ban da khai bao y te. Hay deo khau trang va rua tay "
+	    "thuong xuyen.",
+	    "Thank you, your health declaration is recorded. Wear a mask and "
+	    "wash your hands often." } },
+	[UT_DECL_FLAGGED] = { UT_DECL_FLAGGED, "declaration_flagged", {
+	    "Cam on ban. Ban co yeu to nguy co: han che tiep xuc va goi ngay "
+	    "{hotline} de duoc huong dan.",
+	    "Thank you. Your answers show a risk: limit contact and call "
+	    "{hotline} now for advice." } },
+	[UT_TOO_MANY] = { UT_TOO_MANY, "too_many_steps", {
+	    "Phien qua dai. Vui long quay so lai.",
+	    "This session is too long. Please dial again." } },
+	[UT_R_CHOICE] = { UT_R_CHOICE, "bad_choice", {
+	    "Lua chon khong hop le.",
+	    "Not a choice." } },
+	[UT_R_DIGITS] = { UT_R_DIGITS, "bad_digits", {
+	    "Chi nhap chu so.",
+	    "Digits only, please." } },
+	[UT_R_CODE_LEN] = { UT_R_CODE_LEN, "bad_code_length", {
+	    "Ma phai co {digits} chu so.",
+	    "A code has {digits} digits." } },
+	[UT_R_CODE] = { UT_R_CODE, "bad_code", {
+	    "Ma khong dung, nhap lai:",
+	    "Wrong code, try again:" } },
+	[UT_R_COUNT] = { UT_R_COUNT, "bad_count", {
+	    "Nhap mot so tu 0 den 20.",
+	    "Enter a number from 0 to 20." } },
+	[UT_R_LONG] = { UT_R_LONG, "too_long", {
+	    "Nhap qua dai.",
+	    "Too long." } },
+	[UT_R_ANSWER] = { UT_R_ANSWER, "bad_answer", {
+	    "Chon 1 (Co) hoac 2 (Khong).",
+	    "Choose 1 (Yes) or 2 (No)." } },
+	[UT_R_EMPTY] = { UT_R_EMPTY, "empty_answer", {
+	    "Hay nhap cau tra loi.",
+	    "Please type an answer." } },
+	[UT_R_LANG] = { UT_R_LANG, "lang_set", {
+	    "Da chon tieng Viet.",
+	    "English it is." } },
+};
+
+
+/* The placeholders each screen is given (ussd.c's calls of ussd_compose). */
+static const char *msg_screen_var_names[UT_COUNT] = {
+	[UT_CODE] = "digits",
+	[UT_CONFIRM] = "venue ward code",
+	[UT_DYM] = "venue ward code",
+	[UT_QUESTION_YESNO] = "n total question",
+	[UT_QUESTION_TEXT] = "n total question",
+	[UT_CHECKED_IN] = "venue ward time",
+	[UT_CHECKED_IN_SMS] = "venue ward time",
+	[UT_DECL_FLAGGED] = "hotline",
+	[UT_R_CODE_LEN] = "digits",
+};
+
+/*
+ * The built-in keywords, folded, in the order they are tried: the
+ * Vietnamese ones, then the English ones, then the words that choose a
+ * language. A word a resident of either language may use is in both lists.
+ */
+#define KV(w, k)	{ w, k, LANG_VI }
+#define KE(w, k)	{ w, k, LANG_EN }
+static const struct msg_keyword msg_kw_table[] = {
+	KV("ci", KW_CHECKIN), KV("checkin", KW_CHECKIN),
+	KV("check in", KW_CHECKIN), KV("check-in", KW_CHECKIN),
+	KV("ma", KW_CHECKIN),			/* "mã" */
+	KV("ma so", KW_CHECKIN),		/* "mã số" */
+	KV("ma qr", KW_CHECKIN), KV("qr", KW_CHECKIN),
+	KV("ra", KW_CHECKOUT), KV("out", KW_CHECKOUT),
+	KV("checkout", KW_CHECKOUT), KV("check out", KW_CHECKOUT),
+	KV("check-out", KW_CHECKOUT),
+	KV("1", KW_YES), KV("c", KW_YES), KV("co", KW_YES),
+	KV("co a", KW_YES),			/* "có ạ" */
+	KV("da co", KW_YES),			/* "dạ có" */
+	KV("y", KW_YES), KV("yes", KW_YES), KV("ok", KW_YES),
+	KV("dong y", KW_YES),			/* "đồng ý" */
+	KV("vang", KW_YES),			/* "vâng" */
+	KV("2", KW_NO), KV("k", KW_NO), KV("ko", KW_NO), KV("kg", KW_NO),
+	KV("khg", KW_NO), KV("khong", KW_NO),
+	KV("khong a", KW_NO),			/* "không ạ" */
+	KV("khong co", KW_NO),			/* "không có" */
+	KV("ko co", KW_NO),
+	KV("da khong", KW_NO),			/* "dạ không" */
+	KV("n", KW_NO), KV("no", KW_NO),
+	KV("kb", KW_DECLARE),
+	KV("khai bao", KW_DECLARE),		/* "khai báo" */
+	KV("hd", KW_HELP), KV("help", KW_HELP), KV("?", KW_HELP),
+	KV("huong dan", KW_HELP),		/* "hướng dẫn" */
+	KV("tro giup", KW_HELP),		/* "trợ giúp" */
+	KV("stop", KW_STOP), KV("tc", KW_STOP),
+	KV("huy", KW_STOP),			/* "hủy", "huỷ" */
+	KV("tu choi", KW_STOP),			/* "từ chối" */
+	KV("start", KW_START),
+	KV("ls", KW_HISTORY),
+	KV("lich su", KW_HISTORY),		/* "lịch sử" */
+	KV("tk", KW_STATS),
+	KV("thong ke", KW_STATS),		/* "thống kê" */
+	KE("ci", KW_CHECKIN), KE("checkin", KW_CHECKIN),
+	KE("check in", KW_CHECKIN), KE("check-in", KW_CHECKIN),
+	KE("qr", KW_CHECKIN),
+	KE("ra", KW_CHECKOUT), KE("out", KW_CHECKOUT),
+	KE("checkout", KW_CHECKOUT), KE("check out", KW_CHECKOUT),
+	KE("check-out", KW_CHECKOUT),
+	KE("1", KW_YES), KE("y", KW_YES), KE("yes", KW_YES), KE("ok", KW_YES),
+	KE("2", KW_NO), KE("n", KW_NO), KE("no", KW_NO),
+	KE("kb", KW_DECLARE),
+	KE("help", KW_HELP), KE("?", KW_HELP), KE("hd", KW_HELP),
+	KE("stop", KW_STOP),
+	KE("start", KW_START),
+	KE("ls", KW_HISTORY),
+	KE("tk", KW_STATS),
+	KV("vi", KW_LANG),
+	KV("tieng viet", KW_LANG),		/* "tiếng Việt" */
+	KE("en", KW_LANG), KE("english", KW_LANG),
+	KE("tieng anh", KW_LANG),		/* "tiếng Anh" */
+};
+#undef KV
+#undef KE
+
+static const char *msg_kw_names[KW_COUNT] = {
+	[KW_CHECKIN] = "checkin",
+	[KW_CHECKOUT] = "checkout",
+	[KW_YES] = "yes",
+	[KW_NO] = "no",
+	[KW_DECLARE] = "declare",
+	[KW_HELP] = "help",
+	[KW_STOP] = "stop",
+	[KW_START] = "start",
+	[KW_HISTORY] = "history",
+	[KW_STATS] = "stats",
+	[KW_LANG] = "lang",
+};
+
 static const char *msg_lang_names[LANG_COUNT] = {
 	[LANG_VI] = "vi",
 	[LANG_EN] = "en",
 };
 
-/* A growing output string. */
 const char *
 msg_name(enum msg_id id)
 {
@@ -226,6 +418,191 @@ msg_lang_name(enum lang lang)
 	return msg_lang_names[lang];
 }
 
+int
+msg_nlangs(const struct msg_texts *t)
+{
+	if (t == NULL || t->nlangs < LANG_COUNT)
+		return LANG_COUNT;
+	return t->nlangs < LANG_MAX ? t->nlangs : LANG_MAX;
+}
+
+const char *
+msg_lang_code(const struct msg_texts *t, int lang)
+{
+	if (lang < 0 || lang >= msg_nlangs(t))
+		return NULL;
+	if (t == NULL || t->nlangs < LANG_COUNT)
+		return msg_lang_names[lang];
+	return t->langs[lang].code;
+}
+
+int
+msg_lang_find(const struct msg_texts *t, const char *code)
+{
+	int	 i;
+
+	if (code == NULL)
+		return -1;
+	for (i = 0; i < msg_nlangs(t); i++) {
+		if (strcmp(msg_lang_code(t, i), code) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* The language a text in lang falls back to; lang out of range: Vietnamese. */
+static int
+msg_lang_valid(const struct msg_texts *t, int lang)
+{
+	return lang >= 0 && lang < msg_nlangs(t) ? lang : LANG_VI;
+}
+
+static int
+msg_fallback(const struct msg_texts *t, int lang)
+{
+	return msg_lang_valid(t, t->langs[lang].fallback);
+}
+
+const char *
+msg_template(const struct msg_texts *t, int lang, enum msg_id id)
+{
+	int	 hops;
+
+	if ((unsigned)id >= MSG_COUNT)
+		return "";
+	lang = msg_lang_valid(t, lang);
+	for (hops = 0; t != NULL && hops < LANG_MAX; hops++) {
+		if (t->tmpl[lang][id] != NULL)
+			return t->tmpl[lang][id];
+		if (lang < LANG_COUNT)
+			break;
+		lang = msg_fallback(t, lang);
+	}
+	return msg_table[id].text[lang < LANG_COUNT ? lang : LANG_VI];
+}
+
+const char *
+msg_screen(const struct msg_texts *t, int lang, enum ussd_text id)
+{
+	int	 hops;
+
+	if ((unsigned)id >= UT_COUNT)
+		return "";
+	lang = msg_lang_valid(t, lang);
+	for (hops = 0; t != NULL && hops < LANG_MAX; hops++) {
+		if (t->screen[lang][id] != NULL)
+			return t->screen[lang][id];
+		if (lang < LANG_COUNT)
+			break;
+		lang = msg_fallback(t, lang);
+	}
+	return ussd_texts[id].text[lang < LANG_COUNT ? lang : LANG_VI];
+}
+
+const char *
+msg_screen_name(enum ussd_text id)
+{
+	if ((unsigned)id >= UT_COUNT)
+		return NULL;
+	return ussd_texts[id].key;
+}
+
+int
+msg_screen_lookup(const char *name)
+{
+	size_t	 i;
+
+	if (name == NULL)
+		return -1;
+	for (i = UT_NONE + 1; i < nitems(ussd_texts); i++) {
+		if (strcmp(ussd_texts[i].key, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *
+msg_screen_default(enum ussd_text id, enum lang lang)
+{
+	if ((unsigned)id >= UT_COUNT)
+		return NULL;
+	if ((unsigned)lang >= LANG_COUNT)
+		lang = LANG_VI;
+	return ussd_texts[id].text[lang];
+}
+
+const char *
+msg_screen_vars(enum ussd_text id)
+{
+	if ((unsigned)id >= UT_COUNT)
+		return NULL;
+	return msg_screen_var_names[id] != NULL ? msg_screen_var_names[id] : "";
+}
+
+/* 1 if name (len bytes) is one of the space-separated words of vars. */
+static int
+msg_in_vars(const char *vars, const char *name, size_t len)
+{
+	const char	*p, *end;
+
+	if (len == 0)
+		return 0;
+	for (p = vars; *p != '\0'; p = end) {
+		while (*p == ' ')
+			p++;
+		end = p + strcspn(p, " ");
+		if ((size_t)(end - p) == len && memcmp(p, name, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+msg_screen_var_known(enum ussd_text id, const char *name, size_t len)
+{
+	if ((unsigned)id >= UT_COUNT)
+		return 0;
+	return msg_in_vars(msg_screen_vars(id), name, len);
+}
+
+const char *
+msg_kw_name(enum msg_kw kw)
+{
+	if ((unsigned)kw >= KW_COUNT)
+		return NULL;
+	return msg_kw_names[kw];
+}
+
+int
+msg_kw_lookup(const char *name)
+{
+	int	 i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < KW_COUNT; i++) {
+		if (i != KW_LANG && strcmp(msg_kw_names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+const struct msg_keyword *
+msg_kw_builtin(size_t *n)
+{
+	*n = nitems(msg_kw_table);
+	return msg_kw_table;
+}
+
+const struct msg_keyword *
+msg_keywords(const struct msg_texts *t, size_t *n)
+{
+	if (t == NULL || t->kw == NULL)
+		return msg_kw_builtin(n);
+	*n = t->nkw;
+	return t->kw;
+}
+
 /* 1 if the UTF-8 text is valid and fits the GSM 7-bit alphabet. */
 static int
 msg_is_gsm7(const char *s)
@@ -284,15 +661,9 @@ msg_render(const struct msg_texts *texts, enum lang lang, enum msg_id id,
 	char			*folded;
 	int			 gsm7;
 
-	if ((unsigned)lang >= LANG_COUNT)
-		lang = LANG_VI;
 	if ((unsigned)id >= MSG_COUNT)
 		return xstrdup("");
-	tmpl = NULL;
-	if (texts != NULL)
-		tmpl = texts->tmpl[lang][id];
-	if (tmpl == NULL)
-		tmpl = msg_table[id].text[lang];
+	tmpl = msg_template(texts, lang, id);
 
 	/*
 	 * A template the operator wrote in GSM-7 is meant to go out as one

@@ -185,11 +185,18 @@ int	config_routes_post(struct config_ctx *, const config_setting_t *,
 void	config_ussd_warn(const struct config *);
 void	config_routes_warn(const struct config *);
 
-/* config-texts.c: reply templates, the declaration's questions. */
+/*
+ * config-texts.c: the words (languages, keywords, reply templates, USSD
+ * screens) and the declaration's questions. The words depend on one another
+ * and on the languages, wherever they are in the file: their entries only
+ * accept them (config_load_later) and config_words_post() reads them all.
+ */
 extern const struct config_list		config_questions_list;
-int	config_load_templates(struct config_ctx *, const config_setting_t *,
+int	config_load_later(struct config_ctx *, const config_setting_t *,
 	    const config_setting_t *, const char *, void *);
-void	config_templates_free(void *);
+int	config_words_post(struct config_ctx *, const config_setting_t *,
+	    struct config *);
+void	config_words_free(void *);
 void	config_questions_warn(const struct config *);
 
 /* config-admin.c: the officials' API listener and tokens. */

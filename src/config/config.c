@@ -22,11 +22,6 @@
 static int	config_top_post(struct config_ctx *, const config_setting_t *,
 		    const char *, void *);
 
-static const struct config_word config_words_lang[] = {
-	{ "vi", LANG_VI },
-	{ "en", LANG_EN },
-	{ NULL, 0 }
-};
 static const struct config_word config_words_durability[] = {
 	{ "full", 1 },
 	{ "normal", 0 },
@@ -91,6 +86,9 @@ static const struct config_entry config_ussd[] = {
 	{ .name = "confirm_sms", .type = CT_BOOL, .store = CS_BOOL,
 	  .off = CFG_OFF(ussd_confirm_sms), .def_num = 1,
 	  .help = "send a confirmation SMS after a USSD check-in" },
+	{ .name = "screens", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_later,
+	  .help = "menu texts replacing the built-in ones, per language" },
 };
 
 /* poster = { ... } */
@@ -139,10 +137,11 @@ static const struct config_entry config_top[] = {
 	  .off = CFG_OFF(country_code), .min = 1, .max = 3, .def_str = "84",
 	  .check = config_check_digits,
 	  .help = "country calling code that makes national numbers E.164" },
-	{ .name = "language", .type = CT_STRING, .store = CS_ENUM,
-	  .off = CFG_OFF(language), .def_num = LANG_VI,
-	  .words = config_words_lang,
-	  .help = "reply language of a number that never chose one" },
+	{ .name = "language", .type = CT_STRING, .store = CS_STR,
+	  .off = CFG_OFF(language_code), .min = 1, .max = LANG_CODE_MAX - 1,
+	  .def_str = "vi",
+	  .help = "reply language of a number that never chose one: vi, en "
+	  "or the code of one of languages" },
 	{ .name = "short_number", .type = CT_STRING, .store = CS_STR,
 	  .off = CFG_OFF(short_number), .min = 2, .max = NUMBER_MAX - 1,
 	  .def_str = "8088", .check = config_check_number,
@@ -229,8 +228,15 @@ static const struct config_entry config_top[] = {
 	{ .name = "outbox", .type = CT_GROUP, .store = CS_GROUP,
 	  .group = CONFIG_TABLE(config_outbox),
 	  .help = "retries and the default route of queued texts" },
+	{ .name = "languages", .type = CT_LIST, .store = CS_LOAD,
+	  .load = config_load_later, .free = config_words_free,
+	  .help = "reply languages beyond vi and en, and the words that "
+	  "choose each" },
+	{ .name = "keywords", .type = CT_GROUP, .store = CS_LOAD,
+	  .load = config_load_later,
+	  .help = "the words of each command, per language" },
 	{ .name = "templates", .type = CT_GROUP, .store = CS_LOAD,
-	  .load = config_load_templates, .free = config_templates_free,
+	  .load = config_load_later,
 	  .help = "reply texts replacing the built-in ones, per language" },
 	{ .name = "questions", .type = CT_LIST, .store = CS_LIST,
 	  .list = &config_questions_list,
@@ -827,6 +833,8 @@ static int
 config_top_post(struct config_ctx *ctx, const config_setting_t *root,
     const char *path, void *target)
 {
+	if (config_words_post(ctx, root, target) != 0)
+		return -1;
 	if (config_routes_post(ctx, root, target) != 0)
 		return -1;
 	return config_admin_post(ctx, root, target);

@@ -13,7 +13,7 @@ enum question_flag { FLAG_NONE, FLAG_ON_YES, FLAG_ON_NO };
 struct question {
 	char			*id;			/* stored with each answer */
 	enum question_type	 type;
-	char			*text[LANG_COUNT];
+	char			*text[LANG_MAX];	/* past en: the fallback's */
 	enum question_flag	 flag_on;
 };
 
@@ -188,7 +188,8 @@ struct config {
 	char			*database;
 	char			*timezone;
 	char			*country_code;
-	enum lang		 language;
+	enum lang		 language;	/* of language_code, among texts' */
+	char			*language_code;
 	char			*short_number;
 	char			*hotline;
 	int			 retention_days;
@@ -241,7 +242,8 @@ struct config {
 	double			 outbox_retry_base;	/* seconds before the first retry, default 10 */
 	int			 outbox_retry_max;	/* seconds between retries at most, default 3600 */
 
-	struct msg_texts	 texts;		/* templates; fold_diacritics */
+	struct msg_texts	 texts;		/* languages, keywords, templates,
+						   screens; fold_diacritics */
 
 	struct question_set	*qsets;
 	size_t			 nqsets;

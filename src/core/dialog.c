@@ -914,7 +914,7 @@ dialog_run(struct dctx *d)
 	}
 	if (store_subscriber_get(d->store, d->from, &d->sub) == -1)
 		return -1;
-	d->lang = d->sub.lang >= 0 && d->sub.lang < LANG_COUNT ?
+	d->lang = d->sub.lang >= 0 && d->sub.lang < msg_nlangs(&d->cfg->texts) ?
 	    (enum lang)d->sub.lang : d->cfg->language;
 	if ((d->has_session = store_session_get(d->store, d->from, d->now,
 	    &d->session)) == -1)
@@ -927,7 +927,8 @@ dialog_run(struct dctx *d)
 		d->p = *d->given;
 	else {
 		folded = text_fold(d->clean, strlen(d->clean));
-		parse_message(folded, (size_t)d->cfg->code_digits + 1, &d->p);
+		parse_message_words(&d->cfg->texts, folded,
+		    (size_t)d->cfg->code_digits + 1, &d->p);
 		free(folded);
 	}
 	log_debug("msg=%lld chan=%s from=%s kind=%s", (long long)d->inbound_id,

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "codec/msg.h"
 #include "core/find.h"
 #include "core/parse.h"
 
@@ -11,80 +12,30 @@
 #define PARSE_COUNT_DIGITS	6	/* longest companion count kept in a BADCOUNT */
 #define PARSE_WORD_COUNT_DIGITS	3	/* longest count after "them" or "va" */
 
-/* A whole message that is a command by itself. */
-struct parse_word {
-	const char	*word;
-	enum parse_kind	 kind;
-	enum lang	 lang;
+/*
+ * The keywords are data (codec/msg.c's built-in table, or the
+ * configuration's): what each meaning is here.
+ */
+static const enum parse_kind parse_kw_kinds[KW_COUNT] = {
+	[KW_CHECKIN] = PARSE_CHECKIN,
+	[KW_CHECKOUT] = PARSE_CHECKOUT,
+	[KW_YES] = PARSE_YES,
+	[KW_NO] = PARSE_NO,
+	[KW_DECLARE] = PARSE_DECLARE,
+	[KW_HELP] = PARSE_HELP,
+	[KW_STOP] = PARSE_STOP,
+	[KW_START] = PARSE_START,
+	[KW_HISTORY] = PARSE_HISTORY,
+	[KW_STATS] = PARSE_STATS,
+	[KW_LANG] = PARSE_LANG,
 };
 
-static const struct parse_word parse_words[] = {
-	{ .word = "1", .kind = PARSE_YES },
-	{ .word = "c", .kind = PARSE_YES },
-	{ .word = "co", .kind = PARSE_YES },
-	{ .word = "co a", .kind = PARSE_YES },		/* "có ạ" */
-	{ .word = "da co", .kind = PARSE_YES },		/* "dạ có" */
-	{ .word = "y", .kind = PARSE_YES },
-	{ .word = "yes", .kind = PARSE_YES },
-	{ .word = "ok", .kind = PARSE_YES },
-	{ .word = "dong y", .kind = PARSE_YES },	/* "đồng ý" */
-	{ .word = "vang", .kind = PARSE_YES },		/* "vâng" */
-	{ .word = "2", .kind = PARSE_NO },
-	{ .word = "k", .kind = PARSE_NO },
-	{ .word = "ko", .kind = PARSE_NO },
-	{ .word = "kg", .kind = PARSE_NO },
-	{ .word = "khg", .kind = PARSE_NO },
-	{ .word = "khong", .kind = PARSE_NO },
-	{ .word = "khong a", .kind = PARSE_NO },	/* "không ạ" */
-	{ .word = "khong co", .kind = PARSE_NO },	/* "không có" */
-	{ .word = "ko co", .kind = PARSE_NO },
-	{ .word = "da khong", .kind = PARSE_NO },	/* "dạ không" */
-	{ .word = "n", .kind = PARSE_NO },
-	{ .word = "no", .kind = PARSE_NO },
-	{ .word = "kb", .kind = PARSE_DECLARE },
-	{ .word = "khai bao", .kind = PARSE_DECLARE },	/* "khai báo" */
-	{ .word = "hd", .kind = PARSE_HELP },
-	{ .word = "help", .kind = PARSE_HELP },
-	{ .word = "?", .kind = PARSE_HELP },
-	{ .word = "huong dan", .kind = PARSE_HELP },	/* "hướng dẫn" */
-	{ .word = "tro giup", .kind = PARSE_HELP },	/* "trợ giúp" */
-	{ .word = "vi", .kind = PARSE_LANG, .lang = LANG_VI },
-	{ .word = "tieng viet", .kind = PARSE_LANG, .lang = LANG_VI },
-	{ .word = "en", .kind = PARSE_LANG, .lang = LANG_EN },
-	{ .word = "english", .kind = PARSE_LANG, .lang = LANG_EN },
-	{ .word = "tieng anh", .kind = PARSE_LANG, .lang = LANG_EN },
-	{ .word = "stop", .kind = PARSE_STOP },
-	{ .word = "tc", .kind = PARSE_STOP },
-	{ .word = "huy", .kind = PARSE_STOP },		/* "hủy", "huỷ" */
-	{ .word = "tu choi", .kind = PARSE_STOP },	/* "từ chối" */
-	{ .word = "start", .kind = PARSE_START },
-	{ .word = "ls", .kind = PARSE_HISTORY },
-	{ .word = "lich su", .kind = PARSE_HISTORY },	/* "lịch sử" */
-	{ .word = "tk", .kind = PARSE_STATS },
-	{ .word = "thong ke", .kind = PARSE_STATS },	/* "thống kê" */
-};
-
-/* A keyword before a code; the longest one that matches wins. */
-struct parse_prefix {
-	const char	*word;
-	enum parse_kind	 kind;
-};
-
-static const struct parse_prefix parse_prefixes[] = {
-	{ .word = "ci", .kind = PARSE_CHECKIN },
-	{ .word = "checkin", .kind = PARSE_CHECKIN },
-	{ .word = "check in", .kind = PARSE_CHECKIN },
-	{ .word = "check-in", .kind = PARSE_CHECKIN },
-	{ .word = "ma", .kind = PARSE_CHECKIN },	/* "mã" */
-	{ .word = "ma so", .kind = PARSE_CHECKIN },	/* "mã số" */
-	{ .word = "ma qr", .kind = PARSE_CHECKIN },
-	{ .word = "qr", .kind = PARSE_CHECKIN },
-	{ .word = "ra", .kind = PARSE_CHECKOUT },
-	{ .word = "out", .kind = PARSE_CHECKOUT },
-	{ .word = "checkout", .kind = PARSE_CHECKOUT },
-	{ .word = "check out", .kind = PARSE_CHECKOUT },
-	{ .word = "check-out", .kind = PARSE_CHECKOUT },
-};
+/* A keyword before a code (checkin, checkout), not a whole message. */
+static int
+parse_kw_prefix(const struct msg_keyword *k)
+{
+	return k->kw == KW_CHECKIN || k->kw == KW_CHECKOUT;
+}
 
 /* What may introduce a companion count after the code: "+2", "them 2". */
 static const char *parse_count_words[] = {
@@ -177,32 +128,36 @@ parse_starts(const char *p, const char *end, const char *word)
 }
 
 /* The whole-message command that [p, end) is, or NULL. */
-static const struct parse_word *
-parse_find_word(const char *p, const char *end)
+static const struct msg_keyword *
+parse_find_word(const struct msg_keyword *kw, size_t nkw, const char *p,
+    const char *end)
 {
 	size_t	i, len = end - p;
 
-	for (i = 0; i < nitems(parse_words); i++) {
-		if (parse_words[i].word[0] == *p &&
-		    strlen(parse_words[i].word) == len &&
-		    memcmp(parse_words[i].word, p, len) == 0)
-			return &parse_words[i];
+	for (i = 0; i < nkw; i++) {
+		if (kw[i].word[0] == *p && !parse_kw_prefix(&kw[i]) &&
+		    (unsigned)kw[i].kw < KW_COUNT && strlen(kw[i].word) == len &&
+		    memcmp(kw[i].word, p, len) == 0)
+			return &kw[i];
 	}
 	return NULL;
 }
 
 /* The longest keyword [p, end) starts with, or NULL. */
-static const struct parse_prefix *
-parse_find_prefix(const char *p, const char *end, size_t *lenp)
+static const struct msg_keyword *
+parse_find_prefix(const struct msg_keyword *kw, size_t nkw, const char *p,
+    const char *end, size_t *lenp)
 {
-	const struct parse_prefix	*best = NULL;
+	const struct msg_keyword	*best = NULL;
 	size_t				 i, len;
 
 	*lenp = 0;
-	for (i = 0; i < nitems(parse_prefixes); i++) {
-		len = parse_starts(p, end, parse_prefixes[i].word);
+	for (i = 0; i < nkw; i++) {
+		if (!parse_kw_prefix(&kw[i]) || kw[i].word[0] == '\0')
+			continue;
+		len = parse_starts(p, end, kw[i].word);
 		if (len > *lenp) {
-			best = &parse_prefixes[i];
+			best = &kw[i];
 			*lenp = len;
 		}
 	}
@@ -302,17 +257,17 @@ parse_count(const char **pp, const char *end, int *count)
 
 /* [KW] CODE [+N] and RA [CODE]: fills r, or makes it PARSE_UNKNOWN. */
 static void
-parse_code(const char *p, const char *end, size_t code_len,
-    struct parse_result *r)
+parse_code(const struct msg_keyword *kws, size_t nkws, const char *p,
+    const char *end, size_t code_len, struct parse_result *r)
 {
-	const struct parse_prefix	*kw;
+	const struct msg_keyword	*kw;
 	enum parse_kind			 kind = PARSE_CHECKIN;
 	size_t				 len, n;
 	int				 count = 0, counted;
 
 	r->kind = PARSE_UNKNOWN;
-	if ((kw = parse_find_prefix(p, end, &len)) != NULL) {
-		kind = kw->kind;
+	if ((kw = parse_find_prefix(kws, nkws, p, end, &len)) != NULL) {
+		kind = parse_kw_kinds[kw->kw];
 		for (p += len; p < end && parse_in(*p, parse_glue); p++)
 			;
 		if (p == end) {
@@ -346,16 +301,20 @@ parse_code(const char *p, const char *end, size_t code_len,
 		r->kind = kind;
 }
 
-/* Is w a command word of its own (a letter word, not yes, no or a language)? */
+/*
+ * Is k a command word of its own, one that starts with a letter: not a
+ * check-in, yes, no or a language (checkout, stop, help, ...)?
+ */
 static int
-parse_commands(const struct parse_word *w)
+parse_commands(const struct msg_keyword *k)
 {
-	if (!parse_is_letter(w->word[0]))
+	if (!parse_is_letter(k->word[0]))
 		return 0;
-	switch (w->kind) {
-	case PARSE_YES:
-	case PARSE_NO:
-	case PARSE_LANG:
+	switch (k->kw) {
+	case KW_CHECKIN:
+	case KW_YES:
+	case KW_NO:
+	case KW_LANG:
 		return 0;
 	default:
 		return 1;
@@ -369,35 +328,24 @@ parse_commands(const struct parse_word *w)
  * words that start with a letter are looked for.
  */
 static int
-parse_commanded(const char *p, const char *end)
+parse_commanded(const struct msg_keyword *kws, size_t nkws, const char *p,
+    const char *end)
 {
 	const char	*q;
 	uint32_t	 first = 0;	/* the letters a command word starts with */
 	size_t		 i;
 
-	for (i = 0; i < nitems(parse_words); i++) {
-		if (parse_commands(&parse_words[i]))
-			first |= 1U << (parse_words[i].word[0] - 'a');
-	}
-	for (i = 0; i < nitems(parse_prefixes); i++) {
-		if (parse_prefixes[i].kind != PARSE_CHECKIN &&
-		    parse_is_letter(parse_prefixes[i].word[0]))
-			first |= 1U << (parse_prefixes[i].word[0] - 'a');
+	for (i = 0; i < nkws; i++) {
+		if (parse_commands(&kws[i]))
+			first |= 1U << (kws[i].word[0] - 'a');
 	}
 	for (q = p; q < end; q++) {
 		if (!parse_is_letter(*q) || (first & (1U << (*q - 'a'))) == 0 ||
 		    (q > p && (parse_is_letter(q[-1]) || parse_is_digit(q[-1]))))
 			continue;
-		for (i = 0; i < nitems(parse_words); i++) {
-			if (parse_words[i].word[0] == *q &&
-			    parse_commands(&parse_words[i]) &&
-			    parse_starts(q, end, parse_words[i].word) != 0)
-				return 1;
-		}
-		for (i = 0; i < nitems(parse_prefixes); i++) {
-			if (parse_prefixes[i].word[0] == *q &&
-			    parse_prefixes[i].kind != PARSE_CHECKIN &&
-			    parse_starts(q, end, parse_prefixes[i].word) != 0)
+		for (i = 0; i < nkws; i++) {
+			if (kws[i].word[0] == *q && parse_commands(&kws[i]) &&
+			    parse_starts(q, end, kws[i].word) != 0)
 				return 1;
 		}
 	}
@@ -406,12 +354,13 @@ parse_commanded(const char *p, const char *end)
 
 /* A code anywhere in a text the grammar does not place (find.h). */
 static void
-parse_anywhere(const char *p, const char *end, size_t code_len,
-    struct parse_result *r)
+parse_anywhere(const struct msg_keyword *kws, size_t nkws, const char *p,
+    const char *end, size_t code_len, struct parse_result *r)
 {
 	struct find_result	f;
 
-	if (find_code(p, end, code_len, &f) == 0 || parse_commanded(p, end))
+	if (find_code(p, end, code_len, &f) == 0 ||
+	    parse_commanded(kws, nkws, p, end))
 		return;
 	strlcpy(r->code, f.codes[0], sizeof r->code);
 	if (f.ncodes > 1) {
@@ -429,8 +378,16 @@ parse_anywhere(const char *p, const char *end, size_t code_len,
 void
 parse_message(const char *folded, size_t code_len, struct parse_result *r)
 {
-	const struct parse_word	*w;
-	const char		*p, *end;
+	parse_message_words(NULL, folded, code_len, r);
+}
+
+void
+parse_message_words(const struct msg_texts *words, const char *folded,
+    size_t code_len, struct parse_result *r)
+{
+	const struct msg_keyword	*w, *kws;
+	const char			*p, *end;
+	size_t				 nkws;
 
 	memset(r, 0, sizeof *r);
 	r->lang = LANG_VI;
@@ -448,22 +405,24 @@ parse_message(const char *folded, size_t code_len, struct parse_result *r)
 	r->kind = PARSE_UNKNOWN;
 	if (end - p > PARSE_LINE_MAX)
 		return;
+	kws = msg_keywords(words, &nkws);
 
 	/* "?" is a command; "co." and "1234567!" are the same as without. */
-	if ((w = parse_find_word(p, end)) == NULL) {
+	if ((w = parse_find_word(kws, nkws, p, end)) == NULL) {
 		while (end - p > 1 && (parse_in(end[-1], parse_trailing) ||
 		    parse_is_space(end[-1])))
 			end--;
-		w = parse_find_word(p, end);
+		w = parse_find_word(kws, nkws, p, end);
 	}
 	if (w != NULL) {
-		r->kind = w->kind;
-		r->lang = w->lang;
+		r->kind = parse_kw_kinds[w->kw];
+		if (w->kw == KW_LANG)
+			r->lang = (enum lang)w->lang;
 		return;
 	}
-	parse_code(p, end, code_len, r);
+	parse_code(kws, nkws, p, end, code_len, r);
 	if (r->kind == PARSE_UNKNOWN)
-		parse_anywhere(p, end, code_len, r);
+		parse_anywhere(kws, nkws, p, end, code_len, r);
 	if (r->kind == PARSE_UNKNOWN) {
 		memset(r->code, 0, sizeof r->code);
 		r->companions = 0;

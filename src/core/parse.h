@@ -62,6 +62,14 @@ struct parse_result {
  */
 void	parse_message(const char *folded, size_t code_len, struct parse_result *);
 
+/*
+ * The same with the keywords of words (the configuration's, struct
+ * msg_texts of codec/msg.h); NULL: the built-in keywords.
+ */
+struct msg_texts;
+void	parse_message_words(const struct msg_texts *words, const char *folded,
+	    size_t code_len, struct parse_result *);
+
 /* The name of a kind, for logs and tests ("checkin", "yes", ...). */
 const char *parse_kind_name(enum parse_kind);
 

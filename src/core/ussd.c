@@ -14,7 +14,8 @@
  *   dym        1 -> companions, 2 -> code
  *   companions 0..20 (empty: none) -> the check-in, then question or END
  *   question   1/2 (yes/no) or text -> the next question, or END with thanks
- *   lang       1 Tieng Viet, 2 English -> main; 0 -> main
+ *   lang       1 the first language (Tieng Viet), 2 the second (English), and
+ *              so on through those of the configuration -> main; 0 -> main
  *   resume     1 -> the screen a cut session stopped at, 2 -> main
  *
  * Rules kept here:
@@ -43,6 +44,8 @@
  *   ussd.resume seconds: the next session of the number offers to continue.
  *   The network's end-of-session notification therefore finishes only a
  *   session with nothing to resume: a cut is what resume is for.
+ * - The texts of the screens are the configuration's words (codec/msg.c
+ *   holds the built-in ones, config-texts.c refuses one that cannot fit).
  * - Every screen is at most USSD_SCREEN_MAX characters, by construction:
  *   names are folded to ASCII (operators render only GSM-7 reliably) and
  *   cut, and the one variable part of a screen is cut to what is left.
@@ -70,135 +73,7 @@
 
 #define USSD_INPUT_MAX	64	/* bytes of one input */
 #define USSD_STEPS_MAX	50	/* inputs in one session */
-#define USSD_NAME_CHARS	40	/* a venue name on a screen */
-#define USSD_WARD_CHARS	24	/* a ward on a screen */
 #define USSD_REDIRECTS	4	/* screens a render may pass on to */
-
-/* Texts of the menu; keys are those a future `ussd` template group would use. */
-enum ussd_text {
-	UT_NONE = 0,
-	UT_MAIN,
-	UT_RESUME,
-	UT_CODE,
-	UT_CONFIRM,
-	UT_DYM,
-	UT_COMPANIONS,
-	UT_QUESTION_YESNO,
-	UT_QUESTION_TEXT,
-	UT_LANG,
-	UT_BYE,
-	UT_CHECKED_IN,
-	UT_CHECKED_IN_SMS,
-	UT_DECL_DONE,
-	UT_DECL_FLAGGED,
-	UT_TOO_MANY,
-	UT_R_CHOICE,
-	UT_R_DIGITS,
-	UT_R_CODE_LEN,
-	UT_R_CODE,
-	UT_R_COUNT,
-	UT_R_LONG,
-	UT_R_ANSWER,
-	UT_R_EMPTY,
-	UT_R_LANG,
-	UT_COUNT
-};
-
-/*
- * The built-in texts, Vietnamese without diacritics and English. With a
- * 40-character {venue}, a 24-character {ward} and the longest reason line
- * above it, each fits USSD_SCREEN_MAX (tests/unit/test-ussd.c walks them).
- */
-static const struct ussd_text_entry {
-	enum ussd_text	 id;
-	const char	*key;
-	const char	*text[LANG_COUNT];
-} ussd_texts[UT_COUNT] = {
-	[UT_NONE] = { UT_NONE, "none", { "", "" } },
-	[UT_MAIN] = { UT_MAIN, "main", {
-	    "Check-in phong dich\n1 Check-in\n2 Khai bao y te\n3 Lich su\n"
-	    "4 Ngon ngu/Language\n0 Thoat",
-	    "COVID check-in\n1 Check in\n2 Health declaration\n3 My check-ins\n"
-	    "4 Ngon ngu/Language\n0 Exit" } },
-	[UT_RESUME] = { UT_RESUME, "resume", {
-	    "Lan truoc ban dung giua chung.\n1 Tiep tuc\n2 Menu chinh",
-	    "You stopped half-way last time.\n1 Continue\n2 Main menu" } },
-	[UT_CODE] = { UT_CODE, "code", {
-	    "Nhap ma dia diem ({digits} chu so, tren bang dan tai cua):\n0 Quay lai",
-	    "Enter the venue code ({digits} digits, on the poster at the door):\n"
-	    "0 Back" } },
-	[UT_CONFIRM] = { UT_CONFIRM, "confirm", {
-	    "Check-in tai:\n{venue}, {ward}\n1 Dung\n2 Sai, nhap lai ma",
-	    "Check in at:\n{venue}, {ward}\n1 Yes\n2 No, enter the code again" } },
-	[UT_DYM] = { UT_DYM, "did_you_mean", {
-	    "Ma vua nhap khong dung. Co phai {code} - {venue}?\n1 Dung\n"
-	    "2 Khong, nhap lai ma",
-	    "That code is not right. Did you mean {code} - {venue}?\n1 Yes\n"
-	    "2 No, enter the code again" } },
-	[UT_COMPANIONS] = { UT_COMPANIONS, "companions", {
-	    "So nguoi di cung (0-20):\n(0 hoac de trong: di mot minh)",
-	    "People with you (0-20):\n(0 or empty: none)" } },
-	[UT_QUESTION_YESNO] = { UT_QUESTION_YESNO, "question_yesno", {
-	    "Cau {n}/{total}: {question}\n1 Co\n2 Khong",
-	    "Question {n}/{total}: {question}\n1 Yes\n2 No" } },
-	[UT_QUESTION_TEXT] = { UT_QUESTION_TEXT, "question_text", {
-	    "Cau {n}/{total}: {question}\nNhap cau tra loi:",
-	    "Question {n}/{total}: {question}\nType your answer:" } },
-	[UT_LANG] = { UT_LANG, "lang", {
-	    "Chon ngon ngu / Language:\n1 Tieng Viet\n2 English\n0 Quay lai",
-	    "Ngon ngu / Language:\n1 Tieng Viet\n2 English\n0 Back" } },
-	[UT_BYE] = { UT_BYE, "bye", {
-	    "Cam on ban. Hen gap lai!",
-	    "Thank you. Goodbye!" } },
-	[UT_CHECKED_IN] = { UT_CHECKED_IN, "checked_in", {
-	    "Da check-in tai {venue}, {ward} luc {time}. Cam on ban!",
-	    "Checked in at {venue}, {ward} at {time}. Thank you!" } },
-	[UT_CHECKED_IN_SMS] = { UT_CHECKED_IN_SMS, "checked_in_sms", {
-	    "Da check-in tai {venue}, {ward} luc {time}. Tin nhan xac nhan "
-	    "se duoc gui toi ban.",
-	    "Checked in at {venue}, {ward} at {time}. A confirmation SMS is "
-	    "on its way." } },
-	[UT_DECL_DONE] = { UT_DECL_DONE, "declaration_done", {
-	    "Cam on ban da khai bao y te. Hay deo khau trang va rua tay "
-	    "thuong xuyen.",
-	    "Thank you, your health declaration is recorded. Wear a mask and "
-	    "wash your hands often." } },
-	[UT_DECL_FLAGGED] = { UT_DECL_FLAGGED, "declaration_flagged", {
-	    "Cam on ban. Ban co yeu to nguy co: han che tiep xuc va goi ngay "
-	    "{hotline} de duoc huong dan.",
-	    "Thank you. Your answers show a risk: limit contact and call "
-	    "{hotline} now for advice." } },
-	[UT_TOO_MANY] = { UT_TOO_MANY, "too_many_steps", {
-	    "Phien qua dai. Vui long quay so lai.",
-	    "This session is too long. Please dial again." } },
-	[UT_R_CHOICE] = { UT_R_CHOICE, "bad_choice", {
-	    "Lua chon khong hop le.",
-	    "Not a choice." } },
-	[UT_R_DIGITS] = { UT_R_DIGITS, "bad_digits", {
-	    "Chi nhap chu so.",
-	    "Digits only, please." } },
-	[UT_R_CODE_LEN] = { UT_R_CODE_LEN, "bad_code_length", {
-	    "Ma phai co {digits} chu so.",
-	    "A code has {digits} digits." } },
-	[UT_R_CODE] = { UT_R_CODE, "bad_code", {
-	    "Ma khong dung, nhap lai:",
-	    "Wrong code, try again:" } },
-	[UT_R_COUNT] = { UT_R_COUNT, "bad_count", {
-	    "Nhap mot so tu 0 den 20.",
-	    "Enter a number from 0 to 20." } },
-	[UT_R_LONG] = { UT_R_LONG, "too_long", {
-	    "Nhap qua dai.",
-	    "Too long." } },
-	[UT_R_ANSWER] = { UT_R_ANSWER, "bad_answer", {
-	    "Chon 1 (Co) hoac 2 (Khong).",
-	    "Choose 1 (Yes) or 2 (No)." } },
-	[UT_R_EMPTY] = { UT_R_EMPTY, "empty_answer", {
-	    "Hay nhap cau tra loi.",
-	    "Please type an answer." } },
-	[UT_R_LANG] = { UT_R_LANG, "lang_set", {
-	    "Da chon tieng Viet.",
-	    "English it is." } },
-};
 
 /* A session's state between steps, kept as "key=value" pairs in its data. */
 struct ussd_state {
@@ -479,7 +354,7 @@ ussd_compose(struct uctx *u, enum ussd_text id, struct msg_var *vars, size_t nva
 	snprintf(digits, sizeof digits, "%d", u->cfg->code_digits + 1);
 	dv[0].value = digits;
 	if (u->reason != UT_NONE)
-		reason = ussd_expand(ussd_texts[u->reason].text[u->lang], dv, nitems(dv));
+		reason = ussd_expand(msg_screen(&u->cfg->texts, u->lang, u->reason), dv, nitems(dv));
 	for (i = 0; fit != NULL && i < nvars; i++) {
 		if (strcmp(vars[i].name, fit) == 0)
 			fi = i;
@@ -487,7 +362,7 @@ ussd_compose(struct uctx *u, enum ussd_text id, struct msg_var *vars, size_t nva
 	if (fi < nvars) {
 		orig = vars[fi].value;
 		vars[fi].value = "";
-		body = ussd_expand(ussd_texts[id].text[u->lang], vars, nvars);
+		body = ussd_expand(msg_screen(&u->cfg->texts, u->lang, id), vars, nvars);
 		used = ussd_chars(body) + (reason != NULL ? ussd_chars(reason) + 1 : 0);
 		free(body);
 		room = used < USSD_SCREEN_MAX ? USSD_SCREEN_MAX - used : 0;
@@ -499,11 +374,11 @@ ussd_compose(struct uctx *u, enum ussd_text id, struct msg_var *vars, size_t nva
 		} else
 			cut = text_cut(orig, room);
 		vars[fi].value = cut;
-		body = ussd_expand(ussd_texts[id].text[u->lang], vars, nvars);
+		body = ussd_expand(msg_screen(&u->cfg->texts, u->lang, id), vars, nvars);
 		vars[fi].value = orig;
 		free(cut);
 	} else
-		body = ussd_expand(ussd_texts[id].text[u->lang], vars, nvars);
+		body = ussd_expand(msg_screen(&u->cfg->texts, u->lang, id), vars, nvars);
 	if (reason != NULL) {
 		xasprintf(&all, "%s\n%s", reason, body);
 		free(body);
@@ -954,34 +829,28 @@ ussd_in_question(struct uctx *u, const char *in)
 static int
 ussd_in_lang(struct uctx *u, const char *in)
 {
-	static const struct {
-		const char	*choice;
-		enum lang	 lang;
-	} langs[] = { { "1", LANG_VI }, { "2", LANG_EN } };
 	struct parse_result	p;
 	struct dialog_reply	rep;
-	size_t			i;
-	int			r;
+	const char		*errstr;
+	int			r, n;
 
 	if (strcmp(in, "0") == 0) {
 		ussd_goto(u, US_MAIN, UT_NONE);
 		return 0;
 	}
-	for (i = 0; i < nitems(langs); i++) {
-		if (strcmp(in, langs[i].choice) == 0)
-			break;
-	}
-	if (i == nitems(langs)) {
+	/* "1" the first language, "2" the second, and so on. */
+	n = (int)num_parse(in, 1, msg_nlangs(&u->cfg->texts), &errstr);
+	if (errstr != NULL || in[0] < '1' || in[0] > '9') {
 		ussd_goto(u, US_LANG, UT_R_CHOICE);
 		return 0;
 	}
 	memset(&p, 0, sizeof p);
 	p.kind = PARSE_LANG;
-	p.lang = langs[i].lang;
+	p.lang = (enum lang)(n - 1);
 	if ((r = ussd_core(u, &p, in, &rep)) != 0)
 		return r;
 	dialog_reply_free(&rep);
-	u->lang = langs[i].lang;
+	u->lang = p.lang;
 	ussd_goto(u, US_MAIN, UT_R_LANG);
 	return 0;
 }
@@ -1039,7 +908,8 @@ ussd_start(struct uctx *u)
 
 	if (store_subscriber_get(u->store, u->number, &sub) == -1)
 		return -1;
-	u->lang = sub.lang >= 0 && sub.lang < LANG_COUNT ? (enum lang)sub.lang :
+	u->lang = sub.lang >= 0 && sub.lang < msg_nlangs(&u->cfg->texts) ?
+	    (enum lang)sub.lang :
 	    u->cfg->language;
 	memset(&u->st, 0, sizeof u->st);
 	ussd_history_seen(u);
@@ -1131,7 +1001,8 @@ ussd_step(struct uctx *u)
 	size_t				 len;
 
 	ussd_state_parse(u->us.data, &u->st);
-	u->lang = u->us.lang >= 0 && u->us.lang < LANG_COUNT ? (enum lang)u->us.lang :
+	u->lang = u->us.lang >= 0 && u->us.lang < msg_nlangs(&u->cfg->texts) ?
+	    (enum lang)u->us.lang :
 	    u->cfg->language;
 	if ((cur = ussd_screen_find(u->us.screen)) == NULL)
 		cur = &ussd_screens[US_MAIN];
@@ -1253,7 +1124,7 @@ ussd_handle(struct store *store, const struct config *cfg, const struct ussd_req
 	}
 	if (r == 1 && (u.us.ended || strcmp(u.us.number, u.number) != 0)) {
 		/* Over, or another number's: nothing to continue. */
-		if (u.us.lang >= 0 && u.us.lang < LANG_COUNT)
+		if (u.us.lang >= 0 && u.us.lang < msg_nlangs(&cfg->texts))
 			u.lang = (enum lang)u.us.lang;
 		resp->end = 1;
 		resp->text = ussd_compose(&u, UT_BYE, NULL, 0, NULL);

@@ -6,7 +6,9 @@ import harness
 from harness import (HOTLINE, Q_CONTACT_VI, Q_SYMPTOMS_VI, SECRET, SHORT, e164,
                      group)
 
-UCS2_CONFIRM = "Đã check-in tại {venue} lúc {time}"
+# One UCS-2 segment (70) even with a 40-character venue name: a longer
+# template is refused at load.
+UCS2_CONFIRM = "Check-in tại {venue} lúc {time}"
 
 
 class KannelTest(harness.TestCase):
@@ -217,7 +219,7 @@ class KannelUcs2ReplyTest(harness.TestCase):
         st, h, b = self.d.kannel_sms(n, self.pho)
         self.assertEqual(st, 200, b)
         self.assertEqual(h.get("x-kannel-coding"), "2", h)
-        self.assertIn("Đã check-in tại Pho Thin lúc ", b)
+        self.assertIn("Check-in tại Pho Thin lúc ", b)
         self.assertTrue(any("lúc " + t in b for t in harness.local_times()), b)
         self.assertIn(Q_SYMPTOMS_VI, b)
         # The answer is ASCII again: no UCS-2 flag.

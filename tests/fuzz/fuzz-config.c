@@ -3,8 +3,8 @@
  * over libconfig). The input is a configuration file, written to a
  * temporary file; a configuration that loads is then asked what the
  * daemon asks of it (routes by name and number, questions, inbound paths,
- * allow lists, tokens, listen addresses) and checked against the limits
- * config.c promises.
+ * allow lists, tokens, listen addresses, the words of every language) and
+ * checked against the limits config.c promises.
  */
 #include <sys/socket.h>
 
@@ -15,11 +15,77 @@
 
 #include "base/base.h"
 #include "base/log.h"
+#include "codec/gsm.h"
+#include "codec/msg.h"
 #include "config/config.h"
 #include "chan/fmt.h"
 #include "chan/route-drivers.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/*
+ * The words: every language has a code and every text; a template the file
+ * sets fits one SMS segment with the longest values; no word means two
+ * things in one language; a language's own word means nothing else.
+ */
+static void
+fuzz_words(const struct config *cfg)
+{
+	static const struct msg_var	 vars[] = {
+		{ "venue", "Quán Phở Gia Truyền Bát Đàn Số 49 Hà Nội" },
+		{ "ward", "Phuong Hang Bong" }, { "time", "08:15 16/09" },
+		{ "code", "123 4567" }, { "companions", "20" }, { "n", "10" },
+		{ "total", "10" }, { "question", "" }, { "list", "" },
+		{ "lookups", "99" },
+	};
+	const struct msg_texts		*t = &cfg->texts;
+	const struct msg_keyword	*kw;
+	struct gsm_count		 gc;
+	char				*s;
+	size_t				 n, i, j;
+	int				 l, id;
+
+	if (msg_nlangs(t) < LANG_COUNT || msg_nlangs(t) > LANG_MAX ||
+	    (int)cfg->language < 0 || (int)cfg->language >= msg_nlangs(t))
+		abort();
+	for (l = 0; l < msg_nlangs(t); l++) {
+		if (msg_lang_code(t, l) == NULL ||
+		    msg_lang_find(t, msg_lang_code(t, l)) != l)
+			abort();
+		for (id = 0; id < MSG_COUNT; id++) {
+			if (msg_template(t, l, id) == NULL)
+				abort();
+			if (t->tmpl[l][id] == NULL || strstr(t->tmpl[l][id],
+			    "{short_number}") != NULL || strstr(t->tmpl[l][id],
+			    "{hotline}") != NULL || strstr(t->tmpl[l][id],
+			    "{list}") != NULL || strstr(t->tmpl[l][id],
+			    "{code}") != NULL)
+				continue;
+			s = msg_render(t, l, id, vars, nitems(vars));
+			if (gsm_count(s, strlen(s), &gc) != 0 || gc.segments > 1)
+				abort();
+			free(s);
+		}
+		for (id = UT_NONE + 1; id < UT_COUNT; id++) {
+			if (msg_screen(t, l, id) == NULL)
+				abort();
+		}
+	}
+	kw = msg_keywords(t, &n);
+	for (i = 0; i < n; i++) {
+		if (kw[i].word == NULL || kw[i].word[0] == '\0' ||
+		    kw[i].lang < 0 || kw[i].lang >= msg_nlangs(t))
+			abort();
+		for (j = 0; j < i; j++) {
+			if (strcmp(kw[i].word, kw[j].word) != 0 ||
+			    kw[i].kw == kw[j].kw)
+				continue;
+			if (kw[i].kw == KW_LANG || kw[j].kw == KW_LANG ||
+			    kw[i].lang == kw[j].lang)
+				abort();
+		}
+	}
+}
 
 /* Ask the configuration what the daemon asks it. */
 static void
@@ -60,6 +126,7 @@ fuzz_use(const struct config *cfg)
 		config_listen_split(cfg->http_listen, host, sizeof host, &port);
 	if (cfg->admin_listen != NULL)
 		config_listen_split(cfg->admin_listen, host, sizeof host, &port);
+	fuzz_words(cfg);
 }
 
 int

@@ -1085,6 +1085,210 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/*
+ * Words by configuration: languages, keywords, templates and USSD screens
+ * refused where they would go wrong, with FILE:LINE: setting: reason.
+ */
+#define LONG_EN \
+	"Checked in at {venue}, {ward}, at {time}. Text RA when you leave. " \
+	"Keep this SMS to show if asked by the ward office or the police."
+static const struct {
+	const char	*text;
+	int		 line;
+	const char	*setting;
+	const char	*reason;
+} bad_words_cases[] = {
+	/* Two segments with a 40-character venue (GSM-7: 160). */
+	{ HEAD ROUTE "templates = { en = {\n confirm = \"" LONG_EN "\"; }; };\n",
+	  4, "templates.en.confirm", "SMS segments" },
+	/* Diacritics make it UCS-2: 70 characters a segment. */
+	{ HEAD ROUTE "templates = { vi = {\n checkout = \"Đã ghi nhận bạn ra "
+	  "về khỏi {venue} lúc {time}. Cảm ơn bạn.\"; }; };\n", 4,
+	  "templates.vi.checkout", "UCS-2" },
+	/* A language's template is checked too. */
+	{ HEAD ROUTE "languages = ( { code = \"km\"; keywords = [ \"KM\" ]; } );\n"
+	  "templates = { km = {\n confirm = \"" LONG_EN "\"; }; };\n", 5,
+	  "templates.km.confirm", "SMS segments" },
+	/* A USSD screen over 182 characters. */
+	{ HEAD ROUTE "ussd = { screens = { en = {\n main = \""
+	  "0123456789012345678901234567890123456789012345678901234567890123456789"
+	  "0123456789012345678901234567890123456789012345678901234567890123456789"
+	  "0123456789012345678901234567890123456789\"; }; }; };\n", 4,
+	  "ussd.screens.en.main", "182" },
+	/* A reason line that leaves no room for the screen below it. */
+	{ HEAD ROUTE "ussd = { screens = { vi = {\n bad_choice = \""
+	  "0123456789012345678901234567890123456789012345678901234567890123456789"
+	  "0123456789012345678901234567890123456789012345678901234567890123456789"
+	  "\"; }; }; };\n", 4, "ussd.screens.vi.bad_choice", "182" },
+	{ HEAD ROUTE "ussd = { screens = { en = {\n main = \"{venue}\"; }; }; };\n",
+	  4, "ussd.screens.en.main", "placeholder" },
+	{ HEAD ROUTE "ussd = { screens = { en = {\n mian = \"x\"; }; }; };\n",
+	  4, "ussd.screens.en.mian", "screen name" },
+	{ HEAD ROUTE "ussd = { screens = {\n km = { main = \"x\"; }; }; };\n",
+	  4, "ussd.screens.km", "languages are vi, en" },
+	/* A keyword claimed by two meanings in one language. */
+	{ HEAD ROUTE "keywords = {\n yes = { en = [ \"ok\", \"sure\" ]; };\n"
+	  " no = { en = [ \"no\", \"Sure\" ]; };\n};\n", 5, "keywords.no.en",
+	  "means yes and no" },
+	/* ... even against a built-in one. */
+	{ HEAD ROUTE "keywords = {\n help = {\n  vi = [ \"hd\", \"ls\" ]; }; };\n",
+	  5, "keywords.help.vi", "means" },
+	/* A language's own word is taken in every language. */
+	{ HEAD ROUTE "languages = (\n { code = \"km\";\n"
+	  "   keywords = [ \"KM\", \"OK\" ]; } );\n", 5,
+	  "languages[0].keywords", "means yes and lang km" },
+	{ HEAD ROUTE "keywords = {\n maybe = { en = [ \"mb\" ]; }; };\n", 4,
+	  "keywords.maybe", "unknown setting" },
+	{ HEAD ROUTE "keywords = {\n yes = {\n  fr = [ \"oui\" ]; }; };\n", 5,
+	  "keywords.yes.fr", "languages are vi, en" },
+	{ HEAD ROUTE "keywords = {\n yes = {\n  en = [ \"  \" ]; }; };\n", 5,
+	  "keywords.yes.en", "not a keyword" },
+	{ HEAD ROUTE "keywords = {\n yes = {\n  en = \"yes\"; }; };\n", 5,
+	  "keywords.yes.en", "must be" },
+	/* Languages. */
+	{ HEAD ROUTE "languages = (\n { code = \"km\"; } );\n", 4,
+	  "languages[0].keywords", "required" },
+	{ HEAD ROUTE "languages = (\n { code = \"Khmer\"; keywords = [ \"x\" ]; } );\n",
+	  4, "languages[0].code", "language code" },
+	{ HEAD ROUTE "languages = (\n { code = \"km\"; keywords = [ \"km\" ]; },\n"
+	  " { code = \"km\"; keywords = [ \"kh\" ]; } );\n", 5,
+	  "languages[1].code", "twice" },
+	{ HEAD ROUTE "languages = ( { code = \"km\"; keywords = [ \"km\" ];\n"
+	  " fallback = \"km\"; } );\n", 4, "languages[0].fallback", "vi or en" },
+	{ HEAD ROUTE "languages = ( { code = \"km\"; keywords = [ \"km\" ];\n"
+	  " name = \"Khmer\"; } );\n", 4, "languages[0].name", "unknown" },
+	{ HEAD ROUTE "language = \"km\";\n", 3, "language", "not one of vi, en" },
+};
+
+START_TEST(test_bad_words)
+{
+	struct config	*cfg;
+	char		 err[ERRLEN], want[1024];
+	int		 i = _i;
+
+	cfg = load_text(bad_words_cases[i].text, err);
+	ck_assert_msg(cfg == NULL, "case %d (%s) was accepted", i,
+	    bad_words_cases[i].setting);
+	snprintf(want, sizeof want, "%s:%d: %s: ", cfgpath,
+	    bad_words_cases[i].line, bad_words_cases[i].setting);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
+	    "case %d: want \"%s\" in \"%s\"", i, want, err);
+	ck_assert_msg(strstr(err, bad_words_cases[i].reason) != NULL,
+	    "case %d: want \"%s\" in \"%s\"", i, bad_words_cases[i].reason, err);
+	ck_assert_msg(strchr(err, '\n') == NULL, "case %d: newline in error", i);
+}
+END_TEST
+
+/* No word settings: today's words, exactly. */
+START_TEST(test_words_defaults)
+{
+	const struct msg_keyword	*bk, *kw;
+	struct config			*cfg;
+	char				 err[ERRLEN];
+	size_t				 nbk, nkw, i;
+	int				 l, id;
+
+	cfg = load_text(HEAD ROUTE, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(msg_nlangs(&cfg->texts), 2);
+	ck_assert_str_eq(msg_lang_code(&cfg->texts, LANG_VI), "vi");
+	ck_assert_str_eq(msg_lang_code(&cfg->texts, LANG_EN), "en");
+	ck_assert_int_eq(cfg->language, LANG_VI);
+	for (l = 0; l < LANG_COUNT; l++) {
+		for (id = 0; id < MSG_COUNT; id++)
+			ck_assert_str_eq(msg_template(&cfg->texts, l, id),
+			    msg_default(id, l));
+		for (id = UT_NONE + 1; id < UT_COUNT; id++)
+			ck_assert_str_eq(msg_screen(&cfg->texts, l, id),
+			    msg_screen_default(id, l));
+	}
+	/* Today's keywords, in today's order of meanings. */
+	bk = msg_kw_builtin(&nbk);
+	kw = msg_keywords(&cfg->texts, &nkw);
+	ck_assert_uint_eq(nkw, nbk);
+	for (i = 0; i < nkw; i++) {
+		ck_assert_int_eq(kw[i].kw, bk[i].kw);
+		ck_assert_int_eq(kw[i].lang, bk[i].lang);
+		ck_assert_str_eq(kw[i].word, bk[i].word);
+	}
+	config_free(cfg);
+}
+END_TEST
+
+/* A third language by configuration alone; synonyms; a changed keyword. */
+START_TEST(test_words_language)
+{
+	const struct msg_keyword	*kw;
+	const struct question_set	*qs;
+	struct config			*cfg;
+	char				 err[ERRLEN], *s;
+	size_t				 nkw, i;
+	int				 found_km = 0, found_mr = 0, found_ra = 0;
+
+	cfg = load_text(HEAD ROUTE
+	    "language = \"km\";\n"
+	    "languages = ( { code = \"km\"; keywords = [ \"KM\", \"Khmer\" ];\n"
+	    "  fallback = \"en\"; } );\n"
+	    "keywords = { checkout = { vi = [ \"RA\", \"Về\" ]; };\n"
+	    "  yes = { km = [ \"Baat\", \"Chaa\" ]; }; };\n"
+	    "templates = { km = { help = \"Chuoy: phnheu lek kaut {short_number}\"; };\n"
+	    "  en = { stop = \"Stopped.\"; }; };\n"
+	    "ussd = { screens = { km = { main = \"Check-in\\n1 Check-in\\n0 Chenh\"; }; }; };\n",
+	    err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(msg_nlangs(&cfg->texts), 3);
+	ck_assert_str_eq(msg_lang_code(&cfg->texts, 2), "km");
+	ck_assert_int_eq(msg_lang_find(&cfg->texts, "km"), 2);
+	ck_assert_int_eq(cfg->language, 2);
+
+	/* The language's own texts, else its fallback's (English). */
+	ck_assert_str_eq(msg_template(&cfg->texts, 2, MSG_HELP),
+	    "Chuoy: phnheu lek kaut {short_number}");
+	ck_assert_str_eq(msg_template(&cfg->texts, 2, MSG_STOP), "Stopped.");
+	ck_assert_str_eq(msg_template(&cfg->texts, 2, MSG_CHECKOUT),
+	    msg_default(MSG_CHECKOUT, LANG_EN));
+	ck_assert_str_eq(msg_screen(&cfg->texts, 2, UT_MAIN),
+	    "Check-in\n1 Check-in\n0 Chenh");
+	ck_assert_str_eq(msg_screen(&cfg->texts, 2, UT_BYE),
+	    msg_screen_default(UT_BYE, LANG_EN));
+	s = msg_render(&cfg->texts, 2, MSG_HELP, (struct msg_var[]){
+	    { "short_number", "8088" } }, 1);
+	ck_assert_str_eq(s, "Chuoy: phnheu lek kaut 8088");
+	free(s);
+	/* Questions ask in the fallback language. */
+	qs = config_questions(cfg, "default");
+	ck_assert_str_eq(qs->questions[0].text[2],
+	    qs->questions[0].text[LANG_EN]);
+
+	/* Keywords folded; "ve" replaced the built-in Vietnamese checkout words. */
+	kw = msg_keywords(&cfg->texts, &nkw);
+	for (i = 0; i < nkw; i++) {
+		if (kw[i].kw == KW_LANG && kw[i].lang == 2 &&
+		    strcmp(kw[i].word, "khmer") == 0)
+			found_km++;
+		if (kw[i].kw == KW_YES && kw[i].lang == 2 &&
+		    strcmp(kw[i].word, "chaa") == 0)
+			found_mr++;
+		if (kw[i].kw == KW_CHECKOUT && kw[i].lang == LANG_VI) {
+			ck_assert_msg(strcmp(kw[i].word, "ra") == 0 ||
+			    strcmp(kw[i].word, "ve") == 0, "%s", kw[i].word);
+			found_ra++;
+		}
+	}
+	ck_assert_int_eq(found_km, 1);
+	ck_assert_int_eq(found_mr, 1);
+	ck_assert_int_eq(found_ra, 2);
+	config_free(cfg);
+
+	/* A diacritic template fits one UCS-2 segment once folded. */
+	cfg = load_text(HEAD ROUTE "fold_diacritics = true;\n"
+	    "templates = { vi = { checkout = \"Đã ghi nhận bạn ra về khỏi "
+	    "{venue} lúc {time}. Cảm ơn bạn.\"; }; };\n", err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	char	 err[ERRLEN];
@@ -2067,6 +2271,9 @@ config_suite(void)
 	tcase_add_test(tc, test_admin_listen);
 	tcase_add_test(tc, test_ussd);
 	tcase_add_test(tc, test_poster);
+	tcase_add_loop_test(tc, test_bad_words, 0, nitems(bad_words_cases));
+	tcase_add_test(tc, test_words_defaults);
+	tcase_add_test(tc, test_words_language);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -498,6 +498,64 @@ START_TEST(test_count_and_two_codes)
 }
 END_TEST
 
+/* Words by configuration: a synonym, a changed keyword, a third language. */
+static const char conf_words[] =
+    "database = \"%s/db/checkind.db\";\n"
+    FIXTURE_CONF_SMS
+    FIXTURE_CONF_QUESTIONS("Ban co sot ho khong?",
+        "Ban di tu dau den dau?") "\n"
+    ");\n"
+    "languages = ( { code = \"km\"; keywords = [ \"KM\", \"Khmer\" ]; } );\n"
+    "keywords = {\n"
+    "  checkin = { vi = [ \"ci\", \"ma\", \"vào\" ]; };\n"
+    "  checkout = { vi = [ \"ra\", \"về\" ]; };\n"
+    "  no = { km = [ \"te\", \"2\" ]; };\n"
+    "};\n"
+    "templates = { km = { lang = \"Pheasa Khmer pi nih tov.\";\n"
+    "  declaration_done = \"Arkoun. Sokhapheap la.\"; }; };\n";
+
+START_TEST(test_words_configured)
+{
+	struct subscriber	 sub;
+	char			 text[64];
+
+	store_venue_free(&pho);
+	store_venue_free(&gate);
+	store_venue_free(&shop);
+	unit_close(&u);
+	unit_open(&u, "test-dialog", conf_words);
+	cfg = u.cfg;
+	st = u.st;
+	unit_venue(st, &pho, "Pho Thin", "Hang Bac", "default", NULL);
+	unit_venue(st, &gate, "Chot Cau Chuong Duong", "Chuong Duong", "checkpoint", NULL);
+	unit_venue(st, &shop, "Tap hoa Minh", "Hang Ma", "shop", "+84987654321");
+
+	/* "VÀO CODE" checks in, "VỀ" checks out: synonyms from the file. */
+	snprintf(text, sizeof text, "VÀO %s", pho.code);
+	say("0912000021", text, T0);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	say("0912000021", "khong", T0 + 10);
+	say("0912000021", "khong", T0 + 20);
+	say("0912000021", "Về", T0 + 60);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Da ghi nhan ban ra ve"));
+
+	/* The third language: chosen by its word, its texts, else English. */
+	say("0912000022", "khmer", T0);
+	expect(0, 2, MSG_LANG, NULL, 0);
+	ck_assert_str_eq(rep.text[0], "Pheasa Khmer pi nih tov.");
+	ck_assert_int_eq(store_subscriber_get(st, "+84912000022", &sub), 1);
+	ck_assert_int_eq(sub.lang, 2);
+	say("0912000022", pho.code, T0 + 10);
+	ck_assert_ptr_nonnull(strstr(rep.text[0], "Checked in at Pho Thin"));
+	ck_assert_ptr_nonnull(strstr(rep.text[1], "Fever or cough?"));
+	say("0912000022", "te", T0 + 20);
+	say("0912000022", "TE", T0 + 30);
+	expect(0, 2, MSG_DECL_DONE, NULL, 0);
+	ck_assert_str_eq(rep.text[0], "Arkoun. Sokhapheap la.");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -524,6 +582,7 @@ main(void)
 	tcase_add_test(tc, test_inactive_venue);
 	tcase_add_test(tc, test_replies_queued);
 	tcase_add_test(tc, test_count_and_two_codes);
+	tcase_add_test(tc, test_words_configured);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

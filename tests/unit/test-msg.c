@@ -6,6 +6,7 @@
 
 #include "codec/gsm.h"
 #include "codec/msg.h"
+#include "codec/text.h"
 #include "config/config.h"
 #include "unit.h"
 
@@ -375,6 +376,41 @@ START_TEST(test_render_invisible)
 }
 END_TEST
 
+/* The built-in keywords are folded and none means two things in one language. */
+START_TEST(test_builtin_keywords)
+{
+	const struct msg_keyword	*kw;
+	size_t				 n, i, j;
+	char				*f;
+
+	kw = msg_kw_builtin(&n);
+	ck_assert_uint_gt(n, 40);
+	for (i = 0; i < n; i++) {
+		f = text_fold(kw[i].word, strlen(kw[i].word));
+		ck_assert_str_eq(f, kw[i].word);
+		free(f);
+		ck_assert_int_lt(kw[i].kw, KW_COUNT);
+		ck_assert_int_lt(kw[i].lang, LANG_COUNT);
+		for (j = 0; j < i; j++) {
+			if (strcmp(kw[i].word, kw[j].word) != 0)
+				continue;
+			ck_assert_msg(kw[i].kw == kw[j].kw ||
+			    (kw[i].kw != KW_LANG && kw[j].kw != KW_LANG &&
+			    kw[i].lang != kw[j].lang), "\"%s\" means %s and %s",
+			    kw[i].word, msg_kw_name(kw[i].kw),
+			    msg_kw_name(kw[j].kw));
+		}
+	}
+	/* Names and lookups agree; a language's words are not a meaning. */
+	for (i = 0; i < KW_LANG; i++)
+		ck_assert_int_eq(msg_kw_lookup(msg_kw_name(i)), (int)i);
+	ck_assert_int_eq(msg_kw_lookup("lang"), -1);
+	ck_assert_int_eq(msg_screen_lookup("main"), UT_MAIN);
+	ck_assert_int_eq(msg_screen_lookup("none"), -1);
+	ck_assert_str_eq(msg_screen_name(UT_R_LANG), "lang_set");
+}
+END_TEST
+
 static Suite *
 msg_suite(void)
 {
@@ -388,6 +424,7 @@ msg_suite(void)
 	tcase_add_test(tc, test_render_template);
 	tcase_add_test(tc, test_render_builtin);
 	tcase_add_test(tc, test_render_invisible);
+	tcase_add_test(tc, test_builtin_keywords);
 	suite_add_tcase(s, tc);
 	return s;
 }

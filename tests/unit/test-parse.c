@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "codec/msg.h"
 #include "codec/text.h"
 #include "core/parse.h"
 #include "unit.h"
@@ -440,6 +441,76 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* The keywords are data: a table handed in replaces the built-in one. */
+START_TEST(test_words)
+{
+	static const struct msg_keyword	 kw[] = {
+		{ "vao", KW_CHECKIN, LANG_VI },		/* "vào" */
+		{ "check in", KW_CHECKIN, LANG_VI },
+		{ "ve", KW_CHECKOUT, LANG_VI },		/* "về" */
+		{ "da", KW_YES, LANG_VI },		/* "dạ" */
+		{ "baat", KW_YES, 2 },
+		{ "chuoy", KW_HELP, 2 },
+		{ "km", KW_LANG, 2 },
+		{ "vi", KW_LANG, LANG_VI },
+	};
+	struct msg_texts	 t;
+	struct parse_result	 r;
+
+	memset(&t, 0, sizeof t);
+	t.kw = (struct msg_keyword *)kw;
+	t.nkw = nitems(kw);
+
+	parse_message_words(&t, "vao 123 4567 +2", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_CHECKIN);
+	ck_assert_str_eq(r.code, "1234567");
+	ck_assert_int_eq(r.companions, 2);
+	parse_message_words(&t, "check in:1234567", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_CHECKIN);
+	parse_message_words(&t, "ve", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_CHECKOUT);
+	parse_message_words(&t, "ve 1234567", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_CHECKOUT);
+	ck_assert_str_eq(r.code, "1234567");
+	parse_message_words(&t, "da.", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_YES);
+	parse_message_words(&t, "baat", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_YES);
+	parse_message_words(&t, "chuoy", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_HELP);
+	parse_message_words(&t, "km", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_LANG);
+	ck_assert_int_eq(r.lang, 2);
+	parse_message_words(&t, "vi", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_LANG);
+	ck_assert_int_eq(r.lang, LANG_VI);
+
+	/* What the table leaves out is no keyword any more. */
+	parse_message_words(&t, "co", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_UNKNOWN);
+	parse_message_words(&t, "ra", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_UNKNOWN);
+	/* A code anywhere is a check-in: "ra" no longer checks out. */
+	parse_message_words(&t, "ra 1234567", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_CHECKIN);
+	ck_assert_str_eq(r.code, "1234567");
+	/* A bare code needs no keyword. */
+	parse_message_words(&t, "1234567", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_CHECKIN);
+
+	/* No table: the built-in keywords, as parse_message. */
+	parse_message_words(NULL, "co", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_YES);
+	t.kw = NULL;
+	parse_message_words(&t, "ra", CODE_LEN, &r);
+	ck_assert_int_eq(r.kind, PARSE_CHECKOUT);
+	/* "vao" is no built-in keyword: "vao ra 1234567" is no check-in, it
+	 * holds the command "ra"; with "vao" a keyword it would be one. */
+	parse_message_words(&t, "vao ra 1234567", CODE_LEN, &r);
+	ck_assert_int_ne(r.kind, PARSE_CHECKIN);
+}
+END_TEST
+
 static Suite *
 parse_suite(void)
 {
@@ -451,6 +522,7 @@ parse_suite(void)
 	tcase_add_test(tc, test_long);
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_words);
 	suite_add_tcase(s, tc);
 	return s;
 }
