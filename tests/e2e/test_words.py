@@ -143,15 +143,19 @@ class WordsTest(harness.AdminCase):
         self.assertTrue(text.startswith("Lua chon khong hop le."), text)
 
     def test_keyword_by_sighup(self):
+        # A command word, not a check-in keyword: a code anywhere in a text
+        # is a check-in whatever word stands before it.
         n = "0916000004"
-        r = self.sms(n, "VAO " + self.pho)
-        self.assertFalse(any("Pho Thin" in x for x in r), r)
+        stopped = "khong nhan canh bao"
+        r = self.sms(n, "NGUNG")
+        self.assertFalse(any(stopped in x for x in r), r)
         changed = self.extra.replace('checkin = { km = [ "CHOL" ]; };',
-                                     'checkin = { km = [ "CHOL" ]; vi = [ "ci", "ma", "vào" ]; };')
+                                     'checkin = { km = [ "CHOL" ]; };\n'
+                                     '  stop = { vi = [ "stop", "tc", "huy", "ngừng" ]; };')
         self.assertNotEqual(changed, self.extra)
         self.d.write_config(extra=changed)
         self.d.signal(signal.SIGHUP)
-        got = harness.wait_for(lambda: "Pho Thin" in self.sms(n, "vào " + self.pho)[0],
+        got = harness.wait_for(lambda: any(stopped in x for x in self.sms(n, "ngừng")),
                                harness.stretch(10))
         self.assertTrue(got, harness.tail(self.d.logpath))
         self.assertNotIn("reload refused", self.d.log())
@@ -161,8 +165,8 @@ class WordsTest(harness.AdminCase):
         self.assertTrue(harness.wait_for(lambda: "reload refused" in self.d.log(),
                                          harness.stretch(10)))
         self.assertIn("keywords.no.km: \"chol\" means checkin and no in km", self.d.log())
-        r = self.sms("0916000005", "vao " + self.pho)
-        self.assertIn("Pho Thin", r[0])
+        r = self.sms("0916000005", "ngung")
+        self.assertTrue(any(stopped in x for x in r), r)
 
 
 class RefusedTest(harness.unittest.TestCase):
