@@ -463,40 +463,60 @@ msg_fallback(const struct msg_texts *t, int lang)
 	return msg_lang_valid(t, t->langs[lang].fallback);
 }
 
+/*
+ * The languages a text in lang is looked for in, in order: lang, then its
+ * fallbacks while it is one added by configuration. The last one is built
+ * in unless the chain is cut at LANG_MAX. Returns how many, at least 1.
+ */
+static int
+msg_langs(const struct msg_texts *t, int lang, int tried[LANG_MAX])
+{
+	int	n = 0;
+
+	lang = msg_lang_valid(t, lang);
+	tried[n++] = lang;
+	while (t != NULL && lang >= LANG_COUNT && n < LANG_MAX) {
+		lang = msg_fallback(t, lang);
+		tried[n++] = lang;
+	}
+	return n;
+}
+
+/* The built-in text's language for the last language tried. */
+static int
+msg_builtin_lang(int lang)
+{
+	return lang < LANG_COUNT ? lang : LANG_VI;
+}
+
 const char *
 msg_template(const struct msg_texts *t, int lang, enum msg_id id)
 {
-	int	 hops;
+	int	 tried[LANG_MAX], n, i;
 
 	if ((unsigned)id >= MSG_COUNT)
 		return "";
-	lang = msg_lang_valid(t, lang);
-	for (hops = 0; t != NULL && hops < LANG_MAX; hops++) {
-		if (t->tmpl[lang][id] != NULL)
-			return t->tmpl[lang][id];
-		if (lang < LANG_COUNT)
-			break;
-		lang = msg_fallback(t, lang);
+	n = msg_langs(t, lang, tried);
+	for (i = 0; t != NULL && i < n; i++) {
+		if (t->tmpl[tried[i]][id] != NULL)
+			return t->tmpl[tried[i]][id];
 	}
-	return msg_table[id].text[lang < LANG_COUNT ? lang : LANG_VI];
+	return msg_table[id].text[msg_builtin_lang(tried[n - 1])];
 }
 
 const char *
 msg_screen(const struct msg_texts *t, int lang, enum ussd_text id)
 {
-	int	 hops;
+	int	 tried[LANG_MAX], n, i;
 
 	if ((unsigned)id >= UT_COUNT)
 		return "";
-	lang = msg_lang_valid(t, lang);
-	for (hops = 0; t != NULL && hops < LANG_MAX; hops++) {
-		if (t->screen[lang][id] != NULL)
-			return t->screen[lang][id];
-		if (lang < LANG_COUNT)
-			break;
-		lang = msg_fallback(t, lang);
+	n = msg_langs(t, lang, tried);
+	for (i = 0; t != NULL && i < n; i++) {
+		if (t->screen[tried[i]][id] != NULL)
+			return t->screen[tried[i]][id];
 	}
-	return ussd_texts[id].text[lang < LANG_COUNT ? lang : LANG_VI];
+	return ussd_texts[id].text[msg_builtin_lang(tried[n - 1])];
 }
 
 const char *
