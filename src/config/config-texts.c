@@ -251,10 +251,23 @@ config_check_segment(struct config_ctx *ctx, const struct config *cfg,
 	return 0;
 }
 
-/* templates = { LANG = { MESSAGE = "..."; ... }; ... } */
+/*
+ * The groups of texts by language: LANG = { NAME = "text"; ... }, under
+ * top. Each text is a non-empty string of valid UTF-8 naming a known text
+ * (lookup); take() checks and keeps it.
+ */
+struct config_words_group {
+	const char	*top;		/* "templates", "ussd.screens" */
+	const char	*what;		/* "message", "screen" */
+	int		 (*lookup)(const char *);
+	int		 (*take)(struct config_ctx *, struct config *,
+			    const config_setting_t *, const char *, int, int,
+			    const char *);
+};
+
 static int
-config_words_templates(struct config_ctx *ctx, const config_setting_t *s,
-    struct config *cfg)
+config_words_walk(struct config_ctx *ctx, const config_setting_t *s,
+    struct config *cfg, const struct config_words_group *g)
 {
 	const config_setting_t	*lg, *t;
 	char			 lname[CONFIG_PATH_MAX], tname[CONFIG_PATH_MAX];
@@ -267,7 +280,7 @@ config_words_templates(struct config_ctx *ctx, const config_setting_t *s,
 	n = config_setting_length(s);
 	for (i = 0; i < n; i++) {
 		lg = config_setting_get_elem(s, i);
-		config_join(lname, sizeof lname, "templates",
+		config_join(lname, sizeof lname, g->top,
 		    config_setting_name(lg));
 		if ((lang = config_lang_of(ctx, cfg, lg, lname)) == -1)
 			return -1;
@@ -279,9 +292,9 @@ config_words_templates(struct config_ctx *ctx, const config_setting_t *s,
 			t = config_setting_get_elem(lg, j);
 			config_join(tname, sizeof tname, lname,
 			    config_setting_name(t));
-			if ((id = msg_lookup(config_setting_name(t))) == -1)
+			if ((id = g->lookup(config_setting_name(t))) == -1)
 				return config_fail(ctx, t, tname,
-				    "unknown setting (not a message name)");
+				    "unknown setting (not a %s name)", g->what);
 			if (config_setting_type(t) != CONFIG_TYPE_STRING)
 				return config_fail(ctx, t, tname, "must be %s",
 				    config_type_name(CT_STRING));
@@ -289,21 +302,43 @@ config_words_templates(struct config_ctx *ctx, const config_setting_t *s,
 			if (*str == '\0')
 				return config_fail(ctx, t, tname,
 				    "must not be empty");
-			if (strlen(str) > CONFIG_TEMPLATE_MAX)
-				return config_fail(ctx, t, tname,
-				    "longer than %d bytes", CONFIG_TEMPLATE_MAX);
-			if (config_check_utf8(str, why, sizeof why) != 0 ||
-			    config_check_placeholders(id, str, why,
-			    sizeof why) != 0)
+			if (config_check_utf8(str, why, sizeof why) != 0)
 				return config_fail(ctx, t, tname, "%s", why);
-			free(cfg->texts.tmpl[lang][id]);
-			cfg->texts.tmpl[lang][id] = xstrdup(str);
-			if (config_check_segment(ctx, cfg, t, tname, lang,
-			    id) != 0)
+			if (g->take(ctx, cfg, t, tname, lang, id, str) != 0)
 				return -1;
 		}
 	}
 	return 0;
+}
+
+/* A reply template: its placeholders known, one segment at its longest. */
+static int
+config_words_template(struct config_ctx *ctx, struct config *cfg,
+    const config_setting_t *t, const char *tname, int lang, int id,
+    const char *str)
+{
+	char	why[256];
+
+	if (strlen(str) > CONFIG_TEMPLATE_MAX)
+		return config_fail(ctx, t, tname, "longer than %d bytes",
+		    CONFIG_TEMPLATE_MAX);
+	if (config_check_placeholders(id, str, why, sizeof why) != 0)
+		return config_fail(ctx, t, tname, "%s", why);
+	free(cfg->texts.tmpl[lang][id]);
+	cfg->texts.tmpl[lang][id] = xstrdup(str);
+	return config_check_segment(ctx, cfg, t, tname, lang, id);
+}
+
+/* templates = { LANG = { MESSAGE = "..."; ... }; ... } */
+static int
+config_words_templates(struct config_ctx *ctx, const config_setting_t *s,
+    struct config *cfg)
+{
+	static const struct config_words_group g = {
+		"templates", "message", msg_lookup, config_words_template
+	};
+
+	return config_words_walk(ctx, s, cfg, &g);
 }
 
 /* A screen as it can be at its longest: worst values, the fitted one empty. */
@@ -335,68 +370,49 @@ config_screen_chars(const struct config *cfg, int lang, enum ussd_text id)
 	return n;
 }
 
+/* A USSD screen: its placeholders known (its length is checked in the end). */
+static int
+config_words_screen(struct config_ctx *ctx, struct config *cfg,
+    const config_setting_t *t, const char *tname, int lang, int id,
+    const char *str)
+{
+	const char	*open, *close;
+
+	for (open = strchr(str, '{'); open != NULL;
+	    open = strchr(open + 1, '{')) {
+		close = open + 1;
+		while ((*close >= 'a' && *close <= 'z') || *close == '_' ||
+		    (*close >= '0' && *close <= '9'))
+			close++;
+		if (*close != '}' || close == open + 1 ||
+		    msg_screen_var_known(id, open + 1, close - open - 1))
+			continue;
+		return config_fail(ctx, t, tname, "unknown placeholder {%.*s}"
+		    " (this screen has: %s)", (int)(close - open - 1), open + 1,
+		    *msg_screen_vars(id) != '\0' ? msg_screen_vars(id) : "none");
+	}
+	free(cfg->texts.screen[lang][id]);
+	cfg->texts.screen[lang][id] = xstrdup(str);
+	return 0;
+}
+
 /* ussd = { screens = { LANG = { SCREEN = "..."; ... }; ... }; } */
 static int
 config_words_screens(struct config_ctx *ctx, const config_setting_t *s,
     struct config *cfg)
 {
-	const config_setting_t	*lg, *t;
-	char			 lname[CONFIG_PATH_MAX], tname[CONFIG_PATH_MAX];
-	char			 why[256];
-	const char		*str, *open, *close;
+	static const struct config_words_group g = {
+		"ussd.screens", "screen", msg_screen_lookup, config_words_screen
+	};
+	const config_setting_t	*t;
+	char			 tname[CONFIG_PATH_MAX];
 	size_t			 chars, reason;
-	int			 i, j, n, m, lang, id;
+	int			 lang, id, j;
 
+	if (config_words_walk(ctx, s, cfg, &g) != 0)
+		return -1;
 	if (s == NULL)
 		return 0;
-	n = config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		lg = config_setting_get_elem(s, i);
-		config_join(lname, sizeof lname, "ussd.screens",
-		    config_setting_name(lg));
-		if ((lang = config_lang_of(ctx, cfg, lg, lname)) == -1)
-			return -1;
-		if (config_setting_type(lg) != CONFIG_TYPE_GROUP)
-			return config_fail(ctx, lg, lname, "must be %s",
-			    config_type_name(CT_GROUP));
-		m = config_setting_length(lg);
-		for (j = 0; j < m; j++) {
-			t = config_setting_get_elem(lg, j);
-			config_join(tname, sizeof tname, lname,
-			    config_setting_name(t));
-			if ((id = msg_screen_lookup(config_setting_name(t))) == -1)
-				return config_fail(ctx, t, tname,
-				    "unknown setting (not a screen name)");
-			if (config_setting_type(t) != CONFIG_TYPE_STRING)
-				return config_fail(ctx, t, tname, "must be %s",
-				    config_type_name(CT_STRING));
-			str = config_setting_get_string(t);
-			if (*str == '\0')
-				return config_fail(ctx, t, tname,
-				    "must not be empty");
-			if (config_check_utf8(str, why, sizeof why) != 0)
-				return config_fail(ctx, t, tname, "%s", why);
-			for (open = strchr(str, '{'); open != NULL;
-			    open = strchr(open + 1, '{')) {
-				close = open + 1;
-				while ((*close >= 'a' && *close <= 'z') ||
-				    *close == '_' ||
-				    (*close >= '0' && *close <= '9'))
-					close++;
-				if (*close != '}' || close == open + 1 ||
-				    msg_screen_var_known(id, open + 1,
-				    close - open - 1))
-					continue;
-				return config_fail(ctx, t, tname, "unknown "
-				    "placeholder {%.*s} (this screen has: %s)",
-				    (int)(close - open - 1), open + 1,
-				    *msg_screen_vars(id) != '\0' ?
-				    msg_screen_vars(id) : "none");
-			}
-			free(cfg->texts.screen[lang][id]);
-			cfg->texts.screen[lang][id] = xstrdup(str);
-		}
-	}
 
 	/* Each screen, with the longest reason line above it, fits. */
 	for (lang = 0; lang < msg_nlangs(&cfg->texts); lang++) {
