@@ -46,7 +46,6 @@ struct config_token_specs {
 };
 
 #define TOK_OFF(f)	offsetof(struct config_token_spec, f)
-#define ADMIN_PROXIES_MAX	64	/* CIDR blocks in admin.proxies */
 
 static int	config_load_proxies(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
@@ -240,30 +239,10 @@ static int
 config_load_proxies(struct config_ctx *ctx, const config_setting_t *s,
     const config_setting_t *parent, const char *name, void *target)
 {
-	struct config		*cfg = target;
-	const config_setting_t	*el;
-	char			 why[256], elname[CONFIG_PATH_MAX];
-	int			 i, n;
+	struct config	*cfg = target;
 
-	if (s == NULL)
-		return 0;
-	n = config_setting_length(s);
-	if (n > ADMIN_PROXIES_MAX)
-		return config_fail(ctx, s, name, "more than %d entries",
-		    ADMIN_PROXIES_MAX);
-	if (n == 0)
-		return 0;
-	cfg->admin_proxies = xcalloc(n, sizeof *cfg->admin_proxies);
-	for (i = 0; i < n; i++) {
-		el = config_setting_get_elem(s, i);
-		snprintf(elname, sizeof elname, "%s[%d]", name, i);
-		if (config_allow_parse(config_setting_get_string(el),
-		    &cfg->admin_proxies[i], why, sizeof why) != 0)
-			return config_fail(ctx, config_setting_source_line(el) ?
-			    el : s, elname, "%s", why);
-		cfg->admin_nproxies++;
-	}
-	return 0;
+	return config_allow_load(ctx, s, name, &cfg->admin_proxies,
+	    &cfg->admin_nproxies);
 }
 
 static void
@@ -276,28 +255,13 @@ config_proxies_free(void *target)
 	cfg->admin_nproxies = 0;
 }
 
+/* 1 if addr is one of admin.proxies (none listed: nobody is). */
 int
 config_admin_proxy(const struct config *cfg, int family, const void *addr)
 {
-	static const unsigned char	 v4mapped[12] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-	};
-	const unsigned char		*a = addr;
-	size_t				 i;
-
-	if (cfg == NULL || addr == NULL)
-		return 0;
-	if (family == AF_INET6 && memcmp(a, v4mapped, sizeof v4mapped) == 0) {
-		family = AF_INET;
-		a += sizeof v4mapped;
-	}
-	for (i = 0; i < cfg->admin_nproxies; i++) {
-		if (cfg->admin_proxies[i].family == family &&
-		    config_prefix_match(cfg->admin_proxies[i].addr, a,
-		    cfg->admin_proxies[i].prefix))
-			return 1;
-	}
-	return 0;
+	return cfg != NULL && cfg->admin_nproxies > 0 &&
+	    config_allow_match(cfg->admin_proxies, cfg->admin_nproxies, family,
+	    addr);
 }
 
 /*

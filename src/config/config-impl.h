@@ -174,6 +174,8 @@ int	config_sha256_decode(const char *, int, unsigned char *, char *,
 int	config_prefix_match(const unsigned char *, const unsigned char *, int);
 /* config-routes.c: "ADDR" or "ADDR/PREFIX" into a CIDR block; -1 and why if bad. */
 int	config_allow_parse(const char *, struct allow_net *, char *why, size_t len);
+int	config_allow_load(struct config_ctx *, const config_setting_t *,
+	    const char *name, struct allow_net **, size_t *);
 int	config_listen_addr(const char *, unsigned char *, uint16_t *);
 int	config_addr_any(int, const unsigned char *);
 

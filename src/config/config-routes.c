@@ -374,8 +374,8 @@ bad:
 	return -1;
 }
 
-/* allow = [ ... ] of a route into its blocks and their number. */
-static int
+/* allow = [ ... ] (of a route, or admin.proxies) into its blocks and their number. */
+int
 config_allow_load(struct config_ctx *ctx, const config_setting_t *s,
     const char *name, struct allow_net **allow, size_t *nallow)
 {
