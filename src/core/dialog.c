@@ -184,6 +184,18 @@ dialog_declared(struct dctx *d, int64_t *at)
 	return r == 1 && completed > d->now - d->cfg->declaration_valid;
 }
 
+/* A new session of kind at venue_id for the sender, ending after session_timeout. */
+static void
+dialog_session_new(struct dctx *d, struct session *s, enum session_kind kind,
+    int64_t venue_id)
+{
+	memset(s, 0, sizeof *s);
+	strlcpy(s->number, d->from, sizeof s->number);
+	s->kind = kind;
+	s->venue_id = venue_id;
+	s->expires_at = d->now + d->cfg->session_timeout;
+}
+
 /*
  * Begin the declaration for a venue kind (a question session), or re-ask
  * the pending question if one is already open.
@@ -209,14 +221,9 @@ dialog_declaration_begin(struct dctx *d, int64_t venue_id, int64_t checkin_id,
 	decl = store_declaration_start(d->store, d->from, venue_id, checkin_id, d->now);
 	if (decl == -1)
 		return -1;
-	memset(&s, 0, sizeof s);
-	strlcpy(s.number, d->from, sizeof s.number);
-	s.kind = SESSION_QUESTION;
-	s.venue_id = venue_id;
+	dialog_session_new(d, &s, SESSION_QUESTION, venue_id);
 	s.decl_id = decl;
-	s.step = 0;
 	strlcpy(s.qset, qs->kind, sizeof s.qset);
-	s.expires_at = d->now + d->cfg->session_timeout;
 	if (store_session_put(d->store, &s) == -1)
 		return -1;
 	d->session = s;
@@ -333,12 +340,8 @@ dialog_checkin(struct dctx *d)
 		return 0;
 	}
 	/* Exactly one venue is a typo away: "reply 1" checks in there. */
-	memset(&s, 0, sizeof s);
-	strlcpy(s.number, d->from, sizeof s.number);
-	s.kind = SESSION_DIDYOUMEAN;
-	s.venue_id = v.id;
+	dialog_session_new(d, &s, SESSION_DIDYOUMEAN, v.id);
 	s.companions = d->p.companions;
-	s.expires_at = d->now + d->cfg->session_timeout;
 	r = store_session_put(d->store, &s);
 	if (r != -1) {
 		struct msg_var vars[] = { { "code", grouped }, { "venue", name } };
@@ -388,11 +391,7 @@ dialog_badcount(struct dctx *d)
 		dialog_say(d, MSG_BADCOUNT, NULL, 0);
 		return 0;
 	}
-	memset(&s, 0, sizeof s);
-	strlcpy(s.number, d->from, sizeof s.number);
-	s.kind = SESSION_COUNT;
-	s.venue_id = v.id;
-	s.expires_at = d->now + d->cfg->session_timeout;
+	dialog_session_new(d, &s, SESSION_COUNT, v.id);
 	if ((r = store_session_put(d->store, &s)) != -1) {
 		struct msg_var	vars[] = { { "venue", name } };
 
