@@ -128,6 +128,21 @@ def wait_port(port, timeout=stretch(20.0), alive=None):
     return False
 
 
+def read_all(s):
+    """Bytes from socket s until the server closes (a reset after an answer,
+    or the socket's timeout, ends it too)."""
+    chunks = []
+    try:
+        while True:
+            c = s.recv(65536)
+            if not c:
+                break
+            chunks.append(c)
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return b"".join(chunks)
+
+
 def wait_for(cond, timeout, step=0.05):
     """Poll cond() until it is true or timeout seconds have passed; its last value."""
     end = time.monotonic() + timeout

@@ -18,20 +18,6 @@ import socket
 import harness
 
 
-def read_all(s):
-    """Bytes until the server closes (a reset after an answer is tolerated)."""
-    chunks = []
-    try:
-        while True:
-            c = s.recv(65536)
-            if not c:
-                break
-            chunks.append(c)
-    except (ConnectionResetError, socket.timeout):
-        pass
-    return b"".join(chunks)
-
-
 def exchange(port, data, timeout=harness.stretch(10)):
     """Send data, read until the server closes: the list of (status, body)
     answers found, and whether the server closed within the timeout."""
@@ -43,7 +29,7 @@ def exchange(port, data, timeout=harness.stretch(10)):
             pass
         closed = True
         try:
-            resp = read_all(s)
+            resp = harness.read_all(s)
         except socket.timeout:
             closed = False
             resp = b""

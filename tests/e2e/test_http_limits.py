@@ -115,23 +115,14 @@ def raw(port, data, timeout=harness.stretch(10)):
     came is tolerated; a status of None means no answer at all.
     """
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    chunks = []
     try:
         try:
             s.sendall(data)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        try:
-            while True:
-                c = s.recv(65536)
-                if not c:
-                    break
-                chunks.append(c)
-        except (ConnectionResetError, socket.timeout):
-            pass
+        resp = harness.read_all(s)
     finally:
         s.close()
-    resp = b"".join(chunks)
     if not resp.startswith(b"HTTP/1."):
         return None, resp
     return int(resp.split(b" ", 2)[1]), resp
