@@ -486,6 +486,28 @@ sqlite_set_durable(struct store *s, int full)
 	return 0;
 }
 
+/*
+ * How many statements this connection ran, from SQLite's own counters
+ * (scripts/bench divides them by the check-ins stored).
+ */
+static void
+sqlite_log_runs(struct sqlite_store *q)
+{
+	unsigned long long	 runs = 0;
+	size_t			 i;
+
+	for (i = 0; i < STMT_COUNT; i++) {
+		if (q->stmt[i] != NULL)
+			runs += (unsigned)sqlite3_stmt_status(q->stmt[i],
+			    SQLITE_STMTSTATUS_RUN, 0);
+	}
+	if (runs == 0)
+		return;
+	log_info("store: statements=%llu commits=%d", runs,
+	    q->stmt[STMT_COMMIT] != NULL ? sqlite3_stmt_status(q->stmt[STMT_COMMIT],
+	    SQLITE_STMTSTATUS_RUN, 0) : 0);
+}
+
 void
 sqlite_close(struct store *s)
 {
@@ -502,6 +524,7 @@ sqlite_close(struct store *s)
 		pthread_cond_destroy(&q->ckpt_cv);
 	}
 	free(q->path);
+	sqlite_log_runs(q);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(q->stmt[i]);
 	if (q->db != NULL && sqlite3_close_v2(q->db) != SQLITE_OK)
