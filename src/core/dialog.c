@@ -41,6 +41,9 @@ struct dctx {
 	struct subscriber	 sub;
 	struct session		 session;
 	int			 has_session;
+	int64_t			 declared_at;	/* the last declaration completed, 0 none */
+	struct inbound_recent	 recent;	/* the abuse limits' counts */
+	int			 open;		/* a check-in of the number is open */
 	int64_t			 now;		/* arrival */
 	int64_t			 sent_at;	/* when the resident sent it, as far as we believe */
 	int64_t			 inbound_id;
@@ -169,19 +172,18 @@ dialog_ask(struct dctx *d, const struct session *s)
 	return 1;
 }
 
-/* 1 if the number completed a declaration recently enough; -1 on error. */
+/*
+ * 1 if the number completed a declaration recently enough; -1 on error.
+ * Read with the rest of the number (store_resident_get): nothing a message
+ * does before it asks completes a declaration.
+ */
 static int
 dialog_declared(struct dctx *d, int64_t *at)
 {
-	int64_t	completed = 0;
-	int	r;
-
-	r = store_declaration_last(d->store, d->from, &completed);
-	if (r == -1)
-		return -1;
 	if (at != NULL)
-		*at = completed;
-	return r == 1 && completed > d->now - d->cfg->declaration_valid;
+		*at = d->declared_at;
+	return d->declared_at != 0 &&
+	    d->declared_at > d->now - d->cfg->declaration_valid;
 }
 
 /* A new session of kind at venue_id for the sender, ending after session_timeout. */
@@ -252,7 +254,7 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 		    (long long)d->inbound_id, d->msg->channel, v->code);
 		return 0;
 	}
-	if (store_checkin_close_all(d->store, d->from, d->sent_at) == -1)
+	if (d->open && store_checkin_close_all(d->store, d->from, d->sent_at) == -1)
 		return -1;
 	memset(&c, 0, sizeof c);
 	c.venue_id = v->id;
@@ -262,6 +264,7 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 	c.received_at = d->now;
 	if ((c.id = store_checkin_add(d->store, &c, d->msg->channel, d->inbound_id)) == -1)
 		return -1;
+	d->open = 1;
 	metrics_add(METRIC_CHECKINS, d->msg->channel, NULL, 1);
 	log_debug("msg=%lld chan=%s action=checkin venue=%s companions=%d",
 	    (long long)d->inbound_id, d->msg->channel, v->code, companions);
@@ -868,20 +871,17 @@ dialog_queue(struct dctx *d)
 static int
 dialog_limited(struct dctx *d)
 {
-	const struct config	*cfg = d->cfg;
-	struct inbound_recent	 r;
-	const char		*why = NULL;
+	const struct config		*cfg = d->cfg;
+	const struct inbound_recent	*r = &d->recent;
+	const char			*why = NULL;
 
-	if (store_inbound_recent_from(d->store, d->from, d->now, d->clean, d->inbound_id,
-	    &r) == -1)
-		return -1;
-	if (cfg->limit_per_minute > 0 && r.last_minute >= cfg->limit_per_minute)
+	if (cfg->limit_per_minute > 0 && r->last_minute >= cfg->limit_per_minute)
 		why = "rate_limited";
 	else if (d->has_session)
 		return 0;	/* answering our question: a declaration ends by itself */
-	else if (cfg->limit_repeats > 0 && r.same_answered_hour >= cfg->limit_repeats)
+	else if (cfg->limit_repeats > 0 && r->same_answered_hour >= cfg->limit_repeats)
 		why = "loop_cut";
-	else if (cfg->limit_replies_hour > 0 && r.answered_hour >= cfg->limit_replies_hour)
+	else if (cfg->limit_replies_hour > 0 && r->answered_hour >= cfg->limit_replies_hour)
 		why = "loop_cut";
 	if (why == NULL)
 		return 0;
@@ -891,36 +891,50 @@ dialog_limited(struct dctx *d)
 	return 1;
 }
 
+/*
+ * Store the message's inbound row, once, with its replies (NULL: none
+ * given, as for a robot or a message over a limit).
+ */
+static int
+dialog_inbound_store(struct dctx *d, const char *replies)
+{
+	return store_inbound_add_replies(d->store, d->inbound_id, d->msg->channel,
+	    d->msg->ext_id, d->from, d->clean, d->now, replies);
+}
+
 /* The work between BEGIN and COMMIT; 0 or -1. */
 static int
 dialog_run(struct dctx *d)
 {
 	enum number_kind	 kind;
+	struct resident		 res;
 	char			*folded, *joined;
 	size_t			 i;
 	int			 r, count;
 
 	kind = number_normalize(d->msg->from, d->cfg->country_code, d->from);
-	d->inbound_id = store_inbound_add(d->store, d->msg->channel, d->msg->ext_id,
-	    d->from, d->clean, d->now);
-	if (d->inbound_id == -1)
+	/* The row is written at the end, with the replies: its id now. */
+	if ((d->inbound_id = store_inbound_reserve(d->store)) == -1)
 		return -1;
 	if (kind == NUMBER_ALPHA) {
 		/* Never answer a robot: its reply would start a loop. */
 		log_info("msg=%lld chan=%s action=ignored sender=alphanumeric",
 		    (long long)d->inbound_id, d->msg->channel);
-		return 0;
+		return dialog_inbound_store(d, NULL);
 	}
-	if (store_subscriber_get(d->store, d->from, &d->sub) == -1)
+	if (store_resident_get(d->store, d->from, d->now, d->clean, &res) == -1)
 		return -1;
+	d->sub = res.sub;
+	d->session = res.session;
+	d->has_session = res.has_session;
+	d->declared_at = res.declared_at;
+	d->recent = res.recent;
+	d->open = res.open;
 	d->lang = d->sub.lang >= 0 && d->sub.lang < msg_nlangs(&d->cfg->texts) ?
 	    (enum lang)d->sub.lang : d->cfg->language;
-	if ((d->has_session = store_session_get(d->store, d->from, d->now,
-	    &d->session)) == -1)
-		return -1;
 	/* A USSD step (given) is a menu the resident walks: not limited. */
 	if (d->given == NULL && (r = dialog_limited(d)) != 0)
-		return r == 1 ? 0 : -1;
+		return r == 1 ? dialog_inbound_store(d, NULL) : -1;
 
 	if (d->given != NULL)
 		d->p = *d->given;
@@ -951,7 +965,7 @@ dialog_run(struct dctx *d)
 	if (r == -1)
 		return -1;
 	joined = dialog_replies_join(d->reply);
-	r = store_inbound_set_replies(d->store, d->inbound_id, joined);
+	r = dialog_inbound_store(d, joined);
 	free(joined);
 	if (r == -1)
 		return -1;

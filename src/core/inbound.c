@@ -265,7 +265,7 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 	struct inbound_job	*job;
 	struct timeval		 tv = { 0, INBOUND_LOCK_RETRY_MS * 1000 };
 	int64_t			 now = time(NULL);
-	int			 ok;
+	int			 ok, own;
 
 	if ((job = TAILQ_FIRST(&in->queue)) == NULL)
 		return;
@@ -280,13 +280,19 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 	TAILQ_CONCAT(&done, &in->queue, entry);
 	in->queued = 0;
 	TAILQ_FOREACH(job, &done, entry) {
-		if (!ok || store_savepoint(st) == -1) {
+		/*
+		 * A whole message writes nothing but through the core, which
+		 * undoes its own work when it fails: no savepoint of ours.
+		 */
+		own = job->dlr || job->total > 1;
+		if (!ok || (own && store_savepoint(st) == -1)) {
 			job->status = INBOUND_EFAIL;
 			continue;
 		}
 		job->status = job->dlr ? inbound_receipt(in, job, now) :
 		    inbound_message(in, job, now);
-		store_savepoint_end(st, job->status != INBOUND_EFAIL);
+		if (own)
+			store_savepoint_end(st, job->status != INBOUND_EFAIL);
 	}
 	if (ok && store_commit(st) == -1) {
 		store_rollback(st);

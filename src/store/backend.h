@@ -105,6 +105,10 @@ struct store_backend {
 			    const char *number, int opted_out);
 	int		 (*subscriber_set_help_at)(struct store *,
 			    const char *number, int64_t at);
+	/* Told the starts of the last hour and minute rather than now. */
+	int		 (*resident_get)(struct store *, const char *number,
+			    int64_t now, int64_t hour, int64_t minute,
+			    const char *text, struct resident *);
 
 	/* Inbound messages, parts of long ones, USSD sessions. */
 	int		 (*inbound_find)(struct store *, const char *channel,
@@ -121,6 +125,11 @@ struct store_backend {
 			    const char *number, int64_t hour, int64_t minute,
 			    const char *text, int64_t except,
 			    struct inbound_recent *);
+	int64_t		 (*inbound_reserve)(struct store *);
+	int		 (*inbound_add_replies)(struct store *, int64_t id,
+			    const char *channel, const char *ext_id,
+			    const char *number, const char *text,
+			    int64_t received_at, const char *replies);
 	int		 (*part_add)(struct store *, const struct part_key *,
 			    unsigned seq, const char *text, int64_t sent_at,
 			    int64_t received_at, int64_t dedup_since);

@@ -35,8 +35,9 @@ const struct sqlite_sql sqlite_checkin_sql[] = {
 
 	{ STMT_STATS_BUMP,
 	    "INSERT INTO daily_stats (venue_id, day, checkins, people)"
-	    " VALUES (?1, ?2, 1, ?3) ON CONFLICT (venue_id, day) DO UPDATE"
-	    " SET checkins = checkins + 1, people = people + excluded.people" },
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (venue_id, day) DO UPDATE"
+	    " SET checkins = checkins + excluded.checkins,"
+	    " people = people + excluded.people" },
 
 	{ STMT_CHECKIN_RECENT,
 	    "SELECT " CHECKIN_COLUMNS " FROM checkins INDEXED BY checkins_number_sent"
@@ -118,6 +119,30 @@ const struct sqlite_sql sqlite_checkin_sql[] = {
 	    "INSERT INTO subscribers (number, help_at, updated_at)"
 	    " VALUES (?1, ?2, ?3) ON CONFLICT (number) DO UPDATE"
 	    " SET help_at = excluded.help_at, updated_at = excluded.updated_at" },
+
+	/*
+	 * A number before its message: subscriber, live session, last
+	 * declaration completed, the limits' counts, an open check-in. One
+	 * statement, each part on its own index.
+	 */
+	{ STMT_RESIDENT_GET,
+	    "SELECT s.lang, s.opted_out, s.help_at,"
+	    " e.number IS NOT NULL, e.kind, e.venue_id, e.decl_id, e.step,"
+	    " e.companions, e.qset, e.expires_at,"
+	    " (SELECT completed_at FROM declarations"
+	    " WHERE number = ?1 AND completed_at IS NOT NULL"
+	    " ORDER BY completed_at DESC LIMIT 1),"
+	    " r.minute, r.answered, r.same,"
+	    " EXISTS (SELECT 1 FROM checkins INDEXED BY checkins_number_sent"
+	    " WHERE number = ?1 AND checked_out_at IS NULL)"
+	    " FROM (SELECT ?1 AS number) AS n"
+	    " LEFT JOIN subscribers s ON s.number = n.number"
+	    " LEFT JOIN sessions e ON e.number = n.number AND e.expires_at > ?2"
+	    " JOIN (SELECT coalesce(sum(received_at >= ?4), 0) AS minute,"
+	    " coalesce(sum(replies IS NOT NULL AND replies <> ''), 0) AS answered,"
+	    " coalesce(sum(text = ?5 AND replies IS NOT NULL AND replies <> ''), 0)"
+	    " AS same FROM inbound INDEXED BY inbound_number"
+	    " WHERE number = ?1 AND received_at >= ?3) AS r" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -133,6 +158,92 @@ sqlite_checkin_fill(sqlite3_stmt *st, struct checkin *c)
 	c->sent_at = sqlite3_column_int64(st, 4);
 	c->received_at = sqlite3_column_int64(st, 5);
 	c->checked_out_at = sqlite3_column_int64(st, 6);	/* NULL is 0 */
+}
+
+/*
+ * daily_stats bumps held until the commit (sqlite.c calls
+ * sqlite_stats_flush first thing in sqlite_commit): each check-in adds one,
+ * the flush folds them into one upsert a venue-day. A savepoint undone
+ * drops the bumps made under it (sqlite_savepoint_end).
+ */
+void
+sqlite_stats_add(struct sqlite_txn *t, int64_t venue_id, int64_t day, int people)
+{
+	struct sqlite_bump	*b;
+
+	if (t->nbumps == t->bumpsmax) {
+		t->bumpsmax = t->bumpsmax ? 2 * t->bumpsmax : 64;
+		t->bumps = xreallocarray(t->bumps, t->bumpsmax, sizeof *t->bumps);
+	}
+	b = &t->bumps[t->nbumps++];
+	b->venue_id = venue_id;
+	b->day = day;
+	b->checkins = 1;
+	b->people = people;
+}
+
+static int
+sqlite_bump_cmp(const void *a, const void *b)
+{
+	const struct sqlite_bump	*x = a, *y = b;
+
+	if (x->venue_id != y->venue_id)
+		return x->venue_id < y->venue_id ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return 0;
+}
+
+/* The counts held for a venue-day not yet in daily_stats. */
+int64_t
+sqlite_stats_pending(struct sqlite_txn *t, int64_t venue_id, int64_t day,
+    int64_t *people)
+{
+	int64_t	checkins = 0;
+	size_t	i;
+
+	*people = 0;
+	for (i = 0; i < t->nbumps; i++) {
+		if (t->bumps[i].venue_id == venue_id && t->bumps[i].day == day) {
+			checkins += t->bumps[i].checkins;
+			*people += t->bumps[i].people;
+		}
+	}
+	return checkins;
+}
+
+/* Write the bumps held, one upsert a venue-day; 0 or -1. */
+int
+sqlite_stats_flush(struct store *s)
+{
+	struct sqlite_txn	*t = sqlite_txn(s);
+	struct sqlite_bump	*b, *end;
+	sqlite3_stmt		*st;
+	int64_t			 checkins, people;
+
+	if (t->nbumps == 0)
+		return 0;
+	qsort(t->bumps, t->nbumps, sizeof *t->bumps, sqlite_bump_cmp);
+	end = t->bumps + t->nbumps;
+	for (b = t->bumps; b < end;) {
+		st = sqlite_stmt(s, STMT_STATS_BUMP);
+		sqlite_bind_int(st, 1, b->venue_id);
+		sqlite_bind_int(st, 2, b->day);
+		checkins = people = 0;
+		do {
+			checkins += b->checkins;
+			people += b->people;
+			b++;
+		} while (b < end && b->venue_id == b[-1].venue_id &&
+		    b->day == b[-1].day);
+		sqlite_bind_int(st, 3, checkins);
+		sqlite_bind_int(st, 4, people);
+		if (sqlite_run(s, st, "daily stats") == -1)
+			return -1;
+	}
+	t->nbumps = 0;
+	t->nmarks = 0;
+	return 0;
 }
 
 /* 1 if number already checked in at venue during [from, to). */
@@ -161,11 +272,13 @@ int64_t
 sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel,
     int64_t inbound_id, int64_t day, int64_t next)
 {
+	struct sqlite_txn *t = sqlite_txn(s);
 	sqlite3_stmt	*st;
 	int64_t		 id;
-	int		 seen;
+	int		 seen, held = t->open;
 
-	if (sqlite_savepoint(s) == -1)
+	/* In a transaction of sqlite_begin the count waits for its commit. */
+	if (!held && sqlite_savepoint(s) == -1)
 		return -1;
 	if ((seen = sqlite_checkin_seen(s, c, day, next)) == -1)
 		goto fail;
@@ -182,11 +295,16 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	if (sqlite_run(s, st, "checkin add") == -1)
 		goto fail;
 	id = sqlite_last_id(s);
+	if (held) {
+		sqlite_stats_add(t, c->venue_id, day, seen ? 0 : 1);
+		return id;
+	}
 
 	st = sqlite_stmt(s, STMT_STATS_BUMP);
 	sqlite_bind_int(st, 1, c->venue_id);
 	sqlite_bind_int(st, 2, day);
-	sqlite_bind_int(st, 3, seen ? 0 : 1);
+	sqlite_bind_int(st, 3, 1);
+	sqlite_bind_int(st, 4, seen ? 0 : 1);
 	if (sqlite_run(s, st, "daily stats") == -1)
 		goto fail;
 
@@ -195,7 +313,8 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	return id;
 
 fail:
-	sqlite_savepoint_end(s, 0);
+	if (!held)
+		sqlite_savepoint_end(s, 0);
 	return -1;
 }
 
@@ -428,6 +547,46 @@ sqlite_subscriber_get(struct store *s, const char *number, struct subscriber *su
 	sub->help_at = sqlite3_column_int64(st, 2);
 	sqlite_done(st);
 	return 1;
+}
+
+int
+sqlite_resident_get(struct store *s, const char *number, int64_t now,
+    int64_t hour, int64_t minute, const char *text, struct resident *r)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_RESIDENT_GET);
+	struct session	*ss = &r->session;
+	int		 rc;
+
+	memset(r, 0, sizeof *r);
+	r->sub.lang = -1;
+	sqlite_bind_text(st, 1, number);
+	sqlite_bind_int(st, 2, now);
+	sqlite_bind_int(st, 3, hour);
+	sqlite_bind_int(st, 4, minute);
+	sqlite_bind_text(st, 5, text);
+	if ((rc = sqlite_row(s, st, "resident get")) != 1)
+		return rc == 0 ? 0 : -1;
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		r->sub.lang = sqlite3_column_int(st, 0);
+	r->sub.opted_out = sqlite3_column_int(st, 1);
+	r->sub.help_at = sqlite3_column_int64(st, 2);
+	if ((r->has_session = sqlite3_column_int(st, 3)) != 0) {
+		snprintf(ss->number, sizeof ss->number, "%s", number);
+		ss->kind = (enum session_kind)sqlite3_column_int(st, 4);
+		ss->venue_id = sqlite3_column_int64(st, 5);
+		ss->decl_id = sqlite3_column_int64(st, 6);
+		ss->step = sqlite3_column_int(st, 7);
+		ss->companions = sqlite3_column_int(st, 8);
+		sqlite_col_copy(st, 9, ss->qset, sizeof ss->qset);
+		ss->expires_at = sqlite3_column_int64(st, 10);
+	}
+	r->declared_at = sqlite3_column_int64(st, 11);	/* NULL is 0 */
+	r->recent.last_minute = sqlite3_column_int64(st, 12);
+	r->recent.answered_hour = sqlite3_column_int64(st, 13);
+	r->recent.same_answered_hour = sqlite3_column_int64(st, 14);
+	r->open = sqlite3_column_int(st, 15);
+	sqlite_done(st);
+	return 0;
 }
 
 /* Upsert one subscriber setting with a prepared statement. */

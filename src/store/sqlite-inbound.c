@@ -88,6 +88,14 @@ const struct sqlite_sql sqlite_inbound_sql[] = {
 
 	{ STMT_USSD_END,
 	    "UPDATE ussd_sessions SET ended = 1, updated_at = ?2 WHERE id = ?1" },
+
+	{ STMT_INBOUND_NEXT,
+	    "SELECT coalesce(max(id), 0) + 1 FROM inbound" },
+
+	/* The row once its handling is done, with its replies. */
+	{ STMT_INBOUND_ADD_ID,
+	    "INSERT INTO inbound (id, channel, ext_id, number, text, received_at,"
+	    " replies) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -117,7 +125,9 @@ int64_t
 sqlite_inbound_add(struct store *s, const char *channel, const char *ext_id,
     const char *number, const char *text, int64_t received_at)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_INBOUND_ADD);
+	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOUND_ADD);
+	struct sqlite_txn	*t = sqlite_txn(s);
+	int64_t			 id;
 
 	sqlite_bind_text(st, 1, channel);
 	sqlite_bind_text(st, 2, ext_id != NULL && *ext_id != '\0' ? ext_id : NULL);
@@ -126,7 +136,49 @@ sqlite_inbound_add(struct store *s, const char *channel, const char *ext_id,
 	sqlite_bind_int(st, 5, received_at);
 	if (sqlite_run(s, st, "inbound add") == -1)
 		return -1;
-	return sqlite_last_id(s);
+	id = sqlite_last_id(s);
+	if (t->inbound_next != 0 && t->inbound_next <= id)
+		t->inbound_next = id + 1;
+	return id;
+}
+
+/*
+ * The next inbound id. In a transaction of sqlite_begin, which holds the
+ * write lock, it is counted here from the first one looked up, for as long
+ * as no other connection writes (sqlite.c forgets it then): ids reserved
+ * and not used are gaps, never a clash.
+ */
+int64_t
+sqlite_inbound_reserve(struct store *s)
+{
+	struct sqlite_txn	*t = sqlite_txn(s);
+	int64_t			 id;
+
+	if (t->open && t->inbound_next > 0)
+		return t->inbound_next++;
+	if (sqlite_value(s, sqlite_stmt(s, STMT_INBOUND_NEXT), "inbound next",
+	    &id, NULL) == -1)
+		return -1;
+	if (t->open)
+		t->inbound_next = id + 1;
+	return id;
+}
+
+int
+sqlite_inbound_add_replies(struct store *s, int64_t id, const char *channel,
+    const char *ext_id, const char *number, const char *text, int64_t received_at,
+    const char *replies)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_INBOUND_ADD_ID);
+
+	sqlite_bind_int(st, 1, id);
+	sqlite_bind_text(st, 2, channel);
+	sqlite_bind_text(st, 3, ext_id != NULL && *ext_id != '\0' ? ext_id : NULL);
+	sqlite_bind_text(st, 4, number);
+	sqlite_bind_text(st, 5, text);
+	sqlite_bind_int(st, 6, received_at);
+	sqlite_bind_text(st, 7, replies);
+	return sqlite_run(s, st, "inbound add");
 }
 
 int

@@ -1,6 +1,14 @@
 /*
  * sqlite-venues.c: venues, in SQLite.
+ *
+ * Venues by code are held in memory for the resident's path: a check-in
+ * looks its code (and a typo's neighbours) up in a table of the codes met
+ * so far, found or not. The table is used only inside a transaction of
+ * sqlite_begin, and emptied when another connection has committed since
+ * the last one (sqlite.c looks at PRAGMA data_version after each BEGIN),
+ * when this one changes a venue, and when a change is undone.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +23,21 @@
 
 #define VENUE_COLUMNS \
 	"id, code, name, address, ward, district, kind, owner, active, created_at"
+
+#define VENUE_CACHE_BUCKETS	1024
+#define VENUE_CACHE_MAX		16384	/* codes held; past it the table starts again */
+
+struct venue_entry {
+	struct venue_entry	*next;
+	char			 code[CODE_MAX];
+	int			 found;
+	struct venue		 v;
+};
+
+struct sqlite_venues {
+	struct venue_entry	*bucket[VENUE_CACHE_BUCKETS];
+	size_t			 n;
+};
 
 const struct sqlite_sql sqlite_venue_sql[] = {
 	{ STMT_VENUE_ADD,
@@ -36,7 +59,8 @@ const struct sqlite_sql sqlite_venue_sql[] = {
 	    "UPDATE venues SET active = ?2 WHERE code = ?1" },
 
 	{ STMT_VENUE_OWNED_TODAY,
-	    "SELECT v.code, v.name, coalesce(d.checkins, 0), coalesce(d.people, 0)"
+	    "SELECT v.code, v.name, coalesce(d.checkins, 0), coalesce(d.people, 0),"
+	    " v.id"
 	    " FROM venues v LEFT JOIN daily_stats d"
 	    " ON d.venue_id = v.id AND d.day = ?2"
 	    " WHERE v.owner = ?1 AND v.active ORDER BY v.name, v.id" },
@@ -73,6 +97,102 @@ sqlite_venue_fill(sqlite3_stmt *st, struct venue *v)
 }
 
 /*
+ * A copy of v that store_venue_free frees: every string sqlite_venue_fill
+ * duplicates is duplicated here, every other field copied as it is.
+ */
+static void
+sqlite_venue_copy(const struct venue *v, struct venue *out)
+{
+	/* A field added after created_at: copy it here, then move this check. */
+	_Static_assert(offsetof(struct venue, created_at) + sizeof(int64_t) ==
+	    sizeof(struct venue), "a new venue field: copy it in sqlite_venue_copy");
+	*out = *v;
+	out->name = xstrdup(v->name);
+	out->address = xstrdup(v->address);
+	out->ward = xstrdup(v->ward);
+	out->district = xstrdup(v->district);
+	out->kind = xstrdup(v->kind);
+	out->owner = v->owner != NULL ? xstrdup(v->owner) : NULL;
+}
+
+static unsigned
+sqlite_venues_hash(const char *code)
+{
+	unsigned	h = 5381;
+
+	while (*code != '\0')
+		h = h * 33 + (unsigned char)*code++;
+	return h % VENUE_CACHE_BUCKETS;
+}
+
+void
+sqlite_venues_clear(struct sqlite_txn *t)
+{
+	struct sqlite_venues	*c = t->venues;
+	struct venue_entry	*e, *next;
+	size_t			 i;
+
+	if (c == NULL || c->n == 0)
+		return;
+	for (i = 0; i < VENUE_CACHE_BUCKETS; i++) {
+		for (e = c->bucket[i]; e != NULL; e = next) {
+			next = e->next;
+			if (e->found)
+				store_venue_free(&e->v);
+			free(e);
+		}
+		c->bucket[i] = NULL;
+	}
+	c->n = 0;
+}
+
+void
+sqlite_venues_free(struct sqlite_txn *t)
+{
+	sqlite_venues_clear(t);
+	free(t->venues);
+	t->venues = NULL;
+}
+
+/* The entry held for code, or NULL. */
+static struct venue_entry *
+sqlite_venues_find(struct sqlite_txn *t, const char *code)
+{
+	struct venue_entry	*e;
+
+	if (t->venues == NULL)
+		return NULL;
+	for (e = t->venues->bucket[sqlite_venues_hash(code)]; e != NULL; e = e->next) {
+		if (strcmp(e->code, code) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Hold what a lookup of code found (v, or nothing if v is NULL). */
+static void
+sqlite_venues_put(struct sqlite_txn *t, const char *code, const struct venue *v)
+{
+	struct venue_entry	*e;
+	unsigned		 h;
+
+	if (t->venues == NULL)
+		t->venues = xcalloc(1, sizeof *t->venues);
+	if (t->venues->n >= VENUE_CACHE_MAX)
+		sqlite_venues_clear(t);
+	e = xcalloc(1, sizeof *e);
+	strlcpy(e->code, code, sizeof e->code);
+	if (v != NULL) {
+		e->found = 1;
+		sqlite_venue_copy(v, &e->v);
+	}
+	h = sqlite_venues_hash(code);
+	e->next = t->venues->bucket[h];
+	t->venues->bucket[h] = e;
+	t->venues->n++;
+}
+
+/*
  * Insert v with its code: 0 and v->id, 1 if a venue (active or not)
  * already has the code (nothing logged: the caller may try another), -1.
  */
@@ -103,6 +223,7 @@ sqlite_venue_insert(struct store *s, struct venue *v)
 		return -1;
 	}
 	sqlite_done(st);
+	sqlite_venues_clear(sqlite_txn(s));
 	v->id = sqlite_last_id(s);
 	return 0;
 }
@@ -123,10 +244,24 @@ sqlite_venue_get(struct store *s, sqlite3_stmt *st, struct venue *v)
 int
 sqlite_venue_by_code(struct store *s, const char *code, struct venue *v)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_BY_CODE);
+	struct sqlite_txn	*t = sqlite_txn(s);
+	struct venue_entry	*e;
+	sqlite3_stmt		*st;
+	int			 rc;
 
+	if (t->open && strlen(code) < CODE_MAX &&
+	    (e = sqlite_venues_find(t, code)) != NULL) {
+		if (!e->found)
+			return 0;
+		sqlite_venue_copy(&e->v, v);
+		return 1;
+	}
+	st = sqlite_stmt(s, STMT_VENUE_BY_CODE);
 	sqlite_bind_text(st, 1, code);
-	return sqlite_venue_get(s, st, v);
+	rc = sqlite_venue_get(s, st, v);
+	if (rc != -1 && t->open && strlen(code) < CODE_MAX)
+		sqlite_venues_put(t, code, rc == 1 ? v : NULL);
+	return rc;
 }
 
 int
@@ -173,6 +308,7 @@ sqlite_venue_set_active(struct store *s, const char *code, int active)
 
 	sqlite_bind_text(st, 1, code);
 	sqlite_bind_int(st, 2, active ? 1 : 0);
+	sqlite_venues_clear(sqlite_txn(s));
 	if (sqlite_run(s, st, "venue set active") == -1)
 		return -1;
 	return sqlite_changes(s) == 0 ? 1 : 0;
@@ -183,7 +319,9 @@ sqlite_venue_owned_today(struct store *s, const char *owner, int64_t day_start,
     int (*cb)(const struct venue_day *, void *), void *arg)
 {
 	sqlite3_stmt		*st = sqlite_stmt(s, STMT_VENUE_OWNED_TODAY);
+	struct sqlite_txn	*t = sqlite_txn(s);
 	struct venue_day	 d;
+	int64_t			 people;
 	int			 rc = SQLITE_DONE, n = 0, stop = 0;
 
 	sqlite_bind_text(st, 1, owner);
@@ -194,6 +332,10 @@ sqlite_venue_owned_today(struct store *s, const char *owner, int64_t day_start,
 		d.name = sqlite_col_text(st, 1);
 		d.checkins = sqlite3_column_int(st, 2);
 		d.people = sqlite3_column_int(st, 3);
+		/* The check-ins of the transaction in progress count too. */
+		d.checkins += (int)sqlite_stats_pending(t,
+		    sqlite3_column_int64(st, 4), day_start, &people);
+		d.people += (int)people;
 		n++;
 		if (cb != NULL)
 			stop = cb(&d, arg);
@@ -221,6 +363,7 @@ sqlite_venue_update(struct store *s, const char *code, const char *name,
 	sqlite_bind_text(st, 5, kind);
 	sqlite_bind_text(st, 6, owner);
 	sqlite_bind_int(st, 7, active < 0 ? -1 : active ? 1 : 0);
+	sqlite_venues_clear(sqlite_txn(s));
 	if (sqlite_run(s, st, "venue update") == -1)
 		return -1;
 	return sqlite_changes(s) == 0 ? 1 : 0;

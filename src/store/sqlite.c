@@ -45,6 +45,8 @@ const struct sqlite_sql sqlite_base_sql[] = {
 	{ STMT_RELEASE, "RELEASE store_call" },
 	{ STMT_ROLLBACK_TO, "ROLLBACK TO store_call" },
 	{ STMT_VERSION, "PRAGMA user_version" },
+	/* Changes when another connection commits (not this one). */
+	{ STMT_DATA_VERSION, "PRAGMA data_version" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -53,6 +55,8 @@ struct sqlite_store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT_COUNT];
 	char		*path;
+	struct sqlite_txn txn;
+	int64_t		 data_version;	/* as seen at the last BEGIN */
 
 	/* The checkpointer: a thread with its own connection. */
 	pthread_t	 ckpt;
@@ -80,6 +84,13 @@ static struct sqlite_store *
 sqlite_of(struct store *s)
 {
 	return (struct sqlite_store *)s;
+}
+
+/* What the transaction in progress keeps in memory. */
+struct sqlite_txn *
+sqlite_txn(struct store *s)
+{
+	return &sqlite_of(s)->txn;
 }
 
 /* Log the connection's last error for what we were doing. */
@@ -524,6 +535,9 @@ sqlite_close(struct store *s)
 		pthread_cond_destroy(&q->ckpt_cv);
 	}
 	free(q->path);
+	sqlite_venues_free(&q->txn);
+	free(q->txn.bumps);
+	free(q->txn.marks);
 	sqlite_log_runs(q);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(q->stmt[i]);
@@ -545,10 +559,53 @@ sqlite_version(struct store *s)
 	return v;
 }
 
+/*
+ * A transaction has begun and holds the write lock: what is held in memory
+ * stays valid unless another connection committed since the last one.
+ */
+static int
+sqlite_txn_begin(struct store *s)
+{
+	struct sqlite_store	*q = sqlite_of(s);
+	int64_t			 v;
+
+	if (sqlite_value(s, sqlite_stmt(s, STMT_DATA_VERSION), "data version",
+	    &v, NULL) == -1) {
+		sqlite_rollback(s);
+		return -1;
+	}
+	if (v != q->data_version) {
+		sqlite_venues_clear(&q->txn);
+		q->txn.inbound_next = 0;
+		q->data_version = v;
+	}
+	q->txn.open = 1;
+	q->txn.nbumps = 0;
+	q->txn.nmarks = 0;
+	return 0;
+}
+
+/* The transaction ended: nothing it held is pending any more. */
+static void
+sqlite_txn_end(struct store *s, int committed)
+{
+	struct sqlite_txn	*t = &sqlite_of(s)->txn;
+
+	t->open = 0;
+	t->nbumps = 0;
+	t->nmarks = 0;
+	if (!committed) {
+		/* Venues it changed and cached are undone. */
+		sqlite_venues_clear(t);
+	}
+}
+
 int
 sqlite_begin(struct store *s)
 {
-	return sqlite_run(s, sqlite_stmt(s, STMT_BEGIN), "begin");
+	if (sqlite_run(s, sqlite_stmt(s, STMT_BEGIN), "begin") == -1)
+		return -1;
+	return sqlite_txn_begin(s);
 }
 
 int
@@ -560,17 +617,25 @@ sqlite_begin_try(struct store *s)
 	rc = sqlite3_step(st);
 	sqlite_done(st);
 	if (rc == SQLITE_DONE)
-		return 0;
+		return sqlite_txn_begin(s);
 	if (rc == SQLITE_BUSY)
 		return 1;	/* not an error: another connection writes */
 	sqlite_error(s, "begin");
 	return -1;
 }
 
+/* The group's daily_stats bumps go in first (a failure leaves it open). */
 int
 sqlite_commit(struct store *s)
 {
-	return sqlite_run(s, sqlite_stmt(s, STMT_COMMIT), "commit");
+	struct sqlite_store	*q = sqlite_of(s);
+
+	if (q->txn.open && sqlite_stats_flush(s) == -1)
+		return -1;
+	if (sqlite_run(s, sqlite_stmt(s, STMT_COMMIT), "commit") == -1)
+		return -1;
+	sqlite_txn_end(s, 1);
+	return 0;
 }
 
 void
@@ -579,6 +644,7 @@ sqlite_rollback(struct store *s)
 	struct sqlite_store	*q = sqlite_of(s);
 	sqlite3_stmt		*st;
 
+	sqlite_txn_end(s, 0);
 	if (sqlite3_get_autocommit(q->db))
 		return;		/* no transaction (SQLite may have ended it) */
 	st = sqlite_stmt(s, STMT_ROLLBACK);
@@ -591,13 +657,35 @@ sqlite_rollback(struct store *s)
 int
 sqlite_savepoint(struct store *s)
 {
-	return sqlite_run(s, sqlite_stmt(s, STMT_SAVEPOINT), "savepoint");
+	struct sqlite_txn	*t = &sqlite_of(s)->txn;
+
+	if (sqlite_run(s, sqlite_stmt(s, STMT_SAVEPOINT), "savepoint") == -1)
+		return -1;
+	if (t->open) {
+		if (t->nmarks == t->marksmax) {
+			t->marksmax = t->marksmax ? 2 * t->marksmax : 8;
+			t->marks = xreallocarray(t->marks, t->marksmax,
+			    sizeof *t->marks);
+		}
+		t->marks[t->nmarks++] = t->nbumps;
+	}
+	return 0;
 }
 
 /* Close the savepoint: keep its work (ok) or undo it. */
 int
 sqlite_savepoint_end(struct store *s, int ok)
 {
+	struct sqlite_txn	*t = &sqlite_of(s)->txn;
+
+	if (t->open && t->nmarks > 0) {
+		t->nmarks--;
+		if (!ok) {
+			if (t->marks[t->nmarks] < t->nbumps)
+				t->nbumps = t->marks[t->nmarks];
+			sqlite_venues_clear(t);
+		}
+	}
 	if (ok)
 		return sqlite_run(s, sqlite_stmt(s, STMT_RELEASE), "release");
 	sqlite_run(s, sqlite_stmt(s, STMT_ROLLBACK_TO), "rollback to");
@@ -721,11 +809,14 @@ const struct store_backend store_backend_sqlite = {
 	.subscriber_set_lang = sqlite_subscriber_set_lang,
 	.subscriber_set_optout = sqlite_subscriber_set_optout,
 	.subscriber_set_help_at = sqlite_subscriber_set_help_at,
+	.resident_get = sqlite_resident_get,
 	.inbound_find = sqlite_inbound_find,
 	.inbound_add = sqlite_inbound_add,
 	.inbound_set_replies = sqlite_inbound_set_replies,
 	.inbound_recent = sqlite_inbound_recent,
 	.inbound_recent_from = sqlite_inbound_recent_from,
+	.inbound_reserve = sqlite_inbound_reserve,
+	.inbound_add_replies = sqlite_inbound_add_replies,
 	.part_add = sqlite_part_add,
 	.part_take = sqlite_part_take,
 	.part_expired = sqlite_part_expired,

@@ -115,6 +115,10 @@ enum sqlite_stmt_id {
 	STMT_ADMIN_SESSION_END,
 	STMT_ADMIN_SESSION_EXPIRE,
 	STMT_ADMIN_SESSION_LIST,
+	STMT_DATA_VERSION,
+	STMT_RESIDENT_GET,
+	STMT_INBOUND_NEXT,
+	STMT_INBOUND_ADD_ID,
 	STMT_COUNT
 };
 
@@ -150,6 +154,43 @@ void		 sqlite_error(struct store *, const char *);
 int64_t		 sqlite_last_id(struct store *);
 int		 sqlite_changes(struct store *);
 int		 sqlite_pragma(sqlite3 *, const char *, char *, size_t);
+
+/*
+ * sqlite.c: what a transaction begun by sqlite_begin keeps in memory until
+ * it commits. daily_stats bumps wait for the commit (sqlite_stats_*, in
+ * sqlite-checkins.c), one upsert a venue-day for the whole group; marks
+ * are where each open savepoint began, to drop what a savepoint undoes.
+ * Venues by code are held in memory (sqlite-venues.c) while no other
+ * connection has written (PRAGMA data_version, looked at after each
+ * BEGIN), as is the next inbound row's id.
+ */
+struct sqlite_bump {
+	int64_t	venue_id;
+	int64_t	day;
+	int64_t	checkins;
+	int64_t	people;
+};
+struct sqlite_txn {
+	int			 open;		/* begun by sqlite_begin, not ended */
+	struct sqlite_bump	*bumps;
+	size_t			 nbumps, bumpsmax;
+	size_t			*marks;
+	size_t			 nmarks, marksmax;
+	int64_t			 inbound_next;	/* 0: look it up */
+	struct sqlite_venues	*venues;	/* the cache, sqlite-venues.c */
+};
+struct sqlite_txn *sqlite_txn(struct store *);
+
+/* sqlite-checkins.c: daily_stats bumps held until the commit. */
+void	sqlite_stats_add(struct sqlite_txn *, int64_t venue_id, int64_t day,
+	    int people);
+int	sqlite_stats_flush(struct store *);
+int64_t	sqlite_stats_pending(struct sqlite_txn *, int64_t venue_id, int64_t day,
+	    int64_t *people);
+
+/* sqlite-venues.c: the venue cache. */
+void	sqlite_venues_clear(struct sqlite_txn *);
+void	sqlite_venues_free(struct sqlite_txn *);
 
 /* sqlite-schema.c */
 int	sqlite_schema_migrate(sqlite3 *, char *, size_t);
@@ -221,6 +262,8 @@ int	sqlite_subscriber_set_optout(struct store *, const char *number,
 	    int opted_out);
 int	sqlite_subscriber_set_help_at(struct store *, const char *number,
 	    int64_t at);
+int	sqlite_resident_get(struct store *, const char *number, int64_t now,
+	    int64_t hour, int64_t minute, const char *text, struct resident *r);
 
 /* sqlite-inbound.c */
 int	sqlite_inbound_find(struct store *, const char *channel,
@@ -235,6 +278,10 @@ int	sqlite_inbound_recent(struct store *, const char *channel,
 int	sqlite_inbound_recent_from(struct store *, const char *number,
 	    int64_t hour, int64_t minute, const char *text, int64_t except,
 	    struct inbound_recent *r);
+int64_t	sqlite_inbound_reserve(struct store *);
+int	sqlite_inbound_add_replies(struct store *, int64_t id,
+	    const char *channel, const char *ext_id, const char *number,
+	    const char *text, int64_t received_at, const char *replies);
 int	sqlite_part_add(struct store *, const struct part_key *k, unsigned seq,
 	    const char *text, int64_t sent_at, int64_t received_at,
 	    int64_t dedup_since);

@@ -543,6 +543,14 @@ store_subscriber_get(struct store *s, const char *number, struct subscriber *sub
 	return s->ops->subscriber_get(s, number, sub);
 }
 
+/* The abuse limits' windows as store_inbound_recent_from's. */
+int
+store_resident_get(struct store *s, const char *number, int64_t now, const char *text,
+    struct resident *r)
+{
+	return s->ops->resident_get(s, number, now, now - 3600, now - 60, text, r);
+}
+
 int
 store_subscriber_set_lang(struct store *s, const char *number, int lang)
 {
@@ -586,6 +594,21 @@ store_inbound_recent(struct store *s, const char *channel, const char *key, doub
     double until)
 {
 	return s->ops->inbound_recent(s, channel, key, from, until);
+}
+
+int64_t
+store_inbound_reserve(struct store *s)
+{
+	return s->ops->inbound_reserve(s);
+}
+
+int
+store_inbound_add_replies(struct store *s, int64_t id, const char *channel,
+    const char *ext_id, const char *number, const char *text, int64_t received_at,
+    const char *replies)
+{
+	return s->ops->inbound_add_replies(s, id, channel, ext_id, number, text,
+	    received_at, replies);
 }
 
 /* The abuse limits look at the last hour and the last minute. */

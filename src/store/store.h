@@ -178,6 +178,15 @@ struct inbound_recent {
 /* Count number's messages before now, leaving out the row `except` (the one being handled). */
 int	store_inbound_recent_from(struct store *, const char *number, int64_t now,
 	    const char *text, int64_t except, struct inbound_recent *);
+/*
+ * The id the next inbound row will have, so that the row is written once,
+ * with its replies, when its handling ends (store_inbound_add_replies):
+ * inside a transaction only. -1 on error.
+ */
+int64_t	store_inbound_reserve(struct store *);
+int	store_inbound_add_replies(struct store *, int64_t id, const char *channel,
+	    const char *ext_id, const char *number, const char *text, int64_t received_at,
+	    const char *replies);
 
 /*
  * Parts of long messages, waiting until their set is whole. A set is named
@@ -242,6 +251,22 @@ int	store_subscriber_get(struct store *, const char *number, struct subscriber *
 int	store_subscriber_set_lang(struct store *, const char *number, int lang);
 int	store_subscriber_set_optout(struct store *, const char *number, int opted_out);
 int	store_subscriber_set_help_at(struct store *, const char *number, int64_t at);
+/*
+ * What the core reads of a number before it handles a message, in one go:
+ * its subscriber row, its live session, its last completed declaration,
+ * the abuse limits' counts (as store_inbound_recent_from, the message being
+ * handled not yet stored) and whether a check-in of it is still open.
+ */
+struct resident {
+	struct subscriber	 sub;		/* defaults if unknown */
+	struct session		 session;
+	int			 has_session;
+	int64_t			 declared_at;	/* the last declaration completed, 0 none */
+	struct inbound_recent	 recent;
+	int			 open;		/* a check-in not checked out */
+};
+int	store_resident_get(struct store *, const char *number, int64_t now, const char *text,
+	    struct resident *);
 
 /* The outbox: every outgoing text, and what became of it. */
 enum outbox_state {
