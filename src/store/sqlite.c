@@ -30,8 +30,10 @@
 #include "store/sqlite.h"
 
 #define STORE_BUSY_TIMEOUT	5000	/* ms: checkinctl and the daemon take turns */
-#define STORE_CKPT_MS		200	/* ms between two checkpoints of the checkpointer */
-#define STORE_CKPT_RESTART	4096	/* WAL frames (16 MB) past which it is emptied */
+#define STORE_CKPT_MS		100	/* ms between two passive checkpoints */
+#define STORE_CKPT_RESTART	4096	/* WAL frames (16 MB) past which it is emptied, */
+#define STORE_CKPT_EVERY	3.0	/* ... at most once in this many seconds, */
+#define STORE_CKPT_HARD		16384	/* ... and at once past these (64 MB) */
 #define STORE_CKPT_WAIT_MS	50	/* ms emptying it may wait for the writer and readers */
 #define STORE_DIR_MODE		0750
 #define STORE_FILE_MODE		0640	/* personal data: not world-readable */
@@ -405,6 +407,16 @@ sqlite_set_max_size(struct store *s, int64_t bytes)
 	return sqlite_pragma(q->db, sql, out, sizeof out);
 }
 
+/* Seconds on the monotonic clock. */
+static double
+sqlite_mono(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /*
  * The checkpointer's loop: every STORE_CKPT_MS, copy what the WAL holds back
  * into the database file (PASSIVE: never waits for, nor blocks, a writer).
@@ -415,6 +427,7 @@ sqlite_checkpointer_run(void *arg)
 	struct sqlite_store	*s = arg;
 	struct timespec		 ts;
 	sqlite3			*db = NULL;
+	double			 emptied = 0;
 	int			 stop = 0, nlog;
 
 	if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
@@ -444,20 +457,28 @@ sqlite_checkpointer_run(void *arg)
 		if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 		    &nlog, NULL) != SQLITE_OK || nlog < STORE_CKPT_RESTART)
 			continue;
+		if (nlog < STORE_CKPT_HARD && sqlite_mono() - emptied < STORE_CKPT_EVERY)
+			continue;
 		/*
 		 * Under steady load a PASSIVE checkpoint never finds the WAL
 		 * idle, no commit starts it again from the beginning, and it
 		 * grows without bound. Once it is long, TRUNCATE: copy the
 		 * rest and cut the file to nothing, here, so that the loop's
 		 * next commit neither rewinds nor trims a large file (a 1 GB
-		 * WAL took a purge chunk 1.3 s to trim). It waits a little for
-		 * the loop's commit in progress, but not long: while it waits
-		 * for a reader (a long checkinctl export) no writer may commit.
-		 * It is tried again in 200 ms. Writers that meet it meanwhile
-		 * wait from a timer (INBOUND_LOCK_WAIT), not on the loop.
+		 * WAL took a purge chunk 1.3 s to trim). Writers wait while it
+		 * runs (from a timer, INBOUND_LOCK_WAIT, not on the loop), so
+		 * it runs rarely: at most once in STORE_CKPT_EVERY seconds,
+		 * unless the WAL passes STORE_CKPT_HARD frames; the passive
+		 * checkpoints have copied nearly everything by then, so it is
+		 * short. It waits a little for the loop's commit in progress,
+		 * but not long: while it waits for a reader (a long checkinctl
+		 * export) no writer may commit. It is tried again in
+		 * STORE_CKPT_MS.
 		 */
 		sqlite3_busy_timeout(db, STORE_CKPT_WAIT_MS);
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+		    NULL, NULL) == SQLITE_OK)
+			emptied = sqlite_mono();
 		sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT);
 	}
 	sqlite3_close_v2(db);
