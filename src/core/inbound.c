@@ -8,13 +8,25 @@
  * Parts of long messages wait in the database (store_part_*): a restart
  * loses none, a part delivered twice is dropped, and a set still missing
  * parts after multipart_timeout is handled as what arrived.
+ *
+ * The disk flush is pipelined: a group is committed without waiting for
+ * the disk (store_commit_later) and its jobs wait in `flushing' while a
+ * thread, the flusher, runs store_sync; the loop meanwhile parses and
+ * commits the next group. When a flush begun after a group's commit
+ * returns, the flusher tells the loop through a pipe and the group is
+ * answered: every acknowledgement still follows its commit on disk, and
+ * one flush covers every group committed before it began.
  */
 #include <sys/queue.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -58,6 +70,7 @@ struct inbound_job {
 	uint64_t		 tag;
 	enum inbound_status	 status;
 	double			 t0;
+	uint64_t		 group;		/* the group commit it was in */
 };
 
 TAILQ_HEAD(inbound_jobs, inbound_job);
@@ -73,6 +86,21 @@ struct inbound {
 	struct event		*sweep;
 	int			 queued;	/* replies went to the outbox in this commit */
 	int			 closing;	/* the last commit: no waiting for a lock */
+
+	/* The flusher; (mu) marks what it shares with the loop. */
+	struct inbound_jobs	 flushing;	/* committed, not yet answered */
+	uint64_t		 committed;	/* group commits left to the flusher */
+	int			 kick_flushed;	/* replies queued by those */
+	pthread_t		 flusher;
+	int			 flusher_running;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	uint64_t		 asked;		/* (mu) flush up to this group */
+	uint64_t		 flushed;	/* (mu) flushed up to this group */
+	int			 flush_failed;	/* (mu) */
+	int			 stop;		/* (mu) */
+	int			 wake[2];	/* the flusher's word to the loop */
+	struct event		*flushed_ev;
 };
 
 static void
@@ -255,6 +283,104 @@ inbound_done(struct inbound_job *job)
 	job->cb(job->arg, job->tag, &r);
 }
 
+/* Tell every job of list what became of it, and free them. */
+static void
+inbound_answer(struct inbound_jobs *list)
+{
+	struct inbound_job	*job;
+
+	while ((job = TAILQ_FIRST(list)) != NULL) {
+		TAILQ_REMOVE(list, job, entry);
+		inbound_done(job);
+		inbound_job_free(job);
+	}
+}
+
+/* Committed but not on disk: nothing of it may be acknowledged. */
+static void
+inbound_refuse(struct inbound_jobs *list)
+{
+	struct inbound_job	*job;
+
+	TAILQ_FOREACH(job, list, entry) {
+		dialog_reply_free(&job->reply);
+		job->status = INBOUND_EFAIL;
+	}
+}
+
+/* The flusher: flush to disk whatever groups the loop has committed. */
+static void *
+inbound_flusher(void *arg)
+{
+	struct inbound	*in = arg;
+	uint64_t	 upto;
+	int		 rc;
+
+	pthread_mutex_lock(&in->mu);
+	for (;;) {
+		while (!in->stop && in->asked == in->flushed)
+			pthread_cond_wait(&in->cv, &in->mu);
+		if (in->stop)
+			break;
+		upto = in->asked;
+		pthread_mutex_unlock(&in->mu);
+		rc = store_sync(in->st);
+		pthread_mutex_lock(&in->mu);
+		in->flushed = upto;
+		if (rc == -1)
+			in->flush_failed = 1;
+		/* A full pipe already holds word for the loop. */
+		while (write(in->wake[1], "", 1) == -1 && errno == EINTR)
+			;
+	}
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+/* The flusher's word: answer the groups now on disk. */
+static void
+inbound_flushed(evutil_socket_t fd, short events, void *arg)
+{
+	struct inbound		*in = arg;
+	struct inbound_jobs	 done;
+	struct inbound_job	*job;
+	char			 buf[64];
+	uint64_t		 upto;
+	int			 failed;
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&in->mu);
+	upto = in->flushed;
+	failed = in->flush_failed;
+	in->flush_failed = 0;
+	pthread_mutex_unlock(&in->mu);
+	TAILQ_INIT(&done);
+	while ((job = TAILQ_FIRST(&in->flushing)) != NULL && job->group <= upto) {
+		TAILQ_REMOVE(&in->flushing, job, entry);
+		TAILQ_INSERT_TAIL(&done, job, entry);
+	}
+	if (failed) {
+		log_warnx("inbound: flushing to disk failed, %s",
+		    "messages refused for a retry");
+		inbound_refuse(&done);
+	} else if (in->kick_flushed && TAILQ_EMPTY(&in->flushing)) {
+		in->kick_flushed = 0;
+		in->kick(in->kick_arg);
+	}
+	inbound_answer(&done);
+}
+
+/* Hand the groups committed so far to the flusher. */
+static void
+inbound_flush_later(struct inbound *in)
+{
+	pthread_mutex_lock(&in->mu);
+	in->asked = in->committed;
+	pthread_cond_signal(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+}
+
 /* Commit everything queued, then tell each channel what became of its messages. */
 static void
 inbound_commit(evutil_socket_t fd, short events, void *arg)
@@ -265,11 +391,13 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 	struct inbound_job	*job;
 	struct timeval		 tv = { 0, INBOUND_LOCK_RETRY_MS * 1000 };
 	int64_t			 now = time(NULL);
-	int			 ok, own;
+	int			 ok, own, later;
 
 	if ((job = TAILQ_FIRST(&in->queue)) == NULL)
 		return;
-	ok = store_begin_try(st);
+	/* Closing, or with no flusher, the commit waits for the disk itself. */
+	later = in->flusher_running && !in->closing;
+	ok = later ? store_begin_later(st) : store_begin_try(st);
 	if (ok == 1 && num_mono() - job->t0 < INBOUND_LOCK_WAIT && !in->closing) {
 		/* Locked by another process: wait off the loop; more may join. */
 		event_add(in->commit, &tv);
@@ -294,7 +422,7 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 		if (own)
 			store_savepoint_end(st, job->status != INBOUND_EFAIL);
 	}
-	if (ok && store_commit(st) == -1) {
+	if (ok && (later ? store_commit_later(st) : store_commit(st)) == -1) {
 		store_rollback(st);
 		ok = 0;
 	}
@@ -308,13 +436,24 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 			dialog_reply_free(&job->reply);
 			job->status = INBOUND_EFAIL;
 		}
-	} else if (in->queued)
-		in->kick(in->kick_arg);
-	while ((job = TAILQ_FIRST(&done)) != NULL) {
-		TAILQ_REMOVE(&done, job, entry);
-		inbound_done(job);
-		inbound_job_free(job);
+	} else if (later) {
+		/* Answered once on disk (inbound_flushed). */
+		in->committed++;
+		TAILQ_FOREACH(job, &done, entry)
+			job->group = in->committed;
+		TAILQ_CONCAT(&in->flushing, &done, entry);
+		in->kick_flushed |= in->queued;
+		inbound_flush_later(in);
+		return;
+	} else {
+		/* This flush covers every group committed before. */
+		TAILQ_CONCAT(&in->flushing, &done, entry);
+		TAILQ_CONCAT(&done, &in->flushing, entry);
+		if (in->queued || in->kick_flushed)
+			in->kick(in->kick_arg);
+		in->kick_flushed = 0;
 	}
+	inbound_answer(&done);
 }
 
 static void
@@ -380,6 +519,10 @@ inbound_forget(struct inbound *in, void *arg)
 	struct inbound_job	*job;
 
 	TAILQ_FOREACH(job, &in->queue, entry) {
+		if (job->arg == arg)
+			job->cb = NULL;
+	}
+	TAILQ_FOREACH(job, &in->flushing, entry) {
 		if (job->arg == arg)
 			job->cb = NULL;
 	}
@@ -462,6 +605,62 @@ inbound_sweep(evutil_socket_t fd, short events, void *arg)
 		in->kick(in->kick_arg);
 }
 
+/*
+ * Start the flusher. Without it (no pipe, no thread) every commit waits
+ * for the disk on the loop, as it did before.
+ */
+static void
+inbound_flusher_start(struct inbound *in)
+{
+	int	i;
+
+	in->wake[0] = in->wake[1] = -1;
+	if (pipe(in->wake) == -1) {
+		log_warn("inbound: pipe");
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		if (fcntl(in->wake[i], F_SETFL, O_NONBLOCK) == -1 ||
+		    fcntl(in->wake[i], F_SETFD, FD_CLOEXEC) == -1)
+			fatal("inbound: fcntl");
+	}
+	if ((in->flushed_ev = event_new(in->base, in->wake[0], EV_READ | EV_PERSIST,
+	    inbound_flushed, in)) == NULL)
+		fatalx("event_new");
+	event_add(in->flushed_ev, NULL);
+	pthread_mutex_init(&in->mu, NULL);
+	pthread_cond_init(&in->cv, NULL);
+	if (pthread_create(&in->flusher, NULL, inbound_flusher, in) != 0) {
+		log_warnx("inbound: cannot start the flusher");
+		return;
+	}
+	in->flusher_running = 1;
+}
+
+static void
+inbound_flusher_stop(struct inbound *in)
+{
+	if (in->flusher_running) {
+		pthread_mutex_lock(&in->mu);
+		in->stop = 1;
+		pthread_cond_signal(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+		pthread_join(in->flusher, NULL);
+		in->flusher_running = 0;
+	}
+	if (in->flushed_ev != NULL) {
+		event_free(in->flushed_ev);
+		in->flushed_ev = NULL;
+		pthread_mutex_destroy(&in->mu);
+		pthread_cond_destroy(&in->cv);
+	}
+	if (in->wake[0] != -1) {
+		close(in->wake[0]);
+		close(in->wake[1]);
+		in->wake[0] = in->wake[1] = -1;
+	}
+}
+
 struct inbound *
 inbound_new(struct event_base *base, struct store *st, const struct config *cfg,
     void (*kick)(void *), void *kick_arg)
@@ -475,10 +674,12 @@ inbound_new(struct event_base *base, struct store *st, const struct config *cfg,
 	in->kick = kick;
 	in->kick_arg = kick_arg;
 	TAILQ_INIT(&in->queue);
+	TAILQ_INIT(&in->flushing);
 	if ((in->commit = event_new(base, -1, 0, inbound_commit, in)) == NULL ||
 	    (in->sweep = evtimer_new(base, inbound_sweep, in)) == NULL)
 		fatalx("event_new");
 	evtimer_add(in->sweep, &tv);
+	inbound_flusher_start(in);
 	return in;
 }
 
@@ -494,13 +695,25 @@ inbound_queued(struct inbound *in)
 	in->kick(in->kick_arg);
 }
 
+/*
+ * Commit what is queued and answer everything, waiting for the disk here
+ * (a closing commit flushes every group before it too).
+ */
 void
 inbound_flush(struct inbound *in)
 {
-	int	closing = in->closing;
+	struct inbound_jobs	 done;
+	int			 closing = in->closing;
 
 	in->closing = 1;
 	inbound_commit(-1, 0, in);
+	if (!TAILQ_EMPTY(&in->flushing)) {
+		TAILQ_INIT(&done);
+		TAILQ_CONCAT(&done, &in->flushing, entry);
+		if (store_sync(in->st) == -1)
+			inbound_refuse(&done);
+		inbound_answer(&done);
+	}
 	in->closing = closing;
 }
 
@@ -509,8 +722,9 @@ inbound_free(struct inbound *in)
 {
 	if (in == NULL)
 		return;
+	inbound_flush(in);
 	in->closing = 1;
-	inbound_commit(-1, 0, in);
+	inbound_flusher_stop(in);
 	event_free(in->commit);
 	event_free(in->sweep);
 	free(in);

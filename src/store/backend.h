@@ -41,6 +41,9 @@ struct store_backend {
 	void		 (*rollback)(struct store *);
 	int		 (*savepoint)(struct store *);
 	int		 (*savepoint_end)(struct store *, int ok);
+	int		 (*begin_later)(struct store *);
+	int		 (*commit_later)(struct store *);
+	int		 (*sync)(struct store *);	/* any thread */
 
 	/* Venues. */
 	/* Insert v with its code: 0 and v->id, 1 if the code is taken. */

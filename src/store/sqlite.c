@@ -49,6 +49,9 @@ const struct sqlite_sql sqlite_base_sql[] = {
 	{ STMT_VERSION, "PRAGMA user_version" },
 	/* Changes when another connection commits (not this one). */
 	{ STMT_DATA_VERSION, "PRAGMA data_version" },
+	/* Around the one commit whose flush is left to sqlite_sync. */
+	{ STMT_SYNC_NORMAL, "PRAGMA synchronous = NORMAL" },
+	{ STMT_SYNC_FULL, "PRAGMA synchronous = FULL" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -59,6 +62,14 @@ struct sqlite_store {
 	char		*path;
 	struct sqlite_txn txn;
 	int64_t		 data_version;	/* as seen at the last BEGIN */
+
+	/*
+	 * Commits flushed by sqlite_sync (sqlite_commit_later): walfd is
+	 * the WAL opened again, for fdatasync.
+	 */
+	int		 full;		/* durability = full */
+	int		 walfd;
+	int		 normal;	/* this transaction is at NORMAL */
 
 	/* The checkpointer: a thread with its own connection. */
 	pthread_t	 ckpt;
@@ -332,6 +343,8 @@ sqlite_open(const char *path, char *err, size_t errlen)
 
 	s = xcalloc(1, sizeof *s);
 	s->store.ops = &store_backend_sqlite;
+	s->full = 1;
+	s->walfd = -1;
 	s->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -510,7 +523,10 @@ sqlite_checkpointer(struct store *s)
 int
 sqlite_set_durable(struct store *s, int full)
 {
-	if (sqlite_pragma(sqlite_of(s)->db, full ? "PRAGMA synchronous = FULL" :
+	struct sqlite_store	*q = sqlite_of(s);
+
+	q->full = full;
+	if (sqlite_pragma(q->db, full ? "PRAGMA synchronous = FULL" :
 	    "PRAGMA synchronous = NORMAL", NULL, 0) == -1) {
 		sqlite_error(s, "synchronous");
 		return -1;
@@ -555,6 +571,8 @@ sqlite_close(struct store *s)
 		pthread_mutex_destroy(&q->ckpt_mu);
 		pthread_cond_destroy(&q->ckpt_cv);
 	}
+	if (q->walfd != -1)
+		close(q->walfd);
 	free(q->path);
 	sqlite_venues_free(&q->txn);
 	free(q->txn.bumps);
@@ -610,11 +628,17 @@ sqlite_txn_begin(struct store *s)
 static void
 sqlite_txn_end(struct store *s, int committed)
 {
-	struct sqlite_txn	*t = &sqlite_of(s)->txn;
+	struct sqlite_store	*q = sqlite_of(s);
+	struct sqlite_txn	*t = &q->txn;
 
 	t->open = 0;
 	t->nbumps = 0;
 	t->nmarks = 0;
+	if (q->normal && sqlite3_get_autocommit(q->db)) {
+		q->normal = 0;
+		if (sqlite_run(s, sqlite_stmt(s, STMT_SYNC_FULL), "synchronous") == -1)
+			log_warnx("store: commits may not reach the disk");
+	}
 	if (!committed) {
 		/* Venues it changed and cached are undone. */
 		sqlite_venues_clear(t);
@@ -645,17 +669,89 @@ sqlite_begin_try(struct store *s)
 	return -1;
 }
 
-/* The group's daily_stats bumps go in first (a failure leaves it open). */
-int
-sqlite_commit(struct store *s)
+/*
+ * The group's daily_stats bumps go in first (a failure leaves it open). A
+ * transaction of sqlite_begin_later is flushed here unless later.
+ */
+static int
+sqlite_commit_do(struct store *s, int later)
 {
 	struct sqlite_store	*q = sqlite_of(s);
+	int			 normal = q->normal;
 
 	if (q->txn.open && sqlite_stats_flush(s) == -1)
 		return -1;
 	if (sqlite_run(s, sqlite_stmt(s, STMT_COMMIT), "commit") == -1)
 		return -1;
 	sqlite_txn_end(s, 1);
+	if (normal && !later)
+		return sqlite_sync(s);
+	return 0;
+}
+
+int
+sqlite_commit(struct store *s)
+{
+	return sqlite_commit_do(s, 0);
+}
+
+/*
+ * As sqlite_begin_try, for a transaction whose commit may leave the flush
+ * to sqlite_sync (sqlite_commit_later): it runs at synchronous = NORMAL
+ * (its WAL frames are written at commit, not flushed; SQLite changes the
+ * level only outside a transaction), and FULL comes back when it ends.
+ * Every other transaction stays FULL, and so does the checkpointer's
+ * connection: it flushes the WAL before it copies frames into the
+ * database file. If the WAL cannot be opened again for fdatasync, or
+ * durability is not full, this is sqlite_begin_try.
+ */
+int
+sqlite_begin_later(struct store *s)
+{
+	struct sqlite_store	*q = sqlite_of(s);
+	char			*wal;
+	int			 rc;
+
+	if (q->full && q->walfd == -1 && strcmp(q->path, ":memory:") != 0) {
+		xasprintf(&wal, "%s-wal", q->path);
+		q->walfd = open(wal, O_RDWR | O_CLOEXEC);
+		free(wal);
+	}
+	if (!q->full || q->walfd == -1)
+		return sqlite_begin_try(s);
+	if (sqlite_run(s, sqlite_stmt(s, STMT_SYNC_NORMAL), "synchronous") == -1)
+		return -1;
+	q->normal = 1;
+	if ((rc = sqlite_begin_try(s)) != 0) {
+		q->normal = 0;
+		if (sqlite_run(s, sqlite_stmt(s, STMT_SYNC_FULL), "synchronous") == -1)
+			return -1;
+	}
+	return rc;
+}
+
+int
+sqlite_commit_later(struct store *s)
+{
+	return sqlite_commit_do(s, 1);
+}
+
+/*
+ * Flush what was committed to disk; any thread: it reads walfd alone,
+ * opened on the loop before the first commit it may follow and never
+ * changed until the store is closed. Not open: every commit flushed itself.
+ */
+int
+sqlite_sync(struct store *s)
+{
+	struct sqlite_store	*q = sqlite_of(s);
+
+	if (q->walfd == -1)
+		return 0;
+	if (fdatasync(q->walfd) == -1) {
+		log_warn("store: flushing the WAL");
+		return -1;
+	}
 	return 0;
 }
 
@@ -665,13 +761,15 @@ sqlite_rollback(struct store *s)
 	struct sqlite_store	*q = sqlite_of(s);
 	sqlite3_stmt		*st;
 
+	if (!sqlite3_get_autocommit(q->db)) {
+		st = sqlite_stmt(s, STMT_ROLLBACK);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_debug("store: rollback error=\"%s\"",
+			    sqlite3_errmsg(q->db));
+		sqlite_done(st);
+	}
+	/* (no transaction: SQLite may have ended it) */
 	sqlite_txn_end(s, 0);
-	if (sqlite3_get_autocommit(q->db))
-		return;		/* no transaction (SQLite may have ended it) */
-	st = sqlite_stmt(s, STMT_ROLLBACK);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_debug("store: rollback error=\"%s\"", sqlite3_errmsg(q->db));
-	sqlite_done(st);
 }
 
 /* Open a savepoint around a call that runs several statements. */
@@ -805,6 +903,9 @@ const struct store_backend store_backend_sqlite = {
 	.rollback = sqlite_rollback,
 	.savepoint = sqlite_savepoint,
 	.savepoint_end = sqlite_savepoint_end,
+	.begin_later = sqlite_begin_later,
+	.commit_later = sqlite_commit_later,
+	.sync = sqlite_sync,
 	.venue_insert = sqlite_venue_insert,
 	.venue_by_code = sqlite_venue_by_code,
 	.venue_by_id = sqlite_venue_by_id,

@@ -119,6 +119,8 @@ enum sqlite_stmt_id {
 	STMT_RESIDENT_GET,
 	STMT_INBOUND_NEXT,
 	STMT_INBOUND_ADD_ID,
+	STMT_SYNC_NORMAL,
+	STMT_SYNC_FULL,
 	STMT_COUNT
 };
 
@@ -212,6 +214,9 @@ int	sqlite_commit(struct store *);
 void	sqlite_rollback(struct store *);
 int	sqlite_savepoint(struct store *);
 int	sqlite_savepoint_end(struct store *, int ok);
+int	sqlite_begin_later(struct store *);
+int	sqlite_commit_later(struct store *);
+int	sqlite_sync(struct store *);
 int	sqlite_plan(struct store *, const char *name, char *buf, size_t len);
 int	sqlite_venue_insert(struct store *, struct venue *v);
 int	sqlite_venue_by_code(struct store *, const char *code,

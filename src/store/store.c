@@ -332,6 +332,24 @@ store_rollback(struct store *s)
 }
 
 int
+store_begin_later(struct store *s)
+{
+	return s->ops->begin_later(s);
+}
+
+int
+store_commit_later(struct store *s)
+{
+	return s->ops->commit_later(s);
+}
+
+int
+store_sync(struct store *s)
+{
+	return s->ops->sync(s);
+}
+
+int
 store_savepoint(struct store *s)
 {
 	return s->ops->savepoint(s);

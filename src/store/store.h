@@ -136,6 +136,18 @@ void	store_rollback(struct store *);
  */
 int	store_savepoint(struct store *);
 int	store_savepoint_end(struct store *, int ok);
+/*
+ * A transaction whose commit may leave the flush to disk to store_sync, so
+ * that another thread waits for the disk while this one goes on.
+ * store_begin_later answers as store_begin_try; after store_commit_later
+ * what was committed is durable once a store_sync begun after it returns
+ * 0 (store_commit flushes it at once, as ever). store_sync may run on any
+ * thread, beside the one using the store; it is a no-op when nothing was
+ * left to it.
+ */
+int	store_begin_later(struct store *);
+int	store_commit_later(struct store *);
+int	store_sync(struct store *);
 
 /*
  * Venues. store_venue_add always adds an active venue, allocating a random
