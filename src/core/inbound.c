@@ -15,7 +15,11 @@
  * commits the next group. When a flush begun after a group's commit
  * returns, the flusher tells the loop through a pipe and the group is
  * answered: every acknowledgement still follows its commit on disk, and
- * one flush covers every group committed before it began.
+ * one flush covers every group committed before it began. So while one
+ * group is being flushed and the next is committed and waits for the
+ * following flush, a third would wait for that same flush: it is not
+ * committed apart, the queue grows until the flush returns and goes as one
+ * bigger group (its pages written to the WAL once, not once a group).
  */
 #include <sys/queue.h>
 
@@ -90,6 +94,8 @@ struct inbound {
 	/* The flusher; (mu) marks what it shares with the loop. */
 	struct inbound_jobs	 flushing;	/* committed, not yet answered */
 	uint64_t		 committed;	/* group commits left to the flusher */
+	uint64_t		 answered;	/* of those, flushed and answered */
+	int			 held;		/* a commit waits for the flusher */
 	int			 kick_flushed;	/* replies queued by those */
 	pthread_t		 flusher;
 	int			 flusher_running;
@@ -355,6 +361,12 @@ inbound_flushed(evutil_socket_t fd, short events, void *arg)
 	failed = in->flush_failed;
 	in->flush_failed = 0;
 	pthread_mutex_unlock(&in->mu);
+	if (upto > in->answered)
+		in->answered = upto;
+	if (in->held) {
+		in->held = 0;
+		event_active(in->commit, EV_TIMEOUT, 0);
+	}
 	TAILQ_INIT(&done);
 	while ((job = TAILQ_FIRST(&in->flushing)) != NULL && job->group <= upto) {
 		TAILQ_REMOVE(&in->flushing, job, entry);
@@ -397,6 +409,11 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 		return;
 	/* Closing, or with no flusher, the commit waits for the disk itself. */
 	later = in->flusher_running && !in->closing;
+	if (later && in->committed - in->answered >= 2) {
+		/* It would wait for the flush after next anyway: grow. */
+		in->held = 1;
+		return;
+	}
 	ok = later ? store_begin_later(st) : store_begin_try(st);
 	if (ok == 1 && num_mono() - job->t0 < INBOUND_LOCK_WAIT && !in->closing) {
 		/* Locked by another process: wait off the loop; more may join. */
@@ -447,6 +464,7 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 		return;
 	} else {
 		/* This flush covers every group committed before. */
+		in->answered = in->committed;
 		TAILQ_CONCAT(&in->flushing, &done, entry);
 		TAILQ_CONCAT(&done, &in->flushing, entry);
 		if (in->queued || in->kick_flushed)
