@@ -3407,6 +3407,202 @@ START_TEST(test_inbound_recent_from)
 }
 END_TEST
 
+/*
+ * Venues by code are held in memory inside transactions: a change another
+ * connection commits, or this one makes or undoes, is seen at once.
+ */
+START_TEST(test_venue_cache_refresh)
+{
+	struct venue	v;
+	char		code[CODE_MAX], sql[256];
+	int64_t		id = add_venue("Cache", "Hang Bac", NULL);
+
+	ck_assert_int_eq(store_venue_by_id(st, id, &v), 1);
+	strlcpy(code, v.code, sizeof code);
+	store_venue_free(&v);
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);
+	ck_assert_str_eq(v.name, "Cache");
+	store_venue_free(&v);
+	ck_assert_int_eq(store_venue_by_code(st, "7654321", &v), 0);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);	/* held */
+	ck_assert_str_eq(v.name, "Cache");
+	store_venue_free(&v);
+	ck_assert_int_eq(store_commit(st), 0);
+
+	snprintf(sql, sizeof sql, "UPDATE venues SET name = 'Renamed', active = 0"
+	    " WHERE id = %lld; INSERT INTO venues (code, name, created_at)"
+	    " VALUES ('7654321', 'New', 0)", (long long)id);
+	sql_exec(sql);
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);
+	ck_assert_str_eq(v.name, "Renamed");
+	ck_assert_int_eq(v.active, 0);
+	store_venue_free(&v);
+	ck_assert_int_eq(store_venue_by_code(st, "7654321", &v), 1);
+	ck_assert_str_eq(v.name, "New");
+	store_venue_free(&v);
+	ck_assert_int_eq(store_venue_update(st, code, "Mine", NULL, NULL, NULL, NULL, 1), 0);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);
+	ck_assert_str_eq(v.name, "Mine");
+	ck_assert_int_eq(v.active, 1);
+	store_venue_free(&v);
+	store_rollback(st);
+
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_venue_by_code(st, code, &v), 1);
+	ck_assert_str_eq(v.name, "Renamed");
+	store_venue_free(&v);
+	store_rollback(st);
+}
+END_TEST
+
+static int
+owned_today_cb(const struct venue_day *vd, void *arg)
+{
+	struct venue_day	*out = arg;
+
+	out->checkins = vd->checkins;
+	out->people = vd->people;
+	return 0;
+}
+
+/*
+ * daily_stats counts wait for the commit: what a savepoint undoes is not
+ * counted, and an owner's figures in the same transaction include them.
+ */
+START_TEST(test_stats_held_to_commit)
+{
+	struct venue_day	vd;
+	int64_t			v = add_venue("Stats", "Hang Bac", N3);
+
+	ck_assert_int_eq(store_begin(st), 0);
+	add_checkin(v, N1, AT0800, 0);
+	ck_assert_int_eq(store_savepoint(st), 0);
+	add_checkin(v, N2, AT0800 + 60, 0);
+	ck_assert_int_eq(store_savepoint_end(st, 0), -1);
+	ck_assert_int_eq(store_savepoint(st), 0);
+	add_checkin(v, N1, AT0800 + 120, 0);
+	ck_assert_int_eq(store_savepoint_end(st, 1), 0);
+	memset(&vd, 0, sizeof vd);
+	ck_assert_int_eq(store_venue_owned_today(st, N3, DAY16, owned_today_cb, &vd), 1);
+	ck_assert_int_eq(vd.checkins, 2);
+	ck_assert_int_eq(vd.people, 1);
+	ck_assert_int_eq(stat_of(v, DAY16, "checkins"), -1);	/* not yet */
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(stat_of(v, DAY16, "checkins"), 2);
+	ck_assert_int_eq(stat_of(v, DAY16, "people"), 1);
+
+	/* Rolled back: nothing counted. */
+	ck_assert_int_eq(store_begin(st), 0);
+	add_checkin(v, N2, AT0800 + 180, 0);
+	store_rollback(st);
+	ck_assert_int_eq(store_begin(st), 0);
+	add_checkin(v, N3, AT0800 + 240, 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(stat_of(v, DAY16, "checkins"), 3);
+	ck_assert_int_eq(stat_of(v, DAY16, "people"), 2);
+}
+END_TEST
+
+/*
+ * An inbound id reserved is the next free one, counted in memory while no
+ * other connection writes; the row is written once with its replies.
+ */
+START_TEST(test_inbound_reserve)
+{
+	char	buf[64];
+	int64_t	a, b, c;
+
+	ck_assert_int_eq(store_begin(st), 0);
+	a = store_inbound_reserve(st);
+	b = store_inbound_reserve(st);
+	ck_assert_int_gt(a, 0);
+	ck_assert_int_eq(b, a + 1);
+	ck_assert_int_eq(store_inbound_add_replies(st, b, "test", "x1", N1, "hi", AT0800,
+	    "r1\x1er2"), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	sql_exec("INSERT INTO inbound (id, channel, number, text, received_at)"
+	    " VALUES (1000, 'other', '+84900000000', 't', 0)");
+	ck_assert_int_eq(store_begin(st), 0);
+	c = store_inbound_reserve(st);
+	ck_assert_int_eq(c, 1001);
+	ck_assert_int_eq(store_inbound_add_replies(st, c, "test", NULL, N1, "hi", AT0800,
+	    NULL), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	sql_text("SELECT replies FROM inbound WHERE ext_id = 'x1'", buf, sizeof buf);
+	ck_assert_str_eq(buf, "r1\x1er2");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM inbound WHERE id = 1001"
+	    " AND replies IS NULL AND ext_id IS NULL"), 1);
+	ck_assert_int_eq(store_inbound_find(st, "test", "x1", NULL), 1);
+}
+END_TEST
+
+/* A number's rows before its message, in one read. */
+START_TEST(test_resident_get)
+{
+	struct resident	r;
+	struct session	s;
+	int64_t		v = add_venue("Res", "Hang Bac", NULL), decl, id;
+	int		i;
+
+	ck_assert_int_eq(store_resident_get(st, N1, AT0800, "x", &r), 0);
+	ck_assert_int_eq(r.sub.lang, -1);
+	ck_assert_int_eq(r.sub.opted_out, 0);
+	ck_assert_int_eq(r.has_session, 0);
+	ck_assert_int_eq(r.declared_at, 0);
+	ck_assert_int_eq(r.open, 0);
+	ck_assert_int_eq(r.recent.last_minute + r.recent.answered_hour, 0);
+
+	ck_assert_int_eq(store_subscriber_set_lang(st, N1, 1), 0);
+	ck_assert_int_eq(store_subscriber_set_help_at(st, N1, AT0800 - 77), 0);
+	memset(&s, 0, sizeof s);
+	strlcpy(s.number, N1, sizeof s.number);
+	s.kind = SESSION_QUESTION;
+	s.venue_id = v;
+	s.decl_id = 9;
+	s.step = 2;
+	s.companions = 1;
+	strlcpy(s.qset, "default", sizeof s.qset);
+	s.expires_at = AT0800 + 100;
+	ck_assert_int_eq(store_session_put(st, &s), 0);
+	decl = store_declaration_start(st, N1, v, 0, AT0800 - 500);
+	ck_assert_int_gt(decl, 0);
+	ck_assert_int_eq(store_declaration_finish(st, decl, 0, AT0800 - 400), 0);
+	add_checkin(v, N1, AT0800 - 60, 0);
+	for (i = 0; i < 3; i++) {
+		id = store_inbound_add(st, "test", NULL, N1, "AUTO REPLY", AT0800 - 3000 + i);
+		ck_assert_int_eq(store_inbound_set_replies(st, id, "help"), 0);
+	}
+	ck_assert_int_gt(store_inbound_add(st, "test", NULL, N1, "1", AT0800 - 30), 0);
+
+	ck_assert_int_eq(store_resident_get(st, N1, AT0800, "AUTO REPLY", &r), 0);
+	ck_assert_int_eq(r.sub.lang, 1);
+	ck_assert_int_eq(r.sub.help_at, AT0800 - 77);
+	ck_assert_int_eq(r.has_session, 1);
+	ck_assert_str_eq(r.session.number, N1);
+	ck_assert_int_eq(r.session.kind, SESSION_QUESTION);
+	ck_assert_int_eq(r.session.venue_id, v);
+	ck_assert_int_eq(r.session.decl_id, 9);
+	ck_assert_int_eq(r.session.step, 2);
+	ck_assert_int_eq(r.session.companions, 1);
+	ck_assert_str_eq(r.session.qset, "default");
+	ck_assert_int_eq(r.session.expires_at, AT0800 + 100);
+	ck_assert_int_eq(r.declared_at, AT0800 - 400);
+	ck_assert_int_eq(r.open, 1);
+	ck_assert_int_eq(r.recent.last_minute, 1);
+	ck_assert_int_eq(r.recent.answered_hour, 3);
+	ck_assert_int_eq(r.recent.same_answered_hour, 3);
+
+	/* The session has expired; the stay is closed. */
+	ck_assert_int_eq(store_checkin_close_all(st, N1, AT0800), 0);
+	ck_assert_int_eq(store_resident_get(st, N1, AT0800 + 100, "x", &r), 0);
+	ck_assert_int_eq(r.has_session, 0);
+	ck_assert_int_eq(r.open, 0);
+	ck_assert_int_eq(r.recent.same_answered_hour, 0);
+}
+END_TEST
+
 /* A database setting shown in an error never carries its password. */
 static const struct {
 	const char	*database, *shown;
@@ -3530,6 +3726,10 @@ store_suite(void)
 	tcase_add_test(tc, test_parts_expired);
 	tcase_add_test(tc, test_inbound_recent);
 	tcase_add_test(tc, test_inbound_recent_from);
+	tcase_add_test(tc, test_venue_cache_refresh);
+	tcase_add_test(tc, test_stats_held_to_commit);
+	tcase_add_test(tc, test_inbound_reserve);
+	tcase_add_test(tc, test_resident_get);
 	suite_add_tcase(s, tc);
 	return s;
 }
