@@ -27,6 +27,7 @@
 #include "chan/chan.h"
 #include "officials/admin.h"
 #include "officials/purge.h"
+#include "officials/readers.h"
 #include "daemon/server.h"
 
 #define SERVER_BUSY_TIMEOUT	20	/* ms the loop may wait for a write lock held elsewhere */
@@ -41,6 +42,7 @@ struct server {
 	struct outbox		*outbox;
 	struct admin		*admin;		/* NULL when admin.listen is not set */
 	struct purge		*purge;
+	struct readers		*readers;	/* officials' heavy reads; NULL: on the loop */
 	struct inbound		*inbound;	/* the way in for SMPP and modems */
 	struct chans		*chans;		/* SMPP binds and modems */
 	int			 stopping;
@@ -101,6 +103,7 @@ server_reload(struct server *srv)
 	inbound_reload(srv->inbound, cfg);
 	chans_reload(srv->chans, cfg);
 	admin_reload(srv->admin, cfg);
+	readers_reload(srv->readers, cfg->admin_query_timeout);
 	purge_reload(srv->purge, cfg);
 	log_info("configuration reloaded file=%s", cfg->file);
 }
@@ -249,6 +252,15 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		event_base_free(srv.base);
 		return 1;
 	}
+	if (srv.admin != NULL) {
+		/* Officials' reads on threads of their own, each its own connection. */
+		if ((srv.readers = readers_start(srv.base, srv.cfg->database,
+		    srv.cfg->admin_readers, srv.cfg->admin_query_timeout, err,
+		    sizeof err)) == NULL)
+			log_warnx("admin: no reader threads (%s): reports run on"
+			    " the loop", err);
+		admin_readers(srv.admin, srv.readers);
+	}
 	srv.purge = purge_start(srv.base, srv.store, srv.cfg);
 	/*
 	 * Until here the start-up writes (requeueing rows left "sending")
@@ -262,6 +274,7 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	event_base_dispatch(srv.base);
 
 	purge_stop(srv.purge);
+	readers_stop(srv.readers);
 	admin_stop(srv.admin);
 	chan_http_stop(srv.http);
 	chans_free(srv.chans);
