@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <event2/http.h>
 
 #include "base/base.h"
@@ -30,8 +31,12 @@
 #include "officials/report.h"
 #include "officials/trace.h"
 
+#define ADMIN_READ_LOCK_WAIT_MS	25	/* between two tries of the audit row's lock */
+#define ADMIN_READ_LOCK_TRIES	200	/* then 503 */
+
 struct admin_read {
 	struct admin_req	*ar;		/* the deferred request */
+	int			 tries;		/* of the audit row's transaction */
 	enum admin_read_kind	 kind;
 	int			 format;	/* enum export_format */
 	char			*action;	/* the audit row's, NULL: none */
@@ -153,38 +158,96 @@ admin_read_run(struct store *st, void *arg)
 	return rd->page != NULL ? 0 : -1;
 }
 
-/* On the loop: the audit row committed, then the answer. */
+static void	admin_read_answer(struct admin_read *);
+
+/*
+ * On the loop: the audit row, in a transaction of its own. The write lock
+ * may be held a while (the checkpointer waits for a long read to empty
+ * the WAL): then the loop tries again from a timer, never waiting on it.
+ * 1 to try later, 0 written (or nothing to write), -1 failed.
+ */
+static int
+admin_read_audit(struct admin_read *rd)
+{
+	struct admin_req	*ar = rd->ar;
+	int			 rc;
+
+	if (rd->action == NULL)
+		return 0;
+	if ((rc = store_begin_try(ar->st)) == 1 &&
+	    ++rd->tries < ADMIN_READ_LOCK_TRIES)
+		return 1;
+	if (rc != 0 || store_audit_add(ar->st, ar->token->name, rd->action,
+	    rd->subject, ar->query, rd->rows, (int64_t)time(NULL)) == -1 ||
+	    store_commit(ar->st) == -1) {
+		store_rollback(ar->st);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+admin_read_retry(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	admin_read_answer(arg);
+}
+
+/* The audit row committed, then the answer; frees rd. */
+static void
+admin_read_answer(struct admin_read *rd)
+{
+	struct admin_req	*ar = rd->ar;
+	struct timeval		 tv = { 0, ADMIN_READ_LOCK_WAIT_MS * 1000 };
+	char			*page;
+
+	switch (admin_read_audit(rd)) {
+	case 1:
+		if (event_base_once(ar->adm->base, -1, EV_TIMEOUT,
+		    admin_read_retry, rd, &tv) == 0)
+			return;
+		/* FALLTHROUGH */
+	case -1:
+		admin_error(ar, 503, "storage unavailable, retry later");
+		break;
+	default:
+		if (rd->kind == ADMIN_READ_DASHBOARD) {
+			page = rd->page;
+			rd->page = NULL;
+			admin_html(ar, 200, page, rd->len);
+		} else {
+			ar->records = rd->rows;
+			admin_send_fd(ar, 200, export_content_type(rd->format),
+			    rd->fd, rd->len);
+			rd->fd = -1;
+		}
+		break;
+	}
+	admin_finish(ar);
+	admin_read_free(rd);
+}
+
+/* On the loop, once the read is done (or will never be). */
 static void
 admin_read_done(void *arg, int rc, enum readers_end end)
 {
 	struct admin_read	*rd = arg;
 	struct admin_req	*ar = rd->ar;
 	struct admin		*adm = ar->adm;
-	char			*page;
 
 	ar->cfg = adm->cfg;
+	if (end == READERS_DONE && rc == 0) {
+		admin_read_answer(rd);
+		return;
+	}
 	if (end == READERS_STOPPED)
 		admin_error(ar, 503, "shutting down, retry later");
 	else if (end == READERS_TIMEOUT)
 		admin_error(ar, 503, "the query ran past admin.query_timeout (%d s):"
 		    " ask for a shorter window", adm->cfg->admin_query_timeout);
-	else if (rc == -1)
+	else
 		admin_error(ar, 503, "storage unavailable, retry later");
-	else if (rd->action != NULL && (store_begin(ar->st) == -1 ||
-	    store_audit_add(ar->st, ar->token->name, rd->action, rd->subject,
-	    ar->query, rd->rows, (int64_t)time(NULL)) == -1 ||
-	    store_commit(ar->st) == -1))
-		admin_storage_error(ar);
-	else if (rd->kind == ADMIN_READ_DASHBOARD) {
-		page = rd->page;
-		rd->page = NULL;
-		admin_html(ar, 200, page, rd->len);
-	} else {
-		ar->records = rd->rows;
-		admin_send_fd(ar, 200, export_content_type(rd->format), rd->fd,
-		    rd->len);
-		rd->fd = -1;
-	}
 	admin_finish(ar);
 	admin_read_free(rd);
 }

@@ -26,13 +26,18 @@ struct export;
 struct venue;
 struct readers;
 
+struct event_base;
+
 struct admin {
+	struct event_base		*base;
 	struct store			*st;
 	const struct config		*cfg;		/* the running one: admin_reload */
 	struct outbox			*outbox;	/* alerts are queued there */
 	int				 closing;	/* the daemon is stopping */
 	struct httpd			*httpd;
 	struct readers			*readers;	/* heavy reads; NULL: on the loop */
+	struct admin_req		**deferred;	/* answered later (admin_defer) */
+	size_t				 ndeferred;
 };
 
 /* One request as a handler sees it. */
@@ -40,7 +45,7 @@ struct admin_req {
 	struct admin			*adm;
 	struct store			*st;
 	const struct config		*cfg;		/* the running one when the request came */
-	struct evhttp_request		*req;
+	struct evhttp_request		*req;		/* NULL once its connection is gone */
 	const struct admin_token	*token;		/* NULL on open endpoints */
 	char				*id;		/* the path's {code}, decoded, or NULL */
 	const char			*query;		/* the raw query string, or "" */

@@ -140,10 +140,14 @@ void
 admin_send(struct admin_req *ar, int code, const char *type, const char *body,
     size_t len)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
-	struct evbuffer		*buf = evbuffer_new();
+	struct evkeyvalq	*out;
+	struct evbuffer		*buf;
 
-	if (buf == NULL)
+	ar->status = code;
+	if (ar->req == NULL)
+		return;		/* the connection is gone */
+	out = evhttp_request_get_output_headers(ar->req);
+	if ((buf = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new");
 	evhttp_add_header(out, "Content-Type", type);
 	evhttp_add_header(out, "Cache-Control", "no-store");
@@ -151,7 +155,6 @@ admin_send(struct admin_req *ar, int code, const char *type, const char *body,
 		evbuffer_add(buf, body, len);
 	evhttp_send_reply(ar->req, code, httpd_reason(code), buf);
 	evbuffer_free(buf);
-	ar->status = code;
 }
 
 void
@@ -755,8 +758,14 @@ admin_redirect(struct admin_req *ar, const char *location, const char *cookie)
 void
 admin_html(struct admin_req *ar, int code, char *page, size_t len)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+	struct evkeyvalq	*out;
 
+	if (ar->req == NULL) {
+		ar->status = code;
+		free(page);
+		return;
+	}
+	out = evhttp_request_get_output_headers(ar->req);
 	evhttp_add_header(out, "Content-Security-Policy", "default-src 'none';"
 	    " style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self';"
 	    " frame-ancestors 'none'");
@@ -1039,6 +1048,46 @@ admin_done(struct admin_req *ar)
 	    (long long)ar->records);
 }
 
+static void
+admin_defer_add(struct admin *adm, struct admin_req *ar)
+{
+	adm->deferred = xreallocarray(adm->deferred, adm->ndeferred + 1,
+	    sizeof *adm->deferred);
+	adm->deferred[adm->ndeferred++] = ar;
+}
+
+static void
+admin_defer_remove(struct admin *adm, struct admin_req *ar)
+{
+	size_t	i;
+
+	for (i = 0; i < adm->ndeferred; i++) {
+		if (adm->deferred[i] == ar) {
+			adm->deferred[i] = adm->deferred[--adm->ndeferred];
+			return;
+		}
+	}
+}
+
+/*
+ * The connection of a request we answer later is going (httpd.c tells):
+ * the answer will go nowhere. (When the client hung up, libevent has
+ * already detached the request, which then frees itself as it is
+ * answered.)
+ */
+static void
+admin_gone(struct evhttp_connection *conn, void *arg)
+{
+	struct admin	*adm = arg;
+	size_t		 i;
+
+	for (i = 0; i < adm->ndeferred; i++) {
+		if (adm->deferred[i]->req != NULL &&
+		    evhttp_request_get_connection(adm->deferred[i]->req) == conn)
+			adm->deferred[i]->req = NULL;
+	}
+}
+
 /*
  * A copy of a request to answer after its handler returned: what it
  * points to that a reload could free (the token) is copied; the query
@@ -1061,6 +1110,7 @@ admin_defer(struct admin_req *ar)
 	}
 	copy->cfg = NULL;	/* may be replaced meanwhile: ask adm->cfg */
 	ar->deferred = 1;
+	admin_defer_add(ar->adm, copy);
 	return copy;
 }
 
@@ -1070,6 +1120,7 @@ admin_finish(struct admin_req *ar)
 	struct admin_token	*t = (struct admin_token *)(uintptr_t)ar->token;
 
 	admin_done(ar);
+	admin_defer_remove(ar->adm, ar);
 	if (t != NULL) {
 		free(t->name);
 		free(t);
@@ -1083,10 +1134,16 @@ void
 admin_send_fd(struct admin_req *ar, int code, const char *type, int fd,
     size_t len)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
-	struct evbuffer		*buf = evbuffer_new();
+	struct evkeyvalq	*out;
+	struct evbuffer		*buf;
 
-	if (buf == NULL)
+	ar->status = code;
+	if (ar->req == NULL) {
+		close(fd);	/* the connection is gone */
+		return;
+	}
+	out = evhttp_request_get_output_headers(ar->req);
+	if ((buf = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new");
 	evhttp_add_header(out, "Content-Type", type);
 	evhttp_add_header(out, "Cache-Control", "no-store");
@@ -1096,7 +1153,6 @@ admin_send_fd(struct admin_req *ar, int code, const char *type, int fd,
 		fatalx("evbuffer_add_file");
 	evhttp_send_reply(ar->req, code, httpd_reason(code), buf);
 	evbuffer_free(buf);
-	ar->status = code;
 }
 
 /* The listener's limits from the configuration now in force. */
@@ -1134,6 +1190,7 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 	if (cfg->admin_listen == NULL)
 		return NULL;
 	adm = xcalloc(1, sizeof *adm);
+	adm->base = base;
 	adm->st = st;
 	adm->cfg = cfg;
 	adm->outbox = outbox;
@@ -1142,7 +1199,7 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 	adm->httpd = httpd_listen(base, "admin", cfg->admin_listen,
 	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS, &l,
-	    admin_request, NULL, adm);
+	    admin_request, admin_gone, adm);
 	if (adm->httpd == NULL) {
 		free(adm);
 		*failed = 1;
@@ -1173,5 +1230,6 @@ admin_stop(struct admin *adm)
 	if (adm == NULL)
 		return;
 	httpd_free(adm->httpd);
+	free(adm->deferred);
 	free(adm);
 }
