@@ -277,6 +277,9 @@ readers_stop(struct readers *r)
 	r->stop = 1;
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->mu);
+	/* A read under way is cut short: its statement fails at once. */
+	for (k = 0; k < r->n; k++)
+		store_interrupt(r->threads[k].st);
 	for (k = 0; k < r->n; k++) {
 		if (r->threads[k].started)
 			pthread_join(r->threads[k].tid, NULL);

@@ -52,7 +52,7 @@ int		 readers_spool(struct readers *);
 /* Reads waiting and running, for a Retry-After. */
 int		 readers_pending(struct readers *);
 /*
- * Wait for the reads running, then tell every read not yet told
+ * Interrupt the reads running and wait for them, then tell every read not yet told
  * (READERS_STOPPED for those never run); close the connections.
  */
 void		 readers_stop(struct readers *);

@@ -269,6 +269,7 @@ struct store_backend {
 			    size_t errlen);
 	int		 (*deadline)(struct store *, int ms);
 	int		 (*timed_out)(struct store *);
+	void		 (*interrupt)(struct store *);
 };
 
 /* The backends built in. */

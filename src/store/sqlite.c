@@ -457,6 +457,13 @@ sqlite_deadline(struct store *s, int ms)
 	return 0;
 }
 
+/* Interrupt the statement running now; safe from any thread. */
+void
+sqlite_interrupt(struct store *s)
+{
+	sqlite3_interrupt(sqlite_of(s)->db);
+}
+
 /* 1 if a statement was interrupted by the deadline since it was set. */
 int
 sqlite_timed_out(struct store *s)
@@ -840,4 +847,5 @@ const struct store_backend store_backend_sqlite = {
 	.open_reader = sqlite_open_reader,
 	.deadline = sqlite_deadline,
 	.timed_out = sqlite_timed_out,
+	.interrupt = sqlite_interrupt,
 };

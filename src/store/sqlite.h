@@ -348,6 +348,7 @@ int	sqlite_aggregates_flag(struct store *, int64_t decl_id);
 struct store	*sqlite_open_reader(const char *path, char *err, size_t errlen);
 int	sqlite_deadline(struct store *, int ms);
 int	sqlite_timed_out(struct store *);
+void	sqlite_interrupt(struct store *);
 
 /* sqlite-purge.c */
 int	sqlite_purge(struct store *, int64_t before, int chunk, int dry_run,

@@ -1073,3 +1073,10 @@ store_timed_out(struct store *s)
 {
 	return s->ops->timed_out != NULL ? s->ops->timed_out(s) : 0;
 }
+
+void
+store_interrupt(struct store *s)
+{
+	if (s != NULL && s->ops->interrupt != NULL)
+		s->ops->interrupt(s);
+}

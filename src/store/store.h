@@ -475,5 +475,7 @@ struct store	*store_open_reader(const char *database, char *err, size_t errlen);
  */
 int		 store_deadline(struct store *, int ms);
 int		 store_timed_out(struct store *);
+/* Interrupt what a reader runs now, from another thread (a stop). */
+void		 store_interrupt(struct store *);
 
 #endif
