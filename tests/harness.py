@@ -1083,6 +1083,30 @@ def day_start(t):
                                  tzinfo=LOCAL_TZ).timestamp())
 
 
+def recount_aggregates(c):
+    """Count the raw rows a test crafted into the aggregates reports read
+    (ward_days, daily_seen, daily_stats.flagged, declarations.counted), as
+    the daemon keeps them when it stores the rows itself; call inside the
+    transaction that crafted them, daily_stats already written."""
+    c.create_function("checkind_local_day", 1, day_start, deterministic=True)
+    c.execute("DELETE FROM daily_seen")
+    c.execute("DELETE FROM ward_days")
+    c.execute("UPDATE daily_stats SET flagged = 0")
+    c.execute("UPDATE declarations SET counted = 0")
+    c.execute("INSERT OR IGNORE INTO daily_seen (day, ward, number)"
+              " SELECT checkind_local_day(c.sent_at), v.ward, c.number"
+              " FROM checkins c JOIN venues v ON v.id = c.venue_id")
+    c.execute("INSERT INTO ward_days (day, ward, visitors)"
+              " SELECT day, ward, count(*) FROM daily_seen GROUP BY day, ward")
+    c.execute("UPDATE declarations SET counted = 1 WHERE venue_id IS NOT NULL"
+              " AND (flagged OR EXISTS (SELECT 1 FROM answers a"
+              " WHERE a.declaration_id = declarations.id AND a.flagged))")
+    c.execute("INSERT INTO daily_stats (venue_id, day, flagged)"
+              " SELECT venue_id, checkind_local_day(started_at), count(*)"
+              " FROM declarations WHERE counted GROUP BY 1, 2"
+              " ON CONFLICT (venue_id, day) DO UPDATE SET flagged = excluded.flagged")
+
+
 class AdminDaemon(Daemon):
     """A Daemon with an admin listener (self.admin_port) and bearer tokens.
 

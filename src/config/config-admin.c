@@ -81,6 +81,16 @@ static const struct config_entry config_admin[] = {
 	  .load = config_load_proxies, .free = config_proxies_free,
 	  .help = "addresses or CIDR blocks of the proxies in front of the "
 	  "listener; X-Forwarded-Proto: https from them makes the cookie Secure" },
+	/* Officials' heavy reads off the event loop (officials/readers.c). */
+	{ .name = "readers", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(admin_readers), .min = 1, .max = 64, .def_num = 2,
+	  .help = "threads that run traces, reports and the dashboard, each "
+	  "with its own read-only connection (read at start)" },
+	{ .name = "query_timeout", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(admin_query_timeout), .min = 1, .max = 3600,
+	  .def_num = 30,
+	  .help = "seconds a trace, report or dashboard query may run; past "
+	  "it, it is interrupted and answered 503" },
 };
 
 static const struct config_table config_admin_table = {

@@ -222,6 +222,8 @@ struct config {
 	int			 admin_secure_cookies;	/* the session cookie is Secure */
 	struct allow_net	*admin_proxies;		/* whose X-Forwarded-Proto counts */
 	size_t			 admin_nproxies;
+	int			 admin_readers;		/* reader threads of heavy reads, default 2 */
+	int			 admin_query_timeout;	/* seconds a heavy read may run, default 30 */
 
 	int			 limit_per_minute;	/* messages answered per number per minute, 0 none */
 	int			 limit_replies_hour;	/* answered per number per hour, 0 none */

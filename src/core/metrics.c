@@ -62,6 +62,11 @@ static const struct metric_def {
 	{ METRIC_LIMITED, "checkind_unanswered_messages_total",
 	  "Messages stored but not answered: a number over messages_per_minute "
 	  "(rate_limited) or an auto-reply loop (loop_cut).", { "route", "reason" }, 0 },
+	{ METRIC_LOOP_STALL_MAX, "checkind_loop_stall_max_seconds",
+	  "The longest the event loop was late for its watch timer since start, in "
+	  "seconds: how long one callback held it.", { NULL, NULL }, 1 },
+	{ METRIC_LOOP_STALLS, "checkind_loop_stalls_total",
+	  "Times the event loop was late by more than 20 ms.", { NULL, NULL }, 0 },
 };
 
 /* Upper bounds of the latency buckets, in seconds; +Inf follows. */

@@ -26,6 +26,8 @@ enum metric {
 	METRIC_MODEM_SIGNAL,	/* gauge; labels: route; AT+CSQ signal in dBm (NaN unknown) */
 	METRIC_MULTIPART,	/* labels: route, outcome (complete, incomplete) */
 	METRIC_LIMITED,		/* labels: route, reason (rate_limited, loop_cut) */
+	METRIC_LOOP_STALL_MAX,	/* gauge; the longest the event loop was late, in seconds */
+	METRIC_LOOP_STALLS,	/* loop wake-ups late by more than 20 ms */
 	METRIC_COUNT
 };
 

@@ -22,16 +22,20 @@
 #include "chan/route-drivers.h"
 #include "store/store.h"
 #include "core/inbound.h"
+#include "core/metrics.h"
 #include "send/outbox.h"
 #include "chan/chan-http.h"
 #include "chan/chan.h"
 #include "officials/admin.h"
 #include "officials/purge.h"
+#include "officials/readers.h"
 #include "daemon/server.h"
 
 #define SERVER_BUSY_TIMEOUT	20	/* ms the loop may wait for a write lock held elsewhere */
 #define SERVER_GRACE		5	/* seconds sends in flight may take to finish at a stop */
 #define SERVER_CHAN_GRACE	3	/* seconds SMPP binds may take to unbind at a stop */
+#define SERVER_WATCH_MS		25	/* the loop watch's period */
+#define SERVER_STALL_MS		20	/* a loop late by more is a stall */
 
 struct server {
 	struct event_base	*base;
@@ -41,9 +45,13 @@ struct server {
 	struct outbox		*outbox;
 	struct admin		*admin;		/* NULL when admin.listen is not set */
 	struct purge		*purge;
+	struct readers		*readers;	/* officials' heavy reads; NULL: on the loop */
 	struct inbound		*inbound;	/* the way in for SMPP and modems */
 	struct chans		*chans;		/* SMPP binds and modems */
 	int			 stopping;
+	struct event		*watch;		/* measures how late the loop runs */
+	double			 watch_due;	/* num_mono() it was due */
+	double			 stall_max;	/* seconds */
 };
 
 /*
@@ -101,8 +109,36 @@ server_reload(struct server *srv)
 	inbound_reload(srv->inbound, cfg);
 	chans_reload(srv->chans, cfg);
 	admin_reload(srv->admin, cfg);
+	readers_reload(srv->readers, cfg->admin_query_timeout);
 	purge_reload(srv->purge, cfg);
 	log_info("configuration reloaded file=%s", cfg->file);
+}
+
+/*
+ * The loop's watch: a timer every SERVER_WATCH_MS; how late it fires is
+ * how long some callback held the loop. The longest is a gauge of
+ * /metrics, and each lateness over SERVER_STALL_MS is counted.
+ */
+static void
+server_watch(evutil_socket_t fd, short events, void *arg)
+{
+	struct server	*srv = arg;
+	struct timeval	 tv = { 0, SERVER_WATCH_MS * 1000 };
+	double		 now = num_mono(), late;
+
+	(void)fd;
+	(void)events;
+	if (srv->watch_due > 0) {
+		late = now - srv->watch_due;
+		if (late > srv->stall_max) {
+			srv->stall_max = late;
+			metrics_set(METRIC_LOOP_STALL_MAX, NULL, NULL, late);
+		}
+		if (late * 1e3 > SERVER_STALL_MS)
+			metrics_add(METRIC_LOOP_STALLS, NULL, NULL, 1);
+	}
+	srv->watch_due = now + SERVER_WATCH_MS / 1e3;
+	evtimer_add(srv->watch, &tv);
 }
 
 /* The inbound commit queued replies: the outbox looks at once. */
@@ -249,6 +285,15 @@ server_main(const char *cfg_path, int foreground, int verbose)
 		event_base_free(srv.base);
 		return 1;
 	}
+	if (srv.admin != NULL) {
+		/* Officials' reads on threads of their own, each its own connection. */
+		if ((srv.readers = readers_start(srv.base, srv.cfg->database,
+		    srv.cfg->admin_readers, srv.cfg->admin_query_timeout, err,
+		    sizeof err)) == NULL)
+			log_warnx("admin: no reader threads (%s): reports run on"
+			    " the loop", err);
+		admin_readers(srv.admin, srv.readers);
+	}
 	srv.purge = purge_start(srv.base, srv.store, srv.cfg);
 	/*
 	 * Until here the start-up writes (requeueing rows left "sending")
@@ -256,12 +301,18 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	 * loop must not wait long.
 	 */
 	store_set_busy_timeout(srv.store, SERVER_BUSY_TIMEOUT);
+	if ((srv.watch = evtimer_new(srv.base, server_watch, &srv)) == NULL)
+		fatalx("evtimer_new");
+	metrics_set(METRIC_LOOP_STALL_MAX, NULL, NULL, 0);
+	server_watch(-1, 0, &srv);
 	log_info("checkind started version=%s schema=%d", PACKAGE_VERSION,
 	    store_version(srv.store));
 
 	event_base_dispatch(srv.base);
 
+	event_free(srv.watch);
 	purge_stop(srv.purge);
+	readers_stop(srv.readers);
 	admin_stop(srv.admin);
 	chan_http_stop(srv.http);
 	chans_free(srv.chans);

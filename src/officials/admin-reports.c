@@ -54,24 +54,12 @@ admin_reports_days(struct admin_req *ar, int max, long long *days)
 	return 0;
 }
 
-/* Commit an audited read and answer with its rows; nothing leaves if the commit fails. */
-static void
-admin_reports_send(struct admin_req *ar, int format, struct export *e)
-{
-	if (store_commit(ar->st) == -1) {
-		free(export_finish(e, NULL));
-		admin_storage_error(ar);
-		return;
-	}
-	admin_export_send(ar, format, e);
-}
-
 /* GET /api/trace/venue?code=, /api/trace/person?number=, /api/trace/contacts?number=. */
 static void
 admin_reports_trace(struct admin_req *ar, enum trace_by by)
 {
 	struct trace_ask	 ask;
-	struct export		*e;
+	struct admin_read	*rd;
 	struct venue		 v;
 	char			 number[NUMBER_MAX], *typed;
 	int			 format, rc;
@@ -99,13 +87,10 @@ admin_reports_trace(struct admin_req *ar, enum trace_by by)
 
 	ask.by = by;
 	ask.stay = ar->cfg->default_stay;
-	ask.actor = ar->token->name;
-	ask.query = ar->query;
-	if (store_begin(ar->st) == -1 ||
-	    trace_run(ar->st, &ask, format, &e) != TRACE_OK)
-		admin_storage_error(ar);
-	else
-		admin_reports_send(ar, format, e);
+	/* Read on a reader thread; the audit row is written once it is done. */
+	rd = admin_read_new(ar, format);
+	*admin_read_trace(rd) = ask;
+	admin_read_submit(rd, ADMIN_READ_TRACE, trace_action(by), ask.subject);
 out:
 	store_venue_free(&v);
 }
@@ -261,37 +246,32 @@ out:
 void
 admin_reports_wards(struct admin_req *ar)
 {
-	struct export	*e;
+	struct admin_read	*rd;
 	int64_t		 from, to;
 	int		 format;
 
 	if ((format = admin_format(ar)) == -1 ||
 	    admin_window(ar, ADMIN_REPORT_DAYS, &from, &to) == -1)
 		return;
-	if (report_wards(ar->st, from, to, format, &e) == -1) {
-		admin_error(ar, 503, "storage unavailable, retry later");
-		return;
-	}
-	admin_export_send(ar, format, e);
+	rd = admin_read_new(ar, format);
+	admin_read_window(rd, from, to);
+	admin_read_submit(rd, ADMIN_READ_WARDS, NULL, NULL);
 }
 
 /* GET /api/reports/inactive?days=N: venues without a check-in, with owner numbers (audited). */
 void
 admin_reports_inactive(struct admin_req *ar)
 {
-	struct export	*e;
+	struct admin_read	*rd;
 	long long	 days = ADMIN_INACTIVE_DAYS;
 	int		 format;
 
 	if ((format = admin_format(ar)) == -1 ||
 	    admin_reports_days(ar, ADMIN_INACTIVE_MAX, &days) == -1)
 		return;
-	if (store_begin(ar->st) == -1 ||
-	    report_inactive(ar->st, time(NULL) - days * ADMIN_DAY, ar->token->name,
-	    ar->query, format, &e) != TRACE_OK)
-		admin_storage_error(ar);
-	else
-		admin_reports_send(ar, format, e);
+	rd = admin_read_new(ar, format);
+	admin_read_since(rd, time(NULL) - days * ADMIN_DAY);
+	admin_read_submit(rd, ADMIN_READ_INACTIVE, "report.inactive", NULL);
 }
 
 /*
@@ -303,10 +283,10 @@ admin_reports_inactive(struct admin_req *ar)
 void
 admin_reports_dashboard(struct admin_req *ar)
 {
-	char		*v, *page;
+	struct admin_read	*rd;
+	char		*v;
 	long long	 days = ADMIN_DASH_DEFAULT;
 	int64_t		 from, to;
-	size_t		 len;
 	int		 i;
 
 	if (admin_reports_days(ar, ADMIN_DASH_DAYS, &days) == -1)
@@ -320,10 +300,8 @@ admin_reports_dashboard(struct admin_req *ar)
 		for (from = to, i = 0; i < days; i++)
 			from = tz_day_start(from - ADMIN_DAY / 2);
 	}
-	if ((page = dashboard_page(ar->st, ar->cfg, from, to, (int)days,
-	    admin_lang(ar), &len)) == NULL) {
-		admin_error(ar, 503, "storage unavailable, retry later");
-		return;
-	}
-	admin_html(ar, 200, page, len);
+	rd = admin_read_new(ar, -1);
+	admin_read_window(rd, from, to);
+	admin_read_page(rd, (int)days, admin_lang(ar));
+	admin_read_submit(rd, ADMIN_READ_DASHBOARD, NULL, NULL);
 }

@@ -24,13 +24,20 @@ struct httpd;
 struct admin_token;
 struct export;
 struct venue;
+struct readers;
+
+struct event_base;
 
 struct admin {
+	struct event_base		*base;
 	struct store			*st;
 	const struct config		*cfg;		/* the running one: admin_reload */
 	struct outbox			*outbox;	/* alerts are queued there */
 	int				 closing;	/* the daemon is stopping */
 	struct httpd			*httpd;
+	struct readers			*readers;	/* heavy reads; NULL: on the loop */
+	struct admin_req		**deferred;	/* answered later (admin_defer) */
+	size_t				 ndeferred;
 };
 
 /* One request as a handler sees it. */
@@ -38,12 +45,15 @@ struct admin_req {
 	struct admin			*adm;
 	struct store			*st;
 	const struct config		*cfg;		/* the running one when the request came */
-	struct evhttp_request		*req;
+	struct evhttp_request		*req;		/* NULL once its connection is gone */
 	const struct admin_token	*token;		/* NULL on open endpoints */
 	char				*id;		/* the path's {code}, decoded, or NULL */
 	const char			*query;		/* the raw query string, or "" */
 	int				 status;	/* what was answered */
 	int64_t				 records;	/* rows returned, for the log line */
+	const char			*label;		/* the endpoint's path, for metrics */
+	int				 method;	/* an enum evhttp_cmd_type */
+	int				 deferred;	/* answered later by a copy (admin_defer) */
 };
 
 /* admin-venues.c: /api/venues, a venue's page and its posters. */
@@ -64,7 +74,37 @@ void	admin_reports_wards(struct admin_req *);
 void	admin_reports_inactive(struct admin_req *);
 void	admin_reports_dashboard(struct admin_req *);
 
+/* admin-read.c: heavy reads on the reader threads (officials/readers.h). */
+struct admin_read;
+/* A new read answering ar in format (an enum export_format, or -1 for a page). */
+struct admin_read *admin_read_new(struct admin_req *, int format);
+/* The read's parameters, each copied: it outlives the request's handler. */
+struct trace_ask	*admin_read_trace(struct admin_read *);
+void		 admin_read_window(struct admin_read *, int64_t from, int64_t to);
+void		 admin_read_since(struct admin_read *, int64_t since);
+void		 admin_read_page(struct admin_read *, int days, const char *lang);
+/*
+ * Run the read of kind on a reader (or on the loop without readers),
+ * write its audit row (action, or none if NULL) on the loop once it is
+ * done, then answer; or answer 429 at once. Frees rd.
+ */
+enum admin_read_kind {
+	ADMIN_READ_TRACE, ADMIN_READ_WARDS, ADMIN_READ_INACTIVE,
+	ADMIN_READ_DASHBOARD
+};
+void		 admin_read_submit(struct admin_read *, enum admin_read_kind,
+		    const char *action, const char *subject);
+
+/* admin.c: a request answered after its handler returned. */
+/* A copy of ar to answer later; the caller's ar is then left alone. */
+struct admin_req *admin_defer(struct admin_req *);
+/* Log and count a deferred request once answered; frees it. */
+void		 admin_finish(struct admin_req *);
+
 /* admin.c: answers. */
+/* Send len bytes of the file fd (which is closed), without copying them into memory. */
+void		 admin_send_fd(struct admin_req *, int code, const char *type,
+		    int fd, size_t len);
 const char	*admin_header(struct admin_req *, const char *name);
 /* Send a body; personal data must not linger in caches. */
 void		 admin_send(struct admin_req *, int code, const char *type,

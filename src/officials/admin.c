@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -70,6 +71,7 @@ static void	admin_metrics(struct admin_req *);
 static void	admin_login_form(struct admin_req *);
 static void	admin_login(struct admin_req *);
 static void	admin_logout(struct admin_req *);
+static void	admin_done(struct admin_req *);
 
 static const struct admin_endpoint {
 	enum evhttp_cmd_type	 method;
@@ -138,10 +140,14 @@ void
 admin_send(struct admin_req *ar, int code, const char *type, const char *body,
     size_t len)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
-	struct evbuffer		*buf = evbuffer_new();
+	struct evkeyvalq	*out;
+	struct evbuffer		*buf;
 
-	if (buf == NULL)
+	ar->status = code;
+	if (ar->req == NULL)
+		return;		/* the connection is gone */
+	out = evhttp_request_get_output_headers(ar->req);
+	if ((buf = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new");
 	evhttp_add_header(out, "Content-Type", type);
 	evhttp_add_header(out, "Cache-Control", "no-store");
@@ -149,7 +155,6 @@ admin_send(struct admin_req *ar, int code, const char *type, const char *body,
 		evbuffer_add(buf, body, len);
 	evhttp_send_reply(ar->req, code, httpd_reason(code), buf);
 	evbuffer_free(buf);
-	ar->status = code;
 }
 
 void
@@ -753,8 +758,14 @@ admin_redirect(struct admin_req *ar, const char *location, const char *cookie)
 void
 admin_html(struct admin_req *ar, int code, char *page, size_t len)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
+	struct evkeyvalq	*out;
 
+	if (ar->req == NULL) {
+		ar->status = code;
+		free(page);
+		return;
+	}
+	out = evhttp_request_get_output_headers(ar->req);
 	evhttp_add_header(out, "Content-Security-Policy", "default-src 'none';"
 	    " style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self';"
 	    " frame-ancestors 'none'");
@@ -963,7 +974,6 @@ admin_request(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
 	const char			*path, *rest = NULL, *label = "other", *q;
 	const char			*why;
-	char				 status[8];
 	char				*seg;
 	size_t				 i, idlen, restlen = 0;
 	int				 known = 0;
@@ -973,6 +983,7 @@ admin_request(struct evhttp_request *req, void *arg)
 	ar.st = adm->st;
 	ar.cfg = adm->cfg;
 	ar.req = req;
+	ar.method = (int)cmd;
 	q = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	ar.query = q != NULL ? q : "";
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
@@ -984,11 +995,13 @@ admin_request(struct evhttp_request *req, void *arg)
 			continue;
 		known = 1;
 		label = admin_endpoints[i].path;
+		ar.label = label;
 		if (admin_endpoints[i].method == cmd) {
 			e = &admin_endpoints[i];
 			break;
 		}
 	}
+	ar.label = label;
 	if (adm->closing)
 		admin_error(&ar, 503, "shutting down, retry later");
 	else if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) >
@@ -1014,14 +1027,132 @@ admin_request(struct evhttp_request *req, void *arg)
 		e->handler(&ar);
 		free(ar.id);
 	}
-	if (ar.status == 0)
-		admin_error(&ar, 500, "no answer");
+	if (ar.deferred)
+		return;		/* the copy answers, logs and counts */
+	admin_done(&ar);
+}
 
-	snprintf(status, sizeof status, "%d", ar.status);
-	metrics_add(METRIC_ADMIN_REQUESTS, label, status, 1);
+/* Count and log a request once answered (500 if it was not). */
+static void
+admin_done(struct admin_req *ar)
+{
+	char	status[8];
+
+	if (ar->status == 0)
+		admin_error(ar, 500, "no answer");
+	snprintf(status, sizeof status, "%d", ar->status);
+	metrics_add(METRIC_ADMIN_REQUESTS, ar->label, status, 1);
 	log_info("admin method=%s path=%s status=%d actor=%s records=%lld",
-	    admin_method_name(cmd), label, ar.status,
-	    ar.token != NULL ? ar.token->name : "-", (long long)ar.records);
+	    admin_method_name((enum evhttp_cmd_type)ar->method), ar->label,
+	    ar->status, ar->token != NULL ? ar->token->name : "-",
+	    (long long)ar->records);
+}
+
+static void
+admin_defer_add(struct admin *adm, struct admin_req *ar)
+{
+	adm->deferred = xreallocarray(adm->deferred, adm->ndeferred + 1,
+	    sizeof *adm->deferred);
+	adm->deferred[adm->ndeferred++] = ar;
+}
+
+static void
+admin_defer_remove(struct admin *adm, struct admin_req *ar)
+{
+	size_t	i;
+
+	for (i = 0; i < adm->ndeferred; i++) {
+		if (adm->deferred[i] == ar) {
+			adm->deferred[i] = adm->deferred[--adm->ndeferred];
+			return;
+		}
+	}
+}
+
+/*
+ * The connection of a request we answer later is going (httpd.c tells):
+ * the answer will go nowhere. (When the client hung up, libevent has
+ * already detached the request, which then frees itself as it is
+ * answered.)
+ */
+static void
+admin_gone(struct evhttp_connection *conn, void *arg)
+{
+	struct admin	*adm = arg;
+	size_t		 i;
+
+	for (i = 0; i < adm->ndeferred; i++) {
+		if (adm->deferred[i]->req != NULL &&
+		    evhttp_request_get_connection(adm->deferred[i]->req) == conn)
+			adm->deferred[i]->req = NULL;
+	}
+}
+
+/*
+ * A copy of a request to answer after its handler returned: what it
+ * points to that a reload could free (the token) is copied; the query
+ * string lives as long as the request.
+ */
+struct admin_req *
+admin_defer(struct admin_req *ar)
+{
+	struct admin_req	*copy;
+	struct admin_token	*t;
+
+	copy = xmalloc(sizeof *copy);
+	*copy = *ar;
+	copy->id = ar->id != NULL ? xstrdup(ar->id) : NULL;
+	if (ar->token != NULL) {
+		t = xmalloc(sizeof *t);
+		*t = *ar->token;
+		t->name = xstrdup(ar->token->name);
+		copy->token = t;
+	}
+	copy->cfg = NULL;	/* may be replaced meanwhile: ask adm->cfg */
+	ar->deferred = 1;
+	admin_defer_add(ar->adm, copy);
+	return copy;
+}
+
+void
+admin_finish(struct admin_req *ar)
+{
+	struct admin_token	*t = (struct admin_token *)(uintptr_t)ar->token;
+
+	admin_done(ar);
+	admin_defer_remove(ar->adm, ar);
+	if (t != NULL) {
+		free(t->name);
+		free(t);
+	}
+	free(ar->id);
+	free(ar);
+}
+
+/* Send len bytes of the file fd, which the reply then owns and closes. */
+void
+admin_send_fd(struct admin_req *ar, int code, const char *type, int fd,
+    size_t len)
+{
+	struct evkeyvalq	*out;
+	struct evbuffer		*buf;
+
+	ar->status = code;
+	if (ar->req == NULL) {
+		close(fd);	/* the connection is gone */
+		return;
+	}
+	out = evhttp_request_get_output_headers(ar->req);
+	if ((buf = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	evhttp_add_header(out, "Content-Type", type);
+	evhttp_add_header(out, "Cache-Control", "no-store");
+	if (len == 0)
+		close(fd);
+	else if (evbuffer_add_file(buf, fd, 0, (ev_off_t)len) == -1)
+		fatalx("evbuffer_add_file");
+	evhttp_send_reply(ar->req, code, httpd_reason(code), buf);
+	evbuffer_free(buf);
 }
 
 /* The listener's limits from the configuration now in force. */
@@ -1059,6 +1190,7 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 	if (cfg->admin_listen == NULL)
 		return NULL;
 	adm = xcalloc(1, sizeof *adm);
+	adm->base = base;
 	adm->st = st;
 	adm->cfg = cfg;
 	adm->outbox = outbox;
@@ -1067,7 +1199,7 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 	adm->httpd = httpd_listen(base, "admin", cfg->admin_listen,
 	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS, &l,
-	    admin_request, NULL, adm);
+	    admin_request, admin_gone, adm);
 	if (adm->httpd == NULL) {
 		free(adm);
 		*failed = 1;
@@ -1076,6 +1208,13 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 	/* Sessions outlive a restart: those of tokens changed meanwhile end. */
 	admin_sessions_check(adm, cfg);
 	return adm;
+}
+
+void
+admin_readers(struct admin *adm, struct readers *r)
+{
+	if (adm != NULL)
+		adm->readers = r;
 }
 
 void
@@ -1091,5 +1230,6 @@ admin_stop(struct admin *adm)
 	if (adm == NULL)
 		return;
 	httpd_free(adm->httpd);
+	free(adm->deferred);
 	free(adm);
 }

@@ -10,12 +10,19 @@ struct store;
 struct config;
 struct outbox;
 struct admin;
+struct readers;
 
 /* Listen on cfg->admin_listen; NULL without error when it is not set, NULL and a log line on failure (*failed = 1). */
 struct admin	*admin_start(struct event_base *, struct store *, const struct config *,
 		    struct outbox *, int *failed);
 /* The configuration was replaced: tokens, limits from now on. */
 void		 admin_reload(struct admin *, const struct config *);
+/*
+ * Run the heavy reads (traces, reports, the dashboard) on these reader
+ * threads from now on; without, they run on the loop. Stop the readers
+ * (readers_stop) before admin_stop: they answer what they were given.
+ */
+void		 admin_readers(struct admin *, struct readers *);
 /* The daemon is stopping: every request from now on is 503. */
 void		 admin_closing(struct admin *);
 void		 admin_stop(struct admin *);

@@ -163,6 +163,10 @@ struct export {
 	struct export_cell	*cells;		/* nrows rows of set->nfields cells */
 	size_t			 nrows;
 	size_t			 caprows;
+	FILE			*out;		/* spooled: rows written as they come */
+	size_t			 spooled;	/* rows written to out */
+	size_t			 written;	/* bytes written to out */
+	int			 failed;	/* a write to out failed */
 };
 
 /*
@@ -260,7 +264,7 @@ export_new(enum export_format format, enum export_kind kind)
 size_t
 export_rows(const struct export *e)
 {
-	return e->nrows;
+	return e->nrows + e->spooled;
 }
 
 /* Percent of venues used, in tenths, rounded half up; 0 with no venues. */
@@ -345,6 +349,52 @@ export_cell_make(const struct export_field *f, const void *row, int64_t extra,
 	}
 }
 
+static void	 export_csv_line(const struct export_set *,
+		    const struct export_cell *, struct buf *);
+static void	 export_csv_head(const struct export_set *, struct buf *);
+static json_t	*export_json_object(const struct export_set *,
+		    const struct export_cell *);
+
+/* Write b to a spooled export's file, and empty b. */
+static void
+export_spool_put(struct export *e, struct buf *b)
+{
+	if (b->len > 0 && !e->failed && fwrite(b->p, 1, b->len, e->out) != b->len)
+		e->failed = 1;
+	e->written += b->len;
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+/* The row just made, written and forgotten: memory stays one row's. */
+static void
+export_spool_row(struct export *e)
+{
+	const struct export_set	*set = e->set;
+	struct buf		 b = { NULL, 0, 0 };
+	json_t			*obj;
+	char			*s;
+	size_t			 i;
+
+	if (e->format == EXPORT_CSV)
+		export_csv_line(set, e->cells, &b);
+	else {
+		obj = export_json_object(set, e->cells);
+		if ((s = json_dumps(obj, JSON_REAL_PRECISION(15))) == NULL)
+			fatalx("json_dumps failed");
+		json_decref(obj);
+		/* As json_dumps writes an array: "[" first, ", " between. */
+		buf_str(&b, e->spooled == 0 ? "[" : ", ");
+		buf_str(&b, s);
+		free(s);
+	}
+	export_spool_put(e, &b);
+	for (i = 0; i < set->nfields; i++)
+		free(e->cells[i].s);
+	e->nrows = 0;
+	e->spooled++;
+}
+
 /* Append one row from a source struct the kind's fields describe. */
 static void
 export_row(struct export *e, int feed, const void *row, int64_t extra)
@@ -364,6 +414,8 @@ export_row(struct export *e, int feed, const void *row, int64_t extra)
 	for (i = 0; i < set->nfields; i++)
 		export_cell_make(&set->fields[i], row, extra, &c[i]);
 	e->nrows++;
+	if (e->out != NULL && e->format != EXPORT_TEXT)
+		export_spool_row(e);
 }
 
 void
@@ -421,31 +473,47 @@ export_csv_field(struct buf *b, const char *s)
 	}
 }
 
+/* The BOM and the header record. */
+static void
+export_csv_head(const struct export_set *set, struct buf *b)
+{
+	size_t	i;
+
+	buf_str(b, EXPORT_BOM);
+	for (i = 0; i < set->nfields; i++) {
+		if (i > 0)
+			buf_add(b, ",", 1);
+		export_csv_field(b, set->fields[i].col.name);
+	}
+	buf_add(b, "\r\n", 2);
+}
+
+/* One record of cells c. */
+static void
+export_csv_line(const struct export_set *set, const struct export_cell *c,
+    struct buf *b)
+{
+	size_t	i;
+
+	for (i = 0; i < set->nfields; i++) {
+		if (i > 0)
+			buf_add(b, ",", 1);
+		export_csv_field(b, c[i].s != NULL ? c[i].s : "");
+	}
+	buf_add(b, "\r\n", 2);
+}
+
 /* RFC 4180 with a BOM first and CRLF after every record, the header included. */
 static char *
 export_csv(struct export *e, size_t *len)
 {
 	const struct export_set	*set = e->set;
 	struct buf	 b = { NULL, 0, 0 };
-	const struct export_cell *c;
-	size_t			 r, i;
+	size_t			 r;
 
-	buf_str(&b, EXPORT_BOM);
-	for (i = 0; i < set->nfields; i++) {
-		if (i > 0)
-			buf_add(&b, ",", 1);
-		export_csv_field(&b, set->fields[i].col.name);
-	}
-	buf_add(&b, "\r\n", 2);
-	for (r = 0; r < e->nrows; r++) {
-		c = e->cells + r * set->nfields;
-		for (i = 0; i < set->nfields; i++) {
-			if (i > 0)
-				buf_add(&b, ",", 1);
-			export_csv_field(&b, c[i].s != NULL ? c[i].s : "");
-		}
-		buf_add(&b, "\r\n", 2);
-	}
+	export_csv_head(set, &b);
+	for (r = 0; r < e->nrows; r++)
+		export_csv_line(set, e->cells + r * set->nfields, &b);
 	*len = b.len;
 	return b.p;
 }
@@ -467,28 +535,37 @@ export_json_value(const struct export_field *f, const struct export_cell *c)
 	}
 }
 
+/* One row as an object, members in column order. */
+static json_t *
+export_json_object(const struct export_set *set, const struct export_cell *c)
+{
+	json_t	*obj, *v;
+	size_t	 i;
+
+	if ((obj = json_object()) == NULL)
+		fatalx("json_object failed");
+	for (i = 0; i < set->nfields; i++) {
+		if ((v = export_json_value(&set->fields[i], &c[i])) == NULL)
+			fatalx("export: json value failed");
+		if (json_object_set_new(obj, set->fields[i].col.name, v) == -1)
+			fatalx("json_object_set_new failed");
+	}
+	return obj;
+}
+
 /* An array of objects, members in column order. */
 static char *
 export_json(struct export *e, size_t *len)
 {
 	const struct export_set	*set = e->set;
-	const struct export_cell *c;
-	json_t			*arr, *obj, *v;
+	json_t			*arr, *obj;
 	char			*s, *out;
-	size_t			 r, i;
+	size_t			 r;
 
 	if ((arr = json_array()) == NULL)
 		fatalx("json_array failed");
 	for (r = 0; r < e->nrows; r++) {
-		c = e->cells + r * set->nfields;
-		if ((obj = json_object()) == NULL)
-			fatalx("json_object failed");
-		for (i = 0; i < set->nfields; i++) {
-			if ((v = export_json_value(&set->fields[i], &c[i])) == NULL)
-				fatalx("export: json value failed");
-			if (json_object_set_new(obj, set->fields[i].col.name, v) == -1)
-				fatalx("json_object_set_new failed");
-		}
+		obj = export_json_object(set, e->cells + r * set->nfields);
 		if (json_array_append_new(arr, obj) == -1)
 			fatalx("json_array_append_new failed");
 	}
@@ -604,4 +681,45 @@ export_finish(struct export *e, size_t *len)
 	free(e->cells);
 	free(e);
 	return out;
+}
+
+/*
+ * An export whose rows are written to out as they come (JSON and CSV; a
+ * text table needs every width first and is written at the end), so a
+ * long answer never sits in memory.
+ */
+struct export *
+export_new_spool(enum export_format format, enum export_kind kind, FILE *out)
+{
+	struct export	*e = export_new(format, kind);
+	struct buf	 b = { NULL, 0, 0 };
+
+	e->out = out;
+	if (format == EXPORT_CSV) {
+		export_csv_head(e->set, &b);
+		export_spool_put(e, &b);
+	}
+	return e;
+}
+
+int
+export_spool_end(struct export *e, size_t *len)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*doc;
+	size_t		 n;
+	int		 rc;
+
+	if (e->format == EXPORT_JSON)
+		buf_str(&b, e->spooled == 0 ? "[]\n" : "]\n");
+	else if (e->format == EXPORT_TEXT) {
+		doc = export_text(e, &n);
+		buf_add(&b, doc, n);
+		free(doc);
+	}
+	export_spool_put(e, &b);
+	rc = e->failed || fflush(e->out) != 0 ? -1 : 0;
+	*len = e->written;
+	free(export_finish(e, NULL));
+	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct buf;
 struct trace_row;
@@ -44,6 +45,14 @@ void		 export_venue(struct export *, const struct venue *);
 size_t		 export_rows(const struct export *);
 /* The whole document (NUL-terminated; *len without the NUL); frees e. */
 char		*export_finish(struct export *, size_t *len);
+/*
+ * An export whose rows are written to out as they come (JSON and CSV; a
+ * text table is written at the end), so that a long answer never sits in
+ * memory. export_spool_end writes the end, flushes, frees e: 0 and the
+ * bytes written in *len, or -1 if a write failed.
+ */
+struct export	*export_new_spool(enum export_format, enum export_kind, FILE *out);
+int		 export_spool_end(struct export *, size_t *len);
 /* The i-th column of a kind (the CSV header and JSON member names), or NULL past the last. */
 const struct export_column *export_column(enum export_kind, size_t i);
 /*

@@ -1,13 +1,24 @@
 /*
- * purge.c: retention on the event loop. Every purge.interval seconds (and
- * shortly after start) personal rows older than retention_days are deleted,
- * a chunk per transaction, the loop free between chunks. The chunk size
- * adapts so that one chunk holds the loop well under PURGE_STALL_MS.
+ * purge.c: retention, off the event loop. A thread with its own connection
+ * to the database deletes the personal rows older than retention_days
+ * every purge.interval seconds (and shortly after start), in chunks of
+ * one short transaction each along the time indexes, pausing between
+ * chunks so that the loop's writes always find the lock free soon. The
+ * chunk grows or shrinks so that one transaction holds the write lock
+ * about PURGE_TXN_MS: the loop, meeting the lock, waits at most that long
+ * (it never waits longer than its busy timeout, 20 ms, anyway). The loop
+ * only counts what the thread deleted into the metrics. Without a
+ * connection of its own (an in-memory database) the purge runs on the
+ * loop in chunks as small as PURGE_LOOP_CHUNK.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <pthread.h>
 
 #include <event2/event.h>
 
@@ -20,52 +31,176 @@
 
 #define PURGE_FIRST_DELAY	1	/* seconds after start before the first purge */
 #define PURGE_RETRY_DELAY	5	/* seconds before trying again after a storage error */
-#define PURGE_STALL_MS		20.0	/* the longest a chunk may hold the loop */
-#define PURGE_CHUNK_START	16	/* small: the first chunks run on a cold cache */
-#define PURGE_CHUNK_MIN		4
-#define PURGE_CHUNK_MAX		256	/* rows cost more in some tables than others */
+#define PURGE_TXN_MS		10.0	/* the write lock one chunk may hold */
+#define PURGE_GAP_MS		1	/* the lock left free between two chunks */
+#define PURGE_CHUNK_START	500
+#define PURGE_CHUNK_MIN		50
+#define PURGE_CHUNK_MAX		50000
+#define PURGE_LOOP_CHUNK	64	/* rows a chunk on the loop deletes */
+#define PURGE_COUNT_MS		500	/* the loop takes the thread's count this often */
+#define PURGE_BUSY_MS		5000	/* the thread may wait this long for the lock */
 
 struct purge {
-	struct store		*st;
-	const struct config	*cfg;		/* the running one: purge_reload */
-	struct event	*timer;
-	int		 chunk;		/* rows per transaction, adapted to the disk */
-	int		 running;	/* a purge is under way */
-	int64_t		 before;	/* its cut-off */
-	int64_t		 deleted;
-	int		 chunks;
-	double		 longest_ms;
+	struct store		*st;		/* the loop's: only without a thread */
+	struct store		*own;		/* the thread's connection, or NULL */
+	const struct config	*cfg;		/* the loop's view: purge_reload */
+	struct event		*timer;		/* counts, or the loop's own chunks */
+
+	pthread_t		 tid;
+	int			 started;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 stop;
+	int			 retention_days;	/* the thread's copies */
+	int			 interval;
+	int			 durable;
+	int64_t			 uncounted;	/* deleted, not yet in the metrics */
+
+	/* A purge on the loop (no thread). */
+	int			 running;
+	int64_t			 before;
+	int64_t			 deleted;
+	int			 chunks;
+	double			 longest_ms;
 };
 
-static void
-purge_later(struct purge *p, int seconds)
+/*
+ * Keep a chunk's transaction near PURGE_TXN_MS: scale in proportion to
+ * the last one's time, at most doubling.
+ */
+static int
+purge_adapt(int chunk, double ms)
 {
-	struct timeval	tv = { seconds, 0 };
+	double	next;
+
+	if (ms < 0.1)
+		ms = 0.1;
+	next = (double)chunk * PURGE_TXN_MS / ms;
+	if (next > chunk * 2.0)
+		next = chunk * 2.0;
+	if (next < PURGE_CHUNK_MIN)
+		next = PURGE_CHUNK_MIN;
+	if (next > PURGE_CHUNK_MAX)
+		next = PURGE_CHUNK_MAX;
+	return (int)next;
+}
+
+/* Sleep ms on the condition, or less if stopped: 1 if stopped. */
+static int
+purge_wait(struct purge *p, int ms)
+{
+	struct timespec	ts;
+	int		stop;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop && pthread_cond_timedwait(&p->cv, &p->mu, &ts) != ETIMEDOUT)
+		;
+	stop = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	return stop;
+}
+
+/* One whole purge on the thread: 0 done (or stopped), -1 a storage error. */
+static int
+purge_once(struct purge *p)
+{
+	int64_t	 before, n, deleted = 0;
+	double	 t0, start, ms, longest = 0, wall;
+	int	 chunk = PURGE_CHUNK_START, chunks = 0, days, durable;
+
+	pthread_mutex_lock(&p->mu);
+	days = p->retention_days;
+	durable = p->durable;
+	pthread_mutex_unlock(&p->mu);
+	before = (int64_t)time(NULL) - (int64_t)days * 86400;
+	start = num_mono();
+	/* A purge lost in a crash is simply done again: no need to wait for the disk. */
+	store_set_durable(p->own, 0);
+	for (;;) {
+		t0 = num_mono();
+		if (store_begin(p->own) == -1 ||
+		    store_purge(p->own, before, chunk, 0, &n) == -1 ||
+		    store_commit(p->own) == -1) {
+			store_rollback(p->own);
+			store_set_durable(p->own, durable);
+			return -1;
+		}
+		ms = (num_mono() - t0) * 1e3;
+		if (ms > longest)
+			longest = ms;
+		chunks++;
+		deleted += n;
+		pthread_mutex_lock(&p->mu);
+		p->uncounted += n;
+		pthread_mutex_unlock(&p->mu);
+		if (n < chunk)
+			break;		/* nothing older is left */
+		chunk = purge_adapt(chunk, ms);
+		if (purge_wait(p, PURGE_GAP_MS))
+			break;
+	}
+	store_set_durable(p->own, durable);
+	wall = num_mono() - start;
+	log_info("purge: deleted=%lld chunks=%d longest_ms=%.1f retention_days=%d"
+	    " seconds=%.2f rows_per_s=%.0f", (long long)deleted, chunks, longest,
+	    days, wall, wall > 0 ? (double)deleted / wall : 0);
+	return 0;
+}
+
+static void *
+purge_main(void *arg)
+{
+	struct purge	*p = arg;
+	int		 wait = PURGE_FIRST_DELAY * 1000, interval;
+
+	while (!purge_wait(p, wait)) {
+		pthread_mutex_lock(&p->mu);
+		interval = p->interval;
+		pthread_mutex_unlock(&p->mu);
+		if (purge_once(p) == -1) {
+			log_warnx("purge: storage busy or failing, trying again in %d s",
+			    PURGE_RETRY_DELAY);
+			wait = PURGE_RETRY_DELAY * 1000;
+		} else
+			wait = interval * 1000;
+	}
+	return NULL;
+}
+
+static void
+purge_later(struct purge *p, int ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	evtimer_add(p->timer, &tv);
 }
 
-/*
- * Keep a chunk near an eighth of the stall budget, leaving room for the
- * disk's hiccups: scale down at once in proportion when one was slow, grow
- * by doubling when they are quick.
- */
+/* The loop: what the thread deleted, into the metrics. */
 static void
-purge_adapt(struct purge *p, double ms)
+purge_count(evutil_socket_t fd, short events, void *arg)
 {
-	double	target = PURGE_STALL_MS / 8;
+	struct purge	*p = arg;
+	int64_t		 n;
 
-	if (ms > target * 2)
-		p->chunk = (int)((double)p->chunk * target / ms);
-	else if (ms < target / 2)
-		p->chunk *= 2;
-	if (p->chunk < PURGE_CHUNK_MIN)
-		p->chunk = PURGE_CHUNK_MIN;
-	if (p->chunk > PURGE_CHUNK_MAX)
-		p->chunk = PURGE_CHUNK_MAX;
+	(void)fd;
+	(void)events;
+	pthread_mutex_lock(&p->mu);
+	n = p->uncounted;
+	p->uncounted = 0;
+	pthread_mutex_unlock(&p->mu);
+	if (n > 0)
+		metrics_add(METRIC_PURGED, NULL, NULL, (double)n);
+	purge_later(p, PURGE_COUNT_MS);
 }
 
-/* One chunk; then the next at once (after other events), or the next purge. */
+/* Without a thread: one small chunk on the loop, then the next. */
 static void
 purge_run(evutil_socket_t fd, short events, void *arg)
 {
@@ -75,6 +210,8 @@ purge_run(evutil_socket_t fd, short events, void *arg)
 	int64_t			 n = 0;
 	double			 t0, ms;
 
+	(void)fd;
+	(void)events;
 	if (!p->running) {
 		p->running = 1;
 		p->before = (int64_t)time(NULL) - (int64_t)cfg->retention_days * 86400;
@@ -82,53 +219,64 @@ purge_run(evutil_socket_t fd, short events, void *arg)
 		p->chunks = 0;
 		p->longest_ms = 0;
 	}
-	t0 = (num_mono() * 1e3);
-	/* A purge lost in a crash is simply done again: no need to wait for the disk. */
+	t0 = num_mono();
 	store_set_durable(st, 0);
 	if (store_begin(st) == -1 ||
-	    store_purge(st, p->before, p->chunk, 0, &n) == -1 ||
+	    store_purge(st, p->before, PURGE_LOOP_CHUNK, 0, &n) == -1 ||
 	    store_commit(st) == -1) {
 		store_rollback(st);
 		store_set_durable(st, cfg->durable);
 		log_warnx("purge: storage busy or failing, trying again in %d s",
 		    PURGE_RETRY_DELAY);
-		purge_later(p, PURGE_RETRY_DELAY);
+		purge_later(p, PURGE_RETRY_DELAY * 1000);
 		return;
 	}
 	store_set_durable(st, cfg->durable);
-	ms = (num_mono() * 1e3) - t0;
+	ms = (num_mono() - t0) * 1e3;
 	if (ms > p->longest_ms)
 		p->longest_ms = ms;
 	p->chunks++;
 	p->deleted += n;
-	if (ms > PURGE_STALL_MS)
-		log_debug("purge: slow chunk ms=%.1f rows=%lld chunk=%d", ms, (long long)n,
-		    p->chunk);
-	if (n > 0)
-		metrics_add(METRIC_PURGED, NULL, NULL, (double)n);
-	purge_adapt(p, ms);
 	if (n > 0) {
+		metrics_add(METRIC_PURGED, NULL, NULL, (double)n);
 		purge_later(p, 0);
 		return;
 	}
 	p->running = 0;
 	log_info("purge: deleted=%lld chunks=%d longest_ms=%.1f retention_days=%d",
 	    (long long)p->deleted, p->chunks, p->longest_ms, cfg->retention_days);
-	purge_later(p, cfg->purge_interval);
+	purge_later(p, cfg->purge_interval * 1000);
 }
 
 struct purge *
 purge_start(struct event_base *base, struct store *st, const struct config *cfg)
 {
 	struct purge	*p;
+	char		 err[256];
 
 	p = xcalloc(1, sizeof *p);
 	p->st = st;
 	p->cfg = cfg;
-	p->chunk = PURGE_CHUNK_START;
-	if ((p->timer = evtimer_new(base, purge_run, p)) == NULL)
+	p->retention_days = cfg->retention_days;
+	p->interval = cfg->purge_interval;
+	p->durable = cfg->durable;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if ((p->own = store_open(cfg->database, err, sizeof err)) != NULL) {
+		store_set_busy_timeout(p->own, PURGE_BUSY_MS);
+		if (pthread_create(&p->tid, NULL, purge_main, p) == 0)
+			p->started = 1;
+		else {
+			log_warnx("purge: cannot start its thread: on the loop");
+			store_close(p->own);
+			p->own = NULL;
+		}
+	} else
+		log_info("purge: no connection of its own (%s): on the loop", err);
+	if ((p->timer = evtimer_new(base, p->started ? purge_count : purge_run,
+	    p)) == NULL)
 		fatalx("evtimer_new");
-	purge_later(p, PURGE_FIRST_DELAY);
+	purge_later(p, p->started ? PURGE_COUNT_MS : PURGE_FIRST_DELAY * 1000);
 	return p;
 }
 
@@ -136,6 +284,11 @@ void
 purge_reload(struct purge *p, const struct config *cfg)
 {
 	p->cfg = cfg;
+	pthread_mutex_lock(&p->mu);
+	p->retention_days = cfg->retention_days;
+	p->interval = cfg->purge_interval;
+	p->durable = cfg->durable;
+	pthread_mutex_unlock(&p->mu);
 }
 
 void
@@ -143,6 +296,16 @@ purge_stop(struct purge *p)
 {
 	if (p == NULL)
 		return;
+	if (p->started) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->tid, NULL);
+	}
+	store_close(p->own);
 	event_free(p->timer);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
 	free(p);
 }

@@ -1,7 +1,8 @@
 /*
  * purge.h: retention. Personal rows older than retention_days are deleted
- * by a periodic purge in small chunks, each its own short transaction, the
- * loop free between chunks; daily_stats stay for reports.
+ * by a periodic purge on a thread of its own with its own connection, in
+ * chunks of one short transaction each; the aggregates (daily_stats,
+ * ward_days) stay for reports.
  */
 #ifndef PURGE_H
 #define PURGE_H

@@ -52,3 +52,15 @@ report_inactive(struct store *st, int64_t since, const char *actor,
 	return trace_audit(st, e, rc, "report.inactive", actor, NULL, query,
 	    out);
 }
+
+int
+report_wards_read(struct store *st, int64_t from, int64_t to, struct export *e)
+{
+	return store_report_wards(st, from, to, report_ward_row, e);
+}
+
+int
+report_inactive_read(struct store *st, int64_t since, struct export *e)
+{
+	return store_report_inactive(st, since, report_inactive_row, e);
+}

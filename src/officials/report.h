@@ -23,5 +23,9 @@ int		 report_wards(struct store *, int64_t from, int64_t to, int format,
  */
 enum trace_step	 report_inactive(struct store *, int64_t since, const char *actor,
 		    const char *query, int format, struct export **e);
+/* The rows alone into e (EXPORT_WARDS, EXPORT_INACTIVE), no audit row: 0 or -1. */
+int		 report_wards_read(struct store *, int64_t from, int64_t to,
+		    struct export *e);
+int		 report_inactive_read(struct store *, int64_t since, struct export *e);
 
 #endif

@@ -50,6 +50,28 @@ trace_row(const struct trace_row *r, void *arg)
 	return 0;
 }
 
+int
+trace_kind(enum trace_by by)
+{
+	return (int)trace_kinds[by].kind;
+}
+
+int
+trace_read(struct store *st, const struct trace_ask *ask, struct export *e)
+{
+	switch (ask->by) {
+	case TRACE_VENUE:
+		return store_trace_venue(st, ask->venue_id, ask->from, ask->to,
+		    ask->stay, trace_row, e);
+	case TRACE_PERSON:
+		return store_trace_person(st, ask->number, ask->from, ask->to,
+		    ask->stay, trace_row, e);
+	default:
+		return store_trace_contacts(st, ask->number, ask->from, ask->to,
+		    ask->stay, trace_row, e);
+	}
+}
+
 enum trace_step
 trace_run(struct store *st, const struct trace_ask *ask, int format,
     struct export **out)

@@ -31,6 +31,10 @@ enum trace_step { TRACE_OK, TRACE_EREAD, TRACE_EAUDIT };
 
 /* The trace a name asks for ("venue", "person", "contacts"), or -1. */
 int		 trace_by_name(const char *);
+/* The rows of a trace into e (of trace_kind(by)), no audit row: 0 or -1. */
+int		 trace_read(struct store *, const struct trace_ask *, struct export *e);
+/* The export kind (an enum export_kind) of a trace's rows. */
+int		 trace_kind(enum trace_by);
 /* The audit row's action of a trace: "trace.venue", ... */
 const char	*trace_action(enum trace_by);
 /*

@@ -275,6 +275,13 @@ struct store_backend {
 	/* Retention. */
 	int		 (*purge)(struct store *, int64_t before, int chunk,
 			    int dry_run, int64_t *deleted);
+
+	/* Officials' reads on threads of their own (store_open_reader). */
+	struct store	*(*open_reader)(const char *database, char *err,
+			    size_t errlen);
+	int		 (*deadline)(struct store *, int ms);
+	int		 (*timed_out)(struct store *);
+	void		 (*interrupt)(struct store *);
 };
 
 /* The backends built in. */

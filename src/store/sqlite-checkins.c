@@ -307,6 +307,8 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	sqlite_bind_int(st, 4, seen ? 0 : 1);
 	if (sqlite_run(s, st, "daily stats") == -1)
 		goto fail;
+	if (sqlite_aggregates_checkin(s, c, day) == -1)
+		goto fail;
 
 	if (sqlite_savepoint_end(s, 1) == -1)
 		return -1;
@@ -429,7 +431,9 @@ sqlite_declaration_answer(struct store *s, int64_t decl_id, const char *question
 	sqlite_bind_text(st, 3, answer);
 	sqlite_bind_int(st, 4, flagged ? 1 : 0);
 	sqlite_bind_int(st, 5, at);
-	return sqlite_run(s, st, "declaration answer");
+	if (sqlite_run(s, st, "declaration answer") == -1)
+		return -1;
+	return flagged ? sqlite_aggregates_flag(s, decl_id) : 0;
 }
 
 int
@@ -441,7 +445,9 @@ sqlite_declaration_finish(struct store *s, int64_t decl_id, int flagged,
 	sqlite_bind_int(st, 1, decl_id);
 	sqlite_bind_int(st, 2, flagged ? 1 : 0);
 	sqlite_bind_int(st, 3, at);
-	return sqlite_run(s, st, "declaration finish");
+	if (sqlite_run(s, st, "declaration finish") == -1)
+		return -1;
+	return flagged ? sqlite_aggregates_flag(s, decl_id) : 0;
 }
 
 int

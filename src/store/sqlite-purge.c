@@ -75,6 +75,18 @@ const struct sqlite_sql sqlite_purge_sql[] = {
 
 	{ STMT_PURGE_SESSIONS_COUNT,
 	    "SELECT count(*) FROM sessions WHERE expires_at < ?1" },
+
+	/*
+	 * Who was first seen where (sqlite-aggregates.c), of the local days
+	 * wholly before the cut-off; the counts made of it stay.
+	 */
+	{ STMT_PURGE_SEEN,
+	    "DELETE FROM daily_seen WHERE (day, ward, number) IN"
+	    " (SELECT day, ward, number FROM daily_seen"
+	    " WHERE day < checkind_local_day(?1) ORDER BY day LIMIT ?2)" },
+
+	{ STMT_PURGE_SEEN_COUNT,
+	    "SELECT count(*) FROM daily_seen WHERE day < checkind_local_day(?1)" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -96,6 +108,7 @@ static const struct sqlite_purge_step {
 	{ "outbox", STMT_PURGE_OUTBOX, STMT_PURGE_OUTBOX_COUNT },
 	{ "ussd sessions", STMT_PURGE_USSD, STMT_PURGE_USSD_COUNT },
 	{ "sessions", STMT_PURGE_SESSIONS, STMT_PURGE_SESSIONS_COUNT },
+	{ "daily seen", STMT_PURGE_SEEN, STMT_PURGE_SEEN_COUNT },
 };
 
 /*

@@ -100,40 +100,29 @@ const struct sqlite_sql sqlite_report_sql[] = {
 	    "SELECT coalesce(sum(checkins), 0) FROM daily_stats WHERE day = ?1" },
 
 	/*
-	 * ?1 the start of the local day holding the period's start ?2, ?3 its
-	 * end, ?4 the first day whose check-ins are all still kept. Figures
-	 * from daily_stats count the whole local days the period touches;
-	 * distinct visitors are counted in the check-ins from ?4 on and, for
-	 * older (purged) days, taken as the sum of each venue-day's distinct
-	 * numbers. A flagged declaration is one flagged itself or with a
-	 * flagged answer (one left unfinished after a flagged answer counts).
+	 * From the aggregates only (sqlite-aggregates.c), so that any period
+	 * reads a few rows a day, before or after the purge: ?1 the start of
+	 * the local day holding the period's start, ?3 its end; every figure
+	 * counts the whole local days the period touches. venues: active
+	 * venues now; venues_used: those with a check-in on those days;
+	 * checkins and flagged (declarations flagged, each once, on the day
+	 * it began): sums of daily_stats; visitors: the sum over the days of
+	 * each day's distinct numbers in the ward (ward_days: a person is
+	 * counted once a ward a day, whatever the venues).
 	 */
 	{ STMT_REPORT_WARDS,
-	    "SELECT w.ward, w.venues, w.used, w.checkins,"
-	    " w.people + coalesce(r.visitors, 0), coalesce(f.flagged, 0)"
-	    " FROM (SELECT v.ward AS ward, count(*) AS venues,"
-	    "  sum(EXISTS (SELECT 1 FROM daily_stats d WHERE d.venue_id = v.id"
-	    "   AND d.day >= ?1 AND d.day < ?3 AND d.checkins > 0)"
-	    "   OR EXISTS (SELECT 1 FROM checkins c WHERE c.venue_id = v.id"
-	    "   AND c.sent_at >= ?2 AND c.sent_at < ?3)) AS used,"
-	    "  sum((SELECT coalesce(sum(d.checkins), 0) FROM daily_stats d"
-	    "   WHERE d.venue_id = v.id AND d.day >= ?1 AND d.day < ?3))"
-	    "   AS checkins,"
-	    "  sum((SELECT coalesce(sum(d.people), 0) FROM daily_stats d"
-	    "   WHERE d.venue_id = v.id AND d.day >= ?1 AND d.day < min(?3, ?4)))"
-	    "   AS people"
-	    " FROM venues v WHERE v.active GROUP BY v.ward) w"
+	    "SELECT w.ward, w.venues, coalesce(u.used, 0), coalesce(u.checkins, 0),"
+	    " coalesce(d.visitors, 0), coalesce(u.flagged, 0)"
+	    " FROM (SELECT ward, count(*) AS venues FROM venues WHERE active"
+	    "  GROUP BY ward) w"
 	    " LEFT JOIN (SELECT v.ward AS ward,"
-	    "  count(DISTINCT c.number) AS visitors"
-	    "  FROM checkins c JOIN venues v ON v.id = c.venue_id"
-	    "  WHERE v.active AND c.sent_at >= max(?2, ?4) AND c.sent_at < ?3"
-	    "  GROUP BY v.ward) r ON r.ward = w.ward"
-	    " LEFT JOIN (SELECT v.ward AS ward, count(*) AS flagged"
-	    "  FROM declarations x JOIN venues v ON v.id = x.venue_id"
-	    "  WHERE v.active AND x.started_at >= ?2 AND x.started_at < ?3"
-	    "  AND (x.flagged OR EXISTS (SELECT 1 FROM answers a"
-	    "  WHERE a.declaration_id = x.id AND a.flagged))"
-	    "  GROUP BY v.ward) f ON f.ward = w.ward"
+	    "  count(DISTINCT CASE WHEN s.checkins > 0 THEN s.venue_id END) AS used,"
+	    "  sum(s.checkins) AS checkins, sum(s.flagged) AS flagged"
+	    "  FROM daily_stats s JOIN venues v ON v.id = s.venue_id"
+	    "  WHERE s.day >= ?1 AND s.day < ?3 AND v.active AND ?2 < ?3"
+	    "  GROUP BY v.ward) u ON u.ward = w.ward"
+	    " LEFT JOIN (SELECT ward, sum(visitors) AS visitors FROM ward_days"
+	    "  WHERE day >= ?1 AND day < ?3 GROUP BY ward) d ON d.ward = w.ward"
 	    " ORDER BY w.ward" },
 
 	/* ?1 the start of the local day holding ?2, the time since. */
@@ -145,7 +134,7 @@ const struct sqlite_sql sqlite_report_sql[] = {
 	    " WHERE d.venue_id = v.id), 0)"
 	    " FROM venues v WHERE v.active"
 	    " AND NOT EXISTS (SELECT 1 FROM daily_stats d"
-	    " WHERE d.venue_id = v.id AND d.day >= ?1)"
+	    " WHERE d.venue_id = v.id AND d.day >= ?1 AND d.checkins > 0)"
 	    " AND NOT EXISTS (SELECT 1 FROM checkins c"
 	    " WHERE c.venue_id = v.id AND c.sent_at >= ?2)"
 	    " ORDER BY v.ward, v.name, v.id" },

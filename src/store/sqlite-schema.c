@@ -222,6 +222,45 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"CREATE INDEX admin_sessions_expires ON admin_sessions(expires_at);"
 	"CREATE INDEX admin_sessions_token ON admin_sessions(token_sha256, created_at);"
 	},
+	{ 7,
+	/*
+	 * Aggregates kept as check-ins arrive (sqlite-aggregates.c), so that
+	 * reports never read the raw rows and outlive the purge. daily_seen
+	 * holds who was first seen in a ward on a local day (personal: purged
+	 * with the check-ins); ward_days counts them, one a person a ward a
+	 * day; daily_stats gains the flagged declarations of a venue's day,
+	 * each counted once (declarations.counted). The rows already stored
+	 * are counted now; for days already purged a ward-day's visitors is
+	 * the sum of its venues' (daily_stats.people).
+	 */
+	"CREATE TABLE daily_seen ("
+	"  day INTEGER NOT NULL,"
+	"  ward TEXT NOT NULL,"
+	"  number TEXT NOT NULL,"
+	"  PRIMARY KEY(day, ward, number)) WITHOUT ROWID;"
+	"CREATE TABLE ward_days ("
+	"  day INTEGER NOT NULL,"
+	"  ward TEXT NOT NULL,"
+	"  visitors INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(day, ward)) WITHOUT ROWID;"
+	"ALTER TABLE daily_stats ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE declarations ADD COLUMN counted INTEGER NOT NULL DEFAULT 0;"
+	"INSERT OR IGNORE INTO daily_seen (day, ward, number)"
+	"  SELECT checkind_local_day(c.sent_at), v.ward, c.number"
+	"  FROM checkins c JOIN venues v ON v.id = c.venue_id;"
+	"INSERT INTO ward_days (day, ward, visitors)"
+	"  SELECT day, ward, count(*) FROM daily_seen GROUP BY day, ward;"
+	"INSERT OR IGNORE INTO ward_days (day, ward, visitors)"
+	"  SELECT d.day, v.ward, sum(d.people) FROM daily_stats d"
+	"  JOIN venues v ON v.id = d.venue_id GROUP BY d.day, v.ward;"
+	"UPDATE declarations SET counted = 1 WHERE venue_id IS NOT NULL"
+	"  AND (flagged OR EXISTS (SELECT 1 FROM answers a"
+	"  WHERE a.declaration_id = declarations.id AND a.flagged));"
+	"INSERT INTO daily_stats (venue_id, day, flagged)"
+	"  SELECT venue_id, checkind_local_day(started_at), count(*)"
+	"  FROM declarations WHERE counted GROUP BY 1, 2"
+	"  ON CONFLICT (venue_id, day) DO UPDATE SET flagged = excluded.flagged;"
+	},
 };
 
 /* The schema version of the file; -1 with a reason in err. */
@@ -268,6 +307,10 @@ sqlite_schema_migrate(sqlite3 *db, char *err, size_t errlen)
 	size_t				 i;
 
 	latest = sqlite_schema_steps[nitems(sqlite_schema_steps) - 1].version;
+	if (sqlite_aggregates_functions(db) == -1) {
+		snprintf(err, errlen, "cannot add SQL functions: %s", sqlite3_errmsg(db));
+		return -1;
+	}
 	if (sqlite_schema_version(db, &version, err, errlen) == -1)
 		return -1;
 	if (sqlite_schema_too_new(version, latest, err, errlen))

@@ -77,6 +77,10 @@ struct sqlite_store {
 	int		 ckpt_stop;
 	pthread_mutex_t	 ckpt_mu;
 	pthread_cond_t	 ckpt_cv;
+
+	/* A reader's connection: statements past the deadline are interrupted. */
+	double		 deadline;	/* num_mono() seconds, 0: none */
+	int		 timed_out;	/* the last deadline interrupted a statement */
 };
 
 /* Every subject's statements, prepared at open. */
@@ -90,6 +94,7 @@ static const struct sqlite_sql *const sqlite_sql_tables[] = {
 	sqlite_purge_sql,
 	sqlite_secret_sql,
 	sqlite_admin_session_sql,
+	sqlite_aggregate_sql,
 };
 
 /* The SQLite store a store of this backend is. */
@@ -398,6 +403,98 @@ sqlite_open(const char *path, char *err, size_t errlen)
 fail:
 	sqlite_close(&s->store);
 	return NULL;
+}
+
+/* SQLite's progress handler of a reader: 1 interrupts the statement. */
+static int
+sqlite_progress(void *arg)
+{
+	struct sqlite_store	*q = arg;
+
+	if (q->deadline > 0 && num_mono() > q->deadline) {
+		q->timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A connection for reads only, for a reader thread of the daemon: opened
+ * read-only (and query_only), never migrating (the daemon's own
+ * connection did), with a progress handler that interrupts a statement
+ * running past the deadline (sqlite_deadline). WAL lets it read a
+ * snapshot beside the writer without blocking it.
+ */
+struct store *
+sqlite_open_reader(const char *path, char *err, size_t errlen)
+{
+	const struct sqlite_sql	*t;
+	struct sqlite_store	*s;
+	size_t			 i;
+
+	if (strcmp(path, ":memory:") == 0) {
+		snprintf(err, errlen, "an in-memory database has no readers");
+		return NULL;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->store.ops = &store_backend_sqlite;
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+	if (sqlite_pragma(s->db, "PRAGMA query_only = 1", NULL, 0) == -1 ||
+	    sqlite_pragma(s->db, "PRAGMA cache_size = -16384", NULL, 0) == -1 ||
+	    sqlite_aggregates_functions(s->db) == -1) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	for (i = 0; i < nitems(sqlite_sql_tables); i++) {
+		for (t = sqlite_sql_tables[i]; t->sql != NULL; t++) {
+			if (sqlite3_prepare_v3(s->db, t->sql, -1,
+			    SQLITE_PREPARE_PERSISTENT, &s->stmt[t->id],
+			    NULL) != SQLITE_OK) {
+				snprintf(err, errlen, "preparing \"%s\": %s",
+				    t->sql, sqlite3_errmsg(s->db));
+				goto fail;
+			}
+		}
+	}
+	sqlite3_progress_handler(s->db, 1000, sqlite_progress, s);
+	return &s->store;
+
+fail:
+	sqlite_close(&s->store);
+	return NULL;
+}
+
+/* Interrupt the statements that run past ms from now (0: no deadline). */
+int
+sqlite_deadline(struct store *s, int ms)
+{
+	struct sqlite_store	*q = sqlite_of(s);
+
+	q->timed_out = 0;
+	q->deadline = ms > 0 ? num_mono() + ms / 1e3 : 0;
+	return 0;
+}
+
+/* Interrupt the statement running now; safe from any thread. */
+void
+sqlite_interrupt(struct store *s)
+{
+	sqlite3_interrupt(sqlite_of(s)->db);
+}
+
+/* 1 if a statement was interrupted by the deadline since it was set. */
+int
+sqlite_timed_out(struct store *s)
+{
+	return sqlite_of(s)->timed_out;
 }
 
 void
@@ -983,4 +1080,8 @@ const struct store_backend store_backend_sqlite = {
 	.admin_session_expire = sqlite_admin_session_expire,
 	.admin_session_list = sqlite_admin_session_list,
 	.purge = sqlite_purge,
+	.open_reader = sqlite_open_reader,
+	.deadline = sqlite_deadline,
+	.timed_out = sqlite_timed_out,
+	.interrupt = sqlite_interrupt,
 };

@@ -121,6 +121,12 @@ enum sqlite_stmt_id {
 	STMT_INBOUND_ADD_ID,
 	STMT_SYNC_NORMAL,
 	STMT_SYNC_FULL,
+	STMT_AGG_SEEN,
+	STMT_AGG_WARD_BUMP,
+	STMT_AGG_FLAG_MARK,
+	STMT_AGG_FLAG_BUMP,
+	STMT_PURGE_SEEN,
+	STMT_PURGE_SEEN_COUNT,
 	STMT_COUNT
 };
 
@@ -139,6 +145,7 @@ extern const struct sqlite_sql	sqlite_report_sql[];
 extern const struct sqlite_sql	sqlite_purge_sql[];
 extern const struct sqlite_sql	sqlite_secret_sql[];
 extern const struct sqlite_sql	sqlite_admin_session_sql[];
+extern const struct sqlite_sql	sqlite_aggregate_sql[];
 
 /* sqlite.c: statements and their results. */
 sqlite3_stmt	*sqlite_stmt(struct store *, enum sqlite_stmt_id);
@@ -382,6 +389,18 @@ int	sqlite_admin_session_end(struct store *, const char *id_hash);
 int	sqlite_admin_session_expire(struct store *, int64_t now);
 int	sqlite_admin_session_list(struct store *, int64_t now,
 	    int (*cb)(const struct admin_session *, void *), void *arg);
+
+/* sqlite-aggregates.c */
+int	sqlite_aggregates_functions(sqlite3 *);
+int	sqlite_aggregates_checkin(struct store *, const struct checkin *c,
+	    int64_t day);
+int	sqlite_aggregates_flag(struct store *, int64_t decl_id);
+
+/* sqlite.c: a reader's connection (officials' reads on reader threads). */
+struct store	*sqlite_open_reader(const char *path, char *err, size_t errlen);
+int	sqlite_deadline(struct store *, int ms);
+int	sqlite_timed_out(struct store *);
+void	sqlite_interrupt(struct store *);
 
 /* sqlite-purge.c */
 int	sqlite_purge(struct store *, int64_t before, int chunk, int dry_run,

@@ -1082,3 +1082,42 @@ store_dlr_secrets(struct store *s, struct config *cfg)
 	}
 	return 0;
 }
+
+struct store *
+store_open_reader(const char *database, char *err, size_t errlen)
+{
+	const struct store_backend	*b;
+	size_t				 i;
+
+	for (i = 0; i < nitems(store_backends); i++) {
+		b = store_backends[i];
+		if (!b->match(database))
+			continue;
+		if (b->open_reader == NULL) {
+			snprintf(err, errlen, "%s backend has no readers", b->name);
+			return NULL;
+		}
+		return b->open_reader(database, err, errlen);
+	}
+	snprintf(err, errlen, "no storage backend takes this database");
+	return NULL;
+}
+
+int
+store_deadline(struct store *s, int ms)
+{
+	return s->ops->deadline != NULL ? s->ops->deadline(s, ms) : 0;
+}
+
+int
+store_timed_out(struct store *s)
+{
+	return s->ops->timed_out != NULL ? s->ops->timed_out(s) : 0;
+}
+
+void
+store_interrupt(struct store *s)
+{
+	if (s != NULL && s->ops->interrupt != NULL)
+		s->ops->interrupt(s);
+}

@@ -497,4 +497,22 @@ int	store_admin_session_list(struct store *, int64_t now,
  */
 int	store_plan(struct store *, const char *name, char *buf, size_t len);
 
+/*
+ * A connection of the same database for reads only, to be used by one
+ * thread of its own (the daemon's reader threads): no migration, no
+ * write; it reads a snapshot beside the daemon's writer. NULL and a
+ * reason in err if it cannot be opened (an in-memory database has none).
+ * Closed by store_close.
+ */
+struct store	*store_open_reader(const char *database, char *err, size_t errlen);
+/*
+ * Interrupt the statements of a reader that run past ms milliseconds from
+ * now (0: no deadline); the interrupted call fails (-1) and
+ * store_timed_out() then says 1 until the next store_deadline().
+ */
+int		 store_deadline(struct store *, int ms);
+int		 store_timed_out(struct store *);
+/* Interrupt what a reader runs now, from another thread (a stop). */
+void		 store_interrupt(struct store *);
+
 #endif

@@ -136,10 +136,39 @@ def fill(path, rows):
         " checkins = checkins + excluded.checkins,"
         " people = people + excluded.people", (TZ_OFFSET, cbase))
     db.execute("COMMIT")
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ward_days'"
+                  ).fetchone()[0]:
+        fill_wards(db, cbase)
     db.execute("PRAGMA journal_mode = WAL")
     db.close()
     print("fill: %d rows and daily_stats in %.0f s"
           % (rows, time.monotonic() - t0), file=sys.stderr, flush=True)
+
+
+def fill_wards(db, cbase):
+    """The aggregates of migration 7 (src/store/sqlite-aggregates.c): the
+    visitors of each ward and local day (ward_days), and who was first seen
+    where (daily_seen) for the last two days, the only ones a new check-in
+    still counts in; added to what is there."""
+    t0 = time.monotonic()
+    day = "((c.sent_at + ?1) / 86400) * 86400 - ?1"
+    db.execute("BEGIN")
+    db.execute(
+        "INSERT INTO ward_days (day, ward, visitors)"
+        " SELECT day, ward, count(DISTINCT number) FROM"
+        " (SELECT " + day + " AS day, v.ward AS ward, c.number AS number"
+        " FROM checkins c JOIN venues v ON v.id = c.venue_id WHERE c.id > ?2)"
+        " WHERE true GROUP BY day, ward"
+        " ON CONFLICT (day, ward) DO UPDATE SET"
+        " visitors = visitors + excluded.visitors", (TZ_OFFSET, cbase))
+    db.execute(
+        "INSERT OR IGNORE INTO daily_seen (day, ward, number)"
+        " SELECT " + day + ", v.ward, c.number FROM checkins c"
+        " JOIN venues v ON v.id = c.venue_id WHERE c.id > ?2"
+        " AND c.sent_at >= ?3", (TZ_OFFSET, cbase, int(time.time()) - 2 * 86400))
+    db.execute("COMMIT")
+    print("fill: ward_days and daily_seen in %.0f s" % (time.monotonic() - t0),
+          file=sys.stderr, flush=True)
 
 
 def main():

@@ -187,6 +187,7 @@ class Base(harness.AdminCase):
         for number, opted in SUBSCRIBERS.items():
             c.execute("INSERT INTO subscribers (number, lang, opted_out, help_at, updated_at)"
                       " VALUES (?, 0, ?, 0, ?)", (number, opted, self.t0))
+        harness.recount_aggregates(c)
         c.execute("COMMIT")
         c.close()
 

@@ -878,6 +878,18 @@ class CtlTest(unittest.TestCase):
                     " VALUES (?, ?, 1, ?) ON CONFLICT (venue_id, day) DO UPDATE"
                     " SET checkins = checkins + 1, people = people + "
                     "excluded.people", (vid, day, 0 if again else 1))
+        # And the ward's day (sqlite-aggregates.c): a person once a ward a
+        # day. Told from the check-ins rather than daily_seen, so that the
+        # purge counts below are those of the history rows alone.
+        if con.execute("SELECT count(*) FROM checkins c JOIN venues v"
+                       " ON v.id = c.venue_id WHERE c.number = ?"
+                       " AND v.ward = (SELECT ward FROM venues WHERE id = ?)"
+                       " AND c.sent_at >= ? AND c.sent_at < ?",
+                       (number, vid, day, day + 86400)).fetchone()[0] == 1:
+            con.execute("INSERT INTO ward_days (day, ward, visitors)"
+                        " SELECT ?, ward, 1 FROM venues WHERE id = ?"
+                        " ON CONFLICT (day, ward) DO UPDATE"
+                        " SET visitors = visitors + 1", (day, vid))
 
     def declaration(self, con, number, vid, started, flagged=0,
                     answer_flagged=None):
@@ -890,6 +902,13 @@ class CtlTest(unittest.TestCase):
                         " flagged, answered_at) VALUES (?, 'fever', ?, ?, ?)",
                         (cur.lastrowid, "CO" if answer_flagged else "KHONG",
                          answer_flagged, started + 60))
+        if vid is not None and (flagged or answer_flagged):
+            # Counted once on its venue's day, as sqlite-aggregates.c does.
+            con.execute("UPDATE declarations SET counted = 1 WHERE id = ?",
+                        (cur.lastrowid,))
+            con.execute("INSERT INTO daily_stats (venue_id, day, flagged)"
+                        " VALUES (?, ?, 1) ON CONFLICT (venue_id, day) DO UPDATE"
+                        " SET flagged = flagged + 1", (vid, local_day(started)))
         return cur.lastrowid
 
     def subscriber(self, con, number, opted_out):
@@ -1179,9 +1198,11 @@ class CtlTest(unittest.TestCase):
         ])
         rows = self.csv_rows("report", "wards", "--from", "2021-09-16",
                              "--to", "2021-09-18")
+        # Visitors over several days are ward-days: 6 on the 16th, and the
+        # one who came back on the 17th counts again.
         self.assertEqual([tuple(r.values()) for r in rows], [
             ("Cửa Nam", "1", "0", "0.0", "0", "0", "0"),
-            ("Hàng Bạc", "2", "2", "100.0", "10", "6", "2"),
+            ("Hàng Bạc", "2", "2", "100.0", "10", "7", "2"),
             ("Hàng Gai", "2", "1", "50.0", "1", "1", "1"),
         ])
         rows = self.csv_rows("report", "wards", "--from", "2021-09-17",

@@ -222,6 +222,7 @@ class Dashboard(harness.AdminCase):
             c.execute("INSERT INTO declarations (number, venue_id, checkin_id,"
                       " started_at, completed_at, flagged) VALUES (?, ?, NULL, ?, ?, ?)",
                       ("+84987654321", self.vid[venue], at, at + 60, flagged))
+        harness.recount_aggregates(c)
         c.execute("COMMIT")
         c.close()
 
@@ -458,6 +459,7 @@ def doc_images(outdir):
                     c.execute("INSERT INTO declarations (number, venue_id, started_at,"
                               " completed_at, flagged) VALUES (?, ?, ?, ?, 1)",
                               ("+84970000000", vid, day + 7200, day + 7260))
+        harness.recount_aggregates(c)
         c.execute("COMMIT")
         c.close()
         d.start()

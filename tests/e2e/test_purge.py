@@ -1,25 +1,30 @@
-"""Retention: personal rows older than retention_days go, in short chunks.
+"""Retention: personal rows older than retention_days go, off the loop.
 
 The daemon purges at start (within a couple of seconds) and every
-purge.interval seconds; each purge ends with the info line
-`purge: deleted=N chunks=M longest_ms=X`. daily_stats, venues and
-subscribers (the opt-outs) are not personal history and stay.
+purge.interval seconds, on a thread of its own with its own connection, in
+chunks of one short transaction each; each purge ends with the info line
+`purge: deleted=N chunks=M longest_ms=X ... rows_per_s=R` (longest_ms: the
+longest transaction, the most the loop could wait for the lock). The
+aggregates (daily_stats, ward_days), venues and subscribers (the opt-outs)
+are not personal history and stay.
 
 RetentionTest inserts a small dataset on both sides of the limit with
 python's sqlite3 before the daemon starts, and checks what is left.
-LargePurgeTest inserts a million old check-ins (a quarter of that in a
-sanitizer build, whose daemon runs several times slower), starts the
-daemon and, while the purge runs, sends GET /healthz to the webhook
-listener back to back. It prints the daemon's longest chunk (the issue's
-target: 20 ms) and the probes' latencies.
+LargePurgeTest inserts hundreds of thousands of old check-ins (a quarter
+of that in a sanitizer build), starts the daemon and, while the purge
+runs, sends GET /healthz to the webhook listener back to back. It prints
+the purge's rows per second, the daemon's longest transaction, the
+probes' latencies and the loop's longest stall as the daemon measures it
+(checkind_loop_stall_max_seconds of /metrics; the issue's target: 20 ms).
 
 No bound here is the speed of a quiet machine: the purge has no deadline
 of its own, only a progress watchdog (it fails if no old row went for
 STALL_S seconds, stretched by CHECKIND_TIME_FACTOR), so a loaded machine
 or a sanitizer build only makes it slower. What cannot be noise is held:
-every old row gone, every young row and every aggregate kept, thousands of
-short chunks, the daemon's own longest chunk and the probes far below what
-one transaction over a million rows would take.
+every old row gone, every young row and every aggregate kept, the
+daemon's longest transaction, its loop stall and the probes far below
+what one transaction over all the rows would take. The bounds grow with
+the load seen while purging; the test passes beside CPU burners.
 """
 
 import os
@@ -36,13 +41,14 @@ RETENTION = 28
 # The large test: how many old check-ins and inbound rows. A sanitizer build
 # (CHECKIND_TIME_FACTOR > 1) purges a quarter: still thousands of chunks.
 LARGE_CHECKINS = int(os.environ.get("CHECKIND_PURGE_ROWS") or
-                     (1000000 if harness.TIME_FACTOR <= 1 else 250000))
+                     (400000 if harness.TIME_FACTOR <= 1 else 100000))
 LARGE_INBOUND = 20000
 LARGE_YOUNG = 1000
 PROBE_P99_MS = 50.0         # 99% of /healthz answers while purging
 PROBE_LIMIT_MS = 500.0      # no answer waits like a monolithic purge would (seconds)
-CHUNK_LIMIT_MS = 500.0      # the daemon's longest chunk, likewise (its target is 20 ms)
-CHUNK_TARGET_MS = 20.0      # the issue's target for one chunk: reported, not asserted
+CHUNK_LIMIT_MS = 500.0      # the daemon's longest transaction, likewise (its aim is 10 ms)
+STALL_LIMIT_MS = 200.0      # the loop's longest stall as the daemon measures it
+STALL_TARGET_MS = 20.0      # the issue's target for a loop stall: reported, not asserted
 STALL_S = 30.0              # seconds without an old row going: the purge is stuck
 
 
@@ -218,7 +224,7 @@ class RetentionTest(Base):
 
 
 class LargePurgeTest(Base):
-    """A million old check-ins: the loop keeps answering while they go."""
+    """Many old check-ins: the loop keeps answering while they go."""
 
     def fill(self):
         now = int(time.time())
@@ -340,17 +346,26 @@ class LargePurgeTest(Base):
         self.assertGreaterEqual(len(lat), 100, "too few probes to measure the loop")
         self.assertLess(self.listen_s, harness.stretch(5.0), "the daemon took %.1f s to listen: a purge "
                         "before the loop?" % self.listen_s)
-        print("large purge: longest chunk %g ms against the %g ms target; "
-              "machine load %.1f per CPU at most" % (longest, CHUNK_TARGET_MS, load))
-        self.assertGreaterEqual(chunks, deleted // 1000,
-                                "%d chunks for %d rows: not short chunks" % (chunks, deleted))
-        # The longest of thousands of chunks and probes is where one
+        m = d.metrics()
+        stall_ms = 1000.0 * m.get(("checkind_loop_stall_max_seconds", frozenset()), 0.0)
+        stalls = m.get(("checkind_loop_stalls_total", frozenset()), 0.0)
+        rate = re.search(r"purge: deleted=%d .*rows_per_s=(\d+)" % deleted, d.log())
+        print("large purge: the daemon's own rate %s rows/s; longest transaction %g ms; "
+              "loop stall at most %.1f ms (target %g ms), %d over 20 ms; "
+              "machine load %.1f per CPU at most"
+              % (rate.group(1) if rate else "?", longest, stall_ms, STALL_TARGET_MS,
+                 stalls, load))
+        self.assertIsNotNone(rate, "no rows_per_s in the purge line")
+        self.assertGreater(chunks, 1, "one transaction for %d rows" % deleted)
+        # The longest of many transactions and probes is where one
         # preemption lands: the bounds grow with the most load seen while
-        # purging. A monolithic purge would still stall for minutes; the
-        # chunk count above holds the chunks short by rows.
+        # purging. A monolithic purge would still hold the lock for minutes.
         self.assertLess(longest, harness.stretch(CHUNK_LIMIT_MS, load),
-                        "the daemon's longest chunk held the loop %.1f ms (load %.1f)"
+                        "the purge's longest transaction took %.1f ms (load %.1f)"
                         % (longest, load))
+        self.assertLess(stall_ms, harness.stretch(STALL_LIMIT_MS, load),
+                        "the daemon measured a loop stall of %.1f ms (load %.1f)"
+                        % (stall_ms, load))
         self.assertLess(p99, harness.stretch(PROBE_P99_MS, load),
                         "1%% of probes waited over %.1f ms (load %.1f)" % (p99, load))
         self.assertLess(s[-1], harness.stretch(PROBE_LIMIT_MS, load),

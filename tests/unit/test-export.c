@@ -188,6 +188,42 @@ START_TEST(test_csv_roundtrip)
 }
 END_TEST
 
+/*
+ * A spooled export (rows written as they come, for the admin API's reader
+ * threads) writes the very bytes export_finish returns: every format, no
+ * row, one row, many.
+ */
+START_TEST(test_spool_same)
+{
+	static const enum export_format	 formats[] = { EXPORT_JSON, EXPORT_CSV,
+					    EXPORT_TEXT };
+	static const size_t		 counts[] = { 0, 1, nitems(csv_values) };
+	struct venue			 v[nitems(csv_values)];
+	struct export			*e;
+	char				*want, *got;
+	size_t				 i, n, wlen, glen, slen;
+	FILE				*f;
+
+	for (i = 0; i < nitems(csv_values); i++)
+		v[i] = mkvenue("1234567", csv_values[i], csv_values[i], "ward,1",
+		    i % 2 ? "+84912345678" : NULL, (int)(i % 2));
+	n = counts[_i % nitems(counts)];
+	want = render_venues(formats[_i / nitems(counts)], v, n, &wlen);
+	ck_assert_ptr_nonnull(f = open_memstream(&got, &glen));
+	e = export_new_spool(formats[_i / nitems(counts)], EXPORT_VENUES, f);
+	for (i = 0; i < n; i++)
+		export_venue(e, &v[i]);
+	ck_assert_uint_eq(export_rows(e), n);
+	ck_assert_int_eq(export_spool_end(e, &slen), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_uint_eq(slen, wlen);
+	ck_assert_uint_eq(glen, wlen);
+	ck_assert_mem_eq(got, want, wlen);
+	free(got);
+	free(want);
+}
+END_TEST
+
 /* Exact bytes: quoting only where needed, doubled quotes, CRLF, BOM first. */
 static const struct {
 	const char	*name;
@@ -822,6 +858,7 @@ export_suite(void)
 	tcase_add_loop_test(tc, test_csv_exact, 0, nitems(csv_exact));
 	tcase_add_loop_test(tc, test_csv_field_first, 0, 127);
 	tcase_add_test(tc, test_csv_empty);
+	tcase_add_loop_test(tc, test_spool_same, 0, 9);
 	tcase_add_loop_test(tc, test_kind_header, 0, nitems(kind_headers));
 	tcase_add_test(tc, test_inactive);
 	tcase_add_test(tc, test_formats);

@@ -33,7 +33,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	6	/* the newest migration */
+#define SCHEMA_VERSION	7	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -180,7 +180,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 14);
+	    " WHERE type = 'table'"), 16);
 }
 END_TEST
 
@@ -1134,9 +1134,15 @@ END_TEST
 
 #define T0	AT0800
 
-/* What migration 6 added, undone. */
-#define UNDO_V6 \
-	"DROP TABLE admin_sessions;"
+/* What migration 7 added, undone. */
+#define UNDO_V7 \
+	"DROP TABLE daily_seen; DROP TABLE ward_days;" \
+	" ALTER TABLE daily_stats DROP COLUMN flagged;" \
+	" ALTER TABLE declarations DROP COLUMN counted;"
+
+/* What migrations 6 and 7 added, undone. */
+#define UNDO_V6 UNDO_V7 \
+	" DROP TABLE admin_sessions;"
 
 /* What migrations 5 and 6 added, undone. */
 #define UNDO_V5 UNDO_V6 \
@@ -2630,18 +2636,19 @@ START_TEST(test_report_wards)
 	    { "Hàng Bạc", 3, 1, 2, 2, 1 },
 	    { "Hàng Gai", 2, 1, 1, 1, 0 },
 	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
-	/* Both days: Q4 at Phở Thìn on the 15th is the one new face. */
-	WARDS_EXPECT(DAY15, DAY17,
-	    { "Hàng Bạc", 3, 2, 17, 14, 3 },
-	    { "Hàng Gai", 2, 1, 4, 3, 1 },
-	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
 	/*
-	 * An hour: visitors are those of the hour (TN P8 P4 PZ P2 P6 at Phở
-	 * Thìn, NB at Cafe Giang); check-ins count whole days.
+	 * Both days: visitors are ward-days, the sum of each day's distinct
+	 * numbers (ward_days): 13 + 2 in Hàng Bạc, though Q4 is the one new
+	 * face of the 15th; 3 + 1 in Hàng Gai.
 	 */
+	WARDS_EXPECT(DAY15, DAY17,
+	    { "Hàng Bạc", 3, 2, 17, 15, 3 },
+	    { "Hàng Gai", 2, 1, 4, 4, 1 },
+	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
+	/* An hour: every figure counts the whole local day it falls in. */
 	WARDS_EXPECT(H(9, 0), H(10, 0),
-	    { "Hàng Bạc", 3, 2, 15, 7, 1 },
-	    { "Hàng Gai", 2, 1, 3, 0, 0 },
+	    { "Hàng Bạc", 3, 2, 15, 13, 2 },
+	    { "Hàng Gai", 2, 1, 3, 3, 1 },
 	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
 	/* A week before: nothing but Bánh Cuốn's one visitor on the 10th. */
 	WARDS_EXPECT(DAY16 - 7 * 86400, DAY16 - 5 * 86400,
@@ -2766,13 +2773,15 @@ START_TEST(test_purge_dataset)
 	/*
 	 * Up to 09:00 on the 16th: P1 P2 P3 at Phở Thìn that morning, P7,
 	 * P1 at Bún Chả on the 15th, PG on the 10th, TN and Q4 on the 15th;
-	 * TN's declaration of the 15th and its answer.
+	 * TN's declaration of the 15th and its answer; and the first-seen
+	 * rows (daily_seen) of the days wholly before: P7 on the 14th, PG on
+	 * the 10th, TN and Q4 (Hàng Bạc) and P1 (Hàng Gai) on the 15th.
 	 */
 	ck_assert_int_eq(store_purge(st, H(9, 0), 100, 1, &n), 0);
-	ck_assert_int_eq(n, 10);
+	ck_assert_int_eq(n, 15);
 	ck_assert_int_eq(rows_of("checkins"), (long long)nitems(tstays));
 	ck_assert_int_eq(store_purge(st, H(9, 0), 0, 0, &n), 0);	/* no limit */
-	ck_assert_int_eq(n, 10);
+	ck_assert_int_eq(n, 15);
 	ck_assert_int_eq(rows_of("checkins"), (long long)nitems(tstays) - 8);
 	ck_assert_int_eq(sql_value("SELECT min(sent_at) FROM checkins"),
 	    H(9, 0));
@@ -2783,16 +2792,16 @@ START_TEST(test_purge_dataset)
 	ck_assert_int_eq(n, 0);
 
 	/*
-	 * The 16th is now partly gone: its distinct visitors become the sum
-	 * of each venue's (TN counted at both Phở Thìn and Cafe Giang);
-	 * check-ins and venues used still come whole from daily_stats.
+	 * The 16th is now partly gone, the 15th whole: every figure comes
+	 * from the aggregates, kept, and is what it was (TN's flagged
+	 * declaration of the 15th still counts).
 	 */
 	WARDS_EXPECT(DAY16, DAY17,
-	    { "Hàng Bạc", 3, 2, 15, 14, 2 },
+	    { "Hàng Bạc", 3, 2, 15, 13, 2 },
 	    { "Hàng Gai", 2, 1, 3, 3, 1 },
 	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
 	WARDS_EXPECT(DAY15, DAY16,
-	    { "Hàng Bạc", 3, 1, 2, 2, 0 },
+	    { "Hàng Bạc", 3, 1, 2, 2, 1 },
 	    { "Hàng Gai", 2, 1, 1, 1, 0 },
 	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
 	/* Bánh Cuốn's last day is all that is left of its check-in. */
@@ -2811,9 +2820,10 @@ START_TEST(test_purge_dataset)
 	ck_assert_int_eq(rows_of("declarations"), 0);
 	ck_assert_int_eq(rows_of("answers"), 0);
 	ck_assert_int_eq(stats_digest(), stats);
+	ck_assert_int_eq(rows_of("daily_seen"), 0);
 	WARDS_EXPECT(DAY16, DAY17,
-	    { "Hàng Bạc", 3, 2, 15, 14, 0 },
-	    { "Hàng Gai", 2, 1, 3, 3, 0 },
+	    { "Hàng Bạc", 3, 2, 15, 13, 2 },
+	    { "Hàng Gai", 2, 1, 3, 3, 1 },
 	    { "Tràng Tiền", 1, 0, 0, 0, 0 });
 }
 END_TEST
@@ -2905,11 +2915,14 @@ START_TEST(test_purge_chunks)
 	    rows_of("ussd_sessions") + rows_of("sessions");
 	ck_assert_int_eq(total, 35 + 3 + 2 + 2 + 3 + 1 + 1);
 
-	/* A dry run counts everything, whatever the chunk, and deletes nothing. */
+	/*
+	 * A dry run counts everything, whatever the chunk, and deletes
+	 * nothing: 35 rows and the 2 first-seen rows of their day.
+	 */
 	ck_assert_int_eq(store_purge(st, DAY16, 10, 1, &n), 0);
-	ck_assert_int_eq(n, 35);
+	ck_assert_int_eq(n, 37);
 	ck_assert_int_eq(store_purge(st, DAY16, 1, 1, &n), 0);
-	ck_assert_int_eq(n, 35);
+	ck_assert_int_eq(n, 37);
 	ck_assert_int_eq(rows_of("checkins") + rows_of("declarations") +
 	    rows_of("answers") + rows_of("inbound") + rows_of("outbox") +
 	    rows_of("ussd_sessions") + rows_of("sessions"), total);
@@ -2937,10 +2950,11 @@ START_TEST(test_purge_chunks)
 			break;
 		counts[calls++] = n;
 	}
+	/* And the 2 first-seen rows (daily_seen) of the old check-ins' day. */
 	ck_assert_int_eq(calls, 4);
 	ck_assert_int_eq(counts[1], 10);
 	ck_assert_int_eq(counts[2], 10);
-	ck_assert_int_eq(counts[3], 5);
+	ck_assert_int_eq(counts[3], 7);
 
 	/* The young rows, the unsettled outbox rows and daily_stats remain. */
 	ck_assert_int_eq(rows_of("checkins"), 3);
@@ -2974,7 +2988,7 @@ START_TEST(test_purge_rollback)
 	ck_assert_int_eq(n, 20);
 	store_rollback(st);
 	ck_assert_int_eq(store_purge(st, DAY16, 0, 1, &n), 0);
-	ck_assert_int_eq(n, 35);
+	ck_assert_int_eq(n, 37);
 	/* Chunks of one: 35 calls. */
 	ck_assert_int_eq(store_purge(st, DAY16, 1, 0, &n), 0);
 	ck_assert_int_eq(n, 1);
@@ -3013,8 +3027,9 @@ static const struct plan_case {
 	{ "report_day_raw", { "checkins_sent (sent_at>? AND sent_at<?)" }, "" },
 	{ "report_day_stats", { "daily_stats_day (day=?)" }, "" },
 	/* Venues are walked, a few thousand; their rows are looked up. */
-	{ "report_wards", { "SEARCH c USING INDEX checkins_sent",
-	    "declarations_started", "checkins_venue_sent" }, "v w" },
+	/* From the aggregates alone, a few rows a day. */
+	{ "report_wards", { "daily_stats_day (day>? AND day<?)",
+	    "ward_days USING PRIMARY KEY (day>? AND day<?)" }, "venues w" },
 	{ "report_inactive", { "checkins_venue_sent",
 	    "sqlite_autoindex_daily_stats_1" }, "v" },
 	{ "declaration_flagged", { "answers_declaration" }, "" },
