@@ -295,6 +295,8 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	if (sqlite_run(s, st, "checkin add") == -1)
 		goto fail;
 	id = sqlite_last_id(s);
+	if (sqlite_aggregates_checkin(s, c, day) == -1)
+		goto fail;
 	if (held) {
 		sqlite_stats_add(t, c->venue_id, day, seen ? 0 : 1);
 		return id;
@@ -306,8 +308,6 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	sqlite_bind_int(st, 3, 1);
 	sqlite_bind_int(st, 4, seen ? 0 : 1);
 	if (sqlite_run(s, st, "daily stats") == -1)
-		goto fail;
-	if (sqlite_aggregates_checkin(s, c, day) == -1)
 		goto fail;
 
 	if (sqlite_savepoint_end(s, 1) == -1)
