@@ -222,6 +222,15 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"CREATE INDEX admin_sessions_expires ON admin_sessions(expires_at);"
 	"CREATE INDEX admin_sessions_token ON admin_sessions(token_sha256, created_at);"
 	},
+	{ 9,
+	/*
+	 * A venue's own phone number (E.164): a call to it checks the caller
+	 * in there (core/voice.c). At most one venue a number.
+	 */
+	"ALTER TABLE venues ADD COLUMN call_number TEXT;"
+	"CREATE UNIQUE INDEX venues_call_number ON venues(call_number)"
+	"  WHERE call_number IS NOT NULL;"
+	},
 };
 
 /* The schema version of the file; -1 with a reason in err. */
