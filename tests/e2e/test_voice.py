@@ -475,6 +475,72 @@ class AtWalks(WalkTests, Base):
     fmt = "africastalking"
 
 
+class VenueNumberTests(Base):
+    """call_number by the admin API, the import and checkinctl; /metrics."""
+
+    def test_api_sets_shows_and_refuses_a_taken_number(self):
+        st, v = self.d.admin_json("POST", "/api/venues", {
+            "name": "Bun Cha Huong Lien", "ward": "Le Dai Hanh",
+            "call_number": "024 7100 0002"})
+        self.assertEqual(st, 201, v)
+        self.assertEqual(v["call_number"], "+842471000002")
+        st, body = self.d.admin_json("PATCH", "/api/venues/" + self.pho,
+                                     {"call_number": "+842471000002"})
+        self.assertEqual(st, 409, body)
+        st, body = self.d.admin_json("PATCH", "/api/venues/" + self.pho,
+                                     {"call_number": "not a number"})
+        self.assertEqual(st, 400, body)
+        st, got = self.d.admin_json("GET", "/api/venues/" + v["code"])
+        self.assertEqual(got["call_number"], "+842471000002")
+        # Cleared, then the number is free for another venue.
+        st, got = self.d.admin_json("PATCH", "/api/venues/" + v["code"],
+                                    {"call_number": None})
+        self.assertEqual((st, got["call_number"]), (200, None))
+        st, got = self.d.admin_json("PATCH", "/api/venues/" + self.pho,
+                                    {"call_number": "+842471000002"})
+        self.assertEqual((st, got["call_number"]), (200, "+842471000002"))
+        c = Call(self, "twilio", "0912400020", to="+842471000002")
+        self.assertEqual(c.start().kind, "reject")
+        self.assertEqual(self.checkins("0912400020"),
+                         [(self.d.venue_id(self.pho), 0, "voice")])
+        m = self.d.metrics()
+        self.assertEqual(m.get(("checkind_checkins_total",
+                                frozenset({("route", "voice")}))), 1)
+
+    def test_import_and_ctl(self):
+        import os
+        import subprocess
+        path = os.path.join(self.d.dir, "venues.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("name,address,ward,kind,owner_phone,call_number\n"
+                    "Quan A,1 Pho Hue,Pho Hue,default,,0247 100 0003\n"
+                    "Quan B,2 Pho Hue,Pho Hue,default,,\n"
+                    "Quan C,3 Pho Hue,Pho Hue,default,,+842471000003\n"
+                    "Quan D,4 Pho Hue,Pho Hue,default,,12ab\n"
+                    "Quan E,5 Pho Hue,Pho Hue,default,\n")
+        p = subprocess.run([self.d.checkinctl, "-d", self.d.dbpath, "venue", "import",
+                            path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=harness.stretch(30))
+        err = p.stderr.decode("utf-8")
+        self.assertIn("venues.csv:4:", err)
+        self.assertIn("already has call_number", err)
+        self.assertIn("venues.csv:5:", err)
+        names = self.d.query("SELECT name, call_number FROM venues"
+                             " WHERE ward = 'Pho Hue' ORDER BY name")
+        self.assertEqual(names, [("Quan A", "+842471000003"), ("Quan B", None),
+                                 ("Quan E", None)])
+        code = self.d.scalar("SELECT code FROM venues WHERE name = 'Quan A'")
+        out = self.ctl("venue", "show", code)
+        self.assertIn("call_number: +842471000003", out)
+        self.assertIn("+842471000003", self.ctl("venue", "call-number", code))
+        self.ctl("venue", "call-number", "--clear", code)
+        self.assertIsNone(self.d.scalar("SELECT call_number FROM venues WHERE code = ?",
+                                        (code,)))
+
+    def ctl(self, *args):
+        return WalkTests.ctl(self, *args)
+
+
 class PromptTests(Base):
     """Recorded prompts and configured texts."""
 
