@@ -374,6 +374,7 @@ voice_in_companions(struct vctx *u, const char *in)
 	struct parse_result	 p;
 	struct dialog_reply	 rep;
 	struct venue		 v;
+	struct checkin		 c;
 	const struct question	*q;
 	int			 r;
 
@@ -403,7 +404,15 @@ voice_in_companions(struct vctx *u, const char *in)
 	log_info("voice: msg=%lld step=%lld action=checkin venue=%s duplicate=%d",
 	    (long long)rep.inbound_id, u->st.steps, v.code, rep.duplicate);
 	dialog_reply_free(&rep);
+	/* The core may have refused it (a limit): say so only if it is there. */
+	r = store_checkin_open(u->store, u->number, v.id, &c);
 	store_venue_free(&v);
+	if (r == -1)
+		return -1;
+	if (r == 0) {
+		voice_bye(u);
+		return 0;
+	}
 	voice_prompt(u, VP_CHECKED_IN);
 	q = voice_question(u, &r);
 	if (r == -1)

@@ -152,6 +152,8 @@ class Call:
         return p
 
     def base(self):
+        if getattr(self.t, "public_url", None):
+            return self.t.public_url
         return "http://127.0.0.1:%d%s" % (self.d.port, self.path)
 
     def post(self, url, params, signature=None, raw=None):
@@ -539,6 +541,29 @@ class VenueNumberTests(Base):
 
     def ctl(self, *args):
         return WalkTests.ctl(self, *args)
+
+
+class ProxyUrlTests(Base):
+    """Behind a proxy: Twilio signs the public URL (the route's url)."""
+
+    public_url = "https://checkin.example.org/voice/twilio"
+    inbound = VOICE_INBOUND.replace(
+        'path = "/voice/twilio";', 'path = "/voice/twilio"; url = "%s";'
+        % "https://checkin.example.org/voice/twilio")
+
+    def test_signed_over_the_public_url(self):
+        n = "0912400030"
+        c = self.call(n)
+        a = self.gathers(c.start(), digits=0)
+        # The callback URL is the public one, with the step.
+        self.assertEqual(a.action, self.public_url + "?s=0")
+        self.gathers(c.press(self.cafe), "Cafe Giang")
+        # Signed over the local URL, as if no proxy were there: refused.
+        st, hd, body = c.post(c.next, c.params("1"), signature=harness.twilio_signature(
+            TWILIO_TOKEN, "http://127.0.0.1:%d/voice/twilio?s=1" % self.d.port,
+            c.params("1")))
+        self.assertEqual(st, 403, body)
+        self.gathers(c.press("1"), "Có bao nhiêu")
 
 
 class PromptTests(Base):
