@@ -439,6 +439,16 @@ class WalkTests:
         # The call itself goes on.
         self.gathers(c.press(self.pho), "Phở Thìn")
 
+    def test_markup_in_a_name_is_escaped(self):
+        n = "0912400013"
+        odd = self.d.add_venue('Bún & Chả <"Hà Nội">', "Hang Bac")
+        c = self.call(n)
+        c.start()
+        # The answer parses (xml.etree) and says the name as it is.
+        a = self.gathers(c.press(odd))
+        self.assertIn('Bún & Chả <"Hà Nội">', a.said)
+        self.assertIn("s=%d" % 1, c.next)
+
     def set_call_number(self, code, number):
         self.ctl("venue", "call-number", "--number", number, code)
 
