@@ -276,10 +276,11 @@ cmd_venue_show(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	ctl_put(stdout, v.kind);
 	printf("\nowner: ");
 	ctl_put(stdout, v.owner);
-	if (store_venue_call_number(st, v.code, call, sizeof call) != 1)
-		call[0] = '\0';
-	printf("\ncall_number: ");
-	ctl_put(stdout, call[0] != '\0' ? call : NULL);
+	/* Only when it has one: the lines of the rest stay as they were. */
+	if (store_venue_call_number(st, v.code, call, sizeof call) == 1) {
+		printf("\ncall_number: ");
+		ctl_put(stdout, call);
+	}
 	printf("\nactive: %s\ncreated: %s\n", v.active ? "yes" : "no", created);
 	store_venue_free(&v);
 	return 0;
