@@ -203,6 +203,7 @@ void	config_questions_warn(const struct config *);
 
 /* config-voice.c: voice = { ... } */
 extern const struct config_table	config_voice_table;
+void	config_voice_warn(const struct config *);
 
 /* config-admin.c: the officials' API listener and tokens. */
 int	config_load_admin(struct config_ctx *, const config_setting_t *,

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "base/log.h"
 #include "codec/msg.h"
 #include "config/config.h"
 #include "config/config-impl.h"
@@ -241,4 +242,22 @@ config_voice_free_prompts(void *target)
 	free(cfg->voice_prompts);
 	cfg->voice_prompts = NULL;
 	cfg->nvoice_prompts = 0;
+}
+
+/* Warn when a check-in by phone is to be confirmed by SMS with no way out. */
+void
+config_voice_warn(const struct config *cfg)
+{
+	size_t	 i;
+
+	if (!cfg->voice_confirm_sms || cfg->nroutes != 0)
+		return;
+	for (i = 0; i < cfg->ninbound; i++) {
+		if (strcmp(cfg->inbound[i].type, "voice") != 0)
+			continue;
+		log_warnx("config: file=%s route=%s (voice.confirm_sms is on "
+		    "but there are no outbound routes: check-ins by phone get "
+		    "no confirmation SMS)", cfg->file, cfg->inbound[i].name);
+		return;
+	}
 }

@@ -892,6 +892,7 @@ config_load(const char *path, const struct route_driver *drivers,
 	config_questions_warn(cfg);
 	config_admin_warn(cfg);
 	config_ussd_warn(cfg);
+	config_voice_warn(cfg);
 	config_routes_warn(cfg);
 	return cfg;
 }
