@@ -29,6 +29,7 @@
 #include "core/inbound.h"
 #include "core/metrics.h"
 #include "core/ussd.h"
+#include "core/voice.h"
 #include "send/send.h"
 #include "chan/chan-http.h"
 #include "chan/fmt.h"
@@ -374,6 +375,87 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 }
 
 /*
+ * One callback of a call: the answer is its next step. A callback the
+ * format refuses as malformed (400) gets a clean hang-up, so that the
+ * caller hears the call end rather than the provider's error message; a
+ * bad signature or secret is refused (403, 401) and changes nothing.
+ */
+static void
+chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
+    const struct inbound_route *route)
+{
+	const struct fmt_voice_entry	*fmt = route->fmt->voice;
+	struct web_request		 fr;
+	struct fmt_ussd_hold		 hold;
+	struct voice_req		 vr;
+	struct voice_resp		 resp;
+	struct fmt_response		 out;
+	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
+	double				 t0;
+	int				 r;
+
+	if (fmt == NULL) {
+		chan_http_error(req, 500, "route has no voice format");
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		chan_http_error(req, 405, "use POST");
+		return;
+	}
+	chan_http_url(req, route->url, url, sizeof url);
+	chan_http_web_request(req, url, &fr);
+	fr.route = route;
+	memset(&hold, 0, sizeof hold);
+	memset(&vr, 0, sizeof vr);
+	memset(&resp, 0, sizeof resp);
+	if ((r = fmt->parse(&fr, &vr, &hold, err, sizeof err)) != 0) {
+		metrics_add(METRIC_INBOUND, route->name, "bad_request", 1);
+		log_info("chan=%s status=%d reason=\"%s\"", route->name,
+		    r == 400 ? 200 : r, err);
+		if (r == 400) {
+			resp.action = VOICE_HANGUP;
+			fmt->render(&resp, url, &out);
+			chan_http_send(req, &out);
+			fmt_response_free(&out);
+		} else
+			chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
+		fmt_ussd_hold_free(&hold);
+		return;
+	}
+	vr.channel = route->name;
+	vr.now = time(NULL);
+	t0 = num_mono();
+	r = voice_handle(ch->st, ch->cfg, &vr, &resp);
+	metrics_latency(num_mono() - t0);
+	fmt_ussd_hold_free(&hold);
+	switch (r) {
+	case 0:
+		metrics_add(METRIC_INBOUND, route->name, "ok", 1);
+		memset(&out, 0, sizeof out);
+		fmt->render(&resp, url, &out);
+		chan_http_send(req, &out);
+		fmt_response_free(&out);
+		/* A check-in may have queued its confirmation SMS. */
+		inbound_queued(ch->in);
+		break;
+	case DIALOG_ESENDER:
+		metrics_add(METRIC_INBOUND, route->name, "refused", 1);
+		voice_resp_free(&resp);
+		resp.action = VOICE_HANGUP;
+		memset(&out, 0, sizeof out);
+		fmt->render(&resp, url, &out);
+		chan_http_send(req, &out);
+		fmt_response_free(&out);
+		break;
+	default:
+		metrics_add(METRIC_INBOUND, route->name, "error", 1);
+		chan_http_error(req, 503, "storage unavailable, retry later");
+		break;
+	}
+	voice_resp_free(&resp);
+}
+
+/*
  * 1 if a delivery report carries its route's secret as ?secret= in the
  * query of the URL we gave (compared in constant time); a route without a
  * secret (none configured and none kept yet) takes no reports at all.
@@ -491,6 +573,8 @@ chan_http_request(struct evhttp_request *req, void *arg)
 	}
 	if (strcmp(route->type, "ussd") == 0)
 		chan_http_ussd(ch, req, route);
+	else if (strcmp(route->type, "voice") == 0)
+		chan_http_voice(ch, req, route);
 	else
 		chan_http_inbound(ch, req, route);
 }

@@ -997,6 +997,13 @@ const struct inbound_format fmt_formats[] = {
 	{ .type = "ussd", .name = "json", .replies = INBOUND_REPLY_INLINE,
 	  .why = "the USSD screen is the HTTP response", .confirm = 1,
 	  .ussd = &fmt_ussd_json },
+	{ .type = "voice", .name = "twilio", .signature = 1,
+	  .replies = INBOUND_REPLY_INLINE, .confirm = 1,
+	  .why = "the call's next step is the HTTP response",
+	  .voice = &fmt_voice_twilio },
+	{ .type = "voice", .name = "africastalking", .replies = INBOUND_REPLY_INLINE,
+	  .why = "the call's next step is the HTTP response", .confirm = 1,
+	  .voice = &fmt_voice_at },
 	{ .type = NULL, .name = NULL }
 };
 

@@ -80,7 +80,31 @@ struct fmt_ussd_entry {
 /* The ussd format called name in fmt_formats, or NULL. */
 const struct fmt_ussd_entry *fmt_ussd_find(const char *name);
 
-/* Every inbound format (sms and ussd), each described once; then a NULL name. */
+struct voice_req;
+struct voice_resp;
+
+/*
+ * Voice formats (voice-fmt.c): "twilio" (the Voice webhook, TwiML answers)
+ * and "africastalking" (the voice callback, AT's XML). A parse fills a
+ * struct voice_req whose strings live in the hold (fmt_ussd_hold_free); a
+ * render writes the answer, url being the callback's own URL (its step
+ * goes in s=). A parse refusing a request with 400 is answered by the
+ * render of a hang-up with no parts, so that the call ends cleanly.
+ */
+struct fmt_voice_entry {
+	const char	*name;
+	int		(*parse)(const struct web_request *, struct voice_req *,
+			    struct fmt_ussd_hold *, char *err, size_t errlen);
+	void		(*render)(const struct voice_resp *, const char *url,
+			    struct fmt_response *);
+};
+extern const struct fmt_voice_entry	fmt_voice_twilio;
+extern const struct fmt_voice_entry	fmt_voice_at;
+
+/* The voice format called name in fmt_formats, or NULL. */
+const struct fmt_voice_entry *fmt_voice_find(const char *name);
+
+/* Every inbound format (sms, ussd, voice), each described once; then a NULL name. */
 extern const struct inbound_format fmt_formats[];
 void	fmt_ussd_hold_free(struct fmt_ussd_hold *);
 void			 fmt_inbound_free(struct fmt_inbound *);

@@ -201,6 +201,10 @@ int	config_words_post(struct config_ctx *, const config_setting_t *,
 void	config_words_free(void *);
 void	config_questions_warn(const struct config *);
 
+/* config-voice.c: voice = { ... } */
+extern const struct config_table	config_voice_table;
+void	config_voice_warn(const struct config *);
+
 /* config-admin.c: the officials' API listener and tokens. */
 int	config_load_admin(struct config_ctx *, const config_setting_t *,
 	    const config_setting_t *, const char *, void *);

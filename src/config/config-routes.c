@@ -36,6 +36,7 @@ static void	config_prefixes_free(void *);
 static const struct config_word config_words_type[] = {
 	{ "sms", 0 },
 	{ "ussd", 0 },
+	{ "voice", 0 },
 	{ NULL, 0 }
 };
 static const struct config_word config_words_reply[] = {
@@ -69,7 +70,7 @@ static const struct config_entry config_inbound_route[] = {
 	  .help = "the route's name in logs and the database: [a-z0-9_-]" },
 	{ .name = "type", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(type), .def_str = "sms", .words = config_words_type,
-	  .help = "what arrives: sms or ussd" },
+	  .help = "what arrives: sms, ussd or voice" },
 	{ .name = "format", .type = CT_STRING, .store = CS_STR,
 	  .off = IN_OFF(format), .required = 1,
 	  .help = "the sender's request format: json, kannel, twilio or "

@@ -216,6 +216,9 @@ static const struct config_entry config_top[] = {
 	{ .name = "ussd", .type = CT_GROUP, .store = CS_GROUP,
 	  .group = CONFIG_TABLE(config_ussd),
 	  .help = "USSD sessions: resuming a cut one, the confirmation SMS" },
+	{ .name = "voice", .type = CT_GROUP, .store = CS_GROUP,
+	  .group = &config_voice_table,
+	  .help = "check-in by phone call: prompts, the confirmation SMS" },
 	{ .name = "poster", .type = CT_GROUP, .store = CS_GROUP,
 	  .group = CONFIG_TABLE(config_poster),
 	  .help = "the printable venue posters (checkinctl poster)" },
@@ -889,6 +892,7 @@ config_load(const char *path, const struct route_driver *drivers,
 	config_questions_warn(cfg);
 	config_admin_warn(cfg);
 	config_ussd_warn(cfg);
+	config_voice_warn(cfg);
 	config_routes_warn(cfg);
 	return cfg;
 }

@@ -38,6 +38,7 @@ struct allow_net {
 
 struct fmt_entry;
 struct fmt_ussd_entry;
+struct fmt_voice_entry;
 
 /*
  * An inbound format, described once: its type, the replies it allows and
@@ -55,6 +56,7 @@ struct inbound_format {
 	int				 signature;	/* auth_token required (X-Twilio-Signature) */
 	const struct fmt_entry		*sms;		/* type "sms": parse, render */
 	const struct fmt_ussd_entry	*ussd;		/* type "ussd": parse, render */
+	const struct fmt_voice_entry	*voice;		/* type "voice": parse, render */
 };
 
 struct inbound_route {
@@ -249,6 +251,14 @@ struct config {
 
 	struct question_set	*qsets;
 	size_t			 nqsets;
+
+	/* voice = { ... }: check-in by phone call (config-voice.c, core/voice.c) */
+	int			 voice_confirm_sms;	/* SMS after a voice check-in, default true */
+	int			 voice_timeout;		/* seconds a prompt waits for keys, default 8 */
+	char			*voice_prompts_url;	/* recorded prompts: URL/LANG/NAME.EXT, or NULL */
+	char			*voice_prompts_ext;	/* "wav" (default) or "mp3" */
+	struct voice_prompt_text *voice_prompts;	/* voice.prompts.LANG.NAME overrides */
+	size_t			 nvoice_prompts;
 };
 
 /*
@@ -298,6 +308,47 @@ const struct route *config_route(const struct config *, const char *name);
  * matches, else outbox.default_route, else the first route; NULL if none.
  */
 const struct route *config_route_for(const struct config *, const char *number);
+
+/*
+ * The spoken prompts of the voice menu (core/voice.c). Each has a name, the
+ * file name of its recording under voice.prompts_url, and Vietnamese and
+ * English defaults; voice.prompts.LANG.NAME replaces one. VP_LANGUAGE is
+ * not spoken: it is the BCP-47 tag of the language's text-to-speech.
+ */
+enum voice_prompt {
+	VP_LANGUAGE,
+	VP_GREETING,
+	VP_CODE,
+	VP_CODE_WRONG,
+	VP_VENUE,
+	VP_DYM,
+	VP_CONFIRM_KEYS,
+	VP_COMPANIONS,
+	VP_CHECKED_IN,
+	VP_QUESTIONS,
+	VP_YESNO,
+	VP_TEXT_BY_SMS,
+	VP_DECL_DONE,
+	VP_DECL_FLAGGED,
+	VP_SMS_COMING,
+	VP_THANKS,
+	VP_NOT_HEARD,
+	VP_INVALID,
+	VP_BYE,
+	VP_COUNT
+};
+
+struct voice_prompt_text {
+	char	*lang;		/* the language code, "vi" */
+	int	 id;		/* enum voice_prompt */
+	char	*text;
+};
+
+/* The prompt's name ("greeting"); VP_COUNT for an unknown name. */
+const char	*config_voice_prompt_name(enum voice_prompt);
+enum voice_prompt config_voice_prompt_find(const char *name);
+/* The prompt's text in a language: the configuration's, else the default. */
+const char	*config_voice_prompt(const struct config *, int lang, enum voice_prompt);
 
 /* The built-in question set of a kind ("default", "checkpoint"), or NULL. */
 const struct question_set *config_builtin_questions(const char *kind);

@@ -2,6 +2,8 @@
  * cmd-venue-import.c: checkinctl venue import, venues from CSV (RFC 4180)
  * `name,address,ward,kind,owner_phone`: every good row in one transaction,
  * each bad one reported with its line, the way a spreadsheet writes it.
+ * A sixth column, call_number, may give the venue's own phone number (a
+ * call to it checks the caller in there: core/voice.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,10 +17,11 @@
 #include "base/base.h"
 #include "base/log.h"
 #include "codec/code.h"
+#include "codec/number.h"
 #include "store/store.h"
 #include "ctl/ctl-cmd.h"
 
-#define CMD_IMPORT_FIELDS	5	/* name,address,ward,kind,owner_phone */
+#define CMD_IMPORT_FIELDS	6	/* name,address,ward,kind,owner_phone[,call_number] */
 #define CMD_IMPORT_PROGRESS	100	/* rows between two progress lines */
 
 /* The state of one venue import while libcsv calls back. */
@@ -85,6 +88,51 @@ cmd_venue_import_field(void *s, size_t len, void *arg)
 	im->nfields++;
 }
 
+/*
+ * The row's call_number (sixth field) made E.164 into out, "" if none: 0;
+ * else the row is rejected (not a number, another venue's) and 1.
+ */
+static int
+cmd_venue_import_call(struct cmd_venue_import_state *im, char *out, size_t len)
+{
+	struct venue	 other;
+	char		*s, err[128];
+	int		 r;
+
+	out[0] = '\0';
+	if (im->nfields < CMD_IMPORT_FIELDS)
+		return 0;
+	s = ctl_trim(im->fields[CMD_IMPORT_FIELDS - 1]);
+	if (*s == '\0') {
+		free(s);
+		return 0;
+	}
+	if (len < NUMBER_MAX ||
+	    number_normalize(s, im->ctl->country_code, out) != NUMBER_E164) {
+		free(s);
+		out[0] = '\0';
+		cmd_venue_import_reject(im, "call_number is not a valid phone number");
+		return 1;
+	}
+	free(s);
+	if ((r = store_venue_by_call_number(im->ctl->store, out, &other)) == 0)
+		return 0;
+	if (r == 1) {
+		code_group(other.code, err, sizeof err);
+		store_venue_free(&other);
+		snprintf(err + strlen(err), sizeof err - strlen(err),
+		    " already has call_number %s", out);
+		cmd_venue_import_reject(im, err);
+		out[0] = '\0';
+		return 1;
+	}
+	ctl_unprogress(&im->progress_shown);
+	fprintf(stderr, "%s:%zu: cannot read venues\n", im->file, im->row_line);
+	im->failed = 1;
+	out[0] = '\0';
+	return 1;
+}
+
 /* One row of the import: check it, add the venue, or say why not. */
 static void
 cmd_venue_import_row(struct cmd_venue_import_state *im)
@@ -92,6 +140,7 @@ cmd_venue_import_row(struct cmd_venue_import_state *im)
 	struct cmd_venue_fields	 in;
 	struct venue		 v;
 	char			 err[256], grouped[CODE_MAX + 4], *first;
+	char			 call[NUMBER_MAX];
 	int			 header;
 
 	if (!im->first_done) {
@@ -107,13 +156,15 @@ cmd_venue_import_row(struct cmd_venue_import_state *im)
 		cmd_venue_import_reject(im, im->bad);
 		return;
 	}
-	if (im->nfields != CMD_IMPORT_FIELDS) {
+	if (im->nfields != CMD_IMPORT_FIELDS - 1 && im->nfields != CMD_IMPORT_FIELDS) {
 		snprintf(err, sizeof err, "expected %d fields "
 		    "(name,address,ward,kind,owner_phone), found %zu",
-		    CMD_IMPORT_FIELDS, im->nfields);
+		    CMD_IMPORT_FIELDS - 1, im->nfields);
 		cmd_venue_import_reject(im, err);
 		return;
 	}
+	if (cmd_venue_import_call(im, call, sizeof call) != 0)
+		return;
 	memset(&in, 0, sizeof in);
 	in.name = im->fields[0];
 	in.address = im->fields[1];
@@ -128,6 +179,15 @@ cmd_venue_import_row(struct cmd_venue_import_state *im)
 		ctl_unprogress(&im->progress_shown);
 		fprintf(stderr, "%s:%zu: cannot store the venue\n", im->file,
 		    im->row_line);
+		im->failed = 1;
+		store_venue_free(&v);
+		return;
+	}
+	if (call[0] != '\0' &&
+	    store_venue_set_call_number(im->ctl->store, v.code, call) != 0) {
+		ctl_unprogress(&im->progress_shown);
+		fprintf(stderr, "%s:%zu: cannot store the venue's call number\n",
+		    im->file, im->row_line);
 		im->failed = 1;
 		store_venue_free(&v);
 		return;

@@ -245,6 +245,7 @@ cmd_venue_show(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	struct store	*st;
 	struct venue	 v;
 	char		 code[CODE_MAX], grouped[CODE_MAX + 4], created[64];
+	char		 call[NUMBER_MAX];
 	int		 found;
 
 	if (ctl_code_of(cmd, argc, argv, code, grouped, sizeof grouped) != 0)
@@ -275,6 +276,11 @@ cmd_venue_show(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	ctl_put(stdout, v.kind);
 	printf("\nowner: ");
 	ctl_put(stdout, v.owner);
+	/* Only when it has one: the lines of the rest stay as they were. */
+	if (store_venue_call_number(st, v.code, call, sizeof call) == 1) {
+		printf("\ncall_number: ");
+		ctl_put(stdout, call);
+	}
 	printf("\nactive: %s\ncreated: %s\n", v.active ? "yes" : "no", created);
 	store_venue_free(&v);
 	return 0;

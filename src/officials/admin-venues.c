@@ -40,6 +40,8 @@ struct admin_venues_in {
 	char		 owner164[NUMBER_MAX];
 	int		 active;	/* -1 unchanged */
 	int		 n;		/* members given */
+	int		 call_set;	/* call_number given: call164, or "" to clear */
+	char		 call164[NUMBER_MAX];
 };
 
 static const struct admin_venues_field {
@@ -56,6 +58,58 @@ static const struct admin_venues_field {
 	{ "owner", offsetof(struct admin_venues_in, owner), ADMIN_OWNER_MAX, 1 },
 };
 
+/*
+ * call_number: the venue's own phone number (a call to it checks the
+ * caller in there), a phone number, or null or "" for none. 0, or -1 once
+ * a 400 is sent.
+ */
+static int
+admin_venues_call_in(struct admin_req *ar, json_t *v, struct admin_venues_in *in)
+{
+	const char	*s;
+
+	in->call_set = 1;
+	in->call164[0] = '\0';
+	in->n++;
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || json_string_length(v) > ADMIN_OWNER_MAX) {
+		admin_error(ar, 400, "call_number: not a phone number");
+		return -1;
+	}
+	s = json_string_value(v);
+	if (*s == '\0')
+		return 0;
+	if (number_normalize(s, ar->cfg->country_code, in->call164) != NUMBER_E164) {
+		admin_error(ar, 400, "call_number: not a phone number");
+		return -1;
+	}
+	return 0;
+}
+
+/* Set a venue's call_number as given: 0, or -1 once an error is sent. */
+static int
+admin_venues_call_set(struct admin_req *ar, const char *code,
+    const struct admin_venues_in *in)
+{
+	if (!in->call_set)
+		return 0;
+	switch (store_venue_set_call_number(ar->st, code,
+	    in->call164[0] != '\0' ? in->call164 : NULL)) {
+	case 0:
+		return 0;
+	case 1:
+		admin_error(ar, 404, "no venue with this code");
+		return -1;
+	case 2:
+		admin_error(ar, 409, "call_number: already another venue's");
+		return -1;
+	default:
+		admin_error(ar, 503, "storage unavailable, retry later");
+		return -1;
+	}
+}
+
 /* The venue members of a POST (patch 0) or PATCH (patch 1) body. 0, or -1 once a 400 is sent. */
 static int
 admin_venues_parse(struct admin_req *ar, json_t *root, int patch,
@@ -70,6 +124,11 @@ admin_venues_parse(struct admin_req *ar, json_t *root, int patch,
 	memset(in, 0, sizeof *in);
 	in->active = -1;
 	json_object_foreach(root, key, v) {
+		if (strcmp(key, "call_number") == 0) {
+			if (admin_venues_call_in(ar, v, in) == -1)
+				return -1;
+			continue;
+		}
 		if (patch && strcmp(key, "active") == 0) {
 			if (!json_is_boolean(v)) {
 				admin_error(ar, 400, "active must be true or false");
@@ -143,6 +202,18 @@ admin_venues_json(const struct venue *v)
 	return o;
 }
 
+/* The venue's call_number added to its JSON (null when none). */
+static json_t *
+admin_venues_call_json(struct admin_req *ar, const struct venue *v, json_t *o)
+{
+	char	num[NUMBER_MAX];
+
+	if (store_venue_call_number(ar->st, v->code, num, sizeof num) != 1)
+		num[0] = '\0';
+	admin_set(o, "call_number", admin_json_str(num[0] != '\0' ? num : NULL));
+	return o;
+}
+
 /* Read a venue back after a change and answer with it. */
 static void
 admin_venues_answer(struct admin_req *ar, int code, const char *venue_code)
@@ -164,7 +235,7 @@ admin_venues_answer(struct admin_req *ar, int code, const char *venue_code)
 		    loc);
 	}
 	ar->records = 1;
-	admin_json(ar, code, admin_venues_json(&v));
+	admin_json(ar, code, admin_venues_call_json(ar, &v, admin_venues_json(&v)));
 	store_venue_free(&v);
 }
 
@@ -210,7 +281,7 @@ out:
 	free(all);
 }
 
-/* POST /api/venues {name, address, ward, district, kind, owner} */
+/* POST /api/venues {name, address, ward, district, kind, owner, call_number} */
 void
 admin_venues_add(struct admin_req *ar)
 {
@@ -231,12 +302,28 @@ admin_venues_add(struct admin_req *ar)
 	v.district = (char *)in.district;
 	v.kind = (char *)in.kind;
 	v.owner = (char *)in.owner;
+	if (in.call164[0] != '\0') {
+		struct venue	other;
+		int		r;
+
+		if ((r = store_venue_by_call_number(ar->st, in.call164, &other)) != 0) {
+			if (r == 1)
+				store_venue_free(&other);
+			json_decref(root);
+			admin_error(ar, r == 1 ? 409 : 503, r == 1 ?
+			    "call_number: already another venue's" :
+			    "storage unavailable, retry later");
+			return;
+		}
+	}
 	if (store_venue_add(ar->st, &v, (size_t)ar->cfg->code_digits) == -1) {
 		json_decref(root);
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;
 	}
 	json_decref(root);
+	if (admin_venues_call_set(ar, v.code, &in) == -1)
+		return;
 	log_info("admin venue=%s action=added actor=%s", v.code, ar->token->name);
 	admin_venues_answer(ar, 201, v.code);
 }
@@ -256,11 +343,11 @@ admin_venues_get(struct admin_req *ar)
 		return;
 	}
 	ar->records = 1;
-	admin_json(ar, 200, admin_venues_json(&v));
+	admin_json(ar, 200, admin_venues_call_json(ar, &v, admin_venues_json(&v)));
 	store_venue_free(&v);
 }
 
-/* PATCH /api/venues/{code} {name, address, ward, kind, owner, active} */
+/* PATCH /api/venues/{code} {name, address, ward, kind, owner, active, call_number} */
 void
 admin_venues_patch(struct admin_req *ar)
 {
@@ -286,6 +373,8 @@ admin_venues_patch(struct admin_req *ar)
 		    "storage unavailable, retry later");
 		goto out;
 	}
+	if (admin_venues_call_set(ar, v.code, &in) == -1)
+		goto out;
 	log_info("admin venue=%s action=changed actor=%s", v.code, ar->token->name);
 	admin_venues_answer(ar, 200, v.code);
 out:

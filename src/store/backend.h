@@ -65,6 +65,12 @@ struct store_backend {
 			    const char *name, const char *address,
 			    const char *ward, const char *kind,
 			    const char *owner, int active);
+	int		 (*venue_by_call_number)(struct store *,
+			    const char *number, struct venue *);
+	int		 (*venue_set_call_number)(struct store *,
+			    const char *code, const char *number);
+	int		 (*venue_call_number)(struct store *, const char *code,
+			    char *out, size_t outlen);
 
 	/* Check-ins, declarations, sessions, subscribers. */
 	/* Also told the local day of c->sent_at: [day, next). */

@@ -261,6 +261,15 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"  FROM declarations WHERE counted GROUP BY 1, 2"
 	"  ON CONFLICT (venue_id, day) DO UPDATE SET flagged = excluded.flagged;"
 	},
+	{ 9,
+	/*
+	 * A venue's own phone number (E.164): a call to it checks the caller
+	 * in there (core/voice.c). At most one venue a number.
+	 */
+	"ALTER TABLE venues ADD COLUMN call_number TEXT;"
+	"CREATE UNIQUE INDEX venues_call_number ON venues(call_number)"
+	"  WHERE call_number IS NOT NULL;"
+	},
 };
 
 /* The schema version of the file; -1 with a reason in err. */

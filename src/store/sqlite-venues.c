@@ -75,6 +75,15 @@ const struct sqlite_sql sqlite_venue_sql[] = {
 	    " ELSE ?6 END,"
 	    " active = CASE WHEN ?7 < 0 THEN active ELSE ?7 END"
 	    " WHERE code = ?1" },
+
+	{ STMT_VENUE_BY_CALL_NUMBER,
+	    "SELECT " VENUE_COLUMNS " FROM venues WHERE call_number = ?1" },
+	{ STMT_VENUE_SET_CALL_NUMBER,
+	    "UPDATE venues SET call_number = ?2 WHERE code = ?1" },
+	{ STMT_VENUE_CALL_NUMBER,
+	    "SELECT call_number FROM venues WHERE code = ?1" },
+	{ STMT_VENUE_CALL_NUMBER_OWNER,
+	    "SELECT code FROM venues WHERE call_number = ?1 AND code <> ?2" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -367,4 +376,57 @@ sqlite_venue_update(struct store *s, const char *code, const char *name,
 	if (sqlite_run(s, st, "venue update") == -1)
 		return -1;
 	return sqlite_changes(s) == 0 ? 1 : 0;
+}
+
+int
+sqlite_venue_by_call_number(struct store *s, const char *number, struct venue *v)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_BY_CALL_NUMBER);
+
+	sqlite_bind_text(st, 1, number);
+	return sqlite_venue_get(s, st, v);
+}
+
+/* 0, 1 no such venue, 2 the number is another venue's, -1. */
+int
+sqlite_venue_set_call_number(struct store *s, const char *code, const char *number)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if (number != NULL) {
+		st = sqlite_stmt(s, STMT_VENUE_CALL_NUMBER_OWNER);
+		sqlite_bind_text(st, 1, number);
+		sqlite_bind_text(st, 2, code);
+		if ((r = sqlite_row(s, st, "venue call number owner")) == -1)
+			return -1;
+		if (r == 1) {
+			sqlite_done(st);
+			return 2;
+		}
+	}
+	st = sqlite_stmt(s, STMT_VENUE_SET_CALL_NUMBER);
+	sqlite_bind_text(st, 1, code);
+	sqlite_bind_text(st, 2, number);
+	if (sqlite_run(s, st, "venue set call number") == -1)
+		return -1;
+	return sqlite_changes(s) == 0 ? 1 : 0;
+}
+
+/* 1 and the number, 0 if the venue has none (or there is no such venue), -1. */
+int
+sqlite_venue_call_number(struct store *s, const char *code, char *out, size_t outlen)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_VENUE_CALL_NUMBER);
+	int		 r;
+
+	out[0] = '\0';
+	sqlite_bind_text(st, 1, code);
+	if ((r = sqlite_row(s, st, "venue call number")) != 1)
+		return r;
+	r = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (r)
+		sqlite_col_copy(st, 0, out, outlen);
+	sqlite_done(st);
+	return r;
 }

@@ -127,6 +127,10 @@ enum sqlite_stmt_id {
 	STMT_AGG_FLAG_BUMP,
 	STMT_PURGE_SEEN,
 	STMT_PURGE_SEEN_COUNT,
+	STMT_VENUE_BY_CALL_NUMBER,
+	STMT_VENUE_SET_CALL_NUMBER,
+	STMT_VENUE_CALL_NUMBER,
+	STMT_VENUE_CALL_NUMBER_OWNER,
 	STMT_COUNT
 };
 
@@ -239,6 +243,12 @@ int	sqlite_venue_owned_today(struct store *, const char *owner,
 int	sqlite_venue_update(struct store *, const char *code, const char *name,
 	    const char *address, const char *ward, const char *kind,
 	    const char *owner, int active);
+int	sqlite_venue_by_call_number(struct store *, const char *number,
+	    struct venue *v);
+int	sqlite_venue_set_call_number(struct store *, const char *code,
+	    const char *number);
+int	sqlite_venue_call_number(struct store *, const char *code, char *out,
+	    size_t outlen);
 
 /* sqlite-checkins.c */
 int64_t	sqlite_checkin_add(struct store *, const struct checkin *c,

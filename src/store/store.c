@@ -450,6 +450,24 @@ store_venue_update(struct store *s, const char *code, const char *name,
 	return s->ops->venue_update(s, code, name, address, ward, kind, owner, active);
 }
 
+int
+store_venue_by_call_number(struct store *s, const char *number, struct venue *v)
+{
+	return s->ops->venue_by_call_number(s, number, v);
+}
+
+int
+store_venue_set_call_number(struct store *s, const char *code, const char *number)
+{
+	return s->ops->venue_set_call_number(s, code, number);
+}
+
+int
+store_venue_call_number(struct store *s, const char *code, char *out, size_t outlen)
+{
+	return s->ops->venue_call_number(s, code, out, outlen);
+}
+
 /* The start of the local day after the one beginning at day. */
 static int64_t
 store_next_day(int64_t day)

@@ -163,6 +163,14 @@ int	store_venue_set_active(struct store *, const char *code, int active);	/* 0 o
 int	store_venue_owned_today(struct store *, const char *owner, int64_t day_start,
 	    int (*cb)(const struct venue_day *, void *), void *arg);	/* returns how many venues, -1 error */
 void	store_venue_free(struct venue *);
+/*
+ * A venue's own phone number (E.164), called to check in there: the venue
+ * of a number (1, 0 none, -1); set or clear (NULL) a venue's: 0, 1 no such
+ * venue, 2 the number is another venue's, -1; read it: 1 and out, 0 none.
+ */
+int	store_venue_by_call_number(struct store *, const char *number, struct venue *);
+int	store_venue_set_call_number(struct store *, const char *code, const char *number);
+int	store_venue_call_number(struct store *, const char *code, char *out, size_t outlen);
 
 /* Inbound messages: dedup by (channel, external id) and the replies given. */
 int	store_inbound_find(struct store *, const char *channel, const char *ext_id,

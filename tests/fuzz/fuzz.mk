@@ -5,7 +5,7 @@
 if FUZZING
 FUZZ_TARGETS = tests/fuzz/fuzz-parse tests/fuzz/fuzz-dialog tests/fuzz/fuzz-fmt \
 	tests/fuzz/fuzz-ussd tests/fuzz/fuzz-config tests/fuzz/fuzz-pdu tests/fuzz/fuzz-smpp \
-	tests/fuzz/fuzz-csv
+	tests/fuzz/fuzz-csv tests/fuzz/fuzz-voice
 noinst_PROGRAMS = $(FUZZ_TARGETS)
 FUZZ_LIBS = $(LAYER_LIBS) $(DEPS_LIBS)
 FUZZ_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
@@ -41,4 +41,8 @@ tests_fuzz_fuzz_smpp_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_csv_SOURCES = tests/fuzz/fuzz-csv.c
 tests_fuzz_fuzz_csv_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_csv_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_voice_SOURCES = tests/fuzz/fuzz-voice.c $(FUZZ_FIXTURE)
+tests_fuzz_fuzz_voice_CPPFLAGS = $(FUZZ_FIXTURE_CPPFLAGS)
+tests_fuzz_fuzz_voice_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_voice_LDFLAGS = $(FUZZ_LINK)
 endif

@@ -1053,6 +1053,29 @@ static const struct {
 	{ HEAD "inbound = (\n { name = \"t\"; format = \"json\"; path = \"/a\"; },\n"
 	  " { name = \"u\"; type = \"ussd\"; format = \"json\";\n"
 	  "   path = \"/a\"; }\n);\n", 5, "inbound[1].path" },
+	/* The voice group and voice routes. */
+	{ HEAD ROUTE "voice = {\n timeout = 2; };\n", 4, "voice.timeout" },
+	{ HEAD ROUTE "voice = {\n prompts_ext = \"ogg\"; };\n", 4,
+	  "voice.prompts_ext" },
+	{ HEAD ROUTE "voice = {\n prompts_url = \"ftp://h/p\"; };\n", 4,
+	  "voice.prompts_url" },
+	{ HEAD ROUTE "voice = { prompts = {\n vi = {\n  hello = \"x\"; }; }; };\n",
+	  5, "voice.prompts.vi.hello" },
+	{ HEAD ROUTE "voice = { prompts = {\n vi = {\n  bye = \"\"; }; }; };\n",
+	  5, "voice.prompts.vi.bye" },
+	{ HEAD ROUTE "voice = { prompts = {\n vi = {\n  bye = 1; }; }; };\n",
+	  5, "voice.prompts.vi.bye" },
+	{ HEAD ROUTE "voice = { prompts = {\n VI = { bye = \"x\"; }; }; };\n",
+	  4, "voice.prompts.VI" },
+	{ HEAD "inbound = ( { name = \"v\"; type = \"voice\";\n"
+	  "  format = \"twilio\"; path = \"/voice\"; } );\n", 2,
+	  "inbound[0].auth_token" },
+	{ HEAD "inbound = ( { name = \"v\"; type = \"voice\";\n"
+	  "  format = \"json\"; path = \"/voice\"; } );\n", 3,
+	  "inbound[0].format" },
+	{ HEAD "inbound = ( { name = \"v\"; type = \"voice\";\n"
+	  "  format = \"africastalking\"; path = \"/voice\";\n"
+	  "  reply = \"outbox\"; } );\n" DRY, 4, "inbound[0].reply" },
 	/* An SMS route still may not name a route for inline replies. */
 	{ HEAD "inbound = ( { name = \"t\"; format = \"kannel\"; path = \"/a\";\n"
 	  "  type = \"sms\";\n  route = \"dry\"; } );\n" DRY, 4,

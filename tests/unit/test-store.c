@@ -33,7 +33,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	7	/* the newest migration */
+#define SCHEMA_VERSION	9	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -297,8 +297,9 @@ END_TEST
 
 START_TEST(test_schema_indexes)
 {
+	/* venues_ward, venues_owner and (migration 9) venues_call_number. */
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('venues')"
-	    " WHERE origin = 'c'"), 2);
+	    " WHERE origin = 'c'"), 3);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('checkins')"
 	    " WHERE origin = 'c'"), 3);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('declarations')"
@@ -1134,13 +1135,17 @@ END_TEST
 
 #define T0	AT0800
 
-/* What migration 7 added, undone. */
-#define UNDO_V7 \
-	"DROP TABLE daily_seen; DROP TABLE ward_days;" \
+/* What migration 9 added, undone. */
+#define UNDO_V9 \
+	"DROP INDEX venues_call_number; ALTER TABLE venues DROP COLUMN call_number;"
+
+/* What migrations 7 to 9 added, undone. */
+#define UNDO_V7 UNDO_V9 \
+	" DROP TABLE daily_seen; DROP TABLE ward_days;" \
 	" ALTER TABLE daily_stats DROP COLUMN flagged;" \
 	" ALTER TABLE declarations DROP COLUMN counted;"
 
-/* What migrations 6 and 7 added, undone. */
+/* What migrations 6 to 9 added, undone. */
 #define UNDO_V6 UNDO_V7 \
 	" DROP TABLE admin_sessions;"
 
@@ -2011,6 +2016,66 @@ START_TEST(test_migrate_from_v3)
 	ck_assert_int_eq(sql_value("SELECT id FROM checkins"), c);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
 	    " WHERE name IN ('parts', 'parts_set', 'parts_waiting', 'inbound_number')"), 4);
+}
+END_TEST
+
+/* A venue's own phone number: one venue a number, found by it, cleared. */
+START_TEST(test_venue_call_number)
+{
+	struct venue	v;
+	char		code1[CODE_MAX], code2[CODE_MAX], cur[NUMBER_MAX];
+	int64_t		id1, id2;
+
+	id1 = add_venue("Cafe Giang", "Hang Gai", NULL);
+	id2 = add_venue("Pho Thin", "Hang Bac", NULL);
+	ck_assert_int_eq(store_venue_by_id(st, id1, &v), 1);
+	strlcpy(code1, v.code, sizeof code1);
+	store_venue_free(&v);
+	ck_assert_int_eq(store_venue_by_id(st, id2, &v), 1);
+	strlcpy(code2, v.code, sizeof code2);
+	store_venue_free(&v);
+
+	ck_assert_int_eq(store_venue_call_number(st, code1, cur, sizeof cur), 0);
+	ck_assert_int_eq(store_venue_by_call_number(st, "+842471000001", &v), 0);
+	ck_assert_int_eq(store_venue_set_call_number(st, code1, "+842471000001"), 0);
+	ck_assert_int_eq(store_venue_call_number(st, code1, cur, sizeof cur), 1);
+	ck_assert_str_eq(cur, "+842471000001");
+	ck_assert_int_eq(store_venue_by_call_number(st, "+842471000001", &v), 1);
+	ck_assert_int_eq(v.id, id1);
+	store_venue_free(&v);
+	/* Set again on the same venue: fine; on another: refused. */
+	ck_assert_int_eq(store_venue_set_call_number(st, code1, "+842471000001"), 0);
+	ck_assert_int_eq(store_venue_set_call_number(st, code2, "+842471000001"), 2);
+	ck_assert_int_eq(store_venue_set_call_number(st, "9999999", "+842471000002"), 1);
+	/* Cleared: the number is free for the other venue. */
+	ck_assert_int_eq(store_venue_set_call_number(st, code1, NULL), 0);
+	ck_assert_int_eq(store_venue_by_call_number(st, "+842471000001", &v), 0);
+	ck_assert_int_eq(store_venue_set_call_number(st, code2, "+842471000001"), 0);
+	ck_assert_int_eq(store_venue_by_call_number(st, "+842471000001", &v), 1);
+	ck_assert_int_eq(v.id, id2);
+	store_venue_free(&v);
+}
+END_TEST
+
+/* A database of the version before venue numbers: migration 9 keeps the venues. */
+START_TEST(test_migrate_from_v8)
+{
+	struct venue	v;
+	int64_t		id;
+
+	id = add_venue("Cafe Giang", "Hang Gai", NULL);
+	store_close(st);
+	st = NULL;
+	sql_exec(UNDO_V9 " PRAGMA user_version = 8");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_table_info('venues')"
+	    " WHERE name = 'call_number'"), 0);
+	st = open_store();
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'venues_call_number'"), 1);
+	ck_assert_int_eq(store_venue_by_id(st, id, &v), 1);
+	ck_assert_int_eq(store_venue_set_call_number(st, v.code, "+842471000001"), 0);
+	store_venue_free(&v);
 }
 END_TEST
 
@@ -3722,6 +3787,8 @@ store_suite(void)
 	tcase_add_test(tc, test_migrate_from_v2);
 	tcase_add_test(tc, test_migrate_atomic_v3);
 	tcase_add_test(tc, test_migrate_from_v3);
+	tcase_add_test(tc, test_venue_call_number);
+	tcase_add_test(tc, test_migrate_from_v8);
 	tcase_add_test(tc, test_trace_venue);
 	tcase_add_test(tc, test_trace_person);
 	tcase_add_test(tc, test_trace_contacts);
