@@ -278,13 +278,20 @@ sqlite_mkdirs(const char *path, char *err, size_t errlen)
 /*
  * Create the database file ourselves when it is missing, so it (and the WAL
  * and shared-memory files SQLite derives from it) is not world-readable.
+ * An existing file is never opened here: closing a descriptor of it would
+ * drop every POSIX lock this process holds on it (the other connections'
+ * too), and another process closing its last connection would then think
+ * itself the last one and delete the WAL under our feet.
  */
 static int
 sqlite_create_file(const char *path, char *err, size_t errlen)
 {
 	int	fd;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, STORE_FILE_MODE)) == -1) {
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, STORE_FILE_MODE);
+	if (fd == -1 && errno == EEXIST)
+		return 0;
+	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -34,6 +34,18 @@ class JsonTest(harness.TestCase):
         self.assertIn(ward, reply)
         self.assertTime(reply)
 
+    def test_checkinctl_beside_the_daemon(self):
+        # The daemon opens several connections to its database. A checkinctl
+        # closing its own must not take itself for the last one and delete the
+        # WAL the daemon writes in: the daemon's commits would go to a file
+        # no one else reads, and an answer would come before its row.
+        self.d.add_venue("Quan Moi", "Hang Bac")
+        self.assertTrue(os.path.exists(self.d.dbpath + "-wal"))
+        n = "0912000099"
+        r = self.sms(n, self.pho)
+        self.assertEqual(len(r), 2, r)
+        self.assertEqual(len(self.checkins(n)), 1)
+
     # Check-in and declaration.
 
     def test_checkin_declaration_unflagged(self):
