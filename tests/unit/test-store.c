@@ -33,7 +33,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	6	/* the newest migration */
+#define SCHEMA_VERSION	8	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -180,7 +180,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 14);
+	    " WHERE type = 'table'"), 18);
 }
 END_TEST
 
@@ -1134,9 +1134,18 @@ END_TEST
 
 #define T0	AT0800
 
-/* What migration 6 added, undone. */
-#define UNDO_V6 \
-	"DROP TABLE admin_sessions;"
+/* What migration 8 added, undone. */
+#define UNDO_V8 \
+	"DROP TABLE flags; DROP TABLE registrations; DROP TABLE inspections;" \
+	" DROP TABLE inspectors; ALTER TABLE venues DROP COLUMN listed;" \
+	" ALTER TABLE venues DROP COLUMN committed_at;" \
+	" ALTER TABLE venues DROP COLUMN committed_by;" \
+	" ALTER TABLE venues DROP COLUMN committed_recorder;" \
+	" ALTER TABLE venues DROP COLUMN lat; ALTER TABLE venues DROP COLUMN lon;"
+
+/* What migration 6 (and 8) added, undone. */
+#define UNDO_V6 UNDO_V8 \
+	" DROP TABLE admin_sessions;"
 
 /* What migrations 5 and 6 added, undone. */
 #define UNDO_V5 UNDO_V6 \
