@@ -24,6 +24,7 @@
 #include "officials/admin-req.h"
 #include "officials/alert.h"
 #include "officials/dashboard.h"
+#include "officials/district.h"
 #include "officials/export.h"
 #include "officials/report.h"
 #include "officials/trace.h"
@@ -70,6 +71,8 @@ admin_reports_send(struct admin_req *ar, int format, struct export *e)
 static void
 admin_reports_trace(struct admin_req *ar, enum trace_by by)
 {
+	struct district_scope	 sc;
+	enum trace_step		 step = TRACE_OK;
 	struct trace_ask	 ask;
 	struct export		*e;
 	struct venue		 v;
@@ -101,10 +104,16 @@ admin_reports_trace(struct admin_req *ar, enum trace_by by)
 	ask.stay = ar->cfg->default_stay;
 	ask.actor = ar->token->name;
 	ask.query = ar->query;
+	district_scope_of(ar->token, &sc);
+	ask.scope = &sc;
 	if (store_begin(ar->st) == -1 ||
-	    trace_run(ar->st, &ask, format, &e) != TRACE_OK)
+	    (step = trace_run(ar->st, &ask, format, &e)) == TRACE_EREAD ||
+	    step == TRACE_EAUDIT)
 		admin_storage_error(ar);
-	else
+	else if (step == TRACE_ESCOPE) {
+		store_rollback(ar->st);
+		admin_error(ar, 403, "this venue is of a ward the token does not see");
+	} else
 		admin_reports_send(ar, format, e);
 out:
 	store_venue_free(&v);
@@ -303,6 +312,7 @@ admin_reports_inactive(struct admin_req *ar)
 void
 admin_reports_dashboard(struct admin_req *ar)
 {
+	struct district_scope	 sc;
 	char		*v, *page;
 	long long	 days = ADMIN_DASH_DEFAULT;
 	int64_t		 from, to;
@@ -320,7 +330,8 @@ admin_reports_dashboard(struct admin_req *ar)
 		for (from = to, i = 0; i < days; i++)
 			from = tz_day_start(from - ADMIN_DAY / 2);
 	}
-	if ((page = dashboard_page(ar->st, ar->cfg, from, to, (int)days,
+	district_scope_of(ar->token, &sc);
+	if ((page = dashboard_page(ar->st, ar->cfg, &sc, from, to, (int)days,
 	    admin_lang(ar), &len)) == NULL) {
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;

@@ -12,6 +12,7 @@
 
 #include "base/base.h"
 #include "store/store.h"
+#include "officials/district.h"
 #include "officials/export.h"
 #include "officials/trace.h"
 
@@ -43,37 +44,66 @@ trace_action(enum trace_by by)
 	return trace_kinds[by].action;
 }
 
+/* Rows go to the export, those of venues outside the scope left out. */
+struct trace_to {
+	struct export			*e;
+	const struct district_scope	*scope;
+};
+
 static int
 trace_row(const struct trace_row *r, void *arg)
 {
-	export_trace(arg, r);
+	struct trace_to	*to = arg;
+
+	if (district_in_scope(to->scope, r->ward))
+		export_trace(to->e, r);
 	return 0;
+}
+
+/* A venue trace of a scoped official: the venue must be of its wards. 1 yes, 0 no, -1. */
+static int
+trace_venue_seen(struct store *st, const struct trace_ask *ask)
+{
+	struct venue	v;
+	int		r;
+
+	if (ask->scope == NULL || ask->scope->n == 0)
+		return 1;
+	if ((r = store_venue_by_id(st, ask->venue_id, &v)) != 1)
+		return r;
+	r = district_in_scope(ask->scope, v.ward);
+	store_venue_free(&v);
+	return r;
 }
 
 enum trace_step
 trace_run(struct store *st, const struct trace_ask *ask, int format,
     struct export **out)
 {
-	struct export	*e;
+	struct trace_to	 to;
 	int		 rc;
 
-	e = export_new((enum export_format)format, trace_kinds[ask->by].kind);
+	*out = NULL;
+	if (ask->by == TRACE_VENUE && (rc = trace_venue_seen(st, ask)) != 1)
+		return rc == 0 ? TRACE_ESCOPE : TRACE_EREAD;
+	to.e = export_new((enum export_format)format, trace_kinds[ask->by].kind);
+	to.scope = ask->scope;
 	switch (ask->by) {
 	case TRACE_VENUE:
 		rc = store_trace_venue(st, ask->venue_id, ask->from, ask->to,
-		    ask->stay, trace_row, e);
+		    ask->stay, trace_row, &to);
 		break;
 	case TRACE_PERSON:
 		rc = store_trace_person(st, ask->number, ask->from, ask->to,
-		    ask->stay, trace_row, e);
+		    ask->stay, trace_row, &to);
 		break;
 	default:
 		rc = store_trace_contacts(st, ask->number, ask->from, ask->to,
-		    ask->stay, trace_row, e);
+		    ask->stay, trace_row, &to);
 		break;
 	}
-	return trace_audit(st, e, rc, trace_kinds[ask->by].action, ask->actor,
-	    ask->subject, ask->query, out);
+	return trace_audit_scoped(st, to.e, rc, trace_kinds[ask->by].action,
+	    ask->actor, ask->subject, ask->query, ask->scope, out);
 }
 
 enum trace_step
@@ -81,13 +111,26 @@ trace_audit(struct store *st, struct export *e, int rc, const char *action,
     const char *actor, const char *subject, const char *query,
     struct export **out)
 {
+	return trace_audit_scoped(st, e, rc, action, actor, subject, query, NULL,
+	    out);
+}
+
+enum trace_step
+trace_audit_scoped(struct store *st, struct export *e, int rc,
+    const char *action, const char *actor, const char *subject,
+    const char *query, const struct district_scope *scope, struct export **out)
+{
+	char	sc[DISTRICT_SCOPE_MAX];
+
 	*out = NULL;
 	if (rc == -1) {
 		free(export_finish(e, NULL));
 		return TRACE_EREAD;
 	}
-	if (store_audit_add(st, actor, action, subject, query,
-	    (int64_t)export_rows(e), (int64_t)time(NULL)) == -1) {
+	district_scope_text(scope, sc, sizeof sc);
+	if (store_audit_add_scoped(st, actor, action, subject, query,
+	    scope != NULL && scope->n > 0 ? sc : NULL, (int64_t)export_rows(e),
+	    (int64_t)time(NULL)) == -1) {
 		free(export_finish(e, NULL));
 		return TRACE_EAUDIT;
 	}

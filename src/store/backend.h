@@ -321,6 +321,10 @@ struct store_backend {
 			    int64_t from, int64_t to,
 			    int (*cb)(const struct ward_life *, void *),
 			    void *arg);
+	int		 (*audit_add_scoped)(struct store *, const char *actor,
+			    const char *action, const char *subject,
+			    const char *query, const char *scope,
+			    int64_t records, int64_t at);
 };
 
 /* The backends built in. */

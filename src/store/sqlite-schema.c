@@ -283,6 +283,8 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"  seconds INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX flags_at ON flags(at);"
+	/* The wards an official's token sees, on each audit row (NULL: the district). */
+	"ALTER TABLE audit ADD COLUMN scope TEXT;"
 	},
 };
 

@@ -133,6 +133,9 @@ const struct sqlite_sql sqlite_ward_sql[] = {
 	    "  WHERE x.at >= ?2 AND x.at < ?3 GROUP BY v.ward) f"
 	    "  ON f.ward = w.ward"
 	    " ORDER BY w.ward" },
+	{ STMT_AUDIT_ADD_SCOPED,
+	    "INSERT INTO audit (at, actor, action, subject, query, records, scope)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -598,4 +601,21 @@ sqlite_report_life(struct store *s, int64_t day_from, int64_t from, int64_t to,
 	sqlite_bind_int(st, 3, to);
 	return sqlite_ward_rows(s, st, "report life", sqlite_life_fill, &w,
 	    (int (*)(const void *, void *))cb, arg);
+}
+
+int
+sqlite_audit_add_scoped(struct store *s, const char *actor, const char *action,
+    const char *subject, const char *query, const char *scope, int64_t records,
+    int64_t at)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_AUDIT_ADD_SCOPED);
+
+	sqlite_bind_int(st, 1, at);
+	sqlite_bind_text(st, 2, actor);
+	sqlite_bind_text(st, 3, action);
+	sqlite_bind_text(st, 4, subject);
+	sqlite_bind_text(st, 5, query);
+	sqlite_bind_int(st, 6, records);
+	sqlite_bind_text(st, 7, scope);
+	return sqlite_run(s, st, "audit add");
 }

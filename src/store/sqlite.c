@@ -770,4 +770,5 @@ const struct store_backend store_backend_sqlite = {
 	.flag_add = sqlite_flag_add,
 	.flag_list = sqlite_flag_list,
 	.report_life = sqlite_report_life,
+	.audit_add_scoped = sqlite_audit_add_scoped,
 };

@@ -137,6 +137,7 @@ enum sqlite_stmt_id {
 	STMT_FLAG_ADD,
 	STMT_FLAG_LIST,
 	STMT_REPORT_LIFE,
+	STMT_AUDIT_ADD_SCOPED,
 	STMT_COUNT
 };
 
@@ -396,5 +397,8 @@ int	sqlite_flag_list(struct store *, const char *ward, int64_t from,
 	    int64_t to, int (*cb)(const struct flag_row *, void *), void *arg);
 int	sqlite_report_life(struct store *, int64_t day_from, int64_t from,
 	    int64_t to, int (*cb)(const struct ward_life *, void *), void *arg);
+int	sqlite_audit_add_scoped(struct store *, const char *actor,
+	    const char *action, const char *subject, const char *query,
+	    const char *scope, int64_t records, int64_t at);
 
 #endif

@@ -221,3 +221,12 @@ store_report_life(struct store *s, int64_t day_from, int64_t from, int64_t to,
 		day_from = tz_day_start(from);
 	return s->ops->report_life(s, day_from, from, to, cb, arg);
 }
+
+int
+store_audit_add_scoped(struct store *s, const char *actor, const char *action,
+    const char *subject, const char *query, const char *scope, int64_t records,
+    int64_t at)
+{
+	return s->ops->audit_add_scoped(s, actor, action, subject, query, scope,
+	    records, at);
+}

@@ -592,5 +592,9 @@ struct ward_life {
 };
 int	store_report_life(struct store *, int64_t day_from, int64_t from, int64_t to,
 	    int (*cb)(const struct ward_life *, void *), void *arg);
+/* An audit row with the wards the official sees (NULL: the district's). */
+int	store_audit_add_scoped(struct store *, const char *actor, const char *action,
+	    const char *subject, const char *query, const char *scope, int64_t records,
+	    int64_t at);
 
 #endif

@@ -1141,7 +1141,8 @@ END_TEST
 	" ALTER TABLE venues DROP COLUMN committed_at;" \
 	" ALTER TABLE venues DROP COLUMN committed_by;" \
 	" ALTER TABLE venues DROP COLUMN committed_recorder;" \
-	" ALTER TABLE venues DROP COLUMN lat; ALTER TABLE venues DROP COLUMN lon;"
+	" ALTER TABLE venues DROP COLUMN lat; ALTER TABLE venues DROP COLUMN lon;" \
+	" ALTER TABLE audit DROP COLUMN scope;"
 
 /* What migration 6 (and 8) added, undone. */
 #define UNDO_V6 UNDO_V8 \
