@@ -270,6 +270,7 @@ out:
 void
 admin_reports_wards(struct admin_req *ar)
 {
+	struct district_scope	 sc;
 	struct export	*e;
 	int64_t		 from, to;
 	int		 format;
@@ -277,7 +278,8 @@ admin_reports_wards(struct admin_req *ar)
 	if ((format = admin_format(ar)) == -1 ||
 	    admin_window(ar, ADMIN_REPORT_DAYS, &from, &to) == -1)
 		return;
-	if (report_wards(ar->st, from, to, format, &e) == -1) {
+	district_scope_of(ar->token, &sc);
+	if (report_wards_scoped(ar->st, &sc, from, to, format, &e) == -1) {
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;
 	}
@@ -288,6 +290,7 @@ admin_reports_wards(struct admin_req *ar)
 void
 admin_reports_inactive(struct admin_req *ar)
 {
+	struct district_scope	 sc;
 	struct export	*e;
 	long long	 days = ADMIN_INACTIVE_DAYS;
 	int		 format;
@@ -295,9 +298,10 @@ admin_reports_inactive(struct admin_req *ar)
 	if ((format = admin_format(ar)) == -1 ||
 	    admin_reports_days(ar, ADMIN_INACTIVE_MAX, &days) == -1)
 		return;
+	district_scope_of(ar->token, &sc);
 	if (store_begin(ar->st) == -1 ||
-	    report_inactive(ar->st, time(NULL) - days * ADMIN_DAY, ar->token->name,
-	    ar->query, format, &e) != TRACE_OK)
+	    report_inactive_scoped(ar->st, &sc, time(NULL) - days * ADMIN_DAY,
+	    ar->token->name, ar->query, format, &e) != TRACE_OK)
 		admin_storage_error(ar);
 	else
 		admin_reports_send(ar, format, e);

@@ -24,4 +24,12 @@ int		 report_wards(struct store *, int64_t from, int64_t to, int format,
 enum trace_step	 report_inactive(struct store *, int64_t since, const char *actor,
 		    const char *query, int format, struct export **e);
 
+/* The same, of the wards of a scope (officials/district.h); NULL: the district. */
+struct district_scope;
+int		 report_wards_scoped(struct store *, const struct district_scope *,
+		    int64_t from, int64_t to, int format, struct export **e);
+enum trace_step	 report_inactive_scoped(struct store *,
+		    const struct district_scope *, int64_t since, const char *actor,
+		    const char *query, int format, struct export **e);
+
 #endif
