@@ -349,7 +349,7 @@ static const struct msg_keyword msg_kw_table[] = {
 	KV("thong ke", KW_STATS),		/* "thống kê" */
 	KV("kt", KW_INSPECT),
 	KV("kiem tra", KW_INSPECT),		/* "kiểm tra" */
-	KV("ok", KW_RESULT_OK), KV("dat", KW_RESULT_OK),	/* "đạt" */
+	KV("dat", KW_RESULT_OK),		/* "đạt"; "ok" (yes) too */
 	KV("vp", KW_RESULT_VIOLATION),
 	KV("vi pham", KW_RESULT_VIOLATION),	/* "vi phạm" */
 	KV("dong", KW_RESULT_CLOSED),		/* "đóng" */
@@ -371,7 +371,7 @@ static const struct msg_keyword msg_kw_table[] = {
 	KE("ls", KW_HISTORY),
 	KE("tk", KW_STATS),
 	KE("kt", KW_INSPECT), KE("inspect", KW_INSPECT),
-	KE("ok", KW_RESULT_OK),
+	KE("pass", KW_RESULT_OK), KE("compliant", KW_RESULT_OK),
 	KE("vp", KW_RESULT_VIOLATION), KE("violation", KW_RESULT_VIOLATION),
 	KE("dong", KW_RESULT_CLOSED), KE("closed", KW_RESULT_CLOSED),
 	KE("dk", KW_REGISTER), KE("register", KW_REGISTER),

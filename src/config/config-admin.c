@@ -40,6 +40,7 @@ struct config_token_spec {
 	unsigned char	 sha256[32];
 	char		**wards;	/* ward or wards: the token's scope */
 	size_t		 nwards;
+	char		*ward;		/* ward = "...": made wards[0] */
 };
 
 /* The tokens as read, before their digests become struct admin_token. */
@@ -113,9 +114,9 @@ static const struct config_entry config_token_entry[] = {
 	  .off = TOK_OFF(hex), .min = 1, .max = 4096,
 	  .conflicts = "sha256",
 	  .help = "file holding the SHA-256 of the token on its first line" },
-	{ .name = "ward", .type = CT_STRING, .store = CS_LOAD,
-	  .load = config_load_token_wards, .free = config_token_wards_free,
-	  .conflicts = "wards",
+	{ .name = "ward", .type = CT_STRING, .store = CS_STR,
+	  .off = TOK_OFF(ward), .min = 1, .max = 120,
+	  .check = config_check_utf8, .conflicts = "wards",
 	  .help = "the one ward whose venues, reports and traces the token "
 	  "sees; absent: the whole district" },
 	{ .name = "wards", .type = CT_STRINGS, .store = CS_LOAD,
@@ -222,6 +223,7 @@ config_load_tokens(struct config_ctx *ctx, const config_setting_t *s,
 		free(spec->hex);
 		if (rc != 0) {
 			free(spec->name);
+			free(spec->ward);
 			config_token_wards_free(spec);
 			continue;
 		}
@@ -229,6 +231,11 @@ config_load_tokens(struct config_ctx *ctx, const config_setting_t *s,
 		t->name = spec->name;
 		t->role = (enum admin_role)spec->role;
 		memcpy(t->sha256, spec->sha256, sizeof t->sha256);
+		if (spec->ward != NULL) {
+			spec->wards = xcalloc(1, sizeof *spec->wards);
+			spec->wards[spec->nwards++] = spec->ward;
+			spec->ward = NULL;
+		}
 		t->wards = spec->wards;
 		t->nwards = spec->nwards;
 	}
@@ -274,8 +281,7 @@ config_load_token_wards(struct config_ctx *ctx, const config_setting_t *s,
 
 	if (s == NULL)
 		return 0;
-	n = config_setting_type(s) == CONFIG_TYPE_STRING ? 1 :
-	    config_setting_length(s);
+	n = config_setting_length(s);
 	if (n > CONFIG_WARDS_MAX)
 		return config_fail(ctx, s, name, "more than %d wards",
 		    CONFIG_WARDS_MAX);
@@ -284,8 +290,7 @@ config_load_token_wards(struct config_ctx *ctx, const config_setting_t *s,
 		    "setting out for the whole district");
 	spec->wards = xcalloc(n, sizeof *spec->wards);
 	for (i = 0; i < n; i++) {
-		el = config_setting_type(s) == CONFIG_TYPE_STRING ? s :
-		    config_setting_get_elem(s, i);
+		el = config_setting_get_elem(s, i);
 		snprintf(elname, sizeof elname, "%s[%d]", name, i);
 		p = config_setting_get_string(el);
 		if (p == NULL || *p == '\0' || strlen(p) > 120 ||

@@ -173,6 +173,11 @@ ward_inspect(struct ward_sms *w, const char *folded, const char *p)
 			break;
 		}
 	}
+	/* "OK" is a yes word: after KT it means compliant. */
+	if (res == NULL && (len = ward_word(w->cfg, p, KW_YES)) > 0) {
+		res = &ward_results[0];
+		p += len;
+	}
 	if (res == NULL)
 		return ward_say(w, MSG_INSPECT_USAGE, "inspect_usage");
 	code_group(code, grouped, sizeof grouped);

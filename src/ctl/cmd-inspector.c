@@ -207,7 +207,7 @@ cmd_venue_activate(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	if (ref[0] == 'L' && ref[1] != '\0' &&
 	    strspn(ref + 1, "0123456789") == strlen(ref + 1))
 		id = strtoll(ref + 1, NULL, 10);
-	else if (ctl_venue_arg(ctl, argc, argv, code, &id) != 0)
+	else if (ctl_venue_arg(ctl, argc - optind, argv + optind, code, &id) != 0)
 		return 1;
 	if (store_venue_life(st, id, &l) != 1 ||
 	    store_venue_by_id(st, id, &v) != 1) {
