@@ -267,17 +267,20 @@ ward_match(struct store *st, const char *typed, char *out, size_t outlen)
 	f.out = out;
 	f.outlen = outlen;
 	f.found = 0;
-	if (f.key[0] == '\0' ||
-	    store_ward_names(st, ward_find_cb, &f) == -1) {
+	if (f.key[0] == '\0') {
 		free(f.key);
-		return f.key[0] == '\0' ? 0 : -1;
+		return 0;
+	}
+	if (store_ward_names(st, ward_find_cb, &f) == -1) {
+		free(f.key);
+		return -1;
 	}
 	free(f.key);
 	return f.found;
 }
 
-/* A copy of [p, end) without the spaces around it. */
-static void
+/* A copy of [p, end) without the spaces around it; -1 if it does not fit. */
+static int
 ward_field(const char *p, const char *end, char *out, size_t outlen)
 {
 	size_t	n;
@@ -287,10 +290,12 @@ ward_field(const char *p, const char *end, char *out, size_t outlen)
 	while (end > p && end[-1] == ' ')
 		end--;
 	n = (size_t)(end - p);
+	out[0] = '\0';
 	if (n >= outlen)
-		n = outlen - 1;
+		return -1;
 	memcpy(out, p, n);
 	out[n] = '\0';
+	return 0;
 }
 
 /* DK name, address, ward: read back and asked to be confirmed. */
@@ -310,10 +315,10 @@ ward_register(struct ward_sms *w, const char *folded, const char *p)
 	    (last = strrchr(rest, ',')) == first)
 		return ward_say(w, MSG_REGISTER_USAGE, "register_usage");
 	memset(&reg, 0, sizeof reg);
-	ward_field(rest, first, reg.name, WARD_FIELD_MAX + 1);
-	ward_field(first + 1, last, reg.address, WARD_FIELD_MAX + 1);
-	ward_field(last + 1, last + strlen(last), typed, sizeof typed);
-	if (reg.name[0] == '\0' || reg.address[0] == '\0' || typed[0] == '\0' ||
+	if (ward_field(rest, first, reg.name, WARD_FIELD_MAX + 1) == -1 ||
+	    ward_field(first + 1, last, reg.address, WARD_FIELD_MAX + 1) == -1 ||
+	    ward_field(last + 1, last + strlen(last), typed, sizeof typed) == -1 ||
+	    reg.name[0] == '\0' || reg.address[0] == '\0' || typed[0] == '\0' ||
 	    text_visible_check("name", reg.name, err, sizeof err) == -1 ||
 	    text_visible_check("address", reg.address, err, sizeof err) == -1 ||
 	    text_visible_check("ward", typed, err, sizeof err) == -1)

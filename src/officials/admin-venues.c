@@ -361,6 +361,11 @@ admin_venues_page(struct admin_req *ar)
 
 	if (admin_venue_find(ar, ar->id, &v) != 1)
 		return;
+	if (v.code[0] == '#') {
+		store_venue_free(&v);
+		admin_error(ar, 409, "a listed venue has no code yet: activate it");
+		return;
+	}
 	admin_csrf(ar, csrf);
 	page = dashboard_venue_page(ar->st, ar->cfg, v.code, admin_lang(ar),
 	    ar->token->role >= ROLE_ADMIN ? csrf : NULL, &len);
@@ -385,6 +390,11 @@ admin_venues_poster(struct admin_req *ar, enum poster_format f)
 
 	if (admin_venue_find(ar, ar->id, &v) != 1)
 		return;
+	if (v.code[0] == '#') {
+		store_venue_free(&v);
+		admin_error(ar, 409, "a listed venue has no code yet: activate it");
+		return;
+	}
 	if (poster_render(ar->cfg, &v, 1, f, &doc, &len, err, sizeof err) == -1) {
 		log_warnx("admin: poster %s: %s", v.code, err);
 		store_venue_free(&v);
