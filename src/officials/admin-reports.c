@@ -317,6 +317,7 @@ void
 admin_reports_dashboard(struct admin_req *ar)
 {
 	struct district_scope	 sc;
+	char			 csrf[65];
 	char		*v, *page;
 	long long	 days = ADMIN_DASH_DEFAULT;
 	int64_t		 from, to;
@@ -335,7 +336,9 @@ admin_reports_dashboard(struct admin_req *ar)
 			from = tz_day_start(from - ADMIN_DAY / 2);
 	}
 	district_scope_of(ar->token, &sc);
-	if ((page = dashboard_page(ar->st, ar->cfg, &sc, from, to, (int)days,
+	admin_csrf(ar, csrf);
+	if ((page = dashboard_page(ar->st, ar->cfg, &sc,
+	    ar->token->role >= ROLE_ADMIN ? csrf : NULL, from, to, (int)days,
 	    admin_lang(ar), &len)) == NULL) {
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;

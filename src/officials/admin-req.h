@@ -75,6 +75,8 @@ void	admin_wards_inspectors_add(struct admin_req *);
 void	admin_wards_registrations_list(struct admin_req *);
 void	admin_wards_registration_approve(struct admin_req *);
 void	admin_wards_registration_reject(struct admin_req *);
+void	admin_wards_registration_approve_form(struct admin_req *);
+void	admin_wards_registration_reject_form(struct admin_req *);
 /* 1 if the request's token sees venues of ward (a token without wards sees all). */
 int	admin_wards_sees(struct admin_req *, const char *ward);
 /* A listed venue's reference "L<id>": 1 found, 0 (404/403 sent), -1 (503 sent); 2 not such a reference. */

@@ -309,6 +309,26 @@ admin_wards_field(struct admin_req *ar, const char *name)
 	return v;
 }
 
+/* The form's csrf field is the session's anti-forgery token: 0, or -1 once 403 is sent. */
+static int
+admin_wards_csrf_ok(struct admin_req *ar)
+{
+	char	want[65], *csrf;
+	int	ok;
+
+	admin_csrf(ar, want);
+	csrf = admin_wards_field(ar, "csrf");
+	ok = want[0] != '\0' && csrf != NULL && strlen(csrf) == strlen(want) &&
+	    CRYPTO_memcmp(csrf, want, strlen(want)) == 0;
+	free(csrf);
+	if (!ok) {
+		admin_error(ar, 403, "refused: the form's anti-forgery token is "
+		    "missing or wrong; reload the page");
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * POST /venue/{code}/inspections from the venue page's form: csrf (the
  * session's anti-forgery token), result, note, fine. Back to the page.
@@ -317,21 +337,13 @@ void
 admin_wards_inspection_form(struct admin_req *ar)
 {
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
-	char			 want[65], loc[64];
-	char			*csrf, *result, *note, *fine;
+	char			 loc[64];
+	char			*result, *note, *fine;
 	const char		*errstr = NULL;
 	int64_t			 f = -1;
 
-	admin_csrf(ar, want);
-	csrf = admin_wards_field(ar, "csrf");
-	if (want[0] == '\0' || csrf == NULL || strlen(csrf) != strlen(want) ||
-	    CRYPTO_memcmp(csrf, want, strlen(want)) != 0) {
-		free(csrf);
-		admin_error(ar, 403, "refused: the form's anti-forgery token is "
-		    "missing or wrong; reload the page");
+	if (admin_wards_csrf_ok(ar) == -1)
 		return;
-	}
-	free(csrf);
 	result = admin_wards_field(ar, "result");
 	note = admin_wards_field(ar, "note");
 	fine = admin_wards_field(ar, "fine");
@@ -494,10 +506,10 @@ admin_wards_reg_id(struct admin_req *ar)
 	return id;
 }
 
-/* Answer a decision on a registration. */
+/* Answer a decision on a registration: JSON, or back to the dashboard for a form. */
 static void
 admin_wards_decided(struct admin_req *ar, enum district_step step, int64_t id,
-    const char *state, const char *code)
+    const char *state, const char *code, int form)
 {
 	json_t	*o;
 
@@ -534,6 +546,12 @@ admin_wards_decided(struct admin_req *ar, enum district_step step, int64_t id,
 	outbox_kick(ar->adm->outbox);
 	log_info("admin registration=%lld action=%s actor=%s", (long long)id,
 	    state, ar->token->name);
+	if (form) {
+		evhttp_add_header(evhttp_request_get_output_headers(ar->req),
+		    "Location", "/dashboard#registrations");
+		admin_send(ar, 303, "text/plain; charset=UTF-8", "", 0);
+		return;
+	}
 	if ((o = json_object()) == NULL)
 		fatalx("json_object failed");
 	admin_set(o, "id", json_integer((json_int_t)id));
@@ -560,7 +578,7 @@ admin_wards_registration_approve(struct admin_req *ar)
 		return;
 	}
 	step = district_approve(ar->st, ar->cfg, &sc, id, ar->token->name, code);
-	admin_wards_decided(ar, step, id, "approved", code);
+	admin_wards_decided(ar, step, id, "approved", code, 0);
 }
 
 /* POST /api/registrations/{id}/reject {reason} */
@@ -602,7 +620,7 @@ admin_wards_registration_reject(struct admin_req *ar)
 		goto out;
 	}
 	step = district_reject(ar->st, ar->cfg, &sc, id, reason, ar->token->name);
-	admin_wards_decided(ar, step, id, "rejected", NULL);
+	admin_wards_decided(ar, step, id, "rejected", NULL, 0);
 out:
 	json_decref(root);
 }
@@ -737,4 +755,55 @@ admin_wards_venue_json(struct admin_req *ar, const struct venue *v, json_t *o)
 	    l.committed_recorder : NULL));
 	admin_set(o, "lat", l.has_coords ? json_real(l.lat) : json_null());
 	admin_set(o, "lon", l.has_coords ? json_real(l.lon) : json_null());
+}
+
+/* POST /registration/{id}/approve from the dashboard's form (csrf). */
+void
+admin_wards_registration_approve_form(struct admin_req *ar)
+{
+	struct district_scope	 sc;
+	enum district_step	 step;
+	char			 code[CODE_MAX];
+	int64_t			 id;
+
+	if (admin_wards_csrf_ok(ar) == -1 || (id = admin_wards_reg_id(ar)) == -1)
+		return;
+	admin_wards_scope(ar, &sc);
+	if (store_begin(ar->st) == -1) {
+		admin_storage_error(ar);
+		return;
+	}
+	step = district_approve(ar->st, ar->cfg, &sc, id, ar->token->name, code);
+	admin_wards_decided(ar, step, id, "approved", code, 1);
+}
+
+/* POST /registration/{id}/reject from the dashboard's form (csrf, reason). */
+void
+admin_wards_registration_reject_form(struct admin_req *ar)
+{
+	struct district_scope	 sc;
+	enum district_step	 step;
+	char			*reason, err[128];
+	int64_t			 id;
+
+	if (admin_wards_csrf_ok(ar) == -1 || (id = admin_wards_reg_id(ar)) == -1)
+		return;
+	reason = admin_wards_field(ar, "reason");
+	if (reason == NULL || reason[0] == '\0' ||
+	    strlen(reason) > ADMIN_REASON_MAX ||
+	    text_visible_check("reason", reason, err, sizeof err) == -1) {
+		free(reason);
+		admin_error(ar, 400, "a reason of 1 to %d bytes is required",
+		    ADMIN_REASON_MAX);
+		return;
+	}
+	admin_wards_scope(ar, &sc);
+	if (store_begin(ar->st) == -1) {
+		free(reason);
+		admin_storage_error(ar);
+		return;
+	}
+	step = district_reject(ar->st, ar->cfg, &sc, id, reason, ar->token->name);
+	free(reason);
+	admin_wards_decided(ar, step, id, "rejected", NULL, 1);
 }

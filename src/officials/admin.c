@@ -113,6 +113,10 @@ static const struct admin_endpoint {
 	    admin_wards_registration_reject, 0 },
 	{ EVHTTP_REQ_POST, "/venue/" ADMIN_ID "/inspections", ROLE_ADMIN,
 	    admin_wards_inspection_form, ADMIN_PAGE | ADMIN_FORM },
+	{ EVHTTP_REQ_POST, "/registration/" ADMIN_ID "/approve", ROLE_ADMIN,
+	    admin_wards_registration_approve_form, ADMIN_PAGE | ADMIN_FORM },
+	{ EVHTTP_REQ_POST, "/registration/" ADMIN_ID "/reject", ROLE_ADMIN,
+	    admin_wards_registration_reject_form, ADMIN_PAGE | ADMIN_FORM },
 };
 
 static const struct {

@@ -66,6 +66,7 @@ dw_row(struct buf *b, const struct district_row *r, int total)
 struct dw_list {
 	struct buf			*b;
 	const struct district_scope	*sc;
+	const char			*csrf;	/* forms to decide, or NULL */
 	int				 l;
 	int				 n;
 };
@@ -83,7 +84,23 @@ dw_registration(const struct registration *r, void *arg)
 	dashboard_esc(d->b, r->address);
 	buf_str(d->b, " &middot; ");
 	dashboard_esc(d->b, r->ward);
-	dw_printf(d->b, " &middot; #%lld</li>", (long long)r->id);
+	dw_printf(d->b, " &middot; #%lld", (long long)r->id);
+	if (d->csrf != NULL && d->csrf[0] != '\0') {
+		int	l = d->l;
+
+		dw_printf(d->b, "<form method=\"post\" action=\"/registration/%lld/"
+		    "approve\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<button type=\"submit\">%s</button></form>"
+		    "<form method=\"post\" action=\"/registration/%lld/reject\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<label for=\"reason%lld\">%s</label><input id=\"reason%lld\" "
+		    "name=\"reason\" maxlength=\"200\" required>"
+		    "<button type=\"submit\">%s</button></form>", (long long)r->id,
+		    d->csrf, DW("Approve", "Duyet"), (long long)r->id, d->csrf,
+		    (long long)r->id, DW("Reason", "Ly do"), (long long)r->id,
+		    DW("Reject", "Tu choi"));
+	}
+	buf_str(d->b, "</li>");
 	d->n++;
 	return 0;
 }
@@ -112,7 +129,8 @@ dw_flag(const struct flag_row *f, void *arg)
 
 int
 dashboard_ward_sections(struct buf *b, struct store *st,
-    const struct district_scope *sc, int64_t from, int64_t to, int l)
+    const struct district_scope *sc, const char *csrf, int64_t from, int64_t to,
+    int l)
 {
 	struct district_row	*v, tot;
 	struct dw_list		 d;
@@ -137,6 +155,7 @@ dashboard_ward_sections(struct buf *b, struct store *st,
 
 	d.b = b;
 	d.sc = sc;
+	d.csrf = csrf;
 	d.l = l;
 	d.n = 0;
 	dw_printf(b, "<section id=\"registrations\"><h2>%s</h2><ul>",

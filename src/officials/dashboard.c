@@ -616,7 +616,7 @@ dash_header(struct buf *b, enum dash_lang l, const char *title, const char *swit
 
 char *
 dashboard_page(struct store *st, const struct config *cfg,
-    const struct district_scope *sc, int64_t from, int64_t to,
+    const struct district_scope *sc, const char *csrf, int64_t from, int64_t to,
     int inactive_days, const char *lang, size_t *len)
 {
 	enum dash_lang		 l = dash_lang(lang);
@@ -718,7 +718,7 @@ dashboard_page(struct store *st, const struct config *cfg,
 	buf_str(&b, "</h2>");
 	dash_ward_table(&b, l, &ws);
 	buf_str(&b, "</section>");
-	if (dashboard_ward_sections(&b, st, sc, from, to, l == DASH_EN) == -1) {
+	if (dashboard_ward_sections(&b, st, sc, csrf, from, to, l == DASH_EN) == -1) {
 		free(buf_take(&b));
 		free(buf_take(&list));
 		dash_wards_free(&ws);

@@ -33,7 +33,7 @@ TOKENS = (("tracer1", "tracer"), ("admin1", "admin"), ("hb_admin", "admin"),
 WARD_OF = {"hb_admin": HB, "ht_tracer": HT}
 INSPECTOR = "0913000001"
 STRANGER = "0913000002"
-OWNER1, OWNER2, OWNER3 = "0914000001", "0914000002", "0914000003"
+OWNER1, OWNER2, OWNER3, OWNER4 = "0914000001", "0914000002", "0914000003", "0914000004"
 COOKIE_RE = re.compile(r"checkind_session=([0-9a-f]{64});")
 CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
@@ -387,6 +387,30 @@ class TestRegistration(Base):
         self.assertTrue(any("karaoke" in r["text"] for r in rows), rows)
         self.assertEqual(self.d.scalar("SELECT state FROM registrations WHERE id = ?",
                                        (rid,)), "rejected")
+        # The dashboard lists a waiting one with forms carrying the session's
+        # anti-forgery token; without it the form is refused.
+        self.sms(OWNER4, "DK Tiệm may Hạnh, 5 Hàng Bạc, P. Hàng Bạc")
+        self.sms(OWNER4, "1")
+        rid = self.d.scalar("SELECT id FROM registrations WHERE number = ?",
+                            (harness.e164(OWNER4),))
+        body = urllib.parse.urlencode({"token": self.d.token("hb_admin")})
+        st, h, b = self.d.admin_http("POST", "/login", body, headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        cookie = {"Cookie": "checkind_session=" + COOKIE_RE.match(h["set-cookie"]).group(1)}
+        st, h, b = self.d.admin_http("GET", "/dashboard", headers=cookie)
+        page = b.decode("utf-8")
+        self.assertIn('data-registration="%d"' % rid, page)
+        csrf = CSRF_RE.search(page).group(1)
+        hdr = dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"})
+        st, h, b = self.d.admin_http("POST", "/registration/%d/approve" % rid, "",
+                                     headers=hdr)
+        self.assertEqual(st, 403, b)
+        st, h, b = self.d.admin_http("POST", "/registration/%d/approve" % rid,
+                                     urllib.parse.urlencode({"csrf": csrf}), headers=hdr)
+        self.assertEqual(st, 303, b)
+        self.assertEqual(self.d.scalar("SELECT state FROM registrations WHERE id = ?",
+                                       (rid,)), "approved")
+        self.assertEqual(self.d.count("venues", "owner = ?", (harness.e164(OWNER4),)), 1)
         # "2" cancels an unconfirmed one.
         self.sms(OWNER2, "DK Quán C, 3 Hàng Bạc, Hàng Bạc")
         self.sms(OWNER2, "2")
