@@ -296,12 +296,17 @@ admin_venues_add(struct admin_req *ar)
 void
 admin_venues_get(struct admin_req *ar)
 {
+	struct district_scope	sc;
 	struct venue	v;
+	char		scope[DISTRICT_SCOPE_MAX];
 
 	if (admin_venue_find(ar, ar->id, &v) != 1)
 		return;
-	if (v.owner != NULL && store_audit_add(ar->st, ar->token->name,
-	    "venues.get", v.code, evhttp_request_get_uri(ar->req), 1, time(NULL)) == -1) {
+	district_scope_of(ar->token, &sc);
+	district_scope_text(&sc, scope, sizeof scope);
+	if (v.owner != NULL && store_audit_add_scoped(ar->st, ar->token->name,
+	    "venues.get", v.code, evhttp_request_get_uri(ar->req),
+	    sc.n > 0 ? scope : NULL, 1, time(NULL)) == -1) {
 		store_venue_free(&v);
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;
