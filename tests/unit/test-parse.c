@@ -305,7 +305,7 @@ static const struct parse_case cases[] = {
 	 */
 	{ "KT 123 4567 OK", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "kt 1234567 vp khong quet ma", PARSE_UNKNOWN, NULL, 0, 0 },
-	{ "Ki\xe1\xbb\x83m tra 123 4567 \xc4\x91\xc3\xb3ng c\xe1\xbb\xada", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "Ki\xe1\xbb\x83m tra 123 4567 \xc4\x91\xc3\xb3ng c\xe1\xbb\xad" "a", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "DK Pho Ha, 12 Hang Bac 1234567, Hang Bac", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "\xc4\x90\xc4\x83ng k\xc3\xbd 1234567", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "kt", PARSE_UNKNOWN, NULL, 0, 0 },
