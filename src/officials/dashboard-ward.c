@@ -45,7 +45,7 @@ dw_printf(struct buf *b, const char *fmt, ...)
 static void
 dw_row(struct buf *b, const struct district_row *r, int total)
 {
-	buf_str(b, total ? "<tr data-ward-total>" : "<tr data-ward=\"");
+	buf_str(b, total ? "<tr data-district-total>" : "<tr data-district=\"");
 	if (!total) {
 		dashboard_esc(b, r->ward);
 		buf_str(b, "\">");
@@ -96,9 +96,9 @@ dw_registration(const struct registration *r, void *arg)
 		    "<label for=\"reason%lld\">%s</label><input id=\"reason%lld\" "
 		    "name=\"reason\" maxlength=\"200\" required>"
 		    "<button type=\"submit\">%s</button></form>", (long long)r->id,
-		    d->csrf, DW("Approve", "Duyet"), (long long)r->id, d->csrf,
-		    (long long)r->id, DW("Reason", "Ly do"), (long long)r->id,
-		    DW("Reject", "Tu choi"));
+		    d->csrf, DW("Approve", "Duyệt"), (long long)r->id, d->csrf,
+		    (long long)r->id, DW("Reason", "Lý do"), (long long)r->id,
+		    DW("Reject", "Từ chối"));
 	}
 	buf_str(d->b, "</li>");
 	d->n++;
@@ -122,7 +122,7 @@ dw_flag(const struct flag_row *f, void *arg)
 	dashboard_esc(d->b, f->prev_venue);
 	dw_printf(d->b, " (%s): %.1f km, %lld %s</li>", f->prev_code,
 	    (double)f->distance_m / 1000.0, (long long)(f->seconds / 60),
-	    DW("min", "phut"));
+	    DW("min", "phút"));
 	d->n++;
 	return 0;
 }
@@ -141,16 +141,15 @@ dashboard_ward_sections(struct buf *b, struct store *st,
 	dw_printf(b, "<section id=\"district\"><h2>%s</h2><table><tr><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th></tr>",
-	    DW("District roll-up", "Tong hop toan quan"), DW("Ward", "Phuong"),
-	    DW("Listed", "Co so"), DW("With a code", "Da tao ma"),
-	    DW("Committed", "Da ky cam ket"), DW("With check-ins", "Co quet ma"),
-	    DW("Check-ins", "Luot quet"), DW("Inspected", "Da kiem tra"),
-	    DW("Violations", "Vi pham"), DW("Fraud flags", "Nghi gian lan"));
+	    DW("District roll-up", "Tổng hợp toàn quận"), DW("Ward", "Phường"),
+	    DW("Listed", "Cơ sở"), DW("With a code", "Đã tạo mã"),
+	    DW("Committed", "Đã ký cam kết"), DW("With check-ins", "Có quét mã"),
+	    DW("Check-ins", "Lượt quét"), DW("Inspected", "Đã kiểm tra"),
+	    DW("Violations", "Vi phạm"), DW("Fraud flags", "Nghi gian lận"));
 	for (i = 0; i < n; i++)
 		dw_row(b, &v[i], 0);
 	dw_row(b, &tot, 1);
-	buf_str(b, "</table><p class=\"muted\"><a href=\"/api/reports/district?"
-	    "format=csv\">CSV</a></p></section>");
+	buf_str(b, "</table></section>");
 	district_rows_free(v, n);
 
 	d.b = b;
@@ -159,21 +158,21 @@ dashboard_ward_sections(struct buf *b, struct store *st,
 	d.l = l;
 	d.n = 0;
 	dw_printf(b, "<section id=\"registrations\"><h2>%s</h2><ul>",
-	    DW("Registrations waiting", "Dang ky cho duyet"));
+	    DW("Registrations waiting", "Đăng ký chờ duyệt"));
 	if (store_registration_list(st, NULL, "pending", dw_registration,
 	    &d) == -1)
 		return -1;
 	if (d.n == 0)
-		dw_printf(b, "<li>%s</li>", DW("None.", "Khong co."));
+		dw_printf(b, "<li>%s</li>", DW("None.", "Không có."));
 	buf_str(b, "</ul></section>");
 
 	d.n = 0;
 	dw_printf(b, "<section id=\"flags\"><h2>%s</h2><ul>",
-	    DW("Fraud flags", "Nghi gian lan"));
+	    DW("Fraud flags", "Nghi gian lận"));
 	if (store_flag_list(st, NULL, from, to, dw_flag, &d) == -1)
 		return -1;
 	if (d.n == 0)
-		dw_printf(b, "<li>%s</li>", DW("None.", "Khong co."));
+		dw_printf(b, "<li>%s</li>", DW("None.", "Không có."));
 	buf_str(b, "</ul></section>");
 	return 0;
 }
@@ -187,13 +186,13 @@ dashboard_ward_venue(struct buf *b, struct store *st, int64_t venue_id,
 	int			rc;
 
 	dw_printf(b, "<section id=\"inspection\"><h2>%s</h2>",
-	    DW("Inspections", "Kiem tra"));
+	    DW("Inspections", "Kiểm tra"));
 	if ((rc = store_inspection_last(st, venue_id, &in)) == -1)
 		return -1;
 	if (rc == 1) {
 		tz_format_short(in.at, when, sizeof when);
 		dw_printf(b, "<p data-last-inspection=\"%s\">%s: %s &middot; ",
-		    in.result, DW("Last", "Lan gan nhat"), when);
+		    in.result, DW("Last", "Lần gần nhất"), when);
 		dashboard_esc(b, in.result);
 		buf_str(b, " &middot; ");
 		dashboard_esc(b, in.inspector);
@@ -204,7 +203,7 @@ dashboard_ward_venue(struct buf *b, struct store *st, int64_t venue_id,
 		buf_str(b, "</p>");
 	} else
 		dw_printf(b, "<p data-last-inspection=\"\">%s</p>",
-		    DW("Never inspected.", "Chua kiem tra."));
+		    DW("Never inspected.", "Chưa kiểm tra."));
 	if (csrf != NULL && csrf[0] != '\0') {
 		dw_printf(b, "<form method=\"post\" action=\"/venue/%s/inspections\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -216,10 +215,10 @@ dashboard_ward_venue(struct buf *b, struct store *st, int64_t venue_id,
 		    "maxlength=\"500\"><label for=\"fine\">%s</label>"
 		    "<input id=\"fine\" name=\"fine\" inputmode=\"numeric\">"
 		    "<button type=\"submit\">%s</button></form>", code, csrf,
-		    DW("Result", "Ket qua"), DW("Compliant", "Dat"),
-		    DW("Violation", "Vi pham"), DW("Closed", "Dong cua"),
-		    DW("Note", "Ghi chu"), DW("Fine (dong)", "Tien phat (dong)"),
-		    DW("Record the inspection", "Ghi ket qua kiem tra"));
+		    DW("Result", "Kết quả"), DW("Compliant", "Đạt"),
+		    DW("Violation", "Vi phạm"), DW("Closed", "Đóng cửa"),
+		    DW("Note", "Ghi chú"), DW("Fine (dong)", "Tiền phạt (đồng)"),
+		    DW("Record the inspection", "Ghi kết quả kiểm tra"));
 	}
 	buf_str(b, "</section>");
 	return 0;

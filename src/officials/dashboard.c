@@ -584,7 +584,7 @@ dash_inactive_cb(const struct venue *v, int64_t last, void *arg)
 	if (in->st != NULL && store_inspection_last(in->st, v->id, &last_in) == 1) {
 		dash_date(last_in.at, 0, date, sizeof date);
 		dash_printf(b, " &middot; <span data-inspected=\"%s\">%s %s: %s</span>",
-		    last_in.result, in->l == DASH_EN ? "inspected" : "kiem tra", date,
+		    last_in.result, in->l == DASH_EN ? "inspected" : "kiểm tra", date,
 		    last_in.result);
 	}
 	dash_printf(b, "</span><br><a href=\"/venue/%s%s\">%s</a> &middot; "

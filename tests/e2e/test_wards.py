@@ -255,6 +255,8 @@ class TestScope(Base):
         page = b.decode("utf-8")
         self.assertIn('data-ward="%s"' % HB, page)
         self.assertNotIn('data-ward="%s"' % HT, page)
+        self.assertIn('data-district="%s"' % HB, page)
+        self.assertNotIn('data-district="%s"' % HT, page)
         self.assertNotIn("Nhà sách Tràng Tiền", page)
 
 
