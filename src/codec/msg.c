@@ -143,6 +143,55 @@ static const struct msg_entry {
 	    "20, VD: 2.",
 	    "{venue}: how many people are with you? Reply a number 0-20, "
 	    "e.g. 2." } },
+	[MSG_INSPECTED] = { MSG_INSPECTED, "inspected", "venue code result", {
+	    "Da ghi ket qua kiem tra {venue} ({code}): {result}.",
+	    "Inspection of {venue} ({code}) recorded: {result}." } },
+	[MSG_INSPECT_USAGE] = { MSG_INSPECT_USAGE, "inspect_usage", "", {
+	    "Cu phap: KT <ma> OK, KT <ma> VP <ghi chu> hoac KT <ma> DONG. "
+	    "VD: KT 123 4567 VP khong quet ma.",
+	    "Usage: KT <code> OK, KT <code> VP <note> or KT <code> DONG. "
+	    "E.g. KT 123 4567 VP no scanning." } },
+	[MSG_REGISTER_CONFIRM] = { MSG_REGISTER_CONFIRM, "register_confirm",
+	    "name address ward", {
+	    "DK: {name}, {address}, {ward}. Tra loi 1 de gui phuong duyet, "
+	    "2 de huy.",
+	    "Register: {name}, {address}, {ward}. Reply 1 to send it to the "
+	    "ward, 2 to cancel." } },
+	[MSG_REGISTER_USAGE] = { MSG_REGISTER_USAGE, "register_usage", "", {
+	    "De dang ky dia diem, nhan: DK <ten>, <dia chi>, <phuong>. "
+	    "VD: DK Pho Ha, 12 Hang Bac, Hang Bac",
+	    "To register a venue, text: DK <name>, <address>, <ward>. "
+	    "E.g. DK Pho Ha, 12 Hang Bac, Hang Bac" } },
+	[MSG_REGISTER_WARD] = { MSG_REGISTER_WARD, "register_ward", "ward", {
+	    "Khong tim thay phuong {ward}. Gui lai: DK <ten>, <dia chi>, "
+	    "<phuong>.",
+	    "No ward {ward} is known. Send again: DK <name>, <address>, "
+	    "<ward>." } },
+	[MSG_REGISTER_SENT] = { MSG_REGISTER_SENT, "register_sent", "", {
+	    "Da gui dang ky cho UBND phuong. Ban se nhan ma check-in qua SMS "
+	    "khi duoc duyet.",
+	    "Your registration was sent to the ward. You will get the "
+	    "check-in code by SMS once it is approved." } },
+	[MSG_REGISTER_PENDING] = { MSG_REGISTER_PENDING, "register_pending", "", {
+	    "Ban da co mot dang ky dang cho phuong duyet. Vui long doi ket "
+	    "qua.",
+	    "You already have a registration waiting for the ward. Please "
+	    "wait for its answer." } },
+	[MSG_REGISTER_CANCELLED] = { MSG_REGISTER_CANCELLED,
+	    "register_cancelled", "", {
+	    "Da huy dang ky.",
+	    "Registration cancelled." } },
+	[MSG_REGISTER_APPROVED] = { MSG_REGISTER_APPROVED, "register_approved",
+	    "venue code", {
+	    "{venue} da duoc duyet. Ma check-in: {code}. In ma tai cua; nhan "
+	    "TK de xem so luot hom nay.",
+	    "{venue} is approved. Check-in code: {code}. Print it at the "
+	    "door; text TK for today's figures." } },
+	[MSG_REGISTER_REJECTED] = { MSG_REGISTER_REJECTED, "register_rejected",
+	    "reason", {
+	    "Dang ky dia diem chua duoc duyet: {reason}. Lien he UBND phuong.",
+	    "Your venue registration was not approved: {reason}. Contact the "
+	    "ward." } },
 };
 
 /*
@@ -298,6 +347,15 @@ static const struct msg_keyword msg_kw_table[] = {
 	KV("lich su", KW_HISTORY),		/* "lịch sử" */
 	KV("tk", KW_STATS),
 	KV("thong ke", KW_STATS),		/* "thống kê" */
+	KV("kt", KW_INSPECT),
+	KV("kiem tra", KW_INSPECT),		/* "kiểm tra" */
+	KV("dat", KW_RESULT_OK),		/* "đạt"; "ok" (yes) too */
+	KV("vp", KW_RESULT_VIOLATION),
+	KV("vi pham", KW_RESULT_VIOLATION),	/* "vi phạm" */
+	KV("dong", KW_RESULT_CLOSED),		/* "đóng" */
+	KV("dong cua", KW_RESULT_CLOSED),	/* "đóng cửa" */
+	KV("dk", KW_REGISTER),
+	KV("dang ky", KW_REGISTER),		/* "đăng ký" */
 	KE("ci", KW_CHECKIN), KE("checkin", KW_CHECKIN),
 	KE("check in", KW_CHECKIN), KE("check-in", KW_CHECKIN),
 	KE("qr", KW_CHECKIN),
@@ -312,6 +370,11 @@ static const struct msg_keyword msg_kw_table[] = {
 	KE("start", KW_START),
 	KE("ls", KW_HISTORY),
 	KE("tk", KW_STATS),
+	KE("kt", KW_INSPECT), KE("inspect", KW_INSPECT),
+	KE("pass", KW_RESULT_OK), KE("compliant", KW_RESULT_OK),
+	KE("vp", KW_RESULT_VIOLATION), KE("violation", KW_RESULT_VIOLATION),
+	KE("dong", KW_RESULT_CLOSED), KE("closed", KW_RESULT_CLOSED),
+	KE("dk", KW_REGISTER), KE("register", KW_REGISTER),
 	KV("vi", KW_LANG),
 	KV("tieng viet", KW_LANG),		/* "tiếng Việt" */
 	KE("en", KW_LANG), KE("english", KW_LANG),
@@ -331,6 +394,11 @@ static const char *msg_kw_names[KW_COUNT] = {
 	[KW_START] = "start",
 	[KW_HISTORY] = "history",
 	[KW_STATS] = "stats",
+	[KW_INSPECT] = "inspect",
+	[KW_RESULT_OK] = "inspect_ok",
+	[KW_RESULT_VIOLATION] = "inspect_violation",
+	[KW_RESULT_CLOSED] = "inspect_closed",
+	[KW_REGISTER] = "register",
 	[KW_LANG] = "lang",
 };
 

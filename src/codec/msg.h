@@ -37,6 +37,16 @@ enum msg_id {
 	MSG_STATS_NONE,		/* this number owns no venue */
 	MSG_TWO_CODES,		/* {code} {code2}: two valid codes in one text */
 	MSG_ASK_COUNT,		/* {venue}: companions out of range, how many? */
+	MSG_INSPECTED,		/* {venue} {code} {result}: an inspection recorded */
+	MSG_INSPECT_USAGE,	/* KT without a known code or result */
+	MSG_REGISTER_CONFIRM,	/* {name} {address} {ward}: reply 1 to send */
+	MSG_REGISTER_USAGE,	/* DK without name, address and ward */
+	MSG_REGISTER_WARD,	/* {ward}: no such ward */
+	MSG_REGISTER_SENT,	/* sent to the ward */
+	MSG_REGISTER_PENDING,	/* one registration is already waiting */
+	MSG_REGISTER_CANCELLED,
+	MSG_REGISTER_APPROVED,	/* {venue} {code} */
+	MSG_REGISTER_REJECTED,	/* {reason} */
 	MSG_COUNT
 };
 
@@ -115,6 +125,11 @@ enum msg_kw {
 	KW_START,
 	KW_HISTORY,
 	KW_STATS,
+	KW_INSPECT,		/* KT CODE RESULT [note]: an inspector's report */
+	KW_RESULT_OK,		/* a result of KT: compliant */
+	KW_RESULT_VIOLATION,	/* a result of KT: a violation, a note may follow */
+	KW_RESULT_CLOSED,	/* a result of KT: closed on the spot */
+	KW_REGISTER,		/* DK name, address, ward: an owner registers */
 	KW_LANG,
 	KW_COUNT
 };

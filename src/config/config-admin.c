@@ -17,6 +17,7 @@
 #include "config/config-impl.h"
 
 #define CONFIG_TOKENS_MAX	256	/* officials' tokens */
+#define CONFIG_WARDS_MAX	64	/* wards of one token */
 
 static int	config_load_tokens(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
@@ -37,6 +38,9 @@ struct config_token_spec {
 	int		 role;
 	char		*hex;		/* sha256, or the first line of sha256_file */
 	unsigned char	 sha256[32];
+	char		**wards;	/* ward or wards: the token's scope */
+	size_t		 nwards;
+	char		*ward;		/* ward = "...": made wards[0] */
 };
 
 /* The tokens as read, before their digests become struct admin_token. */
@@ -49,6 +53,10 @@ struct config_token_specs {
 
 static int	config_load_proxies(struct config_ctx *, const config_setting_t *,
 		    const config_setting_t *, const char *, void *);
+static int	config_load_token_wards(struct config_ctx *,
+		    const config_setting_t *, const config_setting_t *,
+		    const char *, void *);
+static void	config_token_wards_free(void *);
 static void	config_proxies_free(void *);
 
 /* admin = { ... } */
@@ -116,6 +124,15 @@ static const struct config_entry config_token_entry[] = {
 	  .off = TOK_OFF(hex), .min = 1, .max = 4096,
 	  .conflicts = "sha256",
 	  .help = "file holding the SHA-256 of the token on its first line" },
+	{ .name = "ward", .type = CT_STRING, .store = CS_STR,
+	  .off = TOK_OFF(ward), .min = 1, .max = 120,
+	  .check = config_check_utf8, .conflicts = "wards",
+	  .help = "the one ward whose venues, reports and traces the token "
+	  "sees; absent: the whole district" },
+	{ .name = "wards", .type = CT_STRINGS, .store = CS_LOAD,
+	  .load = config_load_token_wards, .free = config_token_wards_free,
+	  .conflicts = "ward",
+	  .help = "the wards the token sees, as ward" },
 };
 
 /* admin = { ... }: without the group there is no admin listener. */
@@ -216,12 +233,21 @@ config_load_tokens(struct config_ctx *ctx, const config_setting_t *s,
 		free(spec->hex);
 		if (rc != 0) {
 			free(spec->name);
+			free(spec->ward);
+			config_token_wards_free(spec);
 			continue;
 		}
 		t = &cfg->tokens[cfg->ntokens++];
 		t->name = spec->name;
 		t->role = (enum admin_role)spec->role;
 		memcpy(t->sha256, spec->sha256, sizeof t->sha256);
+		if (spec->ward != NULL) {
+			spec->wards = xcalloc(1, sizeof *spec->wards);
+			spec->wards[spec->nwards++] = spec->ward;
+			spec->ward = NULL;
+		}
+		t->wards = spec->wards;
+		t->nwards = spec->nwards;
 	}
 	if (specs.v != NULL)
 		explicit_bzero(specs.v, specs.n * sizeof *specs.v);
@@ -233,15 +259,76 @@ static void
 config_tokens_free(void *target)
 {
 	struct config	*cfg = target;
-	size_t		 i;
+	size_t		 i, j;
 
-	for (i = 0; i < cfg->ntokens; i++)
+	for (i = 0; i < cfg->ntokens; i++) {
 		free(cfg->tokens[i].name);
+		for (j = 0; j < cfg->tokens[i].nwards; j++)
+			free(cfg->tokens[i].wards[j]);
+		free(cfg->tokens[i].wards);
+	}
 	if (cfg->tokens != NULL)
 		explicit_bzero(cfg->tokens, cfg->ntokens * sizeof *cfg->tokens);
 	free(cfg->tokens);
 	cfg->tokens = NULL;
 	cfg->ntokens = 0;
+}
+
+/*
+ * ward = "Hàng Bạc"; or wards = [ "Hàng Bạc", "Hàng Đào" ]: UTF-8, none
+ * empty or twice. Compared with a venue's ward as written.
+ */
+static int
+config_load_token_wards(struct config_ctx *ctx, const config_setting_t *s,
+    const config_setting_t *parent, const char *name, void *target)
+{
+	struct config_token_spec	*spec = target;
+	const config_setting_t		*el;
+	const char			*p;
+	char				 elname[CONFIG_PATH_MAX], why[128];
+	int				 i, n;
+	size_t				 j;
+
+	if (s == NULL)
+		return 0;
+	n = config_setting_length(s);
+	if (n > CONFIG_WARDS_MAX)
+		return config_fail(ctx, s, name, "more than %d wards",
+		    CONFIG_WARDS_MAX);
+	if (n == 0)
+		return config_fail(ctx, s, name, "no ward listed: leave the "
+		    "setting out for the whole district");
+	spec->wards = xcalloc(n, sizeof *spec->wards);
+	for (i = 0; i < n; i++) {
+		el = config_setting_get_elem(s, i);
+		snprintf(elname, sizeof elname, "%s[%d]", name, i);
+		p = config_setting_get_string(el);
+		if (p == NULL || *p == '\0' || strlen(p) > 120 ||
+		    config_check_utf8(p, why, sizeof why) != 0)
+			return config_fail(ctx, config_setting_source_line(el) ?
+			    el : s, elname, "a ward is 1 to 120 bytes of UTF-8");
+		for (j = 0; j < spec->nwards; j++) {
+			if (strcmp(spec->wards[j], p) == 0)
+				return config_fail(ctx,
+				    config_setting_source_line(el) ? el : s,
+				    elname, "\"%s\" is listed twice", p);
+		}
+		spec->wards[spec->nwards++] = xstrdup(p);
+	}
+	return 0;
+}
+
+static void
+config_token_wards_free(void *target)
+{
+	struct config_token_spec	*spec = target;
+	size_t				 i;
+
+	for (i = 0; i < spec->nwards; i++)
+		free(spec->wards[i]);
+	free(spec->wards);
+	spec->wards = NULL;
+	spec->nwards = 0;
 }
 
 /* proxies = [ "ADDR", "ADDR/PREFIX", ... ], as the inbound allow lists. */

@@ -200,6 +200,11 @@ config_lang_of(struct config_ctx *ctx, const struct config *cfg,
  */
 #define CONFIG_WORST_VENUE	"Quán Phở Gia Truyền Bát Đàn Số 49 Hà Nội"
 #define CONFIG_WORST_WARD	"Phuong Hang Bong"
+/* A registration read back: name and address cut to 30 characters, a reason to 60. */
+#define CONFIG_WORST_NAME	"Quan Pho Gia Truyen Bat Dan 49"
+#define CONFIG_WORST_ADDRESS	"So 49 pho Bat Dan, Hoan Kiem H"
+#define CONFIG_WORST_REASON \
+	"Dia chi khong thuoc phuong, de nghi bo sung giay phep kinh do"
 #define CONFIG_WORST_LIST \
 	"Pho Thin 16/09 08:15, Cho Hang Da 15/09 17:40, " \
 	"Nha sach Trang Tien 14/09 10:05, Cafe Giang"
@@ -235,6 +240,10 @@ config_check_segment(struct config_ctx *ctx, const struct config *cfg,
 			    cfg->short_number : "" },
 			{ "list", CONFIG_WORST_LIST },
 			{ "lookups", "99" },
+			{ "name", CONFIG_WORST_NAME },
+			{ "address", CONFIG_WORST_ADDRESS },
+			{ "result", "compliant" },
+			{ "reason", CONFIG_WORST_REASON },
 		};
 
 		text = msg_render(&cfg->texts, lang, id, vars, nitems(vars));

@@ -100,6 +100,19 @@ static const struct config_entry config_poster[] = {
 	  "\"sms\" (sms:NUMBER) or \"sms-body\" (sms:NUMBER?body=CODE)" },
 };
 
+/* fraud = { ... }: the signal of a check-in far from the one before (issue 18). */
+static const struct config_entry config_fraud[] = {
+	{ .name = "distance_km", .type = CT_FLOAT, .store = CS_DOUBLE,
+	  .off = CFG_OFF(fraud_distance_km), .fmin = 0.1, .fmax = 20000,
+	  .fdef = 5.0,
+	  .help = "kilometres between two venues beyond which a check-in "
+	  "soon after the other is flagged" },
+	{ .name = "minutes", .type = CT_INT, .store = CS_INT,
+	  .off = CFG_OFF(fraud_minutes), .min = 0, .max = 1440, .def_num = 10,
+	  .help = "minutes after a check-in within which one far away is "
+	  "flagged; 0: no flags" },
+};
+
 /* outbox = { ... } */
 static const struct config_entry config_outbox[] = {
 	{ .name = "max_attempts", .type = CT_INT, .store = CS_INT,
@@ -231,6 +244,10 @@ static const struct config_entry config_top[] = {
 	{ .name = "outbox", .type = CT_GROUP, .store = CS_GROUP,
 	  .group = CONFIG_TABLE(config_outbox),
 	  .help = "retries and the default route of queued texts" },
+	{ .name = "fraud", .type = CT_GROUP, .store = CS_GROUP,
+	  .group = CONFIG_TABLE(config_fraud),
+	  .help = "when a check-in is flagged as far from the number's one "
+	  "before" },
 	{ .name = "languages", .type = CT_LIST, .store = CS_LOAD,
 	  .load = config_load_later, .free = config_words_free,
 	  .help = "reply languages beyond vi and en, and the words that "

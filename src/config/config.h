@@ -176,6 +176,8 @@ struct admin_token {
 	char		*name;		/* who: written to every audit row */
 	enum admin_role	 role;
 	unsigned char	 sha256[32];	/* of the token text */
+	char		**wards;	/* ward = / wards =: its scope; none: the district's */
+	size_t		 nwards;
 };
 
 /* What a poster's QR code holds (poster.c). */
@@ -245,6 +247,9 @@ struct config {
 	char			*outbox_default_route;	/* NULL: the first route */
 	double			 outbox_retry_base;	/* seconds before the first retry, default 10 */
 	int			 outbox_retry_max;	/* seconds between retries at most, default 3600 */
+
+	double			 fraud_distance_km;	/* default 5 */
+	int			 fraud_minutes;		/* default 10; 0: no flags */
 
 	struct msg_texts	 texts;		/* languages, keywords, templates,
 						   screens; fold_diacritics */

@@ -19,6 +19,7 @@
 #include "core/dialog.h"
 #include "core/metrics.h"
 #include "core/parse.h"
+#include "core/ward.h"
 
 #define DIALOG_RS		"\x1e"	/* separates replies stored with an inbound row */
 #define DIALOG_NAME_CHARS	40	/* a venue name in a reply is cut to this */
@@ -263,6 +264,8 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 	c.sent_at = d->sent_at;
 	c.received_at = d->now;
 	if ((c.id = store_checkin_add(d->store, &c, d->msg->channel, d->inbound_id)) == -1)
+		return -1;
+	if (ward_fraud_check(d->store, d->cfg, &c) == -1)	/* a flag, never a refusal */
 		return -1;
 	d->open = 1;
 	metrics_add(METRIC_CHECKINS, d->msg->channel, NULL, 1);
@@ -902,6 +905,30 @@ dialog_inbound_store(struct dctx *d, const char *replies)
 	    d->msg->ext_id, d->from, d->clean, d->now, replies);
 }
 
+/* An inspector's KT, an owner's DK or its answer (core/ward.c): 1 answered, 0 not one, -1. */
+static int
+dialog_ward(struct dctx *d)
+{
+	struct ward_sms	w;
+	int		r;
+
+	memset(&w, 0, sizeof w);
+	w.store = d->store;
+	w.cfg = d->cfg;
+	w.from = d->from;
+	w.clean = d->clean;
+	w.lang = d->lang;
+	w.now = d->now;
+	w.session = d->has_session ? &d->session : NULL;
+	w.yes = d->p.kind == PARSE_YES ? 1 : d->p.kind == PARSE_NO ? 2 : 0;
+	if ((r = ward_sms(&w)) != 1)
+		return r;
+	log_info("msg=%lld chan=%s action=%s", (long long)d->inbound_id,
+	    d->msg->channel, w.action);
+	dialog_say(d, w.reply, w.vars, w.nvars);
+	return 1;
+}
+
 /* The work between BEGIN and COMMIT; 0 or -1. */
 static int
 dialog_run(struct dctx *d)
@@ -951,6 +978,8 @@ dialog_run(struct dctx *d)
 	    d->session.kind == SESSION_COUNT &&
 	    (count = dialog_count_number(d->clean)) != -1)
 		r = dialog_count_answer(d, count);
+	else if (d->given == NULL && (r = dialog_ward(d)) != 0)
+		r = r == 1 ? 0 : -1;
 	else if (dialog_is_answer(d))
 		r = dialog_answer(d);
 	else {

@@ -27,6 +27,11 @@ static const enum parse_kind parse_kw_kinds[KW_COUNT] = {
 	[KW_START] = PARSE_START,
 	[KW_HISTORY] = PARSE_HISTORY,
 	[KW_STATS] = PARSE_STATS,
+	[KW_INSPECT] = PARSE_UNKNOWN,		/* core/ward.c reads these */
+	[KW_RESULT_OK] = PARSE_UNKNOWN,
+	[KW_RESULT_VIOLATION] = PARSE_UNKNOWN,
+	[KW_RESULT_CLOSED] = PARSE_UNKNOWN,
+	[KW_REGISTER] = PARSE_UNKNOWN,
 	[KW_LANG] = PARSE_LANG,
 };
 
@@ -315,6 +320,9 @@ parse_commands(const struct msg_keyword *k)
 	case KW_YES:
 	case KW_NO:
 	case KW_LANG:
+	case KW_RESULT_OK:		/* words of a KT, common words alone */
+	case KW_RESULT_VIOLATION:
+	case KW_RESULT_CLOSED:
 		return 0;
 	default:
 		return 1;

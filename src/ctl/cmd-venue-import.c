@@ -1,11 +1,14 @@
 /*
  * cmd-venue-import.c: checkinctl venue import, venues from CSV (RFC 4180)
- * `name,address,ward,kind,owner_phone`: every good row in one transaction,
- * each bad one reported with its line, the way a spreadsheet writes it.
- * A sixth column, call_number, may give the venue's own phone number (a
- * call to it checks the caller in there: core/voice.c).
+ * `name,address,ward,kind,owner_phone[,lat,lon[,call_number]]`: every good
+ * row in one transaction, each bad one reported with its line, the way a
+ * spreadsheet writes it. lat,lon place the venue (the fraud signal);
+ * call_number is the venue's own phone number (a call to it checks the
+ * caller in there: core/voice.c). --listed: the ward's list of
+ * businesses, none given a code yet.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,9 @@
 #include "store/store.h"
 #include "ctl/ctl-cmd.h"
 
-#define CMD_IMPORT_FIELDS	6	/* name,address,ward,kind,owner_phone[,call_number] */
+#define CMD_IMPORT_SHORT	5	/* name,address,ward,kind,owner_phone */
+#define CMD_IMPORT_COORDS	7	/* and lat,lon */
+#define CMD_IMPORT_FIELDS	8	/* and call_number */
 #define CMD_IMPORT_PROGRESS	100	/* rows between two progress lines */
 
 /* The state of one venue import while libcsv calls back. */
@@ -42,6 +47,7 @@ struct cmd_venue_import_state {
 	int		 progress;	/* stderr is a terminal */
 	int		 progress_shown;
 	FILE		*out;		/* lines for stdout, after commit */
+	int		 listed;	/* --listed: businesses without a code yet */
 };
 
 /* Report a rejected row as "FILE:LINE: reason". */
@@ -89,7 +95,7 @@ cmd_venue_import_field(void *s, size_t len, void *arg)
 }
 
 /*
- * The row's call_number (sixth field) made E.164 into out, "" if none: 0;
+ * The row's call_number (eighth field) made E.164 into out, "" if none: 0;
  * else the row is rejected (not a number, another venue's) and 1.
  */
 static int
@@ -139,9 +145,10 @@ cmd_venue_import_row(struct cmd_venue_import_state *im)
 {
 	struct cmd_venue_fields	 in;
 	struct venue		 v;
-	char			 err[256], grouped[CODE_MAX + 4], *first;
+	char			 err[256], grouped[CODE_MAX + 4], *first, *end;
 	char			 call[NUMBER_MAX];
-	int			 header;
+	double			 lat = 0, lon = 0;
+	int			 header, has;
 
 	if (!im->first_done) {
 		im->first_done = 1;
@@ -156,15 +163,36 @@ cmd_venue_import_row(struct cmd_venue_import_state *im)
 		cmd_venue_import_reject(im, im->bad);
 		return;
 	}
-	if (im->nfields != CMD_IMPORT_FIELDS - 1 && im->nfields != CMD_IMPORT_FIELDS) {
-		snprintf(err, sizeof err, "expected %d fields "
-		    "(name,address,ward,kind,owner_phone), found %zu",
-		    CMD_IMPORT_FIELDS - 1, im->nfields);
+	if (im->nfields != CMD_IMPORT_SHORT && im->nfields != CMD_IMPORT_COORDS &&
+	    im->nfields != CMD_IMPORT_FIELDS) {
+		snprintf(err, sizeof err, "expected %d, %d or %d fields "
+		    "(name,address,ward,kind,owner_phone[,lat,lon[,call_number]]),"
+		    " found %zu", CMD_IMPORT_SHORT, CMD_IMPORT_COORDS,
+		    CMD_IMPORT_FIELDS, im->nfields);
 		cmd_venue_import_reject(im, err);
 		return;
 	}
 	if (cmd_venue_import_call(im, call, sizeof call) != 0)
 		return;
+	has = 0;
+	if (im->nfields >= CMD_IMPORT_COORDS &&
+	    (*im->fields[5] != '\0' || *im->fields[6] != '\0')) {
+		lat = strtod(im->fields[5], &end);
+		if (*im->fields[5] == '\0' || *end != '\0' || lat < -90 ||
+		    lat > 90) {
+			cmd_venue_import_reject(im, "lat is not a number from -90 "
+			    "to 90");
+			return;
+		}
+		lon = strtod(im->fields[6], &end);
+		if (*im->fields[6] == '\0' || *end != '\0' || lon < -180 ||
+		    lon > 180) {
+			cmd_venue_import_reject(im, "lon is not a number from -180 "
+			    "to 180");
+			return;
+		}
+		has = 1;
+	}
 	memset(&in, 0, sizeof in);
 	in.name = im->fields[0];
 	in.address = im->fields[1];
@@ -175,7 +203,9 @@ cmd_venue_import_row(struct cmd_venue_import_state *im)
 		cmd_venue_import_reject(im, err);
 		return;
 	}
-	if (store_venue_add(im->ctl->store, &v, im->ctl->code_digits) == -1) {
+	if ((im->listed ? store_venue_add_listed(im->ctl->store, &v) :
+	    store_venue_add(im->ctl->store, &v, im->ctl->code_digits)) == -1 ||
+	    (has && store_venue_coords(im->ctl->store, v.id, 1, lat, lon) != 0)) {
 		ctl_unprogress(&im->progress_shown);
 		fprintf(stderr, "%s:%zu: cannot store the venue\n", im->file,
 		    im->row_line);
@@ -192,7 +222,10 @@ cmd_venue_import_row(struct cmd_venue_import_state *im)
 		store_venue_free(&v);
 		return;
 	}
-	code_group(v.code, grouped, sizeof grouped);
+	if (im->listed)
+		snprintf(grouped, sizeof grouped, "L%lld", (long long)v.id);
+	else
+		code_group(v.code, grouped, sizeof grouped);
 	fprintf(im->out, "%s\t", grouped);
 	ctl_put(im->out, v.name);
 	fputc('\t', im->out);
@@ -324,11 +357,25 @@ cmd_venue_import(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	size_t			 outlen = 0;
 	int			 rv;
 
-	ctl_no_options(cmd, argc, argv);
+	static const struct option	opts[] = {
+		{ "listed",	no_argument,	NULL,	'l' },
+		{ "help",	no_argument,	NULL,	'h' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	int				listed = 0, ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (ch == 'l')
+			listed = 1;
+		else
+			ctl_bad_option(cmd, ch, argv);
+	}
 	if (argc - optind != 1)
 		ctl_cmd_usage(cmd);
 
 	memset(&im, 0, sizeof im);
+	im.listed = listed;
 	im.ctl = ctl;
 	im.line = 1;
 	if (strcmp(argv[optind], "-") == 0) {

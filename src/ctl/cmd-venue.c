@@ -186,7 +186,10 @@ cmd_venue_list_cb(const struct venue *v, void *arg)
 {
 	char	grouped[CODE_MAX + 4];
 
-	code_group(v->code, grouped, sizeof grouped);
+	if (v->code[0] == '#')	/* listed: no code yet, its reference */
+		snprintf(grouped, sizeof grouped, "L%lld", (long long)v->id);
+	else
+		code_group(v->code, grouped, sizeof grouped);
 	printf("%s\t", grouped);
 	ctl_put(stdout, v->name);
 	putchar('\t');
@@ -195,7 +198,8 @@ cmd_venue_list_cb(const struct venue *v, void *arg)
 	ctl_put(stdout, v->kind);
 	putchar('\t');
 	ctl_put(stdout, v->owner);
-	printf("\t%s\n", v->active ? "active" : "inactive");
+	printf("\t%s\n", v->code[0] == '#' ? "listed" : v->active ? "active" :
+	    "inactive");
 	return 0;
 }
 

@@ -76,6 +76,10 @@ int	cmd_venue_call_number(struct ctl *, const struct ctl_cmd *, int, char **);
 /* cmd-venue-call.c: set (number) or clear (NULL) a venue's call_number; 0 or 1. */
 int	cmd_venue_set_call(struct ctl *, const char *what, const char *code,
 	    const char *number);
+int	cmd_venue_activate(struct ctl *, const struct ctl_cmd *, int, char **);
+int	cmd_inspector_add(struct ctl *, const struct ctl_cmd *, int, char **);
+int	cmd_inspector_del(struct ctl *, const struct ctl_cmd *, int, char **);
+int	cmd_inspector_list(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_outbox_list(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_outbox_show(struct ctl *, const struct ctl_cmd *, int, char **);
 int	cmd_outbox_retry(struct ctl *, const struct ctl_cmd *, int, char **);

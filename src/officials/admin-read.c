@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "officials/admin-req.h"
 #include "officials/dashboard.h"
+#include "officials/district.h"
 #include "officials/export.h"
 #include "officials/readers.h"
 #include "officials/report.h"
@@ -48,7 +49,9 @@ struct admin_read {
 	int64_t			 from, to, since;
 	int			 days;
 	char			 lang[4];
+	char			*csrf;		/* the page's forms' token, NULL: no forms */
 	struct config		 cfg;		/* what a page reads of it, copied */
+	struct district_scope	 scope;		/* the token's wards, copied */
 
 	int			 fd;		/* the answer's file, -1 none */
 	size_t			 len;
@@ -89,21 +92,47 @@ admin_read_since(struct admin_read *rd, int64_t since)
 }
 
 void
-admin_read_page(struct admin_read *rd, int days, const char *lang)
+admin_read_page(struct admin_read *rd, int days, const char *lang,
+    const char *csrf)
 {
 	rd->days = days;
 	strlcpy(rd->lang, lang, sizeof rd->lang);
+	rd->csrf = csrf != NULL ? xstrdup(csrf) : NULL;
+}
+
+/* The token's wards, copied: a reload may free the token's while we read. */
+static void
+admin_read_scope(struct admin_read *rd, const struct admin_token *t)
+{
+	struct district_scope	 sc;
+	char			**wards;
+	size_t			 i;
+
+	district_scope_of(t, &sc);
+	if (sc.n == 0)
+		return;
+	wards = xcalloc(sc.n, sizeof *wards);
+	for (i = 0; i < sc.n; i++)
+		wards[i] = xstrdup(sc.wards[i]);
+	rd->scope.wards = wards;
+	rd->scope.n = sc.n;
 }
 
 static void
 admin_read_free(struct admin_read *rd)
 {
+	size_t	i;
+
 	if (rd->fd != -1)
 		close(rd->fd);
 	free(rd->action);
 	free(rd->subject);
 	free(rd->code);
+	free(rd->csrf);
 	free(rd->cfg.short_number);
+	for (i = 0; i < rd->scope.n; i++)
+		free(rd->scope.wards[i]);
+	free((void *)rd->scope.wards);
 	free(rd->page);
 	free(rd);
 }
@@ -128,11 +157,11 @@ admin_read_rows(struct store *st, struct admin_read *rd)
 		break;
 	case ADMIN_READ_WARDS:
 		e = export_new_spool(rd->format, EXPORT_WARDS, f);
-		rc = report_wards_read(st, rd->from, rd->to, e);
+		rc = report_wards_read(st, &rd->scope, rd->from, rd->to, e);
 		break;
 	default:
 		e = export_new_spool(rd->format, EXPORT_INACTIVE, f);
-		rc = report_inactive_read(st, rd->since, e);
+		rc = report_inactive_read(st, &rd->scope, rd->since, e);
 		break;
 	}
 	rd->rows = (int64_t)export_rows(e);
@@ -152,8 +181,8 @@ admin_read_run(struct store *st, void *arg)
 
 	if (rd->kind != ADMIN_READ_DASHBOARD)
 		return admin_read_rows(st, rd);
-	rd->page = dashboard_page(st, &rd->cfg, rd->from, rd->to, rd->days,
-	    rd->lang, &len);
+	rd->page = dashboard_page(st, &rd->cfg, &rd->scope, rd->csrf, rd->from,
+	    rd->to, rd->days, rd->lang, &len);
 	rd->len = len;
 	return rd->page != NULL ? 0 : -1;
 }
@@ -170,15 +199,18 @@ static int
 admin_read_audit(struct admin_read *rd)
 {
 	struct admin_req	*ar = rd->ar;
+	char			 scope[DISTRICT_SCOPE_MAX];
 	int			 rc;
 
 	if (rd->action == NULL)
 		return 0;
+	district_scope_text(&rd->scope, scope, sizeof scope);
 	if ((rc = store_begin_try(ar->st)) == 1 &&
 	    ++rd->tries < ADMIN_READ_LOCK_TRIES)
 		return 1;
-	if (rc != 0 || store_audit_add(ar->st, ar->token->name, rd->action,
-	    rd->subject, ar->query, rd->rows, (int64_t)time(NULL)) == -1 ||
+	if (rc != 0 || store_audit_add_scoped(ar->st, ar->token->name,
+	    rd->action, rd->subject, ar->query, rd->scope.n > 0 ? scope : NULL,
+	    rd->rows, (int64_t)time(NULL)) == -1 ||
 	    store_commit(ar->st) == -1) {
 		store_rollback(ar->st);
 		return -1;
@@ -288,6 +320,8 @@ admin_read_submit(struct admin_read *rd, enum admin_read_kind kind,
 		rd->ask.actor = NULL;
 		rd->ask.query = NULL;
 	}
+	admin_read_scope(rd, ar->token);
+	rd->ask.scope = &rd->scope;
 	if (kind == ADMIN_READ_DASHBOARD) {
 		if (ar->cfg->short_number != NULL)
 			rd->cfg.short_number = xstrdup(ar->cfg->short_number);

@@ -24,6 +24,7 @@
 #include "officials/admin-req.h"
 #include "officials/alert.h"
 #include "officials/dashboard.h"
+#include "officials/district.h"
 #include "officials/export.h"
 #include "officials/report.h"
 #include "officials/trace.h"
@@ -284,6 +285,7 @@ void
 admin_reports_dashboard(struct admin_req *ar)
 {
 	struct admin_read	*rd;
+	char			 csrf[65];
 	char		*v;
 	long long	 days = ADMIN_DASH_DEFAULT;
 	int64_t		 from, to;
@@ -302,6 +304,8 @@ admin_reports_dashboard(struct admin_req *ar)
 	}
 	rd = admin_read_new(ar, -1);
 	admin_read_window(rd, from, to);
-	admin_read_page(rd, (int)days, admin_lang(ar));
+	admin_csrf(ar, csrf);
+	admin_read_page(rd, (int)days, admin_lang(ar),
+	    ar->token->role >= ROLE_ADMIN ? csrf : NULL);
 	admin_read_submit(rd, ADMIN_READ_DASHBOARD, NULL, NULL);
 }

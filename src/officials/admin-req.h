@@ -82,7 +82,9 @@ struct admin_read *admin_read_new(struct admin_req *, int format);
 struct trace_ask	*admin_read_trace(struct admin_read *);
 void		 admin_read_window(struct admin_read *, int64_t from, int64_t to);
 void		 admin_read_since(struct admin_read *, int64_t since);
-void		 admin_read_page(struct admin_read *, int days, const char *lang);
+/* A page's days and language, and its forms' token (NULL: no forms). */
+void		 admin_read_page(struct admin_read *, int days, const char *lang,
+		    const char *csrf);
 /*
  * Run the read of kind on a reader (or on the loop without readers),
  * write its audit row (action, or none if NULL) on the loop once it is
@@ -100,6 +102,44 @@ void		 admin_read_submit(struct admin_read *, enum admin_read_kind,
 struct admin_req *admin_defer(struct admin_req *);
 /* Log and count a deferred request once answered; frees it. */
 void		 admin_finish(struct admin_req *);
+/* admin-wards.c: the ward's own workflow (issue 18). */
+void	admin_wards_district(struct admin_req *);
+void	admin_wards_flags(struct admin_req *);
+void	admin_wards_inspections_list(struct admin_req *);
+void	admin_wards_inspections_add(struct admin_req *);
+void	admin_wards_inspection_form(struct admin_req *);
+void	admin_wards_inspectors_list(struct admin_req *);
+void	admin_wards_inspectors_add(struct admin_req *);
+void	admin_wards_registrations_list(struct admin_req *);
+void	admin_wards_registration_approve(struct admin_req *);
+void	admin_wards_registration_reject(struct admin_req *);
+void	admin_wards_registration_approve_form(struct admin_req *);
+void	admin_wards_registration_reject_form(struct admin_req *);
+/* 1 if the request's token sees venues of ward (a token without wards sees all). */
+int	admin_wards_sees(struct admin_req *, const char *ward);
+/* A listed venue's reference "L<id>": 1 found, 0 (404/403 sent), -1 (503 sent); 2 not such a reference. */
+int	admin_wards_listed_find(struct admin_req *, const char *typed, struct venue *);
+/* A venue's life as POST/PATCH /api/venues give it. */
+struct admin_venue_life {
+	int		 listed;	/* POST: a known business without a code yet */
+	int		 activate;	/* PATCH: a listed venue gets its code */
+	const char	*committed_by;	/* a commitment signed, by whom */
+	int64_t		 committed_at;	/* when; 0: now */
+	int		 coords;	/* 1: lat and lon given, -1: cleared, 0: as is */
+	double		 lat;
+	double		 lon;
+	int		 has_lat, has_lon;
+};
+/* A member of the venue's life: 1 taken, 0 not one, -1 once a 400 is sent. */
+int	admin_wards_venue_member(struct admin_req *, const char *key, json_t *v,
+	    int patch, struct admin_venue_life *);
+/* Apply it to venue_id after a POST or PATCH: 0, -1 once an error is sent. */
+int	admin_wards_venue_apply(struct admin_req *, int64_t venue_id,
+	    struct admin_venue_life *);
+/* Add a venue's life (state, ref, lat, lon, commitment) to its JSON. */
+void	admin_wards_venue_json(struct admin_req *, const struct venue *, json_t *o);
+/* The anti-forgery token of the browser's session (hex), or "" without a session. */
+void	admin_csrf(struct admin_req *, char out[65]);
 
 /* admin.c: answers. */
 /* Send len bytes of the file fd (which is closed), without copying them into memory. */

@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "officials/admin-req.h"
 #include "officials/dashboard.h"
+#include "officials/district.h"
 #include "officials/export.h"
 #include "officials/poster.h"
 #include "officials/trace.h"
@@ -42,6 +43,7 @@ struct admin_venues_in {
 	int		 n;		/* members given */
 	int		 call_set;	/* call_number given: call164, or "" to clear */
 	char		 call164[NUMBER_MAX];
+	struct admin_venue_life life;	/* listed, activate, commitment, lat/lon */
 };
 
 static const struct admin_venues_field {
@@ -129,6 +131,13 @@ admin_venues_parse(struct admin_req *ar, json_t *root, int patch,
 				return -1;
 			continue;
 		}
+		if ((i = (size_t)admin_wards_venue_member(ar, key, v, patch,
+		    &in->life)) != 0) {
+			if ((int)i == -1)
+				return -1;
+			in->n++;
+			continue;
+		}
 		if (patch && strcmp(key, "active") == 0) {
 			if (!json_is_boolean(v)) {
 				admin_error(ar, 400, "active must be true or false");
@@ -180,10 +189,10 @@ admin_venues_parse(struct admin_req *ar, json_t *root, int patch,
 
 /* A venue as the API shows one. */
 static json_t *
-admin_venues_json(const struct venue *v)
+admin_venues_json(struct admin_req *ar, const struct venue *v)
 {
 	json_t	*o;
-	char	 grouped[CODE_MAX + 4];
+	char	 grouped[CODE_MAX + 4], num[NUMBER_MAX];
 
 	if ((o = json_object()) == NULL)
 		fatalx("json_object failed");
@@ -199,15 +208,7 @@ admin_venues_json(const struct venue *v)
 	    v->owner : NULL));
 	admin_set(o, "active", json_boolean(v->active));
 	admin_set(o, "created_at", admin_json_time(v->created_at));
-	return o;
-}
-
-/* The venue's call_number added to its JSON (null when none). */
-static json_t *
-admin_venues_call_json(struct admin_req *ar, const struct venue *v, json_t *o)
-{
-	char	num[NUMBER_MAX];
-
+	admin_wards_venue_json(ar, v, o);
 	if (store_venue_call_number(ar->st, v->code, num, sizeof num) != 1)
 		num[0] = '\0';
 	admin_set(o, "call_number", admin_json_str(num[0] != '\0' ? num : NULL));
@@ -216,13 +217,15 @@ admin_venues_call_json(struct admin_req *ar, const struct venue *v, json_t *o)
 
 /* Read a venue back after a change and answer with it. */
 static void
-admin_venues_answer(struct admin_req *ar, int code, const char *venue_code)
+admin_venues_answer(struct admin_req *ar, int code, const char *venue_code,
+    int64_t id)
 {
 	struct venue	v;
 	int		rc;
 
 	memset(&v, 0, sizeof v);
-	if ((rc = store_venue_by_code(ar->st, venue_code, &v)) != 1) {
+	if ((rc = venue_code[0] == '#' ? store_venue_by_id(ar->st, id, &v) :
+	    store_venue_by_code(ar->st, venue_code, &v)) != 1) {
 		admin_error(ar, rc == 0 ? 404 : 503, rc == 0 ? "no venue with this code" :
 		    "storage unavailable, retry later");
 		return;
@@ -230,19 +233,38 @@ admin_venues_answer(struct admin_req *ar, int code, const char *venue_code)
 	if (code == 201) {
 		char	loc[64];
 
-		snprintf(loc, sizeof loc, "/api/venues/%s", v.code);
+		if (v.code[0] == '#')
+			snprintf(loc, sizeof loc, "/api/venues/L%lld", (long long)v.id);
+		else
+			snprintf(loc, sizeof loc, "/api/venues/%s", v.code);
 		evhttp_add_header(evhttp_request_get_output_headers(ar->req), "Location",
 		    loc);
 	}
 	ar->records = 1;
-	admin_json(ar, code, admin_venues_call_json(ar, &v, admin_venues_json(&v)));
+	admin_json(ar, code, admin_venues_json(ar, &v));
 	store_venue_free(&v);
 }
+
+/* The list being made: the token's wards only; a listed venue shows its reference. */
+struct admin_venues_rows {
+	struct admin_req	*ar;
+	struct export		*e;
+};
 
 static int
 admin_venues_row(const struct venue *v, void *arg)
 {
-	export_venue(arg, v);
+	struct admin_venues_rows	*r = arg;
+	struct venue			 c;
+
+	if (!admin_wards_sees(r->ar, v->ward))
+		return 0;
+	if (v->code[0] == '#') {
+		c = *v;
+		snprintf(c.code, sizeof c.code, "L%lld", (long long)v->id);
+		export_venue(r->e, &c);
+	} else
+		export_venue(r->e, v);
 	return 0;
 }
 
@@ -250,6 +272,8 @@ admin_venues_row(const struct venue *v, void *arg)
 void
 admin_venues_list(struct admin_req *ar)
 {
+	struct admin_venues_rows rows;
+	struct district_scope	 sc;
 	struct export	*e;
 	char		*ward = NULL, *all = NULL;
 	int		 format, inactive = 0, rc;
@@ -267,11 +291,18 @@ admin_venues_list(struct admin_req *ar)
 		}
 		inactive = all[0] == '1';
 	}
+	if (ward != NULL && !admin_wards_sees(ar, ward)) {
+		admin_error(ar, 403, "the token does not see this ward");
+		goto out;
+	}
 	e = export_new(format, EXPORT_VENUES);
+	rows.ar = ar;
+	rows.e = e;
 	/* The list carries owners' numbers: personal data, so audited. */
-	rc = store_venue_list(ar->st, ward, inactive, admin_venues_row, e);
-	if (trace_audit(ar->st, e, rc, "venues.list", ar->token->name, NULL,
-	    evhttp_request_get_uri(ar->req), &e) != TRACE_OK) {
+	rc = store_venue_list(ar->st, ward, inactive, admin_venues_row, &rows);
+	district_scope_of(ar->token, &sc);
+	if (trace_audit_scoped(ar->st, e, rc, "venues.list", ar->token->name, NULL,
+	    evhttp_request_get_uri(ar->req), &sc, &e) != TRACE_OK) {
 		admin_error(ar, 503, "storage unavailable, retry later");
 		goto out;
 	}
@@ -302,6 +333,12 @@ admin_venues_add(struct admin_req *ar)
 	v.district = (char *)in.district;
 	v.kind = (char *)in.kind;
 	v.owner = (char *)in.owner;
+	if (!admin_wards_sees(ar, v.ward != NULL ? v.ward : "")) {
+		json_decref(root);
+		admin_error(ar, 403, "a ward's token adds venues of its wards: "
+		    "give ward");
+		return;
+	}
 	if (in.call164[0] != '\0') {
 		struct venue	other;
 		int		r;
@@ -316,34 +353,44 @@ admin_venues_add(struct admin_req *ar)
 			return;
 		}
 	}
-	if (store_venue_add(ar->st, &v, (size_t)ar->cfg->code_digits) == -1) {
+	if ((in.life.listed ? store_venue_add_listed(ar->st, &v) :
+	    store_venue_add(ar->st, &v, (size_t)ar->cfg->code_digits)) == -1) {
 		json_decref(root);
 		admin_error(ar, 503, "storage unavailable, retry later");
+		return;
+	}
+	if (admin_wards_venue_apply(ar, v.id, &in.life) == -1) {
+		json_decref(root);
 		return;
 	}
 	json_decref(root);
 	if (admin_venues_call_set(ar, v.code, &in) == -1)
 		return;
 	log_info("admin venue=%s action=added actor=%s", v.code, ar->token->name);
-	admin_venues_answer(ar, 201, v.code);
+	admin_venues_answer(ar, 201, v.code, v.id);
 }
 
 /* GET /api/venues/{code} */
 void
 admin_venues_get(struct admin_req *ar)
 {
+	struct district_scope	sc;
 	struct venue	v;
+	char		scope[DISTRICT_SCOPE_MAX];
 
 	if (admin_venue_find(ar, ar->id, &v) != 1)
 		return;
-	if (v.owner != NULL && store_audit_add(ar->st, ar->token->name,
-	    "venues.get", v.code, evhttp_request_get_uri(ar->req), 1, time(NULL)) == -1) {
+	district_scope_of(ar->token, &sc);
+	district_scope_text(&sc, scope, sizeof scope);
+	if (v.owner != NULL && store_audit_add_scoped(ar->st, ar->token->name,
+	    "venues.get", v.code, evhttp_request_get_uri(ar->req),
+	    sc.n > 0 ? scope : NULL, 1, time(NULL)) == -1) {
 		store_venue_free(&v);
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;
 	}
 	ar->records = 1;
-	admin_json(ar, 200, admin_venues_call_json(ar, &v, admin_venues_json(&v)));
+	admin_json(ar, 200, admin_venues_json(ar, &v));
 	store_venue_free(&v);
 }
 
@@ -366,8 +413,14 @@ admin_venues_patch(struct admin_req *ar)
 		admin_error(ar, 400, "nothing to change");
 		goto out;
 	}
+	if (in.ward != NULL && !admin_wards_sees(ar, in.ward)) {
+		admin_error(ar, 403, "the token does not see this ward");
+		goto out;
+	}
 	rc = store_venue_update(ar->st, v.code, in.name, in.address, in.ward,
 	    in.kind, in.owner, in.active);
+	if (rc == 0 && admin_wards_venue_apply(ar, v.id, &in.life) == -1)
+		goto out;
 	if (rc != 0) {
 		admin_error(ar, rc == 1 ? 404 : 503, rc == 1 ? "no venue with this code" :
 		    "storage unavailable, retry later");
@@ -376,7 +429,7 @@ admin_venues_patch(struct admin_req *ar)
 	if (admin_venues_call_set(ar, v.code, &in) == -1)
 		goto out;
 	log_info("admin venue=%s action=changed actor=%s", v.code, ar->token->name);
-	admin_venues_answer(ar, 200, v.code);
+	admin_venues_answer(ar, 200, v.code, v.id);
 out:
 	json_decref(root);
 	store_venue_free(&v);
@@ -386,14 +439,21 @@ out:
 void
 admin_venues_page(struct admin_req *ar)
 {
+	char		 csrf[65];
 	struct venue	 v;
 	char		*page;
 	size_t		 len;
 
 	if (admin_venue_find(ar, ar->id, &v) != 1)
 		return;
+	if (v.code[0] == '#') {
+		store_venue_free(&v);
+		admin_error(ar, 409, "a listed venue has no code yet: activate it");
+		return;
+	}
+	admin_csrf(ar, csrf);
 	page = dashboard_venue_page(ar->st, ar->cfg, v.code, admin_lang(ar),
-	    &len);
+	    ar->token->role >= ROLE_ADMIN ? csrf : NULL, &len);
 	store_venue_free(&v);
 	if (page == NULL) {
 		admin_error(ar, 503, "storage unavailable, retry later");
@@ -415,6 +475,11 @@ admin_venues_poster(struct admin_req *ar, enum poster_format f)
 
 	if (admin_venue_find(ar, ar->id, &v) != 1)
 		return;
+	if (v.code[0] == '#') {
+		store_venue_free(&v);
+		admin_error(ar, 409, "a listed venue has no code yet: activate it");
+		return;
+	}
 	if (poster_render(ar->cfg, &v, 1, f, &doc, &len, err, sizeof err) == -1) {
 		log_warnx("admin: poster %s: %s", v.code, err);
 		store_venue_free(&v);

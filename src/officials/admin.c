@@ -102,6 +102,23 @@ static const struct admin_endpoint {
 	    ADMIN_PAGE },
 	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.png", ROLE_TRACER, admin_venues_poster_png,
 	    ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/api/reports/district", ROLE_TRACER, admin_wards_district, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/flags", ROLE_TRACER, admin_wards_flags, 0 },
+	{ EVHTTP_REQ_GET, "/api/inspections", ROLE_TRACER, admin_wards_inspections_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/inspections", ROLE_ADMIN, admin_wards_inspections_add, 0 },
+	{ EVHTTP_REQ_GET, "/api/inspectors", ROLE_TRACER, admin_wards_inspectors_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/inspectors", ROLE_ADMIN, admin_wards_inspectors_add, 0 },
+	{ EVHTTP_REQ_GET, "/api/registrations", ROLE_ADMIN, admin_wards_registrations_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/registrations/" ADMIN_ID "/approve", ROLE_ADMIN,
+	    admin_wards_registration_approve, 0 },
+	{ EVHTTP_REQ_POST, "/api/registrations/" ADMIN_ID "/reject", ROLE_ADMIN,
+	    admin_wards_registration_reject, 0 },
+	{ EVHTTP_REQ_POST, "/venue/" ADMIN_ID "/inspections", ROLE_ADMIN,
+	    admin_wards_inspection_form, ADMIN_PAGE | ADMIN_FORM },
+	{ EVHTTP_REQ_POST, "/registration/" ADMIN_ID "/approve", ROLE_ADMIN,
+	    admin_wards_registration_approve_form, ADMIN_PAGE | ADMIN_FORM },
+	{ EVHTTP_REQ_POST, "/registration/" ADMIN_ID "/reject", ROLE_ADMIN,
+	    admin_wards_registration_reject_form, ADMIN_PAGE | ADMIN_FORM },
 };
 
 static const struct {
@@ -418,6 +435,8 @@ admin_venue_find(struct admin_req *ar, const char *typed, struct venue *v)
 	int	rc;
 
 	memset(v, 0, sizeof *v);
+	if ((rc = admin_wards_listed_find(ar, typed, v)) != 2)
+		return rc;	/* "L17": a listed venue, which has no code yet */
 	if (admin_code(typed, code) == -1) {
 		admin_error(ar, 404, "no venue with this code");
 		return 0;
@@ -428,6 +447,11 @@ admin_venue_find(struct admin_req *ar, const char *typed, struct venue *v)
 	}
 	if (rc == 0)
 		admin_error(ar, 404, "no venue with this code");
+	if (rc == 1 && !admin_wards_sees(ar, v->ward)) {
+		store_venue_free(v);
+		admin_error(ar, 403, "this venue is of a ward the token does not see");
+		return 0;
+	}
 	return rc;
 }
 
@@ -604,6 +628,28 @@ admin_sha256_hex(const void *p, size_t len, char out[STORE_HASH_HEX])
 	for (i = 0; i < sizeof md; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	explicit_bzero(md, sizeof md);
+}
+
+/*
+ * The anti-forgery token of the browser's session: a hash of its cookie's
+ * value under another prefix than the stored one. A page of ours holds it
+ * in its forms; another site's page can neither read the cookie nor the
+ * page, so a POST that carries it came from our page (issue 18's
+ * inspection form). "" without a session cookie.
+ */
+void
+admin_csrf(struct admin_req *ar, char out[STORE_HASH_HEX])
+{
+	char	id[ADMIN_SESSION_BYTES * 2 + 2], buf[sizeof id + 16];
+
+	out[0] = '\0';
+	if (!admin_cookie(ar, ADMIN_COOKIE, id, sizeof id) ||
+	    strlen(id) != ADMIN_SESSION_BYTES * 2)
+		return;
+	snprintf(buf, sizeof buf, "csrf:%s", id);
+	admin_sha256_hex(buf, strlen(buf), out);
+	explicit_bzero(id, sizeof id);
+	explicit_bzero(buf, sizeof buf);
 }
 
 /*

@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "officials/dashboard.h"
+#include "officials/district.h"
 
 #define DASH_DAY		86400
 #define DASH_VENUE_DAYS		14	/* days of counts on a venue's page */
@@ -162,6 +163,7 @@ struct dash_ward {
 struct dash_wards {
 	struct dash_ward	*v;
 	size_t			 n;
+	const struct district_scope *sc;	/* the wards the token sees */
 };
 
 struct dash_days {
@@ -239,6 +241,12 @@ dash_esc(struct buf *b, const char *s)
 	}
 }
 
+void
+dashboard_esc(struct buf *b, const char *s)
+{
+	dash_esc(b, s);
+}
+
 /* A local date, "30/11/2026", or "2026-11-30" for attributes (iso 1). */
 static void
 dash_date(int64_t t, int iso, char *out, size_t len)
@@ -286,6 +294,8 @@ dash_ward_cb(const struct ward_row *w, void *arg)
 	struct dash_wards	*ws = arg;
 	struct dash_ward	*d;
 
+	if (!district_in_scope(ws->sc, w->ward))
+		return 0;
 	ws->v = xreallocarray(ws->v, ws->n + 1, sizeof *ws->v);
 	d = &ws->v[ws->n++];
 	d->ward = xstrdup(w->ward != NULL ? w->ward : "");
@@ -542,6 +552,8 @@ struct dash_inactive {
 	struct buf	*b;
 	enum dash_lang	 l;
 	int64_t		 n;
+	const struct district_scope *sc;
+	struct store	*st;		/* for each venue's last inspection */
 };
 
 /* One inactive venue: name, code, ward, last check-in, its page and poster; no owner. */
@@ -552,7 +564,10 @@ dash_inactive_cb(const struct venue *v, int64_t last, void *arg)
 	struct buf		*b = in->b;
 	const char		*q = in->l == DASH_EN ? "?lang=en" : "";
 	char			 grouped[CODE_MAX + 4], date[16];
+	struct inspection	 last_in;
 
+	if (!district_in_scope(in->sc, v->ward))
+		return 0;
 	code_group(v->code, grouped, sizeof grouped);
 	dash_printf(b, "<li data-code=\"%s\"><b>", v->code);
 	dash_esc(b, v->name);
@@ -564,6 +579,13 @@ dash_inactive_cb(const struct venue *v, int64_t last, void *arg)
 	else {
 		dash_date(last, 0, date, sizeof date);
 		dash_printf(b, "%s %s", dash_t(in->l, T_LAST), date);
+	}
+	/* The last inspection (issue 18). */
+	if (in->st != NULL && store_inspection_last(in->st, v->id, &last_in) == 1) {
+		dash_date(last_in.at, 0, date, sizeof date);
+		dash_printf(b, " &middot; <span data-inspected=\"%s\">%s %s: %s</span>",
+		    last_in.result, in->l == DASH_EN ? "inspected" : "kiểm tra", date,
+		    last_in.result);
 	}
 	dash_printf(b, "</span><br><a href=\"/venue/%s%s\">%s</a> &middot; "
 	    "<a href=\"/venue/%s/poster.pdf\">%s</a> &middot; "
@@ -593,12 +615,13 @@ dash_header(struct buf *b, enum dash_lang l, const char *title, const char *swit
 }
 
 char *
-dashboard_page(struct store *st, const struct config *cfg, int64_t from, int64_t to,
+dashboard_page(struct store *st, const struct config *cfg,
+    const struct district_scope *sc, const char *csrf, int64_t from, int64_t to,
     int inactive_days, const char *lang, size_t *len)
 {
 	enum dash_lang		 l = dash_lang(lang);
 	struct buf		 b = { NULL, 0, 0 }, list = { NULL, 0, 0 };
-	struct dash_wards	 ws = { NULL, 0 };
+	struct dash_wards	 ws = { NULL, 0, sc };
 	struct dash_days	 days;
 	struct dash_inactive	 in;
 	struct dash_ward	 tot;
@@ -618,6 +641,8 @@ dashboard_page(struct store *st, const struct config *cfg, int64_t from, int64_t
 	in.b = &list;
 	in.l = l;
 	in.n = 0;
+	in.sc = sc;
+	in.st = st;
 	if (store_report_inactive(st, time(NULL) - (int64_t)inactive_days * DASH_DAY,
 	    dash_inactive_cb, &in) == -1) {
 		dash_wards_free(&ws);
@@ -693,6 +718,13 @@ dashboard_page(struct store *st, const struct config *cfg, int64_t from, int64_t
 	buf_str(&b, "</h2>");
 	dash_ward_table(&b, l, &ws);
 	buf_str(&b, "</section>");
+	if (dashboard_ward_sections(&b, st, sc, csrf, from, to, l == DASH_EN) == -1) {
+		free(buf_take(&b));
+		free(buf_take(&list));
+		dash_wards_free(&ws);
+		dash_days_free(&days);
+		return NULL;
+	}
 
 	free(buf_take(&list));
 	dash_wards_free(&ws);
@@ -740,7 +772,7 @@ dash_chart_venue(struct buf *b, enum dash_lang l, const struct dash_days *d)
 
 char *
 dashboard_venue_page(struct store *st, const struct config *cfg, const char *code,
-    const char *lang, size_t *len)
+    const char *lang, const char *csrf, size_t *len)
 {
 	enum dash_lang		 l = dash_lang(lang);
 	struct buf		 b = { NULL, 0, 0 };
@@ -793,6 +825,12 @@ dashboard_venue_page(struct store *st, const struct config *cfg, const char *cod
 	dash_chart_venue(&b, l, &days);
 	dash_printf(&b, "<p>%s: <b data-total=\"checkins\">%lld</b></p></section>",
 	    dash_t(l, T_TOTAL), (long long)total);
+	if (dashboard_ward_venue(&b, st, v.id, v.code, csrf, l == DASH_EN) == -1) {
+		free(buf_take(&b));
+		dash_days_free(&days);
+		store_venue_free(&v);
+		return NULL;
+	}
 	dash_printf(&b, "<p><a href=\"/dashboard%s\">%s</a></p>",
 	    l == DASH_EN ? "?lang=en" : "", dash_t(l, T_BACK));
 

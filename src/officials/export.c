@@ -38,6 +38,7 @@ enum export_src {
 	EXPORT_SHARE,		/* a ward row's venues_used / venues, percent, one decimal */
 	EXPORT_OVERLAP,		/* a contact's overlap in whole minutes, rounded up */
 	EXPORT_LAST,		/* the inactive list's last check-in (not in struct venue) */
+	EXPORT_FINE,		/* an int64_t, null when negative (no fine) */
 };
 
 struct export_field {
@@ -124,12 +125,75 @@ static const struct export_field export_venues[] = {
 	F_VENUE("created_at", 0, EXPORT_TIME, created_at),
 };
 
+#define F_OF(type, name, num, src, member) \
+	{ { name, num }, src, offsetof(type, member) }
+
+static const struct export_field export_district[] = {
+	F_OF(struct district_row, "ward", 0, EXPORT_STR, ward),
+	F_OF(struct district_row, "listed", 1, EXPORT_I64, listed),
+	F_OF(struct district_row, "with_code", 1, EXPORT_I64, with_code),
+	F_OF(struct district_row, "committed", 1, EXPORT_I64, committed),
+	F_OF(struct district_row, "with_checkins", 1, EXPORT_I64, with_checkins),
+	F_OF(struct district_row, "checkins", 1, EXPORT_I64, checkins),
+	F_OF(struct district_row, "visitors", 1, EXPORT_I64, visitors),
+	F_OF(struct district_row, "declarations_flagged", 1, EXPORT_I64,
+	    declarations_flagged),
+	F_OF(struct district_row, "inspected", 1, EXPORT_I64, inspected),
+	F_OF(struct district_row, "violations", 1, EXPORT_I64, violations),
+	F_OF(struct district_row, "fraud_flags", 1, EXPORT_I64, fraud_flags),
+};
+
+static const struct export_field export_inspections[] = {
+	F_OF(struct inspection, "id", 1, EXPORT_I64, id),
+	F_OF(struct inspection, "code", 0, EXPORT_CHARS, code),
+	F_OF(struct inspection, "venue", 0, EXPORT_CHARS, venue),
+	F_OF(struct inspection, "ward", 0, EXPORT_CHARS, ward),
+	F_OF(struct inspection, "at", 0, EXPORT_TIME, at),
+	F_OF(struct inspection, "inspector", 0, EXPORT_CHARS, inspector),
+	F_OF(struct inspection, "result", 0, EXPORT_CHARS, result),
+	F_OF(struct inspection, "note", 0, EXPORT_CHARS, note),
+	F_OF(struct inspection, "fine", 1, EXPORT_FINE, fine),
+	F_OF(struct inspection, "channel", 0, EXPORT_CHARS, channel),
+};
+
+static const struct export_field export_registrations[] = {
+	F_OF(struct registration, "id", 1, EXPORT_I64, id),
+	F_OF(struct registration, "number", 0, EXPORT_CHARS, number),
+	F_OF(struct registration, "name", 0, EXPORT_CHARS, name),
+	F_OF(struct registration, "address", 0, EXPORT_CHARS, address),
+	F_OF(struct registration, "ward", 0, EXPORT_CHARS, ward),
+	F_OF(struct registration, "state", 0, EXPORT_CHARS, state),
+	F_OF(struct registration, "reason", 0, EXPORT_CHARS, reason),
+	F_OF(struct registration, "created_at", 0, EXPORT_TIME, created_at),
+	F_OF(struct registration, "decided_at", 0, EXPORT_TIME, decided_at),
+	F_OF(struct registration, "decided_by", 0, EXPORT_CHARS, decided_by),
+};
+
+static const struct export_field export_flags[] = {
+	F_OF(struct flag_row, "at", 0, EXPORT_TIME, at),
+	F_OF(struct flag_row, "code", 0, EXPORT_CHARS, code),
+	F_OF(struct flag_row, "venue", 0, EXPORT_CHARS, venue),
+	F_OF(struct flag_row, "ward", 0, EXPORT_CHARS, ward),
+	F_OF(struct flag_row, "prev_code", 0, EXPORT_CHARS, prev_code),
+	F_OF(struct flag_row, "prev_venue", 0, EXPORT_CHARS, prev_venue),
+	F_OF(struct flag_row, "prev_ward", 0, EXPORT_CHARS, prev_ward),
+	F_OF(struct flag_row, "distance_m", 1, EXPORT_I64, distance_m),
+	F_OF(struct flag_row, "seconds", 1, EXPORT_I64, seconds),
+};
+
+static const struct export_field export_inspectors[] = {
+	F_OF(struct inspector, "number", 0, EXPORT_CHARS, number),
+	F_OF(struct inspector, "name", 0, EXPORT_CHARS, name),
+	F_OF(struct inspector, "ward", 0, EXPORT_CHARS, ward),
+	F_OF(struct inspector, "created_at", 0, EXPORT_TIME, created_at),
+};
+
 /* The column set of each kind, and which export_* call feeds it. */
 static const struct export_set {
 	enum export_kind		 kind;
 	const struct export_field	*fields;
 	size_t				 nfields;
-	enum { FEED_TRACE, FEED_WARD, FEED_INACTIVE, FEED_VENUE } feed;
+	enum { FEED_TRACE, FEED_WARD, FEED_INACTIVE, FEED_VENUE, FEED_ADD } feed;
 } export_sets[] = {
 	{ EXPORT_TRACE_VENUE, export_trace_venue, nitems(export_trace_venue), FEED_TRACE },
 	{ EXPORT_TRACE_PERSON, export_trace_person, nitems(export_trace_person), FEED_TRACE },
@@ -139,6 +203,14 @@ static const struct export_set {
 	{ EXPORT_INACTIVE, export_inactive_fields, nitems(export_inactive_fields),
 	  FEED_INACTIVE },
 	{ EXPORT_VENUES, export_venues, nitems(export_venues), FEED_VENUE },
+	{ EXPORT_DISTRICT, export_district, nitems(export_district), FEED_ADD },
+	{ EXPORT_INSPECTIONS, export_inspections, nitems(export_inspections),
+	  FEED_ADD },
+	{ EXPORT_REGISTRATIONS, export_registrations,
+	  nitems(export_registrations), FEED_ADD },
+	{ EXPORT_FLAGS, export_flags, nitems(export_flags), FEED_ADD },
+	{ EXPORT_INSPECTORS, export_inspectors, nitems(export_inspectors),
+	  FEED_ADD },
 };
 
 static const struct {
@@ -337,6 +409,11 @@ export_cell_make(const struct export_field *f, const void *row, int64_t extra,
 	case EXPORT_LAST:
 		export_time_cell(c, extra);
 		break;
+	case EXPORT_FINE:
+		memcpy(&c->n, base + f->off, sizeof c->n);
+		if (c->n >= 0)
+			xasprintf(&c->s, "%lld", (long long)c->n);
+		break;
 	case EXPORT_SHARE:
 		c->n = export_share(row);
 		xasprintf(&c->s, "%lld.%lld", (long long)(c->n / 10),
@@ -442,6 +519,15 @@ export_venue(struct export *e, const struct venue *v)
 	export_row(e, FEED_VENUE, v, 0);
 }
 
+void
+export_add(struct export *e, enum export_kind kind, const void *row)
+{
+	if (e->set->kind != kind)
+		fatalx("export: a row of kind %d for kind %d", (int)kind,
+		    (int)e->set->kind);
+	export_row(e, FEED_ADD, row, 0);
+}
+
 /*
  * A CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180
  * 2.6, 2.7). A field a spreadsheet would take for a formula, one starting
@@ -530,6 +616,8 @@ export_json_value(const struct export_field *f, const struct export_cell *c)
 		return json_boolean(c->n);
 	case EXPORT_SHARE:
 		return json_real((double)c->n / 10.0);
+	case EXPORT_FINE:
+		return c->s != NULL ? json_integer(c->n) : json_null();
 	default:
 		return c->s != NULL ? json_string(c->s) : json_null();
 	}

@@ -31,6 +31,26 @@ enum export_kind {
 	EXPORT_WARDS,		/* ward, venues, venues_used, share, checkins, visitors, flagged */
 	EXPORT_INACTIVE,	/* code, venue, address, ward, kind, owner, last_checkin */
 	EXPORT_VENUES,		/* code, name, address, ward, district, kind, owner, active */
+	EXPORT_DISTRICT,	/* ward, listed, with_code, committed, ... (struct district_row) */
+	EXPORT_INSPECTIONS,	/* id, code, venue, ward, at, inspector, result, note, fine, channel */
+	EXPORT_REGISTRATIONS,	/* id, number, name, address, ward, state, reason, ... */
+	EXPORT_FLAGS,		/* at, code, venue, ward, prev_code, prev_venue, ... */
+	EXPORT_INSPECTORS,	/* number, name, ward, created_at */
+};
+
+/* One ward of the district roll-up (issue 18); the last row is the totals. */
+struct district_row {
+	const char	*ward;
+	int64_t		 listed;	/* businesses known, with a code or not */
+	int64_t		 with_code;
+	int64_t		 committed;
+	int64_t		 with_checkins;	/* venues with a check-in in the period */
+	int64_t		 checkins;
+	int64_t		 visitors;	/* distinct per ward; summed in the totals */
+	int64_t		 declarations_flagged;
+	int64_t		 inspected;
+	int64_t		 violations;
+	int64_t		 fraud_flags;
 };
 
 struct export;
@@ -42,6 +62,8 @@ void		 export_trace(struct export *, const struct trace_row *);
 void		 export_ward(struct export *, const struct ward_row *);
 void		 export_inactive(struct export *, const struct venue *, int64_t last_checkin);
 void		 export_venue(struct export *, const struct venue *);
+/* A row of the kinds added for the ward's workflow, of their struct (above, store.h). */
+void		 export_add(struct export *, enum export_kind, const void *row);
 size_t		 export_rows(const struct export *);
 /* The whole document (NUL-terminated; *len without the NUL); frees e. */
 char		*export_finish(struct export *, size_t *len);

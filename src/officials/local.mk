@@ -7,4 +7,6 @@ libofficials_a_SOURCES = src/officials/admin.c src/officials/admin.h \
 	src/officials/export.h src/officials/poster.c src/officials/poster.h \
 	src/officials/purge.c src/officials/purge.h src/officials/report.c \
 	src/officials/report.h src/officials/trace.c src/officials/trace.h \
-	src/officials/readers.c src/officials/readers.h src/officials/admin-read.c
+	src/officials/readers.c src/officials/readers.h src/officials/admin-read.c \
+	src/officials/district.c src/officials/district.h \
+	src/officials/admin-wards.c src/officials/dashboard-ward.c

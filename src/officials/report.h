@@ -12,6 +12,7 @@
 
 struct store;
 struct export;
+struct district_scope;
 
 /* Figures per ward over [from, to) into a new export of format; -1 on a storage error. */
 int		 report_wards(struct store *, int64_t from, int64_t to, int format,
@@ -23,9 +24,14 @@ int		 report_wards(struct store *, int64_t from, int64_t to, int format,
  */
 enum trace_step	 report_inactive(struct store *, int64_t since, const char *actor,
 		    const char *query, int format, struct export **e);
-/* The rows alone into e (EXPORT_WARDS, EXPORT_INACTIVE), no audit row: 0 or -1. */
-int		 report_wards_read(struct store *, int64_t from, int64_t to,
-		    struct export *e);
-int		 report_inactive_read(struct store *, int64_t since, struct export *e);
+/*
+ * The rows alone into e (EXPORT_WARDS, EXPORT_INACTIVE), no audit row, of
+ * the wards of a scope (officials/district.h; NULL: the district): 0 or -1.
+ */
+struct district_scope;
+int		 report_wards_read(struct store *, const struct district_scope *,
+		    int64_t from, int64_t to, struct export *e);
+int		 report_inactive_read(struct store *, const struct district_scope *,
+		    int64_t since, struct export *e);
 
 #endif

@@ -10,6 +10,7 @@
 
 struct store;
 struct export;
+struct district_scope;
 
 enum trace_by { TRACE_VENUE, TRACE_PERSON, TRACE_CONTACTS };
 
@@ -24,14 +25,21 @@ struct trace_ask {
 	const char	*actor;
 	const char	*subject;	/* the venue's code or the number */
 	const char	*query;		/* what was asked, as it was asked */
+	const struct district_scope *scope;	/* the wards seen; NULL: the district */
 };
 
 /* Where an audited read stopped. */
-enum trace_step { TRACE_OK, TRACE_EREAD, TRACE_EAUDIT };
+enum trace_step { TRACE_OK, TRACE_EREAD, TRACE_EAUDIT, TRACE_ESCOPE /* another ward's venue */ };
 
 /* The trace a name asks for ("venue", "person", "contacts"), or -1. */
 int		 trace_by_name(const char *);
-/* The rows of a trace into e (of trace_kind(by)), no audit row: 0 or -1. */
+/*
+ * 1 if the official may see the trace: a venue trace of a ward's official
+ * must be of its wards (a trace of a number shows only the rows of its
+ * wards); 0 not, -1 a storage error.
+ */
+int		 trace_seen(struct store *, const struct trace_ask *);
+/* The rows of a trace (of its scope) into e (of trace_kind(by)), no audit row: 0 or -1. */
 int		 trace_read(struct store *, const struct trace_ask *, struct export *e);
 /* The export kind (an enum export_kind) of a trace's rows. */
 int		 trace_kind(enum trace_by);
@@ -51,5 +59,11 @@ enum trace_step	 trace_run(struct store *, const struct trace_ask *, int format,
 enum trace_step	 trace_audit(struct store *, struct export *e, int rc,
 		    const char *action, const char *actor, const char *subject,
 		    const char *query, struct export **out);
+
+/* The same, the audit row recording the scope of the official (NULL: the district). */
+enum trace_step	 trace_audit_scoped(struct store *, struct export *e, int rc,
+		    const char *action, const char *actor, const char *subject,
+		    const char *query, const struct district_scope *scope,
+		    struct export **out);
 
 #endif

@@ -288,6 +288,68 @@ struct store_backend {
 	int		 (*deadline)(struct store *, int ms);
 	int		 (*timed_out)(struct store *);
 	void		 (*interrupt)(struct store *);
+	/* The ward's own workflow (issue 18), as in store.h unless said here. */
+	int		 (*venue_life)(struct store *, int64_t venue_id,
+			    struct venue_life *);
+	/* Mark a venue just inserted as listed. */
+	int		 (*venue_set_listed)(struct store *, int64_t venue_id);
+	/* Give a listed venue code, active: 0, 1 code taken, 2 not listed. */
+	int		 (*venue_set_code)(struct store *, int64_t venue_id,
+			    const char *code);
+	int		 (*venue_commit)(struct store *, int64_t venue_id,
+			    int64_t at, const char *by, const char *recorder);
+	int		 (*venue_coords)(struct store *, int64_t venue_id,
+			    int has, double lat, double lon);
+	int		 (*inspector_add)(struct store *,
+			    const struct inspector *);
+	int		 (*inspector_del)(struct store *, const char *number);
+	int		 (*inspector_get)(struct store *, const char *number,
+			    struct inspector *);
+	int		 (*inspector_list)(struct store *,
+			    int (*cb)(const struct inspector *, void *),
+			    void *arg);
+	int64_t		 (*inspection_add)(struct store *,
+			    const struct inspection *);
+	int		 (*inspection_list)(struct store *, const char *ward,
+			    int64_t from, int64_t to,
+			    int (*cb)(const struct inspection *, void *),
+			    void *arg);
+	int		 (*inspection_last)(struct store *, int64_t venue_id,
+			    struct inspection *);
+	int64_t		 (*registration_add)(struct store *,
+			    const struct registration *);
+	int		 (*registration_get)(struct store *, int64_t id,
+			    struct registration *);
+	int		 (*registration_open)(struct store *,
+			    const char *number, struct registration *);
+	int		 (*registration_set)(struct store *, const char *from,
+			    const struct registration *);
+	int		 (*registration_list)(struct store *, const char *ward,
+			    const char *state,
+			    int (*cb)(const struct registration *, void *),
+			    void *arg);
+	int		 (*ward_names)(struct store *,
+			    int (*cb)(const char *, void *), void *arg);
+	int		 (*checkin_places)(struct store *, const char *number,
+			    int64_t since, int64_t until, int64_t except,
+			    int (*cb)(const struct checkin_place *, void *),
+			    void *arg);
+	int64_t		 (*flag_add)(struct store *, int64_t checkin_id,
+			    int64_t venue_id, int64_t prev_checkin_id,
+			    int64_t prev_venue_id, int64_t distance_m,
+			    int64_t seconds, int64_t at);
+	int		 (*flag_list)(struct store *, const char *ward,
+			    int64_t from, int64_t to,
+			    int (*cb)(const struct flag_row *, void *),
+			    void *arg);
+	int		 (*report_life)(struct store *, int64_t day_from,
+			    int64_t from, int64_t to,
+			    int (*cb)(const struct ward_life *, void *),
+			    void *arg);
+	int		 (*audit_add_scoped)(struct store *, const char *actor,
+			    const char *action, const char *subject,
+			    const char *query, const char *scope,
+			    int64_t records, int64_t at);
 };
 
 /* The backends built in. */

@@ -8,4 +8,5 @@ libstore_a_SOURCES = src/store/store.c src/store/store.h src/store/backend.h \
 	src/store/sqlite-reports.c src/store/sqlite-purge.c \
 	src/store/sqlite-secrets.c \
 	src/store/sqlite-sessions.c \
-	src/store/sqlite-aggregates.c
+	src/store/sqlite-aggregates.c \
+	src/store/sqlite-ward.c src/store/store-ward.c

@@ -261,6 +261,70 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"  FROM declarations WHERE counted GROUP BY 1, 2"
 	"  ON CONFLICT (venue_id, day) DO UPDATE SET flagged = excluded.flagged;"
 	},
+	{ 8,
+	/*
+	 * The ward's own workflow (issue 18). A listed venue is a business
+	 * the ward knows that has no code yet: it is inactive and its code
+	 * column holds '#' and random hex, which no resident's digits match,
+	 * until activation gives it a code. A commitment is when, who signed
+	 * and who recorded it; lat/lon are the venue's place for the fraud
+	 * signal. Inspections by venue and time; inspectors by number;
+	 * registrations by SMS by number (one open at a time) and by ward;
+	 * fraud flags by time, pointing at the two check-ins.
+	 */
+	"ALTER TABLE venues ADD COLUMN listed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE venues ADD COLUMN committed_at INTEGER;"
+	"ALTER TABLE venues ADD COLUMN committed_by TEXT;"
+	"ALTER TABLE venues ADD COLUMN committed_recorder TEXT;"
+	"ALTER TABLE venues ADD COLUMN lat REAL;"
+	"ALTER TABLE venues ADD COLUMN lon REAL;"
+
+	"CREATE TABLE inspectors ("
+	"  number TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  ward TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL);"
+
+	"CREATE TABLE inspections ("
+	"  id INTEGER PRIMARY KEY,"
+	"  venue_id INTEGER NOT NULL REFERENCES venues(id),"
+	"  at INTEGER NOT NULL,"
+	"  inspector TEXT NOT NULL,"
+	"  result TEXT NOT NULL,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  fine INTEGER,"
+	"  channel TEXT NOT NULL);"
+	"CREATE INDEX inspections_venue ON inspections(venue_id, at);"
+	"CREATE INDEX inspections_at ON inspections(at);"
+
+	"CREATE TABLE registrations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  ward TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  venue_id INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  decided_at INTEGER,"
+	"  decided_by TEXT);"
+	"CREATE INDEX registrations_number ON registrations(number, state);"
+	"CREATE INDEX registrations_ward ON registrations(ward, state);"
+
+	"CREATE TABLE flags ("
+	"  id INTEGER PRIMARY KEY,"
+	"  checkin_id INTEGER NOT NULL,"
+	"  venue_id INTEGER NOT NULL,"
+	"  prev_checkin_id INTEGER NOT NULL,"
+	"  prev_venue_id INTEGER NOT NULL,"
+	"  distance_m INTEGER NOT NULL,"
+	"  seconds INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX flags_at ON flags(at);"
+	/* The wards an official's token sees, on each audit row (NULL: the district). */
+	"ALTER TABLE audit ADD COLUMN scope TEXT;"
+	},
 	{ 9,
 	/*
 	 * A venue's own phone number (E.164): a call to it checks the caller

@@ -131,6 +131,29 @@ enum sqlite_stmt_id {
 	STMT_VENUE_SET_CALL_NUMBER,
 	STMT_VENUE_CALL_NUMBER,
 	STMT_VENUE_CALL_NUMBER_OWNER,
+	STMT_VENUE_LIFE,
+	STMT_VENUE_SET_LISTED,
+	STMT_VENUE_SET_CODE,
+	STMT_VENUE_COMMIT,
+	STMT_VENUE_COORDS,
+	STMT_INSPECTOR_ADD,
+	STMT_INSPECTOR_DEL,
+	STMT_INSPECTOR_GET,
+	STMT_INSPECTOR_LIST,
+	STMT_INSPECTION_ADD,
+	STMT_INSPECTION_LIST,
+	STMT_INSPECTION_LAST,
+	STMT_REGISTRATION_ADD,
+	STMT_REGISTRATION_GET,
+	STMT_REGISTRATION_OPEN,
+	STMT_REGISTRATION_SET,
+	STMT_REGISTRATION_LIST,
+	STMT_WARD_NAMES,
+	STMT_CHECKIN_PLACES,
+	STMT_FLAG_ADD,
+	STMT_FLAG_LIST,
+	STMT_REPORT_LIFE,
+	STMT_AUDIT_ADD_SCOPED,
 	STMT_COUNT
 };
 
@@ -150,6 +173,7 @@ extern const struct sqlite_sql	sqlite_purge_sql[];
 extern const struct sqlite_sql	sqlite_secret_sql[];
 extern const struct sqlite_sql	sqlite_admin_session_sql[];
 extern const struct sqlite_sql	sqlite_aggregate_sql[];
+extern const struct sqlite_sql	sqlite_ward_sql[];
 
 /* sqlite.c: statements and their results. */
 sqlite3_stmt	*sqlite_stmt(struct store *, enum sqlite_stmt_id);
@@ -415,5 +439,47 @@ void	sqlite_interrupt(struct store *);
 /* sqlite-purge.c */
 int	sqlite_purge(struct store *, int64_t before, int chunk, int dry_run,
 	    int64_t *deleted);
+
+/* sqlite-ward.c */
+int	sqlite_venue_life(struct store *, int64_t venue_id, struct venue_life *);
+int	sqlite_venue_set_listed(struct store *, int64_t venue_id);
+int	sqlite_venue_set_code(struct store *, int64_t venue_id, const char *code);
+int	sqlite_venue_commit(struct store *, int64_t venue_id, int64_t at,
+	    const char *by, const char *recorder);
+int	sqlite_venue_coords(struct store *, int64_t venue_id, int has, double lat,
+	    double lon);
+int	sqlite_inspector_add(struct store *, const struct inspector *);
+int	sqlite_inspector_del(struct store *, const char *number);
+int	sqlite_inspector_get(struct store *, const char *number, struct inspector *);
+int	sqlite_inspector_list(struct store *,
+	    int (*cb)(const struct inspector *, void *), void *arg);
+int64_t	sqlite_inspection_add(struct store *, const struct inspection *);
+int	sqlite_inspection_list(struct store *, const char *ward, int64_t from,
+	    int64_t to, int (*cb)(const struct inspection *, void *), void *arg);
+int	sqlite_inspection_last(struct store *, int64_t venue_id, struct inspection *);
+int64_t	sqlite_registration_add(struct store *, const struct registration *);
+int	sqlite_registration_get(struct store *, int64_t id, struct registration *);
+int	sqlite_registration_open(struct store *, const char *number,
+	    struct registration *);
+int	sqlite_registration_set(struct store *, const char *from,
+	    const struct registration *);
+int	sqlite_registration_list(struct store *, const char *ward,
+	    const char *state, int (*cb)(const struct registration *, void *),
+	    void *arg);
+int	sqlite_ward_names(struct store *, int (*cb)(const char *, void *),
+	    void *arg);
+int	sqlite_checkin_places(struct store *, const char *number, int64_t since,
+	    int64_t until, int64_t except,
+	    int (*cb)(const struct checkin_place *, void *), void *arg);
+int64_t	sqlite_flag_add(struct store *, int64_t checkin_id, int64_t venue_id,
+	    int64_t prev_checkin_id, int64_t prev_venue_id, int64_t distance_m,
+	    int64_t seconds, int64_t at);
+int	sqlite_flag_list(struct store *, const char *ward, int64_t from,
+	    int64_t to, int (*cb)(const struct flag_row *, void *), void *arg);
+int	sqlite_report_life(struct store *, int64_t day_from, int64_t from,
+	    int64_t to, int (*cb)(const struct ward_life *, void *), void *arg);
+int	sqlite_audit_add_scoped(struct store *, const char *actor,
+	    const char *action, const char *subject, const char *query,
+	    const char *scope, int64_t records, int64_t at);
 
 #endif

@@ -56,6 +56,7 @@ enum session_kind {
 	SESSION_QUESTION,	/* answer to question `step` of declaration decl_id */
 	SESSION_DIDYOUMEAN,	/* "1" checks in at venue_id with companions */
 	SESSION_COUNT,		/* a number 0..20 checks in at venue_id with that many */
+	SESSION_REGISTER,	/* "1" confirms registration decl_id (issue 18) */
 };
 
 struct session {
@@ -522,5 +523,140 @@ int		 store_deadline(struct store *, int ms);
 int		 store_timed_out(struct store *);
 /* Interrupt what a reader runs now, from another thread (a stop). */
 void		 store_interrupt(struct store *);
+
+/*
+ * The ward's own workflow (issue 18): a venue's life, inspectors and
+ * inspections, registrations by SMS, fraud flags and the ward figures they
+ * add. Strings are copied into the structs (cut to fit).
+ */
+#define STORE_TEXT_MAX	256	/* bytes of a name, address, note, reason */
+#define STORE_WARD_MAX	128	/* bytes of a ward */
+
+/* Beyond struct venue: listed (no code yet), committed, where it is. */
+struct venue_life {
+	int	 listed;		/* 1: a known business with no code yet */
+	int64_t	 committed_at;		/* 0: no commitment signed */
+	char	 committed_by[STORE_TEXT_MAX];	/* who signed */
+	char	 committed_recorder[STORE_TOKEN_NAME];	/* who recorded it */
+	int	 has_coords;
+	double	 lat;
+	double	 lon;
+};
+int	store_venue_life(struct store *, int64_t venue_id, struct venue_life *);	/* 1 found */
+/* Add a listed business (no code: the code column holds a placeholder), inactive. */
+int64_t	store_venue_add_listed(struct store *, struct venue *);
+/* A listed venue gets a fresh code and becomes active: 0 and code, 1 not listed (or none). */
+int	store_venue_activate(struct store *, int64_t venue_id, size_t code_payload,
+	    char code[CODE_MAX]);
+int	store_venue_commit(struct store *, int64_t venue_id, int64_t at, const char *by,
+	    const char *recorder);	/* 0, 1 no such venue */
+int	store_venue_coords(struct store *, int64_t venue_id, int has, double lat,
+	    double lon);	/* 0, 1 no such venue */
+
+struct inspector {
+	char	 number[NUMBER_MAX];
+	char	 name[STORE_TEXT_MAX];
+	char	 ward[STORE_WARD_MAX];	/* "" the district's */
+	int64_t	 created_at;
+};
+int	store_inspector_add(struct store *, const struct inspector *);	/* added or replaced */
+int	store_inspector_del(struct store *, const char *number);	/* 0, 1 none */
+int	store_inspector_get(struct store *, const char *number, struct inspector *);	/* 1 found */
+int	store_inspector_list(struct store *, int (*cb)(const struct inspector *, void *),
+	    void *arg);
+
+struct inspection {
+	int64_t	 id;
+	int64_t	 venue_id;
+	char	 code[CODE_MAX];		/* the venue's */
+	char	 venue[STORE_TEXT_MAX];
+	char	 ward[STORE_WARD_MAX];
+	int64_t	 at;
+	char	 inspector[STORE_TEXT_MAX];
+	char	 result[16];			/* compliant, violation, closed */
+	char	 note[STORE_TEXT_MAX * 2];
+	int64_t	 fine;				/* -1: none */
+	char	 channel[16];			/* api, dashboard, sms */
+};
+int64_t	store_inspection_add(struct store *, const struct inspection *);
+/* Inspections at in [from, to), newest first, of one ward or all (NULL). */
+int	store_inspection_list(struct store *, const char *ward, int64_t from, int64_t to,
+	    int (*cb)(const struct inspection *, void *), void *arg);
+/* A venue's newest inspection: 1 found. */
+int	store_inspection_last(struct store *, int64_t venue_id, struct inspection *);
+
+/* A registration's state: unconfirmed (its owner's 1 awaited), pending (the ward's), approved, rejected, cancelled. */
+struct registration {
+	int64_t	 id;
+	char	 number[NUMBER_MAX];
+	char	 name[STORE_TEXT_MAX];
+	char	 address[STORE_TEXT_MAX];
+	char	 ward[STORE_WARD_MAX];
+	char	 state[16];
+	char	 reason[STORE_TEXT_MAX];
+	int64_t	 venue_id;			/* 0 until approved */
+	int64_t	 created_at;
+	int64_t	 decided_at;
+	char	 decided_by[STORE_TOKEN_NAME];
+};
+int64_t	store_registration_add(struct store *, const struct registration *);
+int	store_registration_get(struct store *, int64_t id, struct registration *);	/* 1 found */
+/* The number's registration still unconfirmed or pending: 1 found. */
+int	store_registration_open(struct store *, const char *number, struct registration *);
+/* From state `from` to r->state with reason, venue and decider: 1 changed, 0 not in `from`. */
+int	store_registration_set(struct store *, const char *from, const struct registration *);
+/* Registrations of a ward (NULL all) in a state (NULL any), oldest first. */
+int	store_registration_list(struct store *, const char *ward, const char *state,
+	    int (*cb)(const struct registration *, void *), void *arg);
+/* The wards of the venues, distinct (for matching a ward typed in an SMS). */
+int	store_ward_names(struct store *, int (*cb)(const char *ward, void *), void *arg);
+
+/* Fraud flags: a check-in far from the number's previous one, soon after it. */
+struct checkin_place {
+	int64_t	 checkin_id;
+	int64_t	 venue_id;
+	int64_t	 sent_at;
+	double	 lat;
+	double	 lon;
+};
+/* The number's check-ins with sent_at in [since, until] other than `except`, at venues with coordinates. */
+int	store_checkin_places(struct store *, const char *number, int64_t since, int64_t until,
+	    int64_t except, int (*cb)(const struct checkin_place *, void *), void *arg);
+int64_t	store_flag_add(struct store *, int64_t checkin_id, int64_t venue_id,
+	    int64_t prev_checkin_id, int64_t prev_venue_id, int64_t distance_m,
+	    int64_t seconds, int64_t at);
+struct flag_row {
+	int64_t	 id;
+	int64_t	 at;
+	char	 code[CODE_MAX];
+	char	 venue[STORE_TEXT_MAX];
+	char	 ward[STORE_WARD_MAX];
+	char	 prev_code[CODE_MAX];
+	char	 prev_venue[STORE_TEXT_MAX];
+	char	 prev_ward[STORE_WARD_MAX];
+	int64_t	 distance_m;
+	int64_t	 seconds;
+};
+/* Flags at in [from, to) at venues of one ward (NULL all), oldest first. */
+int	store_flag_list(struct store *, const char *ward, int64_t from, int64_t to,
+	    int (*cb)(const struct flag_row *, void *), void *arg);
+
+/* A ward's lifecycle figures for [from, to), joined to struct ward_row by report.c. */
+struct ward_life {
+	const char	*ward;
+	int64_t		 listed;	/* every business known: listed or with a code */
+	int64_t		 with_code;	/* active, with a code */
+	int64_t		 committed;	/* of them, commitment signed */
+	int64_t		 used;		/* of them, with a check-in in the period */
+	int64_t		 inspected;	/* venues inspected in the period */
+	int64_t		 violations;	/* inspections finding a violation or closing */
+	int64_t		 flags;		/* fraud flags in the period */
+};
+int	store_report_life(struct store *, int64_t day_from, int64_t from, int64_t to,
+	    int (*cb)(const struct ward_life *, void *), void *arg);
+/* An audit row with the wards the official sees (NULL: the district's). */
+int	store_audit_add_scoped(struct store *, const char *actor, const char *action,
+	    const char *subject, const char *query, const char *scope, int64_t records,
+	    int64_t at);
 
 #endif

@@ -525,10 +525,10 @@ class VenueNumberTests(Base):
         path = os.path.join(self.d.dir, "venues.csv")
         with open(path, "w", encoding="utf-8") as f:
             f.write("name,address,ward,kind,owner_phone,call_number\n"
-                    "Quan A,1 Pho Hue,Pho Hue,default,,0247 100 0003\n"
-                    "Quan B,2 Pho Hue,Pho Hue,default,,\n"
-                    "Quan C,3 Pho Hue,Pho Hue,default,,+842471000003\n"
-                    "Quan D,4 Pho Hue,Pho Hue,default,,12ab\n"
+                    "Quan A,1 Pho Hue,Pho Hue,default,,,,0247 100 0003\n"
+                    "Quan B,2 Pho Hue,Pho Hue,default,,,,\n"
+                    "Quan C,3 Pho Hue,Pho Hue,default,,,,+842471000003\n"
+                    "Quan D,4 Pho Hue,Pho Hue,default,,,,12ab\n"
                     "Quan E,5 Pho Hue,Pho Hue,default,\n")
         p = subprocess.run([self.d.checkinctl, "-d", self.d.dbpath, "venue", "import",
                             path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -952,6 +952,21 @@ static const struct {
 	  "  { name = \"b\"; role = \"admin\"; sha256 = \"" SHA_WARD "\"; },\n"
 	  "  { name = \"a\"; role = \"admin\"; sha256 = \"" SHA_TRAN "\"; }\n"
 	  ADMIN_END, 7, "admin.tokens[2].name" },
+	/* Tokens: a ward's scope (issue 18). */
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; ward = \"X\";\n    wards = [ \"Y\" ]; }\n"
+	  ADMIN_END, 7, "admin.tokens[0].wards" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; wards = [ ]; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].wards" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; wards = [ \"X\", \"X\" ]; }\n"
+	  ADMIN_END, 6, "admin.tokens[0].wards[1]" },
+	{ HEAD ROUTE ADMIN_START "  { name = \"a\"; role = \"tracer\";\n"
+	  "    sha256 = \"" SHA_ABC "\"; ward = \"\"; }\n" ADMIN_END, 6,
+	  "admin.tokens[0].ward" },
+	{ HEAD ROUTE "fraud = {\n distance_km = 0; };\n", 4,
+	  "fraud.distance_km" },
 	/* Tokens: roles. */
 	{ HEAD ROUTE ADMIN_START "  { name = \"a\";\n    role = \"reader\";\n"
 	  "    sha256 = \"" SHA_ABC "\"; }\n" ADMIN_END, 6,
@@ -1991,6 +2006,24 @@ START_TEST(test_admin)
 		ck_assert_uint_lt((size_t)(t - cfg->tokens), cfg->ntokens);
 	}
 	ck_assert_ptr_null(config_token(NULL, "abc"));
+	config_free(cfg);
+
+	/* A ward's token carries its wards; ward = "..." is one of them. */
+	cfg = load_text(HEAD ROUTE ADMIN_START "  { name = \"hb\"; role = "
+	    "\"admin\"; sha256 = \"" SHA_ABC "\";\n    ward = \"H\xc3\xa0ng B\xe1\xba\xa1"
+	    "c\"; },\n  { name = \"two\"; role = \"tracer\"; sha256 = \"" SHA_TRAN
+	    "\";\n    wards = [ \"A\", \"B\" ]; },\n  { name = \"d\"; role = "
+	    "\"tracer\"; sha256 = \"" SHA_WARD "\"; }\n" ADMIN_END, err);
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->tokens[0].nwards, 1);
+	ck_assert_str_eq(cfg->tokens[0].wards[0], "H\xc3\xa0ng B\xe1\xba\xa1" "c");
+	ck_assert_uint_eq(cfg->tokens[1].nwards, 2);
+	ck_assert_str_eq(cfg->tokens[1].wards[1], "B");
+	ck_assert_uint_eq(cfg->tokens[2].nwards, 0);
+	ck_assert_ptr_null(cfg->tokens[2].wards);
+	/* fraud = { }: 5 km and 10 minutes unless told. */
+	ck_assert(cfg->fraud_distance_km == 5.0);
+	ck_assert_int_eq(cfg->fraud_minutes, 10);
 	config_free(cfg);
 
 	/* An empty bearer is never a token, even one whose digest is set. */

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "core/dialog.h"
+#include "core/ward.h"
 #include "unit.h"
 
 #define T0	1631754900	/* 2021-09-16 08:15 in Hanoi */
@@ -556,6 +557,28 @@ START_TEST(test_words_configured)
 }
 END_TEST
 
+/* The fraud signal's distance: the haversine on a sphere of the Earth's mean radius. */
+START_TEST(test_ward_distance)
+{
+	double	d;
+
+	ck_assert(ward_distance_m(21.0285, 105.8542, 21.0285, 105.8542) == 0.0);
+	/* One degree of latitude: 111.2 km. */
+	d = ward_distance_m(21.0, 105.85, 22.0, 105.85);
+	ck_assert_msg(d > 111150 && d < 111250, "%f", d);
+	/* Hoan Kiem lake to Noi Bai airport, about 21 km. */
+	d = ward_distance_m(21.0285, 105.8522, 21.2187, 105.8042);
+	ck_assert_msg(d > 20500 && d < 21800, "%f", d);
+	/* Ha Noi to Sai Gon, about 1138 km, either way. */
+	d = ward_distance_m(21.0285, 105.8542, 10.7769, 106.7009);
+	ck_assert_msg(d > 1130000 && d < 1145000, "%f", d);
+	ck_assert(ward_distance_m(10.7769, 106.7009, 21.0285, 105.8542) == d);
+	/* Antipodes: half the circumference, and no NaN. */
+	d = ward_distance_m(0, 0, 0, 180);
+	ck_assert_msg(d > 20015000 && d < 20016000, "%f", d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -583,6 +606,7 @@ main(void)
 	tcase_add_test(tc, test_replies_queued);
 	tcase_add_test(tc, test_count_and_two_codes);
 	tcase_add_test(tc, test_words_configured);
+	tcase_add_test(tc, test_ward_distance);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -44,6 +44,16 @@ static const char *keys[MSG_COUNT] = {
 	[MSG_STATS_NONE] = "stats_none",
 	[MSG_TWO_CODES] = "two_codes",
 	[MSG_ASK_COUNT] = "ask_count",
+	[MSG_INSPECTED] = "inspected",
+	[MSG_INSPECT_USAGE] = "inspect_usage",
+	[MSG_REGISTER_CONFIRM] = "register_confirm",
+	[MSG_REGISTER_USAGE] = "register_usage",
+	[MSG_REGISTER_WARD] = "register_ward",
+	[MSG_REGISTER_SENT] = "register_sent",
+	[MSG_REGISTER_PENDING] = "register_pending",
+	[MSG_REGISTER_CANCELLED] = "register_cancelled",
+	[MSG_REGISTER_APPROVED] = "register_approved",
+	[MSG_REGISTER_REJECTED] = "register_rejected",
 };
 
 /* Characters (not bytes) of UTF-8 text. */
@@ -76,6 +86,11 @@ render_worst(enum msg_id id, enum lang lang, const char *question)
 		{ "short_number", "8088" },
 		{ "list", LIST90 },
 		{ "lookups", "12" },
+		/* A registration read back: 30, 30 and 24 characters; a reason 60. */
+		{ "name", "Quán Phở Gia Truyền Bát Đàn 49" },
+		{ "address", "Số 49 phố Bát Đàn, Hoàn Kiếm H" },
+		{ "result", "violation" },
+		{ "reason", "Dia chi khong thuoc phuong, de nghi bo sung giay phep kinh do" },
 	};
 	struct gsm_count	 gc;
 	char			*s;

@@ -297,6 +297,22 @@ static const struct parse_case cases[] = {
 	{ "okay", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "STOPP", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "stop 1234567", PARSE_UNKNOWN, NULL, 0, 0 },
+
+	/*
+	 * An inspector's KT and an owner's DK (core/ward.c reads them) keep
+	 * their meaning: a code in them is never a check-in. Result words
+	 * alone, or in a resident's text, are no command.
+	 */
+	{ "KT 123 4567 OK", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "kt 1234567 vp khong quet ma", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "Ki\xe1\xbb\x83m tra 123 4567 \xc4\x91\xc3\xb3ng c\xe1\xbb\xad" "a", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "DK Pho Ha, 12 Hang Bac 1234567, Hang Bac", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "\xc4\x90\xc4\x83ng k\xc3\xbd 1234567", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "kt", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "vp", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "dong", PARSE_UNKNOWN, NULL, 0, 0 },
+	{ "toi o cho dong xuan ma 123 4567", PARSE_CHECKIN, "1234567", 0, 0 },
+	{ "dat 1234567", PARSE_CHECKIN, "1234567", 0, 0 },
 	{ "\xff\xfe", PARSE_UNKNOWN, NULL, 0, 0 },
 	{ "\xe4\xb8\xad\xe6\x96\x87", PARSE_UNKNOWN, NULL, 0, 0 },	/* 中文 */
 };

@@ -180,7 +180,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 16);
+	    " WHERE type = 'table'"), 20);
 }
 END_TEST
 
@@ -1139,8 +1139,18 @@ END_TEST
 #define UNDO_V9 \
 	"DROP INDEX venues_call_number; ALTER TABLE venues DROP COLUMN call_number;"
 
+/* What migrations 8 and 9 added, undone. */
+#define UNDO_V8 UNDO_V9 \
+	" DROP TABLE flags; DROP TABLE registrations; DROP TABLE inspections;" \
+	" DROP TABLE inspectors; ALTER TABLE venues DROP COLUMN listed;" \
+	" ALTER TABLE venues DROP COLUMN committed_at;" \
+	" ALTER TABLE venues DROP COLUMN committed_by;" \
+	" ALTER TABLE venues DROP COLUMN committed_recorder;" \
+	" ALTER TABLE venues DROP COLUMN lat; ALTER TABLE venues DROP COLUMN lon;" \
+	" ALTER TABLE audit DROP COLUMN scope;"
+
 /* What migrations 7 to 9 added, undone. */
-#define UNDO_V7 UNDO_V9 \
+#define UNDO_V7 UNDO_V8 \
 	" DROP TABLE daily_seen; DROP TABLE ward_days;" \
 	" ALTER TABLE daily_stats DROP COLUMN flagged;" \
 	" ALTER TABLE declarations DROP COLUMN counted;"
