@@ -258,8 +258,17 @@ sqlite_mkdirs(const char *path, char *err, size_t errlen)
 static int
 sqlite_create_file(const char *path, char *err, size_t errlen)
 {
-	int	fd;
+	struct stat	sb;
+	int		fd;
 
+	/*
+	 * Only when missing: closing a descriptor of a file this process has
+	 * open in SQLite (the purge's own connection opens the daemon's file)
+	 * drops every POSIX lock the process holds on it, and another process
+	 * could then take the WAL away from under the daemon.
+	 */
+	if (stat(path, &sb) == 0)
+		return 0;
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, STORE_FILE_MODE)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
