@@ -1136,8 +1136,8 @@ admin_gone(struct evhttp_connection *conn, void *arg)
 
 /*
  * A copy of a request to answer after its handler returned: what it
- * points to that a reload could free (the token) is copied; the query
- * string lives as long as the request.
+ * points to that a reload or a closed connection could free (the token,
+ * the query string) is copied.
  */
 struct admin_req *
 admin_defer(struct admin_req *ar)
@@ -1148,6 +1148,8 @@ admin_defer(struct admin_req *ar)
 	copy = xmalloc(sizeof *copy);
 	*copy = *ar;
 	copy->id = ar->id != NULL ? xstrdup(ar->id) : NULL;
+	/* The request may be freed first, if its connection goes. */
+	copy->query = xstrdup(ar->query);
 	if (ar->token != NULL) {
 		t = xmalloc(sizeof *t);
 		*t = *ar->token;
@@ -1172,6 +1174,7 @@ admin_finish(struct admin_req *ar)
 		free(t);
 	}
 	free(ar->id);
+	free((char *)(uintptr_t)ar->query);
 	free(ar);
 }
 

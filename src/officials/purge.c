@@ -107,6 +107,25 @@ purge_wait(struct purge *p, int ms)
 	return stop;
 }
 
+/*
+ * Begin a chunk's transaction. The thread's connection does not wait in
+ * SQLite's busy handler, whose sleeps grow to 100 ms and would leave the
+ * lock to the loop's commits for ever under load: it tries again every
+ * millisecond, for PURGE_BUSY_MS at most. 0 begun, -1 failed or stopped.
+ */
+static int
+purge_begin(struct purge *p)
+{
+	double	until = num_mono() + PURGE_BUSY_MS / 1e3;
+	int	rc;
+
+	while ((rc = store_begin_try(p->own)) == 1) {
+		if (num_mono() > until || purge_wait(p, 1))
+			return -1;
+	}
+	return rc;
+}
+
 /* One whole purge on the thread: 0 done (or stopped), -1 a storage error. */
 static int
 purge_once(struct purge *p)
@@ -125,7 +144,7 @@ purge_once(struct purge *p)
 	store_set_durable(p->own, 0);
 	for (;;) {
 		t0 = num_mono();
-		if (store_begin(p->own) == -1 ||
+		if (purge_begin(p) == -1 ||
 		    store_purge(p->own, before, chunk, 0, &n) == -1 ||
 		    store_commit(p->own) == -1) {
 			store_rollback(p->own);
@@ -158,13 +177,18 @@ static void *
 purge_main(void *arg)
 {
 	struct purge	*p = arg;
-	int		 wait = PURGE_FIRST_DELAY * 1000, interval;
+	int		 wait = PURGE_FIRST_DELAY * 1000, interval, stop;
 
 	while (!purge_wait(p, wait)) {
 		pthread_mutex_lock(&p->mu);
 		interval = p->interval;
 		pthread_mutex_unlock(&p->mu);
 		if (purge_once(p) == -1) {
+			pthread_mutex_lock(&p->mu);
+			stop = p->stop;
+			pthread_mutex_unlock(&p->mu);
+			if (stop)
+				break;		/* stopped while it waited */
 			log_warnx("purge: storage busy or failing, trying again in %d s",
 			    PURGE_RETRY_DELAY);
 			wait = PURGE_RETRY_DELAY * 1000;
@@ -263,7 +287,8 @@ purge_start(struct event_base *base, struct store *st, const struct config *cfg)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	if ((p->own = store_open(cfg->database, err, sizeof err)) != NULL) {
-		store_set_busy_timeout(p->own, PURGE_BUSY_MS);
+		/* purge_begin waits for the lock itself. */
+		store_set_busy_timeout(p->own, 0);
 		if (pthread_create(&p->tid, NULL, purge_main, p) == 0)
 			p->started = 1;
 		else {
