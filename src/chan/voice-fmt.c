@@ -9,7 +9,7 @@
  * its query, as <Gather action> / <GetDigits callbackUrl>, and the same URL
  * in a <Redirect> after it, which the provider follows when no key came:
  * a callback with s and no keys is silence. The XML is written here, its
- * few elements escaped by hand (fmt_voice_esc): no XML library is a
+ * few elements escaped by hand (web_xml_escape): no XML library is a
  * dependency yet, and the answers are a handful of fixed elements.
  */
 #include <stdio.h>
@@ -65,42 +65,6 @@ fmt_voice_fail(char *err, size_t errlen, int status, const char *why)
 	if (err != NULL && errlen > 0)
 		strlcpy(err, why, errlen);
 	return status;
-}
-
-/* XML character data or attribute value (XML 1.0 2.4, 3.3.3). */
-static void
-fmt_voice_esc(struct buf *b, const char *s)
-{
-	char	*fixed;
-	size_t	 i, n;
-
-	fixed = web_utf8_fix(s, strlen(s), &n);
-	for (i = 0; i < n; i++) {
-		switch (fixed[i]) {
-		case '&':
-			buf_str(b, "&amp;");
-			break;
-		case '<':
-			buf_str(b, "&lt;");
-			break;
-		case '>':
-			buf_str(b, "&gt;");
-			break;
-		case '"':
-			buf_str(b, "&quot;");
-			break;
-		case '\'':
-			buf_str(b, "&apos;");
-			break;
-		default:
-			if ((unsigned char)fixed[i] < 0x20)
-				buf_str(b, " ");
-			else
-				buf_add(b, &fixed[i], 1);
-			break;
-		}
-	}
-	free(fixed);
 }
 
 /*
@@ -353,18 +317,18 @@ fmt_voice_twilio_parts(struct buf *b, const struct voice_resp *r)
 	for (i = 0; i < r->nparts; i++) {
 		if (r->part[i].play) {
 			buf_str(b, "<Play>");
-			fmt_voice_esc(b, r->part[i].text);
+			web_xml_escape(b, r->part[i].text, 1);
 			buf_str(b, "</Play>");
 			continue;
 		}
 		buf_str(b, "<Say");
 		if (r->language[0] != '\0') {
 			buf_str(b, " language=\"");
-			fmt_voice_esc(b, r->language);
+			web_xml_escape(b, r->language, 1);
 			buf_str(b, "\"");
 		}
 		buf_str(b, ">");
-		fmt_voice_esc(b, r->part[i].text);
+		web_xml_escape(b, r->part[i].text, 1);
 		buf_str(b, "</Say>");
 	}
 }
@@ -392,7 +356,7 @@ fmt_voice_twilio_render(const struct voice_resp *r, const char *url,
 	case VOICE_GATHER:
 		cb = fmt_voice_callback(url, r->step);
 		buf_str(&b, "<Response><Gather input=\"dtmf\" method=\"POST\" action=\"");
-		fmt_voice_esc(&b, cb);
+		web_xml_escape(&b, cb, 1);
 		snprintf(num, sizeof num, "\" timeout=\"%d\" finishOnKey=\"#\"",
 		    r->timeout > 0 ? r->timeout : 8);
 		buf_str(&b, num);
@@ -403,7 +367,7 @@ fmt_voice_twilio_render(const struct voice_resp *r, const char *url,
 		buf_str(&b, ">");
 		fmt_voice_twilio_parts(&b, r);
 		buf_str(&b, "</Gather><Redirect method=\"POST\">");
-		fmt_voice_esc(&b, cb);
+		web_xml_escape(&b, cb, 1);
 		buf_str(&b, "</Redirect></Response>");
 		free(cb);
 		break;
@@ -427,12 +391,12 @@ fmt_voice_at_parts(struct buf *b, const struct voice_resp *r)
 	for (i = 0; i < r->nparts; i++) {
 		if (r->part[i].play) {
 			buf_str(b, "<Play url=\"");
-			fmt_voice_esc(b, r->part[i].text);
+			web_xml_escape(b, r->part[i].text, 1);
 			buf_str(b, "\"/>");
 			continue;
 		}
 		buf_str(b, "<Say>");
-		fmt_voice_esc(b, r->part[i].text);
+		web_xml_escape(b, r->part[i].text, 1);
 		buf_str(b, "</Say>");
 	}
 }
@@ -468,11 +432,11 @@ fmt_voice_at_render(const struct voice_resp *r, const char *url,
 		} else
 			buf_str(&b, " finishOnKey=\"#\"");
 		buf_str(&b, " callbackUrl=\"");
-		fmt_voice_esc(&b, cb);
+		web_xml_escape(&b, cb, 1);
 		buf_str(&b, "\">");
 		fmt_voice_at_parts(&b, r);
 		buf_str(&b, "</GetDigits><Redirect>");
-		fmt_voice_esc(&b, cb);
+		web_xml_escape(&b, cb, 1);
 		buf_str(&b, "</Redirect></Response>");
 		free(cb);
 		break;
