@@ -312,6 +312,38 @@ chan_http_done(void *arg, uint64_t tag, const struct inbound_result *r)
 	free(p);
 }
 
+/*
+ * A USSD step or a voice callback, POST only: its URL and its parts as the
+ * format parses them; -1 once answered 405.
+ */
+static int
+chan_http_post(struct evhttp_request *req, const struct inbound_route *route,
+    char *url, size_t urllen, struct web_request *fr)
+{
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		chan_http_error(req, 405, "use POST");
+		return -1;
+	}
+	chan_http_url(req, route->url, url, urllen);
+	chan_http_web_request(req, url, fr);
+	fr->route = route;
+	return 0;
+}
+
+/* The answer of a call's step in the route's voice format. */
+static void
+chan_http_voice_send(struct evhttp_request *req,
+    const struct fmt_voice_entry *fmt, const struct voice_resp *resp,
+    const char *url)
+{
+	struct fmt_response	out;
+
+	memset(&out, 0, sizeof out);
+	fmt->render(resp, url, &out);
+	chan_http_send(req, &out);
+	fmt_response_free(&out);
+}
+
 /* One step of a USSD session: the screen is the answer. */
 static void
 chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
@@ -331,13 +363,8 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 		chan_http_error(req, 500, "route has no USSD format");
 		return;
 	}
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-		chan_http_error(req, 405, "use POST");
+	if (chan_http_post(req, route, url, sizeof url, &fr) == -1)
 		return;
-	}
-	chan_http_url(req, route->url, url, sizeof url);
-	chan_http_web_request(req, url, &fr);
-	fr.route = route;
 	memset(&hold, 0, sizeof hold);
 	memset(&ur, 0, sizeof ur);
 	if ((r = fmt->parse(&fr, &ur, &hold, err, sizeof err)) != 0) {
@@ -389,7 +416,6 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 	struct fmt_ussd_hold		 hold;
 	struct voice_req		 vr;
 	struct voice_resp		 resp;
-	struct fmt_response		 out;
 	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
 	double				 t0;
 	int				 r;
@@ -398,13 +424,8 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 		chan_http_error(req, 500, "route has no voice format");
 		return;
 	}
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-		chan_http_error(req, 405, "use POST");
+	if (chan_http_post(req, route, url, sizeof url, &fr) == -1)
 		return;
-	}
-	chan_http_url(req, route->url, url, sizeof url);
-	chan_http_web_request(req, url, &fr);
-	fr.route = route;
 	memset(&hold, 0, sizeof hold);
 	memset(&vr, 0, sizeof vr);
 	memset(&resp, 0, sizeof resp);
@@ -414,9 +435,7 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 		    r == 400 ? 200 : r, err);
 		if (r == 400) {
 			resp.action = VOICE_HANGUP;
-			fmt->render(&resp, url, &out);
-			chan_http_send(req, &out);
-			fmt_response_free(&out);
+			chan_http_voice_send(req, fmt, &resp, url);
 		} else
 			chan_http_error(req, r, err[0] != '\0' ? err : "bad request");
 		fmt_ussd_hold_free(&hold);
@@ -431,10 +450,7 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 	switch (r) {
 	case 0:
 		metrics_add(METRIC_INBOUND, route->name, "ok", 1);
-		memset(&out, 0, sizeof out);
-		fmt->render(&resp, url, &out);
-		chan_http_send(req, &out);
-		fmt_response_free(&out);
+		chan_http_voice_send(req, fmt, &resp, url);
 		/* A check-in may have queued its confirmation SMS. */
 		inbound_queued(ch->in);
 		break;
@@ -442,10 +458,7 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 		metrics_add(METRIC_INBOUND, route->name, "refused", 1);
 		voice_resp_free(&resp);
 		resp.action = VOICE_HANGUP;
-		memset(&out, 0, sizeof out);
-		fmt->render(&resp, url, &out);
-		chan_http_send(req, &out);
-		fmt_response_free(&out);
+		chan_http_voice_send(req, fmt, &resp, url);
 		break;
 	default:
 		metrics_add(METRIC_INBOUND, route->name, "error", 1);

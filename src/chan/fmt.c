@@ -797,47 +797,6 @@ fail:
 }
 
 /*
- * XML character data (XML 1.0 2.4, 2.2): markup characters escaped, and
- * controls XML cannot carry made spaces.
- */
-static void
-fmt_xml_escape(struct buf *b, const char *s, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&':
-			buf_str(b, "&amp;");
-			break;
-		case '<':
-			buf_str(b, "&lt;");
-			break;
-		case '>':
-			buf_str(b, "&gt;");
-			break;
-		case '"':
-			buf_str(b, "&quot;");
-			break;
-		case '\'':
-			buf_str(b, "&apos;");
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			buf_add(b, &s[i], 1);
-			break;
-		default:
-			if ((unsigned char)s[i] < 0x20)
-				buf_str(b, " ");
-			else
-				buf_add(b, &s[i], 1);
-			break;
-		}
-	}
-}
-
-/*
  * TwiML: one <Message> per reply, or an empty <Response/> when there is
  * none or they were queued in the outbox (sent through the REST API).
  */
@@ -845,8 +804,7 @@ static void
 fmt_twilio_render(const struct dialog_reply *dr, struct fmt_response *out)
 {
 	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i, n, count = 0;
-	char		*s;
+	size_t		 i, count = 0;
 
 	memset(out, 0, sizeof *out);
 	buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
@@ -857,9 +815,7 @@ fmt_twilio_render(const struct dialog_reply *dr, struct fmt_response *out)
 		if (count++ == 0)
 			buf_str(&b, "<Response>");
 		buf_str(&b, "<Message>");
-		s = web_utf8_fix(dr->text[i], strlen(dr->text[i]), &n);
-		fmt_xml_escape(&b, s, n);
-		free(s);
+		web_xml_escape(&b, dr->text[i], 0);
 		buf_str(&b, "</Message>");
 	}
 	buf_str(&b, count == 0 ? "<Response/>" : "</Response>");

@@ -9,7 +9,7 @@
  * its query, as <Gather action> / <GetDigits callbackUrl>, and the same URL
  * in a <Redirect> after it, which the provider follows when no key came:
  * a callback with s and no keys is silence. The XML is written here, its
- * few elements escaped by hand (fmt_voice_esc): no XML library is a
+ * few elements escaped by hand (web_xml_escape): no XML library is a
  * dependency yet, and the answers are a handful of fixed elements.
  */
 #include <stdio.h>
@@ -65,42 +65,6 @@ fmt_voice_fail(char *err, size_t errlen, int status, const char *why)
 	if (err != NULL && errlen > 0)
 		strlcpy(err, why, errlen);
 	return status;
-}
-
-/* XML character data or attribute value (XML 1.0 2.4, 3.3.3). */
-static void
-fmt_voice_esc(struct buf *b, const char *s)
-{
-	char	*fixed;
-	size_t	 i, n;
-
-	fixed = web_utf8_fix(s, strlen(s), &n);
-	for (i = 0; i < n; i++) {
-		switch (fixed[i]) {
-		case '&':
-			buf_str(b, "&amp;");
-			break;
-		case '<':
-			buf_str(b, "&lt;");
-			break;
-		case '>':
-			buf_str(b, "&gt;");
-			break;
-		case '"':
-			buf_str(b, "&quot;");
-			break;
-		case '\'':
-			buf_str(b, "&apos;");
-			break;
-		default:
-			if ((unsigned char)fixed[i] < 0x20)
-				buf_str(b, " ");
-			else
-				buf_add(b, &fixed[i], 1);
-			break;
-		}
-	}
-	free(fixed);
 }
 
 /*
@@ -344,42 +308,129 @@ fmt_voice_done(struct buf *b, struct fmt_response *out)
 	out->bodylen = b->len;
 }
 
-/* <Say language="..."> and <Play> for each part. */
+/*
+ * What tells one voice XML from the other: the element of a recording, the
+ * element waiting for keys and its attributes in order, the <Redirect> for
+ * silence, the verb that ends a call. attrs is one letter an attribute:
+ * c the callback URL (named callback), t timeout, n numDigits (when set),
+ * f finishOnKey="#", F finishOnKey="#" only when numDigits is not set.
+ */
+struct fmt_voice_xml {
+	const char	*play;		/* before a recording's URL */
+	const char	*play_end;	/* after it */
+	int		 say_language;	/* <Say language="..."> */
+	const char	*gather;	/* the element waiting for keys */
+	const char	*gather_fixed;	/* its fixed attributes */
+	const char	*attrs;
+	const char	*callback;
+	const char	*redirect;
+	const char	*hangup;
+};
+
+/*
+ * TwiML: <Gather input="dtmf"> around the parts and a <Redirect> for
+ * silence; the parts and <Hangup/>.
+ */
+static const struct fmt_voice_xml fmt_voice_twilio_xml = {
+	.play = "<Play>", .play_end = "</Play>", .say_language = 1,
+	.gather = "Gather", .gather_fixed = " input=\"dtmf\" method=\"POST\"",
+	.attrs = "ctfn", .callback = "action",
+	.redirect = "<Redirect method=\"POST\">", .hangup = "<Hangup/>"
+};
+
+/*
+ * Africa's Talking: <GetDigits> with callbackUrl around the parts and a
+ * <Redirect> for silence; the parts then the end of the document (AT hangs
+ * up when no action is left). Its Say takes no language.
+ */
+static const struct fmt_voice_xml fmt_voice_at_xml = {
+	.play = "<Play url=\"", .play_end = "\"/>", .say_language = 0,
+	.gather = "GetDigits", .gather_fixed = "",
+	.attrs = "tnFc", .callback = "callbackUrl",
+	.redirect = "<Redirect>", .hangup = ""
+};
+
+/* <Say> (with its language if the format takes one) or the play element. */
 static void
-fmt_voice_twilio_parts(struct buf *b, const struct voice_resp *r)
+fmt_voice_parts(struct buf *b, const struct fmt_voice_xml *x,
+    const struct voice_resp *r)
 {
 	size_t	i;
 
 	for (i = 0; i < r->nparts; i++) {
 		if (r->part[i].play) {
-			buf_str(b, "<Play>");
-			fmt_voice_esc(b, r->part[i].text);
-			buf_str(b, "</Play>");
+			buf_str(b, x->play);
+			web_xml_escape(b, r->part[i].text, 1);
+			buf_str(b, x->play_end);
 			continue;
 		}
 		buf_str(b, "<Say");
-		if (r->language[0] != '\0') {
+		if (x->say_language && r->language[0] != '\0') {
 			buf_str(b, " language=\"");
-			fmt_voice_esc(b, r->language);
+			web_xml_escape(b, r->language, 1);
 			buf_str(b, "\"");
 		}
 		buf_str(b, ">");
-		fmt_voice_esc(b, r->part[i].text);
+		web_xml_escape(b, r->part[i].text, 1);
 		buf_str(b, "</Say>");
 	}
 }
 
+/* Open the element waiting for keys, its attributes in the format's order. */
+static void
+fmt_voice_gather(struct buf *b, const struct fmt_voice_xml *x,
+    const struct voice_resp *r, const char *cb)
+{
+	const char	*a;
+	char		 num[64];
+
+	buf_str(b, "<");
+	buf_str(b, x->gather);
+	buf_str(b, x->gather_fixed);
+	for (a = x->attrs; *a != '\0'; a++) {
+		num[0] = '\0';
+		switch (*a) {
+		case 'c':
+			buf_str(b, " ");
+			buf_str(b, x->callback);
+			buf_str(b, "=\"");
+			web_xml_escape(b, cb, 1);
+			buf_str(b, "\"");
+			break;
+		case 't':
+			snprintf(num, sizeof num, " timeout=\"%d\"",
+			    r->timeout > 0 ? r->timeout : 8);
+			break;
+		case 'n':
+			if (r->num_digits > 0)
+				snprintf(num, sizeof num, " numDigits=\"%d\"",
+				    r->num_digits);
+			break;
+		case 'F':
+			if (r->num_digits > 0)
+				break;
+			/* FALLTHROUGH */
+		case 'f':
+			strlcpy(num, " finishOnKey=\"#\"", sizeof num);
+			break;
+		}
+		buf_str(b, num);
+	}
+	buf_str(b, ">");
+}
+
 /*
- * TwiML: <Reject/> alone (the call is never answered), the parts and
- * <Hangup/>, or a <Gather input="dtmf"> around the parts and a <Redirect>
- * for silence; an empty <Response/> for a call that is over.
+ * <Reject/> alone (the call is never answered); the parts and the end of
+ * the call; the parts inside the element waiting for keys, then a
+ * <Redirect> to the same callback for silence; an empty <Response/> for a
+ * call that is over.
  */
 static void
-fmt_voice_twilio_render(const struct voice_resp *r, const char *url,
-    struct fmt_response *out)
+fmt_voice_render(const struct fmt_voice_xml *x, const struct voice_resp *r,
+    const char *url, struct fmt_response *out)
 {
 	struct buf	 b = { NULL, 0, 0 };
-	char		*cb, num[64];
+	char		*cb;
 
 	buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
 	switch (r != NULL ? r->action : VOICE_HANGUP) {
@@ -391,19 +442,14 @@ fmt_voice_twilio_render(const struct voice_resp *r, const char *url,
 		break;
 	case VOICE_GATHER:
 		cb = fmt_voice_callback(url, r->step);
-		buf_str(&b, "<Response><Gather input=\"dtmf\" method=\"POST\" action=\"");
-		fmt_voice_esc(&b, cb);
-		snprintf(num, sizeof num, "\" timeout=\"%d\" finishOnKey=\"#\"",
-		    r->timeout > 0 ? r->timeout : 8);
-		buf_str(&b, num);
-		if (r->num_digits > 0) {
-			snprintf(num, sizeof num, " numDigits=\"%d\"", r->num_digits);
-			buf_str(&b, num);
-		}
+		buf_str(&b, "<Response>");
+		fmt_voice_gather(&b, x, r, cb);
+		fmt_voice_parts(&b, x, r);
+		buf_str(&b, "</");
+		buf_str(&b, x->gather);
 		buf_str(&b, ">");
-		fmt_voice_twilio_parts(&b, r);
-		buf_str(&b, "</Gather><Redirect method=\"POST\">");
-		fmt_voice_esc(&b, cb);
+		buf_str(&b, x->redirect);
+		web_xml_escape(&b, cb, 1);
 		buf_str(&b, "</Redirect></Response>");
 		free(cb);
 		break;
@@ -411,78 +457,24 @@ fmt_voice_twilio_render(const struct voice_resp *r, const char *url,
 	default:
 		buf_str(&b, "<Response>");
 		if (r != NULL)
-			fmt_voice_twilio_parts(&b, r);
-		buf_str(&b, "<Hangup/></Response>");
-		break;
-	}
-	fmt_voice_done(&b, out);
-}
-
-/* <Say> and <Play url="..."/> for each part (AT's Say takes no language). */
-static void
-fmt_voice_at_parts(struct buf *b, const struct voice_resp *r)
-{
-	size_t	i;
-
-	for (i = 0; i < r->nparts; i++) {
-		if (r->part[i].play) {
-			buf_str(b, "<Play url=\"");
-			fmt_voice_esc(b, r->part[i].text);
-			buf_str(b, "\"/>");
-			continue;
-		}
-		buf_str(b, "<Say>");
-		fmt_voice_esc(b, r->part[i].text);
-		buf_str(b, "</Say>");
-	}
-}
-
-/*
- * Africa's Talking voice XML: <Reject/> alone, the parts then the end of
- * the document (AT hangs up when no action is left), or <GetDigits> around
- * the parts with callbackUrl and a <Redirect> for silence.
- */
-static void
-fmt_voice_at_render(const struct voice_resp *r, const char *url,
-    struct fmt_response *out)
-{
-	struct buf	 b = { NULL, 0, 0 };
-	char		*cb, num[64];
-
-	buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-	switch (r != NULL ? r->action : VOICE_HANGUP) {
-	case VOICE_REJECT:
-		buf_str(&b, "<Response><Reject/></Response>");
-		break;
-	case VOICE_NONE:
-		buf_str(&b, "<Response/>");
-		break;
-	case VOICE_GATHER:
-		cb = fmt_voice_callback(url, r->step);
-		snprintf(num, sizeof num, "<Response><GetDigits timeout=\"%d\"",
-		    r->timeout > 0 ? r->timeout : 8);
-		buf_str(&b, num);
-		if (r->num_digits > 0) {
-			snprintf(num, sizeof num, " numDigits=\"%d\"", r->num_digits);
-			buf_str(&b, num);
-		} else
-			buf_str(&b, " finishOnKey=\"#\"");
-		buf_str(&b, " callbackUrl=\"");
-		fmt_voice_esc(&b, cb);
-		buf_str(&b, "\">");
-		fmt_voice_at_parts(&b, r);
-		buf_str(&b, "</GetDigits><Redirect>");
-		fmt_voice_esc(&b, cb);
-		buf_str(&b, "</Redirect></Response>");
-		free(cb);
-		break;
-	case VOICE_HANGUP:
-	default:
-		buf_str(&b, "<Response>");
-		if (r != NULL)
-			fmt_voice_at_parts(&b, r);
+			fmt_voice_parts(&b, x, r);
+		buf_str(&b, x->hangup);
 		buf_str(&b, "</Response>");
 		break;
 	}
 	fmt_voice_done(&b, out);
+}
+
+static void
+fmt_voice_twilio_render(const struct voice_resp *r, const char *url,
+    struct fmt_response *out)
+{
+	fmt_voice_render(&fmt_voice_twilio_xml, r, url, out);
+}
+
+static void
+fmt_voice_at_render(const struct voice_resp *r, const char *url,
+    struct fmt_response *out)
+{
+	fmt_voice_render(&fmt_voice_at_xml, r, url, out);
 }

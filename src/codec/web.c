@@ -281,6 +281,49 @@ web_utf8_fix(const char *s, size_t len, size_t *outlen)
 	return b.p;
 }
 
+void
+web_xml_escape(struct buf *b, const char *s, int allspaces)
+{
+	char	*fixed;
+	size_t	 i, n;
+
+	fixed = web_utf8_fix(s, strlen(s), &n);
+	for (i = 0; i < n; i++) {
+		switch (fixed[i]) {
+		case '&':
+			buf_str(b, "&amp;");
+			break;
+		case '<':
+			buf_str(b, "&lt;");
+			break;
+		case '>':
+			buf_str(b, "&gt;");
+			break;
+		case '"':
+			buf_str(b, "&quot;");
+			break;
+		case '\'':
+			buf_str(b, "&apos;");
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			if (allspaces)
+				buf_str(b, " ");
+			else
+				buf_add(b, &fixed[i], 1);
+			break;
+		default:
+			if ((unsigned char)fixed[i] < 0x20)
+				buf_str(b, " ");
+			else
+				buf_add(b, &fixed[i], 1);
+			break;
+		}
+	}
+	free(fixed);
+}
+
 static int
 web_twilio_cmp(const void *a, const void *b)
 {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct inbound_route;
 struct route;
 
@@ -71,6 +72,14 @@ int	 web_form_get(const char *form, size_t formlen, const char *name,
 
 /* A copy of UTF-8 text with every invalid byte made U+FFFD; *outlen its length. */
 char	*web_utf8_fix(const char *s, size_t len, size_t *outlen);
+
+/*
+ * Append text to b as XML character data or an attribute
+ * value (XML 1.0 2.2, 2.4, 3.3.3): invalid UTF-8 made U+FFFD, the markup
+ * characters escaped, controls XML cannot carry made spaces; with
+ * allspaces set, tab, CR and LF too are made spaces.
+ */
+void	 web_xml_escape(struct buf *b, const char *s, int allspaces);
 
 /*
  * A time stamp as the formats carry it: decimal epoch seconds, or ISO 8601

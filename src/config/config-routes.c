@@ -942,6 +942,20 @@ config_route_for(const struct config *cfg, const char *number)
 	return best;
 }
 
+const struct route *
+config_route_reply(const struct config *cfg, const char *channel,
+    const char *number)
+{
+	size_t	i;
+
+	for (i = 0; cfg != NULL && channel != NULL && i < cfg->ninbound; i++) {
+		if (strcmp(cfg->inbound[i].name, channel) == 0 &&
+		    cfg->inbound[i].route != NULL)
+			return config_route(cfg, cfg->inbound[i].route);
+	}
+	return config_route_for(cfg, number);
+}
+
 int
 config_allowed(const struct inbound_route *r, int family, const void *addr)
 {

@@ -315,6 +315,14 @@ const struct route *config_route(const struct config *, const char *name);
 const struct route *config_route_for(const struct config *, const char *number);
 
 /*
+ * The outbound route for a reply to a number that came in on the inbound
+ * route called channel: that inbound route's route setting, or else
+ * config_route_for(number).
+ */
+const struct route *config_route_reply(const struct config *, const char *channel,
+	    const char *number);
+
+/*
  * The spoken prompts of the voice menu (core/voice.c). Each has a name, the
  * file name of its recording under voice.prompts_url, and Vietnamese and
  * English defaults; voice.prompts.LANG.NAME replaces one. VP_LANGUAGE is

@@ -1025,21 +1025,6 @@ ussd_step(struct uctx *u)
 	return cur->input(u, input);
 }
 
-/* The outbound route for the confirmation: the inbound route's, or by prefix. */
-static const struct route *
-ussd_route(struct uctx *u)
-{
-	const char	*channel = u->req->channel;
-	size_t		 i;
-
-	for (i = 0; channel != NULL && i < u->cfg->ninbound; i++) {
-		if (strcmp(u->cfg->inbound[i].name, channel) == 0 &&
-		    u->cfg->inbound[i].route != NULL)
-			return config_route(u->cfg, u->cfg->inbound[i].route);
-	}
-	return config_route_for(u->cfg, u->number);
-}
-
 /* Record the step (and queue the confirmation) in one transaction. */
 static int
 ussd_save(struct uctx *u)
@@ -1047,7 +1032,8 @@ ussd_save(struct uctx *u)
 	const struct route	*route = NULL;
 	struct ussd_session	 us;
 
-	if (u->sms != NULL && (route = ussd_route(u)) == NULL)
+	if (u->sms != NULL && (route = config_route_reply(u->cfg,
+	    u->req->channel, u->number)) == NULL)
 		log_warnx("ussd: no outbound route for the confirmation SMS");
 	memset(&us, 0, sizeof us);
 	strlcpy(us.id, u->req->session, sizeof us.id);

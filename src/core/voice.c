@@ -456,21 +456,6 @@ voice_in_question(struct vctx *u, const char *in)
 	return 0;
 }
 
-/* The outbound route of the texts: the inbound route's, or by prefix. */
-static const struct route *
-voice_route(struct vctx *u)
-{
-	const char	*channel = u->req->channel;
-	size_t		 i;
-
-	for (i = 0; channel != NULL && i < u->cfg->ninbound; i++) {
-		if (strcmp(u->cfg->inbound[i].name, channel) == 0 &&
-		    u->cfg->inbound[i].route != NULL)
-			return config_route(u->cfg, u->cfg->inbound[i].route);
-	}
-	return config_route_for(u->cfg, u->number);
-}
-
 /* Record the step (and queue its texts) in one transaction. */
 static int
 voice_save(struct vctx *u)
@@ -479,7 +464,8 @@ voice_save(struct vctx *u)
 	struct ussd_session	 us;
 	size_t			 i;
 
-	if (u->nsms > 0 && (route = voice_route(u)) == NULL)
+	if (u->nsms > 0 && (route = config_route_reply(u->cfg,
+	    u->req->channel, u->number)) == NULL)
 		log_warnx("voice: no outbound route for the SMS of a call");
 	memset(&us, 0, sizeof us);
 	strlcpy(us.id, u->id, sizeof us.id);
@@ -532,7 +518,8 @@ voice_venue_call(struct vctx *u, const struct venue *v)
 	m.text = v->code;
 	m.textlen = strlen(v->code);
 	m.received_at = u->req->now;
-	if (u->cfg->voice_confirm_sms && (route = voice_route(u)) != NULL) {
+	if (u->cfg->voice_confirm_sms && (route = config_route_reply(u->cfg,
+	    u->req->channel, u->number)) != NULL) {
 		m.outbox = 1;
 		m.route = route->name;
 	}

@@ -144,9 +144,11 @@ admin_wards_district(struct admin_req *ar)
 	admin_export_send(ar, format, e);
 }
 
-/* GET /api/reports/flags?from=&to=&ward=: fraud flags, no numbers in them. */
-void
-admin_wards_flags(struct admin_req *ar)
+/* A list of a ward (or all the token sees) over a window, as asked. */
+static void
+admin_wards_list(struct admin_req *ar, int (*list)(struct store *,
+    const struct district_scope *, const char *, int64_t, int64_t, int,
+    struct export **))
 {
 	struct district_scope	 sc;
 	struct export		*e;
@@ -159,33 +161,25 @@ admin_wards_flags(struct admin_req *ar)
 	    admin_wards_param(ar, &ward) == -1)
 		return;
 	admin_wards_scope(ar, &sc);
-	if (district_flags(ar->st, &sc, ward, from, to, format, &e) == -1)
+	if (list(ar->st, &sc, ward, from, to, format, &e) == -1)
 		admin_wards_503(ar);
 	else
 		admin_export_send(ar, format, e);
 	free(ward);
 }
 
+/* GET /api/reports/flags?from=&to=&ward=: fraud flags, no numbers in them. */
+void
+admin_wards_flags(struct admin_req *ar)
+{
+	admin_wards_list(ar, district_flags);
+}
+
 /* GET /api/inspections?ward=&from=&to= */
 void
 admin_wards_inspections_list(struct admin_req *ar)
 {
-	struct district_scope	 sc;
-	struct export		*e;
-	char			*ward;
-	int64_t			 from, to;
-	int			 format;
-
-	if ((format = admin_format(ar)) == -1 ||
-	    admin_wards_window(ar, &from, &to) == -1 ||
-	    admin_wards_param(ar, &ward) == -1)
-		return;
-	admin_wards_scope(ar, &sc);
-	if (district_inspections(ar->st, &sc, ward, from, to, format, &e) == -1)
-		admin_wards_503(ar);
-	else
-		admin_export_send(ar, format, e);
-	free(ward);
+	admin_wards_list(ar, district_inspections);
 }
 
 /* Record an inspection of the venue typed; answers 201 (or redirect) or an error. */
@@ -561,9 +555,9 @@ admin_wards_decided(struct admin_req *ar, enum district_step step, int64_t id,
 	admin_json(ar, 200, o);
 }
 
-/* POST /api/registrations/{id}/approve */
-void
-admin_wards_registration_approve(struct admin_req *ar)
+/* Approve the registration of the path; form: the dashboard's form asked. */
+static void
+admin_wards_approve(struct admin_req *ar, int form)
 {
 	struct district_scope	 sc;
 	enum district_step	 step;
@@ -578,15 +572,37 @@ admin_wards_registration_approve(struct admin_req *ar)
 		return;
 	}
 	step = district_approve(ar->st, ar->cfg, &sc, id, ar->token->name, code);
-	admin_wards_decided(ar, step, id, "approved", code, 0);
+	admin_wards_decided(ar, step, id, "approved", code, form);
+}
+
+/* Reject registration id for a checked reason; form: the dashboard asked. */
+static void
+admin_wards_reject(struct admin_req *ar, int64_t id, const char *reason,
+    int form)
+{
+	struct district_scope	 sc;
+	enum district_step	 step;
+
+	admin_wards_scope(ar, &sc);
+	if (store_begin(ar->st) == -1) {
+		admin_storage_error(ar);
+		return;
+	}
+	step = district_reject(ar->st, ar->cfg, &sc, id, reason, ar->token->name);
+	admin_wards_decided(ar, step, id, "rejected", NULL, form);
+}
+
+/* POST /api/registrations/{id}/approve */
+void
+admin_wards_registration_approve(struct admin_req *ar)
+{
+	admin_wards_approve(ar, 0);
 }
 
 /* POST /api/registrations/{id}/reject {reason} */
 void
 admin_wards_registration_reject(struct admin_req *ar)
 {
-	struct district_scope	 sc;
-	enum district_step	 step;
 	json_t			*root, *v;
 	const char		*key, *reason = NULL;
 	char			 err[128];
@@ -614,13 +630,7 @@ admin_wards_registration_reject(struct admin_req *ar)
 		admin_error(ar, 400, "%s", err);
 		goto out;
 	}
-	admin_wards_scope(ar, &sc);
-	if (store_begin(ar->st) == -1) {
-		admin_storage_error(ar);
-		goto out;
-	}
-	step = district_reject(ar->st, ar->cfg, &sc, id, reason, ar->token->name);
-	admin_wards_decided(ar, step, id, "rejected", NULL, 0);
+	admin_wards_reject(ar, id, reason, 0);
 out:
 	json_decref(root);
 }
@@ -761,28 +771,15 @@ admin_wards_venue_json(struct admin_req *ar, const struct venue *v, json_t *o)
 void
 admin_wards_registration_approve_form(struct admin_req *ar)
 {
-	struct district_scope	 sc;
-	enum district_step	 step;
-	char			 code[CODE_MAX];
-	int64_t			 id;
-
-	if (admin_wards_csrf_ok(ar) == -1 || (id = admin_wards_reg_id(ar)) == -1)
+	if (admin_wards_csrf_ok(ar) == -1)
 		return;
-	admin_wards_scope(ar, &sc);
-	if (store_begin(ar->st) == -1) {
-		admin_storage_error(ar);
-		return;
-	}
-	step = district_approve(ar->st, ar->cfg, &sc, id, ar->token->name, code);
-	admin_wards_decided(ar, step, id, "approved", code, 1);
+	admin_wards_approve(ar, 1);
 }
 
 /* POST /registration/{id}/reject from the dashboard's form (csrf, reason). */
 void
 admin_wards_registration_reject_form(struct admin_req *ar)
 {
-	struct district_scope	 sc;
-	enum district_step	 step;
 	char			*reason, err[128];
 	int64_t			 id;
 
@@ -797,13 +794,6 @@ admin_wards_registration_reject_form(struct admin_req *ar)
 		    ADMIN_REASON_MAX);
 		return;
 	}
-	admin_wards_scope(ar, &sc);
-	if (store_begin(ar->st) == -1) {
-		free(reason);
-		admin_storage_error(ar);
-		return;
-	}
-	step = district_reject(ar->st, ar->cfg, &sc, id, reason, ar->token->name);
+	admin_wards_reject(ar, id, reason, 1);
 	free(reason);
-	admin_wards_decided(ar, step, id, "rejected", NULL, 1);
 }
