@@ -6,7 +6,7 @@ libstore_a_SOURCES = src/store/store.c src/store/store.h src/store/backend.h \
 	src/store/sqlite-venues.c src/store/sqlite-checkins.c \
 	src/store/sqlite-inbound.c src/store/sqlite-outbox.c \
 	src/store/sqlite-reports.c src/store/sqlite-purge.c \
-	src/store/sqlite-secrets.c \
+	src/store/sqlite-secrets.c src/store/sqlite-vfs.c \
 	src/store/sqlite-sessions.c \
 	src/store/sqlite-aggregates.c \
 	src/store/sqlite-ward.c src/store/store-ward.c

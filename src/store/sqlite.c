@@ -338,6 +338,11 @@ sqlite_open(const char *path, char *err, size_t errlen)
 		"PRAGMA synchronous = FULL",
 		/* 32 MB of pages: a check-in's lookups hit memory, not pread(). */
 		"PRAGMA cache_size = -32768",
+		/*
+		 * A message's savepoint journals the pages it changes; kept on
+		 * a temporary file past 64 KiB, that is two write(2) a page.
+		 */
+		"PRAGMA temp_store = MEMORY",
 		"PRAGMA foreign_keys = ON",
 	};
 	const struct sqlite_sql	*t;
@@ -360,7 +365,8 @@ sqlite_open(const char *path, char *err, size_t errlen)
 	s->walfd = -1;
 	s->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    sqlite_walbuf_vfs()) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db != NULL ?
 		    sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;

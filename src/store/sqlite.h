@@ -482,4 +482,10 @@ int	sqlite_audit_add_scoped(struct store *, const char *actor,
 	    const char *action, const char *subject, const char *query,
 	    const char *scope, int64_t records, int64_t at);
 
+
+/* The file layer gathering the daemon's WAL writes (sqlite-vfs.c). */
+#define SQLITE_WALBUF_VFS	"checkind-walbuf"
+/* Its name, registered on first use; NULL if it cannot be (use the default). */
+const char	*sqlite_walbuf_vfs(void);
+
 #endif

@@ -1002,6 +1002,54 @@ START_TEST(test_two_connections)
 }
 END_TEST
 
+/*
+ * The daemon's connection gathers its WAL writes (sqlite-vfs.c): every
+ * commit must be in the file when it returns, for any other connection,
+ * whatever its size (one page, past the 64 KiB a write, past the 4 MiB
+ * kept), after a checkpoint that restarts the WAL, after a rollback, and
+ * with the flush left to store_sync.
+ */
+START_TEST(test_wal_writes_gathered)
+{
+	static const int	 sizes[] = { 1, 40, 9000, 3, 200 };
+	char			 pad[681], name[700], buf[64];
+	long long		 want = 0;
+	size_t			 i;
+	int			 j;
+
+	memset(pad, 'x', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	for (i = 0; i < nitems(sizes); i++) {
+		ck_assert_int_eq(i % 2 ? store_begin_later(st) : store_begin(st),
+		    0);
+		for (j = 0; j < sizes[i]; j++) {
+			snprintf(name, sizeof name, "%zu-%05d-%s", i, j, pad);
+			add_venue(name, "w", NULL);
+		}
+		ck_assert_int_eq(i % 2 ? store_commit_later(st) :
+		    store_commit(st), 0);
+		want += sizes[i];
+		ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), want);
+		if (i % 2)
+			ck_assert_int_eq(store_sync(st), 0);
+		if (i == 2)
+			ck_assert_int_eq(sql_value(
+			    "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+	}
+	ck_assert_int_eq(store_begin(st), 0);
+	for (j = 0; j < 500; j++)
+		add_venue("undone", "w", NULL);
+	store_rollback(st);
+	add_venue("after", "w", NULL);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), want + 1);
+	store_close(st);
+	st = open_store();
+	sql_text("PRAGMA integrity_check", buf, sizeof buf);
+	ck_assert_str_eq(buf, "ok");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), want + 1);
+}
+END_TEST
+
 START_TEST(test_open_race)
 {
 	char		 path[sizeof dbdir + 32], err[256];
@@ -3741,6 +3789,7 @@ store_suite(void)
 	tcase_add_loop_test(tc, test_schema_columns, 0, nitems(schema_queries));
 	tcase_add_test(tc, test_schema_indexes);
 	tcase_add_test(tc, test_two_connections);
+	tcase_add_test(tc, test_wal_writes_gathered);
 	tcase_add_test(tc, test_open_race);
 	tcase_add_loop_test(tc, test_shown, 0, nitems(shown_cases));
 	suite_add_tcase(s, tc);
