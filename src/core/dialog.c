@@ -45,6 +45,8 @@ struct dctx {
 	int64_t			 declared_at;	/* the last declaration completed, 0 none */
 	struct inbound_recent	 recent;	/* the abuse limits' counts */
 	int			 open;		/* a check-in of the number is open */
+	/* Its latest check-in's sent_at (0 none, INT64_MAX not known). */
+	int64_t			 last_checkin;
 	int64_t			 now;		/* arrival */
 	int64_t			 sent_at;	/* when the resident sent it, as far as we believe */
 	int64_t			 inbound_id;
@@ -240,10 +242,12 @@ static int
 dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 {
 	struct checkin	c;
+	int64_t		since = d->sent_at - d->cfg->duplicate_window;
 	int		r;
 
-	r = store_checkin_recent(d->store, d->from, v->id,
-	    d->sent_at - d->cfg->duplicate_window, &c);
+	/* No check-in of the number since: none at v either. */
+	r = d->last_checkin < since ? 0 :
+	    store_checkin_recent(d->store, d->from, v->id, since, &c);
 	if (r == -1)
 		return -1;
 	if (r == 1) {
@@ -265,9 +269,11 @@ dialog_checkin_at(struct dctx *d, const struct venue *v, int companions)
 	c.received_at = d->now;
 	if ((c.id = store_checkin_add(d->store, &c, d->msg->channel, d->inbound_id)) == -1)
 		return -1;
-	if (ward_fraud_check(d->store, d->cfg, &c) == -1)	/* a flag, never a refusal */
+	/* A flag, never a refusal. */
+	if (ward_fraud_check(d->store, d->cfg, &c, d->last_checkin) == -1)
 		return -1;
 	d->open = 1;
+	d->last_checkin = c.sent_at;
 	metrics_add(METRIC_CHECKINS, d->msg->channel, NULL, 1);
 	log_debug("msg=%lld chan=%s action=checkin venue=%s companions=%d",
 	    (long long)d->inbound_id, d->msg->channel, v->code, companions);
@@ -957,6 +963,7 @@ dialog_run(struct dctx *d)
 	d->declared_at = res.declared_at;
 	d->recent = res.recent;
 	d->open = res.open;
+	d->last_checkin = res.has_last ? res.last_checkin : INT64_MAX;
 	d->lang = d->sub.lang >= 0 && d->sub.lang < msg_nlangs(&d->cfg->texts) ?
 	    (enum lang)d->sub.lang : d->cfg->language;
 	/* A USSD step (given) is a menu the resident walks: not limited. */

@@ -439,14 +439,18 @@ ward_fraud_cb(const struct checkin_place *p, void *arg)
 
 int
 ward_fraud_check(struct store *st, const struct config *cfg,
-    const struct checkin *c)
+    const struct checkin *c, int64_t last)
 {
 	struct venue_life	 l;
 	struct ward_fraud	 f;
+	int64_t			 since;
 	int			 r;
 
 	if (cfg->fraud_minutes <= 0)
 		return 0;
+	since = c->sent_at - (int64_t)cfg->fraud_minutes * 60 + 1;
+	if (last < since)
+		return 0;	/* no check-in before it in the window */
 	if ((r = store_venue_life(st, c->venue_id, &l)) != 1)
 		return r;
 	if (!l.has_coords)
@@ -456,8 +460,7 @@ ward_fraud_check(struct store *st, const struct config *cfg,
 	f.lat = l.lat;
 	f.lon = l.lon;
 	f.limit_m = cfg->fraud_distance_km * 1000.0;
-	if (store_checkin_places(st, c->number,
-	    c->sent_at - (int64_t)cfg->fraud_minutes * 60 + 1, c->sent_at, c->id,
+	if (store_checkin_places(st, c->number, since, c->sent_at, c->id,
 	    ward_fraud_cb, &f) == -1)
 		return -1;
 	if (f.dist == 0)

@@ -48,10 +48,12 @@ int	ward_sms(struct ward_sms *w);
  * The fraud signal of a check-in just stored (c->id set): a check-in of
  * the same number less than fraud.minutes before, at a venue with
  * coordinates farther than fraud.distance_km, is recorded as a flag.
- * Never refuses anything. 0 (flagged or not), -1 a storage error.
+ * Never refuses anything. last: the sent_at of the number's latest
+ * check-in before it (INT64_MAX if not known): older than the window, no
+ * lookup is needed. 0 (flagged or not), -1 a storage error.
  */
 int	ward_fraud_check(struct store *, const struct config *,
-	    const struct checkin *c);
+	    const struct checkin *c, int64_t last);
 
 /* Metres between two points on the Earth (haversine, mean radius). */
 double	ward_distance_m(double lat1, double lon1, double lat2, double lon2);

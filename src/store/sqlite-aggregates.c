@@ -66,7 +66,10 @@ sqlite_aggregates_functions(sqlite3 *db)
 	return 0;
 }
 
-/* A check-in at c->venue_id on the local day day: its ward-day's visitor, if new. */
+/*
+ * A check-in at c->venue_id on the local day day: its ward-day's visitor,
+ * if new. 1 if the number was new in the ward that day, 0 if not, -1.
+ */
 int
 sqlite_aggregates_checkin(struct store *s, const struct checkin *c, int64_t day)
 {
@@ -83,7 +86,7 @@ sqlite_aggregates_checkin(struct store *s, const struct checkin *c, int64_t day)
 	st = sqlite_stmt(s, STMT_AGG_WARD_BUMP);
 	sqlite_bind_int(st, 1, day);
 	sqlite_bind_int(st, 2, c->venue_id);
-	return sqlite_run(s, st, "ward days");
+	return sqlite_run(s, st, "ward days") == -1 ? -1 : 1;
 }
 
 /* A declaration flagged (by an answer or at its end): counted on its venue's day, once. */

@@ -134,7 +134,9 @@ const struct sqlite_sql sqlite_checkin_sql[] = {
 	    " ORDER BY completed_at DESC LIMIT 1),"
 	    " r.minute, r.answered, r.same,"
 	    " EXISTS (SELECT 1 FROM checkins INDEXED BY checkins_number_sent"
-	    " WHERE number = ?1 AND checked_out_at IS NULL)"
+	    " WHERE number = ?1 AND checked_out_at IS NULL),"
+	    " (SELECT max(sent_at) FROM checkins INDEXED BY checkins_number_sent"
+	    " WHERE number = ?1)"
 	    " FROM (SELECT ?1 AS number) AS n"
 	    " LEFT JOIN subscribers s ON s.number = n.number"
 	    " LEFT JOIN sessions e ON e.number = n.number AND e.expires_at > ?2"
@@ -275,12 +277,19 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	struct sqlite_txn *t = sqlite_txn(s);
 	sqlite3_stmt	*st;
 	int64_t		 id;
-	int		 seen, held = t->open;
+	int		 fresh, seen, held = t->open;
 
 	/* In a transaction of sqlite_begin the count waits for its commit. */
 	if (!held && sqlite_savepoint(s) == -1)
 		return -1;
-	if ((seen = sqlite_checkin_seen(s, c, day, next)) == -1)
+	/*
+	 * First seen in the venue's ward that day is first seen at the venue:
+	 * the venue's own lookup is left for the others (a venue moved to
+	 * another ward during a day may count a person twice that day).
+	 */
+	if ((fresh = sqlite_aggregates_checkin(s, c, day)) == -1)
+		goto fail;
+	if ((seen = fresh ? 0 : sqlite_checkin_seen(s, c, day, next)) == -1)
 		goto fail;
 
 	st = sqlite_stmt(s, STMT_CHECKIN_ADD);
@@ -295,8 +304,6 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	if (sqlite_run(s, st, "checkin add") == -1)
 		goto fail;
 	id = sqlite_last_id(s);
-	if (sqlite_aggregates_checkin(s, c, day) == -1)
-		goto fail;
 	if (held) {
 		sqlite_stats_add(t, c->venue_id, day, seen ? 0 : 1);
 		return id;
@@ -591,6 +598,8 @@ sqlite_resident_get(struct store *s, const char *number, int64_t now,
 	r->recent.answered_hour = sqlite3_column_int64(st, 13);
 	r->recent.same_answered_hour = sqlite3_column_int64(st, 14);
 	r->open = sqlite3_column_int(st, 15);
+	r->has_last = 1;
+	r->last_checkin = sqlite3_column_int64(st, 16);	/* NULL is 0 */
 	sqlite_done(st);
 	return 0;
 }

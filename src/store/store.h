@@ -285,6 +285,13 @@ struct resident {
 	int64_t			 declared_at;	/* the last declaration completed, 0 none */
 	struct inbound_recent	 recent;
 	int			 open;		/* a check-in not checked out */
+	/*
+	 * The sent_at of its latest check-in, 0 if none: the lookups of a
+	 * check-in (a repeat, the fraud signal) are skipped when it is older
+	 * than they look. A backend that does not tell sets has_last 0.
+	 */
+	int			 has_last;
+	int64_t			 last_checkin;
 };
 int	store_resident_get(struct store *, const char *number, int64_t now, const char *text,
 	    struct resident *);
