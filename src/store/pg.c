@@ -254,6 +254,7 @@ pg_close(struct store *s)
 
 	if (q == NULL)
 		return;
+	pg_held_forget(q, 0);
 	if (q->conn != NULL)
 		PQfinish(q->conn);
 	free(q->prepared);
@@ -345,7 +346,12 @@ pg_commit(struct store *s)
 	struct pg_store	*q = PG(s);
 	int		 rc;
 
-	rc = pg_simple(q, "commit", "COMMIT");
+	rc = pg_held_flush(q);
+	if (rc == 0)
+		rc = pg_simple(q, "commit", "COMMIT");
+	else
+		pg_simple(q, "rollback", "ROLLBACK");
+	pg_held_forget(q, 0);
 	q->depth = 0;
 	return rc;
 }
@@ -356,6 +362,7 @@ pg_rollback(struct store *s)
 	struct pg_store	*q = PG(s);
 
 	pg_simple(q, "rollback", "ROLLBACK");
+	pg_held_forget(q, 0);
 	q->depth = 0;
 }
 
@@ -380,6 +387,7 @@ pg_savepoint_end(struct store *s, int ok)
 
 	q->depth--;
 	if (!ok) {
+		pg_held_forget(q, q->depth + 1);
 		snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT s%d",
 		    q->depth);
 		pg_simple(q, "savepoint", sql);

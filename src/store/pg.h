@@ -22,6 +22,12 @@ struct pg_store {
 	int		 reader;	/* opened by pg_open_reader */
 	int		 deadline_ms;	/* of a reader's statements; 0: none */
 	int		 timed_out;	/* the last statement hit the deadline */
+	/*
+	 * Aggregate bumps (daily_stats, ward_days) held until COMMIT and
+	 * written then in key order, so that two nodes' transactions never
+	 * take the same rows' locks in opposite orders (pg-resident.c).
+	 */
+	struct pg_held	*held;
 	/* Statements prepared on this connection, by their SQL (pg.c). */
 	struct pg_prepared	*prepared;
 	size_t		 nprepared;
@@ -58,6 +64,13 @@ int		 pg_is_null(const PGresult *, int row, int col);
 /* Copy a column into buf (len bytes, always terminated); "" when NULL. */
 void		 pg_get_buf(const PGresult *, int row, int col, char *buf,
 		    size_t len);
+
+/*
+ * The held bumps (pg-resident.c): written in key order before COMMIT (0,
+ * -1); forgotten from savepoint depth on (0: all, at a rollback).
+ */
+int		 pg_held_flush(struct pg_store *);
+void		 pg_held_forget(struct pg_store *, int depth);
 
 /* Migrate the schema to the current version (pg-schema.c). */
 int		 pg_schema_migrate(struct pg_store *, char *err, size_t errlen);
