@@ -468,8 +468,8 @@ pg_outbox_requeue(struct store *s, int64_t id, int64_t now)
 	p[0] = pg_i64(b[0], id);
 	p[1] = pg_i64(b[1], now);
 	if (pg_run_changed(PG(s), "outbox requeue",
-	    "UPDATE outbox SET state = 0, attempts = 0, next_at = $2,"
-	    " created_at = $2, updated_at = $2, error = NULL,"
+	    "UPDATE outbox SET state = 0, attempts = 0, next_at = $2::bigint,"
+	    " created_at = $2::bigint, updated_at = $2::bigint, error = NULL,"
 	    " dlr_state = NULL, dlr_at = NULL, claimed_by = NULL,"
 	    " lease_until = 0 WHERE id = $1 AND state IN (4, 5)", 2, p,
 	    &changed) == -1)
