@@ -154,7 +154,9 @@ pg_venue_fill_row(const PGresult *r, int row, void *v)
 /*
  * Insert v with its code: 0 and v->id, 1 if a venue (active or not)
  * already has the code (nothing logged: the caller may try another), -1.
- * ON CONFLICT also waits for another node inserting the same code.
+ * A code seen taken draws no id from the sequence (as SQLite's ids run on
+ * without gaps); ON CONFLICT covers another node inserting the same code
+ * at the same time (it waits for that node's transaction).
  */
 int
 pg_venue_insert(struct store *s, struct venue *v)
@@ -176,7 +178,8 @@ pg_venue_insert(struct store *s, struct venue *v)
 	r = pg_exec(PG(s), "venue add",
 	    "INSERT INTO venues (code, name, address, ward, district, kind,"
 	    " owner, active, created_at)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+	    " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    " WHERE NOT EXISTS (SELECT 1 FROM venues WHERE code = $1)"
 	    " ON CONFLICT (code) DO NOTHING RETURNING id", 9, p);
 	if (r == NULL)
 		return -1;
