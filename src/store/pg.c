@@ -3,6 +3,13 @@
  * and its table of operations. A connection runs one statement at a time
  * (libpq's synchronous calls on the caller's thread); every statement is
  * prepared once per connection, named by the order it was first run in.
+ *
+ * A lost connection (the server restarted, a failover) is noticed when a
+ * statement fails with the connection gone: outside a transaction the
+ * statement reconnects once (PQreset, which tries the URI's hosts in turn),
+ * sets the session up again and runs once more before failing; inside one
+ * the statement fails, as a busy SQLite does, and the next statement after
+ * the rollback reconnects.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -24,6 +31,9 @@ struct pg_prepared {
 	const char	*sql;
 	char		 name[16];
 };
+
+static int	pg_lost(struct pg_store *);
+static int	pg_reconnect(struct pg_store *);
 
 /* SQLSTATE of a statement cancelled by statement_timeout or PQcancel. */
 #define PG_QUERY_CANCELED	"57014"
@@ -74,8 +84,8 @@ pg_prepare(struct pg_store *q, const char *what, const char *sql, int n)
 	return p->name;
 }
 
-PGresult *
-pg_exec(struct pg_store *q, const char *what, const char *sql, int n,
+static PGresult *
+pg_exec_once(struct pg_store *q, const char *what, const char *sql, int n,
     const char *const *params)
 {
 	const char	*name;
@@ -93,6 +103,20 @@ pg_exec(struct pg_store *q, const char *what, const char *sql, int n,
 		PQclear(r);
 		return NULL;
 	}
+}
+
+PGresult *
+pg_exec(struct pg_store *q, const char *what, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult	*r;
+
+	if (pg_lost(q) && pg_reconnect(q) == -1)
+		return NULL;
+	if ((r = pg_exec_once(q, what, sql, n, params)) != NULL ||
+	    !pg_lost(q) || pg_reconnect(q) == -1)
+		return r;
+	return pg_exec_once(q, what, sql, n, params);
 }
 
 int
@@ -118,7 +142,7 @@ pg_run(struct pg_store *q, const char *what, const char *sql, int n,
 
 /* A statement without parameters nor a name to keep: SET, BEGIN. */
 static int
-pg_simple(struct pg_store *q, const char *what, const char *sql)
+pg_simple_once(struct pg_store *q, const char *what, const char *sql)
 {
 	PGresult	*r;
 	int		 ok;
@@ -130,6 +154,97 @@ pg_simple(struct pg_store *q, const char *what, const char *sql)
 		pg_error(q, what, r);
 	PQclear(r);
 	return ok ? 0 : -1;
+}
+
+/* As pg_simple_once, reconnecting as pg_exec does. */
+static int
+pg_simple(struct pg_store *q, const char *what, const char *sql)
+{
+	if (pg_lost(q) && pg_reconnect(q) == -1)
+		return -1;
+	if (pg_simple_once(q, what, sql) == 0)
+		return 0;
+	if (!pg_lost(q) || pg_reconnect(q) == -1)
+		return -1;
+	return pg_simple_once(q, what, sql);
+}
+
+/*
+ * The session's settings, on a new connection: text in UTF-8, times in
+ * UTC, and what the store was told (a reader's read-only transactions,
+ * the lock wait, the deadline, the durability). 0, or -1.
+ */
+static int
+pg_session(struct pg_store *q)
+{
+	char	 sql[64];
+
+	if (PQsetClientEncoding(q->conn, "UTF8") != 0 ||
+	    pg_simple_once(q, "session", "SET TIME ZONE 'UTC'") == -1)
+		return -1;
+	if (q->reader && pg_simple_once(q, "session",
+	    "SET default_transaction_read_only = on") == -1)
+		return -1;
+	if (q->busy_ms >= 0) {
+		snprintf(sql, sizeof sql, "SET lock_timeout = %d", q->busy_ms);
+		if (pg_simple_once(q, "session", sql) == -1)
+			return -1;
+	}
+	if (q->deadline_ms > 0) {
+		snprintf(sql, sizeof sql, "SET statement_timeout = %d",
+		    q->deadline_ms);
+		if (pg_simple_once(q, "session", sql) == -1)
+			return -1;
+	}
+	if (q->lazy && pg_simple_once(q, "session",
+	    "SET synchronous_commit = off") == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Whether the connection is gone and may be made anew: outside a
+ * transaction only, whose work a new connection cannot carry on.
+ */
+static int
+pg_lost(struct pg_store *q)
+{
+	return (q->conn == NULL || PQstatus(q->conn) == CONNECTION_BAD) &&
+	    q->depth == 0;
+}
+
+/*
+ * Connect again (PQreset: the same URI, its hosts in turn), forgetting
+ * what the old session had prepared and held: 0, or -1 (logged).
+ */
+static int
+pg_reconnect(struct pg_store *q)
+{
+	char	*nl, msg[256];
+
+	pg_held_forget(q, 0);
+	q->nprepared = 0;
+	if (q->conn != NULL)
+		PQreset(q->conn);
+	else
+		q->conn = PQconnectdb(q->database);
+	if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
+		/* libpq's message names host and port, never the password. */
+		snprintf(msg, sizeof msg, "%s", q->conn != NULL ?
+		    PQerrorMessage(q->conn) : "out of memory");
+		if ((nl = strchr(msg, '\n')) != NULL)
+			*nl = '\0';
+		log_warnx("store: reconnect failed: %s", msg);
+		return -1;
+	}
+	if (pg_session(q) == -1) {
+		log_warnx("store: reconnected, but cannot set up the session");
+		PQfinish(q->conn);
+		q->conn = NULL;
+		return -1;
+	}
+	log_info("store: reconnected to PostgreSQL");
+	return 0;
 }
 
 const char *
@@ -202,6 +317,7 @@ pg_connect(const char *database, int reader, char *err, size_t errlen)
 	q->store.ops = &store_backend_postgresql;
 	q->database = xstrdup(database);
 	q->reader = reader;
+	q->busy_ms = -1;
 	q->conn = PQconnectdb(database);
 	if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
 		/* libpq's message names host and port, never the password. */
@@ -212,10 +328,7 @@ pg_connect(const char *database, int reader, char *err, size_t errlen)
 		pg_close(&q->store);
 		return NULL;
 	}
-	if (PQsetClientEncoding(q->conn, "UTF8") != 0 ||
-	    pg_simple(q, "session", "SET TIME ZONE 'UTC'") == -1 ||
-	    (reader && pg_simple(q, "session",
-	    "SET default_transaction_read_only = on") == -1)) {
+	if (pg_session(q) == -1) {
 		snprintf(err, errlen, "PostgreSQL: cannot set up the session");
 		pg_close(&q->store);
 		return NULL;
@@ -268,6 +381,7 @@ pg_set_busy_timeout(struct store *s, int ms)
 {
 	char	 sql[64];
 
+	PG(s)->busy_ms = ms;
 	snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
 	pg_simple(PG(s), "lock timeout", sql);
 }
@@ -292,6 +406,7 @@ pg_checkpointer(struct store *s)
 int
 pg_set_durable(struct store *s, int full)
 {
+	PG(s)->lazy = !full;
 	return pg_simple(PG(s), "durability", full ?
 	    "SET synchronous_commit = on" : "SET synchronous_commit = off");
 }

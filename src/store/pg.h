@@ -22,6 +22,9 @@ struct pg_store {
 	int		 reader;	/* opened by pg_open_reader */
 	int		 deadline_ms;	/* of a reader's statements; 0: none */
 	int		 timed_out;	/* the last statement hit the deadline */
+	/* Session settings, set again on a new connection (pg.c). */
+	int		 busy_ms;	/* lock_timeout; -1: the server's */
+	int		 lazy;		/* synchronous_commit off */
 	/*
 	 * Aggregate bumps (daily_stats, ward_days) held until COMMIT and
 	 * written then in key order, so that two nodes' transactions never
