@@ -5,16 +5,23 @@
  * Several daemons (nodes) may drain one outbox. outbox_due locks the rows it
  * returns (FOR UPDATE SKIP LOCKED): within the sender's transaction another
  * node's pass skips them and takes the next ones. A claim marks the row
- * "sending" by this node (claimed_by) until lease_until, on the server's
- * clock; a row still "sending" after its lease belonged to a node that died
- * and is due again for any node. The lease is PG_OUTBOX_LEASE seconds,
- * longer than any request can take; the environment variable
- * CHECKIND_PG_LEASE (seconds) shortens it, for tests only.
+ * "sending" by this node: claimed_by is "NODE/SESSION", NODE this process
+ * (host, pid, a random part) and SESSION its connection's server process
+ * (pid and start time, as pg_stat_activity shows them).
+ *
+ * A "sending" row is orphaned, due again for any node, when its claimer's
+ * session is gone (the node died: the server saw its connection close) or
+ * its lease is over: lease_until, on the server's clock, PG_OUTBOX_LEASE
+ * seconds after the claim, longer than any request can take, for a node cut
+ * off without its connection closing. CHECKIND_PG_LEASE (seconds) in the
+ * environment shortens the lease, for tests only. A node restarted after a
+ * crash thus sends its rows in flight again at once, as with SQLite, and a
+ * node starting never takes a live node's sends.
  *
  * A verdict (retry, final) changes a "sending" row only if this node holds
- * it, or its lease is over: a node that lost a row to another one after a
- * long stall cannot queue it again under the other's feet. A route that
- * accepted the text (sent) is a fact and is always recorded.
+ * it or it is orphaned: a node that lost a row to another one after a stall
+ * cannot queue it again under the other's feet. A route that accepted the
+ * text (sent) is a fact and is always recorded.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -40,9 +47,33 @@
 /* The server's clock in Unix seconds: every node compares leases on it. */
 #define PG_NOW	"floor(extract(epoch FROM clock_timestamp()))::bigint"
 
-/* A "sending" row that node $N may settle: its own, or one whose lease is over. */
+/* A session's key: its server process id and start time, in microseconds. */
+#define PG_SESSION_KEY(a) \
+	a ".pid || '.' || (extract(epoch FROM " a ".backend_start)" \
+	" * 1000000)::bigint"
+
+/* What claimed_by holds for node $N on this connection. */
+#define PG_CLAIMER(n) \
+	"$" n " || '/' || (SELECT " PG_SESSION_KEY("a") \
+	" FROM pg_stat_activity a WHERE a.pid = pg_backend_pid())"
+
+/*
+ * The claimer's session is gone. A session whose start time this role may
+ * not see counts as alive: its rows wait for their lease.
+ */
+#define PG_GONE \
+	"NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid::text =" \
+	" split_part(split_part(outbox.claimed_by, '/', 2), '.', 1) AND" \
+	" (a.backend_start IS NULL OR " PG_SESSION_KEY("a") " =" \
+	" split_part(outbox.claimed_by, '/', 2)))"
+
+/* A "sending" row whose claimer died or whose lease is over. */
+#define PG_ORPHAN \
+	"(state = 1 AND (lease_until < " PG_NOW " OR " PG_GONE "))"
+
+/* A "sending" row that node $N may settle: its own, or an orphan. */
 #define PG_OURS(n) \
-	"(state = 1 AND (claimed_by = $" n " OR lease_until < " PG_NOW "))"
+	"(state = 1 AND split_part(claimed_by, '/', 1) = $" n ") OR " PG_ORPHAN
 
 /* This process's name among the nodes: host, pid and a random part. */
 static const char *
@@ -157,8 +188,8 @@ pg_outbox_add(struct store *s, const char *route, const char *number,
 }
 
 /*
- * Rows of route to send: queued with next_at <= now, or sending under a
- * lease that is over. Rows another node's open transaction holds are
+ * Rows of route to send: queued with next_at <= now, or orphans (their
+ * claimer died, or their lease is over). Rows another node's open transaction holds are
  * skipped, and those returned stay locked until the caller's transaction
  * ends: two nodes' passes never pick the same row.
  */
@@ -176,7 +207,7 @@ pg_outbox_due(struct store *s, const char *route, double now, int limit,
 	r = pg_exec(PG(s), "outbox due",
 	    "SELECT " OUTBOX_COLUMNS " FROM outbox"
 	    " WHERE route = $1 AND ((state = 0 AND next_at <= $2)"
-	    " OR (state = 1 AND lease_until < " PG_NOW "))"
+	    " OR " PG_ORPHAN ")"
 	    " ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED", 3, p);
 	if (r == NULL)
 		return -1;
@@ -228,9 +259,10 @@ pg_outbox_claim(struct store *s, int64_t id, const char *route, int64_t now)
 	if (pg_run_changed(PG(s), "outbox claim",
 	    "UPDATE outbox SET state = 1, attempts = attempts + 1,"
 	    " route = coalesce($2::text, route), updated_at = $3,"
-	    " claimed_by = $4, lease_until = " PG_NOW " + $5::bigint"
-	    " WHERE id = $1 AND (state = 0 OR (state = 1 AND lease_until < "
-	    PG_NOW "))", 5, p, &changed) == -1)
+	    " claimed_by = " PG_CLAIMER("4") ","
+	    " lease_until = " PG_NOW " + $5::bigint"
+	    " WHERE id = $1 AND (state = 0 OR " PG_ORPHAN ")", 5, p,
+	    &changed) == -1)
 		return -1;
 	return changed != 0 ? 1 : 0;
 }
@@ -280,7 +312,7 @@ pg_outbox_retry(struct store *s, int64_t id, double next_at,
 	if (pg_run_changed(PG(s), "outbox retry",
 	    "UPDATE outbox SET state = 0, next_at = $2, error = $3,"
 	    " updated_at = $4, claimed_by = NULL, lease_until = 0"
-	    " WHERE id = $1 AND " PG_OURS("5"), 5, p, &changed) == -1)
+	    " WHERE id = $1 AND (" PG_OURS("5") ")", 5, p, &changed) == -1)
 		return -1;
 	if (changed == 0)
 		log_debug("store: outbox retry id=%lld not sending",
@@ -389,8 +421,9 @@ pg_outbox_dlr_set(struct store *s, int64_t id, enum outbox_state state,
 
 /*
  * Rows left "sending" go back to the queue: this node's (at a stop, the
- * requests it gave up) and those whose lease is over (a dead node's).
- * A node starting never takes a live node's sends. How many, or -1.
+ * requests it gave up) and orphans (a dead node's, this one's before a
+ * crash among them). A node starting never takes a live node's sends.
+ * How many, or -1.
  */
 int
 pg_outbox_requeue_sending(struct store *s, int64_t now)

@@ -11,9 +11,10 @@ it; the aggregators count requests per outbox id.
   outbox_add does for SQLite) go out through both nodes, each exactly once.
 - A live node is never robbed: its rows in flight stay its own while the
   other node drains the rest, even across the other node's restart.
-- kill -9: a node dies with rows claimed; they come back after their lease
-  (CHECKIND_PG_LEASE, src/store/pg-outbox.c: seconds a claim holds a row,
-  for tests only) and the other node sends them.
+- kill -9: a node dies with rows claimed; its session is gone and the
+  other node sends them at once. SIGSTOP: a node stalls with its connection
+  open; its rows come back after their lease (CHECKIND_PG_LEASE,
+  src/store/pg-outbox.c: seconds a claim holds a row, for tests only).
 - Check-ins: 2,000 check-ins over both nodes, 10% of them sent again to the
   other node with the same id (some at the same moment): each is stored
   once and both answers carry the same replies. A 503 (a lock the other
@@ -24,6 +25,7 @@ it; the aggregators count requests per outbox id.
 import collections
 import os
 import random
+import signal
 import threading
 import time
 import unittest
@@ -94,8 +96,18 @@ class NodesCase(unittest.TestCase):
         self.nodes = []
         self.aggs = []
 
+    def failed(self):
+        """This test failed so far (as harness.TestCase tells it)."""
+        outcome = getattr(self, "_outcome", None)
+        errs = getattr(outcome, "errors", None)
+        if errs:
+            return any(e[1] is not None for e in errs)
+        res = getattr(outcome, "result", None)
+        return res is not None and any(
+            t is self for t, _ in list(res.failures) + list(res.errors))
+
     def tearDown(self):
-        failed = any(e[1] is not None for e in getattr(self._outcome, "errors", []))
+        failed = self.failed()
         for a in self.aggs:
             a.stop()
         for n in self.nodes:
@@ -200,10 +212,11 @@ class DrainTest(NodesCase):
 class LeaseTest(NodesCase):
 
     N = 40
+    OPTS = {"rate": 1000.0, "inflight": 4, "timeout": int(harness.stretch(120))}
 
     def test_live_node_keeps_its_rows(self):
         """A node starting (and draining) never takes a live node's sends."""
-        opts = {"rate": 1000.0, "inflight": 4, "timeout": int(harness.stretch(120))}
+        opts = self.OPTS
         a = self.node("nodeA", agg_default=fakeagg.hang(fakeagg.ok()),
                       route_opts=opts)
         ids = self.queue(self.N)
@@ -234,38 +247,57 @@ class LeaseTest(NodesCase):
         self.assertEqual(sorted(i for i in got if i in held_ids), held_ids)
         self.assertEqual(sorted(a.agg.ids()), held_ids, "A sent only its own")
 
-    def test_kill9_rows_come_back_after_lease(self):
-        """A node killed while it sends: the other sends its rows once the
-        lease is over, and not before."""
-        lease = int(harness.stretch(3))
-        opts = {"rate": 1000.0, "inflight": 4, "timeout": int(harness.stretch(120))}
-        a = self.node("nodeA", agg_default=fakeagg.hang(), route_opts=opts,
+    def hold(self, lease=None):
+        """Node A, its aggregator hanging, holding 4 of N rows: (A, the
+        rows' ids, their lease_until)."""
+        a = self.node("nodeA", agg_default=fakeagg.hang(), route_opts=self.OPTS,
                       lease=lease)
         ids = self.queue(self.N)
         self.assertTrue(a.agg.wait_count(4, harness.stretch(20)), "A sent nothing")
-        held_ids = sorted(int(r[0]) for r in self.sql(
-            "SELECT id FROM outbox WHERE state = %d" % OUTBOX_SENDING))
-        self.assertEqual(len(held_ids), 4)
-        lease_until = int(self.scalar(
-            "SELECT min(lease_until) FROM outbox WHERE state = %d" % OUTBOX_SENDING))
-        a.kill9()
-        a.agg.stop()    # the hung requests are dropped: never answered
+        rows = self.sql("SELECT id, lease_until FROM outbox WHERE state = %d"
+                        % OUTBOX_SENDING)
+        self.assertEqual(len(rows), 4, rows)
+        return a, ids, sorted(int(r[0]) for r in rows), min(int(r[1]) for r in rows)
 
-        b = self.node("nodeB", route_opts=opts, lease=lease)
+    def sent_by_b(self, ids, held_ids, b):
+        """Every row sent once, B sending A's rows (again): B's requests for them."""
         self.wait_states({OUTBOX_SENT: self.N}, harness.stretch(60),
-                         "A's rows sent by B after the lease")
+                         "A's rows sent by B")
         got = self.sent_ok()
-        self.assertEqual(sorted(got), ids, "every row sent once by B")
-        self.assertEqual(max(got.values()), 1)
-        self.assertEqual(a.agg.count(), 4, "A asked once for each row it held")
-        for r in b.agg.snapshot():
-            if r.msg("json")["id"] in held_ids:
-                # The server's clock in whole seconds: after lease_until.
-                self.assertGreaterEqual(time.time() - (time.monotonic() - r.t),
-                                        lease_until)
+        self.assertEqual(sorted(got), ids, "every row sent")
+        self.assertEqual(max(got.values()), 1, "no row answered twice")
         self.assertEqual(self.sql(
             "SELECT attempts FROM outbox WHERE id IN (%s)"
             % ",".join(map(str, held_ids))), [["2"]] * 4)
+        return [r for r in b.agg.snapshot() if r.msg("json")["id"] in held_ids]
+
+    def test_kill9_rows_come_back_at_once(self):
+        """A node killed while it sends: its session is gone, and the other
+        node sends its rows without waiting for their lease (300 s)."""
+        a, ids, held_ids, lease_until = self.hold()
+        a.kill9()
+        a.agg.stop()    # the hung requests are dropped: never answered
+        b = self.node("nodeB", route_opts=self.OPTS)
+        again = self.sent_by_b(ids, held_ids, b)
+        self.assertEqual(sorted(r.msg("json")["id"] for r in again), held_ids)
+        self.assertLess(time.time(), lease_until, "waited for the lease")
+
+    def test_stopped_node_rows_come_back_after_lease(self):
+        """A node stopped (SIGSTOP: its connection stays open) while it
+        sends: its rows wait for the lease, then the other node sends them."""
+        lease = int(harness.stretch(4))
+        a, ids, held_ids, lease_until = self.hold(lease)
+        a.signal(signal.SIGSTOP)
+        self.addCleanup(a.kill9)
+        b = self.node("nodeB", route_opts=self.OPTS)
+        again = self.sent_by_b(ids, held_ids, b)
+        self.assertEqual(sorted(r.msg("json")["id"] for r in again), held_ids)
+        for r in again:
+            # Arrival on the wall clock: after the lease (whole seconds).
+            self.assertGreaterEqual(time.time() - (time.monotonic() - r.t),
+                                    lease_until, "sent before the lease was over")
+        a.kill9()
+        a.agg.stop()
 
 
 class CheckinTest(NodesCase):
