@@ -489,9 +489,9 @@ def pg_query(uri, sql, args=()):
     return names, out
 
 
-def _where(where):
-    """SQLite's `WHERE 1` as PostgreSQL takes it."""
-    return "true" if PG and where.strip() == "1" else where
+def _where(where, pg):
+    """SQLite's `WHERE 1` as PostgreSQL takes it (pg: the database is)."""
+    return "true" if pg and where.strip() == "1" else where
 
 
 class Daemon:
@@ -877,7 +877,7 @@ inbound = (%s);
 
     def count(self, table, where="1", args=()):
         return self.scalar("SELECT count(*) FROM %s WHERE %s" % (
-            table, _where(where)), args)
+            table, _where(where, self.pg)), args)
 
     def venue_id(self, code):
         return self.scalar("SELECT id FROM venues WHERE code = ?", (code,))
@@ -895,8 +895,8 @@ inbound = (%s);
     def outbox(self, where="1", args=()):
         """Outbox rows as dicts, by id."""
         if self.pg:
-            names, rows = pg_query(self.dbpath, "SELECT * FROM outbox WHERE"
-                                   " %s ORDER BY id" % _where(where), args)
+            names, rows = pg_query(self.dbpath, "SELECT * FROM outbox WHERE %s"
+                                   " ORDER BY id" % _where(where, True), args)
             return [dict(zip(names, r)) for r in rows]
         c = self.db()
         try:
@@ -913,7 +913,7 @@ inbound = (%s);
         """{state name: count} of the rows matching where."""
         out = {}
         for st, n in self.query("SELECT state, count(*) FROM outbox WHERE %s "
-                                "GROUP BY state" % _where(where), args):
+                                "GROUP BY state" % _where(where, self.pg), args):
             out[OUTBOX_STATE_NAMES.get(st, st)] = n
         return out
 
