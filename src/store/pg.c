@@ -58,8 +58,9 @@ pg_error(struct pg_store *q, const char *what, const PGresult *r)
 		q->timed_out = 1;
 		return;
 	}
-	log_warnx("store: %s: %s%s%s", what, msg, state != NULL ? " " : "",
-	    state != NULL ? state : "");
+	/* libpq's own message (a lost connection) spans lines: the first. */
+	log_warnx("store: %s: %.*s%s%s", what, (int)strcspn(msg, "\n"), msg,
+	    state != NULL ? " " : "", state != NULL ? state : "");
 }
 
 /* The name sql is prepared under on this connection, preparing it once. */

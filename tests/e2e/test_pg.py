@@ -209,7 +209,11 @@ class ReconnectTest(PgCase):
         self.assertEqual(st, 200, rows)
         self.assertEqual(sorted(r["name"] for r in rows),
                          ["Banh Mi 25", "Bun Cha"])
-        self.assertIn("store: reconnected to PostgreSQL", d.log())
+        log = d.log()
+        self.assertIn("store: reconnected to PostgreSQL", log)
+        # Noticed before a statement was sent on the closed connection.
+        self.assertEqual([l for l in log.splitlines() if "level=warn" in l
+                          and "terminating connection" in l], [], log)
         self.assertEqual(SERVER.sql(uri, "SELECT count(*) FROM venues"),
                          [["2"]])
 
