@@ -478,10 +478,10 @@ def pg_query(uri, sql, args=()):
     cols = [c.split(pgserver.FIELD) for c in desc.split(pgserver.RECORD)]
     names = [c[0] for c in cols]
     types = [c[1] for c in cols]
-    if rows.endswith("\n"):
-        rows = rows[:-1]
     out = []
-    if rows != "":
+    if rows != "":     # no row prints nothing; one empty column "\n"
+        if rows.endswith("\n"):
+            rows = rows[:-1]
         for r in rows.split(pgserver.RECORD):
             vals = [None if v == pgserver.NULL else v
                     for v in r.split(pgserver.FIELD)]
