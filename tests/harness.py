@@ -398,6 +398,23 @@ def pg_server():
     return _pg
 
 
+def _sqlite_connect_or_skip(database, *args, **kw):
+    """sqlite3.connect, skipping the test when given a PostgreSQL URI: a test
+    that opens the daemon's SQLite file itself (a lock held, PRAGMA) has
+    nothing to open under PostgreSQL."""
+    name = database if isinstance(database, str) else ""
+    if name.startswith("file:"):
+        name = urllib.parse.unquote(name[5:])
+    if name.startswith(("postgresql:", "postgres:")):
+        raise unittest.SkipTest("SQLite only")
+    return _sqlite_connect(database, *args, **kw)
+
+
+_sqlite_connect = sqlite3.connect
+if PG:
+    sqlite3.connect = _sqlite_connect_or_skip
+
+
 def sqlite_only(what="SQLite only"):
     """Skip the calling test under PostgreSQL: it reads SQLite's file."""
     if PG:
@@ -461,8 +478,12 @@ def _pg_value(text, typ):
 
 def pg_query(uri, sql, args=()):
     """Rows of a query on the database at uri, as (names, tuples): ints as
-    int, floats as float, text as str, NULL as None."""
+    int, floats as float, text as str, NULL as None. SQLite's own (PRAGMA,
+    its plans, sqlite_master) skips the test."""
     import pgserver
+    if re.match(r"\s*(PRAGMA|EXPLAIN QUERY PLAN)\b", sql, re.I) or \
+            re.search(r"\bsqlite_\w+", sql):
+        raise unittest.SkipTest("SQLite only")
     q = pg_bind(sql, args).strip().rstrip(";")
     p = subprocess.run(
         ["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
