@@ -242,7 +242,6 @@ pg_lost(struct pg_store *q)
 	return PQstatus(q->conn) == CONNECTION_BAD;
 }
 
-
 /*
  * Connect again (PQreset: the same URI, its hosts in turn), forgetting
  * what the old session had prepared and held: 0, or -1 (logged).
