@@ -72,20 +72,39 @@ pg_opt(char buf[PG_NUM], int64_t v)
 }
 
 /*
+ * How long a node waits for another's transaction where waiting is the
+ * design: a lock below, the hot rows of the flush. The daemon's
+ * lock_timeout (a few ms, store_set_busy_timeout) bounds every other wait.
+ */
+#define PG_WAIT_MS	"2000"
+
+/*
  * Take the transaction-scoped advisory lock of (key, space): another
- * connection taking the same waits for this transaction's end. A statement
- * of its own, so that the next one's snapshot sees what the holder before
- * us committed.
+ * connection taking the same waits for this transaction's end, up to
+ * PG_WAIT_MS. A statement of its own, so that the next one's snapshot sees
+ * what the holder before us committed; the lock_timeout it found is put
+ * back after it.
  */
 static int
 pg_lock(struct pg_store *q, const char *what, const char *key,
     const char *space)
 {
-	const char	*p[2] = { key, space };
+	PGresult	*r;
+	const char	*p[3] = { key, space, PG_WAIT_MS };
+	char		 old[32];
 
-	return pg_run(q, what,
-	    "SELECT pg_advisory_xact_lock(hashtextextended($1, hashtext($2)))",
-	    2, p);
+	/* A target list is evaluated in order: the old value first. */
+	r = pg_exec(q, what,
+	    "SELECT current_setting('lock_timeout'),"
+	    " set_config('lock_timeout', $3, true),"
+	    " pg_advisory_xact_lock(hashtextextended($1, hashtext($2)))", 3, p);
+	if (r == NULL)
+		return -1;
+	pg_get_buf(r, 0, 0, old, sizeof old);
+	PQclear(r);
+	p[0] = old;
+	return pg_run(q, what, "SELECT set_config('lock_timeout', $1, true)",
+	    1, p);
 }
 
 /*
@@ -267,6 +286,11 @@ pg_held_flush(struct pg_store *q)
 		return 0;
 	if (h->doubt && pg_held_settle(q) == -1)
 		return -1;
+	/* Until the COMMIT that follows: another node's flush is short. */
+	p[0] = PG_WAIT_MS;
+	if (pg_run(q, "daily stats", "SELECT set_config('lock_timeout', $1, true)",
+	    1, p) == -1)
+		return -1;
 	qsort(h->b, h->n, sizeof *h->b, pg_bump_cmp);
 	end = h->b + h->n;
 	for (b = h->b; b < end;) {
@@ -357,8 +381,8 @@ pg_checkin_fill(const PGresult *r, int row, struct checkin *c)
  * Record a check-in and count it, as sqlite_checkin_add: one more check-in
  * at the venue on the local day [day, next), one more person if the number
  * was not yet seen there that day, one more visitor of the ward if the
- * number is new to it that day. The number at the venue is locked first,
- * so that a check-in of the same number on another node is seen.
+ * number is new to it that day. The number is locked first, so that a
+ * check-in of the same number on another node is seen, not counted again.
  */
 int64_t
 pg_checkin_add(struct store *s, const struct checkin *c, const char *channel,
@@ -373,8 +397,7 @@ pg_checkin_add(struct store *s, const struct checkin *c, const char *channel,
 
 	if ((own = pg_own_begin(q)) == -1)
 		return -1;
-	if (pg_lock(q, "checkin lock", c->number,
-	    pg_i64(n[0], c->venue_id)) == -1)
+	if (pg_lock(q, "checkin lock", c->number, "checkin") == -1)
 		goto done;
 	p[0] = pg_i64(n[0], c->venue_id);
 	p[1] = c->number;
