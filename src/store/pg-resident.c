@@ -988,9 +988,13 @@ pg_inbound_set_replies(struct store *s, int64_t id, const char *replies)
 
 /*
  * 1 if channel has a row of key stored with a time in [from, until).
- * ext_id is the key, "@" and a time of ten digits, ".", six: compared
- * byte by byte (COLLATE "C"), as SQLite does, whatever the database's
- * collation. The key is locked first, as in pg_inbound_find.
+ * ext_id is the key, "@" and a time of ten digits, ".", six. SQLite
+ * compares it byte by byte: so does COLLATE "C", whatever the database's
+ * collation. The range in the column's own collation walks the unique
+ * index; it holds every row of this key in the range (the same prefix,
+ * digits of the same width order alike in any collation), and the
+ * comparison in "C" drops those of other keys. The key is locked first, as
+ * in pg_inbound_find.
  */
 int
 pg_inbound_recent(struct store *s, const char *channel, const char *key,
@@ -1011,6 +1015,7 @@ pg_inbound_recent(struct store *s, const char *channel, const char *key,
 	p[2] = hi;
 	r = pg_exec(q, "inbound recent",
 	    "SELECT 1 FROM inbound WHERE channel = $1"
+	    " AND ext_id >= $2 AND ext_id < $3"
 	    " AND ext_id COLLATE \"C\" >= $2 AND ext_id COLLATE \"C\" < $3"
 	    " LIMIT 1", 3, p);
 	if (r == NULL)
