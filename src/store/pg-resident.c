@@ -7,7 +7,7 @@
  *
  * Several nodes share the database, so what SQLite's single writer gets
  * for free is asked for here:
- * - a message's (channel, id), a content key of SMPP, a number at a venue
+ * - a message's (channel, id), a content key of SMPP, a number checking in
  *   and a set of parts are each taken under a transaction-scoped advisory
  *   lock before they are looked at, so that a second node doing the same
  *   waits for the first's commit and then finds what it stored;
@@ -1112,9 +1112,22 @@ pg_part_set(const struct part_key *k, const char **p, char n[][PG_NUM])
 }
 
 /*
+ * Lock a set of parts: the parts two nodes receive at once are counted
+ * together by the later one, and a set is joined by one node only.
+ */
+static int
+pg_part_lock(struct pg_store *q, const struct part_key *k)
+{
+	char	space[128];
+
+	snprintf(space, sizeof space, "part %s %u %u", k->channel, k->ref,
+	    k->total);
+	return pg_lock(q, "part lock", k->number, space);
+}
+
+/*
  * Keep part seq unless a copy is waiting or was received since
- * dedup_since: 1 kept, 0 dropped. The set is locked first, so that the
- * parts two nodes receive at once are counted together by the later one.
+ * dedup_since: 1 kept, 0 dropped.
  */
 int
 pg_part_add(struct store *s, const struct part_key *k, unsigned seq,
@@ -1124,12 +1137,10 @@ pg_part_add(struct store *s, const struct part_key *k, unsigned seq,
 	struct pg_store	*q = PG(s);
 	PGresult	*r;
 	const char	*p[9];
-	char		 n[9][PG_NUM], space[128];
+	char		 n[9][PG_NUM];
 	int		 kept;
 
-	snprintf(space, sizeof space, "part %s %u %u", k->channel, k->ref,
-	    k->total);
-	if (pg_lock(q, "part lock", k->number, space) == -1)
+	if (pg_part_lock(q, k) == -1)
 		return -1;
 	pg_part_set(k, p, n);
 	p[4] = pg_i64(n[4], seq);
@@ -1200,8 +1211,8 @@ pg_part_take(struct store *s, const struct part_key *k, char **text,
 
 /*
  * The oldest waiting set with a part received before `before`, joined as
- * it is. A set another node joined meanwhile comes back empty: the next
- * oldest is looked at, a few times at most.
+ * it is. A set another node joined meanwhile (its lock waited for) comes
+ * back empty: the next oldest is looked at, a few times at most.
  */
 int
 pg_part_expired(struct store *s, int64_t before, struct part_set *set)
@@ -1232,7 +1243,8 @@ pg_part_expired(struct store *s, int64_t before, struct part_set *set)
 		PQclear(r);
 		if (!found)
 			return 0;
-		if (pg_part_join(q, &set->key, 1, &set->text, &set->sent_at,
+		if (pg_part_lock(q, &set->key) == -1 ||
+		    pg_part_join(q, &set->key, 1, &set->text, &set->sent_at,
 		    &set->got) == -1)
 			return -1;
 		if (set->got > 0)
