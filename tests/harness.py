@@ -398,6 +398,23 @@ def pg_server():
     return _pg
 
 
+def _sqlite_connect_or_skip(database, *args, **kw):
+    """sqlite3.connect, skipping the test when given a PostgreSQL URI: a test
+    that opens the daemon's SQLite file itself (a lock held, PRAGMA) has
+    nothing to open under PostgreSQL."""
+    name = database if isinstance(database, str) else ""
+    if name.startswith("file:"):
+        name = urllib.parse.unquote(name[5:])
+    if name.startswith(("postgresql:", "postgres:")):
+        raise unittest.SkipTest("SQLite only")
+    return _sqlite_connect(database, *args, **kw)
+
+
+_sqlite_connect = sqlite3.connect
+if PG:
+    sqlite3.connect = _sqlite_connect_or_skip
+
+
 def sqlite_only(what="SQLite only"):
     """Skip the calling test under PostgreSQL: it reads SQLite's file."""
     if PG:
@@ -461,8 +478,12 @@ def _pg_value(text, typ):
 
 def pg_query(uri, sql, args=()):
     """Rows of a query on the database at uri, as (names, tuples): ints as
-    int, floats as float, text as str, NULL as None."""
+    int, floats as float, text as str, NULL as None. SQLite's own (PRAGMA,
+    its plans, sqlite_master) skips the test."""
     import pgserver
+    if re.match(r"\s*(PRAGMA|EXPLAIN QUERY PLAN)\b", sql, re.I) or \
+            re.search(r"\bsqlite_\w+", sql):
+        raise unittest.SkipTest("SQLite only")
     q = pg_bind(sql, args).strip().rstrip(";")
     p = subprocess.run(
         ["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
@@ -478,10 +499,10 @@ def pg_query(uri, sql, args=()):
     cols = [c.split(pgserver.FIELD) for c in desc.split(pgserver.RECORD)]
     names = [c[0] for c in cols]
     types = [c[1] for c in cols]
-    if rows.endswith("\n"):
-        rows = rows[:-1]
     out = []
-    if rows != "":
+    if rows != "":     # no row prints nothing; one empty column "\n"
+        if rows.endswith("\n"):
+            rows = rows[:-1]
         for r in rows.split(pgserver.RECORD):
             vals = [None if v == pgserver.NULL else v
                     for v in r.split(pgserver.FIELD)]
@@ -489,9 +510,9 @@ def pg_query(uri, sql, args=()):
     return names, out
 
 
-def _where(where):
-    """SQLite's `WHERE 1` as PostgreSQL takes it."""
-    return "true" if PG and where.strip() == "1" else where
+def _where(where, pg):
+    """SQLite's `WHERE 1` as PostgreSQL takes it (pg: the database is)."""
+    return "true" if pg and where.strip() == "1" else where
 
 
 class Daemon:
@@ -877,7 +898,7 @@ inbound = (%s);
 
     def count(self, table, where="1", args=()):
         return self.scalar("SELECT count(*) FROM %s WHERE %s" % (
-            table, _where(where)), args)
+            table, _where(where, self.pg)), args)
 
     def venue_id(self, code):
         return self.scalar("SELECT id FROM venues WHERE code = ?", (code,))
@@ -895,8 +916,8 @@ inbound = (%s);
     def outbox(self, where="1", args=()):
         """Outbox rows as dicts, by id."""
         if self.pg:
-            names, rows = pg_query(self.dbpath, "SELECT * FROM outbox WHERE"
-                                   " %s ORDER BY id" % _where(where), args)
+            names, rows = pg_query(self.dbpath, "SELECT * FROM outbox WHERE %s"
+                                   " ORDER BY id" % _where(where, True), args)
             return [dict(zip(names, r)) for r in rows]
         c = self.db()
         try:
@@ -913,7 +934,7 @@ inbound = (%s);
         """{state name: count} of the rows matching where."""
         out = {}
         for st, n in self.query("SELECT state, count(*) FROM outbox WHERE %s "
-                                "GROUP BY state" % _where(where), args):
+                                "GROUP BY state" % _where(where, self.pg), args):
             out[OUTBOX_STATE_NAMES.get(st, st)] = n
         return out
 

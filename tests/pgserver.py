@@ -17,10 +17,13 @@ initdb, pg_ctl and postgres; CHECKIND_KEEP=1 keeps the folder afterwards.
 
 import atexit
 import os
+import pwd
 import random
 import shutil
 import socket
+import stat
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -41,9 +44,46 @@ def available():
                 prog, BINDIR)
     if shutil.which("psql") is None:
         return "psql not found (apt install postgresql-client-15)"
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        return "runuser not found, needed to run PostgreSQL as postgres"
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            return "runuser not found, needed to run PostgreSQL as postgres"
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "no postgres user to run PostgreSQL as (apt install postgresql-15)"
     return None
+
+
+def _tempdir():
+    """A new folder for the cluster. As root, in a place the postgres user
+    can reach: TMPDIR may be under a home only root may enter."""
+    base = tempfile.gettempdir()
+    if os.geteuid() == 0:
+        d = os.path.realpath(base)
+        while True:
+            if not os.stat(d).st_mode & stat.S_IXOTH:
+                base = "/tmp"
+                break
+            if d == "/":
+                break
+            d = os.path.dirname(d)
+    return tempfile.mkdtemp(prefix="checkind-pg-", dir=base)
+
+
+# Run by a watcher process that outlives a test killed before its atexit
+# (a watchdog's os._exit, SIGKILL): when its stdin closes, the test is
+# gone, and it stops the cluster (unless stopped) and removes the folder.
+_WATCHER = r"""
+import os, shutil, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+sys.stdin.read()
+folder, data, keep, argv = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+if os.path.exists(os.path.join(data, "postmaster.pid")):
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if keep != "1":
+    shutil.rmtree(folder, ignore_errors=True)
+"""
 
 
 def _free_port():
@@ -69,7 +109,7 @@ class PgServer:
         if why is not None:
             raise unittest.SkipTest(why)
         self.timeout = timeout
-        self.dir = tempfile.mkdtemp(prefix="checkind-pg-")
+        self.dir = _tempdir()
         self.data = os.path.join(self.dir, "data")
         self.log = os.path.join(self.dir, "log")
         self.port = None
@@ -78,15 +118,27 @@ class PgServer:
         atexit.register(self.close)
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
+        self._watcher = subprocess.Popen(
+            [sys.executable, "-c", _WATCHER, self.dir, self.data,
+             "1" if os.environ.get("CHECKIND_KEEP") else "0"] +
+            self._owner_argv(["pg_ctl", "-D", self.data, "-m", "immediate",
+                              "-w", "stop"]),
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
         self._as_owner(["initdb", "-D", self.data, "-A", "trust", "-U", USER,
                         "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         self.start()
 
-    def _as_owner(self, argv, check=True):
-        """Run one of BINDIR's programs as the cluster's owner."""
+    def _owner_argv(self, argv):
+        """argv running one of BINDIR's programs as the cluster's owner."""
         argv = [os.path.join(BINDIR, argv[0])] + argv[1:]
         if os.geteuid() == 0:
             argv = ["runuser", "-u", "postgres", "--"] + argv
+        return argv
+
+    def _as_owner(self, argv, check=True):
+        """Run one of BINDIR's programs as the cluster's owner."""
+        argv = self._owner_argv(argv)
         p = subprocess.run(argv, cwd=self.dir, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            universal_newlines=True)
@@ -135,6 +187,8 @@ class PgServer:
             print("kept %s" % self.dir)
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+        self._watcher.stdin.close()
+        self._watcher.wait()
 
     def uri(self, dbname="postgres"):
         return "postgresql://%s@127.0.0.1:%d/%s" % (USER, self.port, dbname)

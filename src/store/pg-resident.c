@@ -7,7 +7,7 @@
  *
  * Several nodes share the database, so what SQLite's single writer gets
  * for free is asked for here:
- * - a message's (channel, id), a content key of SMPP, a number at a venue
+ * - a message's (channel, id), a content key of SMPP, a number checking in
  *   and a set of parts are each taken under a transaction-scoped advisory
  *   lock before they are looked at, so that a second node doing the same
  *   waits for the first's commit and then finds what it stored;
@@ -72,20 +72,39 @@ pg_opt(char buf[PG_NUM], int64_t v)
 }
 
 /*
+ * How long a node waits for another's transaction where waiting is the
+ * design: a lock below, the hot rows of the flush. The daemon's
+ * lock_timeout (a few ms, store_set_busy_timeout) bounds every other wait.
+ */
+#define PG_WAIT_MS	"2000"
+
+/*
  * Take the transaction-scoped advisory lock of (key, space): another
- * connection taking the same waits for this transaction's end. A statement
- * of its own, so that the next one's snapshot sees what the holder before
- * us committed.
+ * connection taking the same waits for this transaction's end, up to
+ * PG_WAIT_MS. A statement of its own, so that the next one's snapshot sees
+ * what the holder before us committed; the lock_timeout it found is put
+ * back after it.
  */
 static int
 pg_lock(struct pg_store *q, const char *what, const char *key,
     const char *space)
 {
-	const char	*p[2] = { key, space };
+	PGresult	*r;
+	const char	*p[3] = { key, space, PG_WAIT_MS };
+	char		 old[32];
 
-	return pg_run(q, what,
-	    "SELECT pg_advisory_xact_lock(hashtextextended($1, hashtext($2)))",
-	    2, p);
+	/* A target list is evaluated in order: the old value first. */
+	r = pg_exec(q, what,
+	    "SELECT current_setting('lock_timeout'),"
+	    " set_config('lock_timeout', $3, true),"
+	    " pg_advisory_xact_lock(hashtextextended($1, hashtext($2)))", 3, p);
+	if (r == NULL)
+		return -1;
+	pg_get_buf(r, 0, 0, old, sizeof old);
+	PQclear(r);
+	p[0] = old;
+	return pg_run(q, what, "SELECT set_config('lock_timeout', $1, true)",
+	    1, p);
 }
 
 /*
@@ -267,6 +286,11 @@ pg_held_flush(struct pg_store *q)
 		return 0;
 	if (h->doubt && pg_held_settle(q) == -1)
 		return -1;
+	/* Until the COMMIT that follows: another node's flush is short. */
+	p[0] = PG_WAIT_MS;
+	if (pg_run(q, "daily stats", "SELECT set_config('lock_timeout', $1, true)",
+	    1, p) == -1)
+		return -1;
 	qsort(h->b, h->n, sizeof *h->b, pg_bump_cmp);
 	end = h->b + h->n;
 	for (b = h->b; b < end;) {
@@ -357,8 +381,8 @@ pg_checkin_fill(const PGresult *r, int row, struct checkin *c)
  * Record a check-in and count it, as sqlite_checkin_add: one more check-in
  * at the venue on the local day [day, next), one more person if the number
  * was not yet seen there that day, one more visitor of the ward if the
- * number is new to it that day. The number at the venue is locked first,
- * so that a check-in of the same number on another node is seen.
+ * number is new to it that day. The number is locked first, so that a
+ * check-in of the same number on another node is seen, not counted again.
  */
 int64_t
 pg_checkin_add(struct store *s, const struct checkin *c, const char *channel,
@@ -373,8 +397,7 @@ pg_checkin_add(struct store *s, const struct checkin *c, const char *channel,
 
 	if ((own = pg_own_begin(q)) == -1)
 		return -1;
-	if (pg_lock(q, "checkin lock", c->number,
-	    pg_i64(n[0], c->venue_id)) == -1)
+	if (pg_lock(q, "checkin lock", c->number, "checkin") == -1)
 		goto done;
 	p[0] = pg_i64(n[0], c->venue_id);
 	p[1] = c->number;
@@ -965,9 +988,13 @@ pg_inbound_set_replies(struct store *s, int64_t id, const char *replies)
 
 /*
  * 1 if channel has a row of key stored with a time in [from, until).
- * ext_id is the key, "@" and a time of ten digits, ".", six: compared
- * byte by byte (COLLATE "C"), as SQLite does, whatever the database's
- * collation. The key is locked first, as in pg_inbound_find.
+ * ext_id is the key, "@" and a time of ten digits, ".", six. SQLite
+ * compares it byte by byte: so does COLLATE "C", whatever the database's
+ * collation. The range in the column's own collation walks the unique
+ * index; it holds every row of this key in the range (the same prefix,
+ * digits of the same width order alike in any collation), and the
+ * comparison in "C" drops those of other keys. The key is locked first, as
+ * in pg_inbound_find.
  */
 int
 pg_inbound_recent(struct store *s, const char *channel, const char *key,
@@ -988,6 +1015,7 @@ pg_inbound_recent(struct store *s, const char *channel, const char *key,
 	p[2] = hi;
 	r = pg_exec(q, "inbound recent",
 	    "SELECT 1 FROM inbound WHERE channel = $1"
+	    " AND ext_id >= $2 AND ext_id < $3"
 	    " AND ext_id COLLATE \"C\" >= $2 AND ext_id COLLATE \"C\" < $3"
 	    " LIMIT 1", 3, p);
 	if (r == NULL)
@@ -1084,9 +1112,22 @@ pg_part_set(const struct part_key *k, const char **p, char n[][PG_NUM])
 }
 
 /*
+ * Lock a set of parts: the parts two nodes receive at once are counted
+ * together by the later one, and a set is joined by one node only.
+ */
+static int
+pg_part_lock(struct pg_store *q, const struct part_key *k)
+{
+	char	space[128];
+
+	snprintf(space, sizeof space, "part %s %u %u", k->channel, k->ref,
+	    k->total);
+	return pg_lock(q, "part lock", k->number, space);
+}
+
+/*
  * Keep part seq unless a copy is waiting or was received since
- * dedup_since: 1 kept, 0 dropped. The set is locked first, so that the
- * parts two nodes receive at once are counted together by the later one.
+ * dedup_since: 1 kept, 0 dropped.
  */
 int
 pg_part_add(struct store *s, const struct part_key *k, unsigned seq,
@@ -1096,12 +1137,10 @@ pg_part_add(struct store *s, const struct part_key *k, unsigned seq,
 	struct pg_store	*q = PG(s);
 	PGresult	*r;
 	const char	*p[9];
-	char		 n[9][PG_NUM], space[128];
+	char		 n[9][PG_NUM];
 	int		 kept;
 
-	snprintf(space, sizeof space, "part %s %u %u", k->channel, k->ref,
-	    k->total);
-	if (pg_lock(q, "part lock", k->number, space) == -1)
+	if (pg_part_lock(q, k) == -1)
 		return -1;
 	pg_part_set(k, p, n);
 	p[4] = pg_i64(n[4], seq);
@@ -1172,8 +1211,8 @@ pg_part_take(struct store *s, const struct part_key *k, char **text,
 
 /*
  * The oldest waiting set with a part received before `before`, joined as
- * it is. A set another node joined meanwhile comes back empty: the next
- * oldest is looked at, a few times at most.
+ * it is. A set another node joined meanwhile (its lock waited for) comes
+ * back empty: the next oldest is looked at, a few times at most.
  */
 int
 pg_part_expired(struct store *s, int64_t before, struct part_set *set)
@@ -1204,7 +1243,8 @@ pg_part_expired(struct store *s, int64_t before, struct part_set *set)
 		PQclear(r);
 		if (!found)
 			return 0;
-		if (pg_part_join(q, &set->key, 1, &set->text, &set->sent_at,
+		if (pg_part_lock(q, &set->key) == -1 ||
+		    pg_part_join(q, &set->key, 1, &set->text, &set->sent_at,
 		    &set->got) == -1)
 			return -1;
 		if (set->got > 0)

@@ -4,14 +4,19 @@
  * (libpq's synchronous calls on the caller's thread); every statement is
  * prepared once per connection, named by the order it was first run in.
  *
- * A lost connection (the server restarted, a failover) is noticed when a
- * statement fails with the connection gone: outside a transaction the
- * statement reconnects once (PQreset, which tries the URI's hosts in turn),
- * sets the session up again and runs once more before failing; inside one
- * the statement fails, as a busy SQLite does, and the next statement after
- * the rollback reconnects.
+ * A lost connection (the server restarted, a failover) is noticed before a
+ * statement is sent, when the server's goodbye or the end of the stream
+ * waits on the idle socket, or when a statement fails with the connection
+ * gone. Outside a transaction the statement then reconnects once (PQreset,
+ * which tries the URI's hosts in turn) and sets the session up again before
+ * running; inside one it fails, as a busy SQLite does, and the first
+ * statement after the rollback reconnects. A statement that failed on its
+ * way is not sent again (the server may have run it): its operation fails,
+ * and the caller answers "retry later"; only BEGIN and SET, harmless twice,
+ * are.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +58,9 @@ pg_error(struct pg_store *q, const char *what, const PGresult *r)
 		q->timed_out = 1;
 		return;
 	}
-	log_warnx("store: %s: %s%s%s", what, msg, state != NULL ? " " : "",
-	    state != NULL ? state : "");
+	/* libpq's own message (a lost connection) spans lines: the first. */
+	log_warnx("store: %s: %.*s%s%s", what, (int)strcspn(msg, "\n"), msg,
+	    state != NULL ? " " : "", state != NULL ? state : "");
 }
 
 /* The name sql is prepared under on this connection, preparing it once. */
@@ -109,13 +115,8 @@ PGresult *
 pg_exec(struct pg_store *q, const char *what, const char *sql, int n,
     const char *const *params)
 {
-	PGresult	*r;
-
 	if (pg_lost(q) && pg_reconnect(q) == -1)
 		return NULL;
-	if ((r = pg_exec_once(q, what, sql, n, params)) != NULL ||
-	    !pg_lost(q) || pg_reconnect(q) == -1)
-		return r;
 	return pg_exec_once(q, what, sql, n, params);
 }
 
@@ -169,6 +170,20 @@ pg_simple(struct pg_store *q, const char *what, const char *sql)
 	return pg_simple_once(q, what, sql);
 }
 
+/* What the server tells outside a result (its goodbye): the primary message. */
+static void
+pg_notice(void *arg, const PGresult *r)
+{
+	const char	*msg, *severity;
+
+	(void)arg;
+	msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (msg != NULL)
+		log_info("store: server %s: %s", severity != NULL ?
+		    severity : "notice", msg);
+}
+
 /*
  * The session's settings, on a new connection: text in UTF-8, times in
  * UTC, and what the store was told (a reader's read-only transactions,
@@ -179,6 +194,7 @@ pg_session(struct pg_store *q)
 {
 	char	 sql[64];
 
+	PQsetNoticeReceiver(q->conn, pg_notice, q);
 	if (PQsetClientEncoding(q->conn, "UTF8") != 0 ||
 	    pg_simple_once(q, "session", "SET TIME ZONE 'UTC'") == -1)
 		return -1;
@@ -204,13 +220,26 @@ pg_session(struct pg_store *q)
 
 /*
  * Whether the connection is gone and may be made anew: outside a
- * transaction only, whose work a new connection cannot carry on.
+ * transaction only, whose work a new connection cannot carry on. An idle
+ * connection the server closed has its goodbye (a FATAL notice) and the
+ * end of the stream waiting on the socket: reading them marks it bad.
  */
 static int
 pg_lost(struct pg_store *q)
 {
-	return (q->conn == NULL || PQstatus(q->conn) == CONNECTION_BAD) &&
-	    q->depth == 0;
+	struct pollfd	pfd;
+	int		i;
+
+	if (q->depth != 0)
+		return 0;
+	if (q->conn == NULL || PQstatus(q->conn) == CONNECTION_BAD)
+		return 1;
+	pfd.fd = PQsocket(q->conn);
+	pfd.events = POLLIN;
+	for (i = 0; i < 4 && pfd.fd != -1 && poll(&pfd, 1, 0) == 1; i++)
+		if (PQconsumeInput(q->conn) == 0)
+			break;
+	return PQstatus(q->conn) == CONNECTION_BAD;
 }
 
 /*

@@ -11,7 +11,7 @@ import time
 import unittest
 
 import harness
-from harness import NO_QUESTIONS, e164, stretch, wait_until
+from harness import NO_QUESTIONS, e164, group, stretch, wait_until
 
 # The tables of the SQLite schema at version 9, and schema_version.
 TABLES = {
@@ -178,9 +178,9 @@ class VenueTest(PgCase):
                            universal_newlines=True, timeout=stretch(30))
         self.assertEqual(p.returncode, 0, p.stderr)
         lines = [l.split("\t") for l in p.stdout.splitlines()]
-        self.assertIn([a, "Pho Thin", "Hang Bac", "default", "+84912345678",
-                       "active"], lines)
-        self.assertIn([b, "Cafe Giang", "Hang Gai", "checkpoint", "-",
+        self.assertIn([group(a), "Pho Thin", "Hang Bac", "default",
+                       "+84912345678", "active"], lines)
+        self.assertIn([group(b), "Cafe Giang", "Hang Gai", "checkpoint", "-",
                        "active"], lines)
         self.assertEqual(len(lines), 2)
         self.assertEqual(sorted(r[0] for r in SERVER.sql(
@@ -209,7 +209,11 @@ class ReconnectTest(PgCase):
         self.assertEqual(st, 200, rows)
         self.assertEqual(sorted(r["name"] for r in rows),
                          ["Banh Mi 25", "Bun Cha"])
-        self.assertIn("store: reconnected to PostgreSQL", d.log())
+        log = d.log()
+        self.assertIn("store: reconnected to PostgreSQL", log)
+        # Noticed before a statement was sent on the closed connection.
+        self.assertEqual([l for l in log.splitlines() if "level=warn" in l
+                          and "terminating connection" in l], [], log)
         self.assertEqual(SERVER.sql(uri, "SELECT count(*) FROM venues"),
                          [["2"]])
 
