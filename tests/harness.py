@@ -7,6 +7,10 @@ library only.
 
 Environment (set by automake's TESTS): CHECKIND, CHECKINCTL, CHECKIND_SRCDIR.
 CHECKIND_KEEP=1 keeps the temporary directories for a look afterwards.
+CHECKIND_TEST_DATABASE=postgresql gives every Daemon a fresh PostgreSQL
+database (tests/pgserver.py: one cluster per test process) instead of a
+SQLite file: Daemon.dbpath is then its URI, query() and the outbox helpers
+run through psql, and what only SQLite has (Daemon.db()) skips the test.
 """
 
 import base64
@@ -33,6 +37,14 @@ import urllib.parse
 # Timing bounds in tests stretch by this factor in sanitizer builds, whose
 # daemons run several times slower (and CI runs two tests at once).
 TIME_FACTOR = float(os.environ.get("CHECKIND_TIME_FACTOR") or 1)
+
+# The database every Daemon gets: "" (a SQLite file) or "postgresql".
+DATABASE = os.environ.get("CHECKIND_TEST_DATABASE") or ""
+if DATABASE not in ("", "sqlite", "postgresql"):
+    sys.stderr.write("CHECKIND_TEST_DATABASE=%s: not sqlite or postgresql\n"
+                     % DATABASE)
+    sys.exit(1)
+PG = DATABASE == "postgresql"
 
 
 def busy():
@@ -371,20 +383,162 @@ def twilio_signature(token, url, params):
     return base64.b64encode(mac).decode()
 
 
+# PostgreSQL (CHECKIND_TEST_DATABASE=postgresql): one cluster per process.
+_pg = None
+_pg_dbs = itertools.count(1)
+
+
+def pg_server():
+    """This process's PostgreSQL cluster (a pgserver.PgServer), started at
+    the first call; SkipTest when PostgreSQL is not installed."""
+    global _pg
+    if _pg is None:
+        import pgserver
+        _pg = pgserver.PgServer(timeout=stretch(60))
+    return _pg
+
+
+def _sqlite_connect_or_skip(database, *args, **kw):
+    """sqlite3.connect, skipping the test when given a PostgreSQL URI: a test
+    that opens the daemon's SQLite file itself (a lock held, PRAGMA) has
+    nothing to open under PostgreSQL."""
+    name = database if isinstance(database, str) else ""
+    if name.startswith("file:"):
+        name = urllib.parse.unquote(name[5:])
+    if name.startswith(("postgresql:", "postgres:")):
+        raise unittest.SkipTest("SQLite only")
+    return _sqlite_connect(database, *args, **kw)
+
+
+_sqlite_connect = sqlite3.connect
+if PG:
+    sqlite3.connect = _sqlite_connect_or_skip
+
+
+def sqlite_only(what="SQLite only"):
+    """Skip the calling test under PostgreSQL: it reads SQLite's file."""
+    if PG:
+        raise unittest.SkipTest(what)
+
+
+def pg_literal(v):
+    """A Python value as a PostgreSQL literal, as sqlite3 would bind it."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return "'%r'::float8" % v
+    if isinstance(v, bytes):
+        v = v.decode("utf-8", "replace")
+    return "'%s'" % str(v).replace("'", "''")
+
+
+def pg_bind(sql, args):
+    """sql with its ? placeholders (outside quotes) replaced by args quoted."""
+    out = []
+    args = list(args)
+    n = 0
+    quote = None
+    for ch in sql:
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            if n >= len(args):
+                raise ValueError("too few arguments for %r" % sql)
+            out.append(pg_literal(args[n]))
+            n += 1
+            continue
+        out.append(ch)
+    if n != len(args):
+        raise ValueError("%d arguments for %d placeholders in %r" % (
+            len(args), n, sql))
+    return "".join(out)
+
+
+def _pg_value(text, typ):
+    """A column psql printed, as sqlite3 would give it."""
+    if text is None:
+        return None
+    if typ in ("bigint", "integer", "smallint"):
+        return int(text)
+    if typ == "numeric":
+        return int(text) if re.match(r"^-?\d+$", text) else float(text)
+    if typ in ("double precision", "real"):
+        return float(text)
+    if typ == "boolean":
+        return 1 if text == "t" else 0
+    return text
+
+
+def pg_query(uri, sql, args=()):
+    """Rows of a query on the database at uri, as (names, tuples): ints as
+    int, floats as float, text as str, NULL as None. SQLite's own (PRAGMA,
+    its plans, sqlite_master) skips the test."""
+    import pgserver
+    if re.match(r"\s*(PRAGMA|EXPLAIN QUERY PLAN)\b", sql, re.I) or \
+            re.search(r"\bsqlite_\w+", sql):
+        raise unittest.SkipTest("SQLite only")
+    q = pg_bind(sql, args).strip().rstrip(";")
+    p = subprocess.run(
+        ["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
+         "-F", pgserver.FIELD, "-R", pgserver.RECORD,
+         "-P", "null=" + pgserver.NULL, "-d", uri],
+        input="%s\n\\gdesc\n%s\n;\n" % (q, q), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, universal_newlines=True,
+        env=dict(os.environ, PGCONNECT_TIMEOUT="10", LC_ALL="C.UTF-8"),
+        timeout=stretch(60))
+    if p.returncode != 0:
+        raise AssertionError("psql: %s\nquery: %s" % (p.stderr.strip(), q))
+    desc, _, rows = p.stdout.partition("\n")
+    cols = [c.split(pgserver.FIELD) for c in desc.split(pgserver.RECORD)]
+    names = [c[0] for c in cols]
+    types = [c[1] for c in cols]
+    out = []
+    if rows != "":     # no row prints nothing; one empty column "\n"
+        if rows.endswith("\n"):
+            rows = rows[:-1]
+        for r in rows.split(pgserver.RECORD):
+            vals = [None if v == pgserver.NULL else v
+                    for v in r.split(pgserver.FIELD)]
+            out.append(tuple(_pg_value(v, t) for v, t in zip(vals, types)))
+    return names, out
+
+
+def _where(where, pg):
+    """SQLite's `WHERE 1` as PostgreSQL takes it (pg: the database is)."""
+    return "true" if pg and where.strip() == "1" else where
+
+
 class Daemon:
     """A private checkind: temporary directory, configuration, database, log.
 
     extra: text added to the configuration's top level (templates, limits).
     inbound: replaces the inbound routes (a libconfig list body) if given.
+    database: the `database` setting, to share another daemon's database;
+    by default a file of its own (or under PostgreSQL, a fresh database).
     """
 
     def __init__(self, extra="", inbound=None, questions=QUESTIONS,
-                 language="vi", name="e2e", outbound=None):
+                 language="vi", name="e2e", outbound=None, database=None):
         self.checkind = env("CHECKIND")
         self.checkinctl = env("CHECKINCTL")
         self.dir = tempfile.mkdtemp(prefix="checkind-%s-" % name)
         self.port = free_port()
-        self.dbpath = os.path.join(self.dir, "db", "checkind.db")
+        self.pgdb = None
+        if database is not None:
+            self.dbpath = database
+        elif PG:
+            self.pgdb = "checkind_%d_%d" % (os.getpid(), next(_pg_dbs))
+            self.dbpath = pg_server().create_database(self.pgdb)
+        else:
+            self.dbpath = os.path.join(self.dir, "db", "checkind.db")
+        self.pg = self.dbpath.startswith(("postgresql:", "postgres:"))
         self.confpath = os.path.join(self.dir, "checkind.conf")
         self.logpath = os.path.join(self.dir, "checkind.log")
         self.extra = extra
@@ -573,6 +727,11 @@ inbound = (%s);
         self.kill9()
         if exc_type is None and not os.environ.get("CHECKIND_KEEP"):
             shutil.rmtree(self.dir, ignore_errors=True)
+            if self.pgdb is not None and _pg is not None:
+                try:
+                    _pg.drop_database(self.pgdb)
+                except RuntimeError:
+                    pass    # another daemon still on it: gone at exit
         return False
 
     def sanitizer_report(self):
@@ -714,13 +873,19 @@ inbound = (%s);
     # Database.
 
     def db(self):
-        """A read-only connection to the daemon's database."""
+        """A read-only connection to the daemon's SQLite file (skips the
+        test under PostgreSQL: query() works with both)."""
+        if self.pg:
+            raise unittest.SkipTest("SQLite only")
         c = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(self.dbpath),
                             uri=True, timeout=stretch(10))
         c.row_factory = sqlite3.Row
         return c
 
     def query(self, sql, args=()):
+        """Rows as tuples; ? placeholders take args."""
+        if self.pg:
+            return pg_query(self.dbpath, sql, args)[1]
         c = self.db()
         try:
             return [tuple(r) for r in c.execute(sql, args).fetchall()]
@@ -732,7 +897,8 @@ inbound = (%s);
         return rows[0][0] if rows else None
 
     def count(self, table, where="1", args=()):
-        return self.scalar("SELECT count(*) FROM %s WHERE %s" % (table, where), args)
+        return self.scalar("SELECT count(*) FROM %s WHERE %s" % (
+            table, _where(where, self.pg)), args)
 
     def venue_id(self, code):
         return self.scalar("SELECT id FROM venues WHERE code = ?", (code,))
@@ -749,6 +915,10 @@ inbound = (%s);
 
     def outbox(self, where="1", args=()):
         """Outbox rows as dicts, by id."""
+        if self.pg:
+            names, rows = pg_query(self.dbpath, "SELECT * FROM outbox WHERE %s"
+                                   " ORDER BY id" % _where(where, True), args)
+            return [dict(zip(names, r)) for r in rows]
         c = self.db()
         try:
             return [dict(r) for r in c.execute(
@@ -764,7 +934,7 @@ inbound = (%s);
         """{state name: count} of the rows matching where."""
         out = {}
         for st, n in self.query("SELECT state, count(*) FROM outbox WHERE %s "
-                                "GROUP BY state" % where, args):
+                                "GROUP BY state" % _where(where, self.pg), args):
             out[OUTBOX_STATE_NAMES.get(st, st)] = n
         return out
 
@@ -773,6 +943,8 @@ inbound = (%s);
         created_at, next_at, expires_at) as another process would, in one
         transaction; their ids."""
         now = int(time.time())
+        if self.pg:
+            return self._pg_outbox_add(rows, now)
         c = sqlite3.connect(self.dbpath, timeout=stretch(30), isolation_level=None)
         ids = []
         try:
@@ -790,6 +962,23 @@ inbound = (%s);
         finally:
             c.close()
         return ids
+
+    def _pg_outbox_add(self, rows, now):
+        full = []
+        for r in rows:
+            cols = {"state": OUTBOX_QUEUED, "attempts": 0, "created_at": now,
+                    "next_at": now, "updated_at": now}
+            cols.update(r)
+            full.append(cols)
+        names = sorted(set().union(*full)) if full else []
+        if not names:
+            return []
+        values = ", ".join("(%s)" % ", ".join(
+            pg_literal(c[k]) if k in c else "DEFAULT" for k in names)
+            for c in full)
+        return [r[0] for r in pg_query(self.dbpath, "INSERT INTO outbox (%s)"
+                                       " VALUES %s RETURNING id" % (
+                                           ", ".join(names), values))[1]]
 
     def wait_outbox(self, where="1", args=(), count=1, timeout=stretch(20.0)):
         """Wait until at least count rows match where; those rows.
@@ -1287,4 +1476,5 @@ class AdminCase(TestCase):
 
     def db_write(self):
         """A writable connection in autocommit mode (BEGIN/COMMIT by hand)."""
+        sqlite_only()
         return sqlite3.connect(self.d.dbpath, timeout=stretch(30), isolation_level=None)

@@ -227,7 +227,7 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	}
 	if (store_dlr_secrets(srv.store, srv.cfg) == -1) {
 		fprintf(stderr, "checkind: %s: no delivery-report secrets\n",
-		    srv.cfg->database);
+		    store_shown(srv.cfg->database, shown, sizeof shown));
 		store_close(srv.store);
 		config_free(srv.cfg);
 		return 1;

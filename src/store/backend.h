@@ -354,5 +354,6 @@ struct store_backend {
 
 /* The backends built in. */
 extern const struct store_backend	store_backend_sqlite;
+extern const struct store_backend	store_backend_postgresql;
 
 #endif

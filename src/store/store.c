@@ -29,20 +29,6 @@ struct store_claim {
 	struct venue	*v;
 };
 
-/* PostgreSQL's URIs, as libpq takes them. */
-static int
-store_match_postgresql(const char *database)
-{
-	return strncasecmp(database, "postgresql://", 13) == 0 ||
-	    strncasecmp(database, "postgres://", 11) == 0;
-}
-
-/* Not built yet (no open): such a setting is refused, not taken for a path. */
-static const struct store_backend store_backend_postgresql = {
-	.name = "PostgreSQL",
-	.match = store_match_postgresql,
-};
-
 /* The backends, tried in order: SQLite takes any path, so it comes last. */
 static const struct store_backend *const store_backends[] = {
 	&store_backend_postgresql,
