@@ -158,7 +158,7 @@ readers_start(struct event_base *base, const char *database, int n, int timeout,
     char *err, size_t errlen)
 {
 	struct readers	*r;
-	const char	*slash;
+	const char	*slash, *tmp;
 	int		 i;
 
 	if (n < 1)
@@ -171,7 +171,11 @@ readers_start(struct event_base *base, const char *database, int n, int timeout,
 	TAILQ_INIT(&r->done);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
-	if ((slash = strrchr(database, '/')) == NULL)
+	if (strstr(database, "://") != NULL) {
+		/* A server's database (a URI) has no folder here. */
+		tmp = getenv("TMPDIR");
+		r->dir = xstrdup(tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	} else if ((slash = strrchr(database, '/')) == NULL)
 		r->dir = xstrdup(".");
 	else
 		r->dir = xstrndup(database, slash == database ? 1 :

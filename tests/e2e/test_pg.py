@@ -218,6 +218,26 @@ class ReconnectTest(PgCase):
                          [["2"]])
 
 
+class ReportTest(PgCase):
+
+    def test_report_through_a_reader(self):
+        """An officials' report runs on a reader thread, its answer spooled
+        in a temporary file: a URI has no folder to put it beside."""
+        uri = fresh()
+        d = self.daemon(uri, cls=harness.AdminDaemon,
+                        outbound=lambda d: harness.NULL_ROUTE)
+        d.add_venue("Pho Thin", "Hang Bac")
+        d.start()
+        d.wait_started()
+        now = int(time.time())
+        st, rows = d.admin_json("GET", "/api/reports/wards?from=%s&to=%s" % (
+            harness.urllib.parse.quote(harness.iso(now - 86400)),
+            harness.urllib.parse.quote(harness.iso(now))), who="tracer1")
+        self.assertEqual(st, 200, rows)
+        self.assertIsInstance(rows, list)
+        self.assertNotIn("readers: postgresql:", d.log())
+
+
 class CheckinTest(PgCase):
 
     def test_json_checkin(self):
