@@ -870,7 +870,8 @@ pg_resident_get(struct store *s, const char *number, int64_t now,
 	    " ORDER BY completed_at DESC LIMIT 1),"
 	    " i.minute, i.answered, i.same,"
 	    " EXISTS (SELECT 1 FROM checkins"
-	    " WHERE number = $1 AND checked_out_at IS NULL)"
+	    " WHERE number = $1 AND checked_out_at IS NULL),"
+	    " (SELECT max(sent_at) FROM checkins WHERE number = $1)"
 	    " FROM (SELECT $1::text AS number) AS n"
 	    " LEFT JOIN subscribers s ON s.number = n.number"
 	    " LEFT JOIN sessions e ON e.number = n.number AND e.expires_at > $2"
@@ -897,6 +898,8 @@ pg_resident_get(struct store *s, const char *number, int64_t now,
 	res->recent.answered_hour = pg_get_i64(r, 0, 13);
 	res->recent.same_answered_hour = pg_get_i64(r, 0, 14);
 	res->open = strcmp(pg_get_str(r, 0, 15), "t") == 0;
+	res->has_last = 1;
+	res->last_checkin = pg_get_i64(r, 0, 16);	/* NULL is 0 */
 	PQclear(r);
 	return 0;
 }
