@@ -263,11 +263,12 @@ pg_venue_owned_today(struct store *s, const char *owner, int64_t day_start,
 	const char		*p[2] = { owner, pg_i64(b, day_start) };
 	struct venue_day	 d;
 	PGresult		*r;
+	int64_t			 people;
 	int			 i, n = 0, stop = 0;
 
 	r = pg_exec(PG(s), "venue owned today",
 	    "SELECT v.code, v.name, coalesce(d.checkins, 0),"
-	    " coalesce(d.people, 0)"
+	    " coalesce(d.people, 0), v.id"
 	    " FROM venues v LEFT JOIN daily_stats d"
 	    " ON d.venue_id = v.id AND d.day = $2"
 	    " WHERE v.owner = $1 AND v.active <> 0"
@@ -280,6 +281,10 @@ pg_venue_owned_today(struct store *s, const char *owner, int64_t day_start,
 		d.name = pg_off_text(r, i, 1);
 		d.checkins = (int)pg_get_i64(r, i, 2);
 		d.people = (int)pg_get_i64(r, i, 3);
+		/* The check-ins of the transaction in progress count too. */
+		d.checkins += (int)pg_held_pending(PG(s), pg_get_i64(r, i, 4),
+		    day_start, &people);
+		d.people += (int)people;
 		n++;
 		if (cb != NULL)
 			stop = cb(&d, arg);

@@ -133,6 +133,26 @@ pg_own_end(struct pg_store *q, int own, int ok)
 
 /* Held bumps. */
 
+int64_t
+pg_held_pending(struct pg_store *q, int64_t venue_id, int64_t day,
+    int64_t *people)
+{
+	struct pg_held	*h = q->held;
+	int64_t		 checkins = 0;
+	size_t		 i;
+
+	*people = 0;
+	for (i = 0; h != NULL && i < h->n; i++) {
+		/* A bump in doubt may belong to a message undone. */
+		if (h->b[i].venue_id != venue_id || h->b[i].day != day ||
+		    h->b[i].doubt)
+			continue;
+		checkins += h->b[i].checkins;
+		*people += h->b[i].people;
+	}
+	return checkins;
+}
+
 static struct pg_bump *
 pg_held_new(struct pg_store *q, int64_t witness, int flag)
 {

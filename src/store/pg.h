@@ -73,6 +73,9 @@ void		 pg_get_buf(const PGresult *, int row, int col, char *buf,
  * -1); forgotten from savepoint depth on (0: all, at a rollback).
  */
 int		 pg_held_flush(struct pg_store *);
+/* The check-ins (and people) held for a venue-day, not yet in daily_stats. */
+int64_t		 pg_held_pending(struct pg_store *, int64_t venue_id,
+		    int64_t day, int64_t *people);
 void		 pg_held_forget(struct pg_store *, int depth);
 
 /* Migrate the schema to the current version (pg-schema.c). */
