@@ -1059,8 +1059,6 @@ pg_inspection_add(struct store *s, const struct inspection *i)
 {
 	char		 b1[PG_NUM], b2[PG_NUM], b3[PG_NUM];
 	const char	*p[7];
-	PGresult	*r;
-	int64_t		 id;
 
 	p[0] = pg_i64(b1, i->venue_id);
 	p[1] = pg_i64(b2, i->at);
@@ -1069,15 +1067,10 @@ pg_inspection_add(struct store *s, const struct inspection *i)
 	p[4] = i->note;
 	p[5] = i->fine >= 0 ? pg_i64(b3, i->fine) : NULL;
 	p[6] = i->channel;
-	r = pg_exec(PG(s), "inspection add",
+	return pg_id(PG(s), "inspection add",
 	    "INSERT INTO inspections (venue_id, at, inspector, result, note,"
 	    " fine, channel) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 	    7, p);
-	if (r == NULL)
-		return -1;
-	id = PQntuples(r) == 1 ? pg_get_i64(r, 0, 0) : -1;
-	PQclear(r);
-	return id;
 }
 
 /* Inspections at in [from, to), newest first, of one ward or all. */
@@ -1137,17 +1130,10 @@ pg_registration_add(struct store *s, const struct registration *r)
 	char		 b[PG_NUM];
 	const char	*p[6] = { r->number, r->name, r->address, r->ward,
 			    r->state, pg_i64(b, r->created_at) };
-	PGresult	*res;
-	int64_t		 id;
 
-	res = pg_exec(PG(s), "registration add",
+	return pg_id(PG(s), "registration add",
 	    "INSERT INTO registrations (number, name, address, ward, state,"
 	    " created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, p);
-	if (res == NULL)
-		return -1;
-	id = PQntuples(res) == 1 ? pg_get_i64(res, 0, 0) : -1;
-	PQclear(res);
-	return id;
 }
 
 int

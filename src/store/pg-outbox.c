@@ -166,8 +166,6 @@ pg_outbox_add(struct store *s, const char *route, const char *number,
 {
 	char		 b[3][PG_NUM];
 	const char	*p[6];
-	PGresult	*r;
-	int64_t		 id;
 
 	p[0] = route;
 	p[1] = number;
@@ -175,16 +173,11 @@ pg_outbox_add(struct store *s, const char *route, const char *number,
 	p[3] = pg_i64(b[0], now);
 	p[4] = pg_i64(b[1], expires_at > 0 ? expires_at : 0);
 	p[5] = inbound_id > 0 ? pg_i64(b[2], inbound_id) : NULL;
-	r = pg_exec(PG(s), "outbox add",
+	return pg_id(PG(s), "outbox add",
 	    "INSERT INTO outbox (route, number, text, state, attempts,"
 	    " created_at, next_at, expires_at, updated_at, inbound_id)"
 	    " VALUES ($1, $2, $3, 0, 0, $4::bigint, $4::bigint, $5,"
 	    " $4::bigint, $6) RETURNING id", 6, p);
-	if (r == NULL)
-		return -1;
-	id = PQntuples(r) == 1 ? pg_get_i64(r, 0, 0) : -1;
-	PQclear(r);
-	return id;
 }
 
 /*

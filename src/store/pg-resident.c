@@ -574,23 +574,16 @@ int64_t
 pg_declaration_start(struct store *s, const char *number, int64_t venue_id,
     int64_t checkin_id, int64_t at)
 {
-	PGresult	*r;
 	const char	*p[4];
 	char		 n[4][PG_NUM];
-	int64_t		 id;
 
 	p[0] = number;
 	p[1] = pg_opt(n[1], venue_id);
 	p[2] = pg_opt(n[2], checkin_id);
 	p[3] = pg_i64(n[3], at);
-	r = pg_exec(PG(s), "declaration start",
+	return pg_id(PG(s), "declaration start",
 	    "INSERT INTO declarations (number, venue_id, checkin_id, started_at)"
 	    " VALUES ($1, $2, $3, $4) RETURNING id", 4, p);
-	if (r == NULL)
-		return -1;
-	id = PQntuples(r) == 1 ? pg_get_i64(r, 0, 0) : -1;
-	PQclear(r);
-	return id;
 }
 
 /*
@@ -1088,16 +1081,9 @@ pg_inbound_recent_from(struct store *s, const char *number, int64_t hour,
 int64_t
 pg_inbound_reserve(struct store *s)
 {
-	PGresult	*r;
-	int64_t		 id;
 
-	r = pg_exec(PG(s), "inbound next",
+	return pg_id(PG(s), "inbound next",
 	    "SELECT nextval(pg_get_serial_sequence('inbound', 'id'))", 0, NULL);
-	if (r == NULL)
-		return -1;
-	id = PQntuples(r) == 1 ? pg_get_i64(r, 0, 0) : -1;
-	PQclear(r);
-	return id;
 }
 
 int
@@ -1422,10 +1408,8 @@ pg_flag_add(struct store *s, int64_t checkin_id, int64_t venue_id,
     int64_t prev_checkin_id, int64_t prev_venue_id, int64_t distance_m,
     int64_t seconds, int64_t at)
 {
-	PGresult	*r;
 	const char	*p[7];
 	char		 n[7][PG_NUM];
-	int64_t		 id;
 
 	p[0] = pg_i64(n[0], checkin_id);
 	p[1] = pg_i64(n[1], venue_id);
@@ -1434,13 +1418,8 @@ pg_flag_add(struct store *s, int64_t checkin_id, int64_t venue_id,
 	p[4] = pg_i64(n[4], distance_m);
 	p[5] = pg_i64(n[5], seconds);
 	p[6] = pg_i64(n[6], at);
-	r = pg_exec(PG(s), "flag add",
+	return pg_id(PG(s), "flag add",
 	    "INSERT INTO flags (checkin_id, venue_id, prev_checkin_id,"
 	    " prev_venue_id, distance_m, seconds, at)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", 7, p);
-	if (r == NULL)
-		return -1;
-	id = PQntuples(r) == 1 ? pg_get_i64(r, 0, 0) : -1;
-	PQclear(r);
-	return id;
 }

@@ -141,6 +141,20 @@ pg_run(struct pg_store *q, const char *what, const char *sql, int n,
 	return pg_run_changed(q, what, sql, n, params, NULL);
 }
 
+int64_t
+pg_id(struct pg_store *q, const char *what, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult	*r;
+	int64_t		 id;
+
+	if ((r = pg_exec(q, what, sql, n, params)) == NULL)
+		return -1;
+	id = PQntuples(r) == 1 ? pg_get_i64(r, 0, 0) : -1;
+	PQclear(r);
+	return id;
+}
+
 /* A statement without parameters nor a name to keep: SET, BEGIN. */
 static int
 pg_simple_once(struct pg_store *q, const char *what, const char *sql)

@@ -54,6 +54,10 @@ int		 pg_run_changed(struct pg_store *, const char *what,
 		    const char *sql, int n, const char *const *params,
 		    int64_t *changed);
 
+/* As pg_exec for a statement answering one number (an id): it, or -1. */
+int64_t		 pg_id(struct pg_store *, const char *what, const char *sql,
+		    int n, const char *const *params);
+
 /* A parameter in text: the buffer it is written into. */
 #define PG_NUM	32
 const char	*pg_i64(char buf[PG_NUM], int64_t);

@@ -2,9 +2,9 @@
  * sqlite-vfs.c: SQLite's own file layer ("unix"), with the writes to the
  * WAL gathered. SQLite appends each frame of a commit to the WAL with two
  * pwrite(2) calls, header and page: for a check-in that touches some twenty
- * pages, forty system calls, most of the daemon's time. This layer keeps
- * the appends of a WAL in memory and writes them with one pwrite(2) before
- * anything can depend on them:
+ * pages, forty system calls, a third of the daemon's time. This layer keeps
+ * the appends of a WAL in memory and writes them in 64 KiB pwrite(2) calls
+ * before anything can depend on them:
  *
  * - with the last page of a commit (its frame header says so), so that a
  *   failed write fails the commit; and, to be sure, before SQLite publishes
