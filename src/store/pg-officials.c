@@ -704,56 +704,60 @@ pg_daily_series(struct store *s, int64_t venue_id, int64_t day_from,
  * (NULL: all), and one counting all that would go. Answers go with their
  * declaration, and before it (they reference it). daily_seen goes by
  * local day: its $1 is the start of the local day holding the cut-off.
+ * A table in day partitions (pg-schema.c's step 11) loses its whole days
+ * first, its row deletes keep to the partitions the cut-off leaves.
  */
 static const struct pg_purge_step {
 	const char	*what;
 	const char	*remove;
 	const char	*count;
 	int		 by_day;
+	const char	*days;		/* the table in day partitions */
 } pg_purge_steps[] = {
 	{ "checkins",
-	    "DELETE FROM checkins WHERE id IN (SELECT id FROM checkins"
-	    " WHERE sent_at < $1 ORDER BY sent_at, id LIMIT $2)",
-	    "SELECT count(*) FROM checkins WHERE sent_at < $1", 0 },
+	    "DELETE FROM checkins WHERE sent_at < $1 AND id IN (SELECT id"
+	    " FROM checkins WHERE sent_at < $1 ORDER BY sent_at, id LIMIT $2)",
+	    "SELECT count(*) FROM checkins WHERE sent_at < $1", 0, "checkins" },
 	{ "answers",
 	    "DELETE FROM answers WHERE id IN (SELECT a.id FROM declarations d"
 	    " JOIN answers a ON a.declaration_id = d.id WHERE d.started_at < $1"
 	    " ORDER BY d.started_at, d.id LIMIT $2)",
 	    "SELECT count(*) FROM declarations d"
 	    " JOIN answers a ON a.declaration_id = d.id"
-	    " WHERE d.started_at < $1", 0 },
+	    " WHERE d.started_at < $1", 0, NULL },
 	{ "declarations",
 	    "DELETE FROM declarations WHERE id IN (SELECT d.id"
 	    " FROM declarations d WHERE d.started_at < $1"
 	    " AND NOT EXISTS (SELECT 1 FROM answers a"
 	    " WHERE a.declaration_id = d.id)"
 	    " ORDER BY d.started_at, d.id LIMIT $2)",
-	    "SELECT count(*) FROM declarations WHERE started_at < $1", 0 },
+	    "SELECT count(*) FROM declarations WHERE started_at < $1", 0, NULL },
 	{ "inbound",
-	    "DELETE FROM inbound WHERE id IN (SELECT id FROM inbound"
-	    " WHERE received_at < $1 ORDER BY received_at, id LIMIT $2)",
-	    "SELECT count(*) FROM inbound WHERE received_at < $1", 0 },
+	    "DELETE FROM inbound WHERE received_at < $1 AND id IN (SELECT id"
+	    " FROM inbound WHERE received_at < $1"
+	    " ORDER BY received_at, id LIMIT $2)",
+	    "SELECT count(*) FROM inbound WHERE received_at < $1", 0, "inbound" },
 	/* Settled rows only: sent, delivered, failed, expired. */
 	{ "outbox",
 	    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
 	    " WHERE created_at < $1 AND state IN (2, 3, 4, 5)"
 	    " ORDER BY created_at, id LIMIT $2)",
 	    "SELECT count(*) FROM outbox WHERE created_at < $1"
-	    " AND state IN (2, 3, 4, 5)", 0 },
+	    " AND state IN (2, 3, 4, 5)", 0, NULL },
 	{ "ussd sessions",
 	    "DELETE FROM ussd_sessions WHERE id IN (SELECT id FROM ussd_sessions"
 	    " WHERE updated_at < $1 ORDER BY updated_at, id LIMIT $2)",
-	    "SELECT count(*) FROM ussd_sessions WHERE updated_at < $1", 0 },
+	    "SELECT count(*) FROM ussd_sessions WHERE updated_at < $1", 0, NULL },
 	{ "sessions",
 	    "DELETE FROM sessions WHERE number IN (SELECT number FROM sessions"
 	    " WHERE expires_at < $1 ORDER BY expires_at, number LIMIT $2)",
-	    "SELECT count(*) FROM sessions WHERE expires_at < $1", 0 },
+	    "SELECT count(*) FROM sessions WHERE expires_at < $1", 0, NULL },
 	/* Who was first seen where (the counts made of it stay). */
 	{ "daily seen",
-	    "DELETE FROM daily_seen WHERE (day, ward, number) IN"
+	    "DELETE FROM daily_seen WHERE day < $1 AND (day, ward, number) IN"
 	    " (SELECT day, ward, number FROM daily_seen"
 	    " WHERE day < $1 ORDER BY day LIMIT $2)",
-	    "SELECT count(*) FROM daily_seen WHERE day < $1", 1 },
+	    "SELECT count(*) FROM daily_seen WHERE day < $1", 1, "daily_seen" },
 };
 
 /* The purge counts every row due and changes nothing. */
@@ -776,7 +780,49 @@ pg_purge_count(struct pg_store *q, int64_t before, int64_t *deleted)
 	return 0;
 }
 
-/* The purge's steps, in a savepoint: 0, or -1 with nothing left done. */
+/*
+ * The oldest whole day due holding rows, dropped with the empty days
+ * before it (pg-schema.c's checkind_days_drop) after making sure of the
+ * days ahead: 1 with the rows it held in *deleted, 0 when no day holding
+ * rows went (none due, or its lock did not come).
+ */
+static int
+pg_purge_day(struct pg_store *q, int64_t before, int64_t *deleted)
+{
+	const struct pg_purge_step	*st;
+	char				 b[PG_NUM];
+	const char			*p[2];
+	int64_t				 n;
+	size_t				 i;
+	int				 null;
+
+	if (pg_run(q, "purge days ahead", "SELECT checkind_days_make()", 0,
+	    NULL) == -1)
+		return -1;
+	for (i = 0; i < nitems(pg_purge_steps); i++) {
+		st = &pg_purge_steps[i];
+		if (st->days == NULL)
+			continue;
+		p[0] = st->days;
+		p[1] = pg_i64(b, st->by_day ? tz_day_start(before) : before);
+		if (pg_off_value(q, st->what, "SELECT checkind_days_drop($1, $2)",
+		    2, p, &n, &null) == -1)
+			return -1;
+		if (!null && n > 0) {
+			log_debug("store: purge %s=%lld before=%lld (a whole day)",
+			    st->what, (long long)n, (long long)before);
+			*deleted += n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The purge's steps, in a savepoint: 0, or -1 with nothing left done.
+ * A whole day goes first, alone: the caller commits it at once, releasing
+ * the lock dropping it took (pg_purge_day).
+ */
 static int
 pg_purge_steps_run(struct pg_store *q, int64_t before, int chunk,
     int64_t *deleted)
@@ -790,6 +836,15 @@ pg_purge_steps_run(struct pg_store *q, int64_t before, int chunk,
 	left = chunk > 0 ? chunk : -1;	/* -1: no limit (LIMIT NULL) */
 	if (pg_savepoint(&q->store) == -1)
 		return -1;
+	switch (pg_purge_day(q, before, deleted)) {
+	case -1:
+		pg_savepoint_end(&q->store, 0);
+		*deleted = 0;
+		return -1;
+	case 1:
+		left = 0;
+		break;
+	}
 	for (i = 0; i < nitems(pg_purge_steps) && left != 0; i++) {
 		st = &pg_purge_steps[i];
 		p[0] = pg_i64(b, st->by_day ? tz_day_start(before) : before);

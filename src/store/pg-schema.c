@@ -270,6 +270,159 @@ static const struct pg_schema_step pg_schema_steps[] = {
 	"  at BIGINT NOT NULL);"
 	"CREATE INDEX flags_at ON flags(at);"
 	},
+	/*
+	 * Day partitions: check-ins, inbound messages and who was first seen
+	 * where go in one table a UTC day (NAME_dDAY, DAY the days since
+	 * 1970, its rows from DAY * 86400 on), so that retention drops whole
+	 * days (checkind_days_drop, from pg_purge) instead of deleting rows
+	 * and leaving them to VACUUM. Rows outside every day made so far (an
+	 * old message, a clock far off, days the nodes were all down) go to
+	 * NAME_default and leave it row by row. A partitioned table's keys
+	 * must hold its partition column, so inbound's (channel, ext_id) is
+	 * no longer a constraint: the advisory lock every node takes on it
+	 * before looking (pg_inbound_find) keeps it unique. Ids come from
+	 * sequences owned by the columns (identity columns cannot be
+	 * partitioned in PostgreSQL 15), above every id copied.
+	 */
+	{ 11,
+	"ALTER TABLE checkins RENAME TO checkins_whole;"
+	"CREATE TABLE checkins ("
+	"  id BIGINT NOT NULL,"
+	"  venue_id BIGINT NOT NULL REFERENCES venues(id),"
+	"  number TEXT NOT NULL,"
+	"  companions BIGINT NOT NULL DEFAULT 0,"
+	"  sent_at BIGINT NOT NULL,"
+	"  received_at BIGINT NOT NULL,"
+	"  checked_out_at BIGINT,"
+	"  channel TEXT NOT NULL,"
+	"  inbound_id BIGINT) PARTITION BY RANGE (sent_at);"
+	"CREATE TABLE checkins_default PARTITION OF checkins DEFAULT;"
+	"INSERT INTO checkins (id, venue_id, number, companions, sent_at,"
+	"  received_at, checked_out_at, channel, inbound_id)"
+	"  SELECT id, venue_id, number, companions, sent_at, received_at,"
+	"  checked_out_at, channel, inbound_id FROM checkins_whole;"
+	"DROP TABLE checkins_whole;"
+	"ALTER TABLE checkins ADD PRIMARY KEY (id, sent_at);"
+	"CREATE INDEX checkins_number_sent ON checkins(number, sent_at);"
+	"CREATE INDEX checkins_venue_sent ON checkins(venue_id, sent_at);"
+	"CREATE INDEX checkins_sent ON checkins(sent_at);"
+	"CREATE SEQUENCE checkins_id_seq OWNED BY checkins.id;"
+	"ALTER TABLE checkins ALTER id SET DEFAULT nextval('checkins_id_seq');"
+	"SELECT setval('checkins_id_seq', coalesce(max(id), 0) + 1, false)"
+	"  FROM checkins;"
+
+	"ALTER TABLE inbound RENAME TO inbound_whole;"
+	"CREATE TABLE inbound ("
+	"  id BIGINT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  ext_id TEXT,"
+	"  number TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  received_at BIGINT NOT NULL,"
+	"  replies TEXT) PARTITION BY RANGE (received_at);"
+	"CREATE TABLE inbound_default PARTITION OF inbound DEFAULT;"
+	"INSERT INTO inbound (id, channel, ext_id, number, text, received_at,"
+	"  replies) SELECT id, channel, ext_id, number, text, received_at,"
+	"  replies FROM inbound_whole;"
+	"DROP TABLE inbound_whole;"
+	"ALTER TABLE inbound ADD PRIMARY KEY (id, received_at);"
+	"CREATE INDEX inbound_ext ON inbound(channel, ext_id);"
+	"CREATE INDEX inbound_received ON inbound(received_at);"
+	"CREATE INDEX inbound_number ON inbound(number, received_at);"
+	"CREATE SEQUENCE inbound_id_seq OWNED BY inbound.id;"
+	"ALTER TABLE inbound ALTER id SET DEFAULT nextval('inbound_id_seq');"
+	"SELECT setval('inbound_id_seq', coalesce(max(id), 0) + 1, false)"
+	"  FROM inbound;"
+
+	"ALTER TABLE daily_seen RENAME TO daily_seen_whole;"
+	"CREATE TABLE daily_seen ("
+	"  day BIGINT NOT NULL,"
+	"  ward TEXT NOT NULL,"
+	"  number TEXT NOT NULL) PARTITION BY RANGE (day);"
+	"CREATE TABLE daily_seen_default PARTITION OF daily_seen DEFAULT;"
+	"INSERT INTO daily_seen (day, ward, number)"
+	"  SELECT day, ward, number FROM daily_seen_whole;"
+	"DROP TABLE daily_seen_whole;"
+	"ALTER TABLE daily_seen ADD PRIMARY KEY (day, ward, number);"
+
+	/*
+	 * The days from yesterday to three days ahead, on the server's clock,
+	 * for each partitioned table; a day some of whose rows already went to
+	 * the default partition is left out (they stay there). Called by every
+	 * purge, so the days ahead are always there.
+	 */
+	"CREATE FUNCTION checkind_days_make() RETURNS void"
+	"  LANGUAGE plpgsql AS $$"
+	"DECLARE"
+	"  t record;"
+	"  today integer := floor(extract(epoch FROM now()) / 86400);"
+	"  busy boolean;"
+	"BEGIN"
+	"  FOR t IN SELECT * FROM (VALUES ('checkins', 'sent_at'),"
+	"      ('inbound', 'received_at'), ('daily_seen', 'day')) AS v(tab, col)"
+	"  LOOP"
+	"    FOR d IN today - 1 .. today + 3 LOOP"
+	"      CONTINUE WHEN to_regclass(t.tab || '_d' || d) IS NOT NULL;"
+	"      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= $1'"
+	"          || ' AND %I < $2)', t.tab || '_default', t.col, t.col)"
+	"        INTO busy USING d * 86400::bigint, (d + 1) * 86400::bigint;"
+	"      CONTINUE WHEN busy;"
+	"      EXECUTE format('CREATE TABLE %I PARTITION OF %I'"
+	"          || ' FOR VALUES FROM (%s) TO (%s)', t.tab || '_d' || d, t.tab,"
+	"          d * 86400::bigint, (d + 1) * 86400::bigint);"
+	"    END LOOP;"
+	"  END LOOP;"
+	"END $$;"
+
+	/*
+	 * Drop the oldest day of table tab holding rows and wholly before the
+	 * cut-off, with the empty days before it: the rows it held, NULL when
+	 * there is none or its lock did not come at once. Dropping locks the
+	 * whole table until the transaction ends, and every statement coming
+	 * meanwhile queues behind the lock: the rows are counted before, the
+	 * lock is asked for 5 ms at most, and the caller commits at once. A
+	 * day a reader still holds (a long report) waits for a later purge,
+	 * its rows meanwhile deleted row by row like the rest.
+	 */
+	"CREATE FUNCTION checkind_days_drop(tab text, cutoff bigint)"
+	"  RETURNS bigint LANGUAGE plpgsql AS $$"
+	"DECLARE"
+	"  p record;"
+	"  n bigint;"
+	"  total bigint := 0;"
+	"  days text[] := '{}';"
+	"  day text;"
+	"  waited text := current_setting('lock_timeout');"
+	"BEGIN"
+	"  FOR p IN SELECT c.relname AS name"
+	"    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+	"    WHERE i.inhparent = tab::regclass"
+	"    AND c.relname ~ ('^' || tab || '_d[0-9]+$')"
+	"    AND (substr(c.relname, length(tab) + 3)::bigint + 1) * 86400"
+	"      <= cutoff"
+	"    ORDER BY substr(c.relname, length(tab) + 3)::bigint"
+	"  LOOP"
+	"    EXECUTE format('SELECT count(*) FROM %I', p.name) INTO n;"
+	"    days := days || p.name::text;"
+	"    total := total + n;"
+	"    EXIT WHEN n > 0;"
+	"  END LOOP;"
+	"  IF cardinality(days) = 0 THEN"
+	"    RETURN NULL;"
+	"  END IF;"
+	"  PERFORM set_config('lock_timeout', '5ms', true);"
+	"  BEGIN"
+	"    FOREACH day IN ARRAY days LOOP"
+	"      EXECUTE format('DROP TABLE %I', day);"
+	"    END LOOP;"
+	"  EXCEPTION WHEN lock_not_available THEN"
+	"    total := NULL;"
+	"  END;"
+	"  PERFORM set_config('lock_timeout', waited, true);"
+	"  RETURN total;"
+	"END $$;"
+	"SELECT checkind_days_make();"
+	},
 };
 
 /* Run sql (several statements, no parameters): 0, or -1 and why in err. */
