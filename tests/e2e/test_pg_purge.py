@@ -12,7 +12,9 @@ not installed.
   purge drops the old days whole (their tables are gone, not emptied),
   deletes the default partition's old rows, keeps the young rows and every
   aggregate, and reports the exact count. Check-ins are answered while it
-  runs.
+  runs: dropping a day locks its table for a moment, and a check-in whose
+  statement waits past the daemon's lock_timeout gets a 503, sent again
+  (counted and printed).
 """
 
 import re
