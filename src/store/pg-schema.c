@@ -270,6 +270,14 @@ static const struct pg_schema_step pg_schema_steps[] = {
 	"  at BIGINT NOT NULL);"
 	"CREATE INDEX flags_at ON flags(at);"
 	},
+	{ 10,
+	/* As SQLite's step 10: a route's token bucket, shared by the nodes. */
+	"CREATE TABLE route_tokens ("
+	"  route TEXT PRIMARY KEY,"
+	"  tokens DOUBLE PRECISION NOT NULL,"
+	"  refilled_at DOUBLE PRECISION NOT NULL,"
+	"  granted BIGINT NOT NULL DEFAULT 0);"
+	},
 };
 
 /* Run sql (several statements, no parameters): 0, or -1 and why in err. */
