@@ -5,6 +5,12 @@
  * sent, queued again after a backoff, or failed. Rows added by other
  * processes (checkinctl, alerts) are found by a poll once a second.
  *
+ * A route's rate holds across every node sharing the store: its token
+ * bucket is the store's (store_route_take), taken from in the transaction
+ * that claims the rows, as many tokens as rows found due (one pass's
+ * batch, at most the bucket's size), so that no node keeps tokens another
+ * could use.
+ *
  * Delivery is at least once. A row is claimed (committed as "sending")
  * before its request starts and its result is committed in the loop
  * iteration the answer arrives in; a crash between the two leaves it
@@ -41,8 +47,7 @@
 /* The sending state of one route, kept across reloads by name. */
 struct outbox_route {
 	char		name[64];
-	double		tokens;
-	double		refilled;	/* monotonic seconds */
+	double		resume;		/* monotonic seconds: its bucket is empty until then */
 	int		inflight;
 	int		failures;	/* consecutive failed attempts */
 	int64_t		down_until;
@@ -121,28 +126,10 @@ outbox_routes_sync(struct outbox *ob)
 		strlcpy(rs[i].name, cfg->routes[i].name, sizeof rs[i].name);
 		if ((old = outbox_route_state(ob, rs[i].name)) != NULL)
 			rs[i] = *old;
-		else {
-			rs[i].tokens = 1;
-			rs[i].refilled = num_mono();
-		}
 	}
 	free(ob->routes);
 	ob->routes = rs;
 	ob->nroutes = cfg->nroutes;
-}
-
-/* Refill a route's token bucket from its rate. */
-static void
-outbox_refill(struct outbox_route *rs, const struct route *r, double now)
-{
-	double	cap = r->rate * OUTBOX_BUCKET_SECONDS;
-
-	if (cap < 1)
-		cap = 1;
-	rs->tokens += (now - rs->refilled) * r->rate;
-	if (rs->tokens > cap)
-		rs->tokens = cap;
-	rs->refilled = now;
 }
 
 /* Queue a verdict for the next commit. */
@@ -423,22 +410,38 @@ struct outbox_pass {
 	const struct send_driver *drv;
 	int64_t			 now;
 	int			 error;
-	size_t			 nseen;		/* rows looked at */
-	size_t			 nclaimed;
-	struct outbox_msg	 claimed[OUTBOX_BATCH];
+	size_t			 ndue;		/* rows found due */
+	struct outbox_msg	 due[OUTBOX_BATCH];
+	int			 send[OUTBOX_BATCH];	/* claimed, to dispatch */
 };
 
-/* Claim one due row, or settle it if it must not be sent. */
+/* Keep a copy of a due row: tokens are taken for all of them at once. */
 static int
-outbox_pass_row(const struct outbox_msg *m, void *arg)
+outbox_pass_due(const struct outbox_msg *m, void *arg)
 {
 	struct outbox_pass	*p = arg;
+	struct outbox_msg	*c;
+
+	if (p->ndue == OUTBOX_BATCH)
+		return 1;
+	c = &p->due[p->ndue++];
+	*c = *m;
+	c->text = xstrdup(m->text);
+	c->ext_id = NULL;
+	c->dlr_state = NULL;
+	c->error = NULL;
+	return 0;
+}
+
+/* Claim due row i, or settle it if it must not be sent. */
+static int
+outbox_pass_row(struct outbox_pass *p, size_t i)
+{
 	const struct config	*cfg = p->ob->cfg;
 	struct store		*st = p->ob->st;
-	struct outbox_msg	*c;
+	const struct outbox_msg	*m = &p->due[i];
 	int			 r;
 
-	p->nseen++;
 	if (m->expires_at > 0 && p->now >= m->expires_at) {
 		metrics_add(METRIC_SENDS, m->route, "expired", 1);
 		r = store_outbox_final(st, m->id, OUTBOX_EXPIRED, "no longer relevant", p->now);
@@ -458,12 +461,7 @@ outbox_pass_row(const struct outbox_msg *m, void *arg)
 		    p->sender->name);
 		return store_outbox_sent(st, m->id, NULL, p->now) == -1 ? (p->error = 1) : 0;
 	}
-	c = &p->claimed[p->nclaimed++];
-	*c = *m;
-	c->text = xstrdup(m->text);
-	c->ext_id = NULL;
-	c->dlr_state = NULL;
-	c->error = NULL;
+	p->send[i] = 1;
 	return 0;
 }
 
@@ -484,9 +482,11 @@ outbox_sender(struct outbox *ob, const struct route *r, int64_t now)
 }
 
 /*
- * One pass over a route: claim what its sender's bucket and free slots
- * allow, in one transaction, then start the requests. Returns the seconds
- * until this route wants another pass, or -1 when it waits for rows.
+ * One pass over a route: find its due rows, as many as its sender's free
+ * slots and bucket size allow, take a token for each from the sender's
+ * bucket (shared by the nodes) and claim those the tokens cover, in one
+ * transaction, then start the requests. Returns the seconds until this
+ * route wants another pass, or -1 when it waits for rows.
  */
 static double
 outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t now)
@@ -495,7 +495,8 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 	struct outbox_pass	 p;
 	struct outbox_route	*ss;
 	size_t			 i, room;
-	double			 next_at, wall = num_wall();
+	double			 next_at, wall = num_wall(), burst, wait = 0;
+	int			 granted = 0;
 
 	memset(&p, 0, sizeof p);
 	p.ob = ob;
@@ -510,38 +511,50 @@ outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t
 			return -1;
 	}
 	ss = outbox_route_state(ob, p.sender->name);
-	outbox_refill(ss, p.sender, mono);
-	if (ss->tokens < 1)
-		return (1 - ss->tokens) / p.sender->rate;
+	if (mono < ss->resume)
+		return ss->resume - mono;
 	if (ss->inflight >= p.sender->inflight)
 		return -1;	/* a completion schedules the next pass */
-	room = (size_t)floor(ss->tokens);
+	burst = p.sender->rate * OUTBOX_BUCKET_SECONDS;
+	if (burst < 1)
+		burst = 1;
+	room = OUTBOX_BATCH;
 	if ((p.drv->http || p.drv->channel) && room > (size_t)(p.sender->inflight - ss->inflight))
 		room = (size_t)(p.sender->inflight - ss->inflight);
-	if (room > OUTBOX_BATCH)
-		room = OUTBOX_BATCH;
+	if ((double)room > floor(burst))
+		room = (size_t)floor(burst);
 
 	if (store_begin(st) == -1)
 		return 1;
-	if (store_outbox_due(st, r->name, wall, (int)room, outbox_pass_row, &p) == -1 ||
-	    p.error || store_commit(st) == -1) {
-		store_rollback(st);
-		for (i = 0; i < p.nclaimed; i++)
-			free(p.claimed[i].text);
-		log_warnx("outbox: route=%s cannot claim rows", r->name);
-		return 1;
-	}
-	for (i = 0; i < p.nclaimed; i++) {
-		outbox_dispatch(ob, p.sender, p.drv, &p.claimed[i]);
-		free(p.claimed[i].text);
-	}
+	if (store_outbox_due(st, r->name, wall, (int)room, outbox_pass_due, &p) == -1)
+		goto fail;
 	/* Every row looked at spends a token: a null route is rate-limited too. */
-	ss->tokens -= (double)p.nseen;
-	if (p.nseen == room)
-		return ss->tokens < 1 ? (1 - ss->tokens) / p.sender->rate : 0;
+	if (p.ndue > 0 && store_route_take(st, p.sender->name, p.sender->rate, burst,
+	    (int)p.ndue, wall, &granted, &wait) == -1)
+		goto fail;
+	for (i = 0; i < (size_t)granted && !p.error; i++)
+		outbox_pass_row(&p, i);
+	if (p.error || store_commit(st) == -1)
+		goto fail;
+	for (i = 0; i < p.ndue; i++) {
+		if (p.send[i])
+			outbox_dispatch(ob, p.sender, p.drv, &p.due[i]);
+		free(p.due[i].text);
+	}
+	if (wait > 0)
+		ss->resume = mono + wait;
+	if ((size_t)granted < p.ndue || p.ndue == room)
+		return wait;
 	if (store_outbox_next(st, r->name, &next_at) == 1)
 		return next_at > wall ? next_at - wall : 0;
 	return -1;
+
+fail:
+	store_rollback(st);
+	for (i = 0; i < p.ndue; i++)
+		free(p.due[i].text);
+	log_warnx("outbox: route=%s cannot claim rows", r->name);
+	return 1;
 }
 
 /* Run every route, then sleep until the earliest wants another pass. */

@@ -350,6 +350,14 @@ struct store_backend {
 			    const char *action, const char *subject,
 			    const char *query, const char *scope,
 			    int64_t records, int64_t at);
+
+	/*
+	 * A route's shared token bucket: *granted as store_route_take's,
+	 * *left the tokens left after the grant (store.c makes the wait).
+	 */
+	int		 (*route_take)(struct store *, const char *route,
+			    double rate, double burst, int want, double now,
+			    int *granted, double *left);
 };
 
 /* The backends built in. */

@@ -563,3 +563,70 @@ pg_outbox_depth(struct store *s, int (*cb)(const char *, int64_t, int64_t,
 	PQclear(r);
 	return 0;
 }
+
+/*
+ * Take up to want tokens of route's bucket (store_route_take), refilled on
+ * the server's clock: every node's take sees one clock, whatever its own.
+ * The bucket's row is locked until the caller's transaction (the claim)
+ * ends. A node finding it locked by another node's claim at that moment
+ * does not wait (SKIP LOCKED: the loop would stall, and the lock_timeout of
+ * a few ms would fail the pass): it gets no token and a wait of 0, and
+ * tries again at its next pass. The third column tells a bucket locked from
+ * one not there yet: a route never seen gets a full bucket, made by the
+ * second statement (which waits for a node making it at the same moment).
+ */
+int
+pg_route_take(struct store *s, const char *route, double rate, double burst,
+    int want, double now, int *granted, double *left)
+{
+	char		 b[3][PG_NUM];
+	const char	*p[4];
+	PGresult	*r;
+
+	(void)now;
+	*granted = 0;
+	*left = 1;
+	p[0] = route;
+	p[1] = pg_dbl(b[0], rate);
+	p[2] = pg_dbl(b[1], burst);
+	p[3] = pg_i64(b[2], want);
+	r = pg_exec(PG(s), "route take",
+	    "WITH u AS (UPDATE route_tokens AS t SET"
+	    " granted = least($4::bigint, floor(b.avail))::bigint,"
+	    " tokens = b.avail - least($4::bigint, floor(b.avail)),"
+	    " refilled_at = CASE WHEN t.refilled_at > b.now + 60 THEN b.now"
+	    " ELSE greatest(t.refilled_at, b.now) END"
+	    " FROM (SELECT k.route, c.now, least($3::double precision,"
+	    " k.tokens + greatest(0, c.now - k.refilled_at) *"
+	    " $2::double precision) AS avail"
+	    " FROM route_tokens AS k, (SELECT extract(epoch FROM"
+	    " clock_timestamp())::double precision AS now) AS c"
+	    " WHERE k.route = $1 FOR UPDATE OF k SKIP LOCKED) AS b"
+	    " WHERE t.route = b.route RETURNING t.granted, t.tokens)"
+	    " SELECT granted, tokens, true FROM u"
+	    " UNION ALL SELECT 0, 1, EXISTS (SELECT 1 FROM route_tokens"
+	    " WHERE route = $1) WHERE NOT EXISTS (SELECT 1 FROM u)", 4, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 2), "f") == 0) {
+		PQclear(r);
+		p[1] = p[2];
+		p[2] = p[3];
+		r = pg_exec(PG(s), "route take new",
+		    "INSERT INTO route_tokens (route, tokens, refilled_at,"
+		    " granted) VALUES ($1, $2::double precision -"
+		    " least($3::bigint, floor($2::double precision)),"
+		    " extract(epoch FROM clock_timestamp()),"
+		    " least($3::bigint, floor($2::double precision)))"
+		    " ON CONFLICT (route) DO NOTHING RETURNING granted, tokens",
+		    3, p);
+		if (r == NULL)
+			return -1;
+	}
+	if (PQntuples(r) == 1) {
+		*granted = (int)pg_get_i64(r, 0, 0);
+		*left = pg_get_dbl(r, 0, 1);
+	}
+	PQclear(r);
+	return 0;
+}

@@ -270,6 +270,14 @@ static const struct pg_schema_step pg_schema_steps[] = {
 	"  at BIGINT NOT NULL);"
 	"CREATE INDEX flags_at ON flags(at);"
 	},
+	{ 10,
+	/* As SQLite's step 10: a route's token bucket, shared by the nodes. */
+	"CREATE TABLE route_tokens ("
+	"  route TEXT PRIMARY KEY,"
+	"  tokens DOUBLE PRECISION NOT NULL,"
+	"  refilled_at DOUBLE PRECISION NOT NULL,"
+	"  granted BIGINT NOT NULL DEFAULT 0);"
+	},
 	/*
 	 * Day partitions: check-ins, inbound messages and who was first seen
 	 * where go in one table a UTC day (NAME_dDAY, DAY the days since

@@ -644,6 +644,7 @@ const struct store_backend store_backend_postgresql = {
 	.audit_add = pg_audit_add,
 	.audit_count_subject = pg_audit_count_subject,
 	.audit_add_scoped = pg_audit_add_scoped,
+	.route_take = pg_route_take,
 	/* pg-resident.c */
 	.checkin_add = pg_checkin_add,
 	.checkin_recent = pg_checkin_recent,

@@ -178,6 +178,7 @@ int pg_outbox_requeue(struct store *, int64_t id, int64_t now);
 int pg_outbox_cancel(struct store *, int64_t id, int64_t now);
 int pg_outbox_count(struct store *, int (*cb)(const char *, enum outbox_state, int64_t, void *), void *arg);
 int pg_outbox_depth(struct store *, int (*cb)(const char *, int64_t, int64_t, void *), void *arg);
+int pg_route_take(struct store *, const char *route, double rate, double burst, int want, double now, int *granted, double *left);
 
 /* pg-officials.c */
 int pg_venue_insert(struct store *, struct venue *);

@@ -109,6 +109,26 @@ const struct sqlite_sql sqlite_outbox_sql[] = {
 	{ STMT_OUTBOX_DEPTH,
 	    "SELECT route, count(*), min(created_at) FROM outbox WHERE state = 0"
 	    " GROUP BY route ORDER BY route" },
+
+	/*
+	 * A route's bucket: refilled from ?5 (now) at ?2 tokens a second up
+	 * to ?3, then ?4 whole tokens at most taken. SET sees the row as it
+	 * was, so the refilled tokens are written out three times. A clock
+	 * gone back more than a minute starts the refill anew from now.
+	 */
+	{ STMT_ROUTE_TAKE,
+	    "INSERT INTO route_tokens (route, tokens, refilled_at, granted)"
+	    " VALUES (?1, ?3 - min(?4, CAST(?3 AS INTEGER)), ?5,"
+	    " min(?4, CAST(?3 AS INTEGER)))"
+	    " ON CONFLICT (route) DO UPDATE SET"
+	    " granted = min(?4, CAST(min(?3, tokens +"
+	    " max(0, ?5 - refilled_at) * ?2) AS INTEGER)),"
+	    " tokens = min(?3, tokens + max(0, ?5 - refilled_at) * ?2) -"
+	    " min(?4, CAST(min(?3, tokens +"
+	    " max(0, ?5 - refilled_at) * ?2) AS INTEGER)),"
+	    " refilled_at = CASE WHEN refilled_at > ?5 + 60 THEN ?5"
+	    " ELSE max(refilled_at, ?5) END"
+	    " RETURNING granted, tokens" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -440,6 +460,34 @@ sqlite_outbox_depth(struct store *s, int (*cb)(const char *, int64_t, int64_t,
 		sqlite_done(st);
 		return -1;
 	}
+	sqlite_done(st);
+	return 0;
+}
+
+/*
+ * Take up to want tokens of route's bucket (store_route_take). The
+ * transaction that claims the rows holds SQLite's write lock: no other
+ * process changes the bucket meanwhile.
+ */
+int
+sqlite_route_take(struct store *s, const char *route, double rate, double burst,
+    int want, double now, int *granted, double *left)
+{
+	sqlite3_stmt	*st = sqlite_stmt(s, STMT_ROUTE_TAKE);
+	int		 rc;
+
+	sqlite_bind_text(st, 1, route);
+	sqlite3_bind_double(st, 2, rate);
+	sqlite3_bind_double(st, 3, burst);
+	sqlite_bind_int(st, 4, want);
+	sqlite3_bind_double(st, 5, now);
+	if ((rc = sqlite_row(s, st, "route take")) != 1) {
+		if (rc == 0)
+			log_warnx("store: route take: no row");
+		return -1;
+	}
+	*granted = sqlite3_column_int(st, 0);
+	*left = sqlite3_column_double(st, 1);
 	sqlite_done(st);
 	return 0;
 }

@@ -334,6 +334,19 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	"CREATE UNIQUE INDEX venues_call_number ON venues(call_number)"
 	"  WHERE call_number IS NOT NULL;"
 	},
+	{ 10,
+	/*
+	 * A route's token bucket (store_route_take), shared by every process
+	 * sending through the file: the tokens left at refilled_at (Unix
+	 * seconds), and how many the last take got (RETURNING sees only the
+	 * new row).
+	 */
+	"CREATE TABLE route_tokens ("
+	"  route TEXT PRIMARY KEY,"
+	"  tokens REAL NOT NULL,"
+	"  refilled_at REAL NOT NULL,"
+	"  granted INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	},
 	/*
 	 * PostgreSQL's step 11 puts check-ins, inbound messages and daily_seen
 	 * in day partitions (pg-schema.c); SQLite's tables stay whole.

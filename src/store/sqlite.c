@@ -1124,4 +1124,5 @@ const struct store_backend store_backend_sqlite = {
 	.flag_list = sqlite_flag_list,
 	.report_life = sqlite_report_life,
 	.audit_add_scoped = sqlite_audit_add_scoped,
+	.route_take = sqlite_route_take,
 };

@@ -154,6 +154,7 @@ enum sqlite_stmt_id {
 	STMT_FLAG_LIST,
 	STMT_REPORT_LIFE,
 	STMT_AUDIT_ADD_SCOPED,
+	STMT_ROUTE_TAKE,
 	STMT_COUNT
 };
 
@@ -382,6 +383,8 @@ int	sqlite_outbox_count(struct store *,
 	    void *arg);
 int	sqlite_outbox_depth(struct store *,
 	    int (*cb)(const char *, int64_t, int64_t, void *), void *arg);
+int	sqlite_route_take(struct store *, const char *route, double rate,
+	    double burst, int want, double now, int *granted, double *left);
 
 /* sqlite-reports.c */
 int	sqlite_audit_count_subject(struct store *, const char *number,

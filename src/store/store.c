@@ -1125,3 +1125,30 @@ store_interrupt(struct store *s)
 	if (s != NULL && s->ops->interrupt != NULL)
 		s->ops->interrupt(s);
 }
+
+int
+store_route_take(struct store *s, const char *route, double rate, double burst,
+    int want, double now, int *granted, double *wait)
+{
+	double	left = 0;
+
+	*granted = 0;
+	*wait = 0;
+	if (!(rate > 0) || want < 1) {
+		log_warnx("store: route take: rate %g, want %d", rate, want);
+		return -1;
+	}
+	if (burst < 1)
+		burst = 1;
+	if (s->ops->route_take(s, route, rate, burst, want, now, granted,
+	    &left) == -1)
+		return -1;
+	if (*granted < 0 || *granted > want) {
+		log_warnx("store: route take: %d tokens of %d", *granted, want);
+		*granted = 0;
+		return -1;
+	}
+	if (left < 1)
+		*wait = (1 - left) / rate;
+	return 0;
+}

@@ -359,6 +359,22 @@ int	store_outbox_count(struct store *, int (*cb)(const char *route, enum outbox_
 void	store_outbox_free(struct outbox_msg *);
 
 /*
+ * A route's token bucket, one for every node (daemon) on the store: rate
+ * tokens a second, at most burst of them (burst >= 1), each row sent or
+ * settled spending one. Take up to want (>= 1) whole tokens now: *granted
+ * gets how many (0..want), *wait the seconds until the bucket holds a
+ * whole token again (0 if it still does). Fewer than want with a wait of
+ * 0: another node was taking from the bucket at that moment; try again
+ * shortly. A route the store has never seen starts with a full bucket.
+ * The refill runs on the store's clock where the nodes share one
+ * (PostgreSQL's clock_timestamp()), else on now (Unix seconds, with a
+ * fraction). Meant inside the transaction that claims the rows: a rollback
+ * gives the tokens back, and the bucket is held until it ends.
+ */
+int	store_route_take(struct store *, const char *route, double rate, double burst,
+	    int want, double now, int *granted, double *wait);
+
+/*
  * Tracing. A stay runs from sent_at to checked_out_at, or for default_stay
  * seconds when it was never closed; a stay is "in" a window [from, to) when
  * it overlaps it.

@@ -13,17 +13,17 @@ import unittest
 import harness
 from harness import NO_QUESTIONS, e164, group, stretch, wait_until
 
-# The tables of the SQLite schema at version 9, and schema_version.
+# The tables of the SQLite schema at version 10, and schema_version.
 TABLES = {
     "admin_sessions", "answers", "audit", "checkins", "daily_seen",
     "daily_stats", "declarations", "flags", "inbound", "inspections",
     "inspectors", "outbox", "parts", "registrations", "route_secrets",
-    "schema_version", "sessions", "subscribers", "ussd_sessions", "venues",
-    "ward_days",
+    "route_tokens", "schema_version", "sessions", "subscribers",
+    "ussd_sessions", "venues", "ward_days",
 }
-
-# The newest schema step (src/store/pg-schema.c).
-LATEST = 11
+# The migrations a new database gets, the newest last.
+STEPS = ["9", "10", "11"]
+VERSION = int(STEPS[-1])
 
 _dbs = iter(range(1, 1000))
 
@@ -47,13 +47,8 @@ def tables(uri):
 
 
 def versions(uri):
-    """The first step migrated (the whole schema at 9) and the last."""
-    v = [int(r[0]) for r in SERVER.sql(uri, "SELECT version FROM schema_version"
-                                       " ORDER BY version")]
-    return (v[0], v[-1])
-
-
-MIGRATED = (9, LATEST)
+    return [r[0] for r in SERVER.sql(uri, "SELECT version FROM schema_version"
+                                     " ORDER BY version")]
 
 
 class PgCase(unittest.TestCase):
@@ -90,8 +85,8 @@ class SchemaTest(PgCase):
         d.start()
         d.wait_started()
         self.assertEqual(tables(uri), TABLES)
-        self.assertEqual(versions(uri), MIGRATED)
-        self.assertIn("migrated schema=%d" % LATEST, d.log())
+        self.assertEqual(versions(uri), STEPS)
+        self.assertIn("migrated schema=%d" % VERSION, d.log())
         self.assertIn("checkind started version=", d.log())
         # The extra columns of several nodes' outbox.
         cols = {r[0]: r[1] for r in SERVER.sql(
@@ -104,8 +99,8 @@ class SchemaTest(PgCase):
         d.stop()
         d.start()
         d.wait_started()
-        self.assertEqual(versions(uri), MIGRATED)
-        self.assertEqual(d.log().count("migrated schema=9"), 1)
+        self.assertEqual(versions(uri), STEPS)
+        self.assertEqual(d.log().count("migrated schema="), len(STEPS))
 
     def test_two_daemons_at_once(self):
         """Two nodes started at the same moment on one empty database: both
@@ -120,8 +115,8 @@ class SchemaTest(PgCase):
                        "listening", d, alive=True)
             d.wait_started()
         logs = [a.log(), b.log()]
-        self.assertEqual(versions(uri), MIGRATED)
-        self.assertEqual(sum(l.count("migrated schema=9") for l in logs), 1,
+        self.assertEqual(versions(uri), STEPS)
+        self.assertEqual(sum(l.count("migrated schema=%d" % VERSION) for l in logs), 1,
                          logs)
         self.assertEqual(tables(uri), TABLES)
 
@@ -131,10 +126,10 @@ class SchemaTest(PgCase):
         d.start()
         d.stop()
         SERVER.sql(uri, "INSERT INTO schema_version (version) VALUES (%d)"
-                   % (LATEST + 1))
+                   % (VERSION + 1))
         log = self.refused(d)
         self.assertIn("database schema version %d is newer than this program"
-                      " knows (%d): upgrade checkind" % (LATEST + 1, LATEST), log)
+                      " knows (%d): upgrade checkind" % (VERSION + 1, VERSION), log)
 
     def test_checkinctl_migrates(self):
         """checkinctl alone on an empty database makes the schema too."""
@@ -144,7 +139,7 @@ class SchemaTest(PgCase):
                            stderr=subprocess.PIPE, universal_newlines=True,
                            timeout=stretch(30))
         self.assertEqual(tables(uri), TABLES, p.stderr)
-        self.assertEqual(versions(uri), MIGRATED)
+        self.assertEqual(versions(uri), STEPS)
 
 
 class StartTest(PgCase):

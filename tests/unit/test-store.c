@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <limits.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	9	/* the newest migration */
+#define SCHEMA_VERSION	11	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -180,7 +181,7 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 20);
+	    " WHERE type = 'table'"), 21);
 }
 END_TEST
 
@@ -287,6 +288,7 @@ static const char *const schema_queries[] = {
 	" FROM ussd_sessions",
 	"SELECT id, channel, number, ref, total, seq, text, sent_at, received_at, done"
 	" FROM parts",
+	"SELECT route, tokens, refilled_at, granted FROM route_tokens",
 };
 
 START_TEST(test_schema_columns)
@@ -1183,9 +1185,13 @@ END_TEST
 
 #define T0	AT0800
 
-/* What migration 9 added, undone. */
-#define UNDO_V9 \
-	"DROP INDEX venues_call_number; ALTER TABLE venues DROP COLUMN call_number;"
+/* What migration 10 added, undone. */
+#define UNDO_V10 \
+	"DROP TABLE route_tokens;"
+
+/* What migrations 9 and 10 added, undone. */
+#define UNDO_V9 UNDO_V10 \
+	" DROP INDEX venues_call_number; ALTER TABLE venues DROP COLUMN call_number;"
 
 /* What migrations 8 and 9 added, undone. */
 #define UNDO_V8 UNDO_V9 \
@@ -2134,6 +2140,29 @@ START_TEST(test_migrate_from_v8)
 	ck_assert_int_eq(store_venue_by_id(st, id, &v), 1);
 	ck_assert_int_eq(store_venue_set_call_number(st, v.code, "+842471000001"), 0);
 	store_venue_free(&v);
+}
+END_TEST
+
+/* A database of version 9: migration 10 adds the routes' buckets, rows stay. */
+START_TEST(test_migrate_from_v9)
+{
+	int64_t	id;
+	int	granted;
+	double	wait;
+
+	id = add_venue("Cafe Giang", "Hang Gai", NULL);
+	store_close(st);
+	st = NULL;
+	sql_exec(UNDO_V10 " PRAGMA user_version = 9");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'route_tokens'"), 0);
+	st = open_store();
+	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM venues"), 1);
+	ck_assert_int_eq(sql_value("SELECT max(id) FROM venues"), id);
+	ck_assert_int_eq(store_route_take(st, "kannel", 10, 2, 1, T0, &granted,
+	    &wait), 0);
+	ck_assert_int_eq(granted, 1);
 }
 END_TEST
 
@@ -3773,6 +3802,88 @@ START_TEST(test_shown)
 }
 END_TEST
 
+/* A route's bucket: full at first, refilled at its rate, never over burst. */
+START_TEST(test_route_take)
+{
+	int	g;
+	double	w;
+
+	/* Never seen: a full bucket of 5, 3 taken, 2 left. */
+	ck_assert_int_eq(store_route_take(st, "agg", 100, 5, 3, T0, &g, &w), 0);
+	ck_assert_int_eq(g, 3);
+	ck_assert(w == 0);
+	/* The 2 left, though 4 are wanted: the next whole token in 1/100 s. */
+	ck_assert_int_eq(store_route_take(st, "agg", 100, 5, 4, T0, &g, &w), 0);
+	ck_assert_int_eq(g, 2);
+	ck_assert(fabs(w - 0.01) < 1e-9);
+	ck_assert_int_eq(store_route_take(st, "agg", 100, 5, 1, T0, &g, &w), 0);
+	ck_assert_int_eq(g, 0);
+	ck_assert(fabs(w - 0.01) < 1e-9);
+	/* 25 ms later: 2.5 tokens, 2 of them whole; half a token's wait after. */
+	ck_assert_int_eq(store_route_take(st, "agg", 100, 5, 8, T0 + 0.025, &g, &w), 0);
+	ck_assert_int_eq(g, 2);
+	ck_assert(fabs(w - 0.005) < 1e-6);
+	/* An hour idle fills the bucket to its size, no further. */
+	ck_assert_int_eq(store_route_take(st, "agg", 100, 5, 64, T0 + 3600, &g, &w), 0);
+	ck_assert_int_eq(g, 5);
+	/* Another route has its own bucket. */
+	ck_assert_int_eq(store_route_take(st, "smpp", 1, 1, 2, T0, &g, &w), 0);
+	ck_assert_int_eq(g, 1);
+	ck_assert(fabs(w - 1) < 1e-9);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM route_tokens"), 2);
+	/* A clock gone back a day: the refill starts again from then. */
+	ck_assert_int_eq(store_route_take(st, "smpp", 1, 1, 1, T0 - 86400, &g, &w), 0);
+	ck_assert_int_eq(g, 0);
+	ck_assert_int_eq(store_route_take(st, "smpp", 1, 1, 1, T0 - 86399, &g, &w), 0);
+	ck_assert_int_eq(g, 1);
+	/* A clock gone back a little: no refill, none lost. */
+	ck_assert_int_eq(store_route_take(st, "smpp", 1, 1, 1, T0 - 86399.5, &g, &w), 0);
+	ck_assert_int_eq(g, 0);
+	ck_assert_int_eq(store_route_take(st, "smpp", 1, 1, 1, T0 - 86398, &g, &w), 0);
+	ck_assert_int_eq(g, 1);
+	/* Bad arguments are refused. */
+	ck_assert_int_eq(store_route_take(st, "agg", 0, 5, 1, T0, &g, &w), -1);
+	ck_assert_int_eq(store_route_take(st, "agg", 100, 5, 0, T0, &g, &w), -1);
+}
+END_TEST
+
+/* Tokens taken in a transaction rolled back are still there. */
+START_TEST(test_route_take_rollback)
+{
+	int	g;
+	double	w;
+
+	ck_assert_int_eq(store_route_take(st, "agg", 10, 4, 1, T0, &g, &w), 0);
+	ck_assert_int_eq(g, 1);
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_route_take(st, "agg", 10, 4, 3, T0, &g, &w), 0);
+	ck_assert_int_eq(g, 3);
+	store_rollback(st);
+	ck_assert_int_eq(store_route_take(st, "agg", 10, 4, 3, T0, &g, &w), 0);
+	ck_assert_int_eq(g, 3);
+	ck_assert(fabs(w - 0.1) < 1e-9);
+}
+END_TEST
+
+/* Two processes' stores on one file share a route's bucket. */
+START_TEST(test_route_take_shared)
+{
+	struct store	*other;
+	int		 g, i, total = 0;
+	double		 w;
+
+	other = open_store();
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(store_route_take(i % 2 ? other : st, "agg", 10, 3, 2,
+		    T0 + i * 0.1, &g, &w), 0);
+		total += g;
+	}
+	/* 3 at first, then 9 tenths of a second at 10 a second: 12. */
+	ck_assert_int_eq(total, 12);
+	store_close(other);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -3839,6 +3950,9 @@ store_suite(void)
 	tcase_add_test(tc, test_outbox_list);
 	tcase_add_test(tc, test_outbox_requeue_cancel);
 	tcase_add_test(tc, test_outbox_depth);
+	tcase_add_test(tc, test_route_take);
+	tcase_add_test(tc, test_route_take_rollback);
+	tcase_add_test(tc, test_route_take_shared);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("officials");
@@ -3848,6 +3962,7 @@ store_suite(void)
 	tcase_add_test(tc, test_migrate_from_v3);
 	tcase_add_test(tc, test_venue_call_number);
 	tcase_add_test(tc, test_migrate_from_v8);
+	tcase_add_test(tc, test_migrate_from_v9);
 	tcase_add_test(tc, test_trace_venue);
 	tcase_add_test(tc, test_trace_person);
 	tcase_add_test(tc, test_trace_contacts);
