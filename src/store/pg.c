@@ -128,6 +128,12 @@ pg_error(struct pg_store *q, const char *what, const PGresult *r)
 		q->timed_out = 1;
 		return;
 	}
+	/* A connection gone fails every statement until the rollback: once. */
+	if (q->conn != NULL && PQstatus(q->conn) == CONNECTION_BAD) {
+		if (q->bad_logged)
+			return;
+		q->bad_logged = 1;
+	}
 	/* libpq's own message (a lost connection) spans lines: the first. */
 	log_warnx("store: %s: %.*s%s%s", what, (int)strcspn(msg, "\n"), msg,
 	    state != NULL ? " " : "", state != NULL ? state : "");
@@ -347,18 +353,18 @@ pg_where(char *buf, size_t len, const PGconn *conn)
 static int
 pg_reconnect(struct pg_store *q)
 {
-	const char	*role;
+	const char	*role, *standby;
 	char		 msg[512], where[256];
 	double		 now;
 
 	now = num_mono();
 	if (now < q->retry_at)
 		return -1;
-	role = q->reader ? "reader" : "connection";
+	role = q->reader ? "a reader" : "the writer";
 	if (!q->gone) {
 		pg_where(where, sizeof where, q->conn);
-		log_warnx("store: lost the primary (%s %s): reconnecting", role,
-		    where);
+		log_warnx("store: lost the primary %s (%s): reconnecting",
+		    where, role);
 		q->gone = 1;
 		q->failed_at = 0;
 	}
@@ -372,10 +378,13 @@ pg_reconnect(struct pg_store *q)
 	if (q->conn != NULL && PQstatus(q->conn) == CONNECTION_OK &&
 	    pg_session(q) == 0) {
 		q->stale = 0;
+		q->bad_logged = 0;
 		pg_where(where, sizeof where, q->conn);
-		log_info("store: %s connected to %s (%s) after %d failed"
-		    " attempts", role, where, q->reader ? "reader" :
-		    "read-write", q->failures);
+		standby = PQparameterStatus(q->conn, "in_hot_standby");
+		log_info("store: connected to %s (%s) after %d failed"
+		    " attempts (%s)", where, standby != NULL &&
+		    strcmp(standby, "on") == 0 ? "read-only" : "read-write",
+		    q->failures, role);
 		q->gone = 0;
 		q->failures = 0;
 		q->retry_wait = 0;
@@ -393,7 +402,7 @@ pg_reconnect(struct pg_store *q)
 			snprintf(msg, sizeof msg, "cannot set up the session");
 		else
 			pg_oneline(msg, sizeof msg, q->conn);
-		log_warnx("store: %s: reconnect failed (%d attempts, again"
+		log_warnx("store: reconnect failed (%s, %d attempts, again"
 		    " every %.1f s at most): %s", role, q->failures,
 		    PG_RETRY_MAX, msg);
 		q->failed_at = now;

@@ -32,6 +32,7 @@ struct pg_store {
 	int		 failures;	/* attempts failed since the loss */
 	int		 gone;		/* the loss is logged */
 	int		 stale;		/* session not set up: connect anew */
+	int		 bad_logged;	/* a statement failed on it: logged */
 	/*
 	 * Aggregate bumps (daily_stats, ward_days) held until COMMIT and
 	 * written then in key order, so that two nodes' transactions never

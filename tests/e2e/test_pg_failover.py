@@ -156,7 +156,7 @@ class CheckinFailoverTest(FailoverCase):
                 while not stop.is_set():
                     with lock:
                         i = next(serial)
-                    send((a, b)[(i + k) % 2], i)
+                    send((a, b)[k % 2], i)      # each node its own senders
             except BaseException as e:      # noqa: B902 (reported below)
                 with lock:
                     errors.append(repr(e))
@@ -217,6 +217,9 @@ class CheckinFailoverTest(FailoverCase):
         self.assertEqual(self.scalar("SELECT pg_is_in_recovery()"), "f")
         for n in (a, b):
             self.assert_reconnected(n)
+            print("%s: %s" % (n.name, "; ".join(
+                l.split(" ", 1)[1] for l in n.log().splitlines()
+                if "store:" in l)[:1500]))
 
 
 class OutboxFailoverTest(FailoverCase):
