@@ -286,52 +286,40 @@ class SilentHostTest(FailoverCase):
 
 class SynchronousCostTest(FailoverCase):
 
-    N = 300
+    N = 120         # check-ins per run, one sender: each its own commit
+    RUNS = 3        # runs each way, alternated
 
     def run_load(self, d, codes, run):
-        """N check-ins from WORKERS threads: (seconds, mean latency ms)."""
+        """N check-ins, one at a time: their latencies in ms, sorted."""
         lat = []
-        lock = threading.Lock()
-        errors = []
-
-        def worker(k):
-            try:
-                for i in range(k, self.N, WORKERS):
-                    t = time.monotonic()
-                    st, replies = d.json_sms("+8491%d%06d" % (run, i),
-                                             codes[i % len(codes)],
-                                             id="sync-%d-%d" % (run, i))
-                    if st != 200:
-                        raise AssertionError("%d %r" % (st, replies))
-                    with lock:
-                        lat.append(time.monotonic() - t)
-            except BaseException as e:      # noqa: B902 (reported below)
-                with lock:
-                    errors.append(repr(e))
-
-        t0 = time.monotonic()
-        threads = [threading.Thread(target=worker, args=(k,)) for k in range(WORKERS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(stretch(120))
-        took = time.monotonic() - t0
-        self.assertEqual(errors, [])
-        self.assertEqual(len(lat), self.N)
-        return took, 1000 * sum(lat) / len(lat)
+        for i in range(self.N):
+            t = time.monotonic()
+            st, replies = d.json_sms("+849%02d%06d" % (run, i), codes[i % len(codes)],
+                                     id="sync-%d-%d" % (run, i))
+            self.assertEqual(st, 200, replies)
+            lat.append(1000 * (time.monotonic() - t))
+        return sorted(lat)
 
     def test_synchronous_cost(self):
+        """The same load with the standby asynchronous and synchronous:
+        the median latency of a check-in each way (printed, not asserted:
+        a loaded machine's figures say little), all of them stored."""
         a = self.node("nodeA")
         codes = [a.add_venue("Quan %d" % i, "Hang Bac") for i in range(8)]
-        figures = []
-        for sync in ("", STANDBY, "", STANDBY):
-            self.primary.synchronous(sync)
-            took, ms = self.run_load(a, codes, len(figures))
-            figures.append((sync or "async", took, ms))
-        print("; ".join("%s: %d check-ins in %.2f s, %.1f ms each" % (
-            s, self.N, took, ms) for s, took, ms in figures))
+        got = {"async": [], "sync": []}
+        for run in range(2 * self.RUNS):
+            sync = run % 2 == 1
+            self.primary.synchronous(STANDBY if sync else "")
+            lat = self.run_load(a, codes, run)
+            got["sync" if sync else "async"].append(lat[len(lat) // 2])
+        med = {k: sorted(v)[len(v) // 2] for k, v in got.items()}
+        print("median check-in, one sender: asynchronous %.1f ms, synchronous"
+              " %.1f ms (runs: %s; %s)" % (
+                  med["async"], med["sync"],
+                  " ".join("%.1f" % v for v in got["async"]),
+                  " ".join("%.1f" % v for v in got["sync"])))
         self.assertEqual(self.scalar("SELECT count(*) FROM checkins"),
-                         str(4 * self.N))
+                         str(2 * self.RUNS * self.N))
 
 
 if __name__ == "__main__":
