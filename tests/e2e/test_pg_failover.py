@@ -18,6 +18,7 @@ through a URI naming both hosts, target_session_attrs=read-write.
   once; rows a node was sending at the crash (its claim lost with the
   primary: their claimer's session is not on the new one) are sent again
   by the nodes, at least once.
+- Officials' reads, on the reader threads' own connections, answer again.
 - A host that never answers (it accepts and stays silent, as one gone
   from a network) in the URI costs a start connect_timeout, not forever.
 - The cost of synchronous replication: a short run with and without.
@@ -282,6 +283,40 @@ class SilentHostTest(FailoverCase):
         st, replies = a.json_sms("+84917000001", code)
         self.assertEqual(st, 200, replies)
         print("started past a silent host in %.1f s" % took)
+
+
+class ReaderFailoverTest(FailoverCase):
+
+    PATH = "/api/reports/inactive?days=7"
+
+    def test_readers_reconnect(self):
+        """Officials' reads (the reader threads' own connections) answer
+        again after the failover, from the new primary."""
+        d = harness.AdminDaemon(database=self.uri, name="readers")
+        d.__enter__()
+        self.addCleanup(d.__exit__, None, None, None)
+        self.addCleanup(lambda: d.alive() and d.stop())
+        d.start()
+        d.wait_started()
+        code = d.add_venue("Quan 1", "Hang Bac")
+        st, _, body = d.admin_http("GET", self.PATH, who="admin1")
+        self.assertEqual(st, 200, body)
+        self.assertIn(code.encode(), body)
+        _, t_up = self.fail_over()
+        answers = collections.Counter()
+
+        def served():
+            st, _, body = d.admin_http("GET", self.PATH, who="admin1")
+            answers[st] += 1
+            return st == 200 and code.encode() in body
+
+        self.assertTrue(until(served, stretch(30)), "reads not served: %r" % answers)
+        print("reads after the failover: %s" % dict(answers))
+        self.assertEqual(set(answers) - {200, 503}, set(), answers)
+        self.assertTrue(d.alive())
+        self.assertIn("(a reader)", d.log())
+        self.assertIn("connected to 127.0.0.1:%d (read-write)" % self.standby.port,
+                      d.log())
 
 
 class SynchronousCostTest(FailoverCase):
