@@ -360,7 +360,7 @@ pg_reconnect(struct pg_store *q)
 	now = num_mono();
 	if (now < q->retry_at)
 		return -1;
-	role = q->reader ? "a reader" : "the writer";
+	role = q->reader ? "a reader" : "a writer";
 	if (!q->gone) {
 		pg_where(where, sizeof where, q->conn);
 		log_warnx("store: lost the primary %s (%s): reconnecting",
@@ -381,8 +381,8 @@ pg_reconnect(struct pg_store *q)
 		q->bad_logged = 0;
 		pg_where(where, sizeof where, q->conn);
 		standby = PQparameterStatus(q->conn, "in_hot_standby");
-		log_info("store: connected to %s (%s) after %d failed"
-		    " attempts (%s)", where, standby != NULL &&
+		log_info("store: reconnected to PostgreSQL at %s (%s) after %d"
+		    " failed attempts (%s)", where, standby != NULL &&
 		    strcmp(standby, "on") == 0 ? "read-only" : "read-write",
 		    q->failures, role);
 		q->gone = 0;

@@ -28,13 +28,12 @@ import collections
 import socket
 import threading
 import time
-import unittest
 
 import fakeagg
 import harness
 import pgserver
 from harness import OUTBOX_SENT, stretch
-from test_pg_nodes import Node, NodesCase
+from test_pg_nodes import NodesCase
 
 STANDBY = "standby1"
 WORKERS = 4
@@ -111,8 +110,8 @@ class FailoverCase(NodesCase):
         """n's log tells the loss and the new primary, on one line each."""
         log = n.log()
         self.assertIn("store: lost the primary", log)
-        self.assertIn("connected to 127.0.0.1:%d (read-write)" % self.standby.port,
-                      log)
+        self.assertIn("reconnected to PostgreSQL at 127.0.0.1:%d (read-write)"
+                      % self.standby.port, log)
 
 
 class CheckinFailoverTest(FailoverCase):
@@ -315,8 +314,8 @@ class ReaderFailoverTest(FailoverCase):
         self.assertEqual(set(answers) - {200, 503}, set(), answers)
         self.assertTrue(d.alive())
         self.assertIn("(a reader)", d.log())
-        self.assertIn("connected to 127.0.0.1:%d (read-write)" % self.standby.port,
-                      d.log())
+        self.assertIn("reconnected to PostgreSQL at 127.0.0.1:%d (read-write)"
+                      % self.standby.port, d.log())
 
 
 class SynchronousCostTest(FailoverCase):
