@@ -18,7 +18,7 @@
  * meanwhile statements fail at once, without a connection attempt.
  *
  * Every connection (the daemon's, its readers', the purge's) gets bounds
- * on a dead host unless the URI sets them (pg_defaults): the attempt to
+ * on a dead host unless the URI sets them (pg_default_keys): the attempt to
  * connect, and keepalives and a TCP user timeout on an open connection,
  * so that a host gone from the network never stalls a caller for long,
  * and target_session_attrs=read-write, so that a standby is never used.
@@ -75,7 +75,7 @@ static const char *const pg_default_values[] = {
 	"3", "1", "5", "2", "3", "10000", "read-write", NULL, NULL
 };
 
-/* A new connection to database with pg_defaults (NULL: out of memory). */
+/* A new connection to database with pg_default_keys (NULL: no memory). */
 static PGconn *
 pg_connectdb(const char *database)
 {
