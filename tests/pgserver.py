@@ -5,11 +5,22 @@
     rows = server.sql(uri, "SELECT 1")    # [["1"]]: lists of text, None for NULL
     server.close()                        # also done at exit
 
+    standby = server.standby("standby1")  # pg_basebackup -R, started, streaming
+    server.synchronous("standby1")        # commits wait for the standby
+    server.stop("immediate")              # a crash of the primary
+    standby.promote()                     # the standby takes writes
+
 The cluster lives in a temporary folder: initdb -A trust -U checkind (the
 superuser is checkind, trust on loopback), listening on 127.0.0.1 on a free
 port with its unix sockets in the folder, fsync on. As root the server runs
 as the `postgres` user through runuser (PostgreSQL refuses to run as root);
 otherwise as the current user. Python 3 standard library only.
+
+A standby is a copy of a running cluster made with `pg_basebackup -R -X
+stream` over the replication connection initdb's pg_hba.conf trusts on
+loopback (wal_level replica and max_wal_senders are the defaults), in a
+folder of its own, on its own port, streaming from the primary under its
+name (cluster_name, the walreceiver's application_name).
 
 Environment: CHECKIND_PG_BINDIR (default /usr/lib/postgresql/15/bin) holds
 initdb, pg_ctl and postgres; CHECKIND_KEEP=1 keeps the folder afterwards.
@@ -38,7 +49,7 @@ FIELD, RECORD, NULL = "\x1f", "\x1e", "\x01"
 
 def available():
     """Why a cluster cannot be started here, or None when it can."""
-    for prog in ("initdb", "pg_ctl", "postgres"):
+    for prog in ("initdb", "pg_ctl", "postgres", "pg_basebackup"):
         if not os.access(os.path.join(BINDIR, prog), os.X_OK):
             return "%s not found in %s (apt install postgresql-15)" % (
                 prog, BINDIR)
@@ -104,11 +115,14 @@ def _free_port():
 class PgServer:
     """A PostgreSQL cluster of its own, started at creation."""
 
-    def __init__(self, timeout=60.0):
+    def __init__(self, timeout=60.0, primary=None, name=None):
+        """A new cluster, or with primary (a running PgServer) a standby
+        of it named name (see standby())."""
         why = available()
         if why is not None:
             raise unittest.SkipTest(why)
         self.timeout = timeout
+        self.name = name
         self.dir = _tempdir()
         self.data = os.path.join(self.dir, "data")
         self.log = os.path.join(self.dir, "log")
@@ -125,8 +139,14 @@ class PgServer:
                               "-w", "stop"]),
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True)
-        self._as_owner(["initdb", "-D", self.data, "-A", "trust", "-U", USER,
-                        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        if primary is None:
+            self._as_owner(["initdb", "-D", self.data, "-A", "trust", "-U",
+                            USER, "-E", "UTF8", "--locale=C.UTF-8",
+                            "--no-sync"])
+        else:
+            self._as_owner(["pg_basebackup", "-D", self.data, "-R", "-X",
+                            "stream", "-c", "fast", "--no-sync", "-h",
+                            "127.0.0.1", "-p", str(primary.port), "-U", USER])
         self.start()
 
     def _owner_argv(self, argv):
@@ -153,6 +173,8 @@ class PgServer:
             port = self.port or _free_port()
             opts = ("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=on"
                     " -c max_connections=200" % (port, self.dir))
+            if self.name is not None:
+                opts += " -c cluster_name=%s" % self.name
             p = self._as_owner(["pg_ctl", "-D", self.data, "-l", self.log,
                                 "-w", "-t", str(int(self.timeout)),
                                 "-o", opts, "start"], check=False)
@@ -189,6 +211,60 @@ class PgServer:
             shutil.rmtree(self.dir, ignore_errors=True)
         self._watcher.stdin.close()
         self._watcher.wait()
+
+    def standby(self, name="standby1"):
+        """A streaming standby of this running cluster, started (a
+        PgServer of its own, read-only until promote()), named name on
+        the primary (pg_stat_replication's application_name)."""
+        s = PgServer(timeout=self.timeout, primary=self, name=name)
+        try:
+            self.wait_streaming(name)
+        except BaseException:
+            s.close()
+            raise
+        return s
+
+    def wait_streaming(self, name, timeout=None):
+        """Wait until standby name streams from this primary."""
+        end = time.monotonic() + (timeout or self.timeout)
+        while True:
+            if self.sql(self.uri(), "SELECT count(*) FROM pg_stat_replication"
+                        " WHERE application_name = '%s' AND state = 'streaming'"
+                        % name) == [["1"]]:
+                return
+            if time.monotonic() >= end:
+                raise RuntimeError("standby %s not streaming from port %d"
+                                   % (name, self.port))
+            time.sleep(0.1)
+
+    def synchronous(self, names):
+        """Make this primary's commits wait for the standbys names (a
+        synchronous_standby_names value; "" for none again). Set with
+        ALTER SYSTEM after the standby was copied: a standby made from
+        it would wait for itself once promoted."""
+        self.sql(self.uri(), "ALTER SYSTEM SET synchronous_standby_names"
+                 " = '%s'" % names.replace("'", "''"))
+        self.sql(self.uri(), "SELECT pg_reload_conf()")
+        end = time.monotonic() + self.timeout
+        while names and self.sql(self.uri(), "SELECT count(*) FROM"
+                                 " pg_stat_replication WHERE sync_state ="
+                                 " 'sync'") == [["0"]]:
+            if time.monotonic() >= end:
+                raise RuntimeError("no synchronous standby on port %d"
+                                   % self.port)
+            time.sleep(0.1)
+
+    def promote(self):
+        """Make this standby a primary (pg_ctl promote), waiting until it
+        takes writes."""
+        self._as_owner(["pg_ctl", "-D", self.data, "-w", "-t",
+                        str(int(self.timeout)), "promote"])
+        end = time.monotonic() + self.timeout
+        while self.sql(self.uri(), "SELECT pg_is_in_recovery()") != [["f"]]:
+            if time.monotonic() >= end:
+                raise RuntimeError("standby on port %d not promoted"
+                                   % self.port)
+            time.sleep(0.05)
 
     def uri(self, dbname="postgres"):
         return "postgresql://%s@127.0.0.1:%d/%s" % (USER, self.port, dbname)

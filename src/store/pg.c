@@ -7,13 +7,21 @@
  * A lost connection (the server restarted, a failover) is noticed before a
  * statement is sent, when the server's goodbye or the end of the stream
  * waits on the idle socket, or when a statement fails with the connection
- * gone. Outside a transaction the statement then reconnects once (PQreset,
+ * gone. Outside a transaction the statement then reconnects (PQreset,
  * which tries the URI's hosts in turn) and sets the session up again before
  * running; inside one it fails, as a busy SQLite does, and the first
  * statement after the rollback reconnects. A statement that failed on its
  * way is not sent again (the server may have run it): its operation fails,
  * and the caller answers "retry later"; only BEGIN and SET, harmless twice,
- * are.
+ * are. A reconnection that fails is tried again by a later statement, not
+ * before a wait that doubles from PG_RETRY_MIN to PG_RETRY_MAX seconds:
+ * meanwhile statements fail at once, without a connection attempt.
+ *
+ * Every connection (the daemon's, its readers', the purge's) gets bounds
+ * on a dead host unless the URI sets them (pg_default_keys): the attempt to
+ * connect, and keepalives and a TCP user timeout on an open connection,
+ * so that a host gone from the network never stalls a caller for long,
+ * and target_session_attrs=read-write, so that a standby is never used.
  */
 #include <errno.h>
 #include <poll.h>
@@ -43,6 +51,68 @@ static int	pg_reconnect(struct pg_store *);
 /* SQLSTATE of a statement cancelled by statement_timeout or PQcancel. */
 #define PG_QUERY_CANCELED	"57014"
 
+/* Seconds between two attempts to reconnect, and between their logs. */
+#define PG_RETRY_MIN	0.1
+#define PG_RETRY_MAX	1.0
+#define PG_RETRY_LOG	30.0
+
+/*
+ * libpq's settings a connection gets unless the URI (dbname, expanded
+ * after them: its own win) says otherwise.
+ */
+static const char *const pg_default_keys[] = {
+	"connect_timeout",	/* seconds per host */
+	"keepalives",
+	"keepalives_idle",	/* seconds */
+	"keepalives_interval",	/* seconds */
+	"keepalives_count",
+	"tcp_user_timeout",	/* milliseconds */
+	"target_session_attrs",
+	"dbname",		/* the URI */
+	NULL
+};
+static const char *const pg_default_values[] = {
+	"3", "1", "5", "2", "3", "10000", "read-write", NULL, NULL
+};
+
+/* A new connection to database with pg_default_keys (NULL: no memory). */
+static PGconn *
+pg_connectdb(const char *database)
+{
+	const char	*values[nitems(pg_default_keys)];
+
+	memcpy(values, pg_default_values, sizeof values);
+	values[nitems(pg_default_keys) - 2] = database;
+	return PQconnectdbParams(pg_default_keys, values, 1);
+}
+
+/*
+ * libpq's message about a connection, on one line: one line per host
+ * tried becomes "; " apart. It names hosts and ports, never the password.
+ */
+static void
+pg_oneline(char *buf, size_t len, const PGconn *conn)
+{
+	const char	*msg, *p;
+	size_t		 n = 0;
+
+	msg = conn != NULL ? PQerrorMessage(conn) : "out of memory";
+	for (p = msg; *p != '\0' && n + 3 < len; p++) {
+		if (*p != '\n' && *p != '\t') {
+			buf[n++] = *p;
+			continue;
+		}
+		while (p[1] == '\n' || p[1] == '\t')
+			p++;
+		if (n > 0 && p[1] != '\0') {
+			buf[n++] = ';';
+			buf[n++] = ' ';
+		}
+	}
+	if (len > 0)
+		buf[n < len ? n : len - 1] = '\0';
+}
+
 static void
 pg_error(struct pg_store *q, const char *what, const PGresult *r)
 {
@@ -57,6 +127,12 @@ pg_error(struct pg_store *q, const char *what, const PGresult *r)
 	    q->reader) {
 		q->timed_out = 1;
 		return;
+	}
+	/* A connection gone fails every statement until the rollback: once. */
+	if (q->conn != NULL && PQstatus(q->conn) == CONNECTION_BAD) {
+		if (q->bad_logged)
+			return;
+		q->bad_logged = 1;
 	}
 	/* libpq's own message (a lost connection) spans lines: the first. */
 	log_warnx("store: %s: %.*s%s%s", what, (int)strcspn(msg, "\n"), msg,
@@ -246,7 +322,7 @@ pg_lost(struct pg_store *q)
 
 	if (q->depth != 0)
 		return 0;
-	if (q->conn == NULL || PQstatus(q->conn) == CONNECTION_BAD)
+	if (q->conn == NULL || q->stale || PQstatus(q->conn) == CONNECTION_BAD)
 		return 1;
 	pfd.fd = PQsocket(q->conn);
 	pfd.events = POLLIN;
@@ -256,38 +332,82 @@ pg_lost(struct pg_store *q)
 	return PQstatus(q->conn) == CONNECTION_BAD;
 }
 
+/* Where the connection is (was), for a log line: "HOST:PORT". */
+static void
+pg_where(char *buf, size_t len, const PGconn *conn)
+{
+	const char	*host, *port;
+
+	host = conn != NULL ? PQhost(conn) : NULL;
+	port = conn != NULL ? PQport(conn) : NULL;
+	snprintf(buf, len, "%s:%s", host != NULL && *host != '\0' ? host :
+	    "?", port != NULL && *port != '\0' ? port : "?");
+}
+
 /*
- * Connect again (PQreset: the same URI, its hosts in turn), forgetting
- * what the old session had prepared and held: 0, or -1 (logged).
+ * Connect again (PQreset: the same URI and settings, its hosts in turn),
+ * forgetting what the old session had prepared and held: 0, or -1 (the
+ * first failure after a loss logged, then one every PG_RETRY_LOG seconds).
+ * Not tried again before q->retry_at.
  */
 static int
 pg_reconnect(struct pg_store *q)
 {
-	char	*nl, msg[256];
+	const char	*role, *standby;
+	char		 msg[512], where[256];
+	double		 now;
 
+	now = num_mono();
+	if (now < q->retry_at)
+		return -1;
+	role = q->reader ? "a reader" : "a writer";
+	if (!q->gone) {
+		pg_where(where, sizeof where, q->conn);
+		log_warnx("store: lost the primary %s (%s): reconnecting",
+		    where, role);
+		q->gone = 1;
+		q->failed_at = 0;
+	}
 	pg_held_forget(q, 0);
 	q->nprepared = 0;
+	q->stale = 1;
 	if (q->conn != NULL)
 		PQreset(q->conn);
 	else
-		q->conn = PQconnectdb(q->database);
-	if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
-		/* libpq's message names host and port, never the password. */
-		snprintf(msg, sizeof msg, "%s", q->conn != NULL ?
-		    PQerrorMessage(q->conn) : "out of memory");
-		if ((nl = strchr(msg, '\n')) != NULL)
-			*nl = '\0';
-		log_warnx("store: reconnect failed: %s", msg);
-		return -1;
+		q->conn = pg_connectdb(q->database);
+	if (q->conn != NULL && PQstatus(q->conn) == CONNECTION_OK &&
+	    pg_session(q) == 0) {
+		q->stale = 0;
+		q->bad_logged = 0;
+		pg_where(where, sizeof where, q->conn);
+		standby = PQparameterStatus(q->conn, "in_hot_standby");
+		log_info("store: reconnected to PostgreSQL at %s (%s) after %d"
+		    " failed attempts (%s)", where, standby != NULL &&
+		    strcmp(standby, "on") == 0 ? "read-only" : "read-write",
+		    q->failures, role);
+		q->gone = 0;
+		q->failures = 0;
+		q->retry_wait = 0;
+		q->retry_at = 0;
+		return 0;
 	}
-	if (pg_session(q) == -1) {
-		log_warnx("store: reconnected, but cannot set up the session");
-		PQfinish(q->conn);
-		q->conn = NULL;
-		return -1;
+	q->failures++;
+	q->retry_wait = q->retry_wait == 0 ? PG_RETRY_MIN : q->retry_wait * 2;
+	if (q->retry_wait > PG_RETRY_MAX)
+		q->retry_wait = PG_RETRY_MAX;
+	now = num_mono();
+	q->retry_at = now + q->retry_wait;
+	if (q->failed_at == 0 || now - q->failed_at >= PG_RETRY_LOG) {
+		if (q->conn != NULL && PQstatus(q->conn) == CONNECTION_OK)
+			snprintf(msg, sizeof msg, "cannot set up the session");
+		else
+			pg_oneline(msg, sizeof msg, q->conn);
+		log_warnx("store: reconnect failed (%s, %d attempts, again"
+		    " every %.1f s at most): %s", role, q->failures,
+		    PG_RETRY_MAX, msg);
+		q->failed_at = now;
 	}
-	log_info("store: reconnected to PostgreSQL");
-	return 0;
+	return -1;
 }
 
 const char *
@@ -354,20 +474,17 @@ static struct pg_store *
 pg_connect(const char *database, int reader, char *err, size_t errlen)
 {
 	struct pg_store	*q;
-	char		*nl;
+	char		 msg[512];
 
 	q = xcalloc(1, sizeof *q);
 	q->store.ops = &store_backend_postgresql;
 	q->database = xstrdup(database);
 	q->reader = reader;
 	q->busy_ms = -1;
-	q->conn = PQconnectdb(database);
+	q->conn = pg_connectdb(database);
 	if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
-		/* libpq's message names host and port, never the password. */
-		snprintf(err, errlen, "PostgreSQL: %s", q->conn != NULL ?
-		    PQerrorMessage(q->conn) : "out of memory");
-		if ((nl = strchr(err, '\n')) != NULL)
-			*nl = '\0';
+		pg_oneline(msg, sizeof msg, q->conn);
+		snprintf(err, errlen, "PostgreSQL: %s", msg);
 		pg_close(&q->store);
 		return NULL;
 	}

@@ -25,6 +25,14 @@ struct pg_store {
 	/* Session settings, set again on a new connection (pg.c). */
 	int		 busy_ms;	/* lock_timeout; -1: the server's */
 	int		 lazy;		/* synchronous_commit off */
+	/* Reconnecting after a lost connection (pg.c). */
+	double		 retry_at;	/* no new attempt before (num_mono) */
+	double		 retry_wait;	/* seconds to the next attempt */
+	double		 failed_at;	/* last failure logged (num_mono) */
+	int		 failures;	/* attempts failed since the loss */
+	int		 gone;		/* the loss is logged */
+	int		 stale;		/* session not set up: connect anew */
+	int		 bad_logged;	/* a statement failed on it: logged */
 	/*
 	 * Aggregate bumps (daily_stats, ward_days) held until COMMIT and
 	 * written then in key order, so that two nodes' transactions never
