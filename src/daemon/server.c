@@ -72,7 +72,7 @@ server_nofile(void)
 }
 
 static void
-server_reload(struct server *srv)
+server_reload_config(struct server *srv)
 {
 	struct config	*cfg;
 	char		 err[512];
@@ -112,6 +112,15 @@ server_reload(struct server *srv)
 	readers_reload(srv->readers, cfg->admin_query_timeout);
 	purge_reload(srv->purge, cfg);
 	log_info("configuration reloaded file=%s", cfg->file);
+}
+
+/* The inbound store thread sees neither the zone nor the configuration change. */
+static void
+server_reload(struct server *srv)
+{
+	inbound_pause(srv->inbound);
+	server_reload_config(srv);
+	inbound_resume(srv->inbound);
 }
 
 /*
