@@ -29,7 +29,9 @@
  *
  * What the threads share, and how:
  * - pending, working, flushing, done, committed, flushed, wcfg, paused,
- *   stop, flush_failed: under mu; cv is broadcast at every change of them.
+ *   stop, flush_failed: under mu; the flusher waits on fcv (signalled at
+ *   a commit), the worker and the loop (pausing, draining) on cv,
+ *   broadcast at every other change.
  *   A job moves queue (loop only) -> pending -> working -> flushing ->
  *   done -> answered on the loop; the thread that moves it holds mu, so
  *   whatever a thread wrote in a job is seen by the next one. The worker
@@ -128,7 +130,8 @@ struct inbound {
 	int			 worker_running;
 	int			 flusher_running;
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;		/* (mu) broadcast at any change */
+	pthread_cond_t		 cv;		/* (mu) the worker's and the loop's wait */
+	pthread_cond_t		 fcv;		/* (mu) the flusher's: committed */
 	const struct config	*wcfg;		/* (mu) the worker's, replaced while paused */
 	struct inbound_jobs	 pending;	/* (mu) handed to the worker */
 	struct inbound_jobs	 working;	/* (mu) the group it runs now */
@@ -449,6 +452,7 @@ inbound_worker(void *arg)
 			TAILQ_FOREACH(job, &in->working, entry)
 				job->group = in->committed;
 			TAILQ_CONCAT(&in->flushing, &in->working, entry);
+			pthread_cond_signal(&in->fcv);
 		} else {
 			TAILQ_CONCAT(&in->done, &in->working, entry);
 			inbound_wake(in);
@@ -471,7 +475,7 @@ inbound_flusher(void *arg)
 	pthread_mutex_lock(&in->mu);
 	for (;;) {
 		while (!in->stop && in->committed == in->flushed)
-			pthread_cond_wait(&in->cv, &in->mu);
+			pthread_cond_wait(&in->fcv, &in->mu);
 		if (in->stop)
 			break;
 		upto = in->committed;
@@ -781,6 +785,7 @@ inbound_threads_stop(struct inbound *in)
 	pthread_mutex_lock(&in->mu);
 	in->stop = 1;
 	pthread_cond_broadcast(&in->cv);
+	pthread_cond_signal(&in->fcv);
 	pthread_mutex_unlock(&in->mu);
 	if (in->worker_running)
 		pthread_join(in->worker, NULL);
@@ -821,6 +826,7 @@ inbound_new(struct event_base *base, struct store *st, const struct config *cfg,
 	TAILQ_INIT(&in->done);
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->cv, NULL);
+	pthread_cond_init(&in->fcv, NULL);
 	if ((in->commit = event_new(base, -1, 0, inbound_commit, in)) == NULL ||
 	    (in->sweep = evtimer_new(base, inbound_sweep, in)) == NULL)
 		fatalx("event_new");
@@ -920,6 +926,7 @@ inbound_free(struct inbound *in)
 	inbound_threads_stop(in);
 	pthread_mutex_destroy(&in->mu);
 	pthread_cond_destroy(&in->cv);
+	pthread_cond_destroy(&in->fcv);
 	event_free(in->commit);
 	event_free(in->sweep);
 	free(in);
