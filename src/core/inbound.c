@@ -144,6 +144,8 @@ struct inbound {
 	int			 stop;		/* (mu) */
 	int			 wake[2];	/* the threads' word to the loop */
 	struct event		*wake_ev;
+	void			(*drained)(void *);	/* inbound_drain */
+	void			*drained_arg;
 };
 
 /* Where a job's store work runs: the worker's or the loop's store. */
@@ -498,6 +500,28 @@ inbound_flusher(void *arg)
 	return NULL;
 }
 
+/* Nothing handed over is left unanswered: tell inbound_drain's caller. */
+static void
+inbound_check_drained(struct inbound *in)
+{
+	void	(*cb)(void *) = in->drained;
+	int	 idle;
+
+	if (cb == NULL || !TAILQ_EMPTY(&in->queue))
+		return;
+	idle = 1;
+	if (in->worker_running) {
+		pthread_mutex_lock(&in->mu);
+		idle = TAILQ_EMPTY(&in->pending) && TAILQ_EMPTY(&in->working) &&
+		    TAILQ_EMPTY(&in->flushing) && TAILQ_EMPTY(&in->done);
+		pthread_mutex_unlock(&in->mu);
+	}
+	if (idle) {
+		in->drained = NULL;
+		cb(in->drained_arg);
+	}
+}
+
 /* The threads' word: answer what is done. */
 static void
 inbound_woken(evutil_socket_t fd, short events, void *arg)
@@ -519,6 +543,7 @@ inbound_woken(evutil_socket_t fd, short events, void *arg)
 		log_warnx("inbound: flushing to disk failed, %s",
 		    "messages refused for a retry");
 	inbound_answer(in, &done);
+	inbound_check_drained(in);
 }
 
 /*
@@ -545,6 +570,7 @@ inbound_commit_here(struct inbound *in)
 		return;
 	}
 	inbound_answer(in, &done);
+	inbound_check_drained(in);
 }
 
 /* Hand what this loop iteration queued to the worker, as one group. */
@@ -876,6 +902,14 @@ inbound_reload(struct inbound *in, const struct config *cfg)
 	pthread_mutex_unlock(&in->mu);
 	/* Paused: the worker is not using its connection. */
 	store_set_max_size(in->own, (int64_t)cfg->max_database_mb << 20);
+}
+
+void
+inbound_drain(struct inbound *in, void (*cb)(void *), void *arg)
+{
+	in->drained = cb;
+	in->drained_arg = arg;
+	inbound_check_drained(in);
 }
 
 void

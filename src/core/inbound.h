@@ -132,6 +132,12 @@ void		 inbound_free(struct inbound *);	/* commits what is queued first */
 void		 inbound_queued(struct inbound *);
 /* Commit what is queued now, without waiting for a lock held elsewhere (a stop). */
 void		 inbound_flush(struct inbound *);
+/*
+ * Call cb(arg) from the loop once everything handed over is answered (at
+ * once if it is): a stop waits for it before it leaves the loop, so that
+ * the answers are sent, not only written into the connections' buffers.
+ */
+void		 inbound_drain(struct inbound *, void (*cb)(void *), void *arg);
 void	inbound_submit(struct inbound *, const struct inbound_sms *, inbound_cb, void *arg,
 	    uint64_t tag);
 void	inbound_submit_dlr(struct inbound *, const struct inbound_dlr *, inbound_cb,
