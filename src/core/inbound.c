@@ -29,7 +29,7 @@
  *
  * What the threads share, and how:
  * - pending, working, flushing, done, committed, flushed, wcfg, paused,
- *   stop, flush_failed: under mu; the flusher waits on fcv (signalled at
+ *   stop, flush_failed, sweep_asked, sweeping, kick_asked: under mu; the flusher waits on fcv (signalled at
  *   a commit), the worker and the loop (pausing, draining) on cv,
  *   broadcast at every other change.
  *   A job moves queue (loop only) -> pending -> working -> flushing ->
@@ -51,7 +51,9 @@
  *   codec/gsm.c (built here on the loop before the threads start), tz.c
  *   (localtime_r; setenv only while paused). It schedules no event and
  *   calls no channel: callbacks and the outbox kick run on the loop.
- * - The sweep of overdue parts stays on the loop, on the loop's store.
+ * - The sweep of overdue parts runs on the worker too, between two groups
+ *   (sweep_asked by the loop's timer, sweeping while it runs, kick_asked
+ *   when it queued replies: the loop wakes the outbox).
  */
 #include <sys/queue.h>
 
@@ -142,11 +144,16 @@ struct inbound {
 	int			 flush_failed;	/* (mu) */
 	int			 paused;	/* (mu) */
 	int			 stop;		/* (mu) */
+	int			 sweep_asked;	/* (mu) the sweep's time came */
+	int			 sweeping;	/* (mu) the worker runs it */
+	int			 kick_asked;	/* (mu) it queued replies */
 	int			 wake[2];	/* the threads' word to the loop */
 	struct event		*wake_ev;
 	void			(*drained)(void *);	/* inbound_drain */
 	void			*drained_arg;
 };
+
+static int	inbound_sweep_run(struct store *, const struct config *);
 
 /* Where a job's store work runs: the worker's or the loop's store. */
 struct inbound_ctx {
@@ -433,16 +440,32 @@ inbound_worker(void *arg)
 	struct inbound		*in = arg;
 	struct inbound_ctx	 c;
 	struct inbound_job	*job;
-	int			 ok;
+	int			 ok, queued;
 
 	c.st = in->own;
 	pthread_mutex_lock(&in->mu);
 	for (;;) {
-		while (!in->stop && (in->paused || TAILQ_EMPTY(&in->pending) ||
-		    (in->flusher_running && in->committed - in->flushed >= 2)))
+		while (!in->stop && (in->paused || (!in->sweep_asked &&
+		    (TAILQ_EMPTY(&in->pending) || (in->flusher_running &&
+		    in->committed - in->flushed >= 2)))))
 			pthread_cond_wait(&in->cv, &in->mu);
 		if (in->stop)
 			break;
+		if (in->sweep_asked) {
+			in->sweep_asked = 0;
+			in->sweeping = 1;
+			c.cfg = in->wcfg;
+			pthread_mutex_unlock(&in->mu);
+			queued = inbound_sweep_run(in->own, c.cfg);
+			pthread_mutex_lock(&in->mu);
+			in->sweeping = 0;
+			if (queued) {
+				in->kick_asked = 1;
+				inbound_wake(in);
+			}
+			pthread_cond_broadcast(&in->cv);
+			continue;
+		}
 		TAILQ_CONCAT(&in->working, &in->pending, entry);
 		c.cfg = in->wcfg;
 		pthread_mutex_unlock(&in->mu);
@@ -529,7 +552,7 @@ inbound_woken(evutil_socket_t fd, short events, void *arg)
 	struct inbound		*in = arg;
 	struct inbound_jobs	 done;
 	char			 buf[64];
-	int			 failed;
+	int			 failed, kick;
 
 	while (read(fd, buf, sizeof buf) > 0)
 		;
@@ -538,11 +561,15 @@ inbound_woken(evutil_socket_t fd, short events, void *arg)
 	TAILQ_CONCAT(&done, &in->done, entry);
 	failed = in->flush_failed;
 	in->flush_failed = 0;
+	kick = in->kick_asked;
+	in->kick_asked = 0;
 	pthread_mutex_unlock(&in->mu);
 	if (failed)
 		log_warnx("inbound: flushing to disk failed, %s",
 		    "messages refused for a retry");
 	inbound_answer(in, &done);
+	if (kick)
+		in->kick(in->kick_arg);
 	inbound_check_drained(in);
 }
 
@@ -683,25 +710,23 @@ inbound_sweep_every(const struct config *cfg)
 	return s < 1 ? 1 : s > INBOUND_SWEEP_MAX ? INBOUND_SWEEP_MAX : s;
 }
 
-/* Hand on the long messages whose parts did not all come in time. */
-static void
-inbound_sweep(evutil_socket_t fd, short events, void *arg)
+/*
+ * Hand on the long messages whose parts did not all come in time, on st:
+ * whether replies were queued in the outbox.
+ */
+static int
+inbound_sweep_run(struct store *st, const struct config *cfg)
 {
-	struct inbound		*in = arg;
-	struct store		*st = in->st;
-	const struct config	*cfg = in->cfg;
 	struct inbound_ctx	 c = { st, cfg, 0 };
 	struct part_set		 set;
 	struct dialog_msg	 m;
 	struct dialog_reply	 reply;
 	enum inbound_status	 status;
-	struct timeval		 tv = { inbound_sweep_every(cfg), 0 };
 	int64_t			 now = time(NULL);
 	int			 i, rc = 0;
 
-	evtimer_add(in->sweep, &tv);
 	if (store_begin(st) == -1)
-		return;
+		return 0;
 	for (i = 0; i < INBOUND_SWEEP_SETS; i++) {
 		if ((rc = store_savepoint(st)) == -1)
 			break;
@@ -745,9 +770,25 @@ inbound_sweep(evutil_socket_t fd, short events, void *arg)
 		rc = store_part_forget(st, now - INBOUND_PART_KEEP);
 	if (rc == -1 || store_commit(st) == -1) {
 		store_rollback(st);
-		return;
+		return 0;
 	}
-	if (c.queued)
+	return c.queued;
+}
+
+/* The sweep's time: the worker's work when there is one. */
+static void
+inbound_sweep(evutil_socket_t fd, short events, void *arg)
+{
+	struct inbound		*in = arg;
+	struct timeval		 tv = { inbound_sweep_every(in->cfg), 0 };
+
+	evtimer_add(in->sweep, &tv);
+	if (in->worker_running) {
+		pthread_mutex_lock(&in->mu);
+		in->sweep_asked = 1;
+		pthread_cond_broadcast(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+	} else if (inbound_sweep_run(in->st, in->cfg))
 		in->kick(in->kick_arg);
 }
 
@@ -875,7 +916,7 @@ inbound_pause(struct inbound *in)
 		return;
 	pthread_mutex_lock(&in->mu);
 	in->paused = 1;
-	while (!TAILQ_EMPTY(&in->working))
+	while (!TAILQ_EMPTY(&in->working) || in->sweeping)
 		pthread_cond_wait(&in->cv, &in->mu);
 	pthread_mutex_unlock(&in->mu);
 }

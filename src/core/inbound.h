@@ -112,9 +112,9 @@ typedef void	(*inbound_cb)(void *arg, uint64_t tag, const struct inbound_result 
 
 /*
  * The group commit of every channel, on base: its store work on a thread
- * with a connection of its own to cfg's database (st, the loop's, when it
- * cannot have one; and for the sweep of overdue parts); kick(kick_arg)
- * runs on the loop after a commit that queued replies in the outbox.
+ * with a connection of its own to cfg's database (on st, the loop's, when
+ * it cannot have one); kick(kick_arg) runs on the loop after a commit that
+ * queued replies in the outbox.
  */
 struct inbound	*inbound_new(struct event_base *base, struct store *st,
 		    const struct config *cfg, void (*kick)(void *), void *kick_arg);

@@ -10,6 +10,10 @@ store thread) /healthz waited for the whole sleep.
 
 Starts its own cluster (tests/pgserver.py); skipped where PostgreSQL 15 is
 not installed.
+
+The sweep of long messages whose parts did not all come runs on that
+thread too: an SMPP message missing a part is handled as it came once
+multipart_timeout is over, its reply sent to the bind.
 """
 
 import signal
@@ -19,20 +23,18 @@ import unittest
 
 import harness
 from harness import NO_QUESTIONS, e164, stretch, wait_until
+from test_smpp import Base as SmppBase
 
 SLOW = stretch(3.0)             # seconds a check-in's INSERT sleeps
 
 _dbs = iter(range(1, 1000))
 
 
-def setUpModule():
-    global SERVER
-    SERVER = harness.pg_server()
-
-
 class SlowStoreTest(unittest.TestCase):
 
     def setUp(self):
+        global SERVER
+        SERVER = harness.pg_server()
         self.uri = SERVER.create_database("test_inbound_thread_%d" % next(_dbs))
         self.d = harness.Daemon(database=self.uri, name=type(self).__name__,
                                 questions=NO_QUESTIONS)
@@ -111,6 +113,31 @@ class SlowStoreTest(unittest.TestCase):
         self.d.stop()
         self.assertAnswered(t, result)
         self.assertIn("checkind stopped", self.d.log())
+
+
+class SweepTest(SmppBase):
+    """Parts 1 and 2 of 3 only: after multipart_timeout (10 s, the least)
+    the worker's sweep hands them on as one check-in, and its reply goes
+    out to the bind."""
+
+    extra = "multipart_timeout = 10;"
+
+    def test_incomplete_message_handled(self):
+        number = "+84912000301"
+        text = self.pho.ljust(300)       # the code, then blanks
+        keys = self.smsc.deliver_parts(number, text, mode="sar", ref=0x0301,
+                                       coding=0, per=100, order=[1, 2])
+        for key in keys:
+            self.assertEqual(self.resp(key), 0)
+        self.assertEqual(self.inbound_rows(number), [])
+        wait_until(lambda: self.inbound_rows(number), 30,
+                   "the incomplete message handled", self.d, alive=True)
+        self.assertEqual(self.inbound_rows(number), [(self.pho,)])     # trimmed
+        self.assertEqual(self.d.count("checkins", "venue_id = ? AND number = ?",
+                                      (self.d.venue_id(self.pho), number)), 1)
+        sub = self.wait_submits_to(number)[0]
+        self.assertIn("Pho Thin", sub["text"])
+        self.assertIn("only 2 of 3 parts came", self.d.log())
 
 
 if __name__ == "__main__":
