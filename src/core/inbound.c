@@ -9,17 +9,51 @@
  * loses none, a part delivered twice is dropped, and a set still missing
  * parts after multipart_timeout is handled as what arrived.
  *
- * The disk flush is pipelined: a group is committed without waiting for
- * the disk (store_commit_later) and its jobs wait in `flushing' while a
- * thread, the flusher, runs store_sync; the loop meanwhile parses and
- * commits the next group. When a flush begun after a group's commit
- * returns, the flusher tells the loop through a pipe and the group is
- * answered: every acknowledgement still follows its commit on disk, and
- * one flush covers every group committed before it began. So while one
- * group is being flushed and the next is committed and waits for the
- * following flush, a third would wait for that same flush: it is not
- * committed apart, the queue grows until the flush returns and goes as one
- * bigger group (its pages written to the WAL once, not once a group).
+ * The loop only parses, queues and answers. A group's store work (begin,
+ * each job through the core, commit) runs on a thread of its own, the
+ * worker, on a connection of its own (`own'), so that no statement, lock
+ * wait or PostgreSQL round trip of the resident's path holds the loop. The
+ * disk flush is pipelined behind it: the worker commits without waiting
+ * for the disk (store_commit_later) and takes the next group while a
+ * second thread, the flusher, runs store_sync; when a flush begun after a
+ * group's commit returns, the group goes to `done' and the loop is told
+ * through a pipe, and answers it: every acknowledgement still follows its
+ * commit on disk. While one group is being flushed and the next is
+ * committed and waits for the following flush, a third would wait for that
+ * same flush: the worker does not begin it, the pending list grows until
+ * the flush returns and goes as one bigger group (its pages written to the
+ * WAL once, not once a group). A group that fails is answered at once,
+ * every job of it EFAIL (a copy of something committed before stays
+ * DUPLICATE). Without a connection of its own (it cannot be opened), every
+ * group is committed on the loop as it was before the worker.
+ *
+ * What the threads share, and how:
+ * - pending, working, flushing, done, committed, flushed, wcfg, paused,
+ *   stop, flush_failed, sweep_asked, sweeping, kick_asked: under mu; the flusher waits on fcv (signalled at
+ *   a commit), the worker and the loop (pausing, draining) on cv,
+ *   broadcast at every other change.
+ *   A job moves queue (loop only) -> pending -> working -> flushing ->
+ *   done -> answered on the loop; the thread that moves it holds mu, so
+ *   whatever a thread wrote in a job is seen by the next one. The worker
+ *   walks `working' without mu (only it moves jobs in and out of it); the
+ *   loop may walk it under mu (inbound_forget) and write job->cb alone, a
+ *   field no thread but the loop reads.
+ * - own: the worker's alone, but for store_sync on the flusher (which
+ *   reads only the WAL's descriptor, opened before the commit it follows)
+ *   and store_set_max_size from the loop while the worker is paused.
+ * - The configuration the worker reads (wcfg) and the process's time zone
+ *   change only while it is paused (inbound_pause, inbound_reload,
+ *   inbound_resume around a reload): a group in progress is finished
+ *   first, and none begins until the reload is over.
+ * - The core on the worker touches: its store (own), the configuration
+ *   (read only), metrics (metrics.c's mutex), log lines (one write each,
+ *   stdio locks the stream; syslog is thread safe), the GSM table of
+ *   codec/gsm.c (built here on the loop before the threads start), tz.c
+ *   (localtime_r; setenv only while paused). It schedules no event and
+ *   calls no channel: callbacks and the outbox kick run on the loop.
+ * - The sweep of overdue parts runs on the worker too, between two groups
+ *   (sweep_asked by the loop's timer, sweeping while it runs, kick_asked
+ *   when it queued replies: the loop wakes the outbox).
  */
 #include <sys/queue.h>
 
@@ -36,6 +70,7 @@
 
 #include "base/base.h"
 #include "base/log.h"
+#include "codec/gsm.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "core/dialog.h"
@@ -81,32 +116,50 @@ TAILQ_HEAD(inbound_jobs, inbound_job);
 
 struct inbound {
 	struct event_base	*base;
-	struct store		*st;
+	struct store		*st;		/* the loop's: the sweep; every group without own */
 	const struct config	*cfg;		/* the running one: inbound_reload */
 	void			(*kick)(void *);	/* replies were queued */
 	void			*kick_arg;
-	struct inbound_jobs	 queue;
+	struct inbound_jobs	 queue;		/* submitted in this loop iteration */
 	struct event		*commit;
 	struct event		*sweep;
-	int			 queued;	/* replies went to the outbox in this commit */
 	int			 closing;	/* the last commit: no waiting for a lock */
 
-	/* The flusher; (mu) marks what it shares with the loop. */
-	struct inbound_jobs	 flushing;	/* committed, not yet answered */
-	uint64_t		 committed;	/* group commits left to the flusher */
-	uint64_t		 answered;	/* of those, flushed and answered */
-	int			 held;		/* a commit waits for the flusher */
-	int			 kick_flushed;	/* replies queued by those */
+	/* The worker and the flusher; (mu) marks what they share with the loop. */
+	struct store		*own;		/* the worker's connection */
+	pthread_t		 worker;
 	pthread_t		 flusher;
+	int			 worker_running;
 	int			 flusher_running;
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	uint64_t		 asked;		/* (mu) flush up to this group */
-	uint64_t		 flushed;	/* (mu) flushed up to this group */
+	pthread_cond_t		 cv;		/* (mu) the worker's and the loop's wait */
+	pthread_cond_t		 fcv;		/* (mu) the flusher's: committed */
+	const struct config	*wcfg;		/* (mu) the worker's, replaced while paused */
+	struct inbound_jobs	 pending;	/* (mu) handed to the worker */
+	struct inbound_jobs	 working;	/* (mu) the group it runs now */
+	struct inbound_jobs	 flushing;	/* (mu) committed, not yet on disk */
+	struct inbound_jobs	 done;		/* (mu) for the loop to answer */
+	uint64_t		 committed;	/* (mu) groups committed by the worker */
+	uint64_t		 flushed;	/* (mu) of those, on disk */
 	int			 flush_failed;	/* (mu) */
+	int			 paused;	/* (mu) */
 	int			 stop;		/* (mu) */
-	int			 wake[2];	/* the flusher's word to the loop */
-	struct event		*flushed_ev;
+	int			 sweep_asked;	/* (mu) the sweep's time came */
+	int			 sweeping;	/* (mu) the worker runs it */
+	int			 kick_asked;	/* (mu) it queued replies */
+	int			 wake[2];	/* the threads' word to the loop */
+	struct event		*wake_ev;
+	void			(*drained)(void *);	/* inbound_drain */
+	void			*drained_arg;
+};
+
+static int	inbound_sweep_run(struct store *, const struct config *);
+
+/* Where a job's store work runs: the worker's or the loop's store. */
+struct inbound_ctx {
+	struct store		*st;
+	const struct config	*cfg;
+	int			 queued;	/* replies went to the outbox */
 };
 
 static void
@@ -144,13 +197,13 @@ inbound_count(const char *channel, enum inbound_status status,
 
 /* Hand one whole message to the core; the replies in *reply. */
 static enum inbound_status
-inbound_handle(struct inbound *in, const struct dialog_msg *m, struct dialog_reply *reply)
+inbound_handle(struct inbound_ctx *c, const struct dialog_msg *m, struct dialog_reply *reply)
 {
 	int	rc;
 
-	rc = dialog_handle_in(in->st, in->cfg, m, reply);
+	rc = dialog_handle_in(c->st, c->cfg, m, reply);
 	if (rc == DIALOG_OK && !reply->duplicate && reply->queued > 0)
-		in->queued = 1;
+		c->queued = 1;
 	switch (rc) {
 	case DIALOG_OK:
 		return reply->duplicate ? INBOUND_DUPLICATE : INBOUND_STORED;
@@ -181,9 +234,9 @@ inbound_msg(const struct inbound_job *job, const char *ext_id, const char *text,
 
 /* One part of a long message: keep it, and handle the message once it is whole. */
 static enum inbound_status
-inbound_part(struct inbound *in, struct inbound_job *job, int64_t now)
+inbound_part(struct inbound_ctx *c, struct inbound_job *job, int64_t now)
 {
-	struct store	*st = in->st;
+	struct store	*st = c->st;
 	struct dialog_msg m;
 	struct part_key	 k;
 	enum inbound_status status;
@@ -210,26 +263,26 @@ inbound_part(struct inbound *in, struct inbound_job *job, int64_t now)
 	job->handled = 1;
 	inbound_msg(job, NULL, whole, strlen(whole), sent_at != 0 ? sent_at : job->sent_at,
 	    now, &m);
-	status = inbound_handle(in, &m, &job->reply);
+	status = inbound_handle(c, &m, &job->reply);
 	free(whole);
 	return status;
 }
 
 static enum inbound_status
-inbound_message(struct inbound *in, struct inbound_job *job, int64_t now)
+inbound_message(struct inbound_ctx *c, struct inbound_job *job, int64_t now)
 {
-	struct store		*st = in->st;
+	struct store		*st = c->st;
 	struct dialog_msg	 m;
 	char			 ext[STORE_KEY_MAX];
 	int			 seen;
 
 	if (job->total > 1)
-		return inbound_part(in, job, now);
+		return inbound_part(c, job, now);
 	/* A unique key is the message's id: the core knows its copies. */
 	job->handled = 1;
 	if (job->key == NULL || job->key_unique) {
 		inbound_msg(job, job->key, job->text, job->textlen, job->sent_at, now, &m);
-		return inbound_handle(in, &m, &job->reply);
+		return inbound_handle(c, &m, &job->reply);
 	}
 	/*
 	 * A content hash may come back as a new message, even in the same
@@ -245,15 +298,15 @@ inbound_message(struct inbound *in, struct inbound_job *job, int64_t now)
 	if (seen == 1)
 		return INBOUND_DUPLICATE;
 	inbound_msg(job, ext, job->text, job->textlen, job->sent_at, now, &m);
-	return inbound_handle(in, &m, &job->reply);
+	return inbound_handle(c, &m, &job->reply);
 }
 
 static enum inbound_status
-inbound_receipt(struct inbound *in, struct inbound_job *job, int64_t now)
+inbound_receipt(struct inbound_ctx *c, struct inbound_job *job, int64_t now)
 {
 	int	matched;
 
-	matched = store_outbox_dlr(in->st, job->outbox_id, job->channel, job->ext_id,
+	matched = store_outbox_dlr(c->st, job->outbox_id, job->channel, job->ext_id,
 	    job->delivered, job->state, now);
 	if (matched == -1)
 		return INBOUND_EFAIL;
@@ -289,142 +342,55 @@ inbound_done(struct inbound_job *job)
 	job->cb(job->arg, job->tag, &r);
 }
 
-/* Tell every job of list what became of it, and free them. */
+/*
+ * Tell every job of list what became of it, and free them; then wake the
+ * outbox if one of them queued replies (they are on disk now).
+ */
 static void
-inbound_answer(struct inbound_jobs *list)
+inbound_answer(struct inbound *in, struct inbound_jobs *list)
 {
 	struct inbound_job	*job;
+	int			 queued = 0;
 
 	while ((job = TAILQ_FIRST(list)) != NULL) {
 		TAILQ_REMOVE(list, job, entry);
+		if (job->status == INBOUND_STORED && !job->dlr && job->reply.queued > 0)
+			queued = 1;
 		inbound_done(job);
 		inbound_job_free(job);
 	}
+	if (queued)
+		in->kick(in->kick_arg);
 }
 
 /* Committed but not on disk: nothing of it may be acknowledged. */
 static void
-inbound_refuse(struct inbound_jobs *list)
+inbound_refuse(struct inbound_job *job)
 {
+	dialog_reply_free(&job->reply);
+	job->status = INBOUND_EFAIL;
+}
+
+/*
+ * Run a group's store work on st: begin, each job, commit (leaving the
+ * flush to store_sync if later). 1 committed; 0 not, every job refused but
+ * the copies of what was committed before; -1 the database is locked by
+ * another process (nothing done: the caller may try again).
+ */
+static int
+inbound_group(struct inbound_ctx *c, struct inbound_jobs *list, int later, int wait)
+{
+	struct store		*st = c->st;
 	struct inbound_job	*job;
-
-	TAILQ_FOREACH(job, list, entry) {
-		dialog_reply_free(&job->reply);
-		job->status = INBOUND_EFAIL;
-	}
-}
-
-/* The flusher: flush to disk whatever groups the loop has committed. */
-static void *
-inbound_flusher(void *arg)
-{
-	struct inbound	*in = arg;
-	uint64_t	 upto;
-	int		 rc;
-
-	pthread_mutex_lock(&in->mu);
-	for (;;) {
-		while (!in->stop && in->asked == in->flushed)
-			pthread_cond_wait(&in->cv, &in->mu);
-		if (in->stop)
-			break;
-		upto = in->asked;
-		pthread_mutex_unlock(&in->mu);
-		rc = store_sync(in->st);
-		pthread_mutex_lock(&in->mu);
-		in->flushed = upto;
-		if (rc == -1)
-			in->flush_failed = 1;
-		/* A full pipe already holds word for the loop. */
-		while (write(in->wake[1], "", 1) == -1 && errno == EINTR)
-			;
-	}
-	pthread_mutex_unlock(&in->mu);
-	return NULL;
-}
-
-/* The flusher's word: answer the groups now on disk. */
-static void
-inbound_flushed(evutil_socket_t fd, short events, void *arg)
-{
-	struct inbound		*in = arg;
-	struct inbound_jobs	 done;
-	struct inbound_job	*job;
-	char			 buf[64];
-	uint64_t		 upto;
-	int			 failed;
-
-	while (read(fd, buf, sizeof buf) > 0)
-		;
-	pthread_mutex_lock(&in->mu);
-	upto = in->flushed;
-	failed = in->flush_failed;
-	in->flush_failed = 0;
-	pthread_mutex_unlock(&in->mu);
-	if (upto > in->answered)
-		in->answered = upto;
-	if (in->held) {
-		in->held = 0;
-		event_active(in->commit, EV_TIMEOUT, 0);
-	}
-	TAILQ_INIT(&done);
-	while ((job = TAILQ_FIRST(&in->flushing)) != NULL && job->group <= upto) {
-		TAILQ_REMOVE(&in->flushing, job, entry);
-		TAILQ_INSERT_TAIL(&done, job, entry);
-	}
-	if (failed) {
-		log_warnx("inbound: flushing to disk failed, %s",
-		    "messages refused for a retry");
-		inbound_refuse(&done);
-	} else if (in->kick_flushed && TAILQ_EMPTY(&in->flushing)) {
-		in->kick_flushed = 0;
-		in->kick(in->kick_arg);
-	}
-	inbound_answer(&done);
-}
-
-/* Hand the groups committed so far to the flusher. */
-static void
-inbound_flush_later(struct inbound *in)
-{
-	pthread_mutex_lock(&in->mu);
-	in->asked = in->committed;
-	pthread_cond_signal(&in->cv);
-	pthread_mutex_unlock(&in->mu);
-}
-
-/* Commit everything queued, then tell each channel what became of its messages. */
-static void
-inbound_commit(evutil_socket_t fd, short events, void *arg)
-{
-	struct inbound		*in = arg;
-	struct store		*st = in->st;
-	struct inbound_jobs	 done;
-	struct inbound_job	*job;
-	struct timeval		 tv = { 0, INBOUND_LOCK_RETRY_MS * 1000 };
 	int64_t			 now = time(NULL);
-	int			 ok, own, later;
+	int			 ok, own;
 
-	if ((job = TAILQ_FIRST(&in->queue)) == NULL)
-		return;
-	/* Closing, or with no flusher, the commit waits for the disk itself. */
-	later = in->flusher_running && !in->closing;
-	if (later && in->committed - in->answered >= 2) {
-		/* It would wait for the flush after next anyway: grow. */
-		in->held = 1;
-		return;
-	}
 	ok = later ? store_begin_later(st) : store_begin_try(st);
-	if (ok == 1 && num_mono() - job->t0 < INBOUND_LOCK_WAIT && !in->closing) {
-		/* Locked by another process: wait off the loop; more may join. */
-		event_add(in->commit, &tv);
-		return;
-	}
+	if (ok == 1 && wait)
+		return -1;
 	ok = ok == 0;
-	TAILQ_INIT(&done);
-	TAILQ_CONCAT(&done, &in->queue, entry);
-	in->queued = 0;
-	TAILQ_FOREACH(job, &done, entry) {
+	c->queued = 0;
+	TAILQ_FOREACH(job, list, entry) {
 		/*
 		 * A whole message writes nothing but through the core, which
 		 * undoes its own work when it fails: no savepoint of ours.
@@ -434,8 +400,8 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 			job->status = INBOUND_EFAIL;
 			continue;
 		}
-		job->status = job->dlr ? inbound_receipt(in, job, now) :
-		    inbound_message(in, job, now);
+		job->status = job->dlr ? inbound_receipt(c, job, now) :
+		    inbound_message(c, job, now);
 		if (own)
 			store_savepoint_end(st, job->status != INBOUND_EFAIL);
 	}
@@ -443,35 +409,213 @@ inbound_commit(evutil_socket_t fd, short events, void *arg)
 		store_rollback(st);
 		ok = 0;
 	}
-	if (!ok) {
-		/* Nothing of this group is kept: every source must send again. */
-		log_warnx("inbound: storage failed, %s", "messages refused for a retry");
-		TAILQ_FOREACH(job, &done, entry) {
-			/* A copy of something committed before is still answered. */
-			if (job->status == INBOUND_DUPLICATE)
-				continue;
-			dialog_reply_free(&job->reply);
-			job->status = INBOUND_EFAIL;
-		}
-	} else if (later) {
-		/* Answered once on disk (inbound_flushed). */
-		in->committed++;
-		TAILQ_FOREACH(job, &done, entry)
-			job->group = in->committed;
-		TAILQ_CONCAT(&in->flushing, &done, entry);
-		in->kick_flushed |= in->queued;
-		inbound_flush_later(in);
-		return;
-	} else {
-		/* This flush covers every group committed before. */
-		in->answered = in->committed;
-		TAILQ_CONCAT(&in->flushing, &done, entry);
-		TAILQ_CONCAT(&done, &in->flushing, entry);
-		if (in->queued || in->kick_flushed)
-			in->kick(in->kick_arg);
-		in->kick_flushed = 0;
+	if (ok)
+		return 1;
+	/* Nothing of this group is kept: every source must send again. */
+	log_warnx("inbound: storage failed, %s", "messages refused for a retry");
+	TAILQ_FOREACH(job, list, entry) {
+		/* A copy of something committed before is still answered. */
+		if (job->status == INBOUND_DUPLICATE)
+			continue;
+		inbound_refuse(job);
 	}
-	inbound_answer(&done);
+	return 0;
+}
+
+/* Tell the loop that `done' holds answers (mu held: a full pipe already does). */
+static void
+inbound_wake(struct inbound *in)
+{
+	while (write(in->wake[1], "", 1) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * The worker: run the groups the loop hands over, on its own connection.
+ * A group waiting for the flush after next is not begun: it grows.
+ */
+static void *
+inbound_worker(void *arg)
+{
+	struct inbound		*in = arg;
+	struct inbound_ctx	 c;
+	struct inbound_job	*job;
+	int			 ok, queued;
+
+	c.st = in->own;
+	pthread_mutex_lock(&in->mu);
+	for (;;) {
+		while (!in->stop && (in->paused || (!in->sweep_asked &&
+		    (TAILQ_EMPTY(&in->pending) || (in->flusher_running &&
+		    in->committed - in->flushed >= 2)))))
+			pthread_cond_wait(&in->cv, &in->mu);
+		if (in->stop)
+			break;
+		if (in->sweep_asked) {
+			in->sweep_asked = 0;
+			in->sweeping = 1;
+			c.cfg = in->wcfg;
+			pthread_mutex_unlock(&in->mu);
+			queued = inbound_sweep_run(in->own, c.cfg);
+			pthread_mutex_lock(&in->mu);
+			in->sweeping = 0;
+			if (queued) {
+				in->kick_asked = 1;
+				inbound_wake(in);
+			}
+			pthread_cond_broadcast(&in->cv);
+			continue;
+		}
+		TAILQ_CONCAT(&in->working, &in->pending, entry);
+		c.cfg = in->wcfg;
+		pthread_mutex_unlock(&in->mu);
+		/* A lock held elsewhere was waited for in the busy handler. */
+		ok = inbound_group(&c, &in->working, in->flusher_running, 0) == 1;
+		pthread_mutex_lock(&in->mu);
+		if (ok && in->flusher_running) {
+			in->committed++;
+			TAILQ_FOREACH(job, &in->working, entry)
+				job->group = in->committed;
+			TAILQ_CONCAT(&in->flushing, &in->working, entry);
+			pthread_cond_signal(&in->fcv);
+		} else {
+			TAILQ_CONCAT(&in->done, &in->working, entry);
+			inbound_wake(in);
+		}
+		pthread_cond_broadcast(&in->cv);
+	}
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+/* The flusher: flush to disk whatever groups the worker has committed. */
+static void *
+inbound_flusher(void *arg)
+{
+	struct inbound		*in = arg;
+	struct inbound_job	*job;
+	uint64_t		 upto;
+	int			 rc;
+
+	pthread_mutex_lock(&in->mu);
+	for (;;) {
+		while (!in->stop && in->committed == in->flushed)
+			pthread_cond_wait(&in->fcv, &in->mu);
+		if (in->stop)
+			break;
+		upto = in->committed;
+		pthread_mutex_unlock(&in->mu);
+		rc = store_sync(in->own);
+		pthread_mutex_lock(&in->mu);
+		in->flushed = upto;
+		if (rc == -1)
+			in->flush_failed = 1;
+		while ((job = TAILQ_FIRST(&in->flushing)) != NULL && job->group <= upto) {
+			TAILQ_REMOVE(&in->flushing, job, entry);
+			if (rc == -1)
+				inbound_refuse(job);
+			TAILQ_INSERT_TAIL(&in->done, job, entry);
+		}
+		inbound_wake(in);
+		pthread_cond_broadcast(&in->cv);
+	}
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+/* Nothing handed over is left unanswered: tell inbound_drain's caller. */
+static void
+inbound_check_drained(struct inbound *in)
+{
+	void	(*cb)(void *) = in->drained;
+	int	 idle;
+
+	if (cb == NULL || !TAILQ_EMPTY(&in->queue))
+		return;
+	idle = 1;
+	if (in->worker_running) {
+		pthread_mutex_lock(&in->mu);
+		idle = TAILQ_EMPTY(&in->pending) && TAILQ_EMPTY(&in->working) &&
+		    TAILQ_EMPTY(&in->flushing) && TAILQ_EMPTY(&in->done);
+		pthread_mutex_unlock(&in->mu);
+	}
+	if (idle) {
+		in->drained = NULL;
+		cb(in->drained_arg);
+	}
+}
+
+/* The threads' word: answer what is done. */
+static void
+inbound_woken(evutil_socket_t fd, short events, void *arg)
+{
+	struct inbound		*in = arg;
+	struct inbound_jobs	 done;
+	char			 buf[64];
+	int			 failed, kick;
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	TAILQ_INIT(&done);
+	pthread_mutex_lock(&in->mu);
+	TAILQ_CONCAT(&done, &in->done, entry);
+	failed = in->flush_failed;
+	in->flush_failed = 0;
+	kick = in->kick_asked;
+	in->kick_asked = 0;
+	pthread_mutex_unlock(&in->mu);
+	if (failed)
+		log_warnx("inbound: flushing to disk failed, %s",
+		    "messages refused for a retry");
+	inbound_answer(in, &done);
+	if (kick)
+		in->kick(in->kick_arg);
+	inbound_check_drained(in);
+}
+
+/*
+ * Without a worker: commit everything queued here, on the loop's store,
+ * then tell each channel what became of its messages.
+ */
+static void
+inbound_commit_here(struct inbound *in)
+{
+	struct inbound_ctx	 c = { in->st, in->cfg, 0 };
+	struct inbound_jobs	 done;
+	struct inbound_job	*job;
+	struct timeval		 tv = { 0, INBOUND_LOCK_RETRY_MS * 1000 };
+
+	if ((job = TAILQ_FIRST(&in->queue)) == NULL)
+		return;
+	TAILQ_INIT(&done);
+	TAILQ_CONCAT(&done, &in->queue, entry);
+	if (inbound_group(&c, &done, 0, num_mono() - job->t0 < INBOUND_LOCK_WAIT &&
+	    !in->closing) == -1) {
+		/* Locked by another process: wait off the loop; more may join. */
+		TAILQ_CONCAT(&in->queue, &done, entry);
+		event_add(in->commit, &tv);
+		return;
+	}
+	inbound_answer(in, &done);
+	inbound_check_drained(in);
+}
+
+/* Hand what this loop iteration queued to the worker, as one group. */
+static void
+inbound_commit(evutil_socket_t fd, short events, void *arg)
+{
+	struct inbound	*in = arg;
+
+	if (!in->worker_running) {
+		inbound_commit_here(in);
+		return;
+	}
+	if (TAILQ_EMPTY(&in->queue))
+		return;
+	pthread_mutex_lock(&in->mu);
+	TAILQ_CONCAT(&in->pending, &in->queue, entry);
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
 }
 
 static void
@@ -531,19 +675,30 @@ inbound_submit_dlr(struct inbound *in, const struct inbound_dlr *dlr, inbound_cb
 	inbound_queue(in, job, cb, arg, tag);
 }
 
-void
-inbound_forget(struct inbound *in, void *arg)
+/* Drop arg's callbacks from jobs on every list. */
+static void
+inbound_forget_in(struct inbound_jobs *list, void *arg)
 {
 	struct inbound_job	*job;
 
-	TAILQ_FOREACH(job, &in->queue, entry) {
+	TAILQ_FOREACH(job, list, entry) {
 		if (job->arg == arg)
 			job->cb = NULL;
 	}
-	TAILQ_FOREACH(job, &in->flushing, entry) {
-		if (job->arg == arg)
-			job->cb = NULL;
-	}
+}
+
+void
+inbound_forget(struct inbound *in, void *arg)
+{
+	inbound_forget_in(&in->queue, arg);
+	if (!in->worker_running)
+		return;
+	pthread_mutex_lock(&in->mu);
+	inbound_forget_in(&in->pending, arg);
+	inbound_forget_in(&in->working, arg);
+	inbound_forget_in(&in->flushing, arg);
+	inbound_forget_in(&in->done, arg);
+	pthread_mutex_unlock(&in->mu);
 }
 
 /* Seconds between two looks for overdue parts. */
@@ -555,25 +710,23 @@ inbound_sweep_every(const struct config *cfg)
 	return s < 1 ? 1 : s > INBOUND_SWEEP_MAX ? INBOUND_SWEEP_MAX : s;
 }
 
-/* Hand on the long messages whose parts did not all come in time. */
-static void
-inbound_sweep(evutil_socket_t fd, short events, void *arg)
+/*
+ * Hand on the long messages whose parts did not all come in time, on st:
+ * whether replies were queued in the outbox.
+ */
+static int
+inbound_sweep_run(struct store *st, const struct config *cfg)
 {
-	struct inbound		*in = arg;
-	struct store		*st = in->st;
-	const struct config	*cfg = in->cfg;
+	struct inbound_ctx	 c = { st, cfg, 0 };
 	struct part_set		 set;
 	struct dialog_msg	 m;
 	struct dialog_reply	 reply;
 	enum inbound_status	 status;
-	struct timeval		 tv = { inbound_sweep_every(cfg), 0 };
 	int64_t			 now = time(NULL);
 	int			 i, rc = 0;
 
-	evtimer_add(in->sweep, &tv);
-	in->queued = 0;
 	if (store_begin(st) == -1)
-		return;
+		return 0;
 	for (i = 0; i < INBOUND_SWEEP_SETS; i++) {
 		if ((rc = store_savepoint(st)) == -1)
 			break;
@@ -596,7 +749,7 @@ inbound_sweep(evutil_socket_t fd, short events, void *arg)
 		m.outbox = 1;
 		m.route = set.key.channel;
 		memset(&reply, 0, sizeof reply);
-		status = inbound_handle(in, &m, &reply);
+		status = inbound_handle(&c, &m, &reply);
 		if (status == INBOUND_EFAIL) {
 			store_savepoint_end(st, 0);
 			dialog_reply_free(&reply);
@@ -617,24 +770,43 @@ inbound_sweep(evutil_socket_t fd, short events, void *arg)
 		rc = store_part_forget(st, now - INBOUND_PART_KEEP);
 	if (rc == -1 || store_commit(st) == -1) {
 		store_rollback(st);
-		return;
+		return 0;
 	}
-	if (in->queued)
+	return c.queued;
+}
+
+/* The sweep's time: the worker's work when there is one. */
+static void
+inbound_sweep(evutil_socket_t fd, short events, void *arg)
+{
+	struct inbound		*in = arg;
+	struct timeval		 tv = { inbound_sweep_every(in->cfg), 0 };
+
+	evtimer_add(in->sweep, &tv);
+	if (in->worker_running) {
+		pthread_mutex_lock(&in->mu);
+		in->sweep_asked = 1;
+		pthread_cond_broadcast(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+	} else if (inbound_sweep_run(in->st, in->cfg))
 		in->kick(in->kick_arg);
 }
 
+
 /*
- * Start the flusher. Without it (no pipe, no thread) every commit waits
- * for the disk on the loop, as it did before.
+ * Start the worker on a connection of its own, and the flusher behind it.
+ * Without them (no pipe, no connection, no thread) every group is
+ * committed on the loop.
  */
 static void
-inbound_flusher_start(struct inbound *in)
+inbound_threads_start(struct inbound *in, const struct config *cfg)
 {
+	char	err[256];
 	int	i;
 
-	in->wake[0] = in->wake[1] = -1;
 	if (pipe(in->wake) == -1) {
 		log_warn("inbound: pipe");
+		in->wake[0] = in->wake[1] = -1;
 		return;
 	}
 	for (i = 0; i < 2; i++) {
@@ -642,35 +814,58 @@ inbound_flusher_start(struct inbound *in)
 		    fcntl(in->wake[i], F_SETFD, FD_CLOEXEC) == -1)
 			fatal("inbound: fcntl");
 	}
-	if ((in->flushed_ev = event_new(in->base, in->wake[0], EV_READ | EV_PERSIST,
-	    inbound_flushed, in)) == NULL)
+	if ((in->wake_ev = event_new(in->base, in->wake[0], EV_READ | EV_PERSIST,
+	    inbound_woken, in)) == NULL)
 		fatalx("event_new");
-	event_add(in->flushed_ev, NULL);
-	pthread_mutex_init(&in->mu, NULL);
-	pthread_cond_init(&in->cv, NULL);
-	if (pthread_create(&in->flusher, NULL, inbound_flusher, in) != 0) {
-		log_warnx("inbound: cannot start the flusher");
+	event_add(in->wake_ev, NULL);
+	if ((in->own = store_open(cfg->database, err, sizeof err)) == NULL) {
+		log_warnx("inbound: no connection of its own (%s): on the loop", err);
 		return;
 	}
-	in->flusher_running = 1;
+	/*
+	 * A lock held by another process is waited for here, off the loop;
+	 * the WAL is written back by a checkpointer, not by its commits.
+	 */
+	store_set_busy_timeout(in->own, (int)(INBOUND_LOCK_WAIT * 1000));
+	if (store_set_max_size(in->own, (int64_t)cfg->max_database_mb << 20) == -1 ||
+	    (!cfg->durable && store_set_durable(in->own, 0) == -1) ||
+	    store_checkpointer(in->own) == -1) {
+		log_warnx("inbound: cannot set its connection up: on the loop");
+		store_close(in->own);
+		in->own = NULL;
+		return;
+	}
+	in->wcfg = cfg;
+	if (pthread_create(&in->flusher, NULL, inbound_flusher, in) == 0)
+		in->flusher_running = 1;
+	else
+		log_warnx("inbound: cannot start the flusher");
+	if (pthread_create(&in->worker, NULL, inbound_worker, in) == 0)
+		in->worker_running = 1;
+	else
+		log_warnx("inbound: cannot start its store thread: on the loop");
 }
 
 static void
-inbound_flusher_stop(struct inbound *in)
+inbound_threads_stop(struct inbound *in)
 {
-	if (in->flusher_running) {
-		pthread_mutex_lock(&in->mu);
-		in->stop = 1;
-		pthread_cond_signal(&in->cv);
-		pthread_mutex_unlock(&in->mu);
+	pthread_mutex_lock(&in->mu);
+	in->stop = 1;
+	pthread_cond_broadcast(&in->cv);
+	pthread_cond_signal(&in->fcv);
+	pthread_mutex_unlock(&in->mu);
+	if (in->worker_running)
+		pthread_join(in->worker, NULL);
+	if (in->flusher_running)
 		pthread_join(in->flusher, NULL);
-		in->flusher_running = 0;
+	in->worker_running = in->flusher_running = 0;
+	if (in->own != NULL) {
+		store_close(in->own);
+		in->own = NULL;
 	}
-	if (in->flushed_ev != NULL) {
-		event_free(in->flushed_ev);
-		in->flushed_ev = NULL;
-		pthread_mutex_destroy(&in->mu);
-		pthread_cond_destroy(&in->cv);
+	if (in->wake_ev != NULL) {
+		event_free(in->wake_ev);
+		in->wake_ev = NULL;
 	}
 	if (in->wake[0] != -1) {
 		close(in->wake[0]);
@@ -692,19 +887,70 @@ inbound_new(struct event_base *base, struct store *st, const struct config *cfg,
 	in->kick = kick;
 	in->kick_arg = kick_arg;
 	TAILQ_INIT(&in->queue);
+	TAILQ_INIT(&in->pending);
+	TAILQ_INIT(&in->working);
 	TAILQ_INIT(&in->flushing);
+	TAILQ_INIT(&in->done);
+	pthread_mutex_init(&in->mu, NULL);
+	pthread_cond_init(&in->cv, NULL);
+	pthread_cond_init(&in->fcv, NULL);
 	if ((in->commit = event_new(base, -1, 0, inbound_commit, in)) == NULL ||
 	    (in->sweep = evtimer_new(base, inbound_sweep, in)) == NULL)
 		fatalx("event_new");
 	evtimer_add(in->sweep, &tv);
-	inbound_flusher_start(in);
+	/* codec/gsm.c builds a table on first use: here, before any thread. */
+	(void)gsm_septets('a');
+	in->wake[0] = in->wake[1] = -1;
+	inbound_threads_start(in, cfg);
+	if (!in->worker_running) {
+		/* Every group on the loop: nothing for the others to do. */
+		inbound_threads_stop(in);
+	}
 	return in;
+}
+
+void
+inbound_pause(struct inbound *in)
+{
+	if (!in->worker_running)
+		return;
+	pthread_mutex_lock(&in->mu);
+	in->paused = 1;
+	while (!TAILQ_EMPTY(&in->working) || in->sweeping)
+		pthread_cond_wait(&in->cv, &in->mu);
+	pthread_mutex_unlock(&in->mu);
+}
+
+void
+inbound_resume(struct inbound *in)
+{
+	if (!in->worker_running)
+		return;
+	pthread_mutex_lock(&in->mu);
+	in->paused = 0;
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
 }
 
 void
 inbound_reload(struct inbound *in, const struct config *cfg)
 {
 	in->cfg = cfg;
+	if (!in->worker_running)
+		return;
+	pthread_mutex_lock(&in->mu);
+	in->wcfg = cfg;
+	pthread_mutex_unlock(&in->mu);
+	/* Paused: the worker is not using its connection. */
+	store_set_max_size(in->own, (int64_t)cfg->max_database_mb << 20);
+}
+
+void
+inbound_drain(struct inbound *in, void (*cb)(void *), void *arg)
+{
+	in->drained = cb;
+	in->drained_arg = arg;
+	inbound_check_drained(in);
 }
 
 void
@@ -714,25 +960,36 @@ inbound_queued(struct inbound *in)
 }
 
 /*
- * Commit what is queued and answer everything, waiting for the disk here
- * (a closing commit flushes every group before it too).
+ * Commit what is queued and answer everything, waiting here for the
+ * worker, the disk, and (without a worker) for no lock held elsewhere.
  */
 void
 inbound_flush(struct inbound *in)
 {
 	struct inbound_jobs	 done;
-	int			 closing = in->closing;
+	int			 closing = in->closing, failed;
 
-	in->closing = 1;
-	inbound_commit(-1, 0, in);
-	if (!TAILQ_EMPTY(&in->flushing)) {
-		TAILQ_INIT(&done);
-		TAILQ_CONCAT(&done, &in->flushing, entry);
-		if (store_sync(in->st) == -1)
-			inbound_refuse(&done);
-		inbound_answer(&done);
+	if (!in->worker_running) {
+		in->closing = 1;
+		inbound_commit_here(in);
+		in->closing = closing;
+		return;
 	}
-	in->closing = closing;
+	TAILQ_INIT(&done);
+	pthread_mutex_lock(&in->mu);
+	TAILQ_CONCAT(&in->pending, &in->queue, entry);
+	pthread_cond_broadcast(&in->cv);
+	while (!TAILQ_EMPTY(&in->pending) || !TAILQ_EMPTY(&in->working) ||
+	    !TAILQ_EMPTY(&in->flushing))
+		pthread_cond_wait(&in->cv, &in->mu);
+	TAILQ_CONCAT(&done, &in->done, entry);
+	failed = in->flush_failed;
+	in->flush_failed = 0;
+	pthread_mutex_unlock(&in->mu);
+	if (failed)
+		log_warnx("inbound: flushing to disk failed, %s",
+		    "messages refused for a retry");
+	inbound_answer(in, &done);
 }
 
 void
@@ -741,8 +998,10 @@ inbound_free(struct inbound *in)
 	if (in == NULL)
 		return;
 	inbound_flush(in);
-	in->closing = 1;
-	inbound_flusher_stop(in);
+	inbound_threads_stop(in);
+	pthread_mutex_destroy(&in->mu);
+	pthread_cond_destroy(&in->cv);
+	pthread_cond_destroy(&in->fcv);
 	event_free(in->commit);
 	event_free(in->sweep);
 	free(in);

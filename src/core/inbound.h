@@ -20,9 +20,10 @@
 #include <stdint.h>
 
 /*
- * A group commit that finds the database locked by another process tries
- * again every INBOUND_LOCK_RETRY_MS, from a timer (the loop goes on), for
- * INBOUND_LOCK_WAIT seconds; then its messages are refused for a retry.
+ * A group commit that finds the database locked by another process waits
+ * for it INBOUND_LOCK_WAIT seconds on its store thread (or, committed on
+ * the loop without one, tries again every INBOUND_LOCK_RETRY_MS from a
+ * timer); then its messages are refused for a retry.
  */
 #define INBOUND_LOCK_RETRY_MS	10
 #define INBOUND_LOCK_WAIT	0.5
@@ -110,18 +111,33 @@ struct inbound_result {
 typedef void	(*inbound_cb)(void *arg, uint64_t tag, const struct inbound_result *);
 
 /*
- * The group commit of every channel, on base, writing to st; kick(kick_arg)
- * runs after a commit that queued replies in the outbox.
+ * The group commit of every channel, on base: its store work on a thread
+ * with a connection of its own to cfg's database (on st, the loop's, when
+ * it cannot have one); kick(kick_arg) runs on the loop after a commit that
+ * queued replies in the outbox.
  */
 struct inbound	*inbound_new(struct event_base *base, struct store *st,
 		    const struct config *cfg, void (*kick)(void *), void *kick_arg);
-/* The configuration was replaced: cfg is the running one from now on. */
+/*
+ * A reload: the store thread reads the configuration and the time zone, so
+ * between inbound_pause (which waits for the group in progress) and
+ * inbound_resume no group runs; there, inbound_reload says that cfg is the
+ * running configuration from now on, and the old one may be freed.
+ */
+void		 inbound_pause(struct inbound *);
 void		 inbound_reload(struct inbound *, const struct config *cfg);
+void		 inbound_resume(struct inbound *);
 void		 inbound_free(struct inbound *);	/* commits what is queued first */
 /* Replies were queued outside a group commit (a USSD step): wake the outbox. */
 void		 inbound_queued(struct inbound *);
 /* Commit what is queued now, without waiting for a lock held elsewhere (a stop). */
 void		 inbound_flush(struct inbound *);
+/*
+ * Call cb(arg) from the loop once everything handed over is answered (at
+ * once if it is): a stop waits for it before it leaves the loop, so that
+ * the answers are sent, not only written into the connections' buffers.
+ */
+void		 inbound_drain(struct inbound *, void (*cb)(void *), void *arg);
 void	inbound_submit(struct inbound *, const struct inbound_sms *, inbound_cb, void *arg,
 	    uint64_t tag);
 void	inbound_submit_dlr(struct inbound *, const struct inbound_dlr *, inbound_cb,

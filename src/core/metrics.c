@@ -4,9 +4,14 @@
  * "# HELP", "# TYPE", then one "name{label="value"} number" line per
  * series). Every metric is described once in metrics_defs; a metric keeps
  * a small array of label sets, bounded so that a stream of odd label values
- * cannot grow it without end. The event loop is the only caller.
+ * cannot grow it without end. Callers are the event loop and the inbound
+ * store thread (the core counts check-ins there): every series and the
+ * histogram are under metrics_mu, held only while one is read or changed
+ * (never across a store call: metrics_render reads the outbox gauges
+ * after it lets go).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +104,8 @@ static struct {
 	double		sum;
 } metrics_hist;
 
+static pthread_mutex_t	metrics_mu = PTHREAD_MUTEX_INITIALIZER;
+
 /* Gauges read from the store while rendering. */
 struct metrics_depth {
 	char	*route;
@@ -173,8 +180,10 @@ metrics_add(enum metric m, const char *label1, const char *label2, double n)
 
 	if ((def = metrics_def(m)) == NULL || def->gauge || !(n >= 0) || isinf(n))
 		return;		/* counters only go up, by finite steps */
+	pthread_mutex_lock(&metrics_mu);
 	if ((s = metrics_find(m, def, label1, label2)) != NULL)
 		s->value += n;
+	pthread_mutex_unlock(&metrics_mu);
 }
 
 void
@@ -185,8 +194,10 @@ metrics_set(enum metric m, const char *label1, const char *label2, double v)
 
 	if ((def = metrics_def(m)) == NULL || !def->gauge)
 		return;
+	pthread_mutex_lock(&metrics_mu);
 	if ((s = metrics_find(m, def, label1, label2)) != NULL)
 		s->value = v;
+	pthread_mutex_unlock(&metrics_mu);
 }
 
 void
@@ -196,12 +207,14 @@ metrics_latency(double seconds)
 
 	if (!(seconds >= 0) || isinf(seconds))
 		return;
+	pthread_mutex_lock(&metrics_mu);
 	for (i = 0; i < nitems(metrics_buckets); i++) {
 		if (seconds <= metrics_buckets[i].le)
 			metrics_hist.bucket[i]++;
 	}
 	metrics_hist.count++;
 	metrics_hist.sum += seconds;
+	pthread_mutex_unlock(&metrics_mu);
 }
 
 void
@@ -209,6 +222,7 @@ metrics_reset(void)
 {
 	size_t	m, i;
 
+	pthread_mutex_lock(&metrics_mu);
 	for (m = 0; m < METRIC_COUNT; m++) {
 		for (i = 0; i < metrics_series[m].n; i++) {
 			free(metrics_series[m].v[i].label[0]);
@@ -218,6 +232,7 @@ metrics_reset(void)
 		memset(&metrics_series[m], 0, sizeof metrics_series[m]);
 	}
 	memset(&metrics_hist, 0, sizeof metrics_hist);
+	pthread_mutex_unlock(&metrics_mu);
 }
 
 /*
@@ -373,9 +388,11 @@ metrics_render(struct store *st, size_t *len)
 
 	if ((f = open_memstream(&buf, &n)) == NULL)
 		fatal("open_memstream");
+	pthread_mutex_lock(&metrics_mu);
 	for (i = 0; i < nitems(metrics_defs); i++)
 		metrics_counter(f, &metrics_defs[i]);
 	metrics_histogram(f);
+	pthread_mutex_unlock(&metrics_mu);
 	if (st != NULL)
 		metrics_gauges(f, st);
 	if (fclose(f) != 0)

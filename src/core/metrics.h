@@ -1,6 +1,7 @@
 /*
  * metrics.h: counters and a latency histogram for GET /metrics, in the
- * Prometheus text format. Updated from the event loop only.
+ * Prometheus text format. Updated from the event loop and the inbound store
+ * thread (metrics.c serialises them).
  */
 #ifndef METRICS_H
 #define METRICS_H

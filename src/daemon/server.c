@@ -34,6 +34,7 @@
 #define SERVER_BUSY_TIMEOUT	20	/* ms the loop may wait for a write lock held elsewhere */
 #define SERVER_GRACE		5	/* seconds sends in flight may take to finish at a stop */
 #define SERVER_CHAN_GRACE	3	/* seconds SMPP binds may take to unbind at a stop */
+#define SERVER_DRAIN_MS		100	/* ms the loop runs on at a stop to send the last answers */
 #define SERVER_WATCH_MS		25	/* the loop watch's period */
 #define SERVER_STALL_MS		20	/* a loop late by more is a stall */
 
@@ -72,7 +73,7 @@ server_nofile(void)
 }
 
 static void
-server_reload(struct server *srv)
+server_reload_config(struct server *srv)
 {
 	struct config	*cfg;
 	char		 err[512];
@@ -114,6 +115,15 @@ server_reload(struct server *srv)
 	log_info("configuration reloaded file=%s", cfg->file);
 }
 
+/* The inbound store thread sees neither the zone nor the configuration change. */
+static void
+server_reload(struct server *srv)
+{
+	inbound_pause(srv->inbound);
+	server_reload_config(srv);
+	inbound_resume(srv->inbound);
+}
+
 /*
  * The loop's watch: a timer every SERVER_WATCH_MS; how late it fires is
  * how long some callback held the loop. The longest is a gauge of
@@ -150,12 +160,26 @@ server_kick(void *arg)
 	outbox_kick(srv->outbox);
 }
 
+/*
+ * Every message handed over is answered: leave the loop in a moment, the
+ * few turns libevent takes to write those answers to their connections.
+ */
+static void
+server_drained(void *arg)
+{
+	struct server	*srv = arg;
+	struct timeval	 tv = { 0, SERVER_DRAIN_MS * 1000 };
+
+	event_base_loopexit(srv->base, &tv);
+}
+
+/* The channels are closed: wait for the check-ins still being committed. */
 static void
 server_stopped(void *arg)
 {
 	struct server	*srv = arg;
 
-	event_base_loopexit(srv->base, NULL);
+	inbound_drain(srv->inbound, server_drained, srv);
 }
 
 /* Sends in flight are over: now close the channels (unbind). */
