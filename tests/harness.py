@@ -693,7 +693,11 @@ class PgConnection:
                            flags=re.I) + " ON CONFLICT DO NOTHING"
             explicit_id = m.group(4) is not None and "id" in [
                 c.strip().lower() for c in m.group(4).split(",")]
-            if self._idcol(m.group(2)) and not re.search(r"\bRETURNING\b", q, re.I):
+            # lastrowid of INSERT ... VALUES (of INSERT ... SELECT, no id
+            # comes back: a fill of many rows need not read them all).
+            if re.search(r"\)\s*VALUES\b", q, re.I) and \
+                    self._idcol(m.group(2)) and \
+                    not re.search(r"\bRETURNING\b", q, re.I):
                 q += " RETURNING id"
                 ids = True
         if self.isolation_level is not None and self._status == b"I" and \
@@ -1181,6 +1185,27 @@ inbound = (%s);
     def count(self, table, where="1", args=()):
         return self.scalar("SELECT count(*) FROM %s WHERE %s" % (
             table, _where(where, self.pg)), args)
+
+    def integrity_check(self):
+        """SQLite's PRAGMA integrity_check: "ok" (under PostgreSQL always:
+        its pages are its server's, nothing a killed daemon could tear)."""
+        if self.pg:
+            return "ok"
+        return self.scalar("PRAGMA integrity_check")
+
+    def write_locked(self, c):
+        """Another process's write lock taken on connection c (in autocommit):
+        SQLite's BEGIN EXCLUSIVE, or under PostgreSQL the tables a message
+        writes locked against writers (the daemon then waits lock_timeout,
+        its busy timeout, and fails as on a busy SQLite). End it with
+        ROLLBACK or COMMIT."""
+        if self.pg:
+            c.execute("BEGIN")
+            c.execute("LOCK TABLE inbound, checkins, outbox IN SHARE ROW"
+                      " EXCLUSIVE MODE")
+        else:
+            c.execute("BEGIN EXCLUSIVE")
+        return c
 
     def venue_id(self, code):
         return self.scalar("SELECT id FROM venues WHERE code = ?", (code,))

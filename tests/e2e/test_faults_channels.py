@@ -375,7 +375,7 @@ class Base(harness.TestCase):
             # At least one per second (stretched) of the killing.
             self.assertGreater(len(ld.acked), restarts * self.PERIOD / harness.stretch(1.0),
                                "%s: the load never got going" % ld.channel)
-        self.assertEqual(self.d.scalar("PRAGMA integrity_check"), "ok")
+        self.assertEqual(self.d.integrity_check(), "ok")
         return restarts
 
 
