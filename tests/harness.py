@@ -534,10 +534,20 @@ class PgCursor:
 
     def executemany(self, sql, seq):
         n = 0
-        for args in seq:
-            self.connection._execute(self, sql, args)
-            n += max(self.rowcount, 0)
+        m = re.match(r"(?is)(\s*INSERT\s.*?\)\s*VALUES\s*)(\(.*\))\s*;?\s*$", sql)
+        if m and not re.search(r"\bRETURNING\b", sql, re.I):
+            # Many rows a statement: one round trip per row is slow.
+            rows = [pg_bind(m.group(2), args) for args in seq]
+            for i in range(0, len(rows), 1000):
+                self.connection._execute(self, m.group(1) + ", ".join(
+                    rows[i:i + 1000]), (), want_id=False)
+                n += max(self.rowcount, 0)
+        else:
+            for args in seq:
+                self.connection._execute(self, sql, args)
+                n += max(self.rowcount, 0)
         self.rowcount = n
+        self.lastrowid = None
         return self
 
     def fetchone(self):
@@ -675,7 +685,7 @@ class PgConnection:
             self._idcols[table] = bool(r)
         return self._idcols[table]
 
-    def _execute(self, cur, sql, args):
+    def _execute(self, cur, sql, args, want_id=True):
         if re.match(r"\s*(PRAGMA|EXPLAIN QUERY PLAN)\b", sql, re.I) or \
                 re.search(r"\bsqlite_\w+", sql):
             raise unittest.SkipTest("SQLite only")
@@ -695,7 +705,7 @@ class PgConnection:
                 c.strip().lower() for c in m.group(4).split(",")]
             # lastrowid of INSERT ... VALUES (of INSERT ... SELECT, no id
             # comes back: a fill of many rows need not read them all).
-            if re.search(r"\)\s*VALUES\b", q, re.I) and \
+            if want_id and re.search(r"\)\s*VALUES\b", q, re.I) and \
                     self._idcol(m.group(2)) and \
                     not re.search(r"\bRETURNING\b", q, re.I):
                 q += " RETURNING id"

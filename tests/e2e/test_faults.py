@@ -277,6 +277,8 @@ class DiskFullBase(Base):
     system under it); PostgreSQL's data lives in its own cluster."""
 
     def setUp(self):
+        # max_database_mb is SQLite's max_page_count: the PostgreSQL backend
+        # has no such limit (its disk is the cluster's).
         harness.sqlite_only("SQLite's file full (max_database_mb, tmpfs)")
         Base.setUp(self)
 
