@@ -9,8 +9,9 @@ Environment (set by automake's TESTS): CHECKIND, CHECKINCTL, CHECKIND_SRCDIR.
 CHECKIND_KEEP=1 keeps the temporary directories for a look afterwards.
 CHECKIND_TEST_DATABASE=postgresql gives every Daemon a fresh PostgreSQL
 database (tests/pgserver.py: one cluster per test process) instead of a
-SQLite file: Daemon.dbpath is then its URI, query() and the outbox helpers
-run through psql, and what only SQLite has (Daemon.db()) skips the test.
+SQLite file: Daemon.dbpath is then its URI, and query(), db(), db_write()
+and sqlite3.connect(uri) speak to it through PgConnection (the protocol
+itself, sqlite3's face); what only SQLite has (PRAGMA, its file) skips.
 """
 
 import base64
@@ -398,21 +399,22 @@ def pg_server():
     return _pg
 
 
-def _sqlite_connect_or_skip(database, *args, **kw):
-    """sqlite3.connect, skipping the test when given a PostgreSQL URI: a test
-    that opens the daemon's SQLite file itself (a lock held, PRAGMA) has
-    nothing to open under PostgreSQL."""
+def _sqlite_connect_or_pg(database, *args, **kw):
+    """sqlite3.connect, or given a PostgreSQL URI, a PgConnection: a test
+    crafting rows with python's sqlite3 crafts them in PostgreSQL too.
+    SQLite's own (PRAGMA, a lock on its file) skips or needs its test's
+    PostgreSQL counterpart."""
     name = database if isinstance(database, str) else ""
     if name.startswith("file:"):
         name = urllib.parse.unquote(name[5:])
     if name.startswith(("postgresql:", "postgres:")):
-        raise unittest.SkipTest("SQLite only")
+        return PgConnection(name, *args, **kw)
     return _sqlite_connect(database, *args, **kw)
 
 
 _sqlite_connect = sqlite3.connect
 if PG:
-    sqlite3.connect = _sqlite_connect_or_skip
+    sqlite3.connect = _sqlite_connect_or_pg
 
 
 def sqlite_only(what="SQLite only"):
@@ -480,34 +482,326 @@ def pg_query(uri, sql, args=()):
     """Rows of a query on the database at uri, as (names, tuples): ints as
     int, floats as float, text as str, NULL as None. SQLite's own (PRAGMA,
     its plans, sqlite_master) skips the test."""
-    import pgserver
-    if re.match(r"\s*(PRAGMA|EXPLAIN QUERY PLAN)\b", sql, re.I) or \
-            re.search(r"\bsqlite_\w+", sql):
-        raise unittest.SkipTest("SQLite only")
-    q = pg_bind(sql, args).strip().rstrip(";")
-    p = subprocess.run(
-        ["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1",
-         "-F", pgserver.FIELD, "-R", pgserver.RECORD,
-         "-P", "null=" + pgserver.NULL, "-d", uri],
-        input="%s\n\\gdesc\n%s\n;\n" % (q, q), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, universal_newlines=True,
-        env=dict(os.environ, PGCONNECT_TIMEOUT="10", LC_ALL="C.UTF-8"),
-        timeout=stretch(60))
-    if p.returncode != 0:
-        raise AssertionError("psql: %s\nquery: %s" % (p.stderr.strip(), q))
-    desc, _, rows = p.stdout.partition("\n")
-    cols = [c.split(pgserver.FIELD) for c in desc.split(pgserver.RECORD)]
-    names = [c[0] for c in cols]
-    types = [c[1] for c in cols]
-    out = []
-    if rows != "":     # no row prints nothing; one empty column "\n"
-        if rows.endswith("\n"):
-            rows = rows[:-1]
-        for r in rows.split(pgserver.RECORD):
-            vals = [None if v == pgserver.NULL else v
-                    for v in r.split(pgserver.FIELD)]
-            out.append(tuple(_pg_value(v, t) for v, t in zip(vals, types)))
-    return names, out
+    c = PgConnection(uri, isolation_level=None)
+    try:
+        cur = c.execute(sql, args)
+        return [d[0] for d in cur.description or ()], cur.fetchall()
+    finally:
+        c.close()
+
+
+# A PostgreSQL connection speaking the protocol itself (version 3, trust
+# authentication, simple queries): the few parts of python's sqlite3 the
+# tests use (execute, executemany, lastrowid, rowcount, fetchone/fetchall,
+# sqlite3.Row, commit), so that a test crafting rows by hand runs on both
+# backends. Arguments are bound as literals (pg_bind).
+_PG_INT = (20, 21, 23, 26)          # int8, int2, int4, oid
+_PG_FLOAT = (700, 701)              # float4, float8
+_PG_NUMERIC, _PG_BOOL = 1700, 16
+
+
+class PgRow(tuple):
+    """sqlite3.Row's face: by index, by column name, keys()."""
+
+    def __new__(cls, names, values):
+        r = tuple.__new__(cls, values)
+        r._names = names
+        return r
+
+    def keys(self):
+        return list(self._names)
+
+    def __getitem__(self, k):
+        if isinstance(k, str):
+            for i, n in enumerate(self._names):
+                if n.lower() == k.lower():
+                    return tuple.__getitem__(self, i)
+            raise IndexError("No item with that key")
+        return tuple.__getitem__(self, k)
+
+
+class PgCursor:
+    def __init__(self, conn):
+        self.connection = conn
+        self.description = None
+        self.rowcount = -1
+        self.lastrowid = None
+        self._rows = []
+
+    def execute(self, sql, args=()):
+        self.connection._execute(self, sql, args)
+        return self
+
+    def executemany(self, sql, seq):
+        n = 0
+        m = re.match(r"(?is)(\s*INSERT\s.*?\)\s*VALUES\s*)(\(.*\))\s*;?\s*$", sql)
+        if m and not re.search(r"\bRETURNING\b", sql, re.I):
+            # Many rows a statement: one round trip per row is slow.
+            rows = [pg_bind(m.group(2), args) for args in seq]
+            for i in range(0, len(rows), 1000):
+                self.connection._execute(self, m.group(1) + ", ".join(
+                    rows[i:i + 1000]), (), want_id=False)
+                n += max(self.rowcount, 0)
+        else:
+            for args in seq:
+                self.connection._execute(self, sql, args)
+                n += max(self.rowcount, 0)
+        self.rowcount = n
+        self.lastrowid = None
+        return self
+
+    def fetchone(self):
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self):
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __iter__(self):
+        while self._rows:
+            yield self._rows.pop(0)
+
+    def close(self):
+        pass
+
+
+class PgConnection:
+    """A connection to the database at a postgresql:// URI. isolation_level
+    None: autocommit, BEGIN and COMMIT by hand; otherwise a transaction opens
+    before the first write and commit() ends it, as in sqlite3."""
+
+    def __init__(self, uri, timeout=None, isolation_level="", **kw):
+        u = urllib.parse.urlparse(uri)
+        self.isolation_level = isolation_level
+        self.row_factory = None
+        self.text_factory = str
+        self._idcols = {}
+        self._status = b"I"
+        self._sock = socket.create_connection(
+            (u.hostname or "127.0.0.1", u.port or 5432), timeout=stretch(60))
+        params = b""
+        for k, v in (("user", u.username or "checkind"),
+                     ("database", u.path.lstrip("/") or "postgres"),
+                     ("client_encoding", "UTF8"),
+                     ("application_name", "checkind-test")):
+            params += k.encode() + b"\0" + v.encode() + b"\0"
+        body = (196608).to_bytes(4, "big") + params + b"\0"
+        self._sock.sendall((len(body) + 4).to_bytes(4, "big") + body)
+        while True:
+            t, m = self._recv()
+            if t == b"R" and int.from_bytes(m[:4], "big") != 0:
+                raise sqlite3.OperationalError(
+                    "PostgreSQL asks for a password (trust expected)")
+            if t == b"E":
+                raise sqlite3.OperationalError(self._error(m)[1])
+            if t == b"Z":
+                self._status = m[:1]
+                break
+
+    def _recv_exact(self, n):
+        buf = b""
+        while len(buf) < n:
+            part = self._sock.recv(n - len(buf))
+            if not part:
+                raise sqlite3.OperationalError("PostgreSQL closed the connection")
+            buf += part
+        return buf
+
+    def _recv(self):
+        head = self._recv_exact(5)
+        return head[:1], self._recv_exact(int.from_bytes(head[1:], "big") - 4)
+
+    @staticmethod
+    def _error(m):
+        fields = {}
+        for f in m.split(b"\0"):
+            if f:
+                fields[f[:1]] = f[1:].decode("utf-8", "replace")
+        return fields.get(b"C", ""), fields.get(b"M", "error")
+
+    def _simple(self, sql):
+        """Run sql (one statement): (names, types, raw rows, command tag)."""
+        body = sql.encode("utf-8") + b"\0"
+        self._sock.sendall(b"Q" + (len(body) + 4).to_bytes(4, "big") + body)
+        names, types, rows, tag, err = [], [], [], "", None
+        while True:
+            t, m = self._recv()
+            if t == b"T":
+                names, types, rows = [], [], []
+                n, p = int.from_bytes(m[:2], "big"), 2
+                for _ in range(n):
+                    e = m.index(b"\0", p)
+                    names.append(m[p:e].decode("utf-8"))
+                    types.append(int.from_bytes(m[e + 7:e + 11], "big"))
+                    p = e + 19
+            elif t == b"D":
+                n, p, vals = int.from_bytes(m[:2], "big"), 2, []
+                for _ in range(n):
+                    ln = int.from_bytes(m[p:p + 4], "big", signed=True)
+                    p += 4
+                    if ln < 0:
+                        vals.append(None)
+                    else:
+                        vals.append(m[p:p + ln])
+                        p += ln
+                rows.append(vals)
+            elif t == b"C":
+                tag = m.rstrip(b"\0").decode()
+            elif t == b"E":
+                err = self._error(m)
+            elif t == b"Z":
+                self._status = m[:1]
+                break
+        if err is not None:
+            code, msg = err
+            cls = sqlite3.IntegrityError if code.startswith("23") else \
+                sqlite3.OperationalError
+            raise cls("%s (SQLSTATE %s)\nquery: %s" % (msg, code, sql))
+        return names, types, rows, tag
+
+    def _value(self, raw, typ):
+        if raw is None:
+            return None
+        s = raw.decode("utf-8")
+        if typ in _PG_INT:
+            return int(s)
+        if typ in _PG_FLOAT:
+            return float(s)
+        if typ == _PG_NUMERIC:
+            return int(s) if re.match(r"^-?\d+$", s) else float(s)
+        if typ == _PG_BOOL:
+            return 1 if s == "t" else 0
+        if self.text_factory is bytes:
+            return raw
+        return s
+
+    def _idcol(self, table):
+        """Whether table has an identity column id (sqlite3's rowid)."""
+        if table not in self._idcols:
+            r = self._simple("SELECT 1 FROM information_schema.columns WHERE"
+                             " table_schema = current_schema() AND table_name = %s"
+                             " AND column_name = 'id' AND is_identity = 'YES'"
+                             % pg_literal(table))[2]
+            self._idcols[table] = bool(r)
+        return self._idcols[table]
+
+    def _execute(self, cur, sql, args, want_id=True):
+        if re.match(r"\s*(PRAGMA|EXPLAIN QUERY PLAN)\b", sql, re.I) or \
+                re.search(r"\bsqlite_\w+", sql):
+            raise unittest.SkipTest("SQLite only")
+        if isinstance(args, dict):
+            raise unittest.SkipTest("named parameters: SQLite only here")
+        q = pg_bind(sql, args).strip().rstrip(";")
+        q = re.sub(r"^BEGIN\s+(IMMEDIATE|EXCLUSIVE|DEFERRED)\b", "BEGIN", q,
+                   flags=re.I)
+        m = re.match(r"INSERT\s+(OR\s+IGNORE\s+)?INTO\s+(\w+)\s*(\(([^)]*)\))?",
+                     q, re.I)
+        ids = explicit_id = False
+        if m:
+            if m.group(1):
+                q = re.sub(r"^INSERT\s+OR\s+IGNORE\s+INTO", "INSERT INTO", q,
+                           flags=re.I) + " ON CONFLICT DO NOTHING"
+            explicit_id = m.group(4) is not None and "id" in [
+                c.strip().lower() for c in m.group(4).split(",")]
+            # lastrowid of INSERT ... VALUES (of INSERT ... SELECT, no id
+            # comes back: a fill of many rows need not read them all).
+            if want_id and re.search(r"\)\s*VALUES\b", q, re.I) and \
+                    self._idcol(m.group(2)) and \
+                    not re.search(r"\bRETURNING\b", q, re.I):
+                q += " RETURNING id"
+                ids = True
+        if self.isolation_level is not None and self._status == b"I" and \
+                re.match(r"\s*(INSERT|UPDATE|DELETE)\b", q, re.I):
+            self._simple("BEGIN")
+        names, types, rows, tag = self._simple(q)
+        cur.lastrowid = None
+        cur.rowcount = -1
+        words = tag.split()
+        if words and words[0] in ("INSERT", "UPDATE", "DELETE"):
+            cur.rowcount = int(words[-1])
+        if ids:
+            got = [int(r[0]) for r in rows if r[0] is not None]
+            cur.lastrowid = got[-1] if got else None
+            names, rows = [], []
+            if explicit_id:
+                # An id given by hand leaves the identity behind: move it on.
+                self._simple("SELECT setval(pg_get_serial_sequence(%s, 'id'),"
+                             " greatest((SELECT max(id) FROM %s), 1))"
+                             % (pg_literal(m.group(2)), m.group(2)))
+        cur.description = tuple((n, None, None, None, None, None, None)
+                                for n in names) or None
+        out = []
+        for r in rows:
+            vals = tuple(self._value(v, t) for v, t in zip(r, types))
+            if self.row_factory is sqlite3.Row:
+                out.append(PgRow(names, vals))
+            elif self.row_factory is not None:
+                out.append(self.row_factory(cur, vals))
+            else:
+                out.append(vals)
+        cur._rows = out
+
+    def cursor(self):
+        return PgCursor(self)
+
+    def execute(self, sql, args=()):
+        return PgCursor(self).execute(sql, args)
+
+    def executemany(self, sql, seq):
+        return PgCursor(self).executemany(sql, seq)
+
+    @property
+    def in_transaction(self):
+        return self._status != b"I"
+
+    def commit(self):
+        if self._status != b"I":
+            self._simple("COMMIT")
+
+    def rollback(self):
+        if self._status != b"I":
+            self._simple("ROLLBACK")
+
+    def create_function(self, name, narg, fn, deterministic=False):
+        """Only the functions PostgreSQL has an equivalent of (PG_FUNCTIONS)."""
+        if name not in PG_FUNCTIONS:
+            raise unittest.SkipTest("SQLite function %s" % name)
+        self._simple(PG_FUNCTIONS[name])
+
+    def close(self):
+        if self._sock is not None:
+            try:
+                self._sock.sendall(b"X\0\0\0\4")
+            except OSError:
+                pass
+            self._sock.close()
+            self._sock = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, typ, val, tb):
+        if typ is None:
+            self.commit()
+        else:
+            self.rollback()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+# SQL functions tests give sqlite3 (create_function), as PostgreSQL has them
+# (made in the test's own database: unqualified names do not reach pg_temp).
+PG_FUNCTIONS = {
+    # day_start: the local (UTC+7, no summer time) midnight of a time.
+    "checkind_local_day": "CREATE OR REPLACE FUNCTION checkind_local_day(t bigint)"
+    " RETURNS bigint LANGUAGE sql IMMUTABLE AS"
+    " 'SELECT t - ((t + 25200) % 86400 + 86400) % 86400'",
+}
 
 
 def _where(where, pg):
@@ -873,10 +1167,12 @@ inbound = (%s);
     # Database.
 
     def db(self):
-        """A read-only connection to the daemon's SQLite file (skips the
-        test under PostgreSQL: query() works with both)."""
+        """A connection reading the daemon's database, rows as sqlite3.Row:
+        its SQLite file, or under PostgreSQL a PgConnection (autocommit)."""
         if self.pg:
-            raise unittest.SkipTest("SQLite only")
+            c = PgConnection(self.dbpath, isolation_level=None)
+            c.row_factory = sqlite3.Row
+            return c
         c = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(self.dbpath),
                             uri=True, timeout=stretch(10))
         c.row_factory = sqlite3.Row
@@ -899,6 +1195,27 @@ inbound = (%s);
     def count(self, table, where="1", args=()):
         return self.scalar("SELECT count(*) FROM %s WHERE %s" % (
             table, _where(where, self.pg)), args)
+
+    def integrity_check(self):
+        """SQLite's PRAGMA integrity_check: "ok" (under PostgreSQL always:
+        its pages are its server's, nothing a killed daemon could tear)."""
+        if self.pg:
+            return "ok"
+        return self.scalar("PRAGMA integrity_check")
+
+    def write_locked(self, c):
+        """Another process's write lock taken on connection c (in autocommit):
+        SQLite's BEGIN EXCLUSIVE, or under PostgreSQL the tables a message
+        writes locked against writers (the daemon then waits lock_timeout,
+        its busy timeout, and fails as on a busy SQLite). End it with
+        ROLLBACK or COMMIT."""
+        if self.pg:
+            c.execute("BEGIN")
+            c.execute("LOCK TABLE inbound, checkins, outbox IN SHARE ROW"
+                      " EXCLUSIVE MODE")
+        else:
+            c.execute("BEGIN EXCLUSIVE")
+        return c
 
     def venue_id(self, code):
         return self.scalar("SELECT id FROM venues WHERE code = ?", (code,))
@@ -1278,6 +1595,9 @@ def recount_aggregates(c):
     the daemon keeps them when it stores the rows itself; call inside the
     transaction that crafted them, daily_stats already written."""
     c.create_function("checkind_local_day", 1, day_start, deterministic=True)
+    # SQLite takes an integer as a truth value; PostgreSQL wants a boolean.
+    t = (lambda col: col + " <> 0") if isinstance(c, PgConnection) else \
+        (lambda col: col)
     c.execute("DELETE FROM daily_seen")
     c.execute("DELETE FROM ward_days")
     c.execute("UPDATE daily_stats SET flagged = 0")
@@ -1288,12 +1608,14 @@ def recount_aggregates(c):
     c.execute("INSERT INTO ward_days (day, ward, visitors)"
               " SELECT day, ward, count(*) FROM daily_seen GROUP BY day, ward")
     c.execute("UPDATE declarations SET counted = 1 WHERE venue_id IS NOT NULL"
-              " AND (flagged OR EXISTS (SELECT 1 FROM answers a"
-              " WHERE a.declaration_id = declarations.id AND a.flagged))")
+              " AND (%s OR EXISTS (SELECT 1 FROM answers a"
+              " WHERE a.declaration_id = declarations.id AND %s))"
+              % (t("flagged"), t("a.flagged")))
     c.execute("INSERT INTO daily_stats (venue_id, day, flagged)"
               " SELECT venue_id, checkind_local_day(started_at), count(*)"
-              " FROM declarations WHERE counted GROUP BY 1, 2"
-              " ON CONFLICT (venue_id, day) DO UPDATE SET flagged = excluded.flagged")
+              " FROM declarations WHERE %s GROUP BY 1, 2"
+              " ON CONFLICT (venue_id, day) DO UPDATE SET flagged = excluded.flagged"
+              % t("counted"))
 
 
 class AdminDaemon(Daemon):
@@ -1475,6 +1797,6 @@ class AdminCase(TestCase):
         self.d.start()
 
     def db_write(self):
-        """A writable connection in autocommit mode (BEGIN/COMMIT by hand)."""
-        sqlite_only()
+        """A writable connection in autocommit mode (BEGIN/COMMIT by hand),
+        to SQLite or PostgreSQL."""
         return sqlite3.connect(self.d.dbpath, timeout=stretch(30), isolation_level=None)

@@ -12,6 +12,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import json
 import os
 import pwd
@@ -68,6 +69,9 @@ def unused_code(used):
     raise AssertionError("no free code")
 
 
+PG_DBS = itertools.count(1)
+
+
 class CtlTest(unittest.TestCase):
 
     @classmethod
@@ -81,7 +85,21 @@ class CtlTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="checkinctl-")
         self.addCleanup(self.tmp.cleanup)
-        self.db = os.path.join(self.tmp.name, "var", "checkind.db")
+        if harness.PG:
+            # A database of its own in this process's cluster: checkinctl
+            # makes the schema in it as it makes a SQLite file.
+            self.db = harness.pg_server().create_database(
+                "ctl_%d_%d" % (os.getpid(), next(PG_DBS)))
+        else:
+            self.db = os.path.join(self.tmp.name, "var", "checkind.db")
+
+    def db_exists(self):
+        """Whether checkinctl has made the database (SQLite's file, or
+        PostgreSQL's schema)."""
+        if harness.PG:
+            return harness.pg_query(self.db, "SELECT to_regclass("
+                                    "'schema_version') IS NOT NULL")[1][0][0] == 1
+        return os.path.exists(self.db)
 
     # -- helpers --------------------------------------------------------
 
@@ -118,7 +136,8 @@ class CtlTest(unittest.TestCase):
         try:
             return con.execute(
                 "SELECT code, name, address, ward, district, kind, owner, "
-                "active, created_at FROM venues WHERE %s ORDER BY id" % where,
+                "active, created_at FROM venues WHERE %s ORDER BY id"
+                % harness._where(where, harness.PG),
                 params).fetchall()
         finally:
             con.close()
@@ -139,7 +158,7 @@ class CtlTest(unittest.TestCase):
         return [line.split("\t") for line in out.splitlines()]
 
     def venue_count(self):
-        if not os.path.exists(self.db):
+        if not self.db_exists():
             return 0
         return len(self.rows())
 
@@ -520,7 +539,7 @@ class CtlTest(unittest.TestCase):
 
     def outbox_db(self):
         """Create and migrate the database (checkinctl does), then open it."""
-        if not os.path.exists(self.db):
+        if not self.db_exists():
             self.ok("venue", "list")
         con = sqlite3.connect(self.db)
         self.addCleanup(con.close)
@@ -853,7 +872,7 @@ class CtlTest(unittest.TestCase):
 
     def con(self):
         """The database, created and migrated by checkinctl, opened."""
-        if not os.path.exists(self.db):
+        if not self.db_exists():
             self.ok("venue", "list")
         con = sqlite3.connect(self.db)
         self.addCleanup(con.close)
@@ -876,8 +895,8 @@ class CtlTest(unittest.TestCase):
             (number, vid, day, day + 86400)).fetchone()[0] > 1
         con.execute("INSERT INTO daily_stats (venue_id, day, checkins, people)"
                     " VALUES (?, ?, 1, ?) ON CONFLICT (venue_id, day) DO UPDATE"
-                    " SET checkins = checkins + 1, people = people + "
-                    "excluded.people", (vid, day, 0 if again else 1))
+                    " SET checkins = daily_stats.checkins + 1, people ="
+                    " daily_stats.people + excluded.people", (vid, day, 0 if again else 1))
         # And the ward's day (sqlite-aggregates.c): a person once a ward a
         # day. Told from the check-ins rather than daily_seen, so that the
         # purge counts below are those of the history rows alone.
@@ -889,7 +908,7 @@ class CtlTest(unittest.TestCase):
             con.execute("INSERT INTO ward_days (day, ward, visitors)"
                         " SELECT ?, ward, 1 FROM venues WHERE id = ?"
                         " ON CONFLICT (day, ward) DO UPDATE"
-                        " SET visitors = visitors + 1", (day, vid))
+                        " SET visitors = ward_days.visitors + 1", (day, vid))
 
     def declaration(self, con, number, vid, started, flagged=0,
                     answer_flagged=None):
@@ -908,7 +927,7 @@ class CtlTest(unittest.TestCase):
                         (cur.lastrowid,))
             con.execute("INSERT INTO daily_stats (venue_id, day, flagged)"
                         " VALUES (?, ?, 1) ON CONFLICT (venue_id, day) DO UPDATE"
-                        " SET flagged = flagged + 1", (vid, local_day(started)))
+                        " SET flagged = daily_stats.flagged + 1", (vid, local_day(started)))
         return cur.lastrowid
 
     def subscriber(self, con, number, opted_out):
@@ -1512,7 +1531,7 @@ inbound = ( { name = "t"; format = "json"; path = "/sms/json"; } );
             self.assertNotIn(token, err)
             seen.add(token)
         self.assertEqual(len(seen), 3)
-        self.assertFalse(os.path.exists(self.db))   # no database needed
+        self.assertFalse(self.db_exists())   # no database needed
         for args in (["token"], ["token", "x"], ["token", "x", "root"],
                      ["token", "x", "tracer", "y"], ["token", "-x", "tracer"]):
             rc, out, err = self.run_ctl(*args, db=False)
@@ -1570,13 +1589,13 @@ admin = { listen = "127.0.0.1:18081"; tokens = ( %s ); };
                 self.assertEqual(rc, 2, "%r: %r" % (cmd, err))
                 self.assertEqual(out, "")
                 self.assertIn("usage: checkinctl %s" % " ".join(cmd), err)
-        self.assertFalse(os.path.exists(self.db))
+        self.assertFalse(self.db_exists())
 
     def test_database_override_needs_no_config(self):
         # -d alone: no configuration file is read, even if none exists.
         rc, out, err = self.run_ctl("venue", "list")
         self.assertEqual(rc, 0, err)
-        self.assertTrue(os.path.exists(self.db))
+        self.assertTrue(self.db_exists())
 
 
 if __name__ == "__main__":

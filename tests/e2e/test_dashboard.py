@@ -436,7 +436,7 @@ def doc_images(outdir):
                        stderr=subprocess.PIPE, timeout=harness.stretch(60))
         c = harness.sqlite3.connect(d.dbpath, isolation_level=None)
         c.execute("BEGIN IMMEDIATE")
-        ids = [r[0] for r in c.execute("SELECT id FROM venues WHERE active ORDER BY id")]
+        ids = [r[0] for r in c.execute("SELECT id FROM venues WHERE active = 1 ORDER BY id")]
         n = 0
         for vid in ids:
             if rnd.random() < 0.2:

@@ -124,11 +124,20 @@ class Base(harness.TestCase):
             what, len(lost), len(acked)))
         self.assertEqual(twice, [], "%sstored twice" % what)
         self.assertEqual(no_checkin, [], "%snot exactly one check-in" % what)
-        self.assertEqual(self.d.scalar("PRAGMA integrity_check"), "ok")
+        self.assertEqual(self.d.integrity_check(), "ok")
 
     def write_conn(self):
         return sqlite3.connect(self.d.dbpath, timeout=harness.stretch(30),
                                isolation_level=None)
+
+    def hold_write_lock(self, c):
+        """Another process's write lock: SQLite's BEGIN IMMEDIATE, or under
+        PostgreSQL the tables a check-in writes locked against writers (a
+        check-in then waits lock_timeout, the busy timeout, and fails)."""
+        c.execute("BEGIN IMMEDIATE")
+        if self.d.pg:
+            c.execute("LOCK TABLE inbound, checkins, outbox IN SHARE ROW"
+                      " EXCLUSIVE MODE")
 
 
 # kill -9 under load.
@@ -263,7 +272,15 @@ def fill_filler(d, target_bytes, chunk=200):
 
 
 class DiskFullBase(Base):
-    """Send check-ins until the daemon answers 503, then more, all 503."""
+    """Send check-ins until the daemon answers 503, then more, all 503.
+    SQLite only: what fills is SQLite's file (max_page_count, or the file
+    system under it); PostgreSQL's data lives in its own cluster."""
+
+    def setUp(self):
+        # max_database_mb is SQLite's max_page_count: the PostgreSQL backend
+        # has no such limit (its disk is the cluster's).
+        harness.sqlite_only("SQLite's file full (max_database_mb, tmpfs)")
+        Base.setUp(self)
 
     MORE = 20           # messages sent while full, each must get 503
     CAP = 20000         # messages at most before the disk must be full
@@ -420,6 +437,7 @@ class DiskFullTmpfs(DiskFullBase):
     STRICT = False
 
     def setUp(self):
+        harness.sqlite_only("a full file system under SQLite's file")
         self.d = harness.Daemon(inbound=INBOUND, questions=harness.NO_QUESTIONS,
                                 name=type(self).__name__)
         self.mnt = os.path.dirname(self.d.dbpath)
@@ -505,7 +523,12 @@ class WalCheckpoint(Base):
     PASSIVE checkpoint never finds the WAL idle, no commit rewinds it, and
     it still grew without bound (11 GB after 700,000 check-ins): the
     checkpointer now reads once first, and RESTARTs a WAL past 16 MB.
+    SQLite only: PostgreSQL has no WAL file beside the data.
     """
+
+    def setUp(self):
+        harness.sqlite_only("SQLite's WAL file and its checkpointer")
+        Base.setUp(self)
 
     def test_written_back_when_idle(self):
         load(self.d, self.pho, 1000, 4)
@@ -598,11 +621,41 @@ class LockedDatabase(Base):
         fill = os.path.join(harness.env("CHECKIND_SRCDIR"), "tests", "bench",
                             "fill.py")
         t0 = time.monotonic()
-        p = subprocess.run([sys.executable, fill, self.d.dbpath,
-                            str(self.ROWS)], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=harness.stretch(300))
-        self.assertEqual(p.returncode, 0, p.stdout.decode())
+        if self.d.pg:
+            self.pg_fill()
+        else:
+            p = subprocess.run([sys.executable, fill, self.d.dbpath,
+                                str(self.ROWS)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT,
+                               timeout=harness.stretch(300))
+            self.assertEqual(p.returncode, 0, p.stdout.decode())
         print("filled %d check-ins in %.1f s" % (self.ROWS, time.monotonic() - t0))
+
+    def pg_fill(self):
+        """fill.py's rows under PostgreSQL (one venue): an inbound row and
+        a check-in each, over the last 28 days, ROWS / 10 people."""
+        c = self.write_conn()
+        try:
+            vid = self.d.venue_id(self.pho)
+            end = int(time.time()) - 3600
+            span = 28 * 86400 - 3 * 3600
+            c.execute("BEGIN")
+            c.execute("INSERT INTO inbound (channel, ext_id, number, text,"
+                      " received_at, replies) SELECT 'fill', 'fill-' ||"
+                      " lpad(i::text, 10, '0'), '+8498' || lpad((i % ?)::text,"
+                      " 7, '0'), ?, ? + i * ? / ?, '[]'"
+                      " FROM generate_series(0::bigint, ? - 1) AS i",
+                      (self.ROWS // 10, self.pho, end - span, span, self.ROWS,
+                       self.ROWS))
+            c.execute("INSERT INTO checkins (venue_id, number, companions,"
+                      " sent_at, received_at, checked_out_at, channel,"
+                      " inbound_id) SELECT ?, number, 0, received_at,"
+                      " received_at, CASE WHEN id % 10 < 6 THEN received_at"
+                      " + 600 END, 'fill', id FROM inbound"
+                      " WHERE channel = 'fill'", (vid,))
+            c.execute("COMMIT")
+        finally:
+            c.close()
 
     def checkin_load(self, stop, out, k, expect=200):
         """Check-ins one after the other until stop; (id, number, status,
@@ -647,7 +700,8 @@ class LockedDatabase(Base):
 
         # A reader that holds its snapshot for the whole run.
         reader = self.d.db()
-        reader.execute("BEGIN")
+        reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ" if self.d.pg
+                       else "BEGIN")
         held = reader.execute("SELECT count(*) FROM checkins").fetchone()[0]
         self.assertGreaterEqual(held, self.ROWS)
         wal = self.d.dbpath + "-wal"
@@ -689,7 +743,8 @@ class LockedDatabase(Base):
         failed = [r for r in res if r[2] != 200]
         self.assertEqual(failed, [], "check-ins refused during the export")
         self.assertLess(lat[-1], harness.stretch(self.BOUND))
-        self.assertGreater(wal1, wal0, "the WAL did not grow past the held reader")
+        if not self.d.pg:
+            self.assertGreater(wal1, wal0, "the WAL did not grow past the held reader")
         self.assert_once([(r[0], r[1]) for r in res])
 
     def write_locked(self, seconds, conns=2):
@@ -703,7 +758,7 @@ class LockedDatabase(Base):
                                     args=(stop, results[k], k)) for k in range(conns)]
         threads.append(threading.Thread(target=self.healthz_load,
                                         args=(stop, health)))
-        c.execute("BEGIN IMMEDIATE")
+        self.hold_write_lock(c)
         try:
             for t in threads:
                 t.start()
@@ -767,7 +822,7 @@ class LockedDatabase(Base):
         """
         self.d.stop()
         c = self.write_conn()
-        c.execute("BEGIN IMMEDIATE")
+        self.hold_write_lock(c)
         try:
             self.d.start()
             time.sleep(1.5)

@@ -62,7 +62,7 @@ class Kill9Test(harness.OutboxCase):
         for r in rows:
             self.assertIn(r["attempts"], (2,) if r["id"] in dups else (1, 2), r)
         self.assertLessEqual(len(twice), 8, twice)
-        self.assertEqual(self.d.scalar("PRAGMA integrity_check"), "ok")
+        self.assertEqual(self.d.integrity_check(), "ok")
 
 
 class SigtermTest(harness.OutboxCase):

@@ -264,7 +264,7 @@ class AggregatesTest(harness.AdminCase):
             " ON v.id = c.venue_id WHERE c.sent_at >= ? AND c.sent_at < ?"
             " GROUP BY v.ward", (day, day + DAY))
         out = {w: (0, 0, 0) for (w,) in self.d.query(
-            "SELECT DISTINCT ward FROM venues WHERE active")}
+            "SELECT DISTINCT ward FROM venues WHERE active = 1")}
         out.update({r[0]: tuple(r[1:]) for r in rows})
         return out
 

@@ -337,7 +337,7 @@ class StorageFailTest(Base):
         number = "+84912000501"
         c = sqlite3.connect(self.d.dbpath, timeout=harness.stretch(30), isolation_level=None)
         try:
-            c.execute("BEGIN EXCLUSIVE")
+            self.d.write_locked(c)
             key = self.smsc.deliver(number, self.pho)
             st = self.resp(key)
         finally:

@@ -468,7 +468,7 @@ class TestDemoDay(harness.AdminCase):
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        timeout=harness.stretch(60))
         c = self.db_write()
-        self.codes = [r[0] for r in c.execute("SELECT code FROM venues WHERE active"
+        self.codes = [r[0] for r in c.execute("SELECT code FROM venues WHERE active = 1"
                                               " AND lat IS NOT NULL ORDER BY id")]
         c.close()
 
