@@ -17,7 +17,7 @@ it; the aggregators count requests per outbox id.
   other node sends them at once. SIGSTOP: a node stalls with its connection
   open; its rows come back after their lease (CHECKIND_PG_LEASE,
   src/store/pg-outbox.c: seconds a claim holds a row, for tests only).
-- Check-ins: 2,000 check-ins over both nodes, 10% of them sent again to the
+- Check-ins: 10,000 check-ins over both nodes, 10% of them sent again to the
   other node with the same id (some at the same moment): each is stored
   once and both answers carry the same replies. A 503 (a lock the other
   node holds longer than the loop waits) is sent again, as an aggregator
@@ -326,7 +326,7 @@ class LeaseTest(NodesCase):
 
 class CheckinTest(NodesCase):
 
-    N = 2000
+    N = 10000
     RETRIED = 0.10
 
     def test_checkins_retried_on_the_other_node(self):
