@@ -196,6 +196,15 @@ class Sessions(SessionCase):
         self.assertSignedIn(other)
 
     def test_session_lookup_uses_the_key(self):
+        if self.d.pg:
+            # PostgreSQL plans a tiny table as a scan whatever its indexes:
+            # the key is there, first column of an index.
+            self.assertGreater(self.d.scalar(
+                "SELECT count(*) FROM pg_index i JOIN pg_attribute a"
+                " ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+                " WHERE i.indrelid = 'admin_sessions'::regclass"
+                " AND a.attname = 'id_hash'"), 0)
+            return
         plan = self.d.query("EXPLAIN QUERY PLAN SELECT token_name FROM admin_sessions"
                             " WHERE id_hash = 'x' AND expires_at > 0")
         self.assertNotIn("SCAN", " ".join(str(r[-1]) for r in plan))
