@@ -1,4 +1,10 @@
-/* log.c: key=value log lines to stderr in the foreground, syslog otherwise. */
+/*
+ * log.c: key=value log lines to stderr in the foreground, syslog otherwise.
+ * Any thread may log: a line is built in a buffer of the caller's and
+ * written by one fprintf (stdio locks the stream) or one syslog call;
+ * log_foreground and log_verbose are set before the threads start;
+ * strerror's text for a known errno is a constant (glibc).
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
