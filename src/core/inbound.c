@@ -130,6 +130,7 @@ struct inbound {
 	pthread_t		 worker;
 	pthread_t		 flusher;
 	int			 worker_running;
+	int			 wait_ms;	/* the worker's busy timeout */
 	int			 flusher_running;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;		/* (mu) the worker's and the loop's wait */
@@ -431,6 +432,27 @@ inbound_wake(struct inbound *in)
 }
 
 /*
+ * A message waits INBOUND_LOCK_WAIT at most for a lock held elsewhere, also
+ * when it came while the group before it waited: the worker's busy timeout
+ * is what its group's oldest message has left, set again only when that
+ * moved by a tenth (on PostgreSQL a setting is a round trip).
+ */
+static void
+inbound_wait_left(struct inbound *in)
+{
+	struct inbound_job	*job = TAILQ_FIRST(&in->working);
+	int			 ms, full = (int)(INBOUND_LOCK_WAIT * 1000);
+
+	ms = (int)((INBOUND_LOCK_WAIT - (num_mono() - job->t0)) * 1000);
+	if (ms < 1)
+		ms = 1;
+	if (abs(ms - in->wait_ms) < full / 10)
+		return;
+	store_set_busy_timeout(in->own, ms);
+	in->wait_ms = ms;
+}
+
+/*
  * The worker: run the groups the loop hands over, on its own connection.
  * A group waiting for the flush after next is not begun: it grows.
  */
@@ -469,7 +491,8 @@ inbound_worker(void *arg)
 		TAILQ_CONCAT(&in->working, &in->pending, entry);
 		c.cfg = in->wcfg;
 		pthread_mutex_unlock(&in->mu);
-		/* A lock held elsewhere was waited for in the busy handler. */
+		/* A lock held elsewhere is waited for in the busy handler. */
+		inbound_wait_left(in);
 		ok = inbound_group(&c, &in->working, in->flusher_running, 0) == 1;
 		pthread_mutex_lock(&in->mu);
 		if (ok && in->flusher_running) {
@@ -826,7 +849,8 @@ inbound_threads_start(struct inbound *in, const struct config *cfg)
 	 * A lock held by another process is waited for here, off the loop;
 	 * the WAL is written back by a checkpointer, not by its commits.
 	 */
-	store_set_busy_timeout(in->own, (int)(INBOUND_LOCK_WAIT * 1000));
+	in->wait_ms = (int)(INBOUND_LOCK_WAIT * 1000);
+	store_set_busy_timeout(in->own, in->wait_ms);
 	if (store_set_max_size(in->own, (int64_t)cfg->max_database_mb << 20) == -1 ||
 	    (!cfg->durable && store_set_durable(in->own, 0) == -1) ||
 	    store_checkpointer(in->own) == -1) {

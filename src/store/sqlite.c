@@ -81,6 +81,10 @@ struct sqlite_store {
 	/* A reader's connection: statements past the deadline are interrupted. */
 	double		 deadline;	/* num_mono() seconds, 0: none */
 	int		 timed_out;	/* the last deadline interrupted a statement */
+
+	/* The daemon's wait for a lock: sqlite_busy. */
+	double		 busy_s;	/* seconds */
+	double		 busy_since;	/* num_mono() of this wait's first call */
 };
 
 /* Every subject's statements, prepared at open. */
@@ -511,10 +515,32 @@ sqlite_timed_out(struct store *s)
 	return sqlite_of(s)->timed_out;
 }
 
+/*
+ * The daemon's busy handler: try again every millisecond until the busy
+ * timeout has passed. SQLite's own sleeps grow to 100 ms, so a lock freed
+ * just after one began would be found that much later by a check-in.
+ */
+static int
+sqlite_busy(void *arg, int calls)
+{
+	struct sqlite_store	*q = arg;
+	double			 now = num_mono();
+
+	if (calls == 0)
+		q->busy_since = now;
+	else if (now - q->busy_since >= q->busy_s)
+		return 0;
+	sqlite3_sleep(1);
+	return 1;
+}
+
 void
 sqlite_set_busy_timeout(struct store *s, int ms)
 {
-	sqlite3_busy_timeout(sqlite_of(s)->db, ms);
+	struct sqlite_store	*q = sqlite_of(s);
+
+	q->busy_s = ms / 1e3;
+	sqlite3_busy_handler(q->db, sqlite_busy, q);
 }
 
 int
