@@ -676,11 +676,14 @@ class PgConnection:
         return s
 
     def _idcol(self, table):
-        """Whether table has an identity column id (sqlite3's rowid)."""
+        """Whether table's column id is made by the database (sqlite3's
+        rowid): an identity, or a sequence's default (a table in day
+        partitions: src/store/pg-schema.c, step 11)."""
         if table not in self._idcols:
             r = self._simple("SELECT 1 FROM information_schema.columns WHERE"
                              " table_schema = current_schema() AND table_name = %s"
-                             " AND column_name = 'id' AND is_identity = 'YES'"
+                             " AND column_name = 'id' AND (is_identity = 'YES'"
+                             " OR column_default LIKE 'nextval(%%')"
                              % pg_literal(table))[2]
             self._idcols[table] = bool(r)
         return self._idcols[table]
