@@ -151,4 +151,4 @@ class SweepTest(SmppBase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main(300)
