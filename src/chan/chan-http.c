@@ -2,9 +2,11 @@
  * chan-http.c: the HTTP listener for inbound SMS webhooks. A request is
  * matched to its inbound route by path, checked against the route's allowed
  * addresses, turned into a message by the route's format (fmt.c), handed to
- * the core, and answered only after the core has committed. The listener's
- * limits (connections, whole-request timeout, header and body sizes) are
- * httpd.c's.
+ * the core, and answered only after the core has committed. A USSD step or
+ * a voice callback is parsed here too, its store work done on the store
+ * thread (inbound_call) on copies of what was parsed, and answered back on
+ * the loop. The listener's limits (connections, whole-request timeout,
+ * header and body sizes) are httpd.c's.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>

@@ -12,13 +12,15 @@ On the loop (before this change) /healthz waited for the whole sleep, and
 so did the stall gauge.
 
 Also: a client that hangs up during a slow step leaves the step stored and
-the daemon serving; a stop during a slow step answers it before exiting.
+the daemon serving; a reload during a slow step waits for it, and a stop
+answers it before exiting.
 
 Starts its own cluster (tests/pgserver.py); skipped where PostgreSQL 15 is
 not installed.
 """
 
 import random
+import signal
 import socket
 import threading
 import time
@@ -192,6 +194,26 @@ class SlowStepTest(unittest.TestCase):
         st, _, b = self.d.http("GET", "/healthz")
         self.assertEqual(st, 200, b)
         st, h, screen = harness.ussd_at_post(self.d, session, "0912000444", "1")
+        self.assertEqual(st, 200, screen)
+        self.assertTrue(screen.startswith("CON "), screen)
+        self.assertEqual(SERVER.sql(self.uri, "SELECT screen FROM ussd_sessions"),
+                         [["code"]])
+
+    def test_reload_during_a_slow_step(self):
+        """The step's thread never sees its configuration freed, nor does
+        its answer need the route the reload replaced; the next step runs
+        with the new configuration."""
+        session = "ATUid_%032x" % random.getrandbits(128)
+        t, result = self.in_thread(lambda: self.ussd_first(session, "0912000666"))
+        self.d.signal(signal.SIGHUP)
+        st, h, body = self.joined(t, result, "the slow USSD step")
+        self.assertEqual(st, 200, body)
+        self.assertTrue(body.startswith("CON "), body)
+        self.assertIn("1 Check-in", body)
+        wait_until(lambda: "configuration reloaded" in self.d.log(), stretch(10),
+                   "the reload", self.d, alive=True)
+        SERVER.sql(self.uri, "DROP TRIGGER test_slow ON ussd_sessions")
+        st, h, screen = harness.ussd_at_post(self.d, session, "0912000666", "1")
         self.assertEqual(st, 200, screen)
         self.assertTrue(screen.startswith("CON "), screen)
         self.assertEqual(SERVER.sql(self.uri, "SELECT screen FROM ussd_sessions"),
