@@ -46,6 +46,7 @@
  */
 #define CHAN_HTTP_BODY_SLACK	(64 * 1024)
 #define CHAN_HTTP_REASON_MAX	160	/* bytes of a refusal's reason in the log */
+#define CHAN_HTTP_STEP_STRINGS	8	/* strings of a USSD step or a voice callback */
 
 /*
  * A request whose message waits for its group's commit (core/inbound.c), or
@@ -71,6 +72,8 @@ struct chan_http_step {
 	const struct fmt_ussd_entry	*ussd;		/* one of ussd and voice */
 	const struct fmt_voice_entry	*voice;
 	char				*url;		/* voice: the callback's own URL */
+	char				*copy[CHAN_HTTP_STEP_STRINGS];	/* ur's, vr's */
+	size_t				 ncopy;
 	struct ussd_req			 ur;
 	struct ussd_resp		 uresp;
 	struct voice_req		 vr;
@@ -376,10 +379,15 @@ chan_http_voice_send(struct evhttp_request *req,
 	fmt_response_free(&out);
 }
 
-static char *
-chan_http_strdup(const char *s)
+/* A copy of str (NULL stays NULL) that step s owns. */
+static const char *
+chan_http_step_copy(struct chan_http_step *s, const char *str)
 {
-	return s != NULL ? xstrdup(s) : NULL;
+	if (str == NULL)
+		return NULL;
+	if (s->ncopy == nitems(s->copy))
+		fatalx("chan_http_step_copy: too many strings");
+	return s->copy[s->ncopy++] = xstrdup(str);
 }
 
 /* A step for the store thread, answering req on the route named channel. */
@@ -396,15 +404,10 @@ chan_http_step_new(struct chan_http *ch, struct evhttp_request *req,
 static void
 chan_http_step_free(struct chan_http_step *s)
 {
-	free((char *)s->ur.session);
-	free((char *)s->ur.from);
-	free((char *)s->ur.service);
-	free((char *)s->ur.input);
-	free((char *)s->ur.history);
-	free((char *)s->vr.call);
-	free((char *)s->vr.from);
-	free((char *)s->vr.to);
-	free((char *)s->vr.digits);
+	size_t	i;
+
+	for (i = 0; i < s->ncopy; i++)
+		free(s->copy[i]);
 	ussd_resp_free(&s->uresp);
 	voice_resp_free(&s->vresp);
 	free(s->url);
@@ -489,11 +492,11 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 	s = chan_http_step_new(ch, req, route->name);
 	s->ussd = fmt;
 	s->ur.channel = s->p->channel;
-	s->ur.session = chan_http_strdup(ur.session);
-	s->ur.from = chan_http_strdup(ur.from);
-	s->ur.service = chan_http_strdup(ur.service);
-	s->ur.input = chan_http_strdup(ur.input);
-	s->ur.history = chan_http_strdup(ur.history);
+	s->ur.session = chan_http_step_copy(s, ur.session);
+	s->ur.from = chan_http_step_copy(s, ur.from);
+	s->ur.service = chan_http_step_copy(s, ur.service);
+	s->ur.input = chan_http_step_copy(s, ur.input);
+	s->ur.history = chan_http_step_copy(s, ur.history);
 	s->ur.ended = ur.ended;
 	s->ur.now = time(NULL);
 	fmt_ussd_hold_free(&hold);
@@ -589,10 +592,10 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 	s->voice = fmt;
 	s->url = xstrdup(url);
 	s->vr.channel = s->p->channel;
-	s->vr.call = chan_http_strdup(vr.call);
-	s->vr.from = chan_http_strdup(vr.from);
-	s->vr.to = chan_http_strdup(vr.to);
-	s->vr.digits = chan_http_strdup(vr.digits);
+	s->vr.call = chan_http_step_copy(s, vr.call);
+	s->vr.from = chan_http_step_copy(s, vr.from);
+	s->vr.to = chan_http_step_copy(s, vr.to);
+	s->vr.digits = chan_http_step_copy(s, vr.digits);
 	s->vr.step = vr.step;
 	s->vr.ended = vr.ended;
 	s->vr.now = time(NULL);
