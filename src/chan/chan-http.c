@@ -2,9 +2,11 @@
  * chan-http.c: the HTTP listener for inbound SMS webhooks. A request is
  * matched to its inbound route by path, checked against the route's allowed
  * addresses, turned into a message by the route's format (fmt.c), handed to
- * the core, and answered only after the core has committed. The listener's
- * limits (connections, whole-request timeout, header and body sizes) are
- * httpd.c's.
+ * the core, and answered only after the core has committed. A USSD step or
+ * a voice callback is parsed here too, its store work done on the store
+ * thread (inbound_call) on copies of what was parsed, and answered back on
+ * the loop. The listener's limits (connections, whole-request timeout,
+ * header and body sizes) are httpd.c's.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -44,20 +46,45 @@
  */
 #define CHAN_HTTP_BODY_SLACK	(64 * 1024)
 #define CHAN_HTTP_REASON_MAX	160	/* bytes of a refusal's reason in the log */
+#define CHAN_HTTP_STEP_STRINGS	8	/* strings of a USSD step or a voice callback */
 
-/* A request whose message waits for its group's commit (core/inbound.c). */
+/*
+ * A request whose message waits for its group's commit (core/inbound.c), or
+ * whose USSD step or voice callback runs on the store thread (step).
+ */
 struct chan_http_pending {
 	TAILQ_ENTRY(chan_http_pending)	 entry;
-	struct chan_http		*ch;
+	struct chan_http		*ch;		/* NULL once the listener is gone */
 	struct evhttp_request		*req;		/* NULL once the client is gone */
 	const struct fmt_entry		*fmt;		/* NULL: a delivery report */
 	char				*channel;	/* a copy: a reload may come between */
 };
 
+/*
+ * A USSD step or a voice callback handed to the store thread
+ * (inbound_call): the request parsed on the loop, every string of it a
+ * copy of its own (the evhttp request and the format's hold may be gone by
+ * the time the thread reads them), the answer filled by the thread and
+ * rendered on the loop. The formats are static tables.
+ */
+struct chan_http_step {
+	struct chan_http_pending	*p;		/* the client, the route's name */
+	const struct fmt_ussd_entry	*ussd;		/* one of ussd and voice */
+	const struct fmt_voice_entry	*voice;
+	char				*url;		/* voice: the callback's own URL */
+	char				*copy[CHAN_HTTP_STEP_STRINGS];	/* ur's, vr's */
+	size_t				 ncopy;
+	struct ussd_req			 ur;
+	struct ussd_resp		 uresp;
+	struct voice_req		 vr;
+	struct voice_resp		 vresp;
+	double				 t0;
+};
+
 struct chan_http {
 	struct store			*st;
 	const struct config		*cfg;		/* the running one: chan_http_reload */
-	struct inbound			*in;		/* the group commit */
+	struct inbound			*in;		/* the group commit and the store thread */
 	int				 closing;	/* the daemon is stopping */
 	struct httpd			*httpd;
 	TAILQ_HEAD(, chan_http_pending)	 pending;
@@ -65,6 +92,7 @@ struct chan_http {
 
 static struct chan_http_pending *chan_http_pending_new(struct chan_http *,
 		    struct evhttp_request *, const struct fmt_entry *, const char *);
+static void	chan_http_pending_free(struct chan_http_pending *);
 static void	chan_http_done(void *, uint64_t, const struct inbound_result *);
 
 /* Answer with a status and a one-line plain-text reason. */
@@ -299,17 +327,24 @@ chan_http_answer(const struct chan_http_pending *p, const struct inbound_result 
 	}
 }
 
+static void
+chan_http_pending_free(struct chan_http_pending *p)
+{
+	if (p->ch != NULL)
+		TAILQ_REMOVE(&p->ch->pending, p, entry);
+	free(p->channel);
+	free(p);
+}
+
 /* A message's group is committed (or not): answer its request, if the client is still there. */
 static void
 chan_http_done(void *arg, uint64_t tag, const struct inbound_result *r)
 {
 	struct chan_http_pending	*p = arg;
 
-	TAILQ_REMOVE(&p->ch->pending, p, entry);
 	if (p->req != NULL)
 		chan_http_answer(p, r);
-	free(p->channel);
-	free(p);
+	chan_http_pending_free(p);
 }
 
 /*
@@ -344,19 +379,100 @@ chan_http_voice_send(struct evhttp_request *req,
 	fmt_response_free(&out);
 }
 
-/* One step of a USSD session: the screen is the answer. */
+/* A copy of str (NULL stays NULL) that step s owns. */
+static const char *
+chan_http_step_copy(struct chan_http_step *s, const char *str)
+{
+	if (str == NULL)
+		return NULL;
+	if (s->ncopy == nitems(s->copy))
+		fatalx("chan_http_step_copy: too many strings");
+	return s->copy[s->ncopy++] = xstrdup(str);
+}
+
+/* A step for the store thread, answering req on the route named channel. */
+static struct chan_http_step *
+chan_http_step_new(struct chan_http *ch, struct evhttp_request *req,
+    const char *channel)
+{
+	struct chan_http_step	*s = xcalloc(1, sizeof *s);
+
+	s->p = chan_http_pending_new(ch, req, NULL, channel);
+	return s;
+}
+
+static void
+chan_http_step_free(struct chan_http_step *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->ncopy; i++)
+		free(s->copy[i]);
+	ussd_resp_free(&s->uresp);
+	voice_resp_free(&s->vresp);
+	free(s->url);
+	chan_http_pending_free(s->p);
+	free(s);
+}
+
+/* On the store thread: the step's statements, on its own connection. */
+static int
+chan_http_ussd_run(struct store *st, const struct config *cfg, void *arg)
+{
+	struct chan_http_step	*s = arg;
+
+	return ussd_handle(st, cfg, &s->ur, &s->uresp);
+}
+
+/* On the loop, the step done: the screen is the answer. */
+static void
+chan_http_ussd_done(void *arg, int r)
+{
+	struct chan_http_step		*s = arg;
+	struct chan_http_pending	*p = s->p;
+	struct fmt_response		 out;
+
+	metrics_latency(num_mono() - s->t0);
+	switch (r) {
+	case 0:
+		metrics_add(METRIC_USSD_STEPS, p->channel, s->uresp.end ? "1" : "0", 1);
+		if (p->req != NULL) {
+			memset(&out, 0, sizeof out);
+			s->ussd->render(&s->uresp, &out);
+			chan_http_send(p->req, &out);
+			fmt_response_free(&out);
+		}
+		/* A check-in may have queued its confirmation SMS. */
+		if (p->ch != NULL)
+			inbound_queued(p->ch->in);
+		break;
+	case DIALOG_ESENDER:
+		if (p->req != NULL)
+			chan_http_error(p->req, 400, "invalid phone number");
+		break;
+	default:
+		metrics_add(METRIC_INBOUND, p->channel, "error", 1);
+		if (p->req != NULL)
+			chan_http_error(p->req, 503, "storage unavailable, retry later");
+		break;
+	}
+	chan_http_step_free(s);
+}
+
+/*
+ * One step of a USSD session: parsed here, its store work on the store
+ * thread (chan_http_ussd_run), the screen is the answer (chan_http_ussd_done).
+ */
 static void
 chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
     const struct inbound_route *route)
 {
 	const struct fmt_ussd_entry	*fmt = route->fmt->ussd;
+	struct chan_http_step		*s;
 	struct web_request		 fr;
 	struct fmt_ussd_hold		 hold;
 	struct ussd_req			 ur;
-	struct ussd_resp		 resp;
-	struct fmt_response		 out;
 	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
-	double				 t0;
 	int				 r;
 
 	if (fmt == NULL) {
@@ -373,51 +489,82 @@ chan_http_ussd(struct chan_http *ch, struct evhttp_request *req,
 		fmt_ussd_hold_free(&hold);
 		return;
 	}
-	ur.channel = route->name;
-	ur.now = time(NULL);
-	memset(&resp, 0, sizeof resp);
-	t0 = num_mono();
-	r = ussd_handle(ch->st, ch->cfg, &ur, &resp);
-	metrics_latency(num_mono() - t0);
+	s = chan_http_step_new(ch, req, route->name);
+	s->ussd = fmt;
+	s->ur.channel = s->p->channel;
+	s->ur.session = chan_http_step_copy(s, ur.session);
+	s->ur.from = chan_http_step_copy(s, ur.from);
+	s->ur.service = chan_http_step_copy(s, ur.service);
+	s->ur.input = chan_http_step_copy(s, ur.input);
+	s->ur.history = chan_http_step_copy(s, ur.history);
+	s->ur.ended = ur.ended;
+	s->ur.now = time(NULL);
 	fmt_ussd_hold_free(&hold);
+	s->t0 = num_mono();
+	inbound_call(ch->in, chan_http_ussd_run, chan_http_ussd_done, s);
+}
+
+/* On the store thread: the callback's statements, on its own connection. */
+static int
+chan_http_voice_run(struct store *st, const struct config *cfg, void *arg)
+{
+	struct chan_http_step	*s = arg;
+
+	return voice_handle(st, cfg, &s->vr, &s->vresp);
+}
+
+/* On the loop, the callback done: the answer is the call's next step. */
+static void
+chan_http_voice_done(void *arg, int r)
+{
+	struct chan_http_step		*s = arg;
+	struct chan_http_pending	*p = s->p;
+
+	metrics_latency(num_mono() - s->t0);
 	switch (r) {
 	case 0:
-		metrics_add(METRIC_USSD_STEPS, route->name, resp.end ? "1" : "0", 1);
-		memset(&out, 0, sizeof out);
-		fmt->render(&resp, &out);
-		chan_http_send(req, &out);
-		fmt_response_free(&out);
+		metrics_add(METRIC_INBOUND, p->channel, "ok", 1);
+		if (p->req != NULL)
+			chan_http_voice_send(p->req, s->voice, &s->vresp, s->url);
 		/* A check-in may have queued its confirmation SMS. */
-		inbound_queued(ch->in);
+		if (p->ch != NULL)
+			inbound_queued(p->ch->in);
 		break;
 	case DIALOG_ESENDER:
-		chan_http_error(req, 400, "invalid phone number");
+		metrics_add(METRIC_INBOUND, p->channel, "refused", 1);
+		voice_resp_free(&s->vresp);
+		s->vresp.action = VOICE_HANGUP;
+		if (p->req != NULL)
+			chan_http_voice_send(p->req, s->voice, &s->vresp, s->url);
 		break;
 	default:
-		metrics_add(METRIC_INBOUND, route->name, "error", 1);
-		chan_http_error(req, 503, "storage unavailable, retry later");
+		metrics_add(METRIC_INBOUND, p->channel, "error", 1);
+		if (p->req != NULL)
+			chan_http_error(p->req, 503, "storage unavailable, retry later");
 		break;
 	}
-	ussd_resp_free(&resp);
+	chan_http_step_free(s);
 }
 
 /*
- * One callback of a call: the answer is its next step. A callback the
- * format refuses as malformed (400) gets a clean hang-up, so that the
- * caller hears the call end rather than the provider's error message; a
- * bad signature or secret is refused (403, 401) and changes nothing.
+ * One callback of a call: parsed here, its store work on the store thread
+ * (chan_http_voice_run), the answer is its next step (chan_http_voice_done).
+ * A callback the format refuses as malformed (400) gets a clean hang-up, so
+ * that the caller hears the call end rather than the provider's error
+ * message; a bad signature or secret is refused (403, 401) and changes
+ * nothing.
  */
 static void
 chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
     const struct inbound_route *route)
 {
 	const struct fmt_voice_entry	*fmt = route->fmt->voice;
+	struct chan_http_step		*s;
 	struct web_request		 fr;
 	struct fmt_ussd_hold		 hold;
 	struct voice_req		 vr;
 	struct voice_resp		 resp;
 	char				 url[CHAN_HTTP_URL_MAX], err[256] = "";
-	double				 t0;
 	int				 r;
 
 	if (fmt == NULL) {
@@ -428,12 +575,12 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 		return;
 	memset(&hold, 0, sizeof hold);
 	memset(&vr, 0, sizeof vr);
-	memset(&resp, 0, sizeof resp);
 	if ((r = fmt->parse(&fr, &vr, &hold, err, sizeof err)) != 0) {
 		metrics_add(METRIC_INBOUND, route->name, "bad_request", 1);
 		log_info("chan=%s status=%d reason=\"%s\"", route->name,
 		    r == 400 ? 200 : r, err);
 		if (r == 400) {
+			memset(&resp, 0, sizeof resp);
 			resp.action = VOICE_HANGUP;
 			chan_http_voice_send(req, fmt, &resp, url);
 		} else
@@ -441,31 +588,20 @@ chan_http_voice(struct chan_http *ch, struct evhttp_request *req,
 		fmt_ussd_hold_free(&hold);
 		return;
 	}
-	vr.channel = route->name;
-	vr.now = time(NULL);
-	t0 = num_mono();
-	r = voice_handle(ch->st, ch->cfg, &vr, &resp);
-	metrics_latency(num_mono() - t0);
+	s = chan_http_step_new(ch, req, route->name);
+	s->voice = fmt;
+	s->url = xstrdup(url);
+	s->vr.channel = s->p->channel;
+	s->vr.call = chan_http_step_copy(s, vr.call);
+	s->vr.from = chan_http_step_copy(s, vr.from);
+	s->vr.to = chan_http_step_copy(s, vr.to);
+	s->vr.digits = chan_http_step_copy(s, vr.digits);
+	s->vr.step = vr.step;
+	s->vr.ended = vr.ended;
+	s->vr.now = time(NULL);
 	fmt_ussd_hold_free(&hold);
-	switch (r) {
-	case 0:
-		metrics_add(METRIC_INBOUND, route->name, "ok", 1);
-		chan_http_voice_send(req, fmt, &resp, url);
-		/* A check-in may have queued its confirmation SMS. */
-		inbound_queued(ch->in);
-		break;
-	case DIALOG_ESENDER:
-		metrics_add(METRIC_INBOUND, route->name, "refused", 1);
-		voice_resp_free(&resp);
-		resp.action = VOICE_HANGUP;
-		chan_http_voice_send(req, fmt, &resp, url);
-		break;
-	default:
-		metrics_add(METRIC_INBOUND, route->name, "error", 1);
-		chan_http_error(req, 503, "storage unavailable, retry later");
-		break;
-	}
-	voice_resp_free(&resp);
+	s->t0 = num_mono();
+	inbound_call(ch->in, chan_http_voice_run, chan_http_voice_done, s);
 }
 
 /*
@@ -647,11 +783,22 @@ chan_http_closing(struct chan_http *ch)
 void
 chan_http_stop(struct chan_http *ch)
 {
+	struct chan_http_pending	*p;
+
 	if (ch == NULL)
 		return;
 	/* Commit and answer what is parsed before the connections go. */
 	if (!TAILQ_EMPTY(&ch->pending))
 		inbound_flush(ch->in);
+	/*
+	 * A stop drains (inbound_drain) before it gets here, so nothing should
+	 * be left; whatever is (its done still to come) forgets the listener.
+	 */
+	while ((p = TAILQ_FIRST(&ch->pending)) != NULL) {
+		TAILQ_REMOVE(&ch->pending, p, entry);
+		p->ch = NULL;
+		p->req = NULL;
+	}
 	httpd_free(ch->httpd);
 	free(ch);
 }

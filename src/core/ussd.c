@@ -51,6 +51,11 @@
  *   cut, and the one variable part of a screen is cut to what is left.
  * - Limits: an input over USSD_INPUT_MAX bytes is refused, a session ends
  *   after USSD_STEPS_MAX steps. Each step is a handful of indexed queries.
+ * - A step runs on the store thread (chan-http.c hands it over through
+ *   inbound_call), not on the loop: ussd_handle keeps nothing between
+ *   calls (no static buffer), reads the request and the configuration
+ *   only, writes through its store alone, and calls only what is safe on
+ *   any thread (localtime_r through tz.c, metrics, log lines).
  */
 #include <stddef.h>
 #include <stdio.h>

@@ -34,6 +34,9 @@
  * - A callback without keys is silence: the prompt is said again once, then
  *   the call ends politely. Keys outside the menu say so and prompt again.
  * - Limits: VOICE_STEPS_MAX callbacks a call; keys are checked by the format.
+ * - A callback runs on the store thread (inbound_call), as a USSD step
+ *   does: voice_handle keeps nothing between calls and touches only its
+ *   store, the request, the configuration (read only), log lines.
  */
 #include <stddef.h>
 #include <stdio.h>
