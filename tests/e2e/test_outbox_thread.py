@@ -42,10 +42,10 @@ class SlowOutboxTest(unittest.TestCase):
         self.uri = SERVER.create_database("test_outbox_thread_%d" % next(_dbs))
         self.agg = fakeagg.FakeAgg("json", json_id=True)
         self.addCleanup(self.agg.stop)
-        self.d = harness.Daemon(database=self.uri, name=type(self).__name__,
-                                questions=NO_QUESTIONS,
-                                inbound=harness.OUTBOX_INBOUND,
-                                outbound=self.routes)
+        self.d = harness.AdminDaemon(database=self.uri, name=type(self).__name__,
+                                     questions=NO_QUESTIONS,
+                                     inbound=harness.OUTBOX_INBOUND,
+                                     outbound=self.routes)
         self.d.__enter__()
         self.addCleanup(self.finish)
         self.code = self.d.add_venue("Pho Thin", "Hang Bac")
