@@ -754,11 +754,16 @@ outbox_claim_done(void *arg, int rc)
 	struct outbox		*ob = c->ob;
 	struct outbox_plan	*p;
 	struct outbox_route	*ss;
-	double			 next = c->next;
+	double			 next;
 	size_t			 i, j;
 
+	/* The routes left out of the pass waited while it ran. */
+	next = c->next - (num_mono() - c->mono);
 	if (ob != NULL) {
 		ob->pass = NULL;
+		if (ob->again)
+			next = 0;
+		ob->again = 0;
 		for (i = 0; i < ob->nroutes; i++)
 			ob->routes[i].reserved = 0;
 	}
@@ -782,7 +787,7 @@ outbox_claim_done(void *arg, int rc)
 	free(c);
 	if (ob == NULL)
 		return;
-	outbox_schedule(ob, ob->again ? 0 : next);
+	outbox_schedule(ob, next);
 	outbox_check_done(ob);
 }
 
