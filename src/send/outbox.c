@@ -263,17 +263,19 @@ outbox_record_done(void *arg, int rc)
 		if (rec->requeued > 0)
 			log_info("outbox: %d messages queued again for the next start",
 			    rec->requeued);
-		if (rc != 0 && rec->n > 0 && ob->stopping)
-			log_warnx("outbox: cannot record %zu results; they are sent again"
-			    " after the next start", rec->n);
-		else if (rc != 0 && rec->n > 0) {
+		if (rc != 0 && rec->n > 0 && !ob->stopping) {
 			/* The rows stay "sending" meanwhile. */
 			log_warnx("outbox: cannot record %zu results, will retry", rec->n);
 			for (i = 0; i < rec->n; i++)
 				outbox_result_push(ob, &rec->results[i]);
 			outbox_schedule(ob, 1.0);
-		} else if (ob->nresults > 0)
-			event_active(ob->flush, EV_TIMEOUT, 0);
+		} else {
+			if (rc != 0 && rec->n > 0)
+				log_warnx("outbox: cannot record %zu results; they are sent"
+				    " again after the next start", rec->n);
+			if (ob->nresults > 0)
+				event_active(ob->flush, EV_TIMEOUT, 0);
+		}
 	}
 	free(rec->results);
 	free(rec);

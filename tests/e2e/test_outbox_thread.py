@@ -12,13 +12,16 @@ then every row is sent, each once. On the loop (before the store thread)
 A check-in needs the store thread too, which runs one thing at a time: it
 is answered once the slow statement in progress is over, not at once.
 
-A stop while a claim sleeps: the claim comes back to a stopping outbox,
-which sends nothing and queues the rows again; the daemon exits cleanly.
+A reload while a claim sleeps waits for it on the store thread, not on the
+loop. A stop while a claim sleeps: the claim comes back to a stopping
+outbox, which sends nothing and queues the rows again; the daemon exits
+cleanly.
 
 Starts its own cluster (tests/pgserver.py); skipped where PostgreSQL 15 is
 not installed.
 """
 
+import signal
 import threading
 import time
 import unittest
@@ -143,6 +146,17 @@ class SlowOutboxTest(unittest.TestCase):
         wait_until(self.sleeping, stretch(10), "a verdict sleeping", self.d, alive=True)
         self.assertTrue(self.agg.wait_answered(1, stretch(5)), "no request made")
         self.while_slow(ids)
+
+    def test_reload_while_a_claim_is_slow(self):
+        """A reload waits for the claim on the store thread, not on the
+        loop; the rows claimed are sent once, with the new configuration."""
+        self.slow_when(OUTBOX_SENDING)
+        ids = self.add_rows(2)
+        wait_until(self.sleeping, stretch(10), "a claim sleeping", self.d, alive=True)
+        self.d.signal(signal.SIGHUP)
+        self.while_slow(ids)
+        wait_until(lambda: "configuration reloaded" in self.d.log(), stretch(10),
+                   "the reload", self.d, alive=True)
 
     def test_stop_while_a_claim_is_slow(self):
         """The claim comes back to an outbox that stops: nothing is sent,
