@@ -329,7 +329,7 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	}
 	srv.inbound = inbound_new(srv.base, srv.store, srv.cfg, server_kick, &srv);
 	if ((srv.http = chan_http_start(srv.base, srv.store, srv.cfg, srv.inbound)) == NULL ||
-	    (srv.outbox = outbox_start(srv.base, srv.store, srv.cfg)) == NULL ||
+	    (srv.outbox = outbox_start(srv.base, srv.store, srv.cfg, srv.inbound)) == NULL ||
 	    (srv.chans = server_chans_start(&srv)) == NULL ||
 	    ((srv.admin = admin_start(srv.base, srv.store, srv.cfg, srv.outbox,
 	    &failed)) == NULL && failed)) {

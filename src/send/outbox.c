@@ -16,6 +16,20 @@
  * iteration the answer arrives in; a crash between the two leaves it
  * "sending", and the next start queues it again. That window is one request
  * long: only a message in flight at a crash can be sent twice.
+ *
+ * No store call runs on the loop once it runs: every one goes through
+ * inbound_call to the store thread, on its connection. A claim pass is
+ * planned on the loop (which routes, their senders, how many rows each
+ * sender has room for), run on the thread (a transaction a route: due rows,
+ * tokens, claims) and comes back to the loop, which hands the claimed rows
+ * to their senders. One pass is in flight at a time: a pass asked for
+ * meanwhile (a kick, a completion, the poll) runs once it is back. The
+ * verdicts gathered while a batch is being recorded go together in the
+ * next one. Calls run in the order made, so verdicts handed over before a
+ * pass are recorded before it claims. A claimed row that cannot be sent
+ * when its pass comes back (a stop, its route changed by a reload, its
+ * channel no longer ready) is queued again at once: its claim is given
+ * back in the next batch of verdicts.
  */
 #include <sys/queue.h>
 #include <sys/time.h>
@@ -32,6 +46,7 @@
 #include "base/log.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "core/inbound.h"
 #include "core/metrics.h"
 #include "send/outbox.h"
 #include "send/send-http.h"
@@ -49,6 +64,7 @@ struct outbox_route {
 	char		name[64];
 	double		resume;		/* monotonic seconds: its bucket is empty until then */
 	int		inflight;
+	int		reserved;	/* slots the claim pass in flight may fill */
 	int		failures;	/* consecutive failed attempts */
 	int64_t		down_until;
 };
@@ -79,9 +95,47 @@ struct outbox_result {
 	char			error[160];
 };
 
+/* A batch of verdicts, recorded on the store thread. */
+struct outbox_record {
+	struct outbox		*ob;		/* NULL once the outbox is freed */
+	struct outbox_result	*results;
+	size_t			 n;
+	int			 requeue;	/* then queue "sending" rows again (a stop) */
+	int			 requeued;
+	int64_t			 now;
+};
+
+/* One route's part of a claim pass: planned on the loop, run on the store thread. */
+struct outbox_plan {
+	char			 route[64];	/* whose due rows */
+	char			 sender[64];	/* the route sending them (or its fallback) */
+	double			 rate, burst;
+	int			 room;		/* rows to look at, at most */
+	int			 sends;		/* HTTP or a channel sends; else the null driver */
+	/* What the thread found. */
+	int			 error;
+	int			 granted;
+	double			 wait;		/* until the sender's bucket holds a token */
+	double			 next;		/* until its next pass; -1 waits for rows */
+	size_t			 ndue;		/* rows found due */
+	struct outbox_msg	 due[OUTBOX_BATCH];
+	int			 claimed[OUTBOX_BATCH];	/* to hand to the sender */
+};
+
+/* A claim pass over every route: one inbound_call. */
+struct outbox_claim {
+	struct outbox		*ob;		/* NULL once the outbox is freed */
+	int64_t			 now;
+	double			 mono, wall;
+	double			 next;		/* the earliest wait of the routes not in it */
+	size_t			 nplans;
+	struct outbox_plan	*plans;
+};
+
 struct outbox {
 	struct event_base	*base;
-	struct store		*st;
+	struct store		*st;		/* the loop's: the requeue at start only */
+	struct inbound		*inb;		/* every other store call: inbound_call */
 	const struct config	*cfg;		/* the running one: outbox_reload */
 	struct send_http	*http;
 	struct outbox_route	*routes;
@@ -93,7 +147,12 @@ struct outbox {
 	struct event		*flush;
 	struct outbox_result	*results;
 	size_t			 nresults, results_size;
+	struct outbox_record	*record;	/* the batch being recorded */
+	struct outbox_claim	*pass;		/* the claim pass in flight */
+	int			 again;		/* a pass was asked for meanwhile */
 	int			 stopping;
+	int			 graced;	/* the grace is over: waiting for no request */
+	int			 requeue;	/* the next batch queues "sending" rows again */
 	struct event		*grace;
 	void			(*done)(void *);
 	void			*done_arg;
@@ -132,9 +191,11 @@ outbox_routes_sync(struct outbox *ob)
 	ob->nroutes = cfg->nroutes;
 }
 
-/* Queue a verdict for the next commit. */
+static void	outbox_check_done(struct outbox *);
+
+/* Keep a verdict for the next batch. */
 static void
-outbox_result_add(struct outbox *ob, const struct outbox_result *res)
+outbox_result_push(struct outbox *ob, const struct outbox_result *res)
 {
 	if (ob->nresults == ob->results_size) {
 		ob->results_size = ob->results_size ? ob->results_size * 2 : 64;
@@ -142,49 +203,109 @@ outbox_result_add(struct outbox *ob, const struct outbox_result *res)
 		    sizeof *ob->results);
 	}
 	ob->results[ob->nresults++] = *res;
+}
+
+/* Queue a verdict: the verdicts of this loop iteration go in one batch. */
+static void
+outbox_result_add(struct outbox *ob, const struct outbox_result *res)
+{
+	outbox_result_push(ob, res);
 	event_active(ob->flush, EV_TIMEOUT, 0);
 }
 
-/* Commit every verdict gathered in this loop iteration in one transaction. */
+/* On the store thread: record a batch in one transaction. */
+static int
+outbox_record_run(struct store *st, const struct config *cfg, void *arg)
+{
+	struct outbox_record	*rec = arg;
+	struct outbox_result	*res;
+	size_t			 i;
+	int			 r = 0, n;
+
+	if (rec->n > 0 && (r = store_begin(st)) != -1) {
+		for (i = 0; i < rec->n && r != -1; i++) {
+			res = &rec->results[i];
+			switch (res->state) {
+			case OUTBOX_SENT:
+				r = store_outbox_sent(st, res->id, res->ext_id[0] ?
+				    res->ext_id : NULL, rec->now);
+				break;
+			case OUTBOX_QUEUED:
+				r = store_outbox_retry(st, res->id, res->next_at, res->error,
+				    rec->now);
+				break;
+			default:
+				r = store_outbox_final(st, res->id, res->state, res->error,
+				    rec->now);
+				break;
+			}
+		}
+		if (r == -1 || store_commit(st) == -1) {
+			store_rollback(st);
+			r = -1;
+		}
+	}
+	if (rec->requeue && (n = store_outbox_requeue_sending(st, rec->now)) > 0)
+		rec->requeued = n;
+	return r;
+}
+
+/* Back on the loop: a failed batch is tried again, unless the outbox stops. */
+static void
+outbox_record_done(void *arg, int rc)
+{
+	struct outbox_record	*rec = arg;
+	struct outbox		*ob = rec->ob;
+	size_t			 i;
+
+	if (ob != NULL) {
+		ob->record = NULL;
+		if (rec->requeued > 0)
+			log_info("outbox: %d messages queued again for the next start",
+			    rec->requeued);
+		if (rc != 0 && rec->n > 0 && !ob->stopping) {
+			/* The rows stay "sending" meanwhile. */
+			log_warnx("outbox: cannot record %zu results, will retry", rec->n);
+			for (i = 0; i < rec->n; i++)
+				outbox_result_push(ob, &rec->results[i]);
+			outbox_schedule(ob, 1.0);
+		} else {
+			if (rc != 0 && rec->n > 0)
+				log_warnx("outbox: cannot record %zu results; they are sent"
+				    " again after the next start", rec->n);
+			if (ob->nresults > 0)
+				event_active(ob->flush, EV_TIMEOUT, 0);
+		}
+	}
+	free(rec->results);
+	free(rec);
+	if (ob != NULL)
+		outbox_check_done(ob);
+}
+
+/*
+ * Hand the verdicts gathered so far to the store thread, unless a batch is
+ * being recorded: they go in the next, when it is back.
+ */
 static void
 outbox_flush(evutil_socket_t fd, short events, void *arg)
 {
 	struct outbox		*ob = arg;
-	struct store		*st = ob->st;
-	struct outbox_result	*res;
-	int64_t			 now = time(NULL);
-	size_t			 i;
-	int			 r = 0;
+	struct outbox_record	*rec;
 
-	if (ob->nresults == 0)
+	if (ob->record != NULL || (ob->nresults == 0 && !ob->requeue))
 		return;
-	if (store_begin(st) == -1) {
-		/* Retried on the next pass; the rows stay "sending" meanwhile. */
-		event_active(ob->flush, EV_TIMEOUT, 0);
-		return;
-	}
-	for (i = 0; i < ob->nresults && r != -1; i++) {
-		res = &ob->results[i];
-		switch (res->state) {
-		case OUTBOX_SENT:
-			r = store_outbox_sent(st, res->id, res->ext_id[0] ? res->ext_id :
-			    NULL, now);
-			break;
-		case OUTBOX_QUEUED:
-			r = store_outbox_retry(st, res->id, res->next_at, res->error, now);
-			break;
-		default:
-			r = store_outbox_final(st, res->id, res->state, res->error, now);
-			break;
-		}
-	}
-	if (r == -1 || store_commit(st) == -1) {
-		store_rollback(st);
-		log_warnx("outbox: cannot record %zu results, will retry", ob->nresults);
-		outbox_schedule(ob, 1.0);
-		return;
-	}
-	ob->nresults = 0;
+	rec = xcalloc(1, sizeof *rec);
+	rec->ob = ob;
+	rec->results = ob->results;
+	rec->n = ob->nresults;
+	rec->requeue = ob->requeue;
+	rec->now = time(NULL);
+	ob->results = NULL;
+	ob->nresults = ob->results_size = 0;
+	ob->requeue = 0;
+	ob->record = rec;
+	inbound_call(ob->inb, outbox_record_run, outbox_record_done, rec);
 }
 
 /* The verdict of one attempt, with retry policy applied. */
@@ -254,7 +375,10 @@ outbox_judge(struct outbox *ob, const struct outbox_job *job, enum send_verdict 
 	outbox_result_add(ob, &res);
 }
 
-/* All requests are done during a stop: tell the server. */
+/*
+ * All requests are done during a stop (or the grace is over), the claim
+ * pass is back and every verdict recorded: tell the server.
+ */
 static void
 outbox_check_done(struct outbox *ob)
 {
@@ -262,13 +386,20 @@ outbox_check_done(struct outbox *ob)
 
 	if (!ob->stopping || ob->done == NULL)
 		return;
-	for (i = 0; i < ob->nroutes; i++) {
-		if (ob->routes[i].inflight > 0)
+	if (!ob->graced) {
+		for (i = 0; i < ob->nroutes; i++) {
+			if (ob->routes[i].inflight > 0)
+				return;
+		}
+		if (!TAILQ_EMPTY(&ob->jobs))
 			return;
 	}
-	if (!TAILQ_EMPTY(&ob->jobs))
+	if (ob->pass != NULL || ob->record != NULL)
+		return;		/* its done looks again */
+	if (ob->nresults > 0 || ob->requeue) {
+		outbox_flush(-1, 0, ob);
 		return;
-	outbox_flush(-1, 0, ob);
+	}
 	if (ob->grace != NULL)
 		event_del(ob->grace);
 	ob->done(ob->done_arg);
@@ -404,22 +535,11 @@ outbox_dispatch(struct outbox *ob, const struct route *r, const struct send_driv
 	send_req_free(&req);
 }
 
-struct outbox_pass {
-	struct outbox		*ob;
-	const struct route	*sender;
-	const struct send_driver *drv;
-	int64_t			 now;
-	int			 error;
-	size_t			 ndue;		/* rows found due */
-	struct outbox_msg	 due[OUTBOX_BATCH];
-	int			 send[OUTBOX_BATCH];	/* claimed, to dispatch */
-};
-
 /* Keep a copy of a due row: tokens are taken for all of them at once. */
 static int
 outbox_pass_due(const struct outbox_msg *m, void *arg)
 {
-	struct outbox_pass	*p = arg;
+	struct outbox_plan	*p = arg;
 	struct outbox_msg	*c;
 
 	if (p->ndue == OUTBOX_BATCH)
@@ -433,35 +553,34 @@ outbox_pass_due(const struct outbox_msg *m, void *arg)
 	return 0;
 }
 
-/* Claim due row i, or settle it if it must not be sent. */
+/* On the store thread: claim due row i, or settle it if it must not be sent. */
 static int
-outbox_pass_row(struct outbox_pass *p, size_t i)
+outbox_pass_row(struct store *st, const struct config *cfg, int64_t now,
+    struct outbox_plan *p, size_t i)
 {
-	const struct config	*cfg = p->ob->cfg;
-	struct store		*st = p->ob->st;
 	const struct outbox_msg	*m = &p->due[i];
 	int			 r;
 
-	if (m->expires_at > 0 && p->now >= m->expires_at) {
+	if (m->expires_at > 0 && now >= m->expires_at) {
 		metrics_add(METRIC_SENDS, m->route, "expired", 1);
-		r = store_outbox_final(st, m->id, OUTBOX_EXPIRED, "no longer relevant", p->now);
+		r = store_outbox_final(st, m->id, OUTBOX_EXPIRED, "no longer relevant", now);
 		return r == -1 ? (p->error = 1) : 0;
 	}
-	if (p->now - m->created_at > cfg->outbox_max_age) {
-		r = store_outbox_final(st, m->id, OUTBOX_FAILED, "too old to send", p->now);
+	if (now - m->created_at > cfg->outbox_max_age) {
+		r = store_outbox_final(st, m->id, OUTBOX_FAILED, "too old to send", now);
 		return r == -1 ? (p->error = 1) : 0;
 	}
-	if ((r = store_outbox_claim(st, m->id, p->sender->name, p->now)) == -1)
+	if ((r = store_outbox_claim(st, m->id, p->sender, now)) == -1)
 		return p->error = 1;
 	if (r == 0)
 		return 0;
-	if (!p->drv->http && !p->drv->channel) {
+	if (!p->sends) {
 		/* The null driver: sending is recording. */
 		log_debug("outbox=%lld route=%s result=sent driver=null", (long long)m->id,
-		    p->sender->name);
-		return store_outbox_sent(st, m->id, NULL, p->now) == -1 ? (p->error = 1) : 0;
+		    p->sender);
+		return store_outbox_sent(st, m->id, NULL, now) == -1 ? (p->error = 1) : 0;
 	}
-	p->send[i] = 1;
+	p->claimed[i] = 1;
 	return 0;
 }
 
@@ -482,101 +601,241 @@ outbox_sender(struct outbox *ob, const struct route *r, int64_t now)
 }
 
 /*
- * One pass over a route: find its due rows, as many as its sender's free
- * slots and bucket size allow, take a token for each from the sender's
- * bucket (shared by the nodes) and claim those the tokens cover, in one
- * transaction, then start the requests. Returns the seconds until this
- * route wants another pass, or -1 when it waits for rows.
+ * On the loop: plan a pass over route r in c, as many rows as its sender's
+ * free slots (less those an earlier plan of this pass may fill: a fallback
+ * sends for two routes) and bucket size allow. Returns the seconds until
+ * the route wants a pass, or -1 when it waits for rows, a completion or
+ * the pass planned here.
  */
 static double
-outbox_route_pass(struct outbox *ob, const struct route *r, double mono, int64_t now)
+outbox_route_plan(struct outbox *ob, struct outbox_claim *c, const struct route *r)
 {
-	struct store		*st = ob->st;
-	struct outbox_pass	 p;
+	const struct route	*sender = outbox_sender(ob, r, c->now);
+	const struct send_driver *drv = sender->drv->send;
 	struct outbox_route	*ss;
-	size_t			 i, room;
-	double			 next_at, wall = num_wall(), burst, wait = 0;
-	int			 granted = 0;
+	struct outbox_plan	*p;
+	double			 burst;
+	int			 room, sends = drv->http || drv->channel;
 
-	memset(&p, 0, sizeof p);
-	p.ob = ob;
-	p.now = now;
-	p.sender = outbox_sender(ob, r, now);
-	p.drv = p.sender->drv->send;
-	if (p.drv->channel) {
-		const struct outbox_channel *ch = outbox_channel_find(ob, p.sender->name);
+	if (drv->channel) {
+		const struct outbox_channel *ch = outbox_channel_find(ob, sender->name);
 
 		/* Its channel kicks the outbox once it is up or no longer throttled. */
 		if (ch == NULL || !ch->ready(ch->arg))
 			return -1;
 	}
-	ss = outbox_route_state(ob, p.sender->name);
-	if (mono < ss->resume)
-		return ss->resume - mono;
-	if (ss->inflight >= p.sender->inflight)
+	ss = outbox_route_state(ob, sender->name);
+	if (c->mono < ss->resume)
+		return ss->resume - c->mono;
+	if (ss->inflight + ss->reserved >= sender->inflight)
 		return -1;	/* a completion schedules the next pass */
-	burst = p.sender->rate * OUTBOX_BUCKET_SECONDS;
+	burst = sender->rate * OUTBOX_BUCKET_SECONDS;
 	if (burst < 1)
 		burst = 1;
 	room = OUTBOX_BATCH;
-	if ((p.drv->http || p.drv->channel) && room > (size_t)(p.sender->inflight - ss->inflight))
-		room = (size_t)(p.sender->inflight - ss->inflight);
+	if (sends && room > sender->inflight - ss->inflight - ss->reserved)
+		room = sender->inflight - ss->inflight - ss->reserved;
 	if ((double)room > floor(burst))
-		room = (size_t)floor(burst);
+		room = (int)floor(burst);
+	if (sends)
+		ss->reserved += room;
+	p = &c->plans[c->nplans++];
+	strlcpy(p->route, r->name, sizeof p->route);
+	strlcpy(p->sender, sender->name, sizeof p->sender);
+	p->rate = sender->rate;
+	p->burst = burst;
+	p->room = room;
+	p->sends = sends;
+	return -1;
+}
 
-	if (store_begin(st) == -1)
-		return 1;
-	if (store_outbox_due(st, r->name, wall, (int)room, outbox_pass_due, &p) == -1)
+/*
+ * On the store thread: one route's pass. Find its due rows, take a token
+ * for each from the sender's bucket (shared by the nodes) and claim those
+ * the tokens cover, in one transaction.
+ */
+static void
+outbox_plan_run(struct store *st, const struct config *cfg, struct outbox_claim *c,
+    struct outbox_plan *p)
+{
+	double			 next_at, wall;
+	size_t			 i;
+
+	p->next = -1;
+	if (store_begin(st) == -1) {
+		p->next = 1;
+		return;
+	}
+	if (store_outbox_due(st, p->route, c->wall, p->room, outbox_pass_due, p) == -1)
 		goto fail;
 	/* Every row looked at spends a token: a null route is rate-limited too. */
-	if (p.ndue > 0 && store_route_take(st, p.sender->name, p.sender->rate, burst,
-	    (int)p.ndue, wall, &granted, &wait) == -1)
+	if (p->ndue > 0 && store_route_take(st, p->sender, p->rate, p->burst,
+	    (int)p->ndue, c->wall, &p->granted, &p->wait) == -1)
 		goto fail;
-	for (i = 0; i < (size_t)granted && !p.error; i++)
-		outbox_pass_row(&p, i);
-	if (p.error || store_commit(st) == -1)
+	for (i = 0; i < (size_t)p->granted && !p->error; i++)
+		outbox_pass_row(st, cfg, c->now, p, i);
+	if (p->error || store_commit(st) == -1)
 		goto fail;
-	for (i = 0; i < p.ndue; i++) {
-		if (p.send[i])
-			outbox_dispatch(ob, p.sender, p.drv, &p.due[i]);
-		free(p.due[i].text);
+	if ((size_t)p->granted < p->ndue || p->ndue == (size_t)p->room) {
+		p->next = p->wait;
+		return;
 	}
-	if (wait > 0)
-		ss->resume = mono + wait;
-	if ((size_t)granted < p.ndue || p.ndue == room)
-		return wait;
-	if (store_outbox_next(st, r->name, &next_at) == 1)
-		return next_at > wall ? next_at - wall : 0;
-	return -1;
+	wall = num_wall();
+	if (store_outbox_next(st, p->route, &next_at) == 1)
+		p->next = next_at > wall ? next_at - wall : 0;
+	return;
 
 fail:
 	store_rollback(st);
-	for (i = 0; i < p.ndue; i++)
-		free(p.due[i].text);
-	log_warnx("outbox: route=%s cannot claim rows", r->name);
-	return 1;
+	for (i = 0; i < p->ndue; i++)
+		free(p->due[i].text);
+	memset(p->claimed, 0, sizeof p->claimed);
+	p->ndue = 0;
+	p->granted = 0;
+	p->wait = 0;
+	log_warnx("outbox: route=%s cannot claim rows", p->route);
+	p->next = 1;
 }
 
-/* Run every route, then sleep until the earliest wants another pass. */
+static int
+outbox_claim_run(struct store *st, const struct config *cfg, void *arg)
+{
+	struct outbox_claim	*c = arg;
+	size_t			 i;
+
+	for (i = 0; i < c->nplans; i++)
+		outbox_plan_run(st, cfg, c, &c->plans[i]);
+	return 0;
+}
+
+/* Give a claim back: the row is queued again, due now. */
+static void
+outbox_giveback(struct outbox *ob, const struct outbox_msg *m, const char *why)
+{
+	struct outbox_result	 res;
+
+	memset(&res, 0, sizeof res);
+	res.id = m->id;
+	res.state = OUTBOX_QUEUED;
+	res.next_at = num_wall();
+	strlcpy(res.error, why, sizeof res.error);
+	log_debug("outbox=%lld route=%s result=requeued reason=\"%s\"", (long long)m->id,
+	    m->route, why);
+	outbox_result_add(ob, &res);
+}
+
+/* Hand a row claimed by the pass to its sender, if it still can send it. */
+static void
+outbox_hand(struct outbox *ob, const struct outbox_plan *p, const struct outbox_msg *m)
+{
+	const struct route	*r = config_route(ob->cfg, p->sender);
+	const struct send_driver *drv = r != NULL ? r->drv->send : NULL;
+	const struct outbox_channel *ch;
+
+	if (ob->stopping)
+		outbox_giveback(ob, m, "not sent: stopping");
+	else if (drv == NULL || !(drv->http || drv->channel) ||
+	    outbox_route_state(ob, r->name) == NULL)
+		outbox_giveback(ob, m, "not sent: route changed");
+	else if (drv->channel && ((ch = outbox_channel_find(ob, r->name)) == NULL ||
+	    !ch->ready(ch->arg)))
+		outbox_giveback(ob, m, "not sent: channel not ready");
+	else
+		outbox_dispatch(ob, r, drv, m);
+}
+
+/*
+ * Back on the loop: start the requests of the rows claimed, each once, and
+ * sleep until the earliest route wants another pass (at once if one was
+ * asked for meanwhile). rc -1: the store thread stopped, nothing ran.
+ */
+static void
+outbox_claim_done(void *arg, int rc)
+{
+	struct outbox_claim	*c = arg;
+	struct outbox		*ob = c->ob;
+	struct outbox_plan	*p;
+	struct outbox_route	*ss;
+	double			 next;
+	size_t			 i, j;
+
+	/* The routes left out of the pass waited while it ran. */
+	next = c->next - (num_mono() - c->mono);
+	if (ob != NULL) {
+		ob->pass = NULL;
+		if (ob->again)
+			next = 0;
+		ob->again = 0;
+		for (i = 0; i < ob->nroutes; i++)
+			ob->routes[i].reserved = 0;
+	}
+	for (i = 0; i < c->nplans; i++) {
+		p = &c->plans[i];
+		for (j = 0; j < p->ndue; j++) {
+			/* Without the outbox, a claim waits for the next start. */
+			if (p->claimed[j] && ob != NULL)
+				outbox_hand(ob, p, &p->due[j]);
+			free(p->due[j].text);
+		}
+		if (rc != 0)
+			continue;
+		if (ob != NULL && p->wait > 0 &&
+		    (ss = outbox_route_state(ob, p->sender)) != NULL)
+			ss->resume = c->mono + p->wait;
+		if (p->next >= 0 && p->next < next)
+			next = p->next;
+	}
+	free(c->plans);
+	free(c);
+	if (ob == NULL)
+		return;
+	outbox_schedule(ob, next);
+	outbox_check_done(ob);
+}
+
+/*
+ * Record the verdicts so far, then plan a pass over every route and hand it
+ * to the store thread; or, while one is in flight, run another once it is
+ * back.
+ */
 static void
 outbox_run(evutil_socket_t fd, short events, void *arg)
 {
 	struct outbox		*ob = arg;
 	const struct config	*cfg = ob->cfg;
-	double			 mono = num_mono(), wait, next = OUTBOX_POLL_MS / 1000.0;
-	int64_t			 now = time(NULL);
+	struct outbox_claim	*c;
+	double			 wait, next = OUTBOX_POLL_MS / 1000.0;
 	size_t			 i;
 
 	if (ob->stopping)
 		return;
-	if (ob->nresults > 0)
-		outbox_flush(-1, 0, ob);
+	/* Before the claims: calls run in the order made. */
+	outbox_flush(-1, 0, ob);
+	if (ob->pass != NULL) {
+		ob->again = 1;
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->ob = ob;
+	c->mono = num_mono();
+	c->wall = num_wall();
+	c->now = time(NULL);
+	c->plans = cfg->nroutes > 0 ? xcalloc(cfg->nroutes, sizeof *c->plans) : NULL;
 	for (i = 0; i < cfg->nroutes; i++) {
-		wait = outbox_route_pass(ob, &cfg->routes[i], mono, now);
+		wait = outbox_route_plan(ob, c, &cfg->routes[i]);
 		if (wait >= 0 && wait < next)
 			next = wait;
 	}
-	outbox_schedule(ob, next);
+	if (c->nplans == 0) {
+		free(c->plans);
+		free(c);
+		outbox_schedule(ob, next);
+		return;
+	}
+	c->next = next;
+	ob->pass = c;
+	ob->again = 0;
+	inbound_call(ob->inb, outbox_claim_run, outbox_claim_done, c);
 }
 
 /* Wake the pass after at least the tick, at most `seconds`. */
@@ -605,7 +864,8 @@ outbox_schedule(struct outbox *ob, double seconds)
 }
 
 struct outbox *
-outbox_start(struct event_base *base, struct store *st, const struct config *cfg)
+outbox_start(struct event_base *base, struct store *st, const struct config *cfg,
+    struct inbound *inb)
 {
 	struct outbox	*ob;
 	int		 n;
@@ -613,8 +873,14 @@ outbox_start(struct event_base *base, struct store *st, const struct config *cfg
 	ob = xcalloc(1, sizeof *ob);
 	ob->base = base;
 	ob->st = st;
+	ob->inb = inb;
 	ob->cfg = cfg;
 	TAILQ_INIT(&ob->jobs);
+	/*
+	 * The one store call on the loop's connection, synchronous: the loop
+	 * does not run yet and the daemon serves nothing, so it holds nobody.
+	 * From here on every store call is the store thread's (inbound_call).
+	 */
 	if ((n = store_outbox_requeue_sending(st, time(NULL))) == -1) {
 		free(ob);
 		return NULL;
@@ -668,24 +934,24 @@ outbox_jobs_free(struct outbox *ob, int all)
 	}
 }
 
+/*
+ * The grace is over: cancel the requests, record the verdicts and queue
+ * again what is still "sending" in one last batch (once the claim pass in
+ * flight, if any, is back), then tell the server.
+ */
 static void
 outbox_grace_over(evutil_socket_t fd, short events, void *arg)
 {
 	struct outbox	*ob = arg;
-	int		 n;
 
 	log_info("outbox: %zu requests still in flight at the end of the grace period",
 	    send_http_inflight(ob->http));
 	send_http_free(ob->http);
 	ob->http = NULL;
 	outbox_jobs_free(ob, 0);
-	outbox_flush(-1, 0, ob);
-	if ((n = store_outbox_requeue_sending(ob->st, time(NULL))) > 0)
-		log_info("outbox: %d messages queued again for the next start", n);
-	if (ob->done != NULL) {
-		ob->done(ob->done_arg);
-		ob->done = NULL;
-	}
+	ob->graced = 1;
+	ob->requeue = 1;
+	outbox_check_done(ob);
 }
 
 void
@@ -708,6 +974,11 @@ outbox_free(struct outbox *ob)
 {
 	if (ob == NULL)
 		return;
+	/* After inbound_free every done has run; should one not have, it only frees. */
+	if (ob->pass != NULL)
+		ob->pass->ob = NULL;
+	if (ob->record != NULL)
+		ob->record->ob = NULL;
 	if (ob->http != NULL)
 		send_http_free(ob->http);
 	outbox_jobs_free(ob, 1);

@@ -16,9 +16,15 @@ struct config;
 struct outbox;
 struct outbox_job;
 struct outbox_msg;
+struct inbound;
 
-/* Requeue rows left "sending" by a previous run and start the route timers. */
-struct outbox	*outbox_start(struct event_base *, struct store *, const struct config *);
+/*
+ * Requeue rows left "sending" by a previous run (on st, before the loop
+ * runs) and start the route timers. Every later store call runs on the
+ * store thread of inb (inbound_call).
+ */
+struct outbox	*outbox_start(struct event_base *, struct store *, const struct config *,
+		    struct inbound *);
 /* New rows were committed: look at the routes now rather than at the next poll. */
 void		 outbox_kick(struct outbox *);
 /* The configuration was replaced (routes may have changed). */
