@@ -229,7 +229,7 @@ admin_reports_alert(struct admin_req *ar)
 		goto out;
 	}
 	if (!in.dry_run && n > 0)
-		outbox_kick(ar->adm->outbox);
+		admin_kick(ar);
 	log_info("admin venue=%s action=%s numbers=%zu actor=%s", v.code,
 	    alert_action(&ask), n, ar->token->name);
 	ar->records = (int64_t)n;
