@@ -123,8 +123,8 @@ void		 admin_read_submit(struct admin_read *, enum admin_read_kind,
  * the running configuration; it may parse, read, write and answer as a
  * handler does, but reach nothing of the loop (admin_kick for the outbox).
  * Then answer(ar, arg, rc) (may be NULL) runs on the loop, before the kept
- * answer is sent, if any; without one it may answer itself, or defer.
- * Frees nothing of arg.
+ * answer is sent, if run answered (ar->out_type set); else it may answer
+ * itself, or defer (admin_read_submit). Frees nothing of arg.
  */
 void		 admin_thread(struct admin_req *, int (*run)(struct admin_req *, void *),
 		    void (*answer)(struct admin_req *, void *, int), void *arg);

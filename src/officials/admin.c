@@ -50,6 +50,7 @@
 #include "officials/admin-req.h"
 #include "officials/dashboard.h"
 #include "officials/export.h"
+#include "officials/readers.h"
 
 #define ADMIN_MAX_HEADERS	8192	/* bytes of the request line and headers */
 #define ADMIN_TOKEN_MAX		512	/* bytes of a bearer token */
@@ -69,6 +70,7 @@
 #define ADMIN_PAGE		0x1	/* a browser page: a session cookie will do */
 #define ADMIN_FORM		0x2	/* a form's POST: from our own pages only */
 #define ADMIN_LOOP		0x4	/* runs on the loop: no store work, or a reader's */
+#define ADMIN_METRICS_OWNER	"/metrics"	/* its reads' owner at the readers */
 
 static void	admin_healthz(struct admin_req *);
 static void	admin_metrics(struct admin_req *);
@@ -612,15 +614,60 @@ admin_healthz(struct admin_req *ar)
 	admin_json(ar, ok ? 200 : 503, o);
 }
 
+#define ADMIN_METRICS_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+
+/* /metrics rendered on a reader thread: the outbox gauges are a read. */
+struct admin_metrics {
+	struct admin_req	*ar;
+	char			*text;
+	size_t			 len;
+};
+
+static int
+admin_metrics_run(struct store *st, void *arg)
+{
+	struct admin_metrics	*m = arg;
+
+	m->text = metrics_render(st, &m->len);
+	return 0;
+}
+
+static void
+admin_metrics_done(void *arg, int rc, enum readers_end end)
+{
+	struct admin_metrics	*m = arg;
+
+	(void)rc;
+	(void)end;
+	if (m->text == NULL)		/* never ran (a stop): no gauges */
+		m->text = metrics_render(NULL, &m->len);
+	admin_send(m->ar, 200, ADMIN_METRICS_TYPE, m->text, m->len);
+	admin_finish(m->ar);
+	free(m->text);
+	free(m);
+}
+
 /* GET /metrics: Prometheus text format 0.0.4. */
 static void
 admin_metrics(struct admin_req *ar)
 {
-	char	*text;
-	size_t	 len;
+	struct admin_metrics	*m;
+	char			*text;
+	size_t			 len;
 
+	if (ar->adm->readers != NULL) {
+		m = xcalloc(1, sizeof *m);
+		m->ar = admin_defer(ar);
+		if (readers_submit(ar->adm->readers, ADMIN_METRICS_OWNER,
+		    admin_metrics_run, admin_metrics_done, m) == READERS_OK)
+			return;
+		/* The readers are full: on the loop, as without them. */
+		m->text = metrics_render(ar->st, &m->len);
+		admin_metrics_done(m, 0, READERS_DONE);
+		return;
+	}
 	text = metrics_render(ar->st, &len);
-	admin_send(ar, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+	admin_send(ar, 200, ADMIN_METRICS_TYPE, text, len);
 	free(text);
 }
 
@@ -1140,6 +1187,8 @@ admin_endpoint_answer(struct admin_req *ar, void *arg, int rc)
 	const struct admin_endpoint	*e = arg;
 
 	(void)rc;
+	if (ar->out_type != NULL)
+		return;		/* answered there */
 	if (ar->req == NULL)
 		admin_error(ar, 503, "the client is gone");
 	else if (ar->token != NULL && (e->flags & ADMIN_LOOP))
@@ -1397,7 +1446,7 @@ admin_thread_done(void *arg, int rc)
 	}
 	if (ar->kick)
 		outbox_kick(adm->outbox);
-	if (ar->out_type == NULL && job->answer != NULL)
+	if (job->answer != NULL)
 		job->answer(ar, job->arg, rc);
 	if (ar->out_type != NULL)
 		admin_send(ar, ar->status, ar->out_type, ar->out_body, ar->out_len);
