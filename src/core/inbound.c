@@ -42,9 +42,10 @@
  *   reads only the WAL's descriptor, opened before the commit it follows)
  *   and store_set_max_size from the loop while the worker is paused.
  * - The configuration the worker reads (wcfg) and the process's time zone
- *   change only while it is paused (inbound_pause, inbound_reload,
- *   inbound_resume around a reload): a group in progress is finished
- *   first, and none begins until the reload is over.
+ *   change only while it is paused (inbound_call_pause, inbound_reload,
+ *   inbound_resume around a reload): the worker pauses itself after the
+ *   reload's call, so the loop never waits for it, and nothing runs until
+ *   the reload is over.
  * - The core on the worker touches: its store (own), the configuration
  *   (read only), metrics (metrics.c's mutex), log lines (one write each,
  *   stdio locks the stream; syslog is thread safe), the GSM table of
@@ -54,6 +55,11 @@
  * - The sweep of overdue parts runs on the worker too, between two groups
  *   (sweep_asked by the loop's timer, sweeping while it runs, kick_asked
  *   when it queued replies: the loop wakes the outbox).
+ * - Other store work (inbound_call: a USSD step, the outbox, an official's
+ *   write) goes the same way: calls (mu) -> run on the worker between two
+ *   groups, before the next one (calling while it runs) -> called (mu) ->
+ *   finished on the loop. What run reads and writes in its argument is
+ *   handed over under mu both ways, as a job is.
  */
 #include <sys/queue.h>
 
@@ -114,6 +120,18 @@ struct inbound_job {
 
 TAILQ_HEAD(inbound_jobs, inbound_job);
 
+/* Store work of another kind (inbound_call). */
+struct inbound_callj {
+	TAILQ_ENTRY(inbound_callj) entry;
+	inbound_run		 run;
+	void			(*done)(void *, int);
+	void			*arg;
+	int			 rc;
+	int			 pause;		/* the worker pauses after it */
+};
+
+TAILQ_HEAD(inbound_calls, inbound_callj);
+
 struct inbound {
 	struct event_base	*base;
 	struct store		*st;		/* the loop's: the sweep; every group without own */
@@ -148,6 +166,10 @@ struct inbound {
 	int			 sweep_asked;	/* (mu) the sweep's time came */
 	int			 sweeping;	/* (mu) the worker runs it */
 	int			 kick_asked;	/* (mu) it queued replies */
+	struct inbound_calls	 calls;		/* (mu) inbound_call's, to run */
+	struct inbound_calls	 called;	/* (mu) run, for the loop to finish */
+	int			 calling;	/* (mu) the worker runs calls */
+	struct event		*call_ev;	/* without a worker: run calls on the loop */
 	int			 wake[2];	/* the threads' word to the loop */
 	struct event		*wake_ev;
 	void			(*drained)(void *);	/* inbound_drain */
@@ -438,18 +460,67 @@ inbound_wake(struct inbound *in)
  * moved by a tenth (on PostgreSQL a setting is a round trip).
  */
 static void
-inbound_wait_left(struct inbound *in)
+inbound_wait_left(struct inbound *in, double t0)
 {
-	struct inbound_job	*job = TAILQ_FIRST(&in->working);
-	int			 ms, full = (int)(INBOUND_LOCK_WAIT * 1000);
+	int	ms, full = (int)(INBOUND_LOCK_WAIT * 1000);
 
-	ms = (int)((INBOUND_LOCK_WAIT - (num_mono() - job->t0)) * 1000);
+	ms = (int)((INBOUND_LOCK_WAIT - (num_mono() - t0)) * 1000);
 	if (ms < 1)
 		ms = 1;
 	if (abs(ms - in->wait_ms) < full / 10)
 		return;
 	store_set_busy_timeout(in->own, ms);
 	in->wait_ms = ms;
+}
+
+/*
+ * On the worker (mu held, released meanwhile): run the calls made so far,
+ * each waiting INBOUND_LOCK_WAIT at most for a lock held elsewhere, up to
+ * one that pauses the worker; the others wait for inbound_resume.
+ */
+static void
+inbound_calls_run(struct inbound *in)
+{
+	struct inbound_calls	 run, ran;
+	struct inbound_callj	*cj;
+	const struct config	*cfg = in->wcfg;
+	int			 pause = 0;
+
+	TAILQ_INIT(&run);
+	TAILQ_INIT(&ran);
+	TAILQ_CONCAT(&run, &in->calls, entry);
+	in->calling = 1;
+	pthread_mutex_unlock(&in->mu);
+	while (!pause && (cj = TAILQ_FIRST(&run)) != NULL) {
+		TAILQ_REMOVE(&run, cj, entry);
+		inbound_wait_left(in, num_mono());
+		cj->rc = cj->run(in->own, cfg, cj->arg);
+		pause = cj->pause;
+		TAILQ_INSERT_TAIL(&ran, cj, entry);
+	}
+	pthread_mutex_lock(&in->mu);
+	in->calling = 0;
+	/* Those not run go back first, before the calls made meanwhile. */
+	TAILQ_CONCAT(&run, &in->calls, entry);
+	TAILQ_CONCAT(&in->calls, &run, entry);
+	if (pause)
+		in->paused = 1;
+	TAILQ_CONCAT(&in->called, &ran, entry);
+	inbound_wake(in);
+	pthread_cond_broadcast(&in->cv);
+}
+
+/* On the loop: tell each call of list its result (rc -1 if fail: it never ran). */
+static void
+inbound_calls_finish(struct inbound_calls *list, int fail)
+{
+	struct inbound_callj	*cj;
+
+	while ((cj = TAILQ_FIRST(list)) != NULL) {
+		TAILQ_REMOVE(list, cj, entry);
+		cj->done(cj->arg, fail ? -1 : cj->rc);
+		free(cj);
+	}
 }
 
 /*
@@ -468,11 +539,16 @@ inbound_worker(void *arg)
 	pthread_mutex_lock(&in->mu);
 	for (;;) {
 		while (!in->stop && (in->paused || (!in->sweep_asked &&
+		    TAILQ_EMPTY(&in->calls) &&
 		    (TAILQ_EMPTY(&in->pending) || (in->flusher_running &&
 		    in->committed - in->flushed >= 2)))))
 			pthread_cond_wait(&in->cv, &in->mu);
 		if (in->stop)
 			break;
+		if (!TAILQ_EMPTY(&in->calls)) {
+			inbound_calls_run(in);
+			continue;
+		}
 		if (in->sweep_asked) {
 			in->sweep_asked = 0;
 			in->sweeping = 1;
@@ -492,7 +568,7 @@ inbound_worker(void *arg)
 		c.cfg = in->wcfg;
 		pthread_mutex_unlock(&in->mu);
 		/* A lock held elsewhere is waited for in the busy handler. */
-		inbound_wait_left(in);
+		inbound_wait_left(in, TAILQ_FIRST(&in->working)->t0);
 		ok = inbound_group(&c, &in->working, in->flusher_running, 0) == 1;
 		pthread_mutex_lock(&in->mu);
 		if (ok && in->flusher_running) {
@@ -555,13 +631,11 @@ inbound_check_drained(struct inbound *in)
 
 	if (cb == NULL || !TAILQ_EMPTY(&in->queue))
 		return;
-	idle = 1;
-	if (in->worker_running) {
-		pthread_mutex_lock(&in->mu);
-		idle = TAILQ_EMPTY(&in->pending) && TAILQ_EMPTY(&in->working) &&
-		    TAILQ_EMPTY(&in->flushing) && TAILQ_EMPTY(&in->done);
-		pthread_mutex_unlock(&in->mu);
-	}
+	pthread_mutex_lock(&in->mu);
+	idle = TAILQ_EMPTY(&in->pending) && TAILQ_EMPTY(&in->working) &&
+	    TAILQ_EMPTY(&in->flushing) && TAILQ_EMPTY(&in->done) &&
+	    TAILQ_EMPTY(&in->calls) && !in->calling && TAILQ_EMPTY(&in->called);
+	pthread_mutex_unlock(&in->mu);
 	if (idle) {
 		in->drained = NULL;
 		cb(in->drained_arg);
@@ -574,14 +648,17 @@ inbound_woken(evutil_socket_t fd, short events, void *arg)
 {
 	struct inbound		*in = arg;
 	struct inbound_jobs	 done;
+	struct inbound_calls	 called;
 	char			 buf[64];
 	int			 failed, kick;
 
 	while (read(fd, buf, sizeof buf) > 0)
 		;
 	TAILQ_INIT(&done);
+	TAILQ_INIT(&called);
 	pthread_mutex_lock(&in->mu);
 	TAILQ_CONCAT(&done, &in->done, entry);
+	TAILQ_CONCAT(&called, &in->called, entry);
 	failed = in->flush_failed;
 	in->flush_failed = 0;
 	kick = in->kick_asked;
@@ -593,7 +670,59 @@ inbound_woken(evutil_socket_t fd, short events, void *arg)
 	inbound_answer(in, &done);
 	if (kick)
 		in->kick(in->kick_arg);
+	inbound_calls_finish(&called, 0);
 	inbound_check_drained(in);
+}
+
+/* Without a worker: run the calls made so far on the loop's store, and finish them. */
+static void
+inbound_calls_here(evutil_socket_t fd, short events, void *arg)
+{
+	struct inbound		*in = arg;
+	struct inbound_calls	 run;
+	struct inbound_callj	*cj;
+
+	TAILQ_INIT(&run);
+	TAILQ_CONCAT(&run, &in->calls, entry);
+	TAILQ_FOREACH(cj, &run, entry)
+		cj->rc = cj->run(in->st, in->cfg, cj->arg);
+	inbound_calls_finish(&run, 0);
+	inbound_check_drained(in);
+}
+
+static void
+inbound_call_add(struct inbound *in, inbound_run run, void (*done)(void *, int), void *arg,
+    int pause)
+{
+	struct inbound_callj	*cj = xcalloc(1, sizeof *cj);
+
+	cj->run = run;
+	cj->done = done;
+	cj->arg = arg;
+	cj->pause = pause;
+	if (!in->worker_running) {
+		if (TAILQ_EMPTY(&in->calls))
+			event_active(in->call_ev, EV_TIMEOUT, 0);
+		TAILQ_INSERT_TAIL(&in->calls, cj, entry);
+		return;
+	}
+	pthread_mutex_lock(&in->mu);
+	TAILQ_INSERT_TAIL(&in->calls, cj, entry);
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+}
+
+void
+inbound_call(struct inbound *in, inbound_run run, void (*done)(void *, int), void *arg)
+{
+	inbound_call_add(in, run, done, arg, 0);
+}
+
+void
+inbound_call_pause(struct inbound *in, inbound_run run, void (*done)(void *, int),
+    void *arg)
+{
+	inbound_call_add(in, run, done, arg, 1);
 }
 
 /*
@@ -915,11 +1044,14 @@ inbound_new(struct event_base *base, struct store *st, const struct config *cfg,
 	TAILQ_INIT(&in->working);
 	TAILQ_INIT(&in->flushing);
 	TAILQ_INIT(&in->done);
+	TAILQ_INIT(&in->calls);
+	TAILQ_INIT(&in->called);
 	pthread_mutex_init(&in->mu, NULL);
 	pthread_cond_init(&in->cv, NULL);
 	pthread_cond_init(&in->fcv, NULL);
 	if ((in->commit = event_new(base, -1, 0, inbound_commit, in)) == NULL ||
-	    (in->sweep = evtimer_new(base, inbound_sweep, in)) == NULL)
+	    (in->sweep = evtimer_new(base, inbound_sweep, in)) == NULL ||
+	    (in->call_ev = event_new(base, -1, 0, inbound_calls_here, in)) == NULL)
 		fatalx("event_new");
 	evtimer_add(in->sweep, &tv);
 	/* codec/gsm.c builds a table on first use: here, before any thread. */
@@ -931,18 +1063,6 @@ inbound_new(struct event_base *base, struct store *st, const struct config *cfg,
 		inbound_threads_stop(in);
 	}
 	return in;
-}
-
-void
-inbound_pause(struct inbound *in)
-{
-	if (!in->worker_running)
-		return;
-	pthread_mutex_lock(&in->mu);
-	in->paused = 1;
-	while (!TAILQ_EMPTY(&in->working) || in->sweeping)
-		pthread_cond_wait(&in->cv, &in->mu);
-	pthread_mutex_unlock(&in->mu);
 }
 
 void
@@ -991,22 +1111,39 @@ void
 inbound_flush(struct inbound *in)
 {
 	struct inbound_jobs	 done;
+	struct inbound_calls	 called;
 	int			 closing = in->closing, failed;
 
 	if (!in->worker_running) {
 		in->closing = 1;
 		inbound_commit_here(in);
 		in->closing = closing;
+		if (!TAILQ_EMPTY(&in->calls)) {
+			event_del(in->call_ev);
+			inbound_calls_here(-1, 0, in);
+		}
 		return;
 	}
 	TAILQ_INIT(&done);
+	TAILQ_INIT(&called);
 	pthread_mutex_lock(&in->mu);
 	TAILQ_CONCAT(&in->pending, &in->queue, entry);
 	pthread_cond_broadcast(&in->cv);
-	while (!TAILQ_EMPTY(&in->pending) || !TAILQ_EMPTY(&in->working) ||
-	    !TAILQ_EMPTY(&in->flushing))
-		pthread_cond_wait(&in->cv, &in->mu);
+	for (;;) {
+		/* Paused by a reload's call: its done, among the called, resumes. */
+		while (!in->paused && (!TAILQ_EMPTY(&in->pending) ||
+		    !TAILQ_EMPTY(&in->working) || !TAILQ_EMPTY(&in->flushing) ||
+		    !TAILQ_EMPTY(&in->calls) || in->calling))
+			pthread_cond_wait(&in->cv, &in->mu);
+		if (!in->paused || TAILQ_EMPTY(&in->called))
+			break;
+		TAILQ_CONCAT(&called, &in->called, entry);
+		pthread_mutex_unlock(&in->mu);
+		inbound_calls_finish(&called, 0);
+		pthread_mutex_lock(&in->mu);
+	}
 	TAILQ_CONCAT(&done, &in->done, entry);
+	TAILQ_CONCAT(&called, &in->called, entry);
 	failed = in->flush_failed;
 	in->flush_failed = 0;
 	pthread_mutex_unlock(&in->mu);
@@ -1014,6 +1151,7 @@ inbound_flush(struct inbound *in)
 		log_warnx("inbound: flushing to disk failed, %s",
 		    "messages refused for a retry");
 	inbound_answer(in, &done);
+	inbound_calls_finish(&called, 0);
 }
 
 void
@@ -1023,10 +1161,14 @@ inbound_free(struct inbound *in)
 		return;
 	inbound_flush(in);
 	inbound_threads_stop(in);
+	/* Made after the flush (by a done callback): never run. */
+	inbound_calls_finish(&in->called, 0);
+	inbound_calls_finish(&in->calls, 1);
 	pthread_mutex_destroy(&in->mu);
 	pthread_cond_destroy(&in->cv);
 	pthread_cond_destroy(&in->fcv);
 	event_free(in->commit);
 	event_free(in->sweep);
+	event_free(in->call_ev);
 	free(in);
 }
