@@ -9,6 +9,15 @@
  * reason. This file holds the listener, the routing, the sign-in and the
  * helpers handlers share (admin-req.h); the handlers of venues are in
  * admin-venues.c, those of traces, alerts and reports in admin-reports.c.
+ *
+ * Nothing waits for the store on the loop (issue 16). A handler that
+ * reads or writes it runs on the store thread (admin_thread, through
+ * inbound_call), on a copy of the request: its headers, body and URI are
+ * copied, its answer kept, and the loop sends it once the thread is done
+ * (or drops it: the client went away). A request with a session cookie is
+ * authorised there too, parked meanwhile. ADMIN_LOOP handlers stay on the
+ * loop: those without store work, and the heavy reads handed to the reader
+ * threads (admin-read.c), whose audit rows go to the store thread.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -86,21 +95,26 @@ static const struct admin_endpoint {
 	const char		*path;		/* also the metrics label */
 	int			 role;		/* 0: no token needed */
 	void			(*handler)(struct admin_req *);
-	int			 flags;		/* ADMIN_PAGE, ADMIN_FORM */
+	int			 flags;		/* ADMIN_PAGE, ADMIN_FORM, ADMIN_LOOP */
 } admin_endpoints[] = {
-	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz,  ADMIN_LOOP },
-	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics,  ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, ADMIN_LOOP },
 	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venues_list, 0 },
 	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venues_add, 0 },
 	{ EVHTTP_REQ_GET, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venues_get, 0 },
 	{ EVHTTP_REQ_PATCH, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venues_patch, 0 },
-	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_reports_trace_venue,  ADMIN_LOOP },
-	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_reports_trace_person,  ADMIN_LOOP },
-	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_reports_trace_contacts,  ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_reports_trace_venue,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_reports_trace_person,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_reports_trace_contacts,
+	    ADMIN_LOOP },
 	{ EVHTTP_REQ_POST, "/api/alerts", ROLE_ADMIN, admin_reports_alert, 0 },
-	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_reports_wards,  ADMIN_LOOP },
-	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_reports_inactive,  ADMIN_LOOP },
-	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form,  ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_reports_wards,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_reports_inactive,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form, ADMIN_LOOP },
 	{ EVHTTP_REQ_POST, "/login", 0, admin_login, ADMIN_FORM },
 	{ EVHTTP_REQ_GET, "/logout", 0, admin_logout, 0 },
 	{ EVHTTP_REQ_POST, "/logout", 0, admin_logout, ADMIN_FORM },
@@ -1595,6 +1609,8 @@ admin_stop(struct admin *adm)
 {
 	if (adm == NULL)
 		return;
+	/* Store work handed over meanwhile (a read's audit row at a stop) ends first. */
+	inbound_flush(adm->inbound);
 	httpd_free(adm->httpd);
 	free(adm->deferred);
 	free(adm);
