@@ -1152,16 +1152,37 @@ admin_not_allowed(struct admin_req *ar, const char *path)
 	admin_error(ar, 405, "use %s", allow);
 }
 
-/* A copy of an admin_token a reload may free. */
+/* A copy of an admin_token a reload may free, its wards too. */
 static struct admin_token *
 admin_token_copy(const struct admin_token *from)
 {
 	struct admin_token	*t;
+	size_t			 i;
 
 	t = xmalloc(sizeof *t);
 	*t = *from;
 	t->name = xstrdup(from->name);
+	t->wards = NULL;
+	if (from->nwards > 0) {
+		t->wards = xcalloc(from->nwards, sizeof *t->wards);
+		for (i = 0; i < from->nwards; i++)
+			t->wards[i] = xstrdup(from->wards[i]);
+	}
 	return t;
+}
+
+static void
+admin_token_free(struct admin_token *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nwards; i++)
+		free(t->wards[i]);
+	free((void *)t->wards);
+	free(t->name);
+	free(t);
 }
 
 /* 1 if the request carries a session cookie, which only the store can check. */
@@ -1383,10 +1404,7 @@ admin_release(struct admin_req *ar)
 	struct admin_token	*t = (struct admin_token *)(uintptr_t)ar->token;
 
 	admin_defer_remove(ar->adm, ar);
-	if (t != NULL) {
-		free(t->name);
-		free(t);
-	}
+	admin_token_free(t);
 	free(ar->id);
 	free((char *)(uintptr_t)ar->query);
 	if (ar->in_headers != NULL) {
