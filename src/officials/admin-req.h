@@ -107,8 +107,8 @@ void		 admin_read_page(struct admin_read *, int days, const char *lang,
 		    const char *csrf);
 /*
  * Run the read of kind on a reader (or on the loop without readers),
- * write its audit row (action, or none if NULL) on the loop once it is
- * done, then answer; or answer 429 at once. Frees rd.
+ * write its audit row (action, or none if NULL) on the store thread once
+ * it is done, then answer from the loop; or answer 429 at once. Frees rd.
  */
 enum admin_read_kind {
 	ADMIN_READ_TRACE, ADMIN_READ_WARDS, ADMIN_READ_INACTIVE,
