@@ -14,6 +14,7 @@ Starts its own cluster (tests/pgserver.py); skipped where PostgreSQL 15 is
 not installed.
 """
 
+import socket
 import threading
 import time
 import unittest
@@ -134,6 +135,25 @@ class SlowOfficialTest(unittest.TestCase):
         self.assertEqual(v["name"], "Banh Mi 25")
         self.assertEqual(SERVER.sql(self.uri, "SELECT name FROM venues WHERE"
                                     " code = '%s'" % v["code"]), [["Banh Mi 25"]])
+
+    def test_client_gone(self):
+        """The client hangs up while its request waits for the store thread:
+        the write is still committed, its answer goes nowhere, the daemon
+        goes on."""
+        self.slow("audit")
+        s = socket.create_connection(("127.0.0.1", self.d.admin_port))
+        s.sendall(("GET /api/venues HTTP/1.1\r\nHost: x\r\n"
+                   "Authorization: Bearer %s\r\n\r\n" % self.d.token("admin1"))
+                  .encode("ascii"))
+        wait_until(self.sleeping, 10, "the audit row's INSERT sleeping", self.d,
+                   alive=True)
+        s.close()
+        wait_until(lambda: self.audit_rows("venues.list") == 1, SLOW + stretch(10),
+                   "the audit row committed", self.d, alive=True)
+        st, venues = self.d.admin_json("GET", "/api/venues?format=json")
+        self.assertEqual(st, 200, venues)
+        self.assertEqual(self.audit_rows("venues.list"), 2)
+        self.assertIn("path=/api/venues status=200", self.d.log())
 
     def test_sign_in(self):
         """POST /login while the session's INSERT sleeps; the page it opens."""
