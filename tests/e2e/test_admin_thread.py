@@ -136,6 +136,22 @@ class SlowOfficialTest(unittest.TestCase):
         self.assertEqual(SERVER.sql(self.uri, "SELECT name FROM venues WHERE"
                                     " code = '%s'" % v["code"]), [["Banh Mi 25"]])
 
+    def test_alert(self):
+        """An exposure alert (its numbers read and its audit row written in
+        one transaction) while the audit row's INSERT sleeps."""
+        self.slow("audit")
+        self.action = "alert.dry_run"
+        now = int(time.time())
+        t, result = self.in_thread(lambda: self.d.admin_json(
+            "POST", "/api/alerts", {"venue": self.code, "from": now - 3600,
+                                    "to": now + 60, "text": "Please get tested",
+                                    "dry_run": True}, who="admin1"))
+        self.assertLoopFree(t)
+        st, obj = result["answer"]
+        self.assertEqual(st, 200, obj)
+        self.assertEqual(list(obj), ["would_queue"])
+        self.assertEqual(result["audit"], 1, "answered before its audit row")
+
     def test_client_gone(self):
         """The client hangs up while its request waits for the store thread:
         the write is still committed, its answer goes nowhere, the daemon
