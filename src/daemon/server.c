@@ -332,7 +332,7 @@ server_main(const char *cfg_path, int foreground, int verbose)
 	    (srv.outbox = outbox_start(srv.base, srv.store, srv.cfg, srv.inbound)) == NULL ||
 	    (srv.chans = server_chans_start(&srv)) == NULL ||
 	    ((srv.admin = admin_start(srv.base, srv.store, srv.cfg, srv.outbox,
-	    &failed)) == NULL && failed)) {
+	    srv.inbound, &failed)) == NULL && failed)) {
 		chans_free(srv.chans);
 		inbound_free(srv.inbound);
 		outbox_free(srv.outbox);

@@ -4,10 +4,11 @@
  * authorises on the loop, then hands an admin_read to a reader thread
  * (officials/readers.c) with its own read-only connection. The reader
  * writes the rows to an unlinked file beside the database as they come
- * (memory stays one row's, however long the trace); back on the loop the
- * audit row is written and committed, and only then is the file sent,
- * straight from the disk (evbuffer_add_file). Without reader threads (an
- * in-memory database) the same read runs on the loop.
+ * (memory stays one row's, however long the trace); then the audit row is
+ * written and committed on the store thread (inbound_call), and only then
+ * is the file sent from the loop, straight from the disk
+ * (evbuffer_add_file). Without reader threads (an in-memory database) the
+ * same read runs on the loop.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "codec/number.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "core/inbound.h"
 #include "officials/admin-req.h"
 #include "officials/dashboard.h"
 #include "officials/district.h"
@@ -32,12 +34,11 @@
 #include "officials/report.h"
 #include "officials/trace.h"
 
-#define ADMIN_READ_LOCK_WAIT_MS	25	/* between two tries of the audit row's lock */
-#define ADMIN_READ_LOCK_TRIES	200	/* then 503 */
+#define ADMIN_READ_LOCK_PAUSE_MS 25	/* between two tries of the audit row's lock */
+#define ADMIN_READ_LOCK_WAIT	5.0	/* seconds, then 503 */
 
 struct admin_read {
 	struct admin_req	*ar;		/* the deferred request */
-	int			 tries;		/* of the audit row's transaction */
 	enum admin_read_kind	 kind;
 	int			 format;	/* enum export_format */
 	char			*action;	/* the audit row's, NULL: none */
@@ -187,77 +188,71 @@ admin_read_run(struct store *st, void *arg)
 	return rd->page != NULL ? 0 : -1;
 }
 
-static void	admin_read_answer(struct admin_read *);
-
 /*
- * On the loop: the audit row, in a transaction of its own. The write lock
- * may be held a while (the checkpointer waits for a long read to empty
- * the WAL): then the loop tries again from a timer, never waiting on it.
- * 1 to try later, 0 written (or nothing to write), -1 failed.
+ * On the store thread: the audit row, in a transaction of its own. The
+ * write lock may be held a while (the checkpointer waits for a long read
+ * to empty the WAL): it is waited for ADMIN_READ_LOCK_WAIT seconds.
  */
 static int
-admin_read_audit(struct admin_read *rd)
+admin_read_audit(struct store *st, const struct config *cfg, void *arg)
 {
+	struct admin_read	*rd = arg;
 	struct admin_req	*ar = rd->ar;
+	struct timespec		 ts = { 0, ADMIN_READ_LOCK_PAUSE_MS * 1000000L };
 	char			 scope[DISTRICT_SCOPE_MAX];
+	double			 t0 = num_mono();
 	int			 rc;
 
-	if (rd->action == NULL)
-		return 0;
+	(void)cfg;
 	district_scope_text(&rd->scope, scope, sizeof scope);
-	if ((rc = store_begin_try(ar->st)) == 1 &&
-	    ++rd->tries < ADMIN_READ_LOCK_TRIES)
-		return 1;
-	if (rc != 0 || store_audit_add_scoped(ar->st, ar->token->name,
+	while ((rc = store_begin_try(st)) == 1 &&
+	    num_mono() - t0 < ADMIN_READ_LOCK_WAIT)
+		nanosleep(&ts, NULL);
+	if (rc != 0 || store_audit_add_scoped(st, ar->token->name,
 	    rd->action, rd->subject, ar->query, rd->scope.n > 0 ? scope : NULL,
 	    rd->rows, (int64_t)time(NULL)) == -1 ||
-	    store_commit(ar->st) == -1) {
-		store_rollback(ar->st);
+	    store_commit(st) == -1) {
+		if (rc != 1)
+			store_rollback(st);
 		return -1;
 	}
 	return 0;
 }
 
+/* On the loop: the audit row committed (rc 0), then the answer; frees rd. */
 static void
-admin_read_retry(evutil_socket_t fd, short events, void *arg)
+admin_read_answer(void *arg, int rc)
 {
-	(void)fd;
-	(void)events;
-	admin_read_answer(arg);
-}
-
-/* The audit row committed, then the answer; frees rd. */
-static void
-admin_read_answer(struct admin_read *rd)
-{
+	struct admin_read	*rd = arg;
 	struct admin_req	*ar = rd->ar;
-	struct timeval		 tv = { 0, ADMIN_READ_LOCK_WAIT_MS * 1000 };
 	char			*page;
 
-	switch (admin_read_audit(rd)) {
-	case 1:
-		if (event_base_once(ar->adm->base, -1, EV_TIMEOUT,
-		    admin_read_retry, rd, &tv) == 0)
-			return;
-		/* FALLTHROUGH */
-	case -1:
+	ar->cfg = ar->adm->cfg;
+	if (rc != 0)
 		admin_error(ar, 503, "storage unavailable, retry later");
-		break;
-	default:
-		if (rd->kind == ADMIN_READ_DASHBOARD) {
-			page = rd->page;
-			rd->page = NULL;
-			admin_html(ar, 200, page, rd->len);
-		} else {
-			ar->records = rd->rows;
-			admin_send_fd(ar, 200, export_content_type(rd->format),
-			    rd->fd, rd->len);
-			rd->fd = -1;
-		}
-		break;
+	else if (rd->kind == ADMIN_READ_DASHBOARD) {
+		page = rd->page;
+		rd->page = NULL;
+		admin_html(ar, 200, page, rd->len);
+	} else {
+		ar->records = rd->rows;
+		admin_send_fd(ar, 200, export_content_type(rd->format), rd->fd,
+		    rd->len);
+		rd->fd = -1;
 	}
 	admin_finish(ar);
 	admin_read_free(rd);
+}
+
+/* The read is done: its audit row on the store thread, then the answer. */
+static void
+admin_read_audited(struct admin_read *rd)
+{
+	if (rd->action == NULL)
+		admin_read_answer(rd, 0);
+	else
+		inbound_call(rd->ar->adm->inbound, admin_read_audit,
+		    admin_read_answer, rd);
 }
 
 /* On the loop, once the read is done (or will never be). */
@@ -270,7 +265,7 @@ admin_read_done(void *arg, int rc, enum readers_end end)
 
 	ar->cfg = adm->cfg;
 	if (end == READERS_DONE && rc == 0) {
-		admin_read_answer(rd);
+		admin_read_audited(rd);
 		return;
 	}
 	if (end == READERS_STOPPED)
@@ -344,8 +339,7 @@ admin_read_submit(struct admin_read *rd, enum admin_read_kind kind,
 		return;
 	snprintf(retry, sizeof retry, "%d", 1 + readers_pending(adm->readers) /
 	    (adm->cfg->admin_readers > 0 ? adm->cfg->admin_readers : 1));
-	evhttp_add_header(evhttp_request_get_output_headers(ar->req),
-	    "Retry-After", retry);
+	admin_out_header(ar, "Retry-After", retry);
 	if (why == READERS_BUSY_OWNER)
 		admin_error(ar, 429, "%d reads of this token are under way:"
 		    " retry when one is answered", READERS_PER_OWNER);

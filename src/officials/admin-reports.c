@@ -55,45 +55,81 @@ admin_reports_days(struct admin_req *ar, int max, long long *days)
 	return 0;
 }
 
+/* A trace asked for, parsed (and its venue found) before it is read. */
+struct admin_reports_trace {
+	enum trace_by		 by;
+	int			 format;
+	struct trace_ask	 ask;
+	struct venue		 v;
+	char			 number[NUMBER_MAX];
+};
+
+/*
+ * What a trace asks: 0, or -1 once answered. Finding a venue by its code
+ * is a read: on the store thread (admin_thread).
+ */
+static int
+admin_reports_trace_parse(struct admin_req *ar, void *arg)
+{
+	struct admin_reports_trace	*t = arg;
+	struct trace_ask		*ask = &t->ask;
+	char				*typed;
+	int				 rc;
+
+	if ((t->format = admin_format(ar)) == -1)
+		return -1;
+	if ((typed = admin_param_required(ar, t->by == TRACE_VENUE ? "code" :
+	    "number")) == NULL)
+		return -1;
+	if (t->by == TRACE_VENUE) {
+		rc = admin_venue_find(ar, typed, &t->v);
+		ask->venue_id = t->v.id;
+		ask->subject = t->v.code;
+	} else {
+		rc = admin_number(ar, typed, t->number) == 0;
+		ask->number = ask->subject = t->number;
+	}
+	free(typed);
+	if (rc != 1)
+		return -1;
+	if (admin_window(ar, admin_trace_days(ar->cfg), &ask->from, &ask->to) == -1)
+		return -1;
+	ask->by = t->by;
+	ask->stay = ar->cfg->default_stay;
+	return 0;
+}
+
+/* On the loop: read on a reader thread; the audit row is written once it is done. */
+static void
+admin_reports_trace_read(struct admin_req *ar, void *arg, int rc)
+{
+	struct admin_reports_trace	*t = arg;
+	struct admin_read		*rd;
+
+	if (rc == 0 && ar->req == NULL)
+		admin_error(ar, 503, "the client is gone");
+	else if (rc == 0) {
+		rd = admin_read_new(ar, t->format);
+		*admin_read_trace(rd) = t->ask;
+		admin_read_submit(rd, ADMIN_READ_TRACE, trace_action(t->by),
+		    t->ask.subject);
+	}
+	store_venue_free(&t->v);
+	free(t);
+}
+
 /* GET /api/trace/venue?code=, /api/trace/person?number=, /api/trace/contacts?number=. */
 static void
 admin_reports_trace(struct admin_req *ar, enum trace_by by)
 {
-	struct trace_ask	 ask;
-	struct admin_read	*rd;
-	struct venue		 v;
-	char			 number[NUMBER_MAX], *typed;
-	int			 format, rc;
+	struct admin_reports_trace	*t;
 
-	memset(&v, 0, sizeof v);
-	memset(&ask, 0, sizeof ask);
-	if ((format = admin_format(ar)) == -1)
-		return;
-	if ((typed = admin_param_required(ar, by == TRACE_VENUE ? "code" :
-	    "number")) == NULL)
-		return;
-	if (by == TRACE_VENUE) {
-		rc = admin_venue_find(ar, typed, &v);
-		ask.venue_id = v.id;
-		ask.subject = v.code;
-	} else {
-		rc = admin_number(ar, typed, number) == 0;
-		ask.number = ask.subject = number;
-	}
-	free(typed);
-	if (rc != 1)
-		goto out;
-	if (admin_window(ar, admin_trace_days(ar->cfg), &ask.from, &ask.to) == -1)
-		goto out;
-
-	ask.by = by;
-	ask.stay = ar->cfg->default_stay;
-	/* Read on a reader thread; the audit row is written once it is done. */
-	rd = admin_read_new(ar, format);
-	*admin_read_trace(rd) = ask;
-	admin_read_submit(rd, ADMIN_READ_TRACE, trace_action(by), ask.subject);
-out:
-	store_venue_free(&v);
+	t = xcalloc(1, sizeof *t);
+	t->by = by;
+	if (by == TRACE_VENUE)
+		admin_thread(ar, admin_reports_trace_parse, admin_reports_trace_read, t);
+	else
+		admin_reports_trace_read(ar, t, admin_reports_trace_parse(ar, t));
 }
 
 void
@@ -229,7 +265,7 @@ admin_reports_alert(struct admin_req *ar)
 		goto out;
 	}
 	if (!in.dry_run && n > 0)
-		outbox_kick(ar->adm->outbox);
+		admin_kick(ar);
 	log_info("admin venue=%s action=%s numbers=%zu actor=%s", v.code,
 	    alert_action(&ask), n, ar->token->name);
 	ar->records = (int64_t)n;

@@ -17,6 +17,8 @@
 #define ADMIN_DAY		86400
 
 struct evhttp_request;
+struct evkeyvalq;
+struct inbound;
 struct store;
 struct config;
 struct outbox;
@@ -33,6 +35,7 @@ struct admin {
 	struct store			*st;
 	const struct config		*cfg;		/* the running one: admin_reload */
 	struct outbox			*outbox;	/* alerts are queued there */
+	struct inbound			*inbound;	/* the store thread: admin_thread */
 	int				 closing;	/* the daemon is stopping */
 	struct httpd			*httpd;
 	struct readers			*readers;	/* heavy reads; NULL: on the loop */
@@ -54,6 +57,23 @@ struct admin_req {
 	const char			*label;		/* the endpoint's path, for metrics */
 	int				 method;	/* an enum evhttp_cmd_type */
 	int				 deferred;	/* answered later by a copy (admin_defer) */
+
+	/*
+	 * A request whose store work runs on the store thread (admin_thread):
+	 * what a handler reads of the request is copied before, and what it
+	 * answers is kept until the loop sends it.
+	 */
+	int				 thread;	/* running there: answers are kept */
+	struct evkeyvalq		*in_headers;	/* the request's headers, copied */
+	char				*in_body;	/* its body, copied */
+	size_t				 in_bodylen;
+	char				*uri;		/* its URI, copied */
+	int				 secure;	/* admin_secure, asked on the loop */
+	struct evkeyvalq		*out_headers;	/* headers of the kept answer */
+	char				*out_type;	/* the kept answer: NULL none */
+	char				*out_body;
+	size_t				 out_len;
+	int				 kick;		/* it queued SMS: wake the outbox */
 };
 
 /* admin-venues.c: /api/venues, a venue's page and its posters. */
@@ -87,8 +107,8 @@ void		 admin_read_page(struct admin_read *, int days, const char *lang,
 		    const char *csrf);
 /*
  * Run the read of kind on a reader (or on the loop without readers),
- * write its audit row (action, or none if NULL) on the loop once it is
- * done, then answer; or answer 429 at once. Frees rd.
+ * write its audit row (action, or none if NULL) on the store thread once
+ * it is done, then answer from the loop; or answer 429 at once. Frees rd.
  */
 enum admin_read_kind {
 	ADMIN_READ_TRACE, ADMIN_READ_WARDS, ADMIN_READ_INACTIVE,
@@ -96,6 +116,27 @@ enum admin_read_kind {
 };
 void		 admin_read_submit(struct admin_read *, enum admin_read_kind,
 		    const char *action, const char *subject);
+
+/*
+ * admin.c: the store work of a request off the loop. run(ar, arg) runs on
+ * the store thread (inbound_call) with ar->st its connection and ar->cfg
+ * the running configuration; it may parse, read, write and answer as a
+ * handler does, but reach nothing of the loop (admin_kick for the outbox).
+ * Then answer(ar, arg, rc) (may be NULL) runs on the loop, before the kept
+ * answer is sent, if run answered (ar->out_type set); else it may answer
+ * itself, or defer (admin_read_submit). Frees nothing of arg.
+ */
+void		 admin_thread(struct admin_req *, int (*run)(struct admin_req *, void *),
+		    void (*answer)(struct admin_req *, void *, int), void *arg);
+/* The request's URI, as it came. */
+const char	*admin_uri(struct admin_req *);
+/* Add a header to the answer. */
+void		 admin_out_header(struct admin_req *, const char *name,
+		    const char *value);
+/* The request's body. */
+const char	*admin_body_bytes(struct admin_req *, size_t *len);
+/* SMS were queued: wake the outbox (on the loop, once answered). */
+void		 admin_kick(struct admin_req *);
 
 /* admin.c: a request answered after its handler returned. */
 /* A copy of ar to answer later; the caller's ar is then left alone. */

@@ -237,8 +237,7 @@ admin_venues_answer(struct admin_req *ar, int code, const char *venue_code,
 			snprintf(loc, sizeof loc, "/api/venues/L%lld", (long long)v.id);
 		else
 			snprintf(loc, sizeof loc, "/api/venues/%s", v.code);
-		evhttp_add_header(evhttp_request_get_output_headers(ar->req), "Location",
-		    loc);
+		admin_out_header(ar, "Location", loc);
 	}
 	ar->records = 1;
 	admin_json(ar, code, admin_venues_json(ar, &v));
@@ -302,7 +301,7 @@ admin_venues_list(struct admin_req *ar)
 	rc = store_venue_list(ar->st, ward, inactive, admin_venues_row, &rows);
 	district_scope_of(ar->token, &sc);
 	if (trace_audit_scoped(ar->st, e, rc, "venues.list", ar->token->name, NULL,
-	    evhttp_request_get_uri(ar->req), &sc, &e) != TRACE_OK) {
+	    admin_uri(ar), &sc, &e) != TRACE_OK) {
 		admin_error(ar, 503, "storage unavailable, retry later");
 		goto out;
 	}
@@ -383,7 +382,7 @@ admin_venues_get(struct admin_req *ar)
 	district_scope_of(ar->token, &sc);
 	district_scope_text(&sc, scope, sizeof scope);
 	if (v.owner != NULL && store_audit_add_scoped(ar->st, ar->token->name,
-	    "venues.get", v.code, evhttp_request_get_uri(ar->req),
+	    "venues.get", v.code, admin_uri(ar),
 	    sc.n > 0 ? scope : NULL, 1, time(NULL)) == -1) {
 		store_venue_free(&v);
 		admin_error(ar, 503, "storage unavailable, retry later");
@@ -466,7 +465,6 @@ admin_venues_page(struct admin_req *ar)
 static void
 admin_venues_poster(struct admin_req *ar, enum poster_format f)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
 	struct venue		 v;
 	unsigned char		*doc = NULL;
 	char			 err[256], disp[96];
@@ -488,7 +486,7 @@ admin_venues_poster(struct admin_req *ar, enum poster_format f)
 	}
 	snprintf(disp, sizeof disp, "inline; filename=\"poster-%s.%s\"", v.code,
 	    pdf ? "pdf" : "png");
-	evhttp_add_header(out, "Content-Disposition", disp);
+	admin_out_header(ar, "Content-Disposition", disp);
 	ar->records = 1;
 	admin_send(ar, 200, pdf ? "application/pdf" : "image/png", (const char *)doc,
 	    len);

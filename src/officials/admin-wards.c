@@ -289,12 +289,12 @@ out:
 static char *
 admin_wards_field(struct admin_req *ar, const char *name)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(ar->req);
-	size_t		 blen = evbuffer_get_length(in), len;
+	const char	*body;
+	size_t		 blen, len;
 	char		*v = NULL;
 
-	if (blen == 0 || !web_form_get((const char *)evbuffer_pullup(in, -1), blen,
-	    name, &v, &len))
+	body = admin_body_bytes(ar, &blen);
+	if (blen == 0 || !web_form_get(body, blen, name, &v, &len))
 		return NULL;
 	if (v != NULL && strlen(v) != len) {
 		free(v);
@@ -330,7 +330,6 @@ admin_wards_csrf_ok(struct admin_req *ar)
 void
 admin_wards_inspection_form(struct admin_req *ar)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
 	char			 loc[64];
 	char			*result, *note, *fine;
 	const char		*errstr = NULL;
@@ -351,7 +350,7 @@ admin_wards_inspection_form(struct admin_req *ar)
 	else if (admin_wards_inspect(ar, ar->id, result != NULL ? result : "",
 	    note, f, "dashboard") == 0) {
 		snprintf(loc, sizeof loc, "/venue/%s", ar->id);
-		evhttp_add_header(out, "Location", loc);
+		admin_out_header(ar, "Location", loc);
 		admin_send(ar, 303, "text/plain; charset=UTF-8", "", 0);
 	}
 	free(result);
@@ -537,12 +536,11 @@ admin_wards_decided(struct admin_req *ar, enum district_step step, int64_t id,
 		admin_storage_error(ar);
 		return;
 	}
-	outbox_kick(ar->adm->outbox);
+	admin_kick(ar);
 	log_info("admin registration=%lld action=%s actor=%s", (long long)id,
 	    state, ar->token->name);
 	if (form) {
-		evhttp_add_header(evhttp_request_get_output_headers(ar->req),
-		    "Location", "/dashboard#registrations");
+		admin_out_header(ar, "Location", "/dashboard#registrations");
 		admin_send(ar, 303, "text/plain; charset=UTF-8", "", 0);
 		return;
 	}

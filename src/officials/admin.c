@@ -9,8 +9,18 @@
  * reason. This file holds the listener, the routing, the sign-in and the
  * helpers handlers share (admin-req.h); the handlers of venues are in
  * admin-venues.c, those of traces, alerts and reports in admin-reports.c.
+ *
+ * Nothing waits for the store on the loop (issue 16). A handler that
+ * reads or writes it runs on the store thread (admin_thread, through
+ * inbound_call), on a copy of the request: its headers, body and URI are
+ * copied, its answer kept, and the loop sends it once the thread is done
+ * (or drops it: the client went away). A request with a session cookie is
+ * authorised there too, parked meanwhile. ADMIN_LOOP handlers stay on the
+ * loop: those without store work, and the heavy reads handed to the reader
+ * threads (admin-read.c), whose audit rows go to the store thread.
  */
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -41,12 +51,15 @@
 #include "codec/web.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "core/inbound.h"
 #include "core/metrics.h"
+#include "send/outbox.h"
 #include "chan/httpd.h"
 #include "officials/admin.h"
 #include "officials/admin-req.h"
 #include "officials/dashboard.h"
 #include "officials/export.h"
+#include "officials/readers.h"
 
 #define ADMIN_MAX_HEADERS	8192	/* bytes of the request line and headers */
 #define ADMIN_TOKEN_MAX		512	/* bytes of a bearer token */
@@ -65,6 +78,8 @@
 #define ADMIN_COOKIE		"checkind_session"
 #define ADMIN_PAGE		0x1	/* a browser page: a session cookie will do */
 #define ADMIN_FORM		0x2	/* a form's POST: from our own pages only */
+#define ADMIN_LOOP		0x4	/* runs on the loop: no store work, or a reader's */
+#define ADMIN_METRICS_OWNER	"/metrics"	/* its reads' owner at the readers */
 
 static void	admin_healthz(struct admin_req *);
 static void	admin_metrics(struct admin_req *);
@@ -72,31 +87,39 @@ static void	admin_login_form(struct admin_req *);
 static void	admin_login(struct admin_req *);
 static void	admin_logout(struct admin_req *);
 static void	admin_done(struct admin_req *);
+static int	admin_has_session(struct admin_req *);
+static struct admin_token *admin_token_copy(const struct admin_token *);
 
 static const struct admin_endpoint {
 	enum evhttp_cmd_type	 method;
 	const char		*path;		/* also the metrics label */
 	int			 role;		/* 0: no token needed */
 	void			(*handler)(struct admin_req *);
-	int			 flags;		/* ADMIN_PAGE, ADMIN_FORM */
+	int			 flags;		/* ADMIN_PAGE, ADMIN_FORM, ADMIN_LOOP */
 } admin_endpoints[] = {
-	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, 0 },
-	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, 0 },
+	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, ADMIN_LOOP },
 	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venues_list, 0 },
 	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venues_add, 0 },
 	{ EVHTTP_REQ_GET, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venues_get, 0 },
 	{ EVHTTP_REQ_PATCH, "/api/venues/" ADMIN_ID, ROLE_ADMIN, admin_venues_patch, 0 },
-	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_reports_trace_venue, 0 },
-	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_reports_trace_person, 0 },
-	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_reports_trace_contacts, 0 },
+	{ EVHTTP_REQ_GET, "/api/trace/venue", ROLE_TRACER, admin_reports_trace_venue,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/trace/person", ROLE_TRACER, admin_reports_trace_person,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/trace/contacts", ROLE_TRACER, admin_reports_trace_contacts,
+	    ADMIN_LOOP },
 	{ EVHTTP_REQ_POST, "/api/alerts", ROLE_ADMIN, admin_reports_alert, 0 },
-	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_reports_wards, 0 },
-	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_reports_inactive, 0 },
-	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form, 0 },
+	{ EVHTTP_REQ_GET, "/api/reports/wards", ROLE_TRACER, admin_reports_wards,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/api/reports/inactive", ROLE_TRACER, admin_reports_inactive,
+	    ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/login", 0, admin_login_form, ADMIN_LOOP },
 	{ EVHTTP_REQ_POST, "/login", 0, admin_login, ADMIN_FORM },
 	{ EVHTTP_REQ_GET, "/logout", 0, admin_logout, 0 },
 	{ EVHTTP_REQ_POST, "/logout", 0, admin_logout, ADMIN_FORM },
-	{ EVHTTP_REQ_GET, "/dashboard", ROLE_TRACER, admin_reports_dashboard, ADMIN_PAGE },
+	{ EVHTTP_REQ_GET, "/dashboard", ROLE_TRACER, admin_reports_dashboard,
+	    ADMIN_PAGE | ADMIN_LOOP },
 	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID, ROLE_TRACER, admin_venues_page, ADMIN_PAGE },
 	{ EVHTTP_REQ_GET, "/venue/" ADMIN_ID "/poster.pdf", ROLE_TRACER, admin_venues_poster_pdf,
 	    ADMIN_PAGE },
@@ -149,7 +172,57 @@ admin_method_name(enum evhttp_cmd_type m)
 const char *
 admin_header(struct admin_req *ar, const char *name)
 {
+	if (ar->in_headers != NULL)
+		return evhttp_find_header(ar->in_headers, name);
 	return evhttp_find_header(evhttp_request_get_input_headers(ar->req), name);
+}
+
+const char *
+admin_uri(struct admin_req *ar)
+{
+	if (ar->uri != NULL)
+		return ar->uri;
+	return evhttp_request_get_uri(ar->req);
+}
+
+const char *
+admin_body_bytes(struct admin_req *ar, size_t *len)
+{
+	struct evbuffer	*in;
+
+	if (ar->in_headers != NULL) {
+		*len = ar->in_bodylen;
+		return ar->in_body != NULL ? ar->in_body : "";
+	}
+	in = evhttp_request_get_input_buffer(ar->req);
+	if ((*len = evbuffer_get_length(in)) == 0)
+		return "";
+	return (const char *)evbuffer_pullup(in, -1);
+}
+
+void
+admin_out_header(struct admin_req *ar, const char *name, const char *value)
+{
+	if (ar->thread) {
+		if (ar->out_headers == NULL) {
+			ar->out_headers = xcalloc(1, sizeof *ar->out_headers);
+			TAILQ_INIT(ar->out_headers);
+		}
+		evhttp_add_header(ar->out_headers, name, value);
+		return;
+	}
+	if (ar->req != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(ar->req), name,
+		    value);
+}
+
+void
+admin_kick(struct admin_req *ar)
+{
+	if (ar->thread)
+		ar->kick = 1;
+	else
+		outbox_kick(ar->adm->outbox);
 }
 
 /* Send a body; personal data must not linger in caches. */
@@ -161,6 +234,16 @@ admin_send(struct admin_req *ar, int code, const char *type, const char *body,
 	struct evbuffer		*buf;
 
 	ar->status = code;
+	if (ar->thread) {
+		/* Kept for the loop to send. */
+		free(ar->out_type);
+		free(ar->out_body);
+		ar->out_type = xstrdup(type);
+		ar->out_body = xmalloc(len > 0 ? len : 1);
+		memcpy(ar->out_body, body, len);
+		ar->out_len = len;
+		return;
+	}
 	if (ar->req == NULL)
 		return;		/* the connection is gone */
 	out = evhttp_request_get_output_headers(ar->req);
@@ -199,10 +282,8 @@ admin_deny(struct admin_req *ar, int code)
 {
 	const char	*word = code == 401 ? "unauthorized" : "forbidden";
 
-	if (code == 401) {
-		evhttp_add_header(evhttp_request_get_output_headers(ar->req),
-		    "WWW-Authenticate", "Bearer");
-	}
+	if (code == 401)
+		admin_out_header(ar, "WWW-Authenticate", "Bearer");
 	admin_send(ar, code, "text/plain; charset=UTF-8", word, strlen(word));
 }
 
@@ -470,13 +551,13 @@ admin_number(struct admin_req *ar, const char *typed, char out[NUMBER_MAX])
 json_t *
 admin_body(struct admin_req *ar)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(ar->req);
-	size_t		 len = evbuffer_get_length(in);
+	const char	*body;
+	size_t		 len;
 	json_error_t	 jerr;
 	json_t		*root;
 
-	root = json_loadb(len > 0 ? (const char *)evbuffer_pullup(in, -1) : "", len,
-	    JSON_REJECT_DUPLICATES, &jerr);
+	body = admin_body_bytes(ar, &len);
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		admin_error(ar, 400, "malformed JSON at line %d, column %d", jerr.line,
 		    jerr.column);
@@ -547,15 +628,60 @@ admin_healthz(struct admin_req *ar)
 	admin_json(ar, ok ? 200 : 503, o);
 }
 
+#define ADMIN_METRICS_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+
+/* /metrics rendered on a reader thread: the outbox gauges are a read. */
+struct admin_metrics {
+	struct admin_req	*ar;
+	char			*text;
+	size_t			 len;
+};
+
+static int
+admin_metrics_run(struct store *st, void *arg)
+{
+	struct admin_metrics	*m = arg;
+
+	m->text = metrics_render(st, &m->len);
+	return 0;
+}
+
+static void
+admin_metrics_done(void *arg, int rc, enum readers_end end)
+{
+	struct admin_metrics	*m = arg;
+
+	(void)rc;
+	(void)end;
+	if (m->text == NULL)		/* never ran (a stop): no gauges */
+		m->text = metrics_render(NULL, &m->len);
+	admin_send(m->ar, 200, ADMIN_METRICS_TYPE, m->text, m->len);
+	admin_finish(m->ar);
+	free(m->text);
+	free(m);
+}
+
 /* GET /metrics: Prometheus text format 0.0.4. */
 static void
 admin_metrics(struct admin_req *ar)
 {
-	char	*text;
-	size_t	 len;
+	struct admin_metrics	*m;
+	char			*text;
+	size_t			 len;
 
+	if (ar->adm->readers != NULL) {
+		m = xcalloc(1, sizeof *m);
+		m->ar = admin_defer(ar);
+		if (readers_submit(ar->adm->readers, ADMIN_METRICS_OWNER,
+		    admin_metrics_run, admin_metrics_done, m) == READERS_OK)
+			return;
+		/* The readers are full: on the loop, as without them. */
+		m->text = metrics_render(ar->st, &m->len);
+		admin_metrics_done(m, 0, READERS_DONE);
+		return;
+	}
 	text = metrics_render(ar->st, &len);
-	admin_send(ar, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+	admin_send(ar, 200, ADMIN_METRICS_TYPE, text, len);
 	free(text);
 }
 
@@ -713,24 +839,43 @@ admin_stale_cb(const struct admin_session *se, void *arg)
 	return 0;
 }
 
-/* End the sessions whose token cfg no longer has, as it was, and the expired. */
-static void
-admin_sessions_check(struct admin *adm, const struct config *cfg)
+/*
+ * On the store thread: end the sessions whose token the running
+ * configuration no longer has, as it was, and the expired.
+ */
+static int
+admin_sessions_run(struct store *st, const struct config *cfg, void *arg)
 {
 	struct admin_stale	sa;
 	size_t			i;
 	int64_t			now = time(NULL);
 
+	(void)arg;
 	memset(&sa, 0, sizeof sa);
 	sa.cfg = cfg;
-	if (store_admin_session_expire(adm->st, now) == -1 ||
-	    store_admin_session_list(adm->st, now, admin_stale_cb, &sa) == -1)
+	if (store_admin_session_expire(st, now) == -1 ||
+	    store_admin_session_list(st, now, admin_stale_cb, &sa) == -1)
 		log_warnx("admin: cannot read the sessions; each ends at its next use");
 	for (i = 0; i < sa.n; i++)
-		store_admin_session_end(adm->st, sa.hashes[i]);
+		store_admin_session_end(st, sa.hashes[i]);
 	if (sa.n > 0)
 		log_info("admin: ended %zu sessions of changed or removed tokens", sa.n);
 	free(sa.hashes);
+	return 0;
+}
+
+static void
+admin_sessions_done(void *arg, int rc)
+{
+	(void)arg;
+	(void)rc;
+}
+
+/* End the sessions of changed or removed tokens, off the loop. */
+static void
+admin_sessions_check(struct admin *adm)
+{
+	inbound_call(adm->inbound, admin_sessions_run, admin_sessions_done, NULL);
 }
 
 /*
@@ -745,6 +890,8 @@ admin_secure(struct admin_req *ar)
 	const struct sockaddr		*sa;
 	const char			*p;
 
+	if (ar->in_headers != NULL)
+		return ar->secure;	/* asked on the loop */
 	if (ar->cfg->admin_secure_cookies)
 		return 1;
 	if ((p = admin_header(ar, "X-Forwarded-Proto")) == NULL ||
@@ -792,11 +939,9 @@ admin_cross_site(struct admin_req *ar)
 static void
 admin_redirect(struct admin_req *ar, const char *location, const char *cookie)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(ar->req);
-
-	evhttp_add_header(out, "Location", location);
+	admin_out_header(ar, "Location", location);
 	if (cookie != NULL)
-		evhttp_add_header(out, "Set-Cookie", cookie);
+		admin_out_header(ar, "Set-Cookie", cookie);
 	admin_send(ar, 303, "text/plain; charset=UTF-8", "", 0);
 }
 
@@ -804,19 +949,16 @@ admin_redirect(struct admin_req *ar, const char *location, const char *cookie)
 void
 admin_html(struct admin_req *ar, int code, char *page, size_t len)
 {
-	struct evkeyvalq	*out;
-
-	if (ar->req == NULL) {
+	if (ar->req == NULL && !ar->thread) {
 		ar->status = code;
 		free(page);
 		return;
 	}
-	out = evhttp_request_get_output_headers(ar->req);
-	evhttp_add_header(out, "Content-Security-Policy", "default-src 'none';"
+	admin_out_header(ar, "Content-Security-Policy", "default-src 'none';"
 	    " style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self';"
 	    " frame-ancestors 'none'");
-	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(out, "Referrer-Policy", "no-referrer");
+	admin_out_header(ar, "X-Content-Type-Options", "nosniff");
+	admin_out_header(ar, "Referrer-Policy", "no-referrer");
 	admin_send(ar, code, "text/html; charset=UTF-8", page, len);
 	free(page);
 }
@@ -855,18 +997,17 @@ admin_login_form(struct admin_req *ar)
 static void
 admin_login(struct admin_req *ar)
 {
-	struct admin			*adm = ar->adm;
-	struct evbuffer			*in = evhttp_request_get_input_buffer(ar->req);
 	const struct admin_token	*t = NULL;
 	struct admin_session		 se;
 	unsigned char			 rnd[ADMIN_SESSION_BYTES];
 	char				 id[ADMIN_SESSION_BYTES * 2 + 1];
 	char				*token = NULL, *cookie, *page;
-	const char			*lang = admin_lang(ar);
-	size_t				 blen = evbuffer_get_length(in), tlen, i, len;
+	const char			*lang = admin_lang(ar), *body;
+	size_t				 blen, tlen, i, len;
 	int64_t				 now;
 
-	if (blen > 0 && web_form_get((const char *)evbuffer_pullup(in, -1), blen,
+	body = admin_body_bytes(ar, &blen);
+	if (blen > 0 && web_form_get(body, blen,
 	    "token", &token, &tlen) && tlen == strlen(token) && tlen > 0 &&
 	    tlen <= ADMIN_TOKEN_MAX)
 		t = config_token(ar->cfg, token);
@@ -892,9 +1033,10 @@ admin_login(struct admin_req *ar)
 		snprintf(se.token_sha256 + 2 * i, 3, "%02x", t->sha256[i]);
 	se.created_at = se.used_at = now;
 	se.expires_at = now + ADMIN_SESSION_TTL;
-	ar->token = t;
-	if (store_admin_session_expire(adm->st, now) == -1 ||
-	    store_admin_session_add(adm->st, &se, ADMIN_SESSIONS_KEEP) == -1) {
+	/* For the log line; a deferred request owns a copy, a reload may free t. */
+	ar->token = ar->thread ? admin_token_copy(t) : t;
+	if (store_admin_session_expire(ar->st, now) == -1 ||
+	    store_admin_session_add(ar->st, &se, ADMIN_SESSIONS_KEEP) == -1) {
 		explicit_bzero(id, sizeof id);
 		admin_error(ar, 503, "storage unavailable, retry later");
 		return;
@@ -1006,8 +1148,86 @@ admin_not_allowed(struct admin_req *ar, const char *path)
 			strlcat(allow, ", ", sizeof allow);
 		strlcat(allow, admin_method_name(admin_endpoints[i].method), sizeof allow);
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(ar->req), "Allow", allow);
+	admin_out_header(ar, "Allow", allow);
 	admin_error(ar, 405, "use %s", allow);
+}
+
+/* A copy of an admin_token a reload may free, its wards too. */
+static struct admin_token *
+admin_token_copy(const struct admin_token *from)
+{
+	struct admin_token	*t;
+	size_t			 i;
+
+	t = xmalloc(sizeof *t);
+	*t = *from;
+	t->name = xstrdup(from->name);
+	t->wards = NULL;
+	if (from->nwards > 0) {
+		t->wards = xcalloc(from->nwards, sizeof *t->wards);
+		for (i = 0; i < from->nwards; i++)
+			t->wards[i] = xstrdup(from->wards[i]);
+	}
+	return t;
+}
+
+static void
+admin_token_free(struct admin_token *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nwards; i++)
+		free(t->wards[i]);
+	free((void *)t->wards);
+	free(t->name);
+	free(t);
+}
+
+/* 1 if the request carries a session cookie, which only the store can check. */
+static int
+admin_has_session(struct admin_req *ar)
+{
+	char	id[ADMIN_SESSION_BYTES * 2 + 2];
+	int	rc;
+
+	rc = admin_cookie(ar, ADMIN_COOKIE, id, sizeof id) &&
+	    strlen(id) == ADMIN_SESSION_BYTES * 2;
+	explicit_bzero(id, sizeof id);
+	return rc;
+}
+
+/* On the store thread: authorise (if not yet), then the handler (if it runs there). */
+static int
+admin_endpoint_run(struct admin_req *ar, void *arg)
+{
+	const struct admin_endpoint	*e = arg;
+	const struct admin_token	*t;
+
+	if (e->role != 0 && ar->token == NULL) {
+		if ((t = admin_auth(ar, e->role, e->flags & ADMIN_PAGE)) == NULL)
+			return 0;	/* answered */
+		ar->token = admin_token_copy(t);
+	}
+	if (!(e->flags & ADMIN_LOOP))
+		e->handler(ar);
+	return 0;
+}
+
+/* On the loop, authorised on the store thread: a handler of the loop's. */
+static void
+admin_endpoint_answer(struct admin_req *ar, void *arg, int rc)
+{
+	const struct admin_endpoint	*e = arg;
+
+	(void)rc;
+	if (ar->out_type != NULL)
+		return;		/* answered there */
+	if (ar->req == NULL)
+		admin_error(ar, 503, "the client is gone");
+	else if (ar->token != NULL && (e->flags & ADMIN_LOOP))
+		e->handler(ar);
 }
 
 static void
@@ -1060,8 +1280,7 @@ admin_request(struct evhttp_request *req, void *arg)
 		admin_not_allowed(&ar, path);
 	else if ((e->flags & ADMIN_FORM) && (why = admin_cross_site(&ar)) != NULL)
 		admin_error(&ar, 403, "%s", why);
-	else if (e->role == 0 ||
-	    (ar.token = admin_auth(&ar, e->role, e->flags & ADMIN_PAGE)) != NULL) {
+	else {
 		if (rest != NULL) {
 			seg = xstrndup(rest, restlen);
 			if ((ar.id = evhttp_uridecode(seg, 0, &idlen)) == NULL)
@@ -1070,7 +1289,21 @@ admin_request(struct evhttp_request *req, void *arg)
 			if (strlen(ar.id) != idlen)
 				ar.id[0] = 'x';		/* a NUL: no code will match */
 		}
-		e->handler(&ar);
+		/*
+		 * A session is looked up in the store: then the request is
+		 * authorised on the store thread, and parked until it is.
+		 */
+		if (e->role != 0 && (e->flags & ADMIN_PAGE) && admin_has_session(&ar))
+			admin_thread(&ar, admin_endpoint_run, admin_endpoint_answer,
+			    (void *)(uintptr_t)e);
+		else if (e->role == 0 ||
+		    (ar.token = admin_auth(&ar, e->role, e->flags & ADMIN_PAGE)) != NULL) {
+			if (e->flags & ADMIN_LOOP)
+				e->handler(&ar);
+			else
+				admin_thread(&ar, admin_endpoint_run, NULL,
+				    (void *)(uintptr_t)e);
+		}
 		free(ar.id);
 	}
 	if (ar.deferred)
@@ -1143,39 +1376,154 @@ struct admin_req *
 admin_defer(struct admin_req *ar)
 {
 	struct admin_req	*copy;
-	struct admin_token	*t;
 
 	copy = xmalloc(sizeof *copy);
 	*copy = *ar;
 	copy->id = ar->id != NULL ? xstrdup(ar->id) : NULL;
 	/* The request may be freed first, if its connection goes. */
 	copy->query = xstrdup(ar->query);
-	if (ar->token != NULL) {
-		t = xmalloc(sizeof *t);
-		*t = *ar->token;
-		t->name = xstrdup(ar->token->name);
-		copy->token = t;
-	}
+	if (ar->token != NULL)
+		copy->token = admin_token_copy(ar->token);
 	copy->cfg = NULL;	/* may be replaced meanwhile: ask adm->cfg */
+	/* What was copied of the request (admin_thread) is the copy's now. */
+	ar->in_headers = NULL;
+	ar->in_body = NULL;
+	ar->uri = NULL;
+	ar->out_headers = NULL;
+	ar->out_type = NULL;
+	ar->out_body = NULL;
 	ar->deferred = 1;
 	admin_defer_add(ar->adm, copy);
 	return copy;
 }
 
-void
-admin_finish(struct admin_req *ar)
+/* Free a deferred request, answered or handed to another copy. */
+static void
+admin_release(struct admin_req *ar)
 {
 	struct admin_token	*t = (struct admin_token *)(uintptr_t)ar->token;
 
-	admin_done(ar);
 	admin_defer_remove(ar->adm, ar);
-	if (t != NULL) {
-		free(t->name);
-		free(t);
-	}
+	admin_token_free(t);
 	free(ar->id);
 	free((char *)(uintptr_t)ar->query);
+	if (ar->in_headers != NULL) {
+		evhttp_clear_headers(ar->in_headers);
+		free(ar->in_headers);
+	}
+	if (ar->out_headers != NULL) {
+		evhttp_clear_headers(ar->out_headers);
+		free(ar->out_headers);
+	}
+	free(ar->in_body);
+	free(ar->uri);
+	free(ar->out_type);
+	free(ar->out_body);
 	free(ar);
+}
+
+void
+admin_finish(struct admin_req *ar)
+{
+	admin_done(ar);
+	admin_release(ar);
+}
+
+/* A request's store work on the store thread (admin_thread). */
+struct admin_job {
+	struct admin_req	*ar;
+	int			(*run)(struct admin_req *, void *);
+	void			(*answer)(struct admin_req *, void *, int);
+	void			*arg;
+	int			 ran;
+};
+
+/* On the store thread. */
+static int
+admin_thread_run(struct store *st, const struct config *cfg, void *arg)
+{
+	struct admin_job	*job = arg;
+	struct admin_req	*ar = job->ar;
+
+	ar->st = st;
+	ar->cfg = cfg;
+	ar->thread = 1;
+	job->ran = 1;
+	return job->run(ar, job->arg);
+}
+
+/* On the loop: the kept answer goes (if the client is still there). */
+static void
+admin_thread_done(void *arg, int rc)
+{
+	struct admin_job	*job = arg;
+	struct admin_req	*ar = job->ar;
+	struct admin		*adm = ar->adm;
+	struct evkeyval		*kv;
+
+	ar->thread = 0;
+	ar->st = adm->st;
+	ar->cfg = adm->cfg;
+	if (!job->ran) {
+		ar->status = 0;
+		admin_error(ar, 503, "shutting down, retry later");
+		admin_finish(ar);
+		free(job);
+		return;
+	}
+	if (ar->out_headers != NULL && ar->req != NULL) {
+		TAILQ_FOREACH(kv, ar->out_headers, next)
+			evhttp_add_header(evhttp_request_get_output_headers(ar->req),
+			    kv->key, kv->value);
+	}
+	if (ar->kick)
+		outbox_kick(adm->outbox);
+	if (job->answer != NULL)
+		job->answer(ar, job->arg, rc);
+	if (ar->out_type != NULL)
+		admin_send(ar, ar->status, ar->out_type, ar->out_body, ar->out_len);
+	if (ar->deferred)
+		admin_release(ar);	/* another copy answers */
+	else
+		admin_finish(ar);
+	free(job);
+}
+
+/*
+ * Run the request's store work on the store thread (inbound_call): a copy
+ * of ar with what run reads of the request (headers, body, URI) answers,
+ * on the loop once it is done.
+ */
+void
+admin_thread(struct admin_req *ar, int (*run)(struct admin_req *, void *),
+    void (*answer)(struct admin_req *, void *, int), void *arg)
+{
+	struct admin_job	*job;
+	struct admin_req	*copy;
+	struct evkeyval		*kv;
+	const char		*body;
+	size_t			 len;
+	int			 secure = admin_secure(ar);
+
+	copy = admin_defer(ar);
+	copy->secure = secure;
+	copy->uri = xstrdup(evhttp_request_get_uri(ar->req));
+	body = admin_body_bytes(ar, &len);
+	copy->in_body = xmalloc(len + 1);
+	memcpy(copy->in_body, body, len);
+	copy->in_body[len] = '\0';
+	copy->in_bodylen = len;
+	copy->in_headers = xcalloc(1, sizeof *copy->in_headers);
+	TAILQ_INIT(copy->in_headers);
+	TAILQ_FOREACH(kv, evhttp_request_get_input_headers(ar->req), next)
+		evhttp_add_header(copy->in_headers, kv->key, kv->value);
+
+	job = xcalloc(1, sizeof *job);
+	job->ar = copy;
+	job->run = run;
+	job->answer = answer;
+	job->arg = arg;
+	inbound_call(ar->adm->inbound, admin_thread_run, admin_thread_done, job);
 }
 
 /* Send len bytes of the file fd, which the reply then owns and closes. */
@@ -1225,12 +1573,12 @@ admin_reload(struct admin *adm, const struct config *cfg)
 	adm->cfg = cfg;
 	admin_limits(cfg, &l);
 	httpd_set_limits(adm->httpd, &l);
-	admin_sessions_check(adm, cfg);
+	admin_sessions_check(adm);
 }
 
 struct admin *
 admin_start(struct event_base *base, struct store *st, const struct config *cfg,
-    struct outbox *outbox, int *failed)
+    struct outbox *outbox, struct inbound *inbound, int *failed)
 {
 	struct admin		*adm;
 	struct httpd_limits	 l;
@@ -1243,6 +1591,7 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 	adm->st = st;
 	adm->cfg = cfg;
 	adm->outbox = outbox;
+	adm->inbound = inbound;
 	admin_limits(cfg, &l);
 	/* Other methods reach admin_request too, to get a 405 rather than a 501. */
 	adm->httpd = httpd_listen(base, "admin", cfg->admin_listen,
@@ -1255,7 +1604,7 @@ admin_start(struct event_base *base, struct store *st, const struct config *cfg,
 		return NULL;
 	}
 	/* Sessions outlive a restart: those of tokens changed meanwhile end. */
-	admin_sessions_check(adm, cfg);
+	admin_sessions_check(adm);
 	return adm;
 }
 
@@ -1278,6 +1627,8 @@ admin_stop(struct admin *adm)
 {
 	if (adm == NULL)
 		return;
+	/* Store work handed over meanwhile (a read's audit row at a stop) ends first. */
+	inbound_flush(adm->inbound);
 	httpd_free(adm->httpd);
 	free(adm->deferred);
 	free(adm);

@@ -11,10 +11,15 @@ struct config;
 struct outbox;
 struct admin;
 struct readers;
+struct inbound;
 
-/* Listen on cfg->admin_listen; NULL without error when it is not set, NULL and a log line on failure (*failed = 1). */
+/*
+ * Listen on cfg->admin_listen; NULL without error when it is not set, NULL
+ * and a log line on failure (*failed = 1). The officials' store work runs
+ * on inbound's store thread (inbound_call); stop it after admin_stop.
+ */
 struct admin	*admin_start(struct event_base *, struct store *, const struct config *,
-		    struct outbox *, int *failed);
+		    struct outbox *, struct inbound *, int *failed);
 /* The configuration was replaced: tokens, limits from now on. */
 void		 admin_reload(struct admin *, const struct config *);
 /*
