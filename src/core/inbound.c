@@ -42,9 +42,10 @@
  *   reads only the WAL's descriptor, opened before the commit it follows)
  *   and store_set_max_size from the loop while the worker is paused.
  * - The configuration the worker reads (wcfg) and the process's time zone
- *   change only while it is paused (inbound_pause, inbound_reload,
- *   inbound_resume around a reload): a group in progress is finished
- *   first, and none begins until the reload is over.
+ *   change only while it is paused (inbound_call_pause, inbound_reload,
+ *   inbound_resume around a reload): the worker pauses itself after the
+ *   reload's call, so the loop never waits for it, and nothing runs until
+ *   the reload is over.
  * - The core on the worker touches: its store (own), the configuration
  *   (read only), metrics (metrics.c's mutex), log lines (one write each,
  *   stdio locks the stream; syslog is thread safe), the GSM table of
@@ -126,6 +127,7 @@ struct inbound_callj {
 	void			(*done)(void *, int);
 	void			*arg;
 	int			 rc;
+	int			 pause;		/* the worker pauses after it */
 };
 
 TAILQ_HEAD(inbound_calls, inbound_callj);
@@ -473,26 +475,37 @@ inbound_wait_left(struct inbound *in, double t0)
 
 /*
  * On the worker (mu held, released meanwhile): run the calls made so far,
- * each waiting INBOUND_LOCK_WAIT at most for a lock held elsewhere.
+ * each waiting INBOUND_LOCK_WAIT at most for a lock held elsewhere, up to
+ * one that pauses the worker; the others wait for inbound_resume.
  */
 static void
 inbound_calls_run(struct inbound *in)
 {
-	struct inbound_calls	 run;
+	struct inbound_calls	 run, ran;
 	struct inbound_callj	*cj;
 	const struct config	*cfg = in->wcfg;
+	int			 pause = 0;
 
 	TAILQ_INIT(&run);
+	TAILQ_INIT(&ran);
 	TAILQ_CONCAT(&run, &in->calls, entry);
 	in->calling = 1;
 	pthread_mutex_unlock(&in->mu);
-	TAILQ_FOREACH(cj, &run, entry) {
+	while (!pause && (cj = TAILQ_FIRST(&run)) != NULL) {
+		TAILQ_REMOVE(&run, cj, entry);
 		inbound_wait_left(in, num_mono());
 		cj->rc = cj->run(in->own, cfg, cj->arg);
+		pause = cj->pause;
+		TAILQ_INSERT_TAIL(&ran, cj, entry);
 	}
 	pthread_mutex_lock(&in->mu);
 	in->calling = 0;
-	TAILQ_CONCAT(&in->called, &run, entry);
+	/* Those not run go back first, before the calls made meanwhile. */
+	TAILQ_CONCAT(&run, &in->calls, entry);
+	TAILQ_CONCAT(&in->calls, &run, entry);
+	if (pause)
+		in->paused = 1;
+	TAILQ_CONCAT(&in->called, &ran, entry);
 	inbound_wake(in);
 	pthread_cond_broadcast(&in->cv);
 }
@@ -677,14 +690,16 @@ inbound_calls_here(evutil_socket_t fd, short events, void *arg)
 	inbound_check_drained(in);
 }
 
-void
-inbound_call(struct inbound *in, inbound_run run, void (*done)(void *, int), void *arg)
+static void
+inbound_call_add(struct inbound *in, inbound_run run, void (*done)(void *, int), void *arg,
+    int pause)
 {
 	struct inbound_callj	*cj = xcalloc(1, sizeof *cj);
 
 	cj->run = run;
 	cj->done = done;
 	cj->arg = arg;
+	cj->pause = pause;
 	if (!in->worker_running) {
 		if (TAILQ_EMPTY(&in->calls))
 			event_active(in->call_ev, EV_TIMEOUT, 0);
@@ -695,6 +710,19 @@ inbound_call(struct inbound *in, inbound_run run, void (*done)(void *, int), voi
 	TAILQ_INSERT_TAIL(&in->calls, cj, entry);
 	pthread_cond_broadcast(&in->cv);
 	pthread_mutex_unlock(&in->mu);
+}
+
+void
+inbound_call(struct inbound *in, inbound_run run, void (*done)(void *, int), void *arg)
+{
+	inbound_call_add(in, run, done, arg, 0);
+}
+
+void
+inbound_call_pause(struct inbound *in, inbound_run run, void (*done)(void *, int),
+    void *arg)
+{
+	inbound_call_add(in, run, done, arg, 1);
 }
 
 /*
@@ -1038,18 +1066,6 @@ inbound_new(struct event_base *base, struct store *st, const struct config *cfg,
 }
 
 void
-inbound_pause(struct inbound *in)
-{
-	if (!in->worker_running)
-		return;
-	pthread_mutex_lock(&in->mu);
-	in->paused = 1;
-	while (!TAILQ_EMPTY(&in->working) || in->sweeping || in->calling)
-		pthread_cond_wait(&in->cv, &in->mu);
-	pthread_mutex_unlock(&in->mu);
-}
-
-void
 inbound_resume(struct inbound *in)
 {
 	if (!in->worker_running)
@@ -1113,9 +1129,19 @@ inbound_flush(struct inbound *in)
 	pthread_mutex_lock(&in->mu);
 	TAILQ_CONCAT(&in->pending, &in->queue, entry);
 	pthread_cond_broadcast(&in->cv);
-	while (!TAILQ_EMPTY(&in->pending) || !TAILQ_EMPTY(&in->working) ||
-	    !TAILQ_EMPTY(&in->flushing) || !TAILQ_EMPTY(&in->calls) || in->calling)
-		pthread_cond_wait(&in->cv, &in->mu);
+	for (;;) {
+		/* Paused by a reload's call: its done, among the called, resumes. */
+		while (!in->paused && (!TAILQ_EMPTY(&in->pending) ||
+		    !TAILQ_EMPTY(&in->working) || !TAILQ_EMPTY(&in->flushing) ||
+		    !TAILQ_EMPTY(&in->calls) || in->calling))
+			pthread_cond_wait(&in->cv, &in->mu);
+		if (!in->paused || TAILQ_EMPTY(&in->called))
+			break;
+		TAILQ_CONCAT(&called, &in->called, entry);
+		pthread_mutex_unlock(&in->mu);
+		inbound_calls_finish(&called, 0);
+		pthread_mutex_lock(&in->mu);
+	}
 	TAILQ_CONCAT(&done, &in->done, entry);
 	TAILQ_CONCAT(&called, &in->called, entry);
 	failed = in->flush_failed;

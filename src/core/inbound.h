@@ -120,11 +120,12 @@ struct inbound	*inbound_new(struct event_base *base, struct store *st,
 		    const struct config *cfg, void (*kick)(void *), void *kick_arg);
 /*
  * A reload: the store thread reads the configuration and the time zone, so
- * between inbound_pause (which waits for the group in progress) and
- * inbound_resume no group runs; there, inbound_reload says that cfg is the
- * running configuration from now on, and the old one may be freed.
+ * they change only while it is paused. inbound_call_pause is inbound_call
+ * whose store thread stays paused from the end of run until inbound_resume
+ * (done's work, or later): no group and no call runs meanwhile; there,
+ * inbound_reload says that cfg is the running configuration from now on,
+ * and the old one may be freed.
  */
-void		 inbound_pause(struct inbound *);
 void		 inbound_reload(struct inbound *, const struct config *cfg);
 void		 inbound_resume(struct inbound *);
 void		 inbound_free(struct inbound *);	/* commits what is queued first */
@@ -141,6 +142,8 @@ void		 inbound_free(struct inbound *);	/* commits what is queued first */
  */
 typedef int	(*inbound_run)(struct store *, const struct config *, void *);
 void		 inbound_call(struct inbound *, inbound_run run,
+		    void (*done)(void *, int), void *arg);
+void		 inbound_call_pause(struct inbound *, inbound_run run,
 		    void (*done)(void *, int), void *arg);
 /* Replies were queued outside a group commit (a USSD step): wake the outbox. */
 void		 inbound_queued(struct inbound *);

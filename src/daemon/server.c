@@ -72,11 +72,70 @@ server_nofile(void)
 		log_warn("setrlimit RLIMIT_NOFILE");
 }
 
-static void
-server_reload_config(struct server *srv)
-{
+/* A reload under way: the configuration read, waiting for the store thread. */
+struct server_reload {
+	struct server	*srv;
 	struct config	*cfg;
-	char		 err[512];
+};
+
+/* On the store thread: the new routes' delivery-report secrets, kept or made. */
+static int
+server_reload_secrets(struct store *st, const struct config *running, void *arg)
+{
+	struct server_reload	*rl = arg;
+
+	return store_dlr_secrets(st, rl->cfg);
+}
+
+/*
+ * Back on the loop, the store thread paused: the zone and the configuration
+ * change for every part, then the thread goes on.
+ */
+static void
+server_reload_apply(void *arg, int rc)
+{
+	struct server_reload	*rl = arg;
+	struct server		*srv = rl->srv;
+	struct config		*cfg = rl->cfg;
+
+	free(rl);
+	if (rc == -1) {
+		log_warnx("reload refused: no delivery-report secrets");
+		goto refused;
+	}
+	if (tz_set(cfg->timezone) == -1) {
+		log_warnx("reload refused: unknown timezone");
+		goto refused;
+	}
+	config_free(srv->cfg);
+	srv->cfg = cfg;
+	store_set_max_size(srv->store, (int64_t)cfg->max_database_mb << 20);
+	chan_http_reload(srv->http, cfg);
+	outbox_reload(srv->outbox, cfg);
+	inbound_reload(srv->inbound, cfg);
+	chans_reload(srv->chans, cfg);
+	admin_reload(srv->admin, cfg);
+	readers_reload(srv->readers, cfg->admin_query_timeout);
+	purge_reload(srv->purge, cfg);
+	inbound_resume(srv->inbound);
+	log_info("configuration reloaded file=%s", cfg->file);
+	return;
+refused:
+	config_free(cfg);
+	inbound_resume(srv->inbound);
+}
+
+/*
+ * SIGHUP: read the file on the loop; the secrets are the store thread's
+ * work, and the rest waits for it there (the thread reads the zone and the
+ * configuration), without the loop waiting.
+ */
+static void
+server_reload(struct server *srv)
+{
+	struct server_reload	*rl;
+	struct config		*cfg;
+	char			 err[512];
 
 	if ((cfg = config_load(srv->cfg->file, route_drivers, fmt_formats, err,
 	    sizeof err)) == NULL) {
@@ -92,36 +151,10 @@ server_reload_config(struct server *srv)
 		free(cfg->http_listen);
 		cfg->http_listen = xstrdup(srv->cfg->http_listen);
 	}
-	if (tz_set(cfg->timezone) == -1) {
-		log_warnx("reload refused: unknown timezone");
-		config_free(cfg);
-		return;
-	}
-	if (store_dlr_secrets(srv->store, cfg) == -1) {
-		log_warnx("reload refused: no delivery-report secrets");
-		config_free(cfg);
-		return;
-	}
-	config_free(srv->cfg);
-	srv->cfg = cfg;
-	store_set_max_size(srv->store, (int64_t)cfg->max_database_mb << 20);
-	chan_http_reload(srv->http, cfg);
-	outbox_reload(srv->outbox, cfg);
-	inbound_reload(srv->inbound, cfg);
-	chans_reload(srv->chans, cfg);
-	admin_reload(srv->admin, cfg);
-	readers_reload(srv->readers, cfg->admin_query_timeout);
-	purge_reload(srv->purge, cfg);
-	log_info("configuration reloaded file=%s", cfg->file);
-}
-
-/* The inbound store thread sees neither the zone nor the configuration change. */
-static void
-server_reload(struct server *srv)
-{
-	inbound_pause(srv->inbound);
-	server_reload_config(srv);
-	inbound_resume(srv->inbound);
+	rl = xcalloc(1, sizeof *rl);
+	rl->srv = srv;
+	rl->cfg = cfg;
+	inbound_call_pause(srv->inbound, server_reload_secrets, server_reload_apply, rl);
 }
 
 /*
@@ -198,7 +231,9 @@ server_signal(evutil_socket_t sig, short events, void *arg)
 
 	switch (sig) {
 	case SIGHUP:
-		server_reload(srv);
+		/* A stop waits for a reload under way; none begins after it. */
+		if (!srv->stopping)
+			server_reload(srv);
 		break;
 	case SIGTERM:
 	case SIGINT:

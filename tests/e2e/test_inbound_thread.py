@@ -6,7 +6,8 @@ The slow store work is PostgreSQL's: a trigger on checkins that sleeps
 check-in's INSERT sleeps, /healthz answers at once, a reload takes effect
 and the check-in is still answered right after, and a stop waits for the
 check-in and answers it before the daemon exits. On the loop (before the
-store thread) /healthz waited for the whole sleep.
+store thread) /healthz waited for the whole sleep, and behind a reload
+(before the store thread paused itself for it) too.
 
 Starts its own cluster (tests/pgserver.py); skipped where PostgreSQL 15 is
 not installed.
@@ -94,10 +95,19 @@ class SlowStoreTest(unittest.TestCase):
 
     def test_reload_while_a_commit_is_slow(self):
         """The store thread never sees the configuration it began with
-        freed: a reload waits for its group, and the next check-in is
-        handled with the new configuration."""
+        freed: a reload waits for its group (the loop does not: /healthz
+        answers meanwhile), and the next check-in is handled with the new
+        configuration."""
         t, result = self.slow_checkin()
         self.d.signal(signal.SIGHUP)
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        st, _, body = self.d.http("GET", "/healthz")
+        self.assertEqual(st, 200, body)
+        self.assertLess(time.monotonic() - t0, SLOW / 3,
+                        "/healthz waited for the reload")
+        self.assertTrue(t.is_alive(), "the INSERT did not sleep")
+        self.assertNotIn("configuration reloaded", self.d.log())
         self.assertAnswered(t, result)
         wait_until(lambda: "configuration reloaded" in self.d.log(), 10,
                    "the reload", self.d, alive=True)
@@ -141,4 +151,4 @@ class SweepTest(SmppBase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main(300)
