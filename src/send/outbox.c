@@ -222,6 +222,7 @@ outbox_record_run(struct store *st, const struct config *cfg, void *arg)
 	size_t			 i;
 	int			 r = 0, n;
 
+	rec->now = time(NULL);
 	if (rec->n > 0 && (r = store_begin(st)) != -1) {
 		for (i = 0; i < rec->n && r != -1; i++) {
 			res = &rec->results[i];
@@ -300,7 +301,6 @@ outbox_flush(evutil_socket_t fd, short events, void *arg)
 	rec->results = ob->results;
 	rec->n = ob->nresults;
 	rec->requeue = ob->requeue;
-	rec->now = time(NULL);
 	ob->results = NULL;
 	ob->nresults = ob->results_size = 0;
 	ob->requeue = 0;
@@ -703,6 +703,9 @@ outbox_claim_run(struct store *st, const struct config *cfg, void *arg)
 	struct outbox_claim	*c = arg;
 	size_t			 i;
 
+	/* It may have waited for the thread: which rows are due is seen now. */
+	c->now = time(NULL);
+	c->wall = num_wall();
 	for (i = 0; i < c->nplans; i++)
 		outbox_plan_run(st, cfg, c, &c->plans[i]);
 	return 0;
