@@ -213,6 +213,19 @@ outbox_result_add(struct outbox *ob, const struct outbox_result *res)
 	event_active(ob->flush, EV_TIMEOUT, 0);
 }
 
+/*
+ * On the store thread: begin a transaction that holds SQLite's write lock
+ * without waiting for the disk. Its store_commit flushes the WAL once the
+ * lock is released, before it returns, so that the loop's own writes (a
+ * USSD step) do not wait for a flush meanwhile. -1 also when the database
+ * stays locked by another process.
+ */
+static int
+outbox_begin(struct store *st)
+{
+	return store_begin_later(st) == 0 ? 0 : -1;
+}
+
 /* On the store thread: record a batch in one transaction. */
 static int
 outbox_record_run(struct store *st, const struct config *cfg, void *arg)
@@ -222,7 +235,8 @@ outbox_record_run(struct store *st, const struct config *cfg, void *arg)
 	size_t			 i;
 	int			 r = 0, n;
 
-	if (rec->n > 0 && (r = store_begin(st)) != -1) {
+	rec->now = time(NULL);
+	if (rec->n > 0 && (r = outbox_begin(st)) != -1) {
 		for (i = 0; i < rec->n && r != -1; i++) {
 			res = &rec->results[i];
 			switch (res->state) {
@@ -300,7 +314,6 @@ outbox_flush(evutil_socket_t fd, short events, void *arg)
 	rec->results = ob->results;
 	rec->n = ob->nresults;
 	rec->requeue = ob->requeue;
-	rec->now = time(NULL);
 	ob->results = NULL;
 	ob->nresults = ob->results_size = 0;
 	ob->requeue = 0;
@@ -662,7 +675,7 @@ outbox_plan_run(struct store *st, const struct config *cfg, struct outbox_claim 
 	size_t			 i;
 
 	p->next = -1;
-	if (store_begin(st) == -1) {
+	if (outbox_begin(st) == -1) {
 		p->next = 1;
 		return;
 	}
@@ -703,6 +716,9 @@ outbox_claim_run(struct store *st, const struct config *cfg, void *arg)
 	struct outbox_claim	*c = arg;
 	size_t			 i;
 
+	/* It may have waited for the thread: which rows are due is seen now. */
+	c->now = time(NULL);
+	c->wall = num_wall();
 	for (i = 0; i < c->nplans; i++)
 		outbox_plan_run(st, cfg, c, &c->plans[i]);
 	return 0;
