@@ -97,7 +97,7 @@ static const struct admin_endpoint {
 	void			(*handler)(struct admin_req *);
 	int			 flags;		/* ADMIN_PAGE, ADMIN_FORM, ADMIN_LOOP */
 } admin_endpoints[] = {
-	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, ADMIN_LOOP },
+	{ EVHTTP_REQ_GET, "/healthz", 0, admin_healthz, 0 },
 	{ EVHTTP_REQ_GET, "/metrics", 0, admin_metrics, ADMIN_LOOP },
 	{ EVHTTP_REQ_GET, "/api/venues", ROLE_ADMIN, admin_venues_list, 0 },
 	{ EVHTTP_REQ_POST, "/api/venues", ROLE_ADMIN, admin_venues_add, 0 },
@@ -614,7 +614,11 @@ admin_json_text(struct admin_req *ar, const char *key, json_t *v, size_t min,
 	return 0;
 }
 
-/* GET /healthz: alive, and the database answers. */
+/*
+ * GET /healthz: alive, and the database answers the store thread, behind
+ * the check-ins it is storing, as a check-in would be (the webhook port's
+ * /healthz answers from the loop alone).
+ */
 static void
 admin_healthz(struct admin_req *ar)
 {
