@@ -533,22 +533,28 @@ inbound_worker(void *arg)
 	struct inbound		*in = arg;
 	struct inbound_ctx	 c;
 	struct inbound_job	*job;
-	int			 ok, queued;
+	int			 ok, queued, ready, calls_last = 0;
 
 	c.st = in->own;
 	pthread_mutex_lock(&in->mu);
 	for (;;) {
-		while (!in->stop && (in->paused || (!in->sweep_asked &&
-		    TAILQ_EMPTY(&in->calls) &&
-		    (TAILQ_EMPTY(&in->pending) || (in->flusher_running &&
-		    in->committed - in->flushed >= 2)))))
+		for (;;) {
+			ready = !TAILQ_EMPTY(&in->pending) && !(in->flusher_running &&
+			    in->committed - in->flushed >= 2);
+			if (in->stop || (!in->paused && (in->sweep_asked || ready ||
+			    !TAILQ_EMPTY(&in->calls))))
+				break;
 			pthread_cond_wait(&in->cv, &in->mu);
+		}
 		if (in->stop)
 			break;
-		if (!TAILQ_EMPTY(&in->calls)) {
+		/* Calls and groups take turns: a stream of either starves neither. */
+		if (!in->sweep_asked && !TAILQ_EMPTY(&in->calls) && (!calls_last || !ready)) {
 			inbound_calls_run(in);
+			calls_last = 1;
 			continue;
 		}
+		calls_last = 0;
 		if (in->sweep_asked) {
 			in->sweep_asked = 0;
 			in->sweeping = 1;

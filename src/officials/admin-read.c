@@ -54,6 +54,7 @@ struct admin_read {
 	struct config		 cfg;		/* what a page reads of it, copied */
 	struct district_scope	 scope;		/* the token's wards, copied */
 
+	double			 audit_t0;	/* its audit row's first try */
 	int			 fd;		/* the answer's file, -1 none */
 	size_t			 len;
 	int64_t			 rows;
@@ -189,34 +190,43 @@ admin_read_run(struct store *st, void *arg)
 }
 
 /*
- * On the store thread: the audit row, in a transaction of its own. The
- * write lock may be held a while (the checkpointer waits for a long read
- * to empty the WAL): it is waited for ADMIN_READ_LOCK_WAIT seconds.
+ * On the store thread: the audit row, in a transaction of its own; 1 when
+ * the write lock is held by another process past the thread's usual wait
+ * (the checkpointer waiting for a long read to empty the WAL): the loop
+ * tries again in a moment, for ADMIN_READ_LOCK_WAIT seconds, so that the
+ * thread's other work never waits behind it.
  */
 static int
 admin_read_audit(struct store *st, const struct config *cfg, void *arg)
 {
 	struct admin_read	*rd = arg;
 	struct admin_req	*ar = rd->ar;
-	struct timespec		 ts = { 0, ADMIN_READ_LOCK_PAUSE_MS * 1000000L };
 	char			 scope[DISTRICT_SCOPE_MAX];
-	double			 t0 = num_mono();
 	int			 rc;
 
 	(void)cfg;
 	district_scope_text(&rd->scope, scope, sizeof scope);
-	while ((rc = store_begin_try(st)) == 1 &&
-	    num_mono() - t0 < ADMIN_READ_LOCK_WAIT)
-		nanosleep(&ts, NULL);
+	if ((rc = store_begin_try(st)) == 1)
+		return 1;
 	if (rc != 0 || store_audit_add_scoped(st, ar->token->name,
 	    rd->action, rd->subject, ar->query, rd->scope.n > 0 ? scope : NULL,
 	    rd->rows, (int64_t)time(NULL)) == -1 ||
 	    store_commit(st) == -1) {
-		if (rc != 1)
-			store_rollback(st);
+		store_rollback(st);
 		return -1;
 	}
 	return 0;
+}
+
+static void	admin_read_answer(void *, int);
+
+/* The audit row's next try. */
+static void
+admin_read_retry(evutil_socket_t fd, short events, void *arg)
+{
+	struct admin_read	*rd = arg;
+
+	inbound_call(rd->ar->adm->inbound, admin_read_audit, admin_read_answer, rd);
 }
 
 /* On the loop: the audit row committed (rc 0), then the answer; frees rd. */
@@ -225,8 +235,13 @@ admin_read_answer(void *arg, int rc)
 {
 	struct admin_read	*rd = arg;
 	struct admin_req	*ar = rd->ar;
+	struct timeval		 tv = { 0, ADMIN_READ_LOCK_PAUSE_MS * 1000 };
 	char			*page;
 
+	if (rc == 1 && num_mono() - rd->audit_t0 < ADMIN_READ_LOCK_WAIT &&
+	    event_base_once(ar->adm->base, -1, EV_TIMEOUT, admin_read_retry, rd,
+	    &tv) == 0)
+		return;
 	ar->cfg = ar->adm->cfg;
 	if (rc != 0)
 		admin_error(ar, 503, "storage unavailable, retry later");
@@ -248,6 +263,7 @@ admin_read_answer(void *arg, int rc)
 static void
 admin_read_audited(struct admin_read *rd)
 {
+	rd->audit_t0 = num_mono();
 	if (rd->action == NULL)
 		admin_read_answer(rd, 0);
 	else
