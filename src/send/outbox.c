@@ -213,19 +213,6 @@ outbox_result_add(struct outbox *ob, const struct outbox_result *res)
 	event_active(ob->flush, EV_TIMEOUT, 0);
 }
 
-/*
- * On the store thread: begin a transaction that holds SQLite's write lock
- * without waiting for the disk. Its store_commit flushes the WAL once the
- * lock is released, before it returns, so that the loop's own writes (a
- * USSD step) do not wait for a flush meanwhile. -1 also when the database
- * stays locked by another process.
- */
-static int
-outbox_begin(struct store *st)
-{
-	return store_begin_later(st) == 0 ? 0 : -1;
-}
-
 /* On the store thread: record a batch in one transaction. */
 static int
 outbox_record_run(struct store *st, const struct config *cfg, void *arg)
@@ -236,7 +223,7 @@ outbox_record_run(struct store *st, const struct config *cfg, void *arg)
 	int			 r = 0, n;
 
 	rec->now = time(NULL);
-	if (rec->n > 0 && (r = outbox_begin(st)) != -1) {
+	if (rec->n > 0 && (r = store_begin(st)) != -1) {
 		for (i = 0; i < rec->n && r != -1; i++) {
 			res = &rec->results[i];
 			switch (res->state) {
@@ -675,7 +662,7 @@ outbox_plan_run(struct store *st, const struct config *cfg, struct outbox_claim 
 	size_t			 i;
 
 	p->next = -1;
-	if (outbox_begin(st) == -1) {
+	if (store_begin(st) == -1) {
 		p->next = 1;
 		return;
 	}
