@@ -288,8 +288,14 @@ pg_session(struct pg_store *q)
 	if (PQsetClientEncoding(q->conn, "UTF8") != 0 ||
 	    pg_simple_once(q, "session", "SET TIME ZONE 'UTC'") == -1)
 		return -1;
-	if (q->reader && pg_simple_once(q, "session",
-	    "SET default_transaction_read_only = on") == -1)
+	/*
+	 * A reader's query takes one of the server's CPUs, not every one
+	 * (parallel workers): a long report must leave the check-ins theirs.
+	 */
+	if (q->reader && (pg_simple_once(q, "session",
+	    "SET default_transaction_read_only = on") == -1 ||
+	    pg_simple_once(q, "session",
+	    "SET max_parallel_workers_per_gather = 0") == -1))
 		return -1;
 	if (q->busy_ms >= 0) {
 		snprintf(sql, sizeof sql, "SET lock_timeout = %d", q->busy_ms);
