@@ -460,23 +460,29 @@ inbound_wake(struct inbound *in)
  * moved by a tenth (on PostgreSQL a setting is a round trip).
  */
 static void
-inbound_wait_left(struct inbound *in, double t0)
+inbound_wait_ms(struct inbound *in, int ms)
 {
-	int	ms, full = (int)(INBOUND_LOCK_WAIT * 1000);
-
-	ms = (int)((INBOUND_LOCK_WAIT - (num_mono() - t0)) * 1000);
-	if (ms < 1)
-		ms = 1;
-	if (abs(ms - in->wait_ms) < full / 10)
+	if (abs(ms - in->wait_ms) < (int)(INBOUND_LOCK_WAIT * 1000) / 10)
 		return;
 	store_set_busy_timeout(in->own, ms);
 	in->wait_ms = ms;
 }
 
+static void
+inbound_wait_left(struct inbound *in, double t0)
+{
+	int	ms;
+
+	ms = (int)((INBOUND_LOCK_WAIT - (num_mono() - t0)) * 1000);
+	inbound_wait_ms(in, ms < 1 ? 1 : ms);
+}
+
 /*
  * On the worker (mu held, released meanwhile): run the calls made so far,
- * each waiting INBOUND_LOCK_WAIT at most for a lock held elsewhere, up to
- * one that pauses the worker; the others wait for inbound_resume.
+ * up to one that pauses the worker; the others wait for inbound_resume.
+ * A call waits for a lock held elsewhere INBOUND_CALL_LOCK_WAIT_MS only:
+ * the messages behind it must not wait that long twice (its caller tries
+ * again later, or answers "retry later", as on the loop before).
  */
 static void
 inbound_calls_run(struct inbound *in)
@@ -493,7 +499,7 @@ inbound_calls_run(struct inbound *in)
 	pthread_mutex_unlock(&in->mu);
 	while (!pause && (cj = TAILQ_FIRST(&run)) != NULL) {
 		TAILQ_REMOVE(&run, cj, entry);
-		inbound_wait_left(in, num_mono());
+		inbound_wait_ms(in, INBOUND_CALL_LOCK_WAIT_MS);
 		cj->rc = cj->run(in->own, cfg, cj->arg);
 		pause = cj->pause;
 		TAILQ_INSERT_TAIL(&ran, cj, entry);

@@ -27,6 +27,8 @@
  */
 #define INBOUND_LOCK_RETRY_MS	10
 #define INBOUND_LOCK_WAIT	0.5
+/* What inbound_call's work waits for such a lock (ms): the messages wait behind it. */
+#define INBOUND_CALL_LOCK_WAIT_MS	20
 
 struct event_base;
 struct dialog_reply;

@@ -654,7 +654,7 @@ outbox_route_plan(struct outbox *ob, struct outbox_claim *c, const struct route 
  * for each from the sender's bucket (shared by the nodes) and claim those
  * the tokens cover, in one transaction.
  */
-static void
+static int
 outbox_plan_run(struct store *st, const struct config *cfg, struct outbox_claim *c,
     struct outbox_plan *p)
 {
@@ -664,7 +664,7 @@ outbox_plan_run(struct store *st, const struct config *cfg, struct outbox_claim 
 	p->next = -1;
 	if (store_begin(st) == -1) {
 		p->next = 1;
-		return;
+		return -1;
 	}
 	if (store_outbox_due(st, p->route, c->wall, p->room, outbox_pass_due, p) == -1)
 		goto fail;
@@ -678,12 +678,12 @@ outbox_plan_run(struct store *st, const struct config *cfg, struct outbox_claim 
 		goto fail;
 	if ((size_t)p->granted < p->ndue || p->ndue == (size_t)p->room) {
 		p->next = p->wait;
-		return;
+		return 0;
 	}
 	wall = num_wall();
 	if (store_outbox_next(st, p->route, &next_at) == 1)
 		p->next = next_at > wall ? next_at - wall : 0;
-	return;
+	return 0;
 
 fail:
 	store_rollback(st);
@@ -695,6 +695,7 @@ fail:
 	p->wait = 0;
 	log_warnx("outbox: route=%s cannot claim rows", p->route);
 	p->next = 1;
+	return -1;
 }
 
 static int
@@ -706,8 +707,17 @@ outbox_claim_run(struct store *st, const struct config *cfg, void *arg)
 	/* It may have waited for the thread: which rows are due is seen now. */
 	c->now = time(NULL);
 	c->wall = num_wall();
-	for (i = 0; i < c->nplans; i++)
-		outbox_plan_run(st, cfg, c, &c->plans[i]);
+	/*
+	 * After a route that could not (the database locked elsewhere, or
+	 * failing), the others wait for the next pass: each would wait for the
+	 * lock as long, with the check-ins behind them.
+	 */
+	for (i = 0; i < c->nplans; i++) {
+		if (outbox_plan_run(st, cfg, c, &c->plans[i]) == -1)
+			break;
+	}
+	for (i++; i < c->nplans; i++)
+		c->plans[i].next = 1;
 	return 0;
 }
 
