@@ -62,6 +62,7 @@ struct sqlite_store {
 	char		*path;
 	struct sqlite_txn txn;
 	int64_t		 data_version;	/* as seen at the last BEGIN */
+	struct sqlite_days *days;	/* check-ins' and messages' day tables */
 
 	/*
 	 * Commits flushed by sqlite_sync (sqlite_commit_later): walfd is
@@ -114,6 +115,45 @@ struct sqlite_txn *
 sqlite_txn(struct store *s)
 {
 	return &sqlite_of(s)->txn;
+}
+
+/*
+ * The connection's day tables (sqlite-days.c): read again before a use
+ * outside a transaction; a transaction reads them at its start.
+ */
+struct sqlite_days *
+sqlite_days(struct store *s)
+{
+	struct sqlite_store	*q = sqlite_of(s);
+
+	if (q->days == NULL)
+		q->days = sqlite_days_new(q->db);
+	if (!q->txn.open)
+		sqlite_days_load(q->days);	/* (an error: logged, days as known) */
+	return q->days;
+}
+
+/*
+ * A writer's days: the tables of the days about now made if missing, the
+ * views over every day made again if a day was made or dropped meanwhile
+ * (by another program, or a test's fixture).
+ */
+static int
+sqlite_days_open(struct sqlite_store *s, char *err, size_t errlen)
+{
+	s->days = sqlite_days_new(s->db);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite_days_make(s->days, time(NULL)) == -1 ||
+	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: day tables: %s", s->path,
+	    sqlite3_errmsg(s->db));
+	return -1;
 }
 
 /* Log the connection's last error for what we were doing. */
@@ -396,7 +436,8 @@ sqlite_open(const char *path, char *err, size_t errlen)
 		}
 	}
 
-	if (sqlite_schema_migrate(s->db, err, errlen) == -1)
+	if (sqlite_schema_migrate(s->db, err, errlen) == -1 ||
+	    sqlite_days_open(s, err, errlen) == -1)
 		goto fail;
 
 	for (i = 0; i < nitems(sqlite_sql_tables); i++) {
@@ -715,6 +756,7 @@ sqlite_close(struct store *s)
 	free(q->txn.bumps);
 	free(q->txn.marks);
 	sqlite_log_runs(q);
+	sqlite_days_free(q->days);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(q->stmt[i]);
 	if (q->db != NULL && sqlite3_close_v2(q->db) != SQLITE_OK)
@@ -754,6 +796,10 @@ sqlite_txn_begin(struct store *s)
 		sqlite_venues_clear(&q->txn);
 		q->txn.inbound_next = 0;
 		q->data_version = v;
+	}
+	if (q->days != NULL && sqlite_days_load(q->days) == -1) {
+		sqlite_rollback(s);
+		return -1;
 	}
 	q->txn.open = 1;
 	q->txn.nbumps = 0;
