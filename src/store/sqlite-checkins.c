@@ -586,15 +586,15 @@ sqlite_subscriber_get(struct store *s, const char *number, struct subscriber *su
  */
 static int
 sqlite_checkin_facts(struct store *s, const char *number, int64_t since,
-    struct resident *r)
+    int64_t now, struct resident *r)
 {
 	struct sqlite_days	*d = sqlite_days(s);
 	sqlite3_stmt		*st;
 	int64_t			 parts[SQLITE_DAY_PARTS], last;
 	size_t			 i, n;
 
-	n = sqlite_days_parts(d, DAYS_CHECKINS, since, INT64_MAX, parts,
-	    nitems(parts));
+	n = sqlite_days_parts(d, DAYS_CHECKINS, since, now + SQLITE_DAYS_SKEW,
+	    parts, nitems(parts));
 	for (i = 0; i < n; i++) {
 		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_CHECKIN_FACTS)) == NULL)
 			return -1;
@@ -644,7 +644,8 @@ sqlite_resident_get(struct store *s, const char *number, int64_t now,
 	r->declared_at = sqlite3_column_int64(st, 11);	/* NULL is 0 */
 	sqlite_done(st);
 	if (sqlite_inbound_recent_from(s, number, hour, minute, text, 0,
-	    &r->recent) == -1 || sqlite_checkin_facts(s, number, since, r) == -1)
+	    &r->recent) == -1 ||
+	    sqlite_checkin_facts(s, number, since, now, r) == -1)
 		return -1;
 	r->has_last = 1;
 	return 0;

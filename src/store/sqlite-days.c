@@ -544,11 +544,13 @@ out:
 
 /*
  * The view over kind k's default and days, with its triggers: rows
- * written through it go to the default (an update moves the row there).
- * Made again only if the view's text changed. 0 or -1.
+ * written through it go to the default (an update moves the row there),
+ * a column left out taking the default's default value.
+ * Made again only if the view's text changed: 0, or 1 if it must be and
+ * check is set (nothing done), or -1.
  */
 static int
-sqlite_days_view(struct sqlite_days *d, enum sqlite_days_kind k)
+sqlite_days_view(struct sqlite_days *d, enum sqlite_days_kind k, int check)
 {
 	const char	*name = sqlite_days_tables[k].name;
 	sqlite3_stmt	*st;
@@ -572,8 +574,10 @@ sqlite_days_view(struct sqlite_days *d, enum sqlite_days_kind k)
 	if (sqlite3_prepare_v2(d->db, "SELECT (SELECT sql FROM sqlite_master"
 	    " WHERE type = 'view' AND name = ?1) IS ?2,"
 	    " (SELECT group_concat(name, ', ') FROM pragma_table_info(?3)),"
-	    " (SELECT group_concat('NEW.' || name, ', ')"
-	    " FROM pragma_table_info(?3))", -1, &st, NULL) != SQLITE_OK)
+	    " (SELECT group_concat(CASE WHEN dflt_value IS NULL"
+	    " THEN 'NEW.' || name ELSE 'coalesce(NEW.' || name || ', ' ||"
+	    " dflt_value || ')' END, ', ') FROM pragma_table_info(?3))", -1, &st,
+	    NULL) != SQLITE_OK)
 		goto fail;
 	snprintf(table, sizeof table, "%s_default", name);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -587,8 +591,8 @@ sqlite_days_view(struct sqlite_days *d, enum sqlite_days_kind k)
 	cols = xstrdup(sqlite_col_text(st, 1));
 	news = xstrdup(sqlite_col_text(st, 2));
 	sqlite3_finalize(st);
-	if (same) {
-		rc = 0;
+	if (same || check) {
+		rc = !same;
 		goto out;
 	}
 
@@ -617,13 +621,15 @@ out:
 /*
  * Make the day tables of yesterday .. SQLITE_DAYS_AHEAD days after now's
  * day that are missing, and the views over them, in the caller's
- * transaction (a writer's). 0 or -1.
+ * transaction (a writer's): 0 or -1. With check, only say whether there
+ * is anything to make: 1 if so, 0 if not, -1.
  */
 int
-sqlite_days_make(struct sqlite_days *d, int64_t now)
+sqlite_days_make(struct sqlite_days *d, int64_t now, int check)
 {
 	int64_t	day, today = sqlite_day_of(now);
 	size_t	k;
+	int	rc;
 
 	if (sqlite_days_load(d) == -1)
 		return -1;
@@ -631,16 +637,18 @@ sqlite_days_make(struct sqlite_days *d, int64_t now)
 		for (day = today - 1; day <= today + SQLITE_DAYS_AHEAD; day++) {
 			if (day <= 0 || sqlite_days_has(d, k, day))
 				continue;
+			if (check)
+				return 1;
 			if (sqlite_days_create(d, k, day) == -1)
 				return -1;
 			sqlite_days_push(d, k, day);
 			qsort(d->live[k], d->nlive[k], sizeof *d->live[k],
 			    sqlite_day_cmp);
 		}
-		if (sqlite_days_view(d, k) == -1)
-			return -1;
+		if ((rc = sqlite_days_view(d, k, check)) != 0)
+			return rc;
 	}
-	return sqlite_days_load(d);
+	return check ? 0 : sqlite_days_load(d);
 }
 
 /* The rows of kind k's table of day into *rows: 0 or -1. */
@@ -686,20 +694,22 @@ sqlite_days_drop(struct sqlite_days *d, enum sqlite_days_kind k, int64_t before,
 {
 	char	 table[64], *sql;
 	int64_t	 day;
-	size_t	 i;
+	size_t	 i, due;
 	int	 rc;
 
 	if (sqlite_days_load(d) == -1)
 		return -1;
-	for (i = 0; i < d->nlive[k] &&
-	    (d->live[k][i] + 1) * SQLITE_DAY_SECONDS <= before; i++) {
-		if (sqlite_days_count(d, k, d->live[k][i], rows) == -1)
+	for (due = 0; due < d->nlive[k] &&
+	    (d->live[k][due] + 1) * SQLITE_DAY_SECONDS <= before; due++) {
+		if (sqlite_days_count(d, k, d->live[k][due], rows) == -1)
 			return -1;
-		if (!dry_run)
+		if (!dry_run) {
+			due++;
 			break;
+		}
 	}
-	if (i == 0 || dry_run)
-		return i > 0;
+	if (due == 0 || dry_run)
+		return due > 0;
 
 	/* The view first, then the table it no longer reads. */
 	day = d->live[k][0];
@@ -712,7 +722,7 @@ sqlite_days_drop(struct sqlite_days *d, enum sqlite_days_kind k, int64_t before,
 	d->schema = -1;
 	sqlite_day_table(k, day, table, sizeof table);
 	xasprintf(&sql, "DROP TABLE %s", table);
-	rc = sqlite_days_view(d, k) == 0 &&
+	rc = sqlite_days_view(d, k, 0) == 0 &&
 	    sqlite_days_exec(d, "PRAGMA secure_delete = FAST") == 0 &&
 	    sqlite_days_exec(d, sql) == 0 ? 1 : -1;
 	free(sql);

@@ -79,7 +79,7 @@ sqlite_inbound_find(struct store *s, const char *channel, const char *ext_id,
 {
 	struct sqlite_days	*d = sqlite_days(s);
 	sqlite3_stmt		*st;
-	int64_t			 parts[SQLITE_DAY_PARTS];
+	int64_t			 parts[SQLITE_DAY_PARTS], now;
 	size_t			 i, n;
 	int			 rc;
 
@@ -87,8 +87,9 @@ sqlite_inbound_find(struct store *s, const char *channel, const char *ext_id,
 		*replies = NULL;
 	if (ext_id == NULL || *ext_id == '\0')
 		return 0;	/* no id: every message is new */
+	now = (int64_t)time(NULL);
 	n = sqlite_days_parts(d, DAYS_INBOUND,
-	    (int64_t)time(NULL) - (INBOUND_FIND_DAYS - 1) * 86400, INT64_MAX,
+	    now - (INBOUND_FIND_DAYS - 1) * 86400, now + SQLITE_DAYS_SKEW,
 	    parts, nitems(parts));
 	for (i = 0; i < n; i++) {
 		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_INBOUND_FIND)) == NULL)
@@ -239,8 +240,8 @@ sqlite_inbound_recent_from(struct store *s, const char *number, int64_t hour,
 	size_t			 i, n;
 
 	memset(r, 0, sizeof *r);
-	n = sqlite_days_parts(d, DAYS_INBOUND, hour, INT64_MAX, parts,
-	    nitems(parts));
+	n = sqlite_days_parts(d, DAYS_INBOUND, hour,
+	    minute + 60 + SQLITE_DAYS_SKEW, parts, nitems(parts));
 	for (i = 0; i < n; i++) {
 		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_INBOUND_COUNTS)) == NULL)
 			return -1;

@@ -157,7 +157,7 @@ sqlite_purge(struct store *s, int64_t before, int chunk, int dry_run,
 	left = chunk > 0 ? chunk : -1;	/* LIMIT -1: no limit */
 	if (sqlite_savepoint(s) == -1)
 		return -1;
-	if (sqlite_days_make(d, time(NULL)) == -1)
+	if (sqlite_days_make(d, time(NULL), 0) == -1)
 		goto fail;
 	for (i = 0; i < SQLITE_DAYS_KINDS && left != 0; i++) {
 		for (;;) {
@@ -168,7 +168,7 @@ sqlite_purge(struct store *s, int64_t before, int chunk, int dry_run,
 			    i == DAYS_CHECKINS ? "checkins" : "inbound",
 			    (long long)n, (long long)before);
 			*deleted += n;
-			if (chunk > 0) {
+			if (chunk > 0 && n > 0) {
 				left = 0;	/* a day a call */
 				break;
 			}

@@ -35,6 +35,7 @@
 #define STORE_CKPT_EVERY	3.0	/* ... at most once in this many seconds, */
 #define STORE_CKPT_HARD		16384	/* ... and at once past these (64 MB) */
 #define STORE_CKPT_WAIT_MS	50	/* ms emptying it may wait for the writer and readers */
+#define STORE_DAYS_WAIT_MS	200	/* ms opening may wait to make the days */
 #define STORE_DIR_MODE		0750
 #define STORE_FILE_MODE		0640	/* personal data: not world-readable */
 
@@ -136,24 +137,32 @@ sqlite_days(struct store *s)
 /*
  * A writer's days: the tables of the days about now made if missing, the
  * views over every day made again if a day was made or dropped meanwhile
- * (by another program, or a test's fixture).
+ * (by another program, or a test's fixture). Not done, with a warning,
+ * if the write lock is not free at once or the file is full: rows of a
+ * day without a table go to the default, and each purge makes the days.
  */
-static int
-sqlite_days_open(struct sqlite_store *s, char *err, size_t errlen)
+static void
+sqlite_days_open(struct sqlite_store *s)
 {
+	int	rc;
+
 	s->days = sqlite_days_new(s->db);
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if ((rc = sqlite_days_make(s->days, time(NULL), 1)) == 0)
+		return;
+	sqlite3_busy_timeout(s->db, STORE_DAYS_WAIT_MS);
+	if (rc == -1 ||
+	    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (sqlite_days_make(s->days, time(NULL)) == -1 ||
+	if (sqlite_days_make(s->days, time(NULL), 0) == -1 ||
 	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
 	}
-	return 0;
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+	return;
 fail:
-	snprintf(err, errlen, "%s: day tables: %s", s->path,
-	    sqlite3_errmsg(s->db));
-	return -1;
+	log_warnx("store: day tables not made now: %s", sqlite3_errmsg(s->db));
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
 }
 
 /* Log the connection's last error for what we were doing. */
@@ -436,9 +445,9 @@ sqlite_open(const char *path, char *err, size_t errlen)
 		}
 	}
 
-	if (sqlite_schema_migrate(s->db, err, errlen) == -1 ||
-	    sqlite_days_open(s, err, errlen) == -1)
+	if (sqlite_schema_migrate(s->db, err, errlen) == -1)
 		goto fail;
+	sqlite_days_open(s);
 
 	for (i = 0; i < nitems(sqlite_sql_tables); i++) {
 		for (t = sqlite_sql_tables[i]; t->sql != NULL; t++) {

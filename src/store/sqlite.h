@@ -246,11 +246,17 @@ enum sqlite_day_stmt_id {
 #define SQLITE_DAY_DEFAULT	(-1)	/* the part that is NAME_default */
 #define SQLITE_DAY_SLOTS	8	/* days whose statements are kept */
 #define SQLITE_DAY_PARTS	16	/* the most parts one lookup reads */
+/*
+ * Rows are stored at times up to now (a message's sent_at is never after
+ * its received_at): lookups read the days up to now and this much more,
+ * for a clock set back, not the days made ahead.
+ */
+#define SQLITE_DAYS_SKEW	86400
 struct sqlite_days;
 struct sqlite_days *sqlite_days_new(sqlite3 *);
 void	sqlite_days_free(struct sqlite_days *);
 int	sqlite_days_load(struct sqlite_days *);
-int	sqlite_days_make(struct sqlite_days *, int64_t now);
+int	sqlite_days_make(struct sqlite_days *, int64_t now, int check);
 int	sqlite_days_drop(struct sqlite_days *, enum sqlite_days_kind,
 	    int64_t before, int dry_run, int64_t *rows);
 size_t	sqlite_days_parts(struct sqlite_days *, enum sqlite_days_kind,

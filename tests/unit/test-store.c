@@ -3749,6 +3749,161 @@ START_TEST(test_stats_held_to_commit)
 END_TEST
 
 /*
+ * Day tables (sqlite-days.c): a check-in or an inbound message of a day
+ * that has a table (yesterday .. three days ahead) goes in it, with an id
+ * that tells the day; the view reads every table.
+ */
+START_TEST(test_days_checkins)
+{
+	struct checkin	c;
+	struct resident	r;
+	char		sql[256];
+	int64_t		now = (int64_t)time(NULL), day = now / 86400;
+	int64_t		midnight = day * 86400, v, a, b, old;
+
+	v = add_venue("Cafe Giang", "Hang Bac", NULL);
+	a = add_checkin(v, N1, midnight - 60, 0);	/* yesterday, 23:59 UTC */
+	b = add_checkin(v, N2, midnight + 60, 0);
+	old = add_checkin(v, N3, AT0800, 0);		/* no table: the default */
+	ck_assert_int_eq(a >> 32, day - 1);
+	ck_assert_int_eq(b >> 32, day);
+	ck_assert_int_eq(b & 0xffffffffLL, 1);
+	ck_assert_int_lt(old, 1LL << 32);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM checkins_d%lld"
+	    " WHERE id = %lld", (long long)day, (long long)b);
+	ck_assert_int_eq(sql_value(sql), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins_default"),
+	    1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 3);
+	ck_assert_int_eq(add_checkin(v, N2, midnight + 90, 0), b + 1);
+
+	/* A repeat across midnight is found in yesterday's table. */
+	ck_assert_int_eq(store_checkin_recent(st, N1, v, midnight - 600, &c), 1);
+	ck_assert_int_eq(c.id, a);
+	ck_assert_int_eq(store_resident_get(st, N1, midnight + 30,
+	    midnight + 30, "x", &r), 0);
+	ck_assert_int_eq(r.last_checkin, midnight - 60);
+	ck_assert_int_eq(r.open, 1);
+	/* Open: closed by id, in its own table. */
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, midnight + 100, &c), 1);
+	ck_assert_int_eq(c.id, b + 1);
+	ck_assert_int_eq(store_checkin_close(st, c.id, midnight + 120), 0);
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, midnight + 130, &c), 1);
+	ck_assert_int_eq(c.id, b);
+	ck_assert_int_eq(store_checkin_close_all(st, N2, midnight + 140), 0);
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, midnight + 150, &c), 0);
+	/* A check-in open for more than STORE_OPEN_MAX is left open. */
+	ck_assert_int_eq(store_checkin_open(st, N1, 0,
+	    midnight - 60 + STORE_OPEN_MAX + 1, &c), 0);
+	ck_assert_int_eq(store_checkin_close_all(st, N1,
+	    midnight - 60 + STORE_OPEN_MAX + 1), 0);
+	snprintf(sql, sizeof sql, "SELECT checked_out_at IS NULL FROM checkins"
+	    " WHERE id = %lld", (long long)a);
+	ck_assert_int_eq(sql_value(sql), 1);
+}
+END_TEST
+
+START_TEST(test_days_inbound)
+{
+	char	buf[64], sql[256];
+	int64_t	now = (int64_t)time(NULL), day = now / 86400, a, b, old;
+
+	ck_assert_int_eq(store_begin(st), 0);
+	a = store_inbound_reserve(st, now);
+	ck_assert_int_eq(a, (day << 32) + 1);
+	ck_assert_int_eq(store_inbound_add_replies(st, a, "test", "m1", N1, "hi",
+	    now, "r1"), 0);
+	/* Across midnight, inside one transaction: the next day's first. */
+	b = store_inbound_reserve(st, (day + 1) * 86400);
+	ck_assert_int_eq(b, ((day + 1) << 32) + 1);
+	ck_assert_int_eq(store_inbound_add_replies(st, b, "test", "m2", N1, "hi",
+	    (day + 1) * 86400, NULL), 0);
+	old = store_inbound_reserve(st, AT0800);
+	ck_assert_int_lt(old, 1LL << 32);
+	ck_assert_int_eq(store_inbound_add_replies(st, old, "test", "m3", N1,
+	    "hi", AT0800, NULL), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(store_inbound_set_replies(st, b, "r2"), 0);
+	snprintf(sql, sizeof sql, "SELECT replies FROM inbound_d%lld",
+	    (long long)day + 1);
+	sql_text(sql, buf, sizeof buf);
+	ck_assert_str_eq(buf, "r2");
+	ck_assert_int_eq(store_inbound_find(st, "test", "m1", NULL), 1);
+	ck_assert_int_eq(store_inbound_find(st, "test", "m3", NULL), 1);
+	ck_assert_int_eq(store_inbound_find(st, "test", "m4", NULL), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM inbound"), 3);
+}
+END_TEST
+
+/* Rows written through the views go to the default. */
+START_TEST(test_days_views)
+{
+	char	sql[256];
+	int64_t	now = (int64_t)time(NULL), v, b;
+
+	v = add_venue("Cafe Giang", "Hang Bac", NULL);
+	b = add_checkin(v, N1, now, 0);
+	snprintf(sql, sizeof sql, "INSERT INTO checkins (venue_id, number,"
+	    " sent_at, received_at, channel) VALUES (%lld, '%s', %lld, %lld,"
+	    " 'test')", (long long)v, N2, (long long)now, (long long)now);
+	sql_exec(sql);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins_default"),
+	    1);
+	/* An update moves the row to the default, with its id. */
+	snprintf(sql, sizeof sql, "UPDATE checkins SET sent_at = %lld"
+	    " WHERE id = %lld", (long long)AT0800, (long long)b);
+	sql_exec(sql);
+	snprintf(sql, sizeof sql, "SELECT sent_at FROM checkins_default"
+	    " WHERE id = %lld", (long long)b);
+	ck_assert_int_eq(sql_value(sql), AT0800);
+	ck_assert_int_eq(store_checkin_close(st, b, AT0800 + 60), 0);
+	snprintf(sql, sizeof sql, "SELECT checked_out_at FROM checkins"
+	    " WHERE id = %lld", (long long)b);
+	ck_assert_int_eq(sql_value(sql), AT0800 + 60);
+	sql_exec("DELETE FROM checkins");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 0);
+}
+END_TEST
+
+/*
+ * The purge drops a day's table whole, a day a call, its rows counted;
+ * the days about now are made again first.
+ */
+START_TEST(test_days_purge)
+{
+	char	sql[256];
+	int64_t	now = (int64_t)time(NULL), day = now / 86400, v, n;
+	int	i;
+
+	v = add_venue("Cafe Giang", "Hang Bac", NULL);
+	for (i = 0; i < 30; i++)
+		add_checkin(v, N1, (day - 1) * 86400 + i * 60, 0);
+	for (i = 0; i < 20; i++)
+		add_checkin(v, N2, day * 86400 + i * 60, 0);
+	add_checkin(v, N3, AT0800, 0);
+	/*
+	 * Cut-off at today's start: yesterday, the default's row, and who
+	 * was first seen where those days (daily_seen).
+	 */
+	ck_assert_int_eq(store_purge(st, day * 86400, 0, 1, &n), 0);
+	ck_assert_int_eq(n, 33);
+	ck_assert_int_eq(store_purge(st, day * 86400 + 600, 5, 0, &n), 0);
+	ck_assert_int_eq(n, 30);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'checkins_d%lld'", (long long)day - 1);
+	ck_assert_int_eq(sql_value(sql), 0);
+	/* Today is not wholly before the cut-off: its rows stay. */
+	ck_assert_int_eq(store_purge(st, day * 86400 + 600, 5, 0, &n), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(store_purge(st, day * 86400 + 600, 5, 0, &n), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 20);
+	sql_text("PRAGMA integrity_check", sql, sizeof sql);
+	ck_assert_str_eq(sql, "ok");
+}
+END_TEST
+
+/*
  * An inbound id reserved is the next free one, counted in memory while no
  * other connection writes; the row is written once with its replies.
  */
@@ -4061,6 +4216,10 @@ store_suite(void)
 	tcase_add_test(tc, test_venue_cache_refresh);
 	tcase_add_test(tc, test_stats_held_to_commit);
 	tcase_add_test(tc, test_inbound_reserve);
+	tcase_add_test(tc, test_days_checkins);
+	tcase_add_test(tc, test_days_inbound);
+	tcase_add_test(tc, test_days_views);
+	tcase_add_test(tc, test_days_purge);
 	tcase_add_test(tc, test_resident_get);
 	suite_add_tcase(s, tc);
 	return s;
