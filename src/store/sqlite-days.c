@@ -369,8 +369,11 @@ sqlite_days_load(struct sqlite_days *d)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	for (k = 0; k < SQLITE_DAYS_KINDS; k++)
-		qsort(d->live[k], d->nlive[k], sizeof *d->live[k], sqlite_day_cmp);
+	for (k = 0; k < SQLITE_DAYS_KINDS; k++) {
+		if (d->nlive[k] > 1)
+			qsort(d->live[k], d->nlive[k], sizeof *d->live[k],
+			    sqlite_day_cmp);
+	}
 	for (i = 0; i < SQLITE_DAY_SLOTS; i++) {
 		if (d->slot[i].used && d->slot[i].day != SQLITE_DAY_DEFAULT &&
 		    !sqlite_days_has(d, d->slot[i].kind, d->slot[i].day))
