@@ -505,7 +505,8 @@ dialog_checkout(struct dctx *d)
 			venue_id = v.id;
 		store_venue_free(&v);
 	}
-	if ((r = store_checkin_open(d->store, d->from, venue_id, &c)) == -1)
+	if ((r = store_checkin_open(d->store, d->from, venue_id, d->sent_at,
+	    &c)) == -1)
 		return -1;
 	if (r == 0) {
 		dialog_say(d, MSG_CHECKOUT_NONE, NULL, 0);
@@ -947,7 +948,7 @@ dialog_run(struct dctx *d)
 
 	kind = number_normalize(d->msg->from, d->cfg->country_code, d->from);
 	/* The row is written at the end, with the replies: its id now. */
-	if ((d->inbound_id = store_inbound_reserve(d->store)) == -1)
+	if ((d->inbound_id = store_inbound_reserve(d->store, d->now)) == -1)
 		return -1;
 	if (kind == NUMBER_ALPHA) {
 		/* Never answer a robot: its reply would start a loop. */
@@ -955,7 +956,8 @@ dialog_run(struct dctx *d)
 		    (long long)d->inbound_id, d->msg->channel);
 		return dialog_inbound_store(d, NULL);
 	}
-	if (store_resident_get(d->store, d->from, d->now, d->clean, &res) == -1)
+	if (store_resident_get(d->store, d->from, d->now, d->sent_at, d->clean,
+	    &res) == -1)
 		return -1;
 	d->sub = res.sub;
 	d->session = res.session;

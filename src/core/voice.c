@@ -408,7 +408,7 @@ voice_in_companions(struct vctx *u, const char *in)
 	    (long long)rep.inbound_id, u->st.steps, v.code, rep.duplicate);
 	dialog_reply_free(&rep);
 	/* The core may have refused it (a limit): say so only if it is there. */
-	r = store_checkin_open(u->store, u->number, v.id, &c);
+	r = store_checkin_open(u->store, u->number, v.id, u->req->now, &c);
 	store_venue_free(&v);
 	if (r == -1)
 		return -1;

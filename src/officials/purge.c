@@ -159,7 +159,7 @@ purge_once(struct purge *p)
 		pthread_mutex_lock(&p->mu);
 		p->uncounted += n;
 		pthread_mutex_unlock(&p->mu);
-		if (n < chunk)
+		if (n == 0)
 			break;		/* nothing older is left */
 		chunk = purge_adapt(chunk, ms);
 		if (purge_wait(p, PURGE_GAP_MS))

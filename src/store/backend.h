@@ -79,12 +79,13 @@ struct store_backend {
 			    int64_t day, int64_t next);
 	int		 (*checkin_recent)(struct store *, const char *number,
 			    int64_t venue_id, int64_t since, struct checkin *);
+	/* Open check-ins begun since since. */
 	int		 (*checkin_open)(struct store *, const char *number,
-			    int64_t venue_id, struct checkin *);
+			    int64_t venue_id, int64_t since, struct checkin *);
 	int		 (*checkin_close)(struct store *, int64_t id,
 			    int64_t at);
 	int		 (*checkin_close_all)(struct store *,
-			    const char *number, int64_t at);
+			    const char *number, int64_t at, int64_t since);
 	int		 (*checkin_history)(struct store *, const char *number,
 			    int limit,
 			    int (*cb)(const struct checkin_seen *, void *),
@@ -114,10 +115,13 @@ struct store_backend {
 			    const char *number, int opted_out);
 	int		 (*subscriber_set_help_at)(struct store *,
 			    const char *number, int64_t at);
-	/* Told the starts of the last hour and minute rather than now. */
+	/*
+	 * Told the starts of the last hour and minute rather than now, and
+	 * since when check-ins matter (open ones, the newest).
+	 */
 	int		 (*resident_get)(struct store *, const char *number,
-			    int64_t now, int64_t hour, int64_t minute,
-			    const char *text, struct resident *);
+			    int64_t now, int64_t since, int64_t hour,
+			    int64_t minute, const char *text, struct resident *);
 
 	/* Inbound messages, parts of long ones, USSD sessions. */
 	int		 (*inbound_find)(struct store *, const char *channel,
@@ -134,7 +138,7 @@ struct store_backend {
 			    const char *number, int64_t hour, int64_t minute,
 			    const char *text, int64_t except,
 			    struct inbound_recent *);
-	int64_t		 (*inbound_reserve)(struct store *);
+	int64_t		 (*inbound_reserve)(struct store *, int64_t at);
 	int		 (*inbound_add_replies)(struct store *, int64_t id,
 			    const char *channel, const char *ext_id,
 			    const char *number, const char *text,

@@ -11,6 +11,7 @@ libstore_a_SOURCES = src/store/store.c src/store/store.h src/store/backend.h \
 	src/store/sqlite-sessions.c \
 	src/store/sqlite-aggregates.c \
 	src/store/sqlite-ward.c src/store/store-ward.c \
+	src/store/sqlite-days.c \
 	src/store/pg.c src/store/pg.h src/store/pg-schema.c \
 	src/store/pg-admin.c src/store/pg-resident.c src/store/pg-outbox.c \
 	src/store/pg-officials.c

@@ -494,18 +494,19 @@ pg_checkin_recent(struct store *s, const char *number, int64_t venue_id,
 
 int
 pg_checkin_open(struct store *s, const char *number, int64_t venue_id,
-    struct checkin *c)
+    int64_t since, struct checkin *c)
 {
-	const char	*p[2];
-	char		 n[2][PG_NUM];
+	const char	*p[3];
+	char		 n[3][PG_NUM];
 
 	p[0] = number;
 	p[1] = pg_i64(n[1], venue_id);
+	p[2] = pg_i64(n[2], since);
 	return pg_checkin_get(pg_exec(PG(s), "checkin open",
 	    "SELECT " CHECKIN_COLUMNS " FROM checkins"
 	    " WHERE number = $1 AND checked_out_at IS NULL"
-	    " AND ($2::bigint = 0 OR venue_id = $2)"
-	    " ORDER BY sent_at DESC, id DESC LIMIT 1", 2, p), c);
+	    " AND ($2::bigint = 0 OR venue_id = $2) AND sent_at >= $3"
+	    " ORDER BY sent_at DESC, id DESC LIMIT 1", 3, p), c);
 }
 
 /* A late SMS must not end a stay before it began. */
@@ -523,16 +524,19 @@ pg_checkin_close(struct store *s, int64_t id, int64_t at)
 }
 
 int
-pg_checkin_close_all(struct store *s, const char *number, int64_t at)
+pg_checkin_close_all(struct store *s, const char *number, int64_t at,
+    int64_t since)
 {
-	const char	*p[2];
-	char		 n[2][PG_NUM];
+	const char	*p[3];
+	char		 n[3][PG_NUM];
 
 	p[0] = number;
 	p[1] = pg_i64(n[1], at);
+	p[2] = pg_i64(n[2], since);
 	return pg_run(PG(s), "checkin close all",
 	    "UPDATE checkins SET checked_out_at = greatest($2, sent_at)"
-	    " WHERE number = $1 AND checked_out_at IS NULL", 2, p);
+	    " WHERE number = $1 AND checked_out_at IS NULL AND sent_at >= $3",
+	    3, p);
 }
 
 /* A number's own check-ins, newest first, at most limit (all if limit <= 0). */
@@ -861,11 +865,12 @@ pg_subscriber_set_help_at(struct store *s, const char *number, int64_t at)
  */
 int
 pg_resident_get(struct store *s, const char *number, int64_t now,
-    int64_t hour, int64_t minute, const char *text, struct resident *res)
+    int64_t since, int64_t hour, int64_t minute, const char *text,
+    struct resident *res)
 {
 	PGresult	*r;
-	const char	*p[5];
-	char		 n[5][PG_NUM];
+	const char	*p[6];
+	char		 n[6][PG_NUM];
 
 	memset(res, 0, sizeof *res);
 	res->sub.lang = -1;
@@ -874,6 +879,7 @@ pg_resident_get(struct store *s, const char *number, int64_t now,
 	p[2] = pg_i64(n[2], hour);
 	p[3] = pg_i64(n[3], minute);
 	p[4] = text;
+	p[5] = pg_i64(n[5], since);
 	r = pg_exec(PG(s), "resident get",
 	    "SELECT s.lang, s.opted_out, s.help_at,"
 	    " e.number IS NOT NULL, e.kind, e.venue_id, e.decl_id, e.step,"
@@ -883,8 +889,9 @@ pg_resident_get(struct store *s, const char *number, int64_t now,
 	    " ORDER BY completed_at DESC LIMIT 1),"
 	    " i.minute, i.answered, i.same,"
 	    " EXISTS (SELECT 1 FROM checkins"
-	    " WHERE number = $1 AND checked_out_at IS NULL),"
-	    " (SELECT max(sent_at) FROM checkins WHERE number = $1)"
+	    " WHERE number = $1 AND checked_out_at IS NULL AND sent_at >= $6),"
+	    " (SELECT max(sent_at) FROM checkins"
+	    " WHERE number = $1 AND sent_at >= $6)"
 	    " FROM (SELECT $1::text AS number) AS n"
 	    " LEFT JOIN subscribers s ON s.number = n.number"
 	    " LEFT JOIN sessions e ON e.number = n.number AND e.expires_at > $2"
@@ -893,7 +900,7 @@ pg_resident_get(struct store *s, const char *number, int64_t now,
 	    " count(*) FILTER (WHERE replies <> '') AS answered,"
 	    " count(*) FILTER (WHERE text = $5 AND replies <> '') AS same"
 	    " FROM inbound WHERE number = $1 AND received_at >= $3) AS i",
-	    5, p);
+	    6, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
@@ -1077,10 +1084,14 @@ pg_inbound_recent_from(struct store *s, const char *number, int64_t hour,
 	return 0;
 }
 
-/* The next inbound id, from the identity's sequence: never another node's. */
+/*
+ * The next inbound id, from the identity's sequence: never another node's
+ * (whatever the day: the partitions share it).
+ */
 int64_t
-pg_inbound_reserve(struct store *s)
+pg_inbound_reserve(struct store *s, int64_t at)
 {
+	(void)at;
 
 	return pg_id(PG(s), "inbound next",
 	    "SELECT nextval(pg_get_serial_sequence('inbound', 'id'))", 0, NULL);

@@ -134,9 +134,9 @@ int pg_audit_add_scoped(struct store *, const char *actor, const char *action, c
 /* pg-resident.c */
 int64_t pg_checkin_add(struct store *, const struct checkin *, const char *channel, int64_t inbound_id, int64_t day, int64_t next);
 int pg_checkin_recent(struct store *, const char *number, int64_t venue_id, int64_t since, struct checkin *);
-int pg_checkin_open(struct store *, const char *number, int64_t venue_id, struct checkin *);
+int pg_checkin_open(struct store *, const char *number, int64_t venue_id, int64_t since, struct checkin *);
 int pg_checkin_close(struct store *, int64_t id, int64_t at);
-int pg_checkin_close_all(struct store *, const char *number, int64_t at);
+int pg_checkin_close_all(struct store *, const char *number, int64_t at, int64_t since);
 int pg_checkin_history(struct store *, const char *number, int limit, int (*cb)(const struct checkin_seen *, void *), void *arg);
 int64_t pg_declaration_start(struct store *, const char *number, int64_t venue_id, int64_t checkin_id, int64_t at);
 int pg_declaration_answer(struct store *, int64_t decl_id, const char *question, const char *answer, int flagged, int64_t at);
@@ -150,13 +150,13 @@ int pg_subscriber_get(struct store *, const char *number, struct subscriber *);
 int pg_subscriber_set_lang(struct store *, const char *number, int lang);
 int pg_subscriber_set_optout(struct store *, const char *number, int opted_out);
 int pg_subscriber_set_help_at(struct store *, const char *number, int64_t at);
-int pg_resident_get(struct store *, const char *number, int64_t now, int64_t hour, int64_t minute, const char *text, struct resident *);
+int pg_resident_get(struct store *, const char *number, int64_t now, int64_t since, int64_t hour, int64_t minute, const char *text, struct resident *);
 int pg_inbound_find(struct store *, const char *channel, const char *ext_id, char **replies);
 int64_t pg_inbound_add(struct store *, const char *channel, const char *ext_id, const char *number, const char *text, int64_t received_at);
 int pg_inbound_set_replies(struct store *, int64_t id, const char *replies);
 int pg_inbound_recent(struct store *, const char *channel, const char *key, double from, double until);
 int pg_inbound_recent_from(struct store *, const char *number, int64_t hour, int64_t minute, const char *text, int64_t except, struct inbound_recent *);
-int64_t pg_inbound_reserve(struct store *);
+int64_t pg_inbound_reserve(struct store *, int64_t at);
 int pg_inbound_add_replies(struct store *, int64_t id, const char *channel, const char *ext_id, const char *number, const char *text, int64_t received_at, const char *replies);
 int pg_part_add(struct store *, const struct part_key *, unsigned seq, const char *text, int64_t sent_at, int64_t received_at, int64_t dedup_since);
 int pg_part_take(struct store *, const struct part_key *, char **text, int64_t *sent_at);

@@ -19,51 +19,18 @@
 	"id, venue_id, number, companions, sent_at, received_at, checked_out_at"
 
 const struct sqlite_sql sqlite_checkin_sql[] = {
-	/*
-	 * A number's own check-ins are few, a venue's many: without
-	 * statistics the planner would walk the venue's day row by row.
-	 */
-	{ STMT_CHECKIN_SEEN_DAY,
-	    "SELECT 1 FROM checkins INDEXED BY checkins_number_sent"
-	    " WHERE number = ?1 AND venue_id = ?2"
-	    " AND sent_at >= ?3 AND sent_at < ?4 LIMIT 1" },
-
-	{ STMT_CHECKIN_ADD,
-	    "INSERT INTO checkins (venue_id, number, companions, sent_at,"
-	    " received_at, checked_out_at, channel, inbound_id)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
-
 	{ STMT_STATS_BUMP,
 	    "INSERT INTO daily_stats (venue_id, day, checkins, people)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (venue_id, day) DO UPDATE"
 	    " SET checkins = checkins + excluded.checkins,"
 	    " people = people + excluded.people" },
 
-	{ STMT_CHECKIN_RECENT,
-	    "SELECT " CHECKIN_COLUMNS " FROM checkins INDEXED BY checkins_number_sent"
-	    " WHERE number = ?1 AND venue_id = ?2 AND sent_at >= ?3"
-	    " ORDER BY sent_at DESC, id DESC LIMIT 1" },
-
-	{ STMT_CHECKIN_OPEN,
-	    "SELECT " CHECKIN_COLUMNS " FROM checkins"
-	    " WHERE number = ?1 AND checked_out_at IS NULL"
-	    " AND (?2 = 0 OR venue_id = ?2)"
-	    " ORDER BY sent_at DESC, id DESC LIMIT 1" },
-
-	/* A late SMS must not end a stay before it began. */
-	{ STMT_CHECKIN_CLOSE,
-	    "UPDATE checkins SET checked_out_at = max(?2, sent_at)"
-	    " WHERE id = ?1 AND checked_out_at IS NULL" },
-
-	{ STMT_CHECKIN_CLOSE_ALL,
-	    "UPDATE checkins SET checked_out_at = max(?2, sent_at)"
-	    " WHERE number = ?1 AND checked_out_at IS NULL" },
-
 	{ STMT_CHECKIN_HISTORY,
 	    "SELECT c.id, c.venue_id, c.number, c.companions, c.sent_at,"
 	    " c.received_at, c.checked_out_at, v.code, v.name"
 	    " FROM checkins c JOIN venues v ON v.id = c.venue_id"
 	    " WHERE c.number = ?1 ORDER BY c.sent_at DESC, c.id DESC LIMIT ?2" },
+	/* (checkins is the view over every day: sqlite-days.c) */
 
 	{ STMT_DECL_START,
 	    "INSERT INTO declarations (number, venue_id, checkin_id, started_at)"
@@ -122,8 +89,8 @@ const struct sqlite_sql sqlite_checkin_sql[] = {
 
 	/*
 	 * A number before its message: subscriber, live session, last
-	 * declaration completed, the limits' counts, an open check-in. One
-	 * statement, each part on its own index.
+	 * declaration completed; the limits' counts and its check-ins are
+	 * read in the days they can be in (sqlite_resident_get).
 	 */
 	{ STMT_RESIDENT_GET,
 	    "SELECT s.lang, s.opted_out, s.help_at,"
@@ -131,20 +98,10 @@ const struct sqlite_sql sqlite_checkin_sql[] = {
 	    " e.companions, e.qset, e.expires_at,"
 	    " (SELECT completed_at FROM declarations"
 	    " WHERE number = ?1 AND completed_at IS NOT NULL"
-	    " ORDER BY completed_at DESC LIMIT 1),"
-	    " r.minute, r.answered, r.same,"
-	    " EXISTS (SELECT 1 FROM checkins INDEXED BY checkins_number_sent"
-	    " WHERE number = ?1 AND checked_out_at IS NULL),"
-	    " (SELECT max(sent_at) FROM checkins INDEXED BY checkins_number_sent"
-	    " WHERE number = ?1)"
+	    " ORDER BY completed_at DESC LIMIT 1)"
 	    " FROM (SELECT ?1 AS number) AS n"
 	    " LEFT JOIN subscribers s ON s.number = n.number"
-	    " LEFT JOIN sessions e ON e.number = n.number AND e.expires_at > ?2"
-	    " JOIN (SELECT coalesce(sum(received_at >= ?4), 0) AS minute,"
-	    " coalesce(sum(replies IS NOT NULL AND replies <> ''), 0) AS answered,"
-	    " coalesce(sum(text = ?5 AND replies IS NOT NULL AND replies <> ''), 0)"
-	    " AS same FROM inbound INDEXED BY inbound_number"
-	    " WHERE number = ?1 AND received_at >= ?3) AS r" },
+	    " LEFT JOIN sessions e ON e.number = n.number AND e.expires_at > ?2" },
 	{ STMT_COUNT, NULL },
 };
 
@@ -253,28 +210,40 @@ static int
 sqlite_checkin_seen(struct store *s, const struct checkin *c, int64_t from,
     int64_t to)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_CHECKIN_SEEN_DAY);
-	int		 rc;
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 parts[SQLITE_DAY_PARTS];
+	size_t			 i, n;
+	int			 rc;
 
-	sqlite_bind_text(st, 1, c->number);
-	sqlite_bind_int(st, 2, c->venue_id);
-	sqlite_bind_int(st, 3, from);
-	sqlite_bind_int(st, 4, to);
-	if ((rc = sqlite_row(s, st, "checkin seen")) == 1)
-		sqlite_done(st);
-	return rc;
+	n = sqlite_days_parts(d, DAYS_CHECKINS, from, to - 1, parts,
+	    nitems(parts));
+	for (i = 0; i < n; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_CHECKIN_SEEN)) == NULL)
+			return -1;
+		sqlite_bind_text(st, 1, c->number);
+		sqlite_bind_int(st, 2, c->venue_id);
+		sqlite_bind_int(st, 3, from);
+		sqlite_bind_int(st, 4, to);
+		if ((rc = sqlite_row(s, st, "checkin seen")) != 0) {
+			sqlite_done(st);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 /*
- * Record a check-in and count it in daily_stats: one more check-in, and one
- * more person if the number was not yet seen at the venue that local day,
- * [day, next) as the caller reckons it.
+ * Record a check-in, in the table of its day, and count it in daily_stats:
+ * one more check-in, and one more person if the number was not yet seen at
+ * the venue that local day, [day, next) as the caller reckons it.
  */
 int64_t
 sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel,
     int64_t inbound_id, int64_t day, int64_t next)
 {
 	struct sqlite_txn *t = sqlite_txn(s);
+	struct sqlite_days *d = sqlite_days(s);
 	sqlite3_stmt	*st;
 	int64_t		 id;
 	int		 fresh, seen, held = t->open;
@@ -292,7 +261,10 @@ sqlite_checkin_add(struct store *s, const struct checkin *c, const char *channel
 	if ((seen = fresh ? 0 : sqlite_checkin_seen(s, c, day, next)) == -1)
 		goto fail;
 
-	st = sqlite_stmt(s, STMT_CHECKIN_ADD);
+	st = sqlite_day_stmt(d, sqlite_day_for(d, DAYS_CHECKINS, c->sent_at),
+	    DSTMT_CHECKIN_ADD);
+	if (st == NULL)
+		goto fail;
 	sqlite_bind_int(st, 1, c->venue_id);
 	sqlite_bind_text(st, 2, c->number);
 	sqlite_bind_int(st, 3, c->companions);
@@ -327,60 +299,106 @@ fail:
 	return -1;
 }
 
-/* Look a check-in up with a prepared single-row statement. */
+/*
+ * The newest check-in (by sent_at, then id) that statement id finds in
+ * the days from since on, ?1 number, ?2 venue_id, ?3 since: 1, 0 or -1.
+ */
 static int
-sqlite_checkin_get(struct store *s, sqlite3_stmt *st, struct checkin *c)
+sqlite_checkin_newest(struct store *s, enum sqlite_day_stmt_id id,
+    const char *number, int64_t venue_id, int64_t since, struct checkin *c)
 {
-	int	rc;
+	struct sqlite_days	*d = sqlite_days(s);
+	struct checkin		 got;
+	sqlite3_stmt		*st;
+	int64_t			 parts[SQLITE_DAY_PARTS];
+	size_t			 i, n;
+	int			 rc, found = 0;
 
-	if ((rc = sqlite_row(s, st, "checkin")) != 1)
-		return rc;
-	sqlite_checkin_fill(st, c);
-	sqlite_done(st);
-	return 1;
+	n = sqlite_days_parts(d, DAYS_CHECKINS, since, INT64_MAX, parts,
+	    nitems(parts));
+	for (i = 0; i < n; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i], id)) == NULL)
+			return -1;
+		sqlite_bind_text(st, 1, number);
+		sqlite_bind_int(st, 2, venue_id);
+		sqlite_bind_int(st, 3, since);
+		if ((rc = sqlite_row(s, st, "checkin")) == -1)
+			return -1;
+		if (rc == 0)
+			continue;
+		sqlite_checkin_fill(st, &got);
+		sqlite_done(st);
+		if (!found || got.sent_at > c->sent_at ||
+		    (got.sent_at == c->sent_at && got.id > c->id))
+			*c = got;
+		found = 1;
+	}
+	return found;
 }
 
 int
 sqlite_checkin_recent(struct store *s, const char *number, int64_t venue_id,
     int64_t since, struct checkin *c)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_CHECKIN_RECENT);
-
-	sqlite_bind_text(st, 1, number);
-	sqlite_bind_int(st, 2, venue_id);
-	sqlite_bind_int(st, 3, since);
-	return sqlite_checkin_get(s, st, c);
+	return sqlite_checkin_newest(s, DSTMT_CHECKIN_RECENT, number, venue_id,
+	    since, c);
 }
 
 int
 sqlite_checkin_open(struct store *s, const char *number, int64_t venue_id,
-    struct checkin *c)
+    int64_t since, struct checkin *c)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_CHECKIN_OPEN);
-
-	sqlite_bind_text(st, 1, number);
-	sqlite_bind_int(st, 2, venue_id);
-	return sqlite_checkin_get(s, st, c);
+	return sqlite_checkin_newest(s, DSTMT_CHECKIN_OPEN, number, venue_id,
+	    since, c);
 }
 
+/* In the table its id tells, or the default (a row moved there by hand). */
 int
 sqlite_checkin_close(struct store *s, int64_t id, int64_t at)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_CHECKIN_CLOSE);
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 day = sqlite_day_of_id(id);
 
+	if (day != SQLITE_DAY_DEFAULT &&
+	    (st = sqlite_day_stmt(d, day, DSTMT_CHECKIN_CLOSE)) != NULL) {
+		sqlite_bind_int(st, 1, id);
+		sqlite_bind_int(st, 2, at);
+		if (sqlite_run(s, st, "checkin close") == -1)
+			return -1;
+		if (sqlite_changes(s) > 0)
+			return 0;
+	}
+	if ((st = sqlite_day_stmt(d, SQLITE_DAY_DEFAULT,
+	    DSTMT_CHECKIN_CLOSE)) == NULL)
+		return -1;
 	sqlite_bind_int(st, 1, id);
 	sqlite_bind_int(st, 2, at);
 	return sqlite_run(s, st, "checkin close");
 }
 
 int
-sqlite_checkin_close_all(struct store *s, const char *number, int64_t at)
+sqlite_checkin_close_all(struct store *s, const char *number, int64_t at,
+    int64_t since)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_CHECKIN_CLOSE_ALL);
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 parts[SQLITE_DAY_PARTS];
+	size_t			 i, n;
 
-	sqlite_bind_text(st, 1, number);
-	sqlite_bind_int(st, 2, at);
-	return sqlite_run(s, st, "checkin close all");
+	n = sqlite_days_parts(d, DAYS_CHECKINS, since, INT64_MAX, parts,
+	    nitems(parts));
+	for (i = 0; i < n; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i],
+		    DSTMT_CHECKIN_CLOSE_ALL)) == NULL)
+			return -1;
+		sqlite_bind_text(st, 1, number);
+		sqlite_bind_int(st, 2, at);
+		sqlite_bind_int(st, 3, since);
+		if (sqlite_run(s, st, "checkin close all") == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /* A number's own check-ins, newest first, at most limit (all if limit <= 0). */
@@ -562,9 +580,42 @@ sqlite_subscriber_get(struct store *s, const char *number, struct subscriber *su
 	return 1;
 }
 
+/*
+ * The newest check-in's time since since (0: none) and whether one is
+ * open, in the days they can be in.
+ */
+static int
+sqlite_checkin_facts(struct store *s, const char *number, int64_t since,
+    int64_t now, struct resident *r)
+{
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 parts[SQLITE_DAY_PARTS], last;
+	size_t			 i, n;
+
+	n = sqlite_days_parts(d, DAYS_CHECKINS, since, now + SQLITE_DAYS_SKEW,
+	    parts, nitems(parts));
+	for (i = 0; i < n; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_CHECKIN_FACTS)) == NULL)
+			return -1;
+		sqlite_bind_text(st, 1, number);
+		sqlite_bind_int(st, 2, since);
+		if (sqlite_row(s, st, "checkin facts") != 1)
+			return -1;	/* (an aggregate: always a row) */
+		last = sqlite3_column_int64(st, 0);	/* NULL is 0 */
+		if (last > r->last_checkin)
+			r->last_checkin = last;
+		if (sqlite3_column_int(st, 1))
+			r->open = 1;
+		sqlite_done(st);
+	}
+	return 0;
+}
+
 int
 sqlite_resident_get(struct store *s, const char *number, int64_t now,
-    int64_t hour, int64_t minute, const char *text, struct resident *r)
+    int64_t since, int64_t hour, int64_t minute, const char *text,
+    struct resident *r)
 {
 	sqlite3_stmt	*st = sqlite_stmt(s, STMT_RESIDENT_GET);
 	struct session	*ss = &r->session;
@@ -574,9 +625,6 @@ sqlite_resident_get(struct store *s, const char *number, int64_t now,
 	r->sub.lang = -1;
 	sqlite_bind_text(st, 1, number);
 	sqlite_bind_int(st, 2, now);
-	sqlite_bind_int(st, 3, hour);
-	sqlite_bind_int(st, 4, minute);
-	sqlite_bind_text(st, 5, text);
 	if ((rc = sqlite_row(s, st, "resident get")) != 1)
 		return rc == 0 ? 0 : -1;
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
@@ -594,13 +642,12 @@ sqlite_resident_get(struct store *s, const char *number, int64_t now,
 		ss->expires_at = sqlite3_column_int64(st, 10);
 	}
 	r->declared_at = sqlite3_column_int64(st, 11);	/* NULL is 0 */
-	r->recent.last_minute = sqlite3_column_int64(st, 12);
-	r->recent.answered_hour = sqlite3_column_int64(st, 13);
-	r->recent.same_answered_hour = sqlite3_column_int64(st, 14);
-	r->open = sqlite3_column_int(st, 15);
-	r->has_last = 1;
-	r->last_checkin = sqlite3_column_int64(st, 16);	/* NULL is 0 */
 	sqlite_done(st);
+	if (sqlite_inbound_recent_from(s, number, hour, minute, text, 0,
+	    &r->recent) == -1 ||
+	    sqlite_checkin_facts(s, number, since, now, r) == -1)
+		return -1;
+	r->has_last = 1;
 	return 0;
 }
 

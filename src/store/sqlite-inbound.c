@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -19,17 +20,6 @@
 	"id, number, screen, data, lang, updated_at, ended"
 
 const struct sqlite_sql sqlite_inbound_sql[] = {
-	{ STMT_INBOUND_FIND,
-	    "SELECT coalesce(replies, '') FROM inbound"
-	    " WHERE channel = ?1 AND ext_id = ?2" },
-
-	{ STMT_INBOUND_ADD,
-	    "INSERT INTO inbound (channel, ext_id, number, text, received_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5)" },
-
-	{ STMT_INBOUND_SET_REPLIES,
-	    "UPDATE inbound SET replies = ?2 WHERE id = ?1" },
-
 	{ STMT_USSD_GET,
 	    "SELECT " USSD_COLUMNS " FROM ussd_sessions WHERE id = ?1" },
 
@@ -40,18 +30,6 @@ const struct sqlite_sql sqlite_inbound_sql[] = {
 	    " screen = excluded.screen, data = excluded.data,"
 	    " lang = excluded.lang, updated_at = excluded.updated_at,"
 	    " ended = excluded.ended" },
-
-	/* ext_id is the key, "@" and a time of ten digits, ".", six: ordered as text. */
-	{ STMT_INBOUND_RECENT,
-	    "SELECT 1 FROM inbound WHERE channel = ?1 AND ext_id >= ?2"
-	    " AND ext_id < ?3 LIMIT 1" },
-
-	{ STMT_INBOUND_RECENT_FROM,
-	    "SELECT coalesce(sum(received_at >= ?3), 0),"
-	    " coalesce(sum(replies IS NOT NULL AND replies <> ''), 0),"
-	    " coalesce(sum(text = ?4 AND replies IS NOT NULL AND replies <> ''), 0)"
-	    " FROM inbound INDEXED BY inbound_number"
-	    " WHERE number = ?1 AND received_at >= ?2 AND id <> ?5" },
 
 	{ STMT_PART_SEEN,
 	    "SELECT 1 FROM parts WHERE channel = ?1 AND number = ?2 AND ref = ?3"
@@ -89,88 +67,87 @@ const struct sqlite_sql sqlite_inbound_sql[] = {
 	{ STMT_USSD_END,
 	    "UPDATE ussd_sessions SET ended = 1, updated_at = ?2 WHERE id = ?1" },
 
-	{ STMT_INBOUND_NEXT,
-	    "SELECT coalesce(max(id), 0) + 1 FROM inbound" },
-
-	/* The row once its handling is done, with its replies. */
-	{ STMT_INBOUND_ADD_ID,
-	    "INSERT INTO inbound (id, channel, ext_id, number, text, received_at,"
-	    " replies) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
 	{ STMT_COUNT, NULL },
 };
+
+/* Copies of a message are known for at least a day: today's and yesterday's. */
+#define INBOUND_FIND_DAYS	2
 
 int
 sqlite_inbound_find(struct store *s, const char *channel, const char *ext_id,
     char **replies)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 parts[SQLITE_DAY_PARTS], now;
+	size_t			 i, n;
+	int			 rc;
 
 	if (replies != NULL)
 		*replies = NULL;
 	if (ext_id == NULL || *ext_id == '\0')
 		return 0;	/* no id: every message is new */
-	st = sqlite_stmt(s, STMT_INBOUND_FIND);
-	sqlite_bind_text(st, 1, channel);
-	sqlite_bind_text(st, 2, ext_id);
-	if ((rc = sqlite_row(s, st, "inbound find")) != 1)
-		return rc;
-	if (replies != NULL)
-		*replies = xstrdup(sqlite_col_text(st, 0));
-	sqlite_done(st);
-	return 1;
-}
-
-int64_t
-sqlite_inbound_add(struct store *s, const char *channel, const char *ext_id,
-    const char *number, const char *text, int64_t received_at)
-{
-	sqlite3_stmt		*st = sqlite_stmt(s, STMT_INBOUND_ADD);
-	struct sqlite_txn	*t = sqlite_txn(s);
-	int64_t			 id;
-
-	sqlite_bind_text(st, 1, channel);
-	sqlite_bind_text(st, 2, ext_id != NULL && *ext_id != '\0' ? ext_id : NULL);
-	sqlite_bind_text(st, 3, number);
-	sqlite_bind_text(st, 4, text);
-	sqlite_bind_int(st, 5, received_at);
-	if (sqlite_run(s, st, "inbound add") == -1)
-		return -1;
-	id = sqlite_last_id(s);
-	if (t->inbound_next != 0 && t->inbound_next <= id)
-		t->inbound_next = id + 1;
-	return id;
+	now = (int64_t)time(NULL);
+	n = sqlite_days_parts(d, DAYS_INBOUND,
+	    now - (INBOUND_FIND_DAYS - 1) * 86400, now + SQLITE_DAYS_SKEW,
+	    parts, nitems(parts));
+	for (i = 0; i < n; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_INBOUND_FIND)) == NULL)
+			return -1;
+		sqlite_bind_text(st, 1, channel);
+		sqlite_bind_text(st, 2, ext_id);
+		if ((rc = sqlite_row(s, st, "inbound find")) == -1)
+			return -1;
+		if (rc == 0)
+			continue;
+		if (replies != NULL)
+			*replies = xstrdup(sqlite_col_text(st, 0));
+		sqlite_done(st);
+		return 1;
+	}
+	return 0;
 }
 
 /*
- * The next inbound id. In a transaction of sqlite_begin, which holds the
- * write lock, it is counted here from the first one looked up, for as long
- * as no other connection writes (sqlite.c forgets it then): ids reserved
- * and not used are gaps, never a clash.
+ * The next inbound id of the part (a day, or the default) a row received
+ * at at goes in. In a transaction of sqlite_begin, which holds the write
+ * lock, it is counted here from the first one looked up, for as long as
+ * no other connection writes (sqlite.c forgets it then) and the day stays
+ * the same: ids reserved and not used are gaps, never a clash.
  */
 int64_t
-sqlite_inbound_reserve(struct store *s)
+sqlite_inbound_reserve(struct store *s, int64_t at)
 {
 	struct sqlite_txn	*t = sqlite_txn(s);
-	int64_t			 id;
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 id, day = sqlite_day_for(d, DAYS_INBOUND, at);
 
-	if (t->open && t->inbound_next > 0)
+	if (t->open && t->inbound_next > 0 && t->inbound_day == day)
 		return t->inbound_next++;
-	if (sqlite_value(s, sqlite_stmt(s, STMT_INBOUND_NEXT), "inbound next",
-	    &id, NULL) == -1)
+	if ((st = sqlite_day_stmt(d, day, DSTMT_INBOUND_NEXT)) == NULL ||
+	    sqlite_value(s, st, "inbound next", &id, NULL) == -1)
 		return -1;
-	if (t->open)
+	if (t->open) {
 		t->inbound_next = id + 1;
+		t->inbound_day = day;
+	}
 	return id;
 }
 
+/* Written in the part its id was reserved in: the day of received_at. */
 int
 sqlite_inbound_add_replies(struct store *s, int64_t id, const char *channel,
     const char *ext_id, const char *number, const char *text, int64_t received_at,
     const char *replies)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_INBOUND_ADD_ID);
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
 
+	st = sqlite_day_stmt(d, sqlite_day_for(d, DAYS_INBOUND, received_at),
+	    DSTMT_INBOUND_ADD);
+	if (st == NULL)
+		return -1;
 	sqlite_bind_int(st, 1, id);
 	sqlite_bind_text(st, 2, channel);
 	sqlite_bind_text(st, 3, ext_id != NULL && *ext_id != '\0' ? ext_id : NULL);
@@ -181,32 +158,72 @@ sqlite_inbound_add_replies(struct store *s, int64_t id, const char *channel,
 	return sqlite_run(s, st, "inbound add");
 }
 
+int64_t
+sqlite_inbound_add(struct store *s, const char *channel, const char *ext_id,
+    const char *number, const char *text, int64_t received_at)
+{
+	int64_t	id;
+
+	if ((id = sqlite_inbound_reserve(s, received_at)) == -1 ||
+	    sqlite_inbound_add_replies(s, id, channel, ext_id, number, text,
+	    received_at, NULL) == -1)
+		return -1;
+	return id;
+}
+
+/* In the table its id tells, or the default (a row moved there by hand). */
 int
 sqlite_inbound_set_replies(struct store *s, int64_t id, const char *replies)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_INBOUND_SET_REPLIES);
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 day = sqlite_day_of_id(id);
 
+	if (day != SQLITE_DAY_DEFAULT &&
+	    (st = sqlite_day_stmt(d, day, DSTMT_INBOUND_SET_REPLIES)) != NULL) {
+		sqlite_bind_int(st, 1, id);
+		sqlite_bind_text(st, 2, replies);
+		if (sqlite_run(s, st, "inbound set replies") == -1)
+			return -1;
+		if (sqlite_changes(s) > 0)
+			return 0;
+	}
+	if ((st = sqlite_day_stmt(d, SQLITE_DAY_DEFAULT,
+	    DSTMT_INBOUND_SET_REPLIES)) == NULL)
+		return -1;
 	sqlite_bind_int(st, 1, id);
 	sqlite_bind_text(st, 2, replies);
 	return sqlite_run(s, st, "inbound set replies");
 }
 
+/* A message with the key received in [from, until) (content dedup). */
 int
 sqlite_inbound_recent(struct store *s, const char *channel, const char *key, double from,
     double until)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_INBOUND_RECENT);
-	char		 lo[STORE_KEY_MAX], hi[STORE_KEY_MAX];
-	int		 rc;
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	char			 lo[STORE_KEY_MAX], hi[STORE_KEY_MAX];
+	int64_t			 parts[SQLITE_DAY_PARTS];
+	size_t			 i, n;
+	int			 rc;
 
 	store_inbound_key(lo, sizeof lo, key, from);
 	store_inbound_key(hi, sizeof hi, key, until);
-	sqlite_bind_text(st, 1, channel);
-	sqlite_bind_text(st, 2, lo);
-	sqlite_bind_text(st, 3, hi);
-	if ((rc = sqlite_row(s, st, "inbound recent")) == 1)
-		sqlite_done(st);
-	return rc;
+	n = sqlite_days_parts(d, DAYS_INBOUND, (int64_t)from, (int64_t)until,
+	    parts, nitems(parts));
+	for (i = 0; i < n; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_INBOUND_RECENT)) == NULL)
+			return -1;
+		sqlite_bind_text(st, 1, channel);
+		sqlite_bind_text(st, 2, lo);
+		sqlite_bind_text(st, 3, hi);
+		if ((rc = sqlite_row(s, st, "inbound recent")) != 0) {
+			sqlite_done(st);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -217,21 +234,29 @@ int
 sqlite_inbound_recent_from(struct store *s, const char *number, int64_t hour,
     int64_t minute, const char *text, int64_t except, struct inbound_recent *r)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_INBOUND_RECENT_FROM);
-	int		 rc;
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 parts[SQLITE_DAY_PARTS];
+	size_t			 i, n;
 
 	memset(r, 0, sizeof *r);
-	sqlite_bind_text(st, 1, number);
-	sqlite_bind_int(st, 2, hour);
-	sqlite_bind_int(st, 3, minute);
-	sqlite_bind_text(st, 4, text);
-	sqlite_bind_int(st, 5, except);
-	if ((rc = sqlite_row(s, st, "inbound recent from")) != 1)
-		return rc == 0 ? 0 : -1;
-	r->last_minute = sqlite3_column_int64(st, 0);
-	r->answered_hour = sqlite3_column_int64(st, 1);
-	r->same_answered_hour = sqlite3_column_int64(st, 2);
-	sqlite_done(st);
+	n = sqlite_days_parts(d, DAYS_INBOUND, hour,
+	    minute + 60 + SQLITE_DAYS_SKEW, parts, nitems(parts));
+	for (i = 0; i < n; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i], DSTMT_INBOUND_COUNTS)) == NULL)
+			return -1;
+		sqlite_bind_text(st, 1, number);
+		sqlite_bind_int(st, 2, hour);
+		sqlite_bind_int(st, 3, minute);
+		sqlite_bind_text(st, 4, text);
+		sqlite_bind_int(st, 5, except);
+		if (sqlite_row(s, st, "inbound recent from") != 1)
+			return -1;	/* (an aggregate: always a row) */
+		r->last_minute += sqlite3_column_int64(st, 0);
+		r->answered_hour += sqlite3_column_int64(st, 1);
+		r->same_answered_hour += sqlite3_column_int64(st, 2);
+		sqlite_done(st);
+	}
 	return 0;
 }
 

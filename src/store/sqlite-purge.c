@@ -1,10 +1,12 @@
 /*
- * sqlite-purge.c: retention, in SQLite: personal rows deleted in bounded
- * chunks, oldest first.
+ * sqlite-purge.c: retention, in SQLite: the check-ins' and inbound
+ * messages' day tables dropped whole, a day at a time (sqlite-days.c),
+ * and the other personal rows deleted in bounded chunks, oldest first.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -21,11 +23,12 @@ const struct sqlite_sql sqlite_purge_sql[] = {
 	 * declaration (and before it: answers reference declarations).
 	 */
 	{ STMT_PURGE_CHECKINS,
-	    "DELETE FROM checkins WHERE id IN (SELECT id FROM checkins"
-	    " WHERE sent_at < ?1 ORDER BY sent_at, id LIMIT ?2)" },
+	    "DELETE FROM checkins_default WHERE id IN (SELECT id"
+	    " FROM checkins_default WHERE sent_at < ?1 ORDER BY sent_at, id"
+	    " LIMIT ?2)" },
 
 	{ STMT_PURGE_CHECKINS_COUNT,
-	    "SELECT count(*) FROM checkins WHERE sent_at < ?1" },
+	    "SELECT count(*) FROM checkins_default WHERE sent_at < ?1" },
 
 	{ STMT_PURGE_ANSWERS,
 	    "DELETE FROM answers WHERE id IN (SELECT a.id FROM declarations d"
@@ -45,11 +48,12 @@ const struct sqlite_sql sqlite_purge_sql[] = {
 	    "SELECT count(*) FROM declarations WHERE started_at < ?1" },
 
 	{ STMT_PURGE_INBOUND,
-	    "DELETE FROM inbound WHERE id IN (SELECT id FROM inbound"
-	    " WHERE received_at < ?1 ORDER BY received_at, id LIMIT ?2)" },
+	    "DELETE FROM inbound_default WHERE id IN (SELECT id"
+	    " FROM inbound_default WHERE received_at < ?1"
+	    " ORDER BY received_at, id LIMIT ?2)" },
 
 	{ STMT_PURGE_INBOUND_COUNT,
-	    "SELECT count(*) FROM inbound WHERE received_at < ?1" },
+	    "SELECT count(*) FROM inbound_default WHERE received_at < ?1" },
 
 	/* Settled rows only (sent, delivered, failed, expired); "+" keeps outbox_created in use. */
 	{ STMT_PURGE_OUTBOX,
@@ -112,24 +116,33 @@ static const struct sqlite_purge_step {
 };
 
 /*
- * Delete up to chunk personal rows older than before, table by table in
+ * Delete up to chunk personal rows older than before: first the day tables
+ * wholly before it, one a call (its rows counted, however many: dropping
+ * it costs far less than deleting them), then table by table in
  * sqlite_purge_steps order, oldest first within each: every statement is
  * bounded, so one call stays short however much is due, and the caller
  * calls again until *deleted is 0. chunk <= 0 removes everything due. A dry
- * run counts every row due and changes nothing. Atomic: on error nothing of
- * this call remains.
+ * run counts every row due and changes nothing. The days about now are
+ * made first (sqlite_days_make). Atomic: on error nothing of this call
+ * remains.
  */
 int
 sqlite_purge(struct store *s, int64_t before, int chunk, int dry_run,
     int64_t *deleted)
 {
 	const struct sqlite_purge_step	*p;
+	struct sqlite_days		*d = sqlite_days(s);
 	sqlite3_stmt			*st;
 	int64_t				 n, left;
 	size_t				 i;
+	int				 rc;
 
 	*deleted = 0;
 	if (dry_run) {
+		for (i = 0; i < SQLITE_DAYS_KINDS; i++) {
+			if (sqlite_days_drop(d, i, before, 1, deleted) == -1)
+				return -1;
+		}
 		for (i = 0; i < nitems(sqlite_purge_steps); i++) {
 			p = &sqlite_purge_steps[i];
 			st = sqlite_stmt(s, p->count);
@@ -144,16 +157,32 @@ sqlite_purge(struct store *s, int64_t before, int chunk, int dry_run,
 	left = chunk > 0 ? chunk : -1;	/* LIMIT -1: no limit */
 	if (sqlite_savepoint(s) == -1)
 		return -1;
+	if (sqlite_days_make(d, time(NULL), 0) == -1)
+		goto fail;
+	for (i = 0; i < SQLITE_DAYS_KINDS && left != 0; i++) {
+		for (;;) {
+			n = 0;
+			if ((rc = sqlite_days_drop(d, i, before, 0, &n)) != 1)
+				break;
+			log_debug("store: purge %s=%lld before=%lld (a whole day)",
+			    i == DAYS_CHECKINS ? "checkins" : "inbound",
+			    (long long)n, (long long)before);
+			*deleted += n;
+			if (chunk > 0 && n > 0) {
+				left = 0;	/* a day a call */
+				break;
+			}
+		}
+		if (rc == -1)
+			goto fail;
+	}
 	for (i = 0; i < nitems(sqlite_purge_steps) && left != 0; i++) {
 		p = &sqlite_purge_steps[i];
 		st = sqlite_stmt(s, p->remove);
 		sqlite_bind_int(st, 1, before);
 		sqlite_bind_int(st, 2, left);
-		if (sqlite_run(s, st, p->what) == -1) {
-			sqlite_savepoint_end(s, 0);
-			*deleted = 0;
-			return -1;
-		}
+		if (sqlite_run(s, st, p->what) == -1)
+			goto fail;
 		n = sqlite_changes(s);
 		*deleted += n;
 		if (left > 0)
@@ -167,4 +196,9 @@ sqlite_purge(struct store *s, int64_t before, int chunk, int dry_run,
 		return -1;
 	}
 	return 0;
+
+fail:
+	sqlite_savepoint_end(s, 0);
+	*deleted = 0;
+	return -1;
 }

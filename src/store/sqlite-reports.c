@@ -67,16 +67,23 @@ const struct sqlite_sql sqlite_report_sql[] = {
 	 * numbers' stays (b) at that venue that overlap it: b began at most
 	 * ?5 before a did and before a ended, and ended after a began. The
 	 * window picks a; the overlap is the whole intersection of a and b.
+	 * checkins is a view over the day tables (sqlite-days.c), which
+	 * SQLite cannot search by a join's terms: b is first what a's venues
+	 * saw between a's first start and last end, each day on its index.
 	 */
 	{ STMT_TRACE_CONTACTS,
-	    "SELECT " TRACE_COLUMNS("b") ", max(a.sent_at, b.sent_at),"
+	    "WITH a AS MATERIALIZED (SELECT * FROM checkins c"
+	    " WHERE c.number = ?1 AND " STAY_IN_WINDOW("c") "),"
+	    " b AS MATERIALIZED (SELECT * FROM checkins c"
+	    " WHERE c.venue_id IN (SELECT venue_id FROM a)"
+	    " AND c.sent_at >= (SELECT min(sent_at) FROM a) - ?5"
+	    " AND c.sent_at < (SELECT max(" STAY_END("a") ") FROM a))"
+	    " SELECT " TRACE_COLUMNS("b") ", max(a.sent_at, b.sent_at),"
 	    " min(" STAY_END("a") ", " STAY_END("b") ")"
-	    " FROM checkins a"
-	    " JOIN checkins b ON b.venue_id = a.venue_id"
+	    " FROM a JOIN b ON b.venue_id = a.venue_id"
 	    " AND b.sent_at >= a.sent_at - ?5 AND b.sent_at < " STAY_END("a")
 	    " AND " STAY_END("b") " > a.sent_at AND b.number <> a.number"
 	    " JOIN venues v ON v.id = a.venue_id"
-	    " WHERE a.number = ?1 AND " STAY_IN_WINDOW("a")
 	    " ORDER BY a.sent_at, a.id, b.sent_at, b.id" },
 
 	{ STMT_AUDIT_ADD,
@@ -90,8 +97,12 @@ const struct sqlite_sql sqlite_report_sql[] = {
 	    " WHERE s.number = c.number AND s.opted_out)"
 	    " ORDER BY c.number" },
 
-	/* Where the check-ins kept begin, to tell purged days from whole ones. */
-	{ STMT_REPORT_KEPT_FROM, "SELECT min(sent_at) FROM checkins" },
+	/*
+	 * Where the check-ins kept begin, to tell purged days from whole ones
+	 * (ORDER BY: each day's index read in order and merged, not every row).
+	 */
+	{ STMT_REPORT_KEPT_FROM,
+	    "SELECT (SELECT sent_at FROM checkins ORDER BY sent_at LIMIT 1)" },
 
 	{ STMT_REPORT_DAY_RAW,
 	    "SELECT count(*) FROM checkins WHERE sent_at >= ?1 AND sent_at < ?2" },
@@ -129,8 +140,8 @@ const struct sqlite_sql sqlite_report_sql[] = {
 	{ STMT_REPORT_INACTIVE,
 	    "SELECT v.id, v.code, v.name, v.address, v.ward, v.district, v.kind,"
 	    " v.owner, v.active, v.created_at,"
-	    " coalesce((SELECT max(c.sent_at) FROM checkins c"
-	    " WHERE c.venue_id = v.id), (SELECT max(d.day) FROM daily_stats d"
+	    " coalesce((SELECT c.sent_at FROM checkins c WHERE c.venue_id = v.id"
+	    " ORDER BY c.sent_at DESC LIMIT 1), (SELECT max(d.day) FROM daily_stats d"
 	    " WHERE d.venue_id = v.id), 0)"
 	    " FROM venues v WHERE v.active"
 	    " AND NOT EXISTS (SELECT 1 FROM daily_stats d"

@@ -352,6 +352,19 @@ static const struct sqlite_schema_step sqlite_schema_steps[] = {
 	 * in day partitions (pg-schema.c); SQLite's tables stay whole.
 	 */
 	{ 11, "SELECT 1;" },
+	/*
+	 * Check-ins and inbound messages in day tables (sqlite-days.c): the
+	 * tables become the defaults, holding the rows stored so far (no
+	 * copy: they leave with the purge, row by row), and views of the old
+	 * names read the defaults and every day. The days are made when a
+	 * writer opens the file.
+	 */
+	{ 12,
+	"ALTER TABLE checkins RENAME TO checkins_default;"
+	"ALTER TABLE inbound RENAME TO inbound_default;"
+	"CREATE VIEW checkins AS SELECT * FROM checkins_default;"
+	"CREATE VIEW inbound AS SELECT * FROM inbound_default;"
+	},
 };
 
 /* The schema version of the file; -1 with a reason in err. */

@@ -35,6 +35,7 @@
 #define STORE_CKPT_EVERY	3.0	/* ... at most once in this many seconds, */
 #define STORE_CKPT_HARD		16384	/* ... and at once past these (64 MB) */
 #define STORE_CKPT_WAIT_MS	50	/* ms emptying it may wait for the writer and readers */
+#define STORE_DAYS_WAIT_MS	200	/* ms opening may wait to make the days */
 #define STORE_DIR_MODE		0750
 #define STORE_FILE_MODE		0640	/* personal data: not world-readable */
 
@@ -62,6 +63,7 @@ struct sqlite_store {
 	char		*path;
 	struct sqlite_txn txn;
 	int64_t		 data_version;	/* as seen at the last BEGIN */
+	struct sqlite_days *days;	/* check-ins' and messages' day tables */
 
 	/*
 	 * Commits flushed by sqlite_sync (sqlite_commit_later): walfd is
@@ -114,6 +116,53 @@ struct sqlite_txn *
 sqlite_txn(struct store *s)
 {
 	return &sqlite_of(s)->txn;
+}
+
+/*
+ * The connection's day tables (sqlite-days.c): read again before a use
+ * outside a transaction; a transaction reads them at its start.
+ */
+struct sqlite_days *
+sqlite_days(struct store *s)
+{
+	struct sqlite_store	*q = sqlite_of(s);
+
+	if (q->days == NULL)
+		q->days = sqlite_days_new(q->db);
+	if (!q->txn.open)
+		sqlite_days_load(q->days);	/* (an error: logged, days as known) */
+	return q->days;
+}
+
+/*
+ * A writer's days: the tables of the days about now made if missing, the
+ * views over every day made again if a day was made or dropped meanwhile
+ * (by another program, or a test's fixture). Not done, with a warning,
+ * if the write lock is not free at once or the file is full: rows of a
+ * day without a table go to the default, and each purge makes the days.
+ */
+static void
+sqlite_days_open(struct sqlite_store *s)
+{
+	int	rc;
+
+	s->days = sqlite_days_new(s->db);
+	if ((rc = sqlite_days_make(s->days, time(NULL), 1)) == 0)
+		return;
+	sqlite3_busy_timeout(s->db, STORE_DAYS_WAIT_MS);
+	if (rc == -1 ||
+	    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite_days_make(s->days, time(NULL), 0) == -1 ||
+	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+	return;
+fail:
+	log_warnx("store: day tables not made now: %s", sqlite3_errmsg(s->db));
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
 }
 
 /* Log the connection's last error for what we were doing. */
@@ -398,6 +447,7 @@ sqlite_open(const char *path, char *err, size_t errlen)
 
 	if (sqlite_schema_migrate(s->db, err, errlen) == -1)
 		goto fail;
+	sqlite_days_open(s);
 
 	for (i = 0; i < nitems(sqlite_sql_tables); i++) {
 		for (t = sqlite_sql_tables[i]; t->sql != NULL; t++) {
@@ -715,6 +765,7 @@ sqlite_close(struct store *s)
 	free(q->txn.bumps);
 	free(q->txn.marks);
 	sqlite_log_runs(q);
+	sqlite_days_free(q->days);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(q->stmt[i]);
 	if (q->db != NULL && sqlite3_close_v2(q->db) != SQLITE_OK)
@@ -754,6 +805,10 @@ sqlite_txn_begin(struct store *s)
 		sqlite_venues_clear(&q->txn);
 		q->txn.inbound_next = 0;
 		q->data_version = v;
+	}
+	if (q->days != NULL && sqlite_days_load(q->days) == -1) {
+		sqlite_rollback(s);
+		return -1;
 	}
 	q->txn.open = 1;
 	q->txn.nbumps = 0;

@@ -25,16 +25,7 @@ enum sqlite_stmt_id {
 	STMT_VENUE_LIST,
 	STMT_VENUE_SET_ACTIVE,
 	STMT_VENUE_OWNED_TODAY,
-	STMT_INBOUND_FIND,
-	STMT_INBOUND_ADD,
-	STMT_INBOUND_SET_REPLIES,
-	STMT_CHECKIN_SEEN_DAY,
-	STMT_CHECKIN_ADD,
 	STMT_STATS_BUMP,
-	STMT_CHECKIN_RECENT,
-	STMT_CHECKIN_OPEN,
-	STMT_CHECKIN_CLOSE,
-	STMT_CHECKIN_CLOSE_ALL,
 	STMT_CHECKIN_HISTORY,
 	STMT_DECL_START,
 	STMT_DECL_ANSWER,
@@ -96,8 +87,6 @@ enum sqlite_stmt_id {
 	STMT_USSD_GET,
 	STMT_USSD_PUT,
 	STMT_USSD_LAST,
-	STMT_INBOUND_RECENT,
-	STMT_INBOUND_RECENT_FROM,
 	STMT_PART_SEEN,
 	STMT_PART_ADD,
 	STMT_PART_COUNT,
@@ -117,8 +106,6 @@ enum sqlite_stmt_id {
 	STMT_ADMIN_SESSION_LIST,
 	STMT_DATA_VERSION,
 	STMT_RESIDENT_GET,
-	STMT_INBOUND_NEXT,
-	STMT_INBOUND_ADD_ID,
 	STMT_SYNC_NORMAL,
 	STMT_SYNC_FULL,
 	STMT_AGG_SEEN,
@@ -215,6 +202,7 @@ struct sqlite_txn {
 	size_t			*marks;
 	size_t			 nmarks, marksmax;
 	int64_t			 inbound_next;	/* 0: look it up */
+	int64_t			 inbound_day;	/* the part inbound_next is of */
 	struct sqlite_venues	*venues;	/* the cache, sqlite-venues.c */
 };
 struct sqlite_txn *sqlite_txn(struct store *);
@@ -229,6 +217,57 @@ int64_t	sqlite_stats_pending(struct sqlite_txn *, int64_t venue_id, int64_t day,
 /* sqlite-venues.c: the venue cache. */
 void	sqlite_venues_clear(struct sqlite_txn *);
 void	sqlite_venues_free(struct sqlite_txn *);
+
+/*
+ * sqlite-days.c: check-ins and inbound messages in day tables, the rows
+ * of UTC day N in NAME_dN, and NAME_default for the rest.
+ */
+enum sqlite_days_kind {
+	DAYS_CHECKINS,
+	DAYS_INBOUND,
+	SQLITE_DAYS_KINDS
+};
+enum sqlite_day_stmt_id {
+	DSTMT_CHECKIN_ADD,
+	DSTMT_CHECKIN_SEEN,
+	DSTMT_CHECKIN_RECENT,
+	DSTMT_CHECKIN_OPEN,
+	DSTMT_CHECKIN_CLOSE,
+	DSTMT_CHECKIN_CLOSE_ALL,
+	DSTMT_CHECKIN_FACTS,
+	DSTMT_INBOUND_FIND,
+	DSTMT_INBOUND_RECENT,
+	DSTMT_INBOUND_COUNTS,
+	DSTMT_INBOUND_NEXT,
+	DSTMT_INBOUND_ADD,
+	DSTMT_INBOUND_SET_REPLIES,
+	DSTMT_COUNT
+};
+#define SQLITE_DAY_DEFAULT	(-1)	/* the part that is NAME_default */
+#define SQLITE_DAY_SLOTS	8	/* days whose statements are kept */
+#define SQLITE_DAY_PARTS	16	/* the most parts one lookup reads */
+/*
+ * Rows are stored at times up to now (a message's sent_at is never after
+ * its received_at): lookups read the days up to now and this much more,
+ * for a clock set back, not the days made ahead.
+ */
+#define SQLITE_DAYS_SKEW	86400
+struct sqlite_days;
+struct sqlite_days *sqlite_days_new(sqlite3 *);
+void	sqlite_days_free(struct sqlite_days *);
+int	sqlite_days_load(struct sqlite_days *);
+int	sqlite_days_make(struct sqlite_days *, int64_t now, int check);
+int	sqlite_days_drop(struct sqlite_days *, enum sqlite_days_kind,
+	    int64_t before, int dry_run, int64_t *rows);
+size_t	sqlite_days_parts(struct sqlite_days *, enum sqlite_days_kind,
+	    int64_t from, int64_t to, int64_t *parts, size_t max);
+int64_t	sqlite_day_for(struct sqlite_days *, enum sqlite_days_kind, int64_t t);
+int64_t	sqlite_day_of(int64_t t);
+int64_t	sqlite_day_of_id(int64_t id);
+sqlite3_stmt *sqlite_day_stmt(struct sqlite_days *, int64_t day,
+	    enum sqlite_day_stmt_id);
+/* sqlite.c: the connection's days, fresh (loaded again if the schema changed). */
+struct sqlite_days *sqlite_days(struct store *);
 
 /* sqlite-schema.c */
 int	sqlite_schema_migrate(sqlite3 *, char *, size_t);
@@ -281,10 +320,10 @@ int64_t	sqlite_checkin_add(struct store *, const struct checkin *c,
 int	sqlite_checkin_recent(struct store *, const char *number,
 	    int64_t venue_id, int64_t since, struct checkin *c);
 int	sqlite_checkin_open(struct store *, const char *number,
-	    int64_t venue_id, struct checkin *c);
+	    int64_t venue_id, int64_t since, struct checkin *c);
 int	sqlite_checkin_close(struct store *, int64_t id, int64_t at);
 int	sqlite_checkin_close_all(struct store *, const char *number,
-	    int64_t at);
+	    int64_t at, int64_t since);
 int	sqlite_checkin_history(struct store *, const char *number, int limit,
 	    int (*cb)(const struct checkin_seen *, void *), void *arg);
 int64_t	sqlite_declaration_start(struct store *, const char *number,
@@ -310,7 +349,8 @@ int	sqlite_subscriber_set_optout(struct store *, const char *number,
 int	sqlite_subscriber_set_help_at(struct store *, const char *number,
 	    int64_t at);
 int	sqlite_resident_get(struct store *, const char *number, int64_t now,
-	    int64_t hour, int64_t minute, const char *text, struct resident *r);
+	    int64_t since, int64_t hour, int64_t minute, const char *text,
+	    struct resident *r);
 
 /* sqlite-inbound.c */
 int	sqlite_inbound_find(struct store *, const char *channel,
@@ -325,7 +365,7 @@ int	sqlite_inbound_recent(struct store *, const char *channel,
 int	sqlite_inbound_recent_from(struct store *, const char *number,
 	    int64_t hour, int64_t minute, const char *text, int64_t except,
 	    struct inbound_recent *r);
-int64_t	sqlite_inbound_reserve(struct store *);
+int64_t	sqlite_inbound_reserve(struct store *, int64_t at);
 int	sqlite_inbound_add_replies(struct store *, int64_t id,
 	    const char *channel, const char *ext_id, const char *number,
 	    const char *text, int64_t received_at, const char *replies);

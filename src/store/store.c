@@ -482,9 +482,9 @@ store_checkin_recent(struct store *s, const char *number, int64_t venue_id,
 
 int
 store_checkin_open(struct store *s, const char *number, int64_t venue_id,
-    struct checkin *c)
+    int64_t at, struct checkin *c)
 {
-	return s->ops->checkin_open(s, number, venue_id, c);
+	return s->ops->checkin_open(s, number, venue_id, at - STORE_OPEN_MAX, c);
 }
 
 int
@@ -496,7 +496,7 @@ store_checkin_close(struct store *s, int64_t id, int64_t at)
 int
 store_checkin_close_all(struct store *s, const char *number, int64_t at)
 {
-	return s->ops->checkin_close_all(s, number, at);
+	return s->ops->checkin_close_all(s, number, at, at - STORE_OPEN_MAX);
 }
 
 int
@@ -567,10 +567,11 @@ store_subscriber_get(struct store *s, const char *number, struct subscriber *sub
 
 /* The abuse limits' windows as store_inbound_recent_from's. */
 int
-store_resident_get(struct store *s, const char *number, int64_t now, const char *text,
-    struct resident *r)
+store_resident_get(struct store *s, const char *number, int64_t now,
+    int64_t sent_at, const char *text, struct resident *r)
 {
-	return s->ops->resident_get(s, number, now, now - 3600, now - 60, text, r);
+	return s->ops->resident_get(s, number, now, sent_at - STORE_OPEN_MAX,
+	    now - 3600, now - 60, text, r);
 }
 
 int
@@ -619,9 +620,9 @@ store_inbound_recent(struct store *s, const char *channel, const char *key, doub
 }
 
 int64_t
-store_inbound_reserve(struct store *s)
+store_inbound_reserve(struct store *s, int64_t at)
 {
-	return s->ops->inbound_reserve(s);
+	return s->ops->inbound_reserve(s, at);
 }
 
 int

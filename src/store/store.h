@@ -200,11 +200,12 @@ struct inbound_recent {
 int	store_inbound_recent_from(struct store *, const char *number, int64_t now,
 	    const char *text, int64_t except, struct inbound_recent *);
 /*
- * The id the next inbound row will have, so that the row is written once,
- * with its replies, when its handling ends (store_inbound_add_replies):
- * inside a transaction only. -1 on error.
+ * The id the next inbound row, received at at, will have, so that the row
+ * is written once, with its replies, when its handling ends
+ * (store_inbound_add_replies, with the same received_at): inside a
+ * transaction only. -1 on error.
  */
-int64_t	store_inbound_reserve(struct store *);
+int64_t	store_inbound_reserve(struct store *, int64_t at);
 int	store_inbound_add_replies(struct store *, int64_t id, const char *channel,
 	    const char *ext_id, const char *number, const char *text, int64_t received_at,
 	    const char *replies);
@@ -238,13 +239,19 @@ int	store_part_expired(struct store *, int64_t before, struct part_set *);
 /* Delete done parts received before `before`. */
 int	store_part_forget(struct store *, int64_t before);
 
-/* Check-ins. daily_stats is kept in step by store_checkin_add. */
+/*
+ * Check-ins. daily_stats is kept in step by store_checkin_add. A check-in
+ * left open can be closed (by RA, by the number's next check-in) for
+ * STORE_OPEN_MAX seconds after it began; an older one stays open and
+ * counts default_stay in traces.
+ */
+#define STORE_OPEN_MAX	86400
 int64_t	store_checkin_add(struct store *, const struct checkin *, const char *channel,
 	    int64_t inbound_id);
 int	store_checkin_recent(struct store *, const char *number, int64_t venue_id,
 	    int64_t since, struct checkin *);	/* the newest at venue with sent_at >= since */
 int	store_checkin_open(struct store *, const char *number, int64_t venue_id,
-	    struct checkin *);	/* the newest open one (at venue_id, or anywhere if 0) */
+	    int64_t at, struct checkin *);	/* the newest open one (at venue_id, or anywhere if 0) */
 int	store_checkin_close(struct store *, int64_t id, int64_t at);
 int	store_checkin_close_all(struct store *, const char *number, int64_t at);
 int	store_checkin_history(struct store *, const char *number, int limit,
@@ -293,8 +300,8 @@ struct resident {
 	int			 has_last;
 	int64_t			 last_checkin;
 };
-int	store_resident_get(struct store *, const char *number, int64_t now, const char *text,
-	    struct resident *);
+int	store_resident_get(struct store *, const char *number, int64_t now,
+	    int64_t sent_at, const char *text, struct resident *);
 
 /* The outbox: every outgoing text, and what became of it. */
 enum outbox_state {

@@ -22,7 +22,7 @@ TABLES = {
     "ussd_sessions", "venues", "ward_days",
 }
 # The migrations a new database gets, the newest last.
-STEPS = ["9", "10", "11"]
+STEPS = ["9", "10", "11", "12"]
 VERSION = int(STEPS[-1])
 
 _dbs = iter(range(1, 1000))

@@ -85,7 +85,7 @@ checked_in(const char *number, int *companions)
 
 	for (i = 0; i < nvenues; i++) {
 		memset(&c, 0, sizeof c);
-		if (store_checkin_open(u.st, number, venues[i].id, &c) == 1) {
+		if (store_checkin_open(u.st, number, venues[i].id, T0 + 3600, &c) == 1) {
 			*companions = c.companions;
 			return &venues[i];
 		}

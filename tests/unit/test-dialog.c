@@ -105,7 +105,7 @@ START_TEST(test_checkin_and_declaration)
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "Hang Bac"));
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "08:15"));
 	ck_assert_ptr_nonnull(strstr(rep.text[1], "Ban co sot ho khong?"));
-	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.companions, 0);
 
 	say("0912345678", "khong", T0 + 30);
@@ -122,7 +122,7 @@ START_TEST(test_checkin_and_declaration)
 	ck_assert_int_eq(rep.n, 1);
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "Tap hoa Minh"));
 	/* ...and the first stay was closed by it. */
-	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, T0 + 3600, &c), 0);
 }
 END_TEST
 
@@ -193,7 +193,7 @@ START_TEST(test_companions_and_spacing)
 	code_group(pho.code, grouped, sizeof grouped);
 	snprintf(text, sizeof text, "CI %s +3", grouped);
 	say("0912000005", text, T0);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000005", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000005", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.companions, 3);
 	snprintf(text, sizeof text, "%s +25", pho.code);
 	say("0912000006", text, T0);
@@ -272,7 +272,7 @@ START_TEST(test_checkout)
 	say("0912000010", pho.code, T0);
 	say("0912000010", "ra", T0 + 1800);
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
-	ck_assert_int_eq(store_checkin_open(st, "+84912000010", 0, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000010", 0, T0 + 3600, &c), 0);
 }
 END_TEST
 
@@ -351,7 +351,7 @@ START_TEST(test_late_sms_uses_sent_time)
 	m.received_at = T0;
 	ck_assert_int_eq(dialog_handle(st, cfg, &m, &rep), DIALOG_OK);
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "06:15"));
-	ck_assert_int_eq(store_checkin_open(st, "+84912000016", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000016", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.sent_at, T0 - 2 * 3600);
 	ck_assert_int_eq(c.received_at, T0);
 	/* A time stamp from the future is not believed. */
@@ -359,7 +359,7 @@ START_TEST(test_late_sms_uses_sent_time)
 	m.from = "0912000017";
 	m.sent_at = T0 + 86400;
 	ck_assert_int_eq(dialog_handle(st, cfg, &m, &rep), DIALOG_OK);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000017", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000017", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.sent_at, T0);
 }
 END_TEST
@@ -453,12 +453,12 @@ START_TEST(test_count_and_two_codes)
 	vars[0].name = "venue";
 	vars[0].value = "Pho Thin";
 	expect(0, LANG_VI, MSG_ASK_COUNT, vars, 1);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000101", 0, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000101", 0, T0 + 3600, &c), 0);
 	say("0912000101", "99", T0 + 10);		/* still too many: again */
 	expect(0, LANG_VI, MSG_ASK_COUNT, vars, 1);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000101", 0, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000101", 0, T0 + 3600, &c), 0);
 	say("0912000101", "3", T0 + 20);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000101", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000101", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.companions, 3);
 	ck_assert_ptr_nonnull(strstr(rep.text[0], "Pho Thin"));
 	/* The question is gone: "2" now answers the declaration. */
@@ -469,7 +469,7 @@ START_TEST(test_count_and_two_codes)
 	snprintf(text, sizeof text, "%s x50", shop.code);
 	say("0912000102", text, T0);
 	say("0912000102", "2", T0 + 5);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000102", shop.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000102", shop.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.companions, 2);
 
 	/* Two valid codes: asked which, nothing stored; the code answers. */
@@ -483,19 +483,19 @@ START_TEST(test_count_and_two_codes)
 	vars[1].value = g2;
 	expect(0, LANG_VI, MSG_TWO_CODES, vars, 2);
 	ck_assert_int_eq(rep.n, 1);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000103", 0, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000103", 0, T0 + 3600, &c), 0);
 	say("0912000103", gate.code, T0 + 10);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000103", gate.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000103", gate.id, T0 + 3600, &c), 1);
 
 	/* A code among words is a check-in; a deactivated venue's is not. */
 	snprintf(text, sizeof text, "Toi o quan pho, ma so %.3s %s nhe a",
 	    pho.code, pho.code + 3);
 	say("0912000104", text, T0);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000104", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000104", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(store_venue_set_active(st, shop.code, 0), 0);
 	snprintf(text, sizeof text, "ma %s nhe", shop.code);
 	say("0912000105", text, T0);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000105", 0, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000105", 0, T0 + 3600, &c), 0);
 }
 END_TEST
 

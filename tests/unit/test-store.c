@@ -34,7 +34,7 @@
 #define N2	"+84987654321"
 #define N3	"+84901111222"
 
-#define SCHEMA_VERSION	11	/* the newest migration */
+#define SCHEMA_VERSION	12	/* the newest migration */
 
 static char		 tmpdir[1024];
 static char		 dbdir[1024 + 16];
@@ -181,7 +181,10 @@ START_TEST(test_open_creates_folder)
 	sql_text("PRAGMA journal_mode", mode, sizeof mode);
 	ck_assert_str_eq(mode, "wal");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table'"), 21);
+	    " WHERE type = 'table' AND name NOT GLOB '*_d[0-9]*'"), 21);
+	/* Yesterday .. three days ahead, for check-ins and inbound messages. */
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name GLOB '*_d[0-9]*'"), 10);
 }
 END_TEST
 
@@ -302,8 +305,8 @@ START_TEST(test_schema_indexes)
 	/* venues_ward, venues_owner and (migration 9) venues_call_number. */
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('venues')"
 	    " WHERE origin = 'c'"), 3);
-	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('checkins')"
-	    " WHERE origin = 'c'"), 3);
+	ck_assert_int_eq(sql_value("SELECT count(*)"
+	    " FROM pragma_index_list('checkins_default') WHERE origin = 'c'"), 3);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('declarations')"
 	    " WHERE origin = 'c'"), 2);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('answers')"
@@ -314,9 +317,9 @@ START_TEST(test_schema_indexes)
 	    " WHERE origin = 'c'"), 1);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('ussd_sessions')"
 	    " WHERE origin = 'c'"), 2);
-	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound')"
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound_default')"
 	    " WHERE \"unique\""), 1);
-	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound')"
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('inbound_default')"
 	    " WHERE origin = 'c'"), 2);
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_index_list('parts')"
 	    " WHERE origin = 'c'"), 2);
@@ -653,16 +656,16 @@ START_TEST(test_checkin_recent_open_close)
 	ck_assert_int_eq(store_checkin_recent(st, N2, a, 0, &c), 0);
 	ck_assert_int_eq(store_checkin_recent(st, N1, 9999, 0, &c), 0);
 
-	ck_assert_int_eq(store_checkin_open(st, N1, 0, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, N1, 0, AT0800 + 3600, &c), 1);
 	ck_assert_int_eq(c.id, c2);
-	ck_assert_int_eq(store_checkin_open(st, N1, a, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, N1, a, AT0800 + 3600, &c), 1);
 	ck_assert_int_eq(c.id, c1);
-	ck_assert_int_eq(store_checkin_open(st, N2, 0, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, AT0800 + 3600, &c), 0);
 
 	ck_assert_int_eq(store_checkin_close(st, c2, AT0800 + 1800), 0);
-	ck_assert_int_eq(store_checkin_open(st, N1, 0, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, N1, 0, AT0800 + 3600, &c), 1);
 	ck_assert_int_eq(c.id, c1);
-	ck_assert_int_eq(store_checkin_open(st, N1, b, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, N1, b, AT0800 + 3600, &c), 0);
 	ck_assert_int_eq(store_checkin_recent(st, N1, b, 0, &c), 1);
 	ck_assert_int_eq(c.checked_out_at, AT0800 + 1800);
 	/* Closing again keeps the first time. */
@@ -672,11 +675,11 @@ START_TEST(test_checkin_recent_open_close)
 
 	c3 = add_checkin(a, N2, AT0800, 0);
 	ck_assert_int_eq(store_checkin_close_all(st, N1, AT0800 + 3600), 0);
-	ck_assert_int_eq(store_checkin_open(st, N1, 0, &c), 0);
+	ck_assert_int_eq(store_checkin_open(st, N1, 0, AT0800 + 3600, &c), 0);
 	ck_assert_int_eq(store_checkin_recent(st, N1, a, 0, &c), 1);
 	ck_assert_int_eq(c.checked_out_at, AT0800 + 3600);
 	/* Other numbers are untouched. */
-	ck_assert_int_eq(store_checkin_open(st, N2, 0, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, AT0800 + 3600, &c), 1);
 	ck_assert_int_eq(c.id, c3);
 	/* A check-out time before the stay began is clamped to its start. */
 	ck_assert_int_eq(store_checkin_close(st, c3, AT0800 - 100), 0);
@@ -1185,7 +1188,46 @@ END_TEST
 
 #define T0	AT0800
 
-/* What migration 10 added, undone. */
+/*
+ * What migration 12 and the day tables made, undone: the days' rows go
+ * back into the tables they came from (renamed back).
+ */
+static void
+undo_v12(void)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	char		 sql[256];
+	const char	*name;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN; DROP VIEW checkins;"
+	    " DROP VIEW inbound; ALTER TABLE checkins_default RENAME TO checkins;"
+	    " ALTER TABLE inbound_default RENAME TO inbound;", NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (;;) {
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT name FROM"
+		    " sqlite_master WHERE type = 'table'"
+		    " AND name GLOB '*_d[0-9]*'", -1, &q, NULL), SQLITE_OK);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			sqlite3_finalize(q);
+			break;
+		}
+		name = (const char *)sqlite3_column_text(q, 0);
+		snprintf(sql, sizeof sql, "INSERT INTO %.*s SELECT * FROM %s;"
+		    " DROP TABLE %s;", (int)(strstr(name, "_d") - name), name,
+		    name, name);
+		sqlite3_finalize(q);
+		ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT; PRAGMA user_version = 11",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* What migration 10 added, undone (after undo_v12). */
 #define UNDO_V10 \
 	"DROP TABLE route_tokens;"
 
@@ -1233,6 +1275,7 @@ make_v1(void)
 {
 	store_close(st);
 	st = NULL;
+	undo_v12();
 	sql_exec(UNDO_V3 " DROP TABLE outbox; PRAGMA user_version = 1");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
 	    " WHERE tbl_name = 'outbox'"), 0);
@@ -2038,6 +2081,7 @@ make_v2(void)
 {
 	store_close(st);
 	st = NULL;
+	undo_v12();
 	sql_exec(UNDO_V3 " PRAGMA user_version = 2");
 }
 
@@ -2074,6 +2118,7 @@ START_TEST(test_migrate_from_v3)
 	c = add_checkin(v, N1, AT0800, 0);
 	store_close(st);
 	st = NULL;
+	undo_v12();
 	sql_exec(UNDO_V4 " PRAGMA user_version = 3");
 	st = open_store();
 	ck_assert_int_eq(store_version(st), SCHEMA_VERSION);
@@ -2130,6 +2175,7 @@ START_TEST(test_migrate_from_v8)
 	id = add_venue("Cafe Giang", "Hang Gai", NULL);
 	store_close(st);
 	st = NULL;
+	undo_v12();
 	sql_exec(UNDO_V9 " PRAGMA user_version = 8");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM pragma_table_info('venues')"
 	    " WHERE name = 'call_number'"), 0);
@@ -2153,6 +2199,7 @@ START_TEST(test_migrate_from_v9)
 	id = add_venue("Cafe Giang", "Hang Gai", NULL);
 	store_close(st);
 	st = NULL;
+	undo_v12();
 	sql_exec(UNDO_V10 " PRAGMA user_version = 9");
 	ck_assert_int_eq(sql_value("SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'route_tokens'"), 0);
@@ -3150,23 +3197,32 @@ START_TEST(test_purge_rollback)
 }
 END_TEST
 
-/* Query plans: every lookup by an index, never a walk through a table. */
+/*
+ * Query plans: every lookup by an index, never a walk through a table.
+ * checkins is a view over its default and day tables (sqlite-days.c): a
+ * query of it is each table searched on its own index, its rows put
+ * together (the view's scan, "c"); "_d" is a day's index.
+ */
 static const struct plan_case {
 	const char	*name;
 	const char	*want[3];	/* steps that must be there */
-	const char	*scans;		/* the aliases that may be scanned */
+	const char	*scans;		/* what may be scanned */
 } plan_cases[] = {
-	{ "trace_venue", { "SEARCH c USING INDEX checkins_venue_sent"
+	{ "trace_venue", { "SEARCH checkins_default USING INDEX"
+	    " checkins_venue_sent (venue_id=? AND sent_at>? AND sent_at<?)",
+	    "USING INDEX checkins_venue_sent_d",
+	    "SEARCH v USING INTEGER PRIMARY KEY" }, "c" },
+	{ "trace_person", { "SEARCH checkins_default USING INDEX"
+	    " checkins_number_sent (number=? AND sent_at>? AND sent_at<?)",
+	    "USING INDEX checkins_number_sent_d" }, "c" },
+	{ "trace_contacts", { "SEARCH checkins_default USING INDEX"
+	    " checkins_number_sent (number=? AND sent_at>? AND sent_at<?)",
+	    "SEARCH checkins_default USING INDEX checkins_venue_sent"
 	    " (venue_id=? AND sent_at>? AND sent_at<?)",
-	    "SEARCH v USING INTEGER PRIMARY KEY" }, "" },
-	{ "trace_person", { "SEARCH c USING INDEX checkins_number_sent"
-	    " (number=? AND sent_at>? AND sent_at<?)" }, "" },
-	{ "trace_contacts", { "SEARCH a USING INDEX checkins_number_sent"
-	    " (number=? AND sent_at>? AND sent_at<?)",
-	    "SEARCH b USING INDEX checkins_venue_sent"
-	    " (venue_id=? AND sent_at>? AND sent_at<?)" }, "" },
-	{ "alert_numbers", { "SEARCH c USING INDEX checkins_venue_sent",
-	    "SEARCH s USING INDEX sqlite_autoindex_subscribers_1" }, "" },
+	    "USING INDEX checkins_venue_sent_d" }, "a b" },
+	{ "alert_numbers", { "SEARCH checkins_default USING INDEX"
+	    " checkins_venue_sent",
+	    "SEARCH s USING INDEX sqlite_autoindex_subscribers_1" }, "c" },
 	{ "purge_checkins", { "checkins_sent (sent_at<?)" }, "" },
 	{ "purge_answers", { "declarations_started (started_at<?)",
 	    "answers_declaration (declaration_id=?)" }, "" },
@@ -3175,8 +3231,12 @@ static const struct plan_case {
 	{ "purge_outbox", { "outbox_created (created_at<?)" }, "" },
 	{ "purge_ussd", { "ussd_sessions_updated (updated_at<?)" }, "" },
 	{ "purge_sessions", { "sessions_expires (expires_at<?)" }, "" },
-	{ "report_kept_from", { "checkins_sent" }, "" },
-	{ "report_day_raw", { "checkins_sent (sent_at>? AND sent_at<?)" }, "" },
+	/* Each table's index in order, merged: the first row ends it. */
+	{ "report_kept_from", { "SCAN checkins_default USING COVERING INDEX"
+	    " checkins_sent", "MERGE (UNION ALL)" }, "CONSTANT checkins_d*" },
+	{ "report_day_raw", { "SEARCH checkins_default USING INDEX checkins_sent"
+	    " (sent_at>? AND sent_at<?)", "USING INDEX checkins_sent_d" },
+	    "checkins" },
 	{ "report_day_stats", { "daily_stats_day (day=?)" }, "" },
 	/* Venues are walked, a few thousand; their rows are looked up. */
 	/* From the aggregates alone, a few rows a day. */
@@ -3189,10 +3249,26 @@ static const struct plan_case {
 	    "" },
 };
 
+/* 1 if alias is one of the words of allowed ("x*": begins with x). */
+static int
+plan_scan_allowed(const char *allowed, const char *alias)
+{
+	size_t	n;
+
+	for (; *allowed != '\0'; allowed += n + strspn(allowed + n, " ")) {
+		n = strcspn(allowed, " ");
+		if (n > 1 && allowed[n - 1] == '*' ?
+		    strncmp(alias, allowed, n - 1) == 0 :
+		    strlen(alias) == n && strncmp(alias, allowed, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 START_TEST(test_query_plans)
 {
 	const struct plan_case	*pc = &plan_cases[_i];
-	char			 plan[4096], alias[32], *p;
+	char			 plan[8192], alias[32], *p;
 	size_t			 i, n;
 
 	ck_assert_int_eq(store_plan(st, pc->name, plan, sizeof plan), 1);
@@ -3203,7 +3279,7 @@ START_TEST(test_query_plans)
 		p += 5;
 		n = strcspn(p, " ;");
 		snprintf(alias, sizeof alias, "%.*s", (int)n, p);
-		ck_assert_msg(n > 0 && strstr(pc->scans, alias) != NULL,
+		ck_assert_msg(n > 0 && plan_scan_allowed(pc->scans, alias),
 		    "%s scans %s: %s", pc->name, alias, plan);
 	}
 }
@@ -3673,6 +3749,161 @@ START_TEST(test_stats_held_to_commit)
 END_TEST
 
 /*
+ * Day tables (sqlite-days.c): a check-in or an inbound message of a day
+ * that has a table (yesterday .. three days ahead) goes in it, with an id
+ * that tells the day; the view reads every table.
+ */
+START_TEST(test_days_checkins)
+{
+	struct checkin	c;
+	struct resident	r;
+	char		sql[256];
+	int64_t		now = (int64_t)time(NULL), day = now / 86400;
+	int64_t		midnight = day * 86400, v, a, b, old;
+
+	v = add_venue("Cafe Giang", "Hang Bac", NULL);
+	a = add_checkin(v, N1, midnight - 60, 0);	/* yesterday, 23:59 UTC */
+	b = add_checkin(v, N2, midnight + 60, 0);
+	old = add_checkin(v, N3, AT0800, 0);		/* no table: the default */
+	ck_assert_int_eq(a >> 32, day - 1);
+	ck_assert_int_eq(b >> 32, day);
+	ck_assert_int_eq(b & 0xffffffffLL, 1);
+	ck_assert_int_lt(old, 1LL << 32);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM checkins_d%lld"
+	    " WHERE id = %lld", (long long)day, (long long)b);
+	ck_assert_int_eq(sql_value(sql), 1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins_default"),
+	    1);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 3);
+	ck_assert_int_eq(add_checkin(v, N2, midnight + 90, 0), b + 1);
+
+	/* A repeat across midnight is found in yesterday's table. */
+	ck_assert_int_eq(store_checkin_recent(st, N1, v, midnight - 600, &c), 1);
+	ck_assert_int_eq(c.id, a);
+	ck_assert_int_eq(store_resident_get(st, N1, midnight + 30,
+	    midnight + 30, "x", &r), 0);
+	ck_assert_int_eq(r.last_checkin, midnight - 60);
+	ck_assert_int_eq(r.open, 1);
+	/* Open: closed by id, in its own table. */
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, midnight + 100, &c), 1);
+	ck_assert_int_eq(c.id, b + 1);
+	ck_assert_int_eq(store_checkin_close(st, c.id, midnight + 120), 0);
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, midnight + 130, &c), 1);
+	ck_assert_int_eq(c.id, b);
+	ck_assert_int_eq(store_checkin_close_all(st, N2, midnight + 140), 0);
+	ck_assert_int_eq(store_checkin_open(st, N2, 0, midnight + 150, &c), 0);
+	/* A check-in open for more than STORE_OPEN_MAX is left open. */
+	ck_assert_int_eq(store_checkin_open(st, N1, 0,
+	    midnight - 60 + STORE_OPEN_MAX + 1, &c), 0);
+	ck_assert_int_eq(store_checkin_close_all(st, N1,
+	    midnight - 60 + STORE_OPEN_MAX + 1), 0);
+	snprintf(sql, sizeof sql, "SELECT checked_out_at IS NULL FROM checkins"
+	    " WHERE id = %lld", (long long)a);
+	ck_assert_int_eq(sql_value(sql), 1);
+}
+END_TEST
+
+START_TEST(test_days_inbound)
+{
+	char	buf[64], sql[256];
+	int64_t	now = (int64_t)time(NULL), day = now / 86400, a, b, old;
+
+	ck_assert_int_eq(store_begin(st), 0);
+	a = store_inbound_reserve(st, now);
+	ck_assert_int_eq(a, (day << 32) + 1);
+	ck_assert_int_eq(store_inbound_add_replies(st, a, "test", "m1", N1, "hi",
+	    now, "r1"), 0);
+	/* Across midnight, inside one transaction: the next day's first. */
+	b = store_inbound_reserve(st, (day + 1) * 86400);
+	ck_assert_int_eq(b, ((day + 1) << 32) + 1);
+	ck_assert_int_eq(store_inbound_add_replies(st, b, "test", "m2", N1, "hi",
+	    (day + 1) * 86400, NULL), 0);
+	old = store_inbound_reserve(st, AT0800);
+	ck_assert_int_lt(old, 1LL << 32);
+	ck_assert_int_eq(store_inbound_add_replies(st, old, "test", "m3", N1,
+	    "hi", AT0800, NULL), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(store_inbound_set_replies(st, b, "r2"), 0);
+	snprintf(sql, sizeof sql, "SELECT replies FROM inbound_d%lld",
+	    (long long)day + 1);
+	sql_text(sql, buf, sizeof buf);
+	ck_assert_str_eq(buf, "r2");
+	ck_assert_int_eq(store_inbound_find(st, "test", "m1", NULL), 1);
+	ck_assert_int_eq(store_inbound_find(st, "test", "m3", NULL), 1);
+	ck_assert_int_eq(store_inbound_find(st, "test", "m4", NULL), 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM inbound"), 3);
+}
+END_TEST
+
+/* Rows written through the views go to the default. */
+START_TEST(test_days_views)
+{
+	char	sql[256];
+	int64_t	now = (int64_t)time(NULL), v, b;
+
+	v = add_venue("Cafe Giang", "Hang Bac", NULL);
+	b = add_checkin(v, N1, now, 0);
+	snprintf(sql, sizeof sql, "INSERT INTO checkins (venue_id, number,"
+	    " sent_at, received_at, channel) VALUES (%lld, '%s', %lld, %lld,"
+	    " 'test')", (long long)v, N2, (long long)now, (long long)now);
+	sql_exec(sql);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins_default"),
+	    1);
+	/* An update moves the row to the default, with its id. */
+	snprintf(sql, sizeof sql, "UPDATE checkins SET sent_at = %lld"
+	    " WHERE id = %lld", (long long)AT0800, (long long)b);
+	sql_exec(sql);
+	snprintf(sql, sizeof sql, "SELECT sent_at FROM checkins_default"
+	    " WHERE id = %lld", (long long)b);
+	ck_assert_int_eq(sql_value(sql), AT0800);
+	ck_assert_int_eq(store_checkin_close(st, b, AT0800 + 60), 0);
+	snprintf(sql, sizeof sql, "SELECT checked_out_at FROM checkins"
+	    " WHERE id = %lld", (long long)b);
+	ck_assert_int_eq(sql_value(sql), AT0800 + 60);
+	sql_exec("DELETE FROM checkins");
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 0);
+}
+END_TEST
+
+/*
+ * The purge drops a day's table whole, a day a call, its rows counted;
+ * the days about now are made again first.
+ */
+START_TEST(test_days_purge)
+{
+	char	sql[256];
+	int64_t	now = (int64_t)time(NULL), day = now / 86400, v, n;
+	int	i;
+
+	v = add_venue("Cafe Giang", "Hang Bac", NULL);
+	for (i = 0; i < 30; i++)
+		add_checkin(v, N1, (day - 1) * 86400 + i * 60, 0);
+	for (i = 0; i < 20; i++)
+		add_checkin(v, N2, day * 86400 + i * 60, 0);
+	add_checkin(v, N3, AT0800, 0);
+	/*
+	 * Cut-off at today's start: yesterday, the default's row, and who
+	 * was first seen where those days (daily_seen).
+	 */
+	ck_assert_int_eq(store_purge(st, day * 86400, 0, 1, &n), 0);
+	ck_assert_int_eq(n, 33);
+	ck_assert_int_eq(store_purge(st, day * 86400 + 600, 5, 0, &n), 0);
+	ck_assert_int_eq(n, 30);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'checkins_d%lld'", (long long)day - 1);
+	ck_assert_int_eq(sql_value(sql), 0);
+	/* Today is not wholly before the cut-off: its rows stay. */
+	ck_assert_int_eq(store_purge(st, day * 86400 + 600, 5, 0, &n), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(store_purge(st, day * 86400 + 600, 5, 0, &n), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(sql_value("SELECT count(*) FROM checkins"), 20);
+	sql_text("PRAGMA integrity_check", sql, sizeof sql);
+	ck_assert_str_eq(sql, "ok");
+}
+END_TEST
+
+/*
  * An inbound id reserved is the next free one, counted in memory while no
  * other connection writes; the row is written once with its replies.
  */
@@ -3682,8 +3913,8 @@ START_TEST(test_inbound_reserve)
 	int64_t	a, b, c;
 
 	ck_assert_int_eq(store_begin(st), 0);
-	a = store_inbound_reserve(st);
-	b = store_inbound_reserve(st);
+	a = store_inbound_reserve(st, AT0800);
+	b = store_inbound_reserve(st, AT0800);
 	ck_assert_int_gt(a, 0);
 	ck_assert_int_eq(b, a + 1);
 	ck_assert_int_eq(store_inbound_add_replies(st, b, "test", "x1", N1, "hi", AT0800,
@@ -3692,7 +3923,7 @@ START_TEST(test_inbound_reserve)
 	sql_exec("INSERT INTO inbound (id, channel, number, text, received_at)"
 	    " VALUES (1000, 'other', '+84900000000', 't', 0)");
 	ck_assert_int_eq(store_begin(st), 0);
-	c = store_inbound_reserve(st);
+	c = store_inbound_reserve(st, AT0800);
 	ck_assert_int_eq(c, 1001);
 	ck_assert_int_eq(store_inbound_add_replies(st, c, "test", NULL, N1, "hi", AT0800,
 	    NULL), 0);
@@ -3713,7 +3944,7 @@ START_TEST(test_resident_get)
 	int64_t		v = add_venue("Res", "Hang Bac", NULL), decl, id;
 	int		i;
 
-	ck_assert_int_eq(store_resident_get(st, N1, AT0800, "x", &r), 0);
+	ck_assert_int_eq(store_resident_get(st, N1, AT0800, AT0800, "x", &r), 0);
 	ck_assert_int_eq(r.sub.lang, -1);
 	ck_assert_int_eq(r.sub.opted_out, 0);
 	ck_assert_int_eq(r.has_session, 0);
@@ -3743,7 +3974,7 @@ START_TEST(test_resident_get)
 	}
 	ck_assert_int_gt(store_inbound_add(st, "test", NULL, N1, "1", AT0800 - 30), 0);
 
-	ck_assert_int_eq(store_resident_get(st, N1, AT0800, "AUTO REPLY", &r), 0);
+	ck_assert_int_eq(store_resident_get(st, N1, AT0800, AT0800, "AUTO REPLY", &r), 0);
 	ck_assert_int_eq(r.sub.lang, 1);
 	ck_assert_int_eq(r.sub.help_at, AT0800 - 77);
 	ck_assert_int_eq(r.has_session, 1);
@@ -3763,7 +3994,7 @@ START_TEST(test_resident_get)
 
 	/* The session has expired; the stay is closed. */
 	ck_assert_int_eq(store_checkin_close_all(st, N1, AT0800), 0);
-	ck_assert_int_eq(store_resident_get(st, N1, AT0800 + 100, "x", &r), 0);
+	ck_assert_int_eq(store_resident_get(st, N1, AT0800 + 100, AT0800 + 100, "x", &r), 0);
 	ck_assert_int_eq(r.has_session, 0);
 	ck_assert_int_eq(r.open, 0);
 	ck_assert_int_eq(r.recent.same_answered_hour, 0);
@@ -3985,6 +4216,10 @@ store_suite(void)
 	tcase_add_test(tc, test_venue_cache_refresh);
 	tcase_add_test(tc, test_stats_held_to_commit);
 	tcase_add_test(tc, test_inbound_reserve);
+	tcase_add_test(tc, test_days_checkins);
+	tcase_add_test(tc, test_days_inbound);
+	tcase_add_test(tc, test_days_views);
+	tcase_add_test(tc, test_days_purge);
 	tcase_add_test(tc, test_resident_get);
 	suite_add_tcase(s, tc);
 	return s;

@@ -252,7 +252,7 @@ START_TEST(test_walk_checkin_at)
 	walk(&w, "2", T0 + 20);
 	expect(0, "Cau 1/2: Ban co sot ho khong?");
 	expect(0, "1 Co\n2 Khong");
-	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912345678", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.companions, 2);
 	ck_assert_int_eq(c.sent_at, T0 + 20);
 	walk(&w, "2", T0 + 25);
@@ -403,7 +403,7 @@ START_TEST(test_did_you_mean)
 	expect(0, "So nguoi di cung");
 	walk(&w, "1", T0);
 	expect(0, "Cau 1/2");
-	ck_assert_int_eq(store_checkin_open(st, "+84912000003", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000003", pho.id, T0 + 3600, &c), 1);
 	ck_assert_int_eq(c.companions, 1);
 	walk_free(&w);
 
@@ -414,7 +414,7 @@ START_TEST(test_did_you_mean)
 	expect(0, grouped);
 	walk(&w, "1", T0);
 	walk(&w, "0", T0);
-	ck_assert_int_eq(store_checkin_open(st, "+84912000004", pho.id, &c), 1);
+	ck_assert_int_eq(store_checkin_open(st, "+84912000004", pho.id, T0 + 3600, &c), 1);
 	walk_free(&w);
 }
 END_TEST
