@@ -52,7 +52,7 @@ OLD_DAYS = 6
 OLD_AGE = RETENTION + 4
 LARGE_DEFAULT = 2000        # old check-ins in checkins_default (row by row)
 LARGE_DEFAULT_INBOUND = 500
-LARGE_EDGE = 2000           # check-ins of the day holding the cut-off
+EDGE_ROWS = 2000            # CutOffDayTest: check-ins of the day holding the cut-off
 LARGE_YOUNG = 1000          # young check-ins, through the view
 RATE_TARGET = 50000.0       # rows/s: the issue's purge at intake speed
 STALL_TARGET_MS = 20.0      # the issue's longest loop stall
@@ -251,6 +251,72 @@ class RetentionTest(Base):
         self.assertEqual(self.stats(), [tuple(r) for r in self.stats_before])
 
 
+class CutOffDayTest(Base):
+    """SQLite's day table holding the cut-off: its rows older than
+    retention_days go (row by row: the day is not wholly old), the rest of
+    the day stays, as PostgreSQL deletes them from the day's partition.
+    In service such a day is there at every purge."""
+
+    MARGIN = 300        # seconds: the daemon's cut-off moves on while the test runs
+
+    def setUp(self):
+        harness.sqlite_only("SQLite's day tables; PostgreSQL's day partitions "
+                            "are tests/e2e/test_pg_purge.py's")
+        now = int(time.time())
+        tod = (now - RETENTION * DAY) % DAY
+        if tod < 10 or tod > DAY - 2 * self.MARGIN:
+            self.skipTest("the cut-off is at a UTC midnight now: no day holds it")
+        Base.setUp(self)
+
+    def fill(self):
+        now = int(time.time())
+        self.old_limit = now - RETENTION * DAY
+        n = days.day_of(self.old_limit)
+        start, end = days.day_start(n), days.day_start(n + 1)
+        half = EDGE_ROWS // 2
+        # Old: before the cut-off of now (the daemon's is later); young: from
+        # MARGIN seconds after it to the day's end.
+        old = [start + i * (self.old_limit - 5 - start) // half for i in range(half)]
+        lo = self.old_limit + self.MARGIN
+        young = [lo + i * (end - lo) // half for i in range(half)]
+        c = self.db_write()
+        c.execute("BEGIN IMMEDIATE")
+        self.ids = {}
+        for table in ("checkins", "inbound"):
+            days.make_days(c, table, n, n)
+            self.ids[table] = ([days.day_id(n, k + 1) for k in range(half)],
+                               [days.day_id(n, half + k + 1) for k in range(half)])
+        for k, t in enumerate(old + young):
+            c.execute("INSERT INTO %s (id, venue_id, number, companions, sent_at,"
+                      " received_at, channel) VALUES (?, ?, ?, 0, ?, ?, 'test')"
+                      % days.day_table("checkins", n),
+                      (days.day_id(n, k + 1), self.pho_id, "+8495%07d" % k, t, t))
+            c.execute("INSERT INTO %s (id, channel, ext_id, number, text, received_at,"
+                      " replies) VALUES (?, 'test', ?, ?, ?, ?, '[]')"
+                      % days.day_table("inbound", n),
+                      (days.day_id(n, k + 1), "edge-%d" % k, "+8495%07d" % k, self.pho, t))
+        c.execute("COMMIT")
+        c.close()
+        self.day = n
+
+    def test_old_rows_of_the_cut_off_day_go(self):
+        deleted, chunks, longest = wait_purge(self.d)
+        for table in ("checkins", "inbound"):
+            old, young = self.ids[table]
+            left = set(r[0] for r in self.d.query("SELECT id FROM %s" % table))
+            self.assertEqual(sorted(left & set(old)), [],
+                             "%s: rows of day %d older than %d days left (the day "
+                             "holds the cut-off)" % (table, self.day, RETENTION))
+            self.assertEqual(sorted(set(young) - left), [],
+                             "%s: young rows of the cut-off's day purged" % table)
+        self.assertEqual(self.d.count("sqlite_master", "name IN (?, ?)",
+                                      (days.day_table("checkins", self.day),
+                                       days.day_table("inbound", self.day))), 2,
+                         "the cut-off's day tables were dropped")
+        self.assertEqual(deleted, len(self.ids["checkins"][0]) + len(self.ids["inbound"][0]))
+        self.assertEqual(self.d.integrity_check(), "ok")
+
+
 # The full purge line: (deleted, chunks, longest_ms, seconds, rows_per_s).
 PURGE_FULL_RE = (PURGE_RE + r".*? seconds=(\d+(?:\.\d+)?) rows_per_s=(\d+)")
 
@@ -316,13 +382,11 @@ class LargePurgeTest(Base):
         self.old_limit = now - RETENTION * DAY
         last = days.day_of(now - OLD_AGE * DAY)
         self.old_days = list(range(last - OLD_DAYS + 1, last + 1))
-        self.edge_day = days.day_of(self.old_limit)
         c = self.db_write()
         t0 = time.monotonic()
         c.execute("BEGIN IMMEDIATE")
         for table in ("checkins", "inbound"):
             days.make_days(c, table, self.old_days[0], self.old_days[-1])
-        days.make_days(c, "checkins", self.edge_day, self.edge_day)
         common = {"pho": self.pho_id, "cafe": self.cafe_id, "code": self.pho}
         # The old days, filled as the daemon fills a day: ids (day << 32) + k,
         # rows spread over the day; their number is k's, scattered.
@@ -346,25 +410,6 @@ class LargePurgeTest(Base):
                 " 'big-' || :start || '-' || k, '+8491' || printf('%%07d', k), :code,"
                 " :start + (k - 1) * 86400 / :n, '[]' FROM s"
                 % days.day_table("inbound", n), p)
-        # The day holding the cut-off: its old half goes row by row, the
-        # rest stays (either half is empty near midnight).
-        edge0 = days.day_start(self.edge_day)
-        edge1 = edge0 + DAY
-        old_span = self.old_limit - 60 - edge0
-        young_span = edge1 - (self.old_limit + 3600)
-        half = LARGE_EDGE // 2
-        edge = ([edge0 + i * old_span // half for i in range(half)] if old_span > 0 else []) + \
-            ([self.old_limit + 3600 + i * young_span // half for i in range(half)]
-             if young_span > 0 else [])
-        self.edge_old = sum(1 for t in edge if t < self.old_limit)
-        c.executemany(
-            "INSERT INTO %s (id, venue_id, number, companions, sent_at, received_at,"
-            " channel) VALUES (?, ?, ?, 0, ?, ?, 'test')" % days.day_table("checkins",
-                                                                        self.edge_day),
-            ((days.day_id(self.edge_day, k + 1), self.pho_id, "+8495%07d" % k, t, t + 2)
-             for k, t in enumerate(edge)))
-        self.edge_young = set(days.day_id(self.edge_day, k + 1)
-                              for k, t in enumerate(edge) if t >= self.old_limit)
         # Through the views, into the default tables (ids by hand: a view
         # gives no lastrowid): young check-ins, old ones and old inbound rows.
         c.executemany(
@@ -393,7 +438,7 @@ class LargePurgeTest(Base):
         self.insert_s = time.monotonic() - t0
         self.aggregates_before = self.aggregates(c)
         self.old_total = (LARGE_CHECKINS + LARGE_INBOUND + LARGE_DEFAULT +
-                          LARGE_DEFAULT_INBOUND + self.edge_old)
+                          LARGE_DEFAULT_INBOUND)
         c.close()
         self.filled_at = time.monotonic()
 
@@ -416,11 +461,9 @@ class LargePurgeTest(Base):
     def test_large_purge_never_stalls(self):
         d = self.d
         print("\nlarge purge: inserted %d old check-ins + %d old inbound rows in %d day "
-              "tables, %d + %d old in the default tables, %d of the cut-off's day "
-              "(%d old), %d young, in %.1f s"
+              "tables, %d + %d old in the default tables, %d young, in %.1f s"
               % (LARGE_CHECKINS, LARGE_INBOUND, 2 * OLD_DAYS, LARGE_DEFAULT,
-                 LARGE_DEFAULT_INBOUND, self.edge_old + len(self.edge_young),
-                 self.edge_old, LARGE_YOUNG, self.insert_s))
+                 LARGE_DEFAULT_INBOUND, LARGE_YOUNG, self.insert_s))
         # setUp started the daemon, waited for both ports and started the
         # check-ins; the purge begins a second after the start.
         lat = []
@@ -519,9 +562,6 @@ class LargePurgeTest(Base):
         self.assertEqual(set(r[0] for r in d.query(
             "SELECT id FROM checkins WHERE number LIKE '+8498%'")),
             set(range(1, LARGE_YOUNG + 1)), "young check-ins purged")
-        self.assertEqual(set(r[0] for r in d.query(
-            "SELECT id FROM checkins WHERE number LIKE '+8495%'")), self.edge_young,
-            "the young check-ins of the cut-off's day")
         bad = [x for x in sent if x[3] != 200]
         self.assertEqual(bad, [], "check-ins not answered 200 while purging")
         stored = d.query("SELECT number FROM checkins WHERE number LIKE '+84917%'")
@@ -529,7 +569,7 @@ class LargePurgeTest(Base):
                          sorted(harness.e164(x[0]) for x in sent),
                          "the check-ins sent while purging, as stored")
         self.assertEqual(d.count("checkins"),
-                         LARGE_YOUNG + len(self.edge_young) + len(sent))
+                         LARGE_YOUNG + len(sent))
         self.assertEqual(self.aggregates(), self.aggregates_before, "aggregates changed")
         self.assertEqual(d.integrity_check(), "ok")
         # Check-ins flowed throughout the purge.
