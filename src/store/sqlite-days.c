@@ -190,6 +190,9 @@ struct sqlite_days {
 	size_t		 maxlive[SQLITE_DAYS_KINDS];
 	struct sqlite_day_slot slot[SQLITE_DAY_SLOTS];
 	uint64_t	 tick;
+	unsigned long long runs;	/* of the statements finalized */
+	int		 deflt[SQLITE_DAYS_KINDS];	/* may hold rows */
+	int		 deflt_known;	/* deflt read since the last change */
 };
 
 int64_t
@@ -217,12 +220,21 @@ sqlite_days_new(sqlite3 *db)
 	return d;
 }
 
+/* How many times st ran (SQLite's counter). */
+static unsigned long long
+sqlite_stmt_runs(sqlite3_stmt *st)
+{
+	return st != NULL ?
+	    (unsigned)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_RUN, 0) : 0;
+}
+
 static void
-sqlite_slot_clear(struct sqlite_day_slot *sl)
+sqlite_slot_clear(struct sqlite_days *d, struct sqlite_day_slot *sl)
 {
 	size_t	i;
 
 	for (i = 0; i < DSTMT_COUNT; i++) {
+		d->runs += sqlite_stmt_runs(sl->st[i]);
 		sqlite3_finalize(sl->st[i]);
 		sl->st[i] = NULL;
 	}
@@ -237,11 +249,28 @@ sqlite_days_free(struct sqlite_days *d)
 	if (d == NULL)
 		return;
 	for (i = 0; i < SQLITE_DAY_SLOTS; i++)
-		sqlite_slot_clear(&d->slot[i]);
+		sqlite_slot_clear(d, &d->slot[i]);
 	for (i = 0; i < SQLITE_DAYS_KINDS; i++)
 		free(d->live[i]);
 	sqlite3_finalize(d->version);
 	free(d);
+}
+
+/* The statements run so far, for the figures (sqlite_log_runs). */
+unsigned long long
+sqlite_days_runs(struct sqlite_days *d)
+{
+	unsigned long long	 runs;
+	size_t			 i, j;
+
+	if (d == NULL)
+		return 0;
+	runs = d->runs + sqlite_stmt_runs(d->version);
+	for (i = 0; i < SQLITE_DAY_SLOTS; i++) {
+		for (j = 0; j < DSTMT_COUNT; j++)
+			runs += sqlite_stmt_runs(d->slot[i].st[j]);
+	}
+	return runs;
 }
 
 static int
@@ -345,9 +374,10 @@ sqlite_days_load(struct sqlite_days *d)
 	for (i = 0; i < SQLITE_DAY_SLOTS; i++) {
 		if (d->slot[i].used && d->slot[i].day != SQLITE_DAY_DEFAULT &&
 		    !sqlite_days_has(d, d->slot[i].kind, d->slot[i].day))
-			sqlite_slot_clear(&d->slot[i]);
+			sqlite_slot_clear(d, &d->slot[i]);
 	}
 	d->schema = v;
+	d->deflt_known = 0;
 	return 0;
 
 fail:
@@ -356,8 +386,44 @@ fail:
 }
 
 /*
- * The parts holding kind k's rows of times [from, to]: the default first,
- * then the days with a table, oldest first. At most max; their number.
+ * Another connection may have written: whether the defaults hold rows is
+ * read again before the next use (sqlite.c, when data_version moved).
+ */
+void
+sqlite_days_changed(struct sqlite_days *d)
+{
+	d->deflt_known = 0;
+}
+
+/* Whether the defaults hold rows: once the day tables are used, rarely. */
+static int
+sqlite_days_defaults(struct sqlite_days *d)
+{
+	sqlite3_stmt	*st;
+	char		 sql[128];
+	size_t		 k;
+	int		 rc;
+
+	for (k = 0; k < SQLITE_DAYS_KINDS; k++) {
+		snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM %s_default)",
+		    sqlite_days_tables[k].name);
+		if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return -1;
+		rc = sqlite3_step(st);
+		d->deflt[k] = rc != SQLITE_ROW || sqlite3_column_int(st, 0);
+		d->runs++;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return -1;
+	}
+	d->deflt_known = 1;
+	return 0;
+}
+
+/*
+ * The parts holding kind k's rows of times [from, to]: the default first
+ * (unless it holds none), then the days with a table, oldest first. At
+ * most max; their number.
  */
 size_t
 sqlite_days_parts(struct sqlite_days *d, enum sqlite_days_kind k, int64_t from,
@@ -368,7 +434,10 @@ sqlite_days_parts(struct sqlite_days *d, enum sqlite_days_kind k, int64_t from,
 
 	if (max == 0)
 		return 0;
-	parts[n++] = SQLITE_DAY_DEFAULT;
+	if (!d->deflt_known && sqlite_days_defaults(d) == -1)
+		d->deflt[k] = 1;	/* (read again next time) */
+	if (d->deflt[k])
+		parts[n++] = SQLITE_DAY_DEFAULT;
 	for (i = 0; i < d->nlive[k] && n < max; i++) {
 		if (d->live[k][i] >= lo && d->live[k][i] <= hi)
 			parts[n++] = d->live[k][i];
@@ -376,13 +445,19 @@ sqlite_days_parts(struct sqlite_days *d, enum sqlite_days_kind k, int64_t from,
 	return n;
 }
 
-/* Where a row of kind k at time t goes: its day's table, or the default. */
+/*
+ * Where a row of kind k at time t is to be written: its day's table, or
+ * the default (which then holds rows).
+ */
 int64_t
 sqlite_day_for(struct sqlite_days *d, enum sqlite_days_kind k, int64_t t)
 {
 	int64_t	day = sqlite_day_of(t);
 
-	return day > 0 && sqlite_days_has(d, k, day) ? day : SQLITE_DAY_DEFAULT;
+	if (day > 0 && sqlite_days_has(d, k, day))
+		return day;
+	d->deflt[k] = 1;
+	return SQLITE_DAY_DEFAULT;
 }
 
 /* The table of a part, "checkins_d20430" or "checkins_default". */
@@ -425,7 +500,7 @@ sqlite_day_stmt(struct sqlite_days *d, int64_t day, enum sqlite_day_stmt_id id)
 	}
 	if (sl == NULL) {
 		sl = oldest;
-		sqlite_slot_clear(sl);
+		sqlite_slot_clear(d, sl);
 		sl->used = 1;
 		sl->kind = t->kind;
 		sl->day = day;
@@ -717,7 +792,7 @@ sqlite_days_drop(struct sqlite_days *d, enum sqlite_days_kind k, int64_t before,
 	for (i = 0; i < SQLITE_DAY_SLOTS; i++) {
 		if (d->slot[i].used && d->slot[i].kind == k &&
 		    d->slot[i].day == day)
-			sqlite_slot_clear(&d->slot[i]);
+			sqlite_slot_clear(d, &d->slot[i]);
 	}
 	d->schema = -1;
 	sqlite_day_table(k, day, table, sizeof table);

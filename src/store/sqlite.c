@@ -129,8 +129,10 @@ sqlite_days(struct store *s)
 
 	if (q->days == NULL)
 		q->days = sqlite_days_new(q->db);
-	if (!q->txn.open)
+	if (!q->txn.open) {
 		sqlite_days_load(q->days);	/* (an error: logged, days as known) */
+		sqlite_days_changed(q->days);
+	}
 	return q->days;
 }
 
@@ -728,7 +730,7 @@ sqlite_set_durable(struct store *s, int full)
 static void
 sqlite_log_runs(struct sqlite_store *q)
 {
-	unsigned long long	 runs = 0;
+	unsigned long long	 runs = sqlite_days_runs(q->days);
 	size_t			 i;
 
 	for (i = 0; i < STMT_COUNT; i++) {
@@ -805,6 +807,8 @@ sqlite_txn_begin(struct store *s)
 		sqlite_venues_clear(&q->txn);
 		q->txn.inbound_next = 0;
 		q->data_version = v;
+		if (q->days != NULL)
+			sqlite_days_changed(q->days);
 	}
 	if (q->days != NULL && sqlite_days_load(q->days) == -1) {
 		sqlite_rollback(s);

@@ -251,11 +251,13 @@ enum sqlite_day_stmt_id {
  * its received_at): lookups read the days up to now and this much more,
  * for a clock set back, not the days made ahead.
  */
-#define SQLITE_DAYS_SKEW	86400
+#define SQLITE_DAYS_SKEW	600
 struct sqlite_days;
 struct sqlite_days *sqlite_days_new(sqlite3 *);
 void	sqlite_days_free(struct sqlite_days *);
+unsigned long long sqlite_days_runs(struct sqlite_days *);
 int	sqlite_days_load(struct sqlite_days *);
+void	sqlite_days_changed(struct sqlite_days *);
 int	sqlite_days_make(struct sqlite_days *, int64_t now, int check);
 int	sqlite_days_drop(struct sqlite_days *, enum sqlite_days_kind,
 	    int64_t before, int dry_run, int64_t *rows);
