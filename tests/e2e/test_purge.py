@@ -15,14 +15,15 @@ lastrowid, rows get their ids by hand).
 LargePurgeTest (SQLite; PostgreSQL's day partitions: test_pg_purge.py)
 fills SQLite's day tables (tests/days.py) as weeks of service would: days
 of old check-ins and inbound messages, wholly before the cut-off, which
-the purge drops whole; the day holding the cut-off, half old; old rows in
-the default tables (deleted row by row); young rows. While the purge runs
+the purge drops whole; old rows in the default tables (deleted row by
+row); young rows through the views. While the purge runs
 it sends GET /healthz and check-ins back to back. It holds what matters:
 every old row gone and the old days' tables with them, every young row,
 every check-in sent (each answered 200, each stored) and every aggregate
 kept, the exact count, an intact file, and the speed the issue asks for:
 the daemon's rows_per_s at least 50,000 and its loop never late by more
-than 20 ms (checkind_loop_stall_max_seconds of /metrics).
+than 20 ms (checkind_loop_stall_max_seconds of /metrics). CutOffDayTest:
+the day table holding the cut-off loses its old rows only.
 
 No bound is the speed of a quiet machine: each is stretched
 (harness.stretch) by CHECKIND_TIME_FACTOR and by the most load seen while
