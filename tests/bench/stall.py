@@ -33,8 +33,16 @@ def subjects(db):
     code, day = c.execute(
         "SELECT v.code, d.day FROM daily_stats d JOIN venues v ON v.id = d.venue_id"
         " ORDER BY d.checkins DESC, d.day DESC LIMIT 1").fetchone()
-    number = c.execute("SELECT number FROM checkins WHERE id = (SELECT max(id) / 2"
-                       " FROM checkins)").fetchone()[0]
+    # A visitor of the middle of the fill: the middle row of the middle day
+    # table (ids are (day << 32) + k, tests/days.py).
+    tables = [r[0] for r in c.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB"
+        " 'checkins_d[0-9]*' ORDER BY name")]
+    rows = [(t, c.execute("SELECT count(*) FROM %s" % t).fetchone()[0]) for t in tables]
+    rows = [x for x in rows if x[1] > 0]
+    table, n = rows[len(rows) // 2]
+    number = c.execute("SELECT number FROM %s ORDER BY id LIMIT 1 OFFSET ?" % table,
+                       (n // 2,)).fetchone()[0]
     c.close()
     return code, day, number
 
