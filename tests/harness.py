@@ -31,6 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -1813,3 +1814,138 @@ class AdminCase(TestCase):
         """A writable connection in autocommit mode (BEGIN/COMMIT by hand),
         to SQLite or PostgreSQL."""
         return sqlite3.connect(self.d.dbpath, timeout=stretch(30), isolation_level=None)
+
+
+# A slow PostgreSQL statement: the store thread's tests (issue 16).
+
+_slow_dbs = itertools.count(1)
+
+
+class SlowPgCase(unittest.TestCase):
+    """A daemon self.d (daemon_class, NO_QUESTIONS, and daemon_options())
+    on a database of its own (self.uri, named database_prefix and a number)
+    of this process's PostgreSQL cluster (self.server: tests/pgserver.py,
+    SkipTest where PostgreSQL 15 is not installed), with the venue "Pho
+    Thin" in "Hang Bac" (self.code), started. slow_trigger then makes a
+    table's writes sleep (pg_sleep) for the class's `slow` seconds;
+    sleepers() counts the statements sleeping now."""
+
+    database_prefix = None      # "test_x_thread": the database's name
+    daemon_class = Daemon
+    venue_options = {}          # more of add_venue's (owner=)
+    slow = None                 # seconds a slowed statement sleeps
+
+    def setUp(self):
+        self.server = pg_server()
+        self.uri = self.server.create_database(
+            "%s_%d" % (self.database_prefix, next(_slow_dbs)))
+        self.d = self.daemon_class(database=self.uri, name=type(self).__name__,
+                                   questions=NO_QUESTIONS, **self.daemon_options())
+        self.d.__enter__()
+        self.addCleanup(self.finish)
+        self.code = self.d.add_venue("Pho Thin", "Hang Bac", **self.venue_options)
+        self.d.start()
+        self.d.wait_started()
+
+    def daemon_options(self):
+        """More of daemon_class's keyword arguments (inbound=, outbound=)."""
+        return {}
+
+    def finish(self):
+        if self.d.alive():
+            self.d.stop()
+        self.d.__exit__(None, None, None)
+
+    def sql(self, sql):
+        """Run sql on the daemon's database: rows as lists of text."""
+        return self.server.sql(self.uri, sql)
+
+    def slow_trigger(self, table, events="INSERT", when=None):
+        """Every row of table's events ("INSERT OR UPDATE") sleeps self.slow
+        seconds, or only those for which the PL/pgSQL condition when holds:
+        function and trigger test_slow."""
+        sleep = "PERFORM pg_sleep(%f);" % self.slow
+        if when is not None:
+            sleep = "IF %s THEN %s END IF;" % (when, sleep)
+        self.sql("""
+            CREATE FUNCTION test_slow() RETURNS trigger AS $$
+            BEGIN %s RETURN NEW; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER test_slow BEFORE %s ON %s
+                FOR EACH ROW EXECUTE FUNCTION test_slow();
+        """ % (sleep, events, table))
+
+    def sleepers(self):
+        """How many statements of the cluster sleep in pg_sleep now."""
+        return int(self.sql("SELECT count(*) FROM pg_stat_activity"
+                            " WHERE wait_event = 'PgSleep'")[0][0])
+
+    def wait_sleeping(self, what, timeout=10):
+        """Wait until one statement sleeps (wait_until timeout: what)."""
+        wait_until(lambda: self.sleepers() == 1, timeout, what, self.d, alive=True)
+
+    def in_thread(self, fn, what=None, timeout=10, result=None):
+        """Run fn() in a thread (joined at cleanup); (thread, result): result
+        (a new dict if None) gets its value as "answer". With what, return
+        once one statement sleeps (wait_sleeping)."""
+        if result is None:
+            result = {}
+
+        def run():
+            result["answer"] = fn()
+
+        t = threading.Thread(target=run)
+        t.start()
+        self.addCleanup(t.join)
+        if what is not None:
+            self.wait_sleeping(what, timeout)
+        return t, result
+
+    def assertEnds(self, t, what, timeout=None):
+        """Thread t ends within timeout (self.slow and stretch(10) if None),
+        or fail: what got no answer."""
+        if timeout is None:
+            timeout = self.slow + stretch(10)
+        t.join(timeout)
+        self.assertFalse(t.is_alive(), "%s got no answer" % what)
+
+    def joined(self, t, result, what, timeout=None):
+        """in_thread's answer once t ends (assertEnds)."""
+        self.assertEnds(t, what, timeout)
+        return result["answer"]
+
+    def healthz_at_once(self, whose, still, why_not, login=False):
+        """Five GET /healthz (with login, each with the admin's GET /login)
+        all answered 200 within self.slow / 3 ("/healthz waited for whose
+        store work"), after which still() is true (else why_not). Their
+        time in seconds."""
+        t0 = time.monotonic()
+        for _ in range(5):
+            st, _, body = self.d.http("GET", "/healthz")
+            self.assertEqual(st, 200, body)
+            if login:
+                st, _, body = self.d.admin_http("GET", "/login")
+                self.assertEqual(st, 200, body)
+        took = time.monotonic() - t0
+        self.assertLess(took, self.slow / 3, "/healthz waited for %s store work"
+                        % whose)
+        self.assertTrue(still(), why_not)
+        return took
+
+    def assertCheckin(self, answer, number, channel=None):
+        """A check-in's (status, replies) to the venue, one reply, and its
+        row stored (with its channel's name if given), the only one."""
+        st, replies = answer
+        self.assertEqual(st, 200, replies)
+        self.assertEqual(len(replies), 1, replies)
+        self.assertIn("Pho Thin", replies[0])
+        if channel is None:
+            self.assertEqual(self.sql("SELECT number FROM checkins"),
+                             [[e164(number)]])
+        else:
+            self.assertEqual(self.sql("SELECT number, channel FROM checkins"),
+                             [[e164(number), channel]])
+
+    def stall_max(self):
+        """The daemon's longest loop stall (/metrics of an AdminDaemon), s."""
+        m = self.d.metrics()
+        return m.get(("checkind_loop_stall_max_seconds", frozenset()), 0.0)

@@ -2,7 +2,8 @@
  * admin-req.h: what the admin API's files share: the listener, a request
  * as a handler sees it, the answers and the parsing of what was asked.
  * admin.c holds the listener, the routing table, sign-in and these
- * helpers; admin-venues.c and admin-reports.c hold handlers.
+ * helpers; admin-thread.c runs a request on the store thread and answers
+ * it later; admin-venues.c and admin-reports.c hold handlers.
  */
 #ifndef ADMIN_REQ_H
 #define ADMIN_REQ_H
@@ -16,6 +17,7 @@
 
 #define ADMIN_DAY		86400
 
+struct evhttp_connection;
 struct evhttp_request;
 struct evkeyvalq;
 struct inbound;
@@ -118,7 +120,7 @@ void		 admin_read_submit(struct admin_read *, enum admin_read_kind,
 		    const char *action, const char *subject);
 
 /*
- * admin.c: the store work of a request off the loop. run(ar, arg) runs on
+ * admin-thread.c: the store work of a request off the loop. run(ar, arg) runs on
  * the store thread (inbound_call) with ar->st its connection and ar->cfg
  * the running configuration; it may parse, read, write and answer as a
  * handler does, but reach nothing of the loop (admin_kick for the outbox).
@@ -138,11 +140,22 @@ const char	*admin_body_bytes(struct admin_req *, size_t *len);
 /* SMS were queued: wake the outbox (on the loop, once answered). */
 void		 admin_kick(struct admin_req *);
 
-/* admin.c: a request answered after its handler returned. */
+/* admin-thread.c: a request answered after its handler returned. */
 /* A copy of ar to answer later; the caller's ar is then left alone. */
 struct admin_req *admin_defer(struct admin_req *);
 /* Log and count a deferred request once answered; frees it. */
 void		 admin_finish(struct admin_req *);
+/* httpd.c's word that conn is going: its deferred requests answer nowhere. */
+void		 admin_gone(struct evhttp_connection *conn, void *adm);
+
+/* admin.c: what admin-thread.c uses of the listener. */
+/* Count and log a request once answered (500 if it was not). */
+void		 admin_done(struct admin_req *);
+/* 1 if the browser reached us through TLS (asked on the loop). */
+int		 admin_secure(struct admin_req *);
+/* A copy of an admin_token a reload may free, its wards too. */
+struct admin_token *admin_token_copy(const struct admin_token *);
+void		 admin_token_free(struct admin_token *);
 /* admin-wards.c: the ward's own workflow (issue 18). */
 void	admin_wards_district(struct admin_req *);
 void	admin_wards_flags(struct admin_req *);

@@ -8,7 +8,8 @@
  * leaves without its audit row. Bad requests get a 4xx and a one-line
  * reason. This file holds the listener, the routing, the sign-in and the
  * helpers handlers share (admin-req.h); the handlers of venues are in
- * admin-venues.c, those of traces, alerts and reports in admin-reports.c.
+ * admin-venues.c, those of traces, alerts and reports in admin-reports.c,
+ * the running of a request on the store thread in admin-thread.c.
  *
  * Nothing waits for the store on the loop (issue 16). A handler that
  * reads or writes it runs on the store thread (admin_thread, through
@@ -86,9 +87,7 @@ static void	admin_metrics(struct admin_req *);
 static void	admin_login_form(struct admin_req *);
 static void	admin_login(struct admin_req *);
 static void	admin_logout(struct admin_req *);
-static void	admin_done(struct admin_req *);
 static int	admin_has_session(struct admin_req *);
-static struct admin_token *admin_token_copy(const struct admin_token *);
 
 static const struct admin_endpoint {
 	enum evhttp_cmd_type	 method;
@@ -887,7 +886,7 @@ admin_sessions_check(struct admin *adm)
  * or a proxy of admin.proxies sent X-Forwarded-Proto: https. From any
  * other peer the header is not believed.
  */
-static int
+int
 admin_secure(struct admin_req *ar)
 {
 	struct evhttp_connection	*conn;
@@ -1157,7 +1156,7 @@ admin_not_allowed(struct admin_req *ar, const char *path)
 }
 
 /* A copy of an admin_token a reload may free, its wards too. */
-static struct admin_token *
+struct admin_token *
 admin_token_copy(const struct admin_token *from)
 {
 	struct admin_token	*t;
@@ -1175,7 +1174,7 @@ admin_token_copy(const struct admin_token *from)
 	return t;
 }
 
-static void
+void
 admin_token_free(struct admin_token *t)
 {
 	size_t	i;
@@ -1316,7 +1315,7 @@ admin_request(struct evhttp_request *req, void *arg)
 }
 
 /* Count and log a request once answered (500 if it was not). */
-static void
+void
 admin_done(struct admin_req *ar)
 {
 	char	status[8];
@@ -1329,209 +1328,6 @@ admin_done(struct admin_req *ar)
 	    admin_method_name((enum evhttp_cmd_type)ar->method), ar->label,
 	    ar->status, ar->token != NULL ? ar->token->name : "-",
 	    (long long)ar->records);
-}
-
-static void
-admin_defer_add(struct admin *adm, struct admin_req *ar)
-{
-	adm->deferred = xreallocarray(adm->deferred, adm->ndeferred + 1,
-	    sizeof *adm->deferred);
-	adm->deferred[adm->ndeferred++] = ar;
-}
-
-static void
-admin_defer_remove(struct admin *adm, struct admin_req *ar)
-{
-	size_t	i;
-
-	for (i = 0; i < adm->ndeferred; i++) {
-		if (adm->deferred[i] == ar) {
-			adm->deferred[i] = adm->deferred[--adm->ndeferred];
-			return;
-		}
-	}
-}
-
-/*
- * The connection of a request we answer later is going (httpd.c tells):
- * the answer will go nowhere. (When the client hung up, libevent has
- * already detached the request, which then frees itself as it is
- * answered.)
- */
-static void
-admin_gone(struct evhttp_connection *conn, void *arg)
-{
-	struct admin	*adm = arg;
-	size_t		 i;
-
-	for (i = 0; i < adm->ndeferred; i++) {
-		if (adm->deferred[i]->req != NULL &&
-		    evhttp_request_get_connection(adm->deferred[i]->req) == conn)
-			adm->deferred[i]->req = NULL;
-	}
-}
-
-/*
- * A copy of a request to answer after its handler returned: what it
- * points to that a reload or a closed connection could free (the token,
- * the query string) is copied.
- */
-struct admin_req *
-admin_defer(struct admin_req *ar)
-{
-	struct admin_req	*copy;
-
-	copy = xmalloc(sizeof *copy);
-	*copy = *ar;
-	copy->id = ar->id != NULL ? xstrdup(ar->id) : NULL;
-	/* The request may be freed first, if its connection goes. */
-	copy->query = xstrdup(ar->query);
-	if (ar->token != NULL)
-		copy->token = admin_token_copy(ar->token);
-	copy->cfg = NULL;	/* may be replaced meanwhile: ask adm->cfg */
-	/* What was copied of the request (admin_thread) is the copy's now. */
-	ar->in_headers = NULL;
-	ar->in_body = NULL;
-	ar->uri = NULL;
-	ar->out_headers = NULL;
-	ar->out_type = NULL;
-	ar->out_body = NULL;
-	ar->deferred = 1;
-	admin_defer_add(ar->adm, copy);
-	return copy;
-}
-
-/* Free a deferred request, answered or handed to another copy. */
-static void
-admin_release(struct admin_req *ar)
-{
-	struct admin_token	*t = (struct admin_token *)(uintptr_t)ar->token;
-
-	admin_defer_remove(ar->adm, ar);
-	admin_token_free(t);
-	free(ar->id);
-	free((char *)(uintptr_t)ar->query);
-	if (ar->in_headers != NULL) {
-		evhttp_clear_headers(ar->in_headers);
-		free(ar->in_headers);
-	}
-	if (ar->out_headers != NULL) {
-		evhttp_clear_headers(ar->out_headers);
-		free(ar->out_headers);
-	}
-	free(ar->in_body);
-	free(ar->uri);
-	free(ar->out_type);
-	free(ar->out_body);
-	free(ar);
-}
-
-void
-admin_finish(struct admin_req *ar)
-{
-	admin_done(ar);
-	admin_release(ar);
-}
-
-/* A request's store work on the store thread (admin_thread). */
-struct admin_job {
-	struct admin_req	*ar;
-	int			(*run)(struct admin_req *, void *);
-	void			(*answer)(struct admin_req *, void *, int);
-	void			*arg;
-	int			 ran;
-};
-
-/* On the store thread. */
-static int
-admin_thread_run(struct store *st, const struct config *cfg, void *arg)
-{
-	struct admin_job	*job = arg;
-	struct admin_req	*ar = job->ar;
-
-	ar->st = st;
-	ar->cfg = cfg;
-	ar->thread = 1;
-	job->ran = 1;
-	return job->run(ar, job->arg);
-}
-
-/* On the loop: the kept answer goes (if the client is still there). */
-static void
-admin_thread_done(void *arg, int rc)
-{
-	struct admin_job	*job = arg;
-	struct admin_req	*ar = job->ar;
-	struct admin		*adm = ar->adm;
-	struct evkeyval		*kv;
-
-	ar->thread = 0;
-	ar->st = adm->st;
-	ar->cfg = adm->cfg;
-	if (!job->ran) {
-		/*
-		 * Never today: admin_stop's flush runs every admin call, and none
-		 * is made after it. (An answer's arg would leak here.)
-		 */
-		ar->status = 0;
-		admin_error(ar, 503, "shutting down, retry later");
-		admin_finish(ar);
-		free(job);
-		return;
-	}
-	if (ar->out_headers != NULL && ar->req != NULL) {
-		TAILQ_FOREACH(kv, ar->out_headers, next)
-			evhttp_add_header(evhttp_request_get_output_headers(ar->req),
-			    kv->key, kv->value);
-	}
-	if (ar->kick)
-		outbox_kick(adm->outbox);
-	if (job->answer != NULL)
-		job->answer(ar, job->arg, rc);
-	if (ar->out_type != NULL)
-		admin_send(ar, ar->status, ar->out_type, ar->out_body, ar->out_len);
-	if (ar->deferred)
-		admin_release(ar);	/* another copy answers */
-	else
-		admin_finish(ar);
-	free(job);
-}
-
-/*
- * Run the request's store work on the store thread (inbound_call): a copy
- * of ar with what run reads of the request (headers, body, URI) answers,
- * on the loop once it is done.
- */
-void
-admin_thread(struct admin_req *ar, int (*run)(struct admin_req *, void *),
-    void (*answer)(struct admin_req *, void *, int), void *arg)
-{
-	struct admin_job	*job;
-	struct admin_req	*copy;
-	struct evkeyval		*kv;
-	const char		*body;
-	size_t			 len;
-	int			 secure = admin_secure(ar);
-
-	copy = admin_defer(ar);
-	copy->secure = secure;
-	copy->uri = xstrdup(evhttp_request_get_uri(ar->req));
-	body = admin_body_bytes(ar, &len);
-	copy->in_body = xmalloc(len + 1);
-	memcpy(copy->in_body, body, len);
-	copy->in_body[len] = '\0';
-	copy->in_bodylen = len;
-	copy->in_headers = xcalloc(1, sizeof *copy->in_headers);
-	TAILQ_INIT(copy->in_headers);
-	TAILQ_FOREACH(kv, evhttp_request_get_input_headers(ar->req), next)
-		evhttp_add_header(copy->in_headers, kv->key, kv->value);
-
-	job = xcalloc(1, sizeof *job);
-	job->ar = copy;
-	job->run = run;
-	job->answer = answer;
-	job->arg = arg;
-	inbound_call(ar->adm->inbound, admin_thread_run, admin_thread_done, job);
 }
 
 /* Send len bytes of the file fd, which the reply then owns and closes. */

@@ -10,3 +10,4 @@ libofficials_a_SOURCES = src/officials/admin.c src/officials/admin.h \
 	src/officials/readers.c src/officials/readers.h src/officials/admin-read.c \
 	src/officials/district.c src/officials/district.h \
 	src/officials/admin-wards.c src/officials/dashboard-ward.c
+libofficials_a_SOURCES += src/officials/admin-thread.c

@@ -15,90 +15,50 @@ not installed.
 """
 
 import socket
-import threading
 import time
 import unittest
 import urllib.parse
 
 import harness
-from harness import NO_QUESTIONS, stretch, wait_until
+from harness import stretch, wait_until
 
 SLOW = stretch(3.0)             # seconds a slowed INSERT or UPDATE sleeps
 
-_dbs = iter(range(1, 1000))
+class SlowOfficialTest(harness.SlowPgCase):
 
-
-class SlowOfficialTest(unittest.TestCase):
-
-    def setUp(self):
-        global SERVER
-        SERVER = harness.pg_server()
-        self.uri = SERVER.create_database("test_admin_thread_%d" % next(_dbs))
-        self.d = harness.AdminDaemon(database=self.uri, name=type(self).__name__,
-                                     questions=NO_QUESTIONS)
-        self.d.__enter__()
-        self.addCleanup(self.finish)
-        self.code = self.d.add_venue("Pho Thin", "Hang Bac", owner="0912000999")
-        self.d.start()
-        self.d.wait_started()
-        SERVER.sql(self.uri, """
-            CREATE FUNCTION test_slow() RETURNS trigger AS $$
-            BEGIN PERFORM pg_sleep(%f); RETURN NEW; END $$ LANGUAGE plpgsql;
-        """ % SLOW)
-
-    def finish(self):
-        if self.d.alive():
-            self.d.stop()
-        self.d.__exit__(None, None, None)
-
-    def slow(self, table, what="INSERT"):
-        SERVER.sql(self.uri, "CREATE TRIGGER test_slow BEFORE %s ON %s"
-                   " FOR EACH ROW EXECUTE FUNCTION test_slow();" % (what, table))
-
-    def sleeping(self):
-        return SERVER.sql(self.uri, "SELECT count(*) FROM pg_stat_activity"
-                          " WHERE wait_event = 'PgSleep'") == [["1"]]
+    database_prefix = "test_admin_thread"
+    daemon_class = harness.AdminDaemon
+    venue_options = {"owner": "0912000999"}
+    slow = SLOW
 
     def audit_rows(self, action):
-        return int(SERVER.sql(self.uri, "SELECT count(*) FROM audit WHERE"
-                              " action = '%s'" % action)[0][0])
+        return int(self.sql("SELECT count(*) FROM audit WHERE"
+                            " action = '%s'" % action)[0][0])
 
-    def in_thread(self, fn):
-        """Run fn() in a thread; return it and its result once a trigger sleeps."""
+    def official_in_thread(self, fn):
+        """Run fn() in a thread; return it and its result once a trigger
+        sleeps: the answer, and the audit rows of self.action then."""
         result = {}
 
         def run():
-            result["answer"] = fn()
+            answer = fn()
             result["audit"] = self.audit_rows(self.action)
+            return answer
 
-        t = threading.Thread(target=run)
-        t.start()
-        self.addCleanup(t.join)
-        wait_until(self.sleeping, 10, "the official's write sleeping", self.d,
-                   alive=True)
-        return t, result
+        return self.in_thread(run, "the official's write sleeping", 10, result)
 
     def assertLoopFree(self, t):
         """/healthz (the webhook port's: no database) and the admin's sign-in
         form answer at once while t waits; then a check-in is answered too."""
-        t0 = time.monotonic()
-        for _ in range(5):
-            st, _, body = self.d.http("GET", "/healthz")
-            self.assertEqual(st, 200, body)
-            st, _, body = self.d.admin_http("GET", "/login")
-            self.assertEqual(st, 200, body)
-        took = time.monotonic() - t0
-        self.assertLess(took, SLOW / 3, "/healthz waited for the official's store work")
-        self.assertTrue(t.is_alive(), "the write did not sleep")
+        took = self.healthz_at_once("the official's", t.is_alive,
+                                    "the write did not sleep", login=True)
         t1 = time.monotonic()
         st, replies = self.d.json_sms("0912000111", self.code)
         checkin = time.monotonic() - t1
         self.assertEqual(st, 200, replies)
         self.assertIn("Pho Thin", replies[0])
-        t.join(SLOW + stretch(10))
-        self.assertFalse(t.is_alive(), "the official's request got no answer")
-        m = self.d.metrics()
-        stall = m.get(("checkind_loop_stall_max_seconds", frozenset()), 0.0)
+        self.assertEnds(t, "the official's request")
+        stall = self.stall_max()
         print("%s: 5 x /healthz in %.3f s, a check-in in %.2f s (behind the"
               " official's write), loop stall at most %.3f s; sleep %.1f s"
               % (self.id().split(".")[-1], took, checkin, stall, SLOW))
@@ -106,9 +66,9 @@ class SlowOfficialTest(unittest.TestCase):
 
     def test_audited_list(self):
         """GET /api/venues (owners' numbers: audited) while the audit row's INSERT sleeps."""
-        self.slow("audit")
+        self.slow_trigger("audit")
         self.action = "venues.list"
-        t, result = self.in_thread(lambda: self.d.admin_json(
+        t, result = self.official_in_thread(lambda: self.d.admin_json(
             "GET", "/api/venues", who="admin1"))
         self.assertLoopFree(t)
         st, venues = result["answer"]
@@ -118,12 +78,12 @@ class SlowOfficialTest(unittest.TestCase):
 
     def test_audited_trace(self):
         """A trace read on a reader thread: its audit row on the store thread, then the answer."""
-        self.slow("audit")
+        self.slow_trigger("audit")
         self.action = "trace.venue"
         now = int(time.time())
         q = urllib.parse.urlencode(dict(code=self.code, **{"from": now - 86400,
                                                            "to": now + 60}))
-        t, result = self.in_thread(lambda: self.d.admin_json(
+        t, result = self.official_in_thread(lambda: self.d.admin_json(
             "GET", "/api/trace/venue?" + q, who="tracer1"))
         self.assertLoopFree(t)
         st, rows = result["answer"]
@@ -132,25 +92,25 @@ class SlowOfficialTest(unittest.TestCase):
 
     def test_venue_write(self):
         """POST /api/venues while the venue's INSERT sleeps."""
-        self.slow("venues")
+        self.slow_trigger("venues")
         self.action = "venues.add"
-        t, result = self.in_thread(lambda: self.d.admin_json(
+        t, result = self.official_in_thread(lambda: self.d.admin_json(
             "POST", "/api/venues", {"name": "Banh Mi 25", "ward": "Hang Ca"},
             who="admin1"))
         self.assertLoopFree(t)
         st, v = result["answer"]
         self.assertEqual(st, 201, v)
         self.assertEqual(v["name"], "Banh Mi 25")
-        self.assertEqual(SERVER.sql(self.uri, "SELECT name FROM venues WHERE"
+        self.assertEqual(self.sql("SELECT name FROM venues WHERE"
                                     " code = '%s'" % v["code"]), [["Banh Mi 25"]])
 
     def test_alert(self):
         """An exposure alert (its numbers read and its audit row written in
         one transaction) while the audit row's INSERT sleeps."""
-        self.slow("audit")
+        self.slow_trigger("audit")
         self.action = "alert.dry_run"
         now = int(time.time())
-        t, result = self.in_thread(lambda: self.d.admin_json(
+        t, result = self.official_in_thread(lambda: self.d.admin_json(
             "POST", "/api/alerts", {"venue": self.code, "from": now - 3600,
                                     "to": now + 60, "text": "Please get tested",
                                     "dry_run": True}, who="admin1"))
@@ -164,13 +124,12 @@ class SlowOfficialTest(unittest.TestCase):
         """The client hangs up while its request waits for the store thread:
         the write is still committed, its answer goes nowhere, the daemon
         goes on."""
-        self.slow("audit")
+        self.slow_trigger("audit")
         s = socket.create_connection(("127.0.0.1", self.d.admin_port))
         s.sendall(("GET /api/venues HTTP/1.1\r\nHost: x\r\n"
                    "Authorization: Bearer %s\r\n\r\n" % self.d.token("admin1"))
                   .encode("ascii"))
-        wait_until(self.sleeping, 10, "the audit row's INSERT sleeping", self.d,
-                   alive=True)
+        self.wait_sleeping("the audit row's INSERT sleeping")
         s.close()
         wait_until(lambda: self.audit_rows("venues.list") == 1, SLOW + stretch(10),
                    "the audit row committed", self.d, alive=True)
@@ -181,10 +140,10 @@ class SlowOfficialTest(unittest.TestCase):
 
     def test_sign_in(self):
         """POST /login while the session's INSERT sleeps; the page it opens."""
-        self.slow("admin_sessions")
+        self.slow_trigger("admin_sessions")
         self.action = "-"
         body = urllib.parse.urlencode({"token": self.d.token("tracer1")})
-        t, result = self.in_thread(lambda: self.d.admin_http(
+        t, result = self.official_in_thread(lambda: self.d.admin_http(
             "POST", "/login", body,
             headers={"Content-Type": "application/x-www-form-urlencoded"}))
         self.assertLoopFree(t)

@@ -18,79 +18,35 @@ multipart_timeout is over, its reply sent to the bind.
 """
 
 import signal
-import threading
 import time
-import unittest
 
 import harness
-from harness import NO_QUESTIONS, e164, stretch, wait_until
+from harness import stretch, wait_until
 from test_smpp import Base as SmppBase
 
 SLOW = stretch(3.0)             # seconds a check-in's INSERT sleeps
 
-_dbs = iter(range(1, 1000))
 
+class SlowStoreTest(harness.SlowPgCase):
 
-class SlowStoreTest(unittest.TestCase):
+    database_prefix = "test_inbound_thread"
+    slow = SLOW
 
     def setUp(self):
-        global SERVER
-        SERVER = harness.pg_server()
-        self.uri = SERVER.create_database("test_inbound_thread_%d" % next(_dbs))
-        self.d = harness.Daemon(database=self.uri, name=type(self).__name__,
-                                questions=NO_QUESTIONS)
-        self.d.__enter__()
-        self.addCleanup(self.finish)
-        self.code = self.d.add_venue("Pho Thin", "Hang Bac")
-        self.d.start()
-        self.d.wait_started()
-        SERVER.sql(self.uri, """
-            CREATE FUNCTION test_slow() RETURNS trigger AS $$
-            BEGIN PERFORM pg_sleep(%f); RETURN NEW; END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER test_slow BEFORE INSERT ON checkins
-                FOR EACH ROW EXECUTE FUNCTION test_slow();
-        """ % SLOW)
-
-    def finish(self):
-        if self.d.alive():
-            self.d.stop()
-        self.d.__exit__(None, None, None)
+        super().setUp()
+        self.slow_trigger("checkins")
 
     def slow_checkin(self):
         """Send a check-in from a thread; return it once its INSERT sleeps."""
-        result = {}
-
-        def send():
-            result["answer"] = self.d.json_sms("0912000111", self.code)
-
-        t = threading.Thread(target=send)
-        t.start()
-        self.addCleanup(t.join)
-        wait_until(lambda: SERVER.sql(
-            self.uri, "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event = 'PgSleep'") == [["1"]], 10,
-            "the check-in's INSERT sleeping", self.d, alive=True)
-        return t, result
+        return self.in_thread(lambda: self.d.json_sms("0912000111", self.code),
+                              "the check-in's INSERT sleeping")
 
     def assertAnswered(self, t, result):
-        t.join(SLOW + stretch(10))
-        self.assertFalse(t.is_alive(), "the slow check-in got no answer")
-        st, replies = result["answer"]
-        self.assertEqual(st, 200, replies)
-        self.assertEqual(len(replies), 1, replies)
-        self.assertIn("Pho Thin", replies[0])
-        self.assertEqual(SERVER.sql(self.uri, "SELECT number FROM checkins"),
-                         [[e164("0912000111")]])
+        self.assertCheckin(self.joined(t, result, "the slow check-in"), "0912000111")
 
     def test_healthz_while_a_commit_is_slow(self):
         t, result = self.slow_checkin()
-        t0 = time.monotonic()
-        for _ in range(5):
-            st, _, body = self.d.http("GET", "/healthz")
-            self.assertEqual(st, 200, body)
-        took = time.monotonic() - t0
-        self.assertLess(took, SLOW / 3, "/healthz waited for the check-in's store work")
-        self.assertTrue(t.is_alive(), "the INSERT did not sleep")
+        self.healthz_at_once("the check-in's", t.is_alive, "the INSERT did not sleep")
         self.assertAnswered(t, result)
 
     def test_reload_while_a_commit_is_slow(self):
@@ -111,7 +67,7 @@ class SlowStoreTest(unittest.TestCase):
         self.assertAnswered(t, result)
         wait_until(lambda: "configuration reloaded" in self.d.log(), 10,
                    "the reload", self.d, alive=True)
-        SERVER.sql(self.uri, "DROP TRIGGER test_slow ON checkins")
+        self.sql("DROP TRIGGER test_slow ON checkins")
         st, replies = self.d.json_sms("0912000222", self.code)
         self.assertEqual(st, 200, replies)
         self.assertIn("Pho Thin", replies[0])

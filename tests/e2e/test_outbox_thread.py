@@ -22,38 +22,29 @@ not installed.
 """
 
 import signal
-import threading
-import time
 import unittest
 
 import fakeagg
 import harness
-from harness import (NO_QUESTIONS, OUTBOX_QUEUED, OUTBOX_SENDING, OUTBOX_SENT,
-                     e164, stretch, wait_until)
+from harness import (OUTBOX_QUEUED, OUTBOX_SENDING, OUTBOX_SENT, stretch,
+                     wait_until)
 
 SLOW = stretch(1.5)             # seconds one outbox row's UPDATE sleeps
 ROUTE = "agg"
 
-_dbs = iter(range(1, 1000))
+class SlowOutboxTest(harness.SlowPgCase):
 
+    database_prefix = "test_outbox_thread"
+    daemon_class = harness.AdminDaemon
+    slow = SLOW
 
-class SlowOutboxTest(unittest.TestCase):
+    def daemon_options(self):
+        return dict(inbound=harness.OUTBOX_INBOUND, outbound=self.routes)
 
     def setUp(self):
-        global SERVER
-        SERVER = harness.pg_server()
-        self.uri = SERVER.create_database("test_outbox_thread_%d" % next(_dbs))
         self.agg = fakeagg.FakeAgg("json", json_id=True)
         self.addCleanup(self.agg.stop)
-        self.d = harness.AdminDaemon(database=self.uri, name=type(self).__name__,
-                                     questions=NO_QUESTIONS,
-                                     inbound=harness.OUTBOX_INBOUND,
-                                     outbound=self.routes)
-        self.d.__enter__()
-        self.addCleanup(self.finish)
-        self.code = self.d.add_venue("Pho Thin", "Hang Bac")
-        self.d.start()
-        self.d.wait_started()
+        super().setUp()
 
     def routes(self, d):
         opts = dict(harness.OutboxCase.ROUTE_DEFAULTS)
@@ -63,66 +54,27 @@ class SlowOutboxTest(unittest.TestCase):
         return harness.outbound_conf([harness.route_conf(ROUTE, "json", **opts)],
                                      **outbox)
 
-    def finish(self):
-        if self.d.alive():
-            self.d.stop()
-        self.d.__exit__(None, None, None)
-
     def slow_when(self, state):
         """Every UPDATE of an outbox row to state sleeps SLOW."""
-        SERVER.sql(self.uri, """
-            CREATE FUNCTION test_slow() RETURNS trigger AS $$
-            BEGIN
-                IF NEW.state = %d THEN PERFORM pg_sleep(%f); END IF;
-                RETURN NEW;
-            END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER test_slow BEFORE UPDATE ON outbox
-                FOR EACH ROW EXECUTE FUNCTION test_slow();
-        """ % (state, SLOW))
+        self.slow_trigger("outbox", "UPDATE", when="NEW.state = %d" % state)
 
     def sleeping(self):
-        return SERVER.sql(self.uri, "SELECT count(*) FROM pg_stat_activity"
-                          " WHERE wait_event = 'PgSleep'") != [["0"]]
+        return self.sleepers() != 0
 
     def add_rows(self, n):
         return self.d.outbox_add([{"route": ROUTE, "number": "+8491300%04d" % i,
                                    "text": "Tin nhan thu %d" % i} for i in range(n)])
 
-    def stall_max(self):
-        m = self.d.metrics()
-        return m.get(("checkind_loop_stall_max_seconds", frozenset()), 0.0)
-
-    def checkin_in_thread(self, number):
-        result = {}
-
-        def send():
-            result["answer"] = self.d.json_sms(number, self.code)
-
-        t = threading.Thread(target=send)
-        t.start()
-        self.addCleanup(t.join)
-        return t, result
-
     def while_slow(self, ids):
         """The daemon's store work sleeps now: the loop still answers at
         once, a check-in is answered, then every row is sent once."""
-        t0 = time.monotonic()
-        for _ in range(5):
-            st, _, body = self.d.http("GET", "/healthz")
-            self.assertEqual(st, 200, body)
-        took = time.monotonic() - t0
-        self.assertLess(took, SLOW / 3, "/healthz waited for the outbox's store work")
-        self.assertTrue(self.sleeping(), "the outbox's UPDATE did not sleep")
+        took = self.healthz_at_once("the outbox's", self.sleeping,
+                                    "the outbox's UPDATE did not sleep")
 
-        t, result = self.checkin_in_thread("0912000111")
-        t.join(SLOW * (len(ids) + 1) + stretch(10))
-        self.assertFalse(t.is_alive(), "the check-in got no answer")
-        st, replies = result["answer"]
-        self.assertEqual(st, 200, replies)
-        self.assertEqual(len(replies), 1, replies)
-        self.assertIn("Pho Thin", replies[0])
-        self.assertEqual(SERVER.sql(self.uri, "SELECT number FROM checkins"),
-                         [[e164("0912000111")]])
+        t, result = self.in_thread(lambda: self.d.json_sms("0912000111", self.code))
+        self.assertCheckin(self.joined(t, result, "the check-in",
+                                       SLOW * (len(ids) + 1) + stretch(10)),
+                           "0912000111")
 
         rows = self.d.wait_outbox("state = %d" % OUTBOX_SENT, (), len(ids),
                                   SLOW * 2 * len(ids) + stretch(20))
