@@ -68,23 +68,21 @@ const struct sqlite_sql sqlite_report_sql[] = {
 	 * ?5 before a did and before a ended, and ended after a began. The
 	 * window picks a; the overlap is the whole intersection of a and b.
 	 * checkins is a view over the day tables (sqlite-days.c), which
-	 * SQLite cannot search by a join's terms: b is first what a's venues
-	 * saw between a's first start and last end, each day on its index.
+	 * SQLite searches each on its index by constants, not by a join's
+	 * terms: b is looked up for each a (sqlite_trace_contacts), with a's
+	 * venue as ?6, start as ?7 and end as ?8.
 	 */
 	{ STMT_TRACE_CONTACTS,
-	    "WITH a AS MATERIALIZED (SELECT * FROM checkins c"
-	    " WHERE c.number = ?1 AND " STAY_IN_WINDOW("c") "),"
-	    " b AS MATERIALIZED (SELECT * FROM checkins c"
-	    " WHERE c.venue_id IN (SELECT venue_id FROM a)"
-	    " AND c.sent_at >= (SELECT min(sent_at) FROM a) - ?5"
-	    " AND c.sent_at < (SELECT max(" STAY_END("a") ") FROM a))"
-	    " SELECT " TRACE_COLUMNS("b") ", max(a.sent_at, b.sent_at),"
-	    " min(" STAY_END("a") ", " STAY_END("b") ")"
-	    " FROM a JOIN b ON b.venue_id = a.venue_id"
-	    " AND b.sent_at >= a.sent_at - ?5 AND b.sent_at < " STAY_END("a")
-	    " AND " STAY_END("b") " > a.sent_at AND b.number <> a.number"
-	    " JOIN venues v ON v.id = a.venue_id"
-	    " ORDER BY a.sent_at, a.id, b.sent_at, b.id" },
+	    "SELECT c.venue_id, c.sent_at, " STAY_END("c") " FROM checkins c"
+	    " WHERE c.number = ?1 AND " STAY_IN_WINDOW("c")
+	    " ORDER BY c.sent_at, c.id" },
+	{ STMT_TRACE_CONTACTS_B,
+	    "SELECT " TRACE_COLUMNS("b") ", max(?7, b.sent_at),"
+	    " min(?8, " STAY_END("b") ") FROM checkins b"
+	    " JOIN venues v ON v.id = b.venue_id"
+	    " WHERE b.venue_id = ?6 AND b.sent_at >= ?7 - ?5 AND b.sent_at < ?8"
+	    " AND " STAY_END("b") " > ?7 AND b.number <> ?1"
+	    " ORDER BY b.sent_at, b.id" },
 
 	{ STMT_AUDIT_ADD,
 	    "INSERT INTO audit (at, actor, action, subject, query, records)"
@@ -211,7 +209,7 @@ sqlite_bind_window(sqlite3_stmt *st, int64_t from, int64_t to, int default_stay)
 static int
 sqlite_trace_each(struct store *s, sqlite3_stmt *st, const char *what,
     const char *contact_of, int (*cb)(const struct trace_row *, void *),
-    void *arg)
+    void *arg, int *stopped)
 {
 	struct trace_row	r;
 	int			rc = SQLITE_DONE, stop = 0;
@@ -242,6 +240,8 @@ sqlite_trace_each(struct store *s, sqlite3_stmt *st, const char *what,
 		return -1;
 	}
 	sqlite_done(st);
+	if (stopped != NULL)
+		*stopped = stop;
 	return 0;
 }
 
@@ -253,7 +253,7 @@ sqlite_trace_venue(struct store *s, int64_t venue_id, int64_t from, int64_t to,
 
 	sqlite_bind_int(st, 1, venue_id);
 	sqlite_bind_window(st, from, to, default_stay);
-	return sqlite_trace_each(s, st, "trace venue", NULL, cb, arg);
+	return sqlite_trace_each(s, st, "trace venue", NULL, cb, arg, NULL);
 }
 
 int
@@ -265,7 +265,7 @@ sqlite_trace_person(struct store *s, const char *number, int64_t from,
 
 	sqlite_bind_text(st, 1, number);
 	sqlite_bind_window(st, from, to, default_stay);
-	return sqlite_trace_each(s, st, "trace person", NULL, cb, arg);
+	return sqlite_trace_each(s, st, "trace person", NULL, cb, arg, NULL);
 }
 
 /*
@@ -278,11 +278,31 @@ sqlite_trace_contacts(struct store *s, const char *number, int64_t from,
     int64_t to, int default_stay, int (*cb)(const struct trace_row *, void *),
     void *arg)
 {
-	sqlite3_stmt	*st = sqlite_stmt(s, STMT_TRACE_CONTACTS);
+	sqlite3_stmt	*a = sqlite_stmt(s, STMT_TRACE_CONTACTS), *b;
+	int		 rc = SQLITE_DONE, stop = 0;
 
-	sqlite_bind_text(st, 1, number);
-	sqlite_bind_window(st, from, to, default_stay);
-	return sqlite_trace_each(s, st, "trace contacts", number, cb, arg);
+	sqlite_bind_text(a, 1, number);
+	sqlite_bind_window(a, from, to, default_stay);
+	while (!stop && (rc = sqlite3_step(a)) == SQLITE_ROW) {
+		b = sqlite_stmt(s, STMT_TRACE_CONTACTS_B);
+		sqlite_bind_text(b, 1, number);
+		sqlite_bind_window(b, from, to, default_stay);
+		sqlite_bind_int(b, 6, sqlite3_column_int64(a, 0));
+		sqlite_bind_int(b, 7, sqlite3_column_int64(a, 1));
+		sqlite_bind_int(b, 8, sqlite3_column_int64(a, 2));
+		if (sqlite_trace_each(s, b, "trace contacts", number, cb, arg,
+		    &stop) == -1) {
+			sqlite_done(a);
+			return -1;
+		}
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		sqlite_error(s, "trace contacts");
+		sqlite_done(a);
+		return -1;
+	}
+	sqlite_done(a);
+	return 0;
 }
 
 /* The distinct numbers whose stay at the venue overlapped [from, to), opted-out ones left out. */

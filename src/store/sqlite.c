@@ -1016,6 +1016,7 @@ static const struct sqlite_named {
 	{ "trace_venue", STMT_TRACE_VENUE },
 	{ "trace_person", STMT_TRACE_PERSON },
 	{ "trace_contacts", STMT_TRACE_CONTACTS },
+	{ "trace_contacts_b", STMT_TRACE_CONTACTS_B },
 	{ "alert_numbers", STMT_ALERT_NUMBERS },
 	{ "report_kept_from", STMT_REPORT_KEPT_FROM },
 	{ "report_day_raw", STMT_REPORT_DAY_RAW },
