@@ -103,6 +103,10 @@ static const struct sqlite_day_sql {
 	    " FROM @T INDEXED BY checkins_number_sent@S"
 	    " WHERE number = ?1 AND sent_at >= ?2" },
 
+	/* (on the view, every row would be read to be counted) */
+	{ DSTMT_CHECKIN_COUNT, DAYS_CHECKINS,
+	    "SELECT count(*) FROM @T WHERE sent_at >= ?1 AND sent_at < ?2" },
+
 	{ DSTMT_INBOUND_FIND, DAYS_INBOUND,
 	    "SELECT coalesce(replies, '') FROM @T"
 	    " WHERE channel = ?1 AND ext_id = ?2" },

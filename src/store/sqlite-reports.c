@@ -102,9 +102,6 @@ const struct sqlite_sql sqlite_report_sql[] = {
 	{ STMT_REPORT_KEPT_FROM,
 	    "SELECT (SELECT sent_at FROM checkins ORDER BY sent_at LIMIT 1)" },
 
-	{ STMT_REPORT_DAY_RAW,
-	    "SELECT count(*) FROM checkins WHERE sent_at >= ?1 AND sent_at < ?2" },
-
 	{ STMT_REPORT_DAY_STATS,
 	    "SELECT coalesce(sum(checkins), 0) FROM daily_stats WHERE day = ?1" },
 
@@ -345,13 +342,24 @@ int
 sqlite_report_day(struct store *s, int64_t day, int64_t next, int64_t *kept,
     int64_t *counted)
 {
-	sqlite3_stmt	*st;
+	struct sqlite_days	*d = sqlite_days(s);
+	sqlite3_stmt		*st;
+	int64_t			 parts[SQLITE_DAY_PARTS], n;
+	size_t			 i, np;
 
-	st = sqlite_stmt(s, STMT_REPORT_DAY_RAW);
-	sqlite_bind_int(st, 1, day);
-	sqlite_bind_int(st, 2, next);
-	if (sqlite_value(s, st, "report day", kept, NULL) == -1)
-		return -1;
+	*kept = 0;
+	np = sqlite_days_parts(d, DAYS_CHECKINS, day, next - 1, parts,
+	    nitems(parts));
+	for (i = 0; i < np; i++) {
+		if ((st = sqlite_day_stmt(d, parts[i],
+		    DSTMT_CHECKIN_COUNT)) == NULL)
+			return -1;
+		sqlite_bind_int(st, 1, day);
+		sqlite_bind_int(st, 2, next);
+		if (sqlite_value(s, st, "report day", &n, NULL) == -1)
+			return -1;
+		*kept += n;
+	}
 	st = sqlite_stmt(s, STMT_REPORT_DAY_STATS);
 	sqlite_bind_int(st, 1, day);
 	return sqlite_value(s, st, "report day stats", counted, NULL);

@@ -1019,7 +1019,6 @@ static const struct sqlite_named {
 	{ "trace_contacts_b", STMT_TRACE_CONTACTS_B },
 	{ "alert_numbers", STMT_ALERT_NUMBERS },
 	{ "report_kept_from", STMT_REPORT_KEPT_FROM },
-	{ "report_day_raw", STMT_REPORT_DAY_RAW },
 	{ "report_day_stats", STMT_REPORT_DAY_STATS },
 	{ "report_wards", STMT_REPORT_WARDS },
 	{ "report_inactive", STMT_REPORT_INACTIVE },

@@ -3236,9 +3236,6 @@ static const struct plan_case {
 	/* Each table's index in order, merged: the first row ends it. */
 	{ "report_kept_from", { "SCAN checkins_default USING COVERING INDEX"
 	    " checkins_sent", "MERGE (UNION ALL)" }, "CONSTANT checkins_d*" },
-	{ "report_day_raw", { "SEARCH checkins_default USING INDEX checkins_sent"
-	    " (sent_at>? AND sent_at<?)", "USING INDEX checkins_sent_d" },
-	    "checkins" },
 	{ "report_day_stats", { "daily_stats_day (day=?)" }, "" },
 	/* Venues are walked, a few thousand; their rows are looked up. */
 	/* From the aggregates alone, a few rows a day. */
