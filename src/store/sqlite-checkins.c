@@ -314,8 +314,8 @@ sqlite_checkin_newest(struct store *s, enum sqlite_day_stmt_id id,
 	size_t			 i, n;
 	int			 rc, found = 0;
 
-	n = sqlite_days_parts(d, DAYS_CHECKINS, since, INT64_MAX, parts,
-	    nitems(parts));
+	n = sqlite_days_parts(d, DAYS_CHECKINS, since,
+	    (int64_t)time(NULL) + SQLITE_DAYS_SKEW, parts, nitems(parts));
 	for (i = 0; i < n; i++) {
 		if ((st = sqlite_day_stmt(d, parts[i], id)) == NULL)
 			return -1;
@@ -386,8 +386,8 @@ sqlite_checkin_close_all(struct store *s, const char *number, int64_t at,
 	int64_t			 parts[SQLITE_DAY_PARTS];
 	size_t			 i, n;
 
-	n = sqlite_days_parts(d, DAYS_CHECKINS, since, INT64_MAX, parts,
-	    nitems(parts));
+	n = sqlite_days_parts(d, DAYS_CHECKINS, since,
+	    (int64_t)time(NULL) + SQLITE_DAYS_SKEW, parts, nitems(parts));
 	for (i = 0; i < n; i++) {
 		if ((st = sqlite_day_stmt(d, parts[i],
 		    DSTMT_CHECKIN_CLOSE_ALL)) == NULL)

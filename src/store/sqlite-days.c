@@ -13,11 +13,14 @@
  *
  * Days are made yesterday .. SQLITE_DAYS_AHEAD days ahead when a writer
  * opens the file and at each purge, as copies of NAME_default (its
- * columns and its indexes, an index X of the default as X_dN), so that a
- * later migration changing the default changes the days made after it.
+ * columns and its indexes, an index X of the default as X_dN); a later
+ * migration changing the default's columns must change every NAME_dN
+ * too (the view reads them all as one). At most SQLITE_DAYS_MAX days a
+ * table have tables (a view has at most 500 terms): past that, with a
+ * retention of over a year, rows of the newer days go to the default.
  * The view NAME reads the default and every day (the officials' queries
  * on the reader threads, and anyone's SQL); its INSTEAD OF triggers put
- * rows written through it into the default. The resident's path reads
+ * rows inserted through it into the default. The resident's path reads
  * only the days its question can reach, with statements prepared a day at
  * a time (sqlite_day_stmt) and kept for the few days in use.
  *
@@ -40,6 +43,7 @@
 
 #define SQLITE_DAY_SECONDS	86400
 #define SQLITE_DAYS_AHEAD	3	/* days made ahead of today */
+#define SQLITE_DAYS_MAX		400	/* days a table kept in day tables */
 #define SQLITE_DAY_ID_BITS	32
 
 /* The tables kept by day: the view's name and the time that picks a day. */
@@ -327,7 +331,7 @@ sqlite_days_parse(enum sqlite_days_kind k, const char *name)
 	if (strncmp(name, sqlite_days_tables[k].name, n) != 0 ||
 	    strncmp(name + n, "_d", 2) != 0 || name[n + 2] == '\0')
 		return -1;
-	day = num_parse(name + n + 2, 1, INT32_MAX, &errstr);
+	day = num_parse(name + n + 2, 1, INT32_MAX / 2, &errstr);
 	return errstr == NULL ? day : -1;
 }
 
@@ -430,14 +434,14 @@ sqlite_days_defaults(struct sqlite_days *d)
 /*
  * The parts holding kind k's rows of times [from, to]: the default first
  * (unless it holds none), then the days with a table, oldest first. At
- * most max; their number.
+ * most max (the newest days, if more); their number.
  */
 size_t
 sqlite_days_parts(struct sqlite_days *d, enum sqlite_days_kind k, int64_t from,
     int64_t to, int64_t *parts, size_t max)
 {
 	int64_t	lo = sqlite_day_of(from), hi = sqlite_day_of(to);
-	size_t	i, n = 0;
+	size_t	i, j, n = 0;
 
 	if (max == 0)
 		return 0;
@@ -445,10 +449,13 @@ sqlite_days_parts(struct sqlite_days *d, enum sqlite_days_kind k, int64_t from,
 		d->deflt[k] = 1;	/* (read again next time) */
 	if (d->deflt[k])
 		parts[n++] = SQLITE_DAY_DEFAULT;
-	for (i = 0; i < d->nlive[k] && n < max; i++) {
-		if (d->live[k][i] >= lo && d->live[k][i] <= hi)
-			parts[n++] = d->live[k][i];
-	}
+	/* The days of the range: the newest max - n of them, if more. */
+	for (j = d->nlive[k]; j > 0 && d->live[k][j - 1] > hi; j--)
+		;
+	for (i = j; i > 0 && d->live[k][i - 1] >= lo && j - i < max - n; i--)
+		;
+	while (i < j)
+		parts[n++] = d->live[k][i++];
 	return n;
 }
 
@@ -626,8 +633,10 @@ out:
 
 /*
  * The view over kind k's default and days, with its triggers: rows
- * written through it go to the default (an update moves the row there),
- * a column left out taking the default's default value.
+ * inserted through it go to the default (a column left out taking the
+ * default's default value), rows deleted through it go from wherever they
+ * are. No update: a row moved to another day's table would keep an id of
+ * its first day, which its first day would give again.
  * Made again only if the view's text changed: 0, or 1 if it must be and
  * check is set (nothing done), or -1.
  */
@@ -682,9 +691,6 @@ sqlite_days_view(struct sqlite_days *d, enum sqlite_days_kind k, int check)
 	days_printf(&trig, " CREATE TRIGGER %s_insert INSTEAD OF INSERT ON %s"
 	    " BEGIN INSERT INTO %s_default (%s) VALUES (%s); END;", name, name,
 	    name, cols, news);
-	days_printf(&trig, " CREATE TRIGGER %s_update INSTEAD OF UPDATE ON %s"
-	    " BEGIN %s INSERT INTO %s_default (%s) VALUES (%s); END;", name,
-	    name, dels.p, name, cols, news);
 	days_printf(&trig, " CREATE TRIGGER %s_delete INSTEAD OF DELETE ON %s"
 	    " BEGIN %s END;", name, name, dels.p);
 	rc = sqlite_days_exec(d, trig.p);
@@ -717,20 +723,27 @@ sqlite_days_make(struct sqlite_days *d, int64_t now, int check)
 		return -1;
 	for (k = 0; k < SQLITE_DAYS_KINDS; k++) {
 		for (day = today - 1; day <= today + SQLITE_DAYS_AHEAD; day++) {
-			if (day <= 0 || sqlite_days_has(d, k, day))
+			if (day <= 0 || sqlite_days_has(d, k, day) ||
+			    d->nlive[k] >= SQLITE_DAYS_MAX)
 				continue;
 			if (check)
 				return 1;
 			if (sqlite_days_create(d, k, day) == -1)
-				return -1;
+				goto fail;
 			sqlite_days_push(d, k, day);
 			qsort(d->live[k], d->nlive[k], sizeof *d->live[k],
 			    sqlite_day_cmp);
 		}
-		if ((rc = sqlite_days_view(d, k, check)) != 0)
-			return rc;
+		if ((rc = sqlite_days_view(d, k, check)) == -1)
+			goto fail;
+		if (rc == 1)
+			return 1;
 	}
 	return check ? 0 : sqlite_days_load(d);
+fail:
+	/* The caller rolls back: the days are read again next time. */
+	d->schema = -1;
+	return -1;
 }
 
 /* The rows of kind k's table of day into *rows: 0 or -1. */
@@ -808,5 +821,8 @@ sqlite_days_drop(struct sqlite_days *d, enum sqlite_days_kind k, int64_t before,
 	    sqlite_days_exec(d, "PRAGMA secure_delete = FAST") == 0 &&
 	    sqlite_days_exec(d, sql) == 0 ? 1 : -1;
 	free(sql);
+	/* (SQLite's build default again, for the rows deleted one by one) */
+	if (sqlite_days_exec(d, "PRAGMA secure_delete = ON") == -1)
+		rc = -1;
 	return rc;
 }
